@@ -1,0 +1,27 @@
+// Starts the one control plane that every integration test file shares, and stops
+// it afterwards. The integration tier never skips itself: if the binaries cannot be
+// found or built, the run fails with the reason (see src/controlplane/binaries.ts).
+import type { TestProject } from 'vitest/node';
+import { ControlPlane } from '../../src/controlplane/control-plane.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfigPath: string;
+    kubectlPath: string;
+    apiServerUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const plane = await ControlPlane.start({
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stderr.write(`[integration] control plane up in ${Date.now() - started} ms at ${plane.server}\n`);
+  project.provide('kubeconfigPath', plane.kubeconfigPath);
+  project.provide('kubectlPath', plane.binaries.kubectl);
+  project.provide('apiServerUrl', plane.server);
+  return async () => {
+    await plane.stop();
+  };
+}

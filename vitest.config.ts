@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers, one `vitest run`:
+// - unit: pure functions and steps, no processes, no network;
+// - emulator: the Azure emulator over HTTPS, driven by the real @azure SDK clients;
+// - integration: a real kube-apiserver + etcd (one per run, started by the global setup).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'emulator',
+          include: ['test/emulator/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          // A first build of the control-plane binaries happens in the global setup, not here.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Two cores: files run one at a time so timing-sensitive watch tests stay stable.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
