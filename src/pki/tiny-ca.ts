@@ -1,6 +1,8 @@
 // A throwaway certificate authority for local TLS: the test control plane and the
 // Azure emulator both serve HTTPS with certificates it issues. Keys are ECDSA P-256
 // (fast to generate; accepted by kube-apiserver, etcd and Node's TLS).
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
@@ -49,7 +51,7 @@ export class TinyCa {
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       ],
     });
-    return new TinyCa(keys, cert, cert.toString('pem'), await privateKeyPem(keys.privateKey));
+    return new TinyCa(keys, cert, certificatePem(cert), await privateKeyPem(keys.privateKey));
   }
 
   async issue(options: LeafOptions, validDays = 7): Promise<PemPair> {
@@ -85,8 +87,14 @@ export class TinyCa {
         ...(altNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(altNames, false)] : []),
       ],
     });
-    return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+    return { certPem: certificatePem(cert), keyPem: await privateKeyPem(keys.privateKey) };
   }
+}
+
+/** PEM with a final newline: concatenated PEM files (chains, CA bundles) need it between blocks. */
+function certificatePem(cert: x509.X509Certificate): string {
+  const pem = cert.toString('pem');
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {

@@ -3,13 +3,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import {
-  ApiextensionsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  type V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 
 const execFileAsync = promisify(execFile);
@@ -49,37 +43,46 @@ export async function kubectl(args: string[], input?: string): Promise<{ stdout:
   return pending;
 }
 
-/** Creates (or replaces) a CRD and waits until it is Established and served. */
-export async function installCrd(crd: V1CustomResourceDefinition, timeoutMs = 30_000): Promise<void> {
-  const kc = adminKubeConfig();
-  const api = kc.makeApiClient(ApiextensionsV1Api);
-  const name = crd.metadata?.name ?? '';
-  const existing = await api.readCustomResourceDefinition({ name }).catch(() => undefined);
-  if (existing) {
-    await api.replaceCustomResourceDefinition({
-      name,
-      body: { ...crd, metadata: { ...crd.metadata, resourceVersion: existing.metadata?.resourceVersion } },
-    });
-  } else {
-    await api.createCustomResourceDefinition({ body: crd });
-  }
-  const deadline = Date.now() + timeoutMs;
-  const custom = kc.makeApiClient(CustomObjectsApi);
+/**
+ * A CRD in its wire form (as rendered to YAML: `x-kubernetes-*` keys hyphenated). It is
+ * applied with kubectl, not client-node's typed API: that serializer drops keys it has no
+ * field for, and the hyphenated extension keys are exactly such keys.
+ */
+export interface CrdManifest {
+  apiVersion: 'apiextensions.k8s.io/v1';
+  kind: 'CustomResourceDefinition';
+  metadata: { name: string; [key: string]: unknown };
+  spec: {
+    group: string;
+    names: { plural: string; [key: string]: unknown };
+    versions: Array<{ name: string; served: boolean; [key: string]: unknown }>;
+    [key: string]: unknown;
+  };
+}
+
+/** Applies a CRD (server-side) and waits until it is Established and its resource is served. */
+export async function installCrd(crd: CrdManifest, timeoutMs = 30_000): Promise<void> {
+  await kubectl(
+    ['apply', '--server-side', '--force-conflicts', '--field-manager=logicops-tests', '-f', '-'],
+    JSON.stringify(crd),
+  );
+  await kubectl([
+    'wait',
+    '--for=condition=Established',
+    `--timeout=${Math.ceil(timeoutMs / 1000)}s`,
+    `crd/${crd.metadata.name}`,
+  ]);
+  const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
   const version = crd.spec.versions.find((v) => v.served)?.name ?? '';
+  const deadline = Date.now() + timeoutMs;
+  // Established can precede the resource handler being live for a moment; a list proves it is served.
   while (Date.now() < deadline) {
-    const current = await api.readCustomResourceDefinition({ name });
-    const established = current.status?.conditions?.some(
-      (c) => c.type === 'Established' && c.status === 'True',
-    );
-    // Established can precede the discovery/handler being live for a moment; a list proves it is served.
-    if (established) {
-      const served = await custom
-        .listClusterCustomObject({ group: crd.spec.group, version, plural: crd.spec.names.plural })
-        .then(() => true)
-        .catch(() => false);
-      if (served) return;
-    }
+    const served = await custom
+      .listClusterCustomObject({ group: crd.spec.group, version, plural: crd.spec.names.plural })
+      .then(() => true)
+      .catch(() => false);
+    if (served) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`CRD ${name} was not established within ${timeoutMs} ms`);
+  throw new Error(`CRD ${crd.metadata.name} was not served within ${timeoutMs} ms`);
 }
