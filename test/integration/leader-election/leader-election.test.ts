@@ -1,0 +1,124 @@
+// Leader election against a real API server: one leader at a time, a hand-over on
+// release, and fencing — a leader cut off from the API server stops before another starts.
+import { CoordinationV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
+import { silentLogger } from '../../../src/observability/logger.ts';
+import { type LeaderElectionSettings, LeaderElector } from '../../../src/runtime/leader-election.ts';
+
+const TIMING = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 };
+
+interface Candidate {
+  elector: LeaderElector;
+  stop: AbortController;
+  done: Promise<void>;
+  startedAt: number[];
+  stoppedAt: number[];
+}
+
+function campaign(kc: KubeConfig, settings: LeaderElectionSettings): Candidate {
+  const startedAt: number[] = [];
+  const stoppedAt: number[] = [];
+  const elector = new LeaderElector(
+    kc,
+    settings,
+    {
+      onStartedLeading: () => startedAt.push(Date.now()),
+      onStoppedLeading: () => stoppedAt.push(Date.now()),
+    },
+    silentLogger(),
+  );
+  const stop = new AbortController();
+  return { elector, stop, done: elector.run(stop.signal), startedAt, stoppedAt };
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('LeaderElector', () => {
+  let plane: ControlPlane;
+  const namespace = 'default';
+
+  beforeAll(async () => {
+    plane = await ControlPlane.start();
+  });
+  afterAll(async () => {
+    await plane?.stop();
+  });
+
+  const settings = (identity: string, leaseName: string): LeaderElectionSettings => ({
+    namespace,
+    leaseName,
+    identity,
+    ...TIMING,
+  });
+
+  it('elects one leader and hands over when it releases the lease', async () => {
+    const kc = plane.adminKubeConfig();
+    const a = campaign(kc, settings('a', 'handover'));
+    await until(() => a.startedAt.length === 1, 5_000, 'a to lead');
+    const b = campaign(kc, settings('b', 'handover'));
+    await new Promise((r) => setTimeout(r, TIMING.retryPeriodMs * 4));
+    expect(b.startedAt).toHaveLength(0);
+    expect(a.elector.isFresh()).toBe(true);
+
+    const releasedAt = Date.now();
+    a.stop.abort();
+    await a.done;
+    expect(a.stoppedAt).toHaveLength(1);
+    await until(() => b.startedAt.length === 1, 5_000, 'b to lead');
+    // A released lease is taken on b's next retry, not after a whole lease duration.
+    expect((b.startedAt[0] ?? 0) - releasedAt).toBeLessThan(TIMING.leaseDurationMs);
+    b.stop.abort();
+    await b.done;
+  });
+
+  it('fences: a leader that cannot renew stops leading before another candidate takes over', async () => {
+    // Replica "cut-off" may use leases until its RoleBinding is deleted mid-term.
+    const rbac = plane.adminKubeConfig().makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name: 'lease-user' },
+        rules: [
+          { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+        ],
+      },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: 'cut-off' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'lease-user' },
+        subjects: [{ kind: 'User', name: 'cut-off', apiGroup: 'rbac.authorization.k8s.io' }],
+      },
+    });
+    const cutOffKc = new KubeConfig();
+    cutOffKc.loadFromString(await plane.kubeconfigFor('cut-off'));
+    const leader = campaign(cutOffKc, settings('cut-off', 'fencing'));
+    await until(() => leader.startedAt.length === 1, 5_000, 'cut-off to lead');
+    const standby = campaign(plane.adminKubeConfig(), settings('standby', 'fencing'));
+
+    await rbac.deleteNamespacedRoleBinding({ namespace, name: 'cut-off' });
+
+    await until(() => standby.startedAt.length === 1, 10_000, 'standby to lead');
+    expect(leader.stoppedAt).toHaveLength(1);
+    expect(leader.stoppedAt[0]).toBeLessThan(standby.startedAt[0] ?? 0);
+    expect(leader.elector.isFresh()).toBe(false);
+    leader.stop.abort();
+    standby.stop.abort();
+    await Promise.all([leader.done, standby.done]);
+    // The standby released on stop: nobody holds the lease now.
+    const lease = await plane
+      .adminKubeConfig()
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ namespace, name: 'fencing' });
+    expect(lease.spec?.holderIdentity ?? '').toBe('');
+    expect(lease.spec?.leaseTransitions).toBe(1);
+  });
+});
