@@ -22,6 +22,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kubectlPath', plane.binaries.kubectl);
   project.provide('apiServerUrl', plane.server);
   return async () => {
+    const stopping = Date.now();
     await plane.stop();
+    process.stderr.write(`[integration] control plane stopped in ${Date.now() - stopping} ms\n`);
   };
 }
