@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // - integration: a real kube-apiserver + etcd (one per run, started by the global setup).
 export default defineConfig({
   test: {
+    // Stopping kube-apiserver and etcd must finish before vitest exits, or the watchdog has to reap them.
+    teardownTimeout: 60_000,
     projects: [
       {
         test: {
@@ -28,8 +30,6 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
-          // Stopping kube-apiserver and etcd must finish before vitest exits, or the watchdog has to reap them.
-          teardownTimeout: 60_000,
           // A first build of the control-plane binaries happens in the global setup, not here.
           testTimeout: 60_000,
           hookTimeout: 120_000,
