@@ -1,0 +1,155 @@
+// Condition types and reasons: DESIGN.md's shared vocabulary as constants. Controllers write
+// them, docs list them and the Argo CD / kstatus health checks read them, so a reason that is
+// not here does not exist. Add a reason by extending these lists, never by a string literal.
+
+export const ConditionType = {
+  /** Summary: True when Azure matches the spec; otherwise the reason of what blocks it. */
+  Ready: 'Ready',
+  /** kstatus "abnormal-true": work in flight or waiting on something that clears by itself. */
+  Reconciling: 'Reconciling',
+  /** kstatus "abnormal-true": a human must act; no retry until the spec or environment changes. */
+  Stalled: 'Stalled',
+  /** Usage against the Azure limits that apply to this object's scope. */
+  QuotaAvailable: 'QuotaAvailable',
+} as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+export const ConditionStatus = { True: 'True', False: 'False', Unknown: 'Unknown' } as const;
+export type ConditionStatus = (typeof ConditionStatus)[keyof typeof ConditionStatus];
+
+export const Reason = {
+  // Ready=True
+  Succeeded: 'Succeeded',
+  // In flight or waiting (Ready=False with Reconciling=True)
+  Progressing: 'Progressing',
+  Throttled: 'Throttled',
+  WaitingForPrincipal: 'WaitingForPrincipal',
+  WaitingForWorkflow: 'WaitingForWorkflow',
+  WaitingForBindings: 'WaitingForBindings',
+  WaitingForSecret: 'WaitingForSecret',
+  WaitingForConfigMap: 'WaitingForConfigMap',
+  Deleting: 'Deleting',
+  // A human must act (Ready=False with Stalled=True)
+  InvalidSpec: 'InvalidSpec',
+  ResourceGroupNotFound: 'ResourceGroupNotFound',
+  AuthorizationFailed: 'AuthorizationFailed',
+  PolicyDenied: 'PolicyDenied',
+  QuotaExceeded: 'QuotaExceeded',
+  AlreadyOwned: 'AlreadyOwned',
+  NamespacePolicyDenied: 'NamespacePolicyDenied',
+  // QuotaAvailable=True
+  WithinLimit: 'WithinLimit',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** Reasons that go with Ready=False and Reconciling=True. */
+export const IN_FLIGHT_REASONS = [
+  Reason.Progressing,
+  Reason.Throttled,
+  Reason.WaitingForPrincipal,
+  Reason.WaitingForWorkflow,
+  Reason.WaitingForBindings,
+  Reason.WaitingForSecret,
+  Reason.WaitingForConfigMap,
+  Reason.Deleting,
+] as const;
+export type InFlightReason = (typeof IN_FLIGHT_REASONS)[number];
+
+/** Reasons that go with Ready=False and Stalled=True. */
+export const STALLED_REASONS = [
+  Reason.InvalidSpec,
+  Reason.ResourceGroupNotFound,
+  Reason.AuthorizationFailed,
+  Reason.PolicyDenied,
+  Reason.QuotaExceeded,
+  Reason.AlreadyOwned,
+  Reason.NamespacePolicyDenied,
+] as const;
+export type StalledReason = (typeof STALLED_REASONS)[number];
+
+export type ReadyReason = typeof Reason.Succeeded | InFlightReason | StalledReason;
+export type ReconcilingReason = InFlightReason;
+export type QuotaAvailableReason = typeof Reason.WithinLimit | typeof Reason.QuotaExceeded;
+
+export const QUOTA_AVAILABLE_REASONS = [Reason.WithinLimit, Reason.QuotaExceeded] as const;
+
+export function isInFlightReason(reason: string): reason is InFlightReason {
+  return (IN_FLIGHT_REASONS as readonly string[]).includes(reason);
+}
+
+export function isStalledReason(reason: string): reason is StalledReason {
+  return (STALLED_REASONS as readonly string[]).includes(reason);
+}
+
+/** Which kinds report a reason, and what it means: the source of the docs' reason table. */
+export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKind[]; meaning: string }>> = {
+  Succeeded: { kinds: ['LogicAppWorkflow', 'VaultSecretBinding'], meaning: 'Azure matches the spec.' },
+  Progressing: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: 'A change is being applied to Azure.',
+  },
+  Throttled: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: 'Azure answered 429; retried after Retry-After.',
+  },
+  WaitingForPrincipal: {
+    kinds: ['VaultSecretBinding'],
+    meaning: "The workflow's identity has no principalId yet, or Entra ID has not replicated it yet.",
+  },
+  WaitingForWorkflow: {
+    kinds: ['VaultSecretBinding'],
+    meaning: 'The referenced LogicAppWorkflow does not exist, is not Ready yet, or is being deleted.',
+  },
+  WaitingForBindings: {
+    kinds: ['LogicAppWorkflow'],
+    meaning: 'Deletion waits until every binding that granted this principal has revoked its grant.',
+  },
+  WaitingForSecret: {
+    kinds: ['VaultSecretBinding'],
+    meaning: 'The secret does not exist in the vault yet.',
+  },
+  WaitingForConfigMap: {
+    kinds: ['LogicAppWorkflow'],
+    meaning: 'spec.definitionFrom names a ConfigMap or key that does not exist (yet).',
+  },
+  Deleting: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: 'The object is being deleted; Azure cleanup is in progress.',
+  },
+  InvalidSpec: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning:
+      'The spec passed admission but cannot work (e.g. the definition is not valid JSON). Not retried until the spec changes.',
+  },
+  ResourceGroupNotFound: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: 'The resource group (of the workflow, identity or vault) does not exist.',
+  },
+  AuthorizationFailed: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: "The operator's own identity may not perform the Azure call.",
+  },
+  PolicyDenied: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: 'An Azure Policy assignment denied the request.',
+  },
+  QuotaExceeded: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: 'Creating the resource or grant would exceed an Azure limit; nothing was attempted.',
+  },
+  AlreadyOwned: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning:
+      'The Azure resource exists without the logicops owner tag or with another owner; annotate logicops.io/adopt: "true" to take it over.',
+  },
+  NamespacePolicyDenied: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning:
+      "The namespace's logicops.io/allowed-resource-groups or logicops.io/allowed-vaults annotation does not allow this Azure scope.",
+  },
+  WithinLimit: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning: 'QuotaAvailable=True: usage is below every limit that applies.',
+  },
+};
+export type ReasonKind = 'LogicAppWorkflow' | 'VaultSecretBinding';

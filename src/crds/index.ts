@@ -1,0 +1,19 @@
+// The logicops API: what controllers, the CLI, docs and tests import.
+export * from './api-group.ts';
+export * from './common-types.ts';
+export * from './conditions.ts';
+export { logicAppWorkflowCrd, MAX_PARAMETERS, MAX_TAGS } from './logic-app-workflow/schema.ts';
+export * from './logic-app-workflow/types.ts';
+export { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
+export * from './vault-secret-binding/types.ts';
+
+import { logicAppWorkflowCrd } from './logic-app-workflow/schema.ts';
+import type { CustomResourceDefinitionManifest } from './schema/json-schema.ts';
+import { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
+
+export type { CustomResourceDefinitionManifest } from './schema/json-schema.ts';
+
+/** Every CRD logicops serves, in install order. */
+export function allCrds(): CustomResourceDefinitionManifest[] {
+  return [logicAppWorkflowCrd(), vaultSecretBindingCrd()];
+}

@@ -1,0 +1,268 @@
+// OpenAPI v3 + CEL schema of LogicAppWorkflow: what the API server checks at admission.
+// Messages name the field and the rule; the API server prefixes them with the field path.
+import {
+  CONFIG_MAP_KEY,
+  celMatches,
+  KUBERNETES_NAME,
+  LOCATION,
+  RESOURCE_GROUP_NAME,
+  SUBSCRIPTION_ID,
+  USER_ASSIGNED_IDENTITY_ID,
+  WORKFLOW_NAME,
+} from '../azure-formats.ts';
+import { boolean, enumOf, freeFormObject, immutable, object, string, withRules } from '../schema/builders.ts';
+import {
+  ageColumn,
+  conditionsSchema,
+  customResourceDefinition,
+  deletionPolicySchema,
+  type KindDefinition,
+  lastHandledReconcileRequestSchema,
+  observedGenerationSchema,
+  quotaSchema,
+  readyColumns,
+} from '../schema/common.ts';
+import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
+import {
+  type ConfigMapKeyRef,
+  type DefinitionSource,
+  IdentityType,
+  LOGIC_APP_WORKFLOW,
+  type LogicAppWorkflowSpec,
+  type LogicAppWorkflowStatus,
+  type WorkflowIdentity,
+  type WorkflowIdentityStatus,
+  WorkflowState,
+} from './types.ts';
+
+/** Azure allows 50 parameters in a workflow definition. */
+export const MAX_PARAMETERS = 50;
+/** Azure allows 50 tags per resource; logicops keeps one for its owner tag. */
+export const MAX_TAGS = 49;
+
+const identity = object(
+  'The managed identity the workflow runs as. Consumption workflows have either their system-assigned identity or one user-assigned identity.',
+  {
+    type: enumOf(
+      'SystemAssigned (created and deleted with the workflow), UserAssigned (an existing identity, referenced, never created or deleted by logicops) or None.',
+      Object.values(IdentityType),
+      IdentityType.SystemAssigned,
+    ),
+    userAssignedIdentityId: string(
+      'ARM resource id of the user-assigned identity: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>.',
+      {
+        maxLength: USER_ASSIGNED_IDENTITY_ID.maxLength,
+        'x-kubernetes-validations': [
+          {
+            rule: celMatches(USER_ASSIGNED_IDENTITY_ID),
+            message:
+              'userAssignedIdentityId must be the ARM resource id of a user-assigned identity: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<3-128 letters, digits, - or _>',
+          },
+        ],
+      },
+    ),
+  } satisfies Record<keyof WorkflowIdentity, JsonSchema>,
+  {
+    // The API server checks defaults against the CEL rules as written (nested defaults not
+    // applied yet), so the default spells out the type instead of relying on `{}`.
+    default: { type: IdentityType.SystemAssigned },
+    'x-kubernetes-validations': [
+      {
+        rule: "self.type != 'UserAssigned' || has(self.userAssignedIdentityId)",
+        message: 'userAssignedIdentityId is required when identity type is UserAssigned',
+        fieldPath: '.userAssignedIdentityId',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "self.type == 'UserAssigned' || !has(self.userAssignedIdentityId)",
+        message: 'userAssignedIdentityId must not be set unless identity type is UserAssigned',
+        fieldPath: '.userAssignedIdentityId',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  },
+);
+
+const definitionFrom = object(
+  'Reads the definition from a ConfigMap key in the same namespace; a change to the ConfigMap re-reconciles the workflow.',
+  {
+    configMapKeyRef: object(
+      'The ConfigMap and key holding the definition JSON.',
+      {
+        name: withRules(string('ConfigMap name.', { minLength: 1, maxLength: KUBERNETES_NAME.maxLength }), {
+          rule: celMatches(KUBERNETES_NAME),
+          message: 'configMapKeyRef.name must be a ConfigMap name: lower-case letters, digits, - and .',
+        }),
+        key: withRules(
+          string('Key inside the ConfigMap.', { minLength: 1, maxLength: CONFIG_MAP_KEY.maxLength }),
+          {
+            rule: celMatches(CONFIG_MAP_KEY),
+            message: 'configMapKeyRef.key must be a ConfigMap key: letters, digits, -, _ and .',
+          },
+        ),
+      } satisfies Record<keyof ConfigMapKeyRef, JsonSchema>,
+      { required: ['name', 'key'] },
+    ),
+  } satisfies Record<keyof DefinitionSource, JsonSchema>,
+  { required: ['configMapKeyRef'] },
+);
+
+const spec = object(
+  'The desired Azure Consumption logic app (Microsoft.Logic/workflows).',
+  {
+    subscriptionId: string('Azure subscription GUID. Immutable.', {
+      maxLength: SUBSCRIPTION_ID.maxLength,
+      'x-kubernetes-validations': [
+        {
+          rule: celMatches(SUBSCRIPTION_ID),
+          message: 'subscriptionId must be a subscription GUID such as 00000000-0000-0000-0000-000000000000',
+        },
+        immutable('subscriptionId is immutable: create a new LogicAppWorkflow to use another subscription'),
+      ],
+    }),
+    resourceGroup: string('Resource group of the workflow (must exist). Immutable.', {
+      maxLength: RESOURCE_GROUP_NAME.maxLength,
+      'x-kubernetes-validations': [
+        {
+          rule: celMatches(RESOURCE_GROUP_NAME),
+          message:
+            "resourceGroup must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and must not end with '.'",
+        },
+        immutable('resourceGroup is immutable: create a new LogicAppWorkflow to use another resource group'),
+      ],
+    }),
+    location: string('Azure region in canonical form, e.g. westeurope. Immutable.', {
+      maxLength: LOCATION.maxLength,
+      'x-kubernetes-validations': [
+        {
+          rule: celMatches(LOCATION),
+          message: 'location must be an Azure region name in lower case without spaces, such as westeurope',
+        },
+        immutable('location is immutable: Azure cannot move a workflow to another region'),
+      ],
+    }),
+    azureName: string('Name of the workflow in Azure; metadata.name when unset. Immutable.', {
+      maxLength: WORKFLOW_NAME.maxLength,
+      'x-kubernetes-validations': [
+        {
+          rule: celMatches(WORKFLOW_NAME),
+          message: "azureName must be 1-80 letters, digits, '-', '_', '.', '(' or ')'",
+        },
+      ],
+    }),
+    identity,
+    state: enumOf(
+      'Enabled runs the triggers; Disabled keeps the workflow but stops its triggers.',
+      Object.values(WorkflowState),
+      WorkflowState.Enabled,
+    ),
+    definition: freeFormObject(
+      'Workflow Definition Language JSON ($schema, contentVersion, parameters, triggers, actions, outputs). Exactly one of definition and definitionFrom.',
+    ),
+    definitionFrom,
+    parameters: {
+      type: 'object',
+      description: `Workflow parameter values by name; each value is any JSON. At most ${MAX_PARAMETERS}.`,
+      maxProperties: MAX_PARAMETERS,
+      // Values are any JSON. (additionalProperties without a type would make the map
+      // opaque to CEL; there is no CEL rule here, only the count bound.)
+      'x-kubernetes-preserve-unknown-fields': true,
+    },
+    tags: {
+      type: 'object',
+      description: `Azure tags (name 1-512, value up to 256 characters). At most ${MAX_TAGS}: Azure allows 50 and logicops adds its owner tag.`,
+      maxProperties: MAX_TAGS,
+      additionalProperties: { type: 'string', maxLength: 256 },
+      'x-kubernetes-validations': [
+        {
+          rule: "self.all(name, size(name) >= 1 && size(name) <= 512 && !name.matches(r'[<>%&\\\\?/]'))",
+          message: 'tag names must be 1-512 characters and must not contain < > % & \\ ? /',
+        },
+        {
+          rule: "self.all(name, !name.lowerAscii().startsWith('logicops'))",
+          message: 'tag names starting with logicops are reserved for the operator',
+        },
+      ],
+    },
+    deletionPolicy: deletionPolicySchema,
+    secureRunHistory: boolean(
+      'Marks every action that reads Key Vault with the managed identity, and every action that uses its outputs, with runtimeConfiguration.secureData (inputs and outputs) so secrets never reach run history.',
+      true,
+    ),
+  } satisfies Record<keyof LogicAppWorkflowSpec, JsonSchema>,
+  {
+    required: ['subscriptionId', 'resourceGroup', 'location'],
+    'x-kubernetes-validations': [
+      {
+        rule: 'has(self.definition) || has(self.definitionFrom)',
+        message: 'one of definition or definitionFrom is required',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: '!(has(self.definition) && has(self.definitionFrom))',
+        message: 'definition and definitionFrom are mutually exclusive: set exactly one',
+        fieldPath: '.definitionFrom',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  },
+);
+
+const status = object('What logicops observed in Azure.', {
+  observedGeneration: observedGenerationSchema(),
+  conditions: conditionsSchema,
+  resourceId: string('ARM resource id of the Azure workflow.', { maxLength: 512 }),
+  identity: object('The identity Azure reports for the workflow.', {
+    type: enumOf('Identity type in Azure.', Object.values(IdentityType)),
+    principalId: string('Object id of the service principal; what grants are made to.', { maxLength: 36 }),
+    tenantId: string('Entra ID tenant of the principal.', { maxLength: 36 }),
+    userAssignedIdentityId: string('ARM id of the user-assigned identity in use.', { maxLength: 512 }),
+  } satisfies Record<keyof WorkflowIdentityStatus, JsonSchema>),
+  provisioningState: string('Azure provisioningState of the workflow.', { maxLength: 64 }),
+  accessEndpoint: string('Azure access endpoint of the workflow.', { maxLength: 2048 }),
+  quota: quotaSchema,
+  lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
+} satisfies Record<keyof LogicAppWorkflowStatus, JsonSchema>);
+
+/** The effective Azure name is azureName, or metadata.name; only the root sees both. */
+const effectiveAzureName = (o: string) =>
+  `(has(${o}.spec.azureName) ? ${o}.spec.azureName : ${o}.metadata.name)`;
+
+export const logicAppWorkflowKind: KindDefinition = {
+  names: LOGIC_APP_WORKFLOW,
+  description:
+    'LogicAppWorkflow declares one Azure Consumption logic app with a managed identity; logicops creates, updates and deletes it in Azure.',
+  spec,
+  status,
+  rootRules: [
+    {
+      rule: 'has(self.spec.azureName) || size(self.metadata.name) <= 80',
+      message:
+        'metadata.name is the Azure workflow name when spec.azureName is unset and must then be at most 80 characters: set spec.azureName',
+      fieldPath: '.spec.azureName',
+      reason: 'FieldValueRequired',
+    },
+    {
+      rule: `${effectiveAzureName('self')} == ${effectiveAzureName('oldSelf')}`,
+      message:
+        'azureName is immutable: the Azure name (spec.azureName, or metadata.name when unset) cannot change',
+      fieldPath: '.spec.azureName',
+    },
+  ],
+  printerColumns: [
+    ...readyColumns,
+    {
+      name: 'Principal',
+      type: 'string',
+      jsonPath: '.status.identity.principalId',
+      description: 'Object id of the managed identity',
+    },
+    { name: 'Location', type: 'string', jsonPath: '.spec.location', priority: 1 },
+    { name: 'Resource-Group', type: 'string', jsonPath: '.spec.resourceGroup', priority: 1 },
+    ageColumn,
+  ],
+};
+
+export function logicAppWorkflowCrd(): CustomResourceDefinitionManifest {
+  return customResourceDefinition(logicAppWorkflowKind);
+}

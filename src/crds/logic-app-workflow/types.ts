@@ -1,0 +1,88 @@
+// TypeScript view of a LogicAppWorkflow. schema.ts types its `properties` against these
+// interfaces, so a field added here without a schema (or the reverse) fails the typecheck.
+import type { KindNames } from '../api-group.ts';
+import type { Condition, DeletionPolicy, ObjectMeta, QuotaUsage } from '../common-types.ts';
+
+export const LOGIC_APP_WORKFLOW: KindNames = {
+  kind: 'LogicAppWorkflow',
+  listKind: 'LogicAppWorkflowList',
+  plural: 'logicappworkflows',
+  singular: 'logicappworkflow',
+  shortNames: ['law'],
+};
+export const LOGIC_APP_WORKFLOW_KIND = 'LogicAppWorkflow';
+export const LOGIC_APP_WORKFLOW_PLURAL = 'logicappworkflows';
+
+export const IdentityType = {
+  SystemAssigned: 'SystemAssigned',
+  UserAssigned: 'UserAssigned',
+  None: 'None',
+} as const;
+export type IdentityType = (typeof IdentityType)[keyof typeof IdentityType];
+
+export const WorkflowState = { Enabled: 'Enabled', Disabled: 'Disabled' } as const;
+export type WorkflowState = (typeof WorkflowState)[keyof typeof WorkflowState];
+
+export interface WorkflowIdentity {
+  /** Defaults to SystemAssigned. */
+  type: IdentityType;
+  /** ARM id of the one user-assigned identity; set exactly when type is UserAssigned. */
+  userAssignedIdentityId?: string;
+}
+
+export interface ConfigMapKeyRef {
+  name: string;
+  key: string;
+}
+
+export interface DefinitionSource {
+  configMapKeyRef: ConfigMapKeyRef;
+}
+
+/** Workflow Definition Language JSON; logicops treats it as opaque apart from securing run history. */
+export type WorkflowDefinition = Record<string, unknown>;
+
+export interface LogicAppWorkflowSpec {
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  /** Azure name of the workflow; metadata.name when unset. */
+  azureName?: string;
+  identity: WorkflowIdentity;
+  state: WorkflowState;
+  definition?: WorkflowDefinition;
+  definitionFrom?: DefinitionSource;
+  /** Workflow parameter values by name (each becomes `{ value }` in the Azure workflow). */
+  parameters?: Record<string, unknown>;
+  tags?: Record<string, string>;
+  deletionPolicy: DeletionPolicy;
+  secureRunHistory: boolean;
+}
+
+export interface WorkflowIdentityStatus {
+  type?: IdentityType;
+  principalId?: string;
+  tenantId?: string;
+  userAssignedIdentityId?: string;
+}
+
+export interface LogicAppWorkflowStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  /** ARM id of the Azure workflow. */
+  resourceId?: string;
+  identity?: WorkflowIdentityStatus;
+  provisioningState?: string;
+  accessEndpoint?: string;
+  quota?: QuotaUsage[];
+  /** The last `logicops.io/reconcile-request` annotation value handled. */
+  lastHandledReconcileRequest?: string;
+}
+
+export interface LogicAppWorkflow {
+  apiVersion: 'logicops.io/v1alpha1';
+  kind: 'LogicAppWorkflow';
+  metadata: ObjectMeta;
+  spec: LogicAppWorkflowSpec;
+  status?: LogicAppWorkflowStatus;
+}

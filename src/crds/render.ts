@@ -1,0 +1,46 @@
+// Turns the TypeScript CRD definitions into the YAML files the repository ships: a plain copy
+// under config/crd/ (kubectl apply -k) and the Helm chart's templates/crds/. The files carry
+// no Helm templating, so both copies are byte-identical apart from where they live. The API
+// reference page is rendered from the same schemas, so it is stale-checked the same way.
+import { stringify } from 'yaml';
+import { allCrds } from './index.ts';
+import { apiReferenceMarkdown } from './reference-doc.ts';
+import type { CustomResourceDefinitionManifest } from './schema/json-schema.ts';
+
+const HEADER =
+  '# Generated from src/crds by `npm run crds:render`. Do not edit: change src/crds and re-render.\n';
+
+export const CONFIG_CRD_DIR = 'config/crd';
+export const HELM_CRD_DIR = 'deploy/helm/logicops/templates/crds';
+export const API_REFERENCE = 'docs/api-reference.md';
+
+export function crdYaml(crd: CustomResourceDefinitionManifest): string {
+  // lineWidth 0: long CEL rules and messages stay on one line, so diffs and greps stay readable.
+  return HEADER + stringify(crd, { lineWidth: 0 });
+}
+
+function fileName(crd: CustomResourceDefinitionManifest): string {
+  return `${crd.spec.group}_${crd.spec.names.plural}.yaml`;
+}
+
+/** Every generated file, keyed by its path relative to the repository root. */
+export function renderedFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const crds = allCrds();
+  for (const crd of crds) {
+    const yaml = crdYaml(crd);
+    files.set(`${CONFIG_CRD_DIR}/${fileName(crd)}`, yaml);
+    files.set(`${HELM_CRD_DIR}/${fileName(crd)}`, yaml);
+  }
+  files.set(
+    `${CONFIG_CRD_DIR}/kustomization.yaml`,
+    HEADER +
+      stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: crds.map(fileName),
+      }),
+  );
+  files.set(API_REFERENCE, apiReferenceMarkdown(crds));
+  return files;
+}

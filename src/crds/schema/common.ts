@@ -1,0 +1,148 @@
+// Schema pieces both kinds share: conditions in the metav1.Condition shape, deletion policy,
+// quota usage, and the envelope that turns a spec + status schema into a CRD.
+import { CATEGORY, GROUP, type KindNames, VERSION } from '../api-group.ts';
+import { DeletionPolicy, type QuotaUsage } from '../common-types.ts';
+import { enumOf, integer, object, string } from './builders.ts';
+import type { CustomResourceDefinitionManifest, JsonSchema, PrinterColumn } from './json-schema.ts';
+
+/** Helm must never delete a CRD on uninstall: that would delete every object of the kind. */
+export const HELM_KEEP_ANNOTATION = { 'helm.sh/resource-policy': 'keep' } as const;
+
+export const deletionPolicySchema = enumOf(
+  'What happens in Azure when the object is deleted: Delete removes what logicops created or granted; Orphan leaves Azure untouched.',
+  Object.values(DeletionPolicy),
+  DeletionPolicy.Delete,
+);
+
+/** Same bounds as metav1.Condition's generated schema. */
+export const conditionsSchema: JsonSchema = {
+  type: 'array',
+  description: 'Ready, Reconciling, Stalled and QuotaAvailable, kstatus-compatible.',
+  maxItems: 16,
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+  items: object(
+    'A metav1.Condition.',
+    {
+      type: string('Condition type.', {
+        maxLength: 316,
+        pattern:
+          '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$',
+      }),
+      status: enumOf('True, False or Unknown.', ['True', 'False', 'Unknown']),
+      observedGeneration: integer('The generation the condition was set for.', { minimum: 0 }),
+      lastTransitionTime: string('When the status last changed.', { format: 'date-time' }),
+      reason: string('CamelCase reason from the logicops vocabulary.', {
+        minLength: 1,
+        maxLength: 1024,
+        pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
+      }),
+      message: string('Human-readable details.', { maxLength: 32768 }),
+    },
+    { required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'] },
+  ),
+};
+
+export const quotaSchema: JsonSchema = {
+  type: 'array',
+  description: 'Usage against the Azure limits that apply to this object.',
+  maxItems: 8,
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['name'],
+  items: object(
+    'Usage of one Azure limit.',
+    {
+      name: string('Which limit.', { maxLength: 64 }),
+      scope: string('The Azure scope the limit is counted in.', { maxLength: 512 }),
+      used: integer('Used, counted by the operator.', { minimum: 0 }),
+      limit: integer('The configured limit.', { minimum: 0 }),
+    } satisfies Record<keyof QuotaUsage, JsonSchema>,
+    { required: ['name', 'scope', 'used', 'limit'] },
+  ),
+};
+
+export function observedGenerationSchema(): JsonSchema {
+  return integer('The metadata.generation the status describes (kstatus reads this).', { minimum: 0 });
+}
+
+export function lastHandledReconcileRequestSchema(): JsonSchema {
+  return string('The last logicops.io/reconcile-request annotation value handled.', { maxLength: 256 });
+}
+
+export const readyColumns: PrinterColumn[] = [
+  {
+    name: 'Ready',
+    type: 'string',
+    jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+    description: 'Ready condition status',
+  },
+  {
+    name: 'Reason',
+    type: 'string',
+    jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+    description: 'Ready condition reason',
+  },
+];
+
+export const ageColumn: PrinterColumn = {
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+};
+
+export interface KindDefinition {
+  names: KindNames;
+  description: string;
+  spec: JsonSchema;
+  status: JsonSchema;
+  /** Rules on the whole object: the only place CEL can see metadata.name. */
+  rootRules?: JsonSchema['x-kubernetes-validations'];
+  printerColumns: PrinterColumn[];
+}
+
+export function customResourceDefinition(kind: KindDefinition): CustomResourceDefinitionManifest {
+  const root: JsonSchema = {
+    type: 'object',
+    description: kind.description,
+    required: ['spec'],
+    properties: {
+      apiVersion: string('APIVersion of this representation of the object.'),
+      kind: string('Kind of this object.'),
+      metadata: { type: 'object' },
+      spec: kind.spec,
+      status: kind.status,
+    },
+    ...(kind.rootRules ? { 'x-kubernetes-validations': kind.rootRules } : {}),
+  };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${kind.names.plural}.${GROUP}`,
+      annotations: { ...HELM_KEEP_ANNOTATION },
+      labels: { 'app.kubernetes.io/name': 'logicops', 'app.kubernetes.io/part-of': 'logicops' },
+    },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: kind.names.kind,
+        listKind: kind.names.listKind,
+        plural: kind.names.plural,
+        singular: kind.names.singular,
+        shortNames: [...kind.names.shortNames],
+        categories: [CATEGORY],
+      },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: kind.printerColumns,
+          schema: { openAPIV3Schema: root },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The shipped samples (config/samples, including the end-to-end example) are accepted by the
+// real API server as users would apply them.
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestNamespace, deleteTestNamespace, kubectl } from '../support/cluster.ts';
+import { applyShippedCrds } from './support/install.ts';
+
+const repoRoot = new URL('../../../', import.meta.url).pathname;
+const samplesDir = join(repoRoot, 'config/samples');
+let ns = '';
+
+beforeAll(async () => {
+  await applyShippedCrds();
+  ns = await createTestNamespace('crd-samples');
+});
+afterAll(() => deleteTestNamespace(ns));
+
+async function sampleFiles(): Promise<string[]> {
+  const entries = await readdir(samplesDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.yaml'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+it('there is a sample per kind plus the end-to-end example', async () => {
+  expect((await sampleFiles()).map((f) => relative(samplesDir, f))).toEqual([
+    'end-to-end/partner-api-workflow.yaml',
+    'logicops_v1alpha1_logicappworkflow.yaml',
+    'logicops_v1alpha1_vaultsecretbinding.yaml',
+  ]);
+});
+
+it('every sample is accepted by the API server', async () => {
+  for (const file of await sampleFiles()) {
+    const applied = await kubectl(['apply', '--server-side', '-n', ns, '-f', file]);
+    expect(applied.stdout).toMatch(/serverside-applied/);
+  }
+  const { stdout } = await kubectl(['get', 'logicops', '-n', ns, '-o', 'name']);
+  expect(stdout.trim().split('\n').sort()).toEqual([
+    'logicappworkflow.logicops.io/hello',
+    'logicappworkflow.logicops.io/partner-sync',
+    'vaultsecretbinding.logicops.io/hello-greeting-secret',
+    'vaultsecretbinding.logicops.io/partner-sync-api-key',
+  ]);
+});
