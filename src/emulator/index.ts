@@ -1,0 +1,9 @@
+// Public surface of the Azure emulator for tests, the dev mode, the samples and the bench.
+
+export { BUILT_IN_ROLES } from './arm/role-assignments.ts';
+export * from './demo.ts';
+export type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';
+export type { EmulatorSeed, SeedApplication, SeedVault } from './seed.ts';
+export { type Emulator, type StartEmulatorOptions, startEmulator } from './server.ts';
+export type { EmulatorState } from './state.ts';
+export type { Counters, RequestLogEntry } from './telemetry.ts';

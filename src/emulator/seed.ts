@@ -1,0 +1,131 @@
+// Seed data: the resource groups, vaults, secrets, identities and app registrations an
+// emulator starts with. The same shape serves the demo, the samples, the dev mode and the bench.
+
+import { putUserAssignedIdentity } from './arm/identities.ts';
+import { createResourceGroup } from './arm/resource-groups.ts';
+import { addSecretVersion, putVault } from './arm/vaults.ts';
+import type { EmulatorCore } from './core.ts';
+import { armErrors } from './errors.ts';
+import { isGuid, newGuid } from './ids.ts';
+import type {
+  AccessPolicyEntry,
+  ApplicationRecord,
+  FederatedCredential,
+  PrincipalRecord,
+  PrincipalType,
+} from './state.ts';
+
+export interface SeedApplication {
+  clientId: string;
+  /** Service principal object id; generated when absent. */
+  objectId?: string;
+  displayName?: string;
+  clientSecret?: string;
+  federatedCredentials?: FederatedCredential[];
+}
+
+export interface SeedVault {
+  resourceGroup: string;
+  name: string;
+  location?: string;
+  enableRbacAuthorization: boolean;
+  accessPolicies?: AccessPolicyEntry[];
+  secrets?: { name: string; value: string; contentType?: string }[];
+}
+
+export interface EmulatorSeed {
+  resourceGroups?: { name: string; location: string; tags?: Record<string, string> }[];
+  vaults?: SeedVault[];
+  userAssignedIdentities?: { resourceGroup: string; name: string; location?: string }[];
+  applications?: SeedApplication[];
+  /** Users and groups in the directory (for role assignments without principalType). */
+  principals?: { objectId: string; principalType: 'User' | 'Group'; displayName: string }[];
+}
+
+export function registerApplication(core: EmulatorCore, seed: SeedApplication): ApplicationRecord {
+  if (!isGuid(seed.clientId))
+    throw armErrors.badRequest('BadRequest', `clientId '${seed.clientId}' must be a GUID.`);
+  const objectId = (seed.objectId ?? newGuid()).toLowerCase();
+  const app: ApplicationRecord = {
+    clientId: seed.clientId.toLowerCase(),
+    objectId,
+    displayName: seed.displayName ?? `app-${seed.clientId.slice(0, 8)}`,
+    clientSecrets: seed.clientSecret ? [seed.clientSecret] : [],
+    ...(seed.federatedCredentials ? { federatedCredentials: seed.federatedCredentials } : {}),
+  };
+  core.state.applications[app.clientId] = app;
+  core.state.principals[objectId] = {
+    objectId,
+    clientId: app.clientId,
+    principalType: 'ServicePrincipal',
+    kind: 'Application',
+    displayName: app.displayName,
+    createdAt: core.nowIso(),
+  };
+  return app;
+}
+
+export function addDirectoryPrincipal(
+  core: EmulatorCore,
+  objectId: string,
+  principalType: Exclude<PrincipalType, 'ServicePrincipal'>,
+  displayName: string,
+): PrincipalRecord {
+  if (!isGuid(objectId)) throw armErrors.badRequest('BadRequest', `objectId '${objectId}' must be a GUID.`);
+  const record: PrincipalRecord = {
+    objectId: objectId.toLowerCase(),
+    principalType,
+    kind: principalType,
+    displayName,
+    createdAt: core.nowIso(),
+  };
+  core.state.principals[record.objectId] = record;
+  return record;
+}
+
+export function applySeed(core: EmulatorCore, seed: EmulatorSeed, subscriptionId: string): void {
+  const nowSeconds = Math.floor(core.now() / 1000);
+  for (const app of seed.applications ?? []) registerApplication(core, app);
+  for (const p of seed.principals ?? [])
+    addDirectoryPrincipal(core, p.objectId, p.principalType, p.displayName);
+  for (const rg of seed.resourceGroups ?? [])
+    createResourceGroup(core, subscriptionId, rg.name, rg.location, rg.tags ?? {});
+  const locationOf = (resourceGroup: string, location?: string) =>
+    location ??
+    seed.resourceGroups?.find((rg) => rg.name.toLowerCase() === resourceGroup.toLowerCase())?.location ??
+    'westeurope';
+  for (const identity of seed.userAssignedIdentities ?? []) {
+    putUserAssignedIdentity(
+      core,
+      subscriptionId,
+      identity.resourceGroup,
+      identity.name,
+      locationOf(identity.resourceGroup, identity.location),
+      {},
+    );
+  }
+  for (const vault of seed.vaults ?? []) {
+    const { record } = putVault(
+      core,
+      subscriptionId,
+      vault.resourceGroup,
+      vault.name,
+      {
+        location: locationOf(vault.resourceGroup, vault.location),
+        properties: {
+          tenantId: core.state.tenantId,
+          sku: { family: 'A', name: 'standard' },
+          enableRbacAuthorization: vault.enableRbacAuthorization,
+          accessPolicies: vault.accessPolicies ?? [],
+        },
+      },
+      '2026-02-01',
+    );
+    for (const secret of vault.secrets ?? []) {
+      addSecretVersion(record, secret.name, secret.value, {
+        ...(secret.contentType ? { contentType: secret.contentType } : {}),
+        nowSeconds,
+      });
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// What the admin API reports: a bounded request log and counters by kind and by operation.
+// Bodies are never recorded: token requests carry client secrets and assertions, and
+// responses can carry tokens.
+import type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';
+
+export interface RequestLogEntry {
+  seq: number;
+  at: string;
+  requestId: string;
+  clientRequestId?: string;
+  method: string;
+  /** Normalised path (single slashes, decoded). */
+  path: string;
+  /** The path exactly as the client sent it (e.g. `//subscriptions/...` from a role-assignment scope). */
+  rawPath: string;
+  plane: string;
+  operation: string;
+  kind: OperationKind;
+  status: number;
+  errorCode?: string;
+  durationMs: number;
+  /** Object id of the caller (from its token), when known. */
+  callerObjectId?: string;
+}
+
+export interface Counters {
+  /** Every Azure-plane request (ARM, Entra ID, managed identity); admin calls are not counted. */
+  total: number;
+  /** ARM only: reads, writes, deletes and actions (ARM's throttling categories). */
+  reads: number;
+  writes: number;
+  deletes: number;
+  actions: number;
+  /** Tokens asked for (Entra ID token endpoint and managed identity). */
+  tokens: number;
+  /** Responses with status >= 400, on any plane. */
+  errors: number;
+  byPlane: Record<string, number>;
+  byOperation: Record<string, { count: number; errors: number }>;
+  byStatus: Record<string, number>;
+}
+
+const KIND_COUNTER: Record<OperationKind, keyof Counters | undefined> = {
+  read: 'reads',
+  write: 'writes',
+  delete: 'deletes',
+  action: 'actions',
+  token: 'tokens',
+  admin: undefined,
+};
+
+export class Telemetry {
+  private log: RequestLogEntry[] = [];
+  private seq = 0;
+  counters: Counters = emptyCounters();
+
+  constructor(private readonly maxLogEntries = 2000) {}
+
+  record(ctx: RequestContext, response: EmulatorResponse): void {
+    const { route } = ctx.match;
+    // Admin calls are logged (useful when debugging a test) but do not move the Azure counters.
+    if (route.plane !== 'admin') {
+      const c = this.counters;
+      c.total++;
+      c.byPlane[route.plane] = (c.byPlane[route.plane] ?? 0) + 1;
+      const kindKey = KIND_COUNTER[route.kind];
+      // Discovery documents (OpenID configuration, keys) are reads of Entra ID, not ARM reads.
+      if (kindKey && (route.plane === 'arm' || route.kind === 'token')) (c[kindKey] as number)++;
+      const op = c.byOperation[route.operation] ?? { count: 0, errors: 0 };
+      op.count++;
+      if (response.status >= 400) {
+        c.errors++;
+        op.errors++;
+      }
+      c.byOperation[route.operation] = op;
+      c.byStatus[String(response.status)] = (c.byStatus[String(response.status)] ?? 0) + 1;
+    }
+    const clientRequestId = header(ctx, 'x-ms-client-request-id');
+    this.log.push({
+      seq: ++this.seq,
+      at: new Date(ctx.receivedAt).toISOString(),
+      requestId: ctx.requestId,
+      ...(clientRequestId ? { clientRequestId } : {}),
+      method: ctx.method,
+      path: ctx.path,
+      rawPath: ctx.rawPath,
+      plane: route.plane,
+      operation: route.operation,
+      kind: route.kind,
+      status: response.status,
+      ...(errorCode(response) ? { errorCode: errorCode(response) } : {}),
+      durationMs: Math.round(performance.now() - ctx.startedAt),
+      ...(ctx.caller ? { callerObjectId: ctx.caller.oid } : {}),
+    });
+    if (this.log.length > this.maxLogEntries) this.log.splice(0, this.log.length - this.maxLogEntries);
+  }
+
+  requests(sinceSeq = 0): RequestLogEntry[] {
+    return this.log.filter((entry) => entry.seq > sinceSeq);
+  }
+
+  reset(): void {
+    this.log = [];
+    this.counters = emptyCounters();
+  }
+
+  /** Outermost middleware: whatever the inner layers do (including faults), it is counted. */
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      const response = await next();
+      this.record(ctx, response);
+      return response;
+    };
+  }
+}
+
+function emptyCounters(): Counters {
+  return {
+    total: 0,
+    reads: 0,
+    writes: 0,
+    deletes: 0,
+    actions: 0,
+    tokens: 0,
+    errors: 0,
+    byPlane: {},
+    byOperation: {},
+    byStatus: {},
+  };
+}
+
+function header(ctx: RequestContext, name: string): string | undefined {
+  const value = ctx.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorCode(response: EmulatorResponse): string | undefined {
+  const body = response.body as { error?: unknown } | undefined;
+  if (!body || typeof body !== 'object') return undefined;
+  const error = body.error;
+  if (typeof error === 'string') return error; // OAuth errors: {error: 'invalid_client'}
+  if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') {
+    return (error as { code: string }).code;
+  }
+  return undefined;
+}
