@@ -1,0 +1,198 @@
+// The operator's Prometheus metrics. Queue and reconcile series carry controller-runtime's
+// names and labels, so dashboards and alerts written for Go operators work unchanged; our
+// own series are prefixed `logicops_`. One Registry per OperatorMetrics (no global
+// default registry), so tests and several operator instances in one process never collide.
+//
+// Label values are bounded: controller names, operation names, HTTP status codes, reasons
+// and scopes — never object names, and never anything secret.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReconcileObserver } from '../runtime/controller.ts';
+import type { WorkQueueObserver } from '../runtime/work-queue.ts';
+
+// controller-runtime's buckets for reconcile time, stretched for Azure calls that take seconds.
+const RECONCILE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60];
+const QUEUE_BUCKETS = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 100, 1000];
+
+/** controller-runtime's `result` label values. */
+const RESULT_LABEL: Record<string, string> = {
+  done: 'success',
+  requeueAfter: 'requeue_after',
+  error: 'error',
+  stalled: 'error',
+  terminal: 'error',
+};
+
+export class OperatorMetrics {
+  readonly registry = new Registry();
+  private readonly objectSeries = new Map<string, Map<string, { ready: string; reason: string }>>();
+
+  private readonly reconcileTotal = new Counter({
+    name: 'controller_runtime_reconcile_total',
+    help: 'Total number of reconciliations per controller',
+    labelNames: ['controller', 'result'],
+    registers: [this.registry],
+  });
+  private readonly reconcileErrors = new Counter({
+    name: 'controller_runtime_reconcile_errors_total',
+    help: 'Total number of reconciliation errors per controller',
+    labelNames: ['controller'],
+    registers: [this.registry],
+  });
+  private readonly reconcileTime = new Histogram({
+    name: 'controller_runtime_reconcile_time_seconds',
+    help: 'Length of time per reconciliation per controller',
+    labelNames: ['controller'],
+    buckets: RECONCILE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly queueDepth = new Gauge({
+    name: 'workqueue_depth',
+    help: 'Current depth of workqueue',
+    labelNames: ['name', 'controller'],
+    registers: [this.registry],
+  });
+  private readonly queueAdds = new Counter({
+    name: 'workqueue_adds_total',
+    help: 'Total number of adds handled by workqueue',
+    labelNames: ['name', 'controller'],
+    registers: [this.registry],
+  });
+  private readonly queueDuration = new Histogram({
+    name: 'workqueue_queue_duration_seconds',
+    help: 'How long in seconds an item stays in workqueue before being requested',
+    labelNames: ['name', 'controller'],
+    buckets: QUEUE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly workDuration = new Histogram({
+    name: 'workqueue_work_duration_seconds',
+    help: 'How long in seconds processing an item from workqueue takes',
+    labelNames: ['name', 'controller'],
+    buckets: QUEUE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly queueRetries = new Counter({
+    name: 'workqueue_retries_total',
+    help: 'Total number of retries handled by workqueue',
+    labelNames: ['name', 'controller'],
+    registers: [this.registry],
+  });
+  private readonly leaderStatus = new Gauge({
+    name: 'leader_election_master_status',
+    help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',
+    labelNames: ['name'],
+    registers: [this.registry],
+  });
+  private readonly azureRequests = new Counter({
+    name: 'logicops_azure_requests_total',
+    help: 'Azure requests by operation and HTTP status (or error class when no response arrived)',
+    labelNames: ['operation', 'status'],
+    registers: [this.registry],
+  });
+  private readonly azureRequestDuration = new Histogram({
+    name: 'logicops_azure_request_duration_seconds',
+    help: 'Duration of Azure requests by operation',
+    labelNames: ['operation'],
+    buckets: RECONCILE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly azureThrottled = new Counter({
+    name: 'logicops_azure_throttled_total',
+    help: 'Azure requests answered with 429 Too Many Requests, by operation',
+    labelNames: ['operation'],
+    registers: [this.registry],
+  });
+  private readonly rateLimiterWait = new Histogram({
+    name: 'logicops_rate_limiter_wait_seconds',
+    help: 'Time spent waiting for the client-side Azure rate limiter, by class (read, write, delete)',
+    labelNames: ['class'],
+    buckets: [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly quotaUsed = new Gauge({
+    name: 'logicops_quota_used',
+    help: 'Usage of an Azure limit that applies to managed objects, by limit and scope',
+    labelNames: ['limit', 'scope'],
+    registers: [this.registry],
+  });
+  private readonly quotaLimit = new Gauge({
+    name: 'logicops_quota_limit',
+    help: 'The configured value of an Azure limit, by limit and scope',
+    labelNames: ['limit', 'scope'],
+    registers: [this.registry],
+  });
+  private readonly objectsByCondition = new Gauge({
+    name: 'logicops_objects',
+    help: 'Managed objects by kind and the reason of their Ready condition',
+    labelNames: ['kind', 'ready', 'reason'],
+    registers: [this.registry],
+  });
+
+  /** Maps a controller's reconcile outcomes to controller_runtime_reconcile_*. */
+  reconcileObserver(controller: string): ReconcileObserver {
+    return {
+      reconciled: (_key, outcome, durationMs) => {
+        const result = RESULT_LABEL[outcome] ?? 'error';
+        this.reconcileTotal.inc({ controller, result });
+        if (result === 'error') this.reconcileErrors.inc({ controller });
+        this.reconcileTime.observe({ controller }, durationMs / 1000);
+      },
+    };
+  }
+
+  /** Maps a controller's queue events to workqueue_*; `depth` is read from the queue on each change. */
+  queueObserver(controller: string, depth: () => number): WorkQueueObserver {
+    const labels = { name: controller, controller };
+    const refreshDepth = () => this.queueDepth.set(labels, depth());
+    return {
+      added: () => {
+        this.queueAdds.inc(labels);
+        refreshDepth();
+      },
+      started: (_key, queuedMs) => {
+        this.queueDuration.observe(labels, queuedMs / 1000);
+        refreshDepth();
+      },
+      finished: (_key, workMs) => {
+        this.workDuration.observe(labels, workMs / 1000);
+        refreshDepth();
+      },
+      retried: () => this.queueRetries.inc(labels),
+    };
+  }
+
+  setLeader(lease: string, leading: boolean): void {
+    this.leaderStatus.set({ name: lease }, leading ? 1 : 0);
+  }
+
+  azureCall(operation: string, status: number | string, durationMs: number): void {
+    this.azureRequests.inc({ operation, status: String(status) });
+    this.azureRequestDuration.observe({ operation }, durationMs / 1000);
+    if (status === 429) this.azureThrottled.inc({ operation });
+  }
+
+  rateLimiterWaited(operationClass: 'read' | 'write' | 'delete', waitedMs: number): void {
+    this.rateLimiterWait.observe({ class: operationClass }, waitedMs / 1000);
+  }
+
+  quota(limit: string, scope: string, used: number, max: number): void {
+    this.quotaUsed.set({ limit, scope }, used);
+    this.quotaLimit.set({ limit, scope }, max);
+  }
+
+  /** Replaces the objects-by-condition series for one kind with a fresh count. */
+  objects(kind: string, counts: Iterable<{ ready: string; reason: string; count: number }>): void {
+    const seen = this.objectSeries.get(kind) ?? new Map<string, { ready: string; reason: string }>();
+    // A reason nobody has any more must read 0, not its last count.
+    for (const labels of seen.values()) this.objectsByCondition.set({ kind, ...labels }, 0);
+    for (const { ready, reason, count } of counts) {
+      seen.set(`${ready}/${reason}`, { ready, reason });
+      this.objectsByCondition.set({ kind, ready, reason }, count);
+    }
+    this.objectSeries.set(kind, seen);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
