@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+  namespacePolicy,
+} from '../../../../src/controllers/shared/namespace-policy.ts';
+import { ownershipOf, ownerValue } from '../../../../src/controllers/shared/owner-tag.ts';
+
+const SUB = '/subscriptions/11111111-1111-1111-1111-111111111111';
+const vault = (rg: string, name: string) =>
+  `${SUB}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
+
+describe('namespacePolicy', () => {
+  const policy = namespacePolicy(true);
+
+  it('denies by default, naming the annotation to set', () => {
+    const verdict = policy.check({}, 'resource group', `${SUB}/resourceGroups/team-a`);
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.allowed ? '' : verdict.message).toContain(ALLOWED_RESOURCE_GROUPS_ANNOTATION);
+  });
+
+  it.each([
+    [`${SUB}/resourceGroups/team-a-*`, `${SUB}/resourceGroups/team-a-prod`, true],
+    [`${SUB}/resourceGroups/team-a-*`, `${SUB}/resourceGroups/team-b-prod`, false],
+    [`${SUB}/resourceGroups/TEAM-A`, `${SUB}/resourcegroups/team-a`, true],
+    [
+      `${SUB}/resourceGroups/team-a`,
+      `${SUB}/resourceGroups/team-a/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-1`,
+      true,
+    ],
+    [`${SUB}/resourceGroups/team-a`, `${SUB}/resourceGroups/team-ab`, false],
+    ['/subscriptions/*/resourceGroups/shared', `${SUB}/resourceGroups/shared`, true],
+    [`/subscriptions/*/resourceGroups/x, ${SUB}/resourceGroups/y`, `${SUB}/resourceGroups/y`, true],
+  ])('resource-group pattern %s vs %s -> %s', (pattern, id, allowed) => {
+    expect(
+      policy.check({ [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: pattern }, 'resource group', id).allowed,
+    ).toBe(allowed);
+  });
+
+  it('matches vaults by their own annotation, without extending to children', () => {
+    const annotations = { [ALLOWED_VAULTS_ANNOTATION]: `${SUB}/resourceGroups/**/vaults/team-a-*` };
+    expect(policy.check(annotations, 'vault', vault('rg', 'team-a-kv')).allowed).toBe(true);
+    expect(policy.check(annotations, 'vault', vault('rg', 'team-b-kv')).allowed).toBe(false);
+    expect(policy.check(annotations, 'resource group', `${SUB}/resourceGroups/rg`).allowed).toBe(false);
+  });
+
+  it('allows everything when turned off (single-tenant clusters)', () => {
+    expect(namespacePolicy(false).check(undefined, 'vault', vault('rg', 'kv')).allowed).toBe(true);
+  });
+});
+
+describe('ownership', () => {
+  it('tells ours, unowned and foreign apart', () => {
+    const me = ownerValue('cluster-1', 'team-a', 'wf');
+    expect(ownershipOf({ 'logicops-owner': me }, me)).toBe('ours');
+    expect(ownershipOf({ other: 'x' }, me)).toBe('unowned');
+    expect(ownershipOf({ 'logicops-owner': ownerValue('cluster-2', 'team-a', 'wf') }, me)).toBe('foreign');
+  });
+});
