@@ -1,0 +1,350 @@
+// The operator's configuration: one typed, validated object, read once from flags and
+// environment variables (a flag wins over its variable). Every bad value fails start-up with
+// a message naming the flag, the variable and what is expected. Secrets (AZURE_CLIENT_SECRET)
+// are read from the environment only — a flag would show in `ps` — and never printed.
+import { parseArgs } from 'node:util';
+import type { CredentialConfig } from './azure/credentials.ts';
+
+export interface OperatorConfig {
+  kubeconfig?: string;
+  /** Empty: every namespace. */
+  namespaces: string[];
+  labelSelector?: string;
+  clusterId?: string;
+  namespacePolicy: boolean;
+  azure: {
+    armEndpoint: string;
+    authorityHost: string;
+    credential: CredentialConfig;
+    maxRetries: number;
+  };
+  workers: number;
+  resyncPeriodMs: number;
+  quota: {
+    workflowsPerRegion: number;
+    managedIdentityWorkflowsPerSubscriptionRegion: number;
+    accessPoliciesPerVault: number;
+    roleAssignmentsPerSubscription: number;
+  };
+  leaderElection: {
+    enabled: boolean;
+    namespace: string;
+    leaseName: string;
+    leaseDurationMs: number;
+    renewDeadlineMs: number;
+    retryPeriodMs: number;
+  };
+  healthPort: number;
+  metricsPort: number;
+  shutdownGraceMs: number;
+  logLevel: string;
+}
+
+interface OptionSpec {
+  env: string;
+  help: string;
+  default?: string;
+  type?: 'boolean';
+}
+
+/** Every flag with its environment variable, default and help; `--help` prints this table. */
+export const OPTIONS = {
+  kubeconfig: { env: 'KUBECONFIG', help: 'kubeconfig file; in-cluster config when unset' },
+  namespaces: {
+    env: 'LOGICOPS_NAMESPACES',
+    help: 'comma-separated namespaces to watch; all when empty',
+    default: '',
+  },
+  'label-selector': {
+    env: 'LOGICOPS_LABEL_SELECTOR',
+    help: 'only reconcile objects matching this label selector (sharding)',
+  },
+  'cluster-id': {
+    env: 'LOGICOPS_CLUSTER_ID',
+    help: "owner-tag cluster id; default: the kube-system namespace's uid",
+  },
+  'namespace-policy': {
+    env: 'LOGICOPS_NAMESPACE_POLICY',
+    help: 'enforce the logicops.io/allowed-* namespace annotations (enabled|disabled)',
+    default: 'enabled',
+  },
+  'arm-endpoint': {
+    env: 'LOGICOPS_ARM_ENDPOINT',
+    help: 'Azure Resource Manager URL',
+    default: 'https://management.azure.com',
+  },
+  'authority-host': {
+    env: 'AZURE_AUTHORITY_HOST',
+    help: 'Entra ID authority host',
+    default: 'https://login.microsoftonline.com',
+  },
+  'azure-credential': {
+    env: 'LOGICOPS_AZURE_CREDENTIAL',
+    help: 'workload-identity | client-secret | managed-identity | auto (workload identity when AZURE_FEDERATED_TOKEN_FILE is set, client secret when AZURE_CLIENT_SECRET is set, else managed identity)',
+    default: 'auto',
+  },
+  'azure-tenant-id': { env: 'AZURE_TENANT_ID', help: 'Entra tenant of the operator identity' },
+  'azure-client-id': { env: 'AZURE_CLIENT_ID', help: 'client id of the operator identity' },
+  'azure-max-retries': {
+    env: 'LOGICOPS_AZURE_MAX_RETRIES',
+    help: 'SDK-level retries before the reconcile backoff takes over',
+    default: '2',
+  },
+  workers: { env: 'LOGICOPS_WORKERS', help: 'concurrent reconciles per kind', default: '4' },
+  'resync-period': {
+    env: 'LOGICOPS_RESYNC_PERIOD',
+    help: 'drift check period (+-10% jitter), e.g. 10m',
+    default: '10m',
+  },
+  'quota-workflows-per-region': {
+    env: 'LOGICOPS_QUOTA_WORKFLOWS_PER_REGION',
+    help: 'workflows per subscription and region',
+    default: '1000',
+  },
+  'quota-identity-workflows-per-region': {
+    env: 'LOGICOPS_QUOTA_IDENTITY_WORKFLOWS_PER_REGION',
+    help: 'workflows with a managed identity per subscription and region',
+    default: '1000',
+  },
+  'quota-access-policies-per-vault': {
+    env: 'LOGICOPS_QUOTA_ACCESS_POLICIES_PER_VAULT',
+    help: 'access-policy entries per vault',
+    default: '1024',
+  },
+  'quota-role-assignments-per-subscription': {
+    env: 'LOGICOPS_QUOTA_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION',
+    help: 'role assignments per subscription',
+    default: '4000',
+  },
+  'leader-elect': {
+    env: 'LOGICOPS_LEADER_ELECT',
+    help: 'use leader election (run several replicas)',
+    type: 'boolean',
+  },
+  'leader-election-namespace': {
+    env: 'POD_NAMESPACE',
+    help: 'namespace of the leader-election Lease',
+    default: 'default',
+  },
+  'lease-name': {
+    env: 'LOGICOPS_LEASE_NAME',
+    help: 'name of the leader-election Lease',
+    default: 'logicops-leader',
+  },
+  'lease-duration': {
+    env: 'LOGICOPS_LEASE_DURATION',
+    help: 'leader-election lease duration',
+    default: '15s',
+  },
+  'renew-deadline': {
+    env: 'LOGICOPS_RENEW_DEADLINE',
+    help: 'leader-election renew deadline',
+    default: '10s',
+  },
+  'retry-period': { env: 'LOGICOPS_RETRY_PERIOD', help: 'leader-election retry period', default: '2s' },
+  'health-port': { env: 'LOGICOPS_HEALTH_PORT', help: '/healthz and /readyz port', default: '8081' },
+  'metrics-port': {
+    env: 'LOGICOPS_METRICS_PORT',
+    help: '/metrics port (same as health port to share)',
+    default: '8080',
+  },
+  'shutdown-grace': {
+    env: 'LOGICOPS_SHUTDOWN_GRACE',
+    help: 'time in-flight reconciles get on SIGTERM',
+    default: '25s',
+  },
+  'log-level': { env: 'LOGICOPS_LOG_LEVEL', help: 'trace | debug | info | warn | error', default: 'info' },
+} satisfies Record<string, OptionSpec>;
+
+type OptionName = keyof typeof OPTIONS;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function helpText(): string {
+  const rows = Object.entries(OPTIONS as Record<string, OptionSpec>).map(([flag, spec]) => {
+    const value = spec.type === 'boolean' ? '' : ' <value>';
+    const fallback = spec.default !== undefined && spec.default !== '' ? ` (default ${spec.default})` : '';
+    return `  --${flag}${value}\n      ${spec.help}${fallback}; env ${spec.env}`;
+  });
+  return `usage: logicops run [options]\n\noptions:\n${rows.join('\n')}\n\nsecrets from the environment only: AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE`;
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): OperatorConfig {
+  const { values } = parseFlags(argv);
+  const raw = (name: OptionName): string | undefined => {
+    const spec: OptionSpec = OPTIONS[name];
+    const flag = values[name];
+    if (flag !== undefined) return String(flag);
+    const fromEnv = env[spec.env];
+    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+    return spec.default;
+  };
+  const where = (name: OptionName) => `--${name} (env ${OPTIONS[name].env})`;
+  const int = (name: OptionName, min: number, max: number): number => {
+    const text = raw(name) ?? '';
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${where(name)} must be a whole number from ${min} to ${max}, got '${text}'`);
+    }
+    return value;
+  };
+  const duration = (name: OptionName, minMs: number): number => {
+    const text = raw(name) ?? '';
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < minMs) {
+      throw new ConfigError(
+        `${where(name)} must be a duration of at least ${minMs} ms such as 30s, 10m or 1500ms, got '${text}'`,
+      );
+    }
+    return ms;
+  };
+  const url = (name: OptionName): string => {
+    const text = raw(name) ?? '';
+    try {
+      const parsed = new URL(text);
+      if (parsed.protocol !== 'https:') throw new Error('not https');
+      return text.replace(/\/+$/, '');
+    } catch {
+      throw new ConfigError(`${where(name)} must be an https URL, got '${text}'`);
+    }
+  };
+  const oneOf = <T extends string>(name: OptionName, choices: readonly T[]): T => {
+    const text = raw(name) ?? '';
+    if (!(choices as readonly string[]).includes(text)) {
+      throw new ConfigError(`${where(name)} must be one of ${choices.join(', ')}, got '${text}'`);
+    }
+    return text as T;
+  };
+  const bool = (name: OptionName): boolean => {
+    const flag = values[name];
+    if (flag !== undefined) return flag === true;
+    const text = env[OPTIONS[name].env];
+    if (text === undefined || text === '') return false;
+    if (['true', '1', 'yes'].includes(text.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(text.toLowerCase())) return false;
+    throw new ConfigError(`${where(name)} must be true or false, got '${text}'`);
+  };
+
+  const namespaces = (raw('namespaces') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const namespace of namespaces) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+      throw new ConfigError(`${where('namespaces')}: '${namespace}' is not a valid namespace name`);
+    }
+  }
+
+  const healthPort = int('health-port', 0, 65535);
+  const metricsPort = int('metrics-port', 0, 65535);
+  const leaseDurationMs = duration('lease-duration', 1000);
+  const renewDeadlineMs = duration('renew-deadline', 500);
+  const retryPeriodMs = duration('retry-period', 100);
+  if (!(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs * 1.2)) {
+    throw new ConfigError(
+      'leader election needs lease-duration > renew-deadline > 1.2 x retry-period (e.g. 15s, 10s, 2s): a cut-off leader must stop before another may lead',
+    );
+  }
+
+  return {
+    kubeconfig: raw('kubeconfig'),
+    namespaces,
+    labelSelector: raw('label-selector'),
+    clusterId: raw('cluster-id'),
+    namespacePolicy: oneOf('namespace-policy', ['enabled', 'disabled'] as const) === 'enabled',
+    azure: {
+      armEndpoint: url('arm-endpoint'),
+      authorityHost: url('authority-host'),
+      credential: credentialConfig(
+        oneOf('azure-credential', [
+          'auto',
+          'workload-identity',
+          'client-secret',
+          'managed-identity',
+        ] as const),
+        raw('azure-tenant-id'),
+        raw('azure-client-id'),
+        env,
+      ),
+      maxRetries: int('azure-max-retries', 0, 10),
+    },
+    workers: int('workers', 1, 64),
+    resyncPeriodMs: duration('resync-period', 1000),
+    quota: {
+      workflowsPerRegion: int('quota-workflows-per-region', 1, 1_000_000),
+      managedIdentityWorkflowsPerSubscriptionRegion: int('quota-identity-workflows-per-region', 1, 1_000_000),
+      accessPoliciesPerVault: int('quota-access-policies-per-vault', 1, 1024),
+      roleAssignmentsPerSubscription: int('quota-role-assignments-per-subscription', 1, 1_000_000),
+    },
+    leaderElection: {
+      enabled: bool('leader-elect'),
+      namespace: raw('leader-election-namespace') ?? 'default',
+      leaseName: raw('lease-name') ?? 'logicops-leader',
+      leaseDurationMs,
+      renewDeadlineMs,
+      retryPeriodMs,
+    },
+    healthPort,
+    metricsPort,
+    shutdownGraceMs: duration('shutdown-grace', 0),
+    logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error'] as const),
+  };
+}
+
+function credentialConfig(
+  mode: 'auto' | 'workload-identity' | 'client-secret' | 'managed-identity',
+  tenantId: string | undefined,
+  clientId: string | undefined,
+  env: NodeJS.ProcessEnv,
+): CredentialConfig {
+  const tokenFile = env.AZURE_FEDERATED_TOKEN_FILE;
+  const secret = env.AZURE_CLIENT_SECRET;
+  const chosen =
+    mode !== 'auto' ? mode : tokenFile ? 'workload-identity' : secret ? 'client-secret' : 'managed-identity';
+  const need = (value: string | undefined, what: string): string => {
+    if (!value) throw new ConfigError(`the ${chosen} Azure credential needs ${what}`);
+    return value;
+  };
+  switch (chosen) {
+    case 'workload-identity':
+      return {
+        kind: 'workloadIdentity',
+        tenantId: need(tenantId, '--azure-tenant-id (env AZURE_TENANT_ID)'),
+        clientId: need(clientId, '--azure-client-id (env AZURE_CLIENT_ID)'),
+        tokenFilePath: need(tokenFile, 'env AZURE_FEDERATED_TOKEN_FILE'),
+      };
+    case 'client-secret':
+      return {
+        kind: 'clientSecret',
+        tenantId: need(tenantId, '--azure-tenant-id (env AZURE_TENANT_ID)'),
+        clientId: need(clientId, '--azure-client-id (env AZURE_CLIENT_ID)'),
+        clientSecret: need(secret, 'env AZURE_CLIENT_SECRET'),
+      };
+    case 'managed-identity':
+      return { kind: 'managedIdentity', clientId };
+  }
+}
+
+function parseFlags(argv: string[]) {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [name, spec] of Object.entries(OPTIONS as Record<string, OptionSpec>)) {
+    options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  }
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new ConfigError(
+      `${error instanceof Error ? error.message : String(error)}; see logicops run --help`,
+    );
+  }
+}
+
+/** `1500ms`, `30s`, `10m`, `1h`, or combinations like `1m30s`. */
+export function parseDuration(text: string): number | undefined {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((total, [, value, unit]) => total + Number(value) * (units[unit ?? ''] ?? 0), 0);
+}
