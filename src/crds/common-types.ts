@@ -1,19 +1,15 @@
 // Types both kinds share: object metadata, conditions (metav1.Condition), deletion policy,
-// quota usage. Kept free of any client library so the runtime can use them anywhere.
+// quota usage. Only client-node's metadata type is borrowed, so the kinds fit the runtime.
+import type { V1ObjectMeta } from '@kubernetes/client-node';
 import type { ConditionStatus, ConditionType } from './conditions.ts';
 
-export interface ObjectMeta {
-  name?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-}
+/**
+ * Object metadata as client-node types it, so both kinds satisfy `KubernetesObject` and work
+ * with the runtime's generic informer and controller. client-node types the timestamps as
+ * `Date`; objects read through the runtime's raw-JSON client carry RFC 3339 strings there, so
+ * treat them as opaque (test for presence, or `String(...)` them), never as Date objects.
+ */
+export type ObjectMeta = V1ObjectMeta;
 
 /** The standard Kubernetes condition shape (metav1.Condition). */
 export interface Condition {
