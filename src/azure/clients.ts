@@ -1,0 +1,62 @@
+// Builds the four ARM SDK clients for one subscription. Only endpoints change between Azure and
+// the emulator: the token scope must follow the ARM endpoint (`${armEndpoint}/.default`), and the
+// two SDK generations spell that option differently (`credentialScopes` on the classic clients,
+// `credentials.scopes` on @azure/arm-keyvault 5).
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { LogicManagementClient } from '@azure/arm-logic';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import type { TokenCredential } from '@azure/identity';
+
+export const AZURE_PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
+
+export interface AzureClientSettings {
+  /** ARM base URL, e.g. `https://management.azure.com` or the emulator's URL. */
+  armEndpoint: string;
+  subscriptionId: string;
+  credential: TokenCredential;
+  /**
+   * Retries the SDK pipeline makes itself (429/503 after Retry-After, other 5xx with backoff)
+   * before a failure reaches the classifier. Default: the SDK's (3). The reconcile loop has its
+   * own backoff, so a small number keeps a worker from sleeping for minutes.
+   */
+  maxRetries?: number;
+}
+
+export interface AzureClients {
+  subscriptionId: string;
+  logic: LogicManagementClient;
+  keyVault: KeyVaultManagementClient;
+  authorization: AuthorizationManagementClient;
+  msi: ManagedServiceIdentityClient;
+}
+
+export function armTokenScope(armEndpoint: string): string {
+  return `${trimSlashes(armEndpoint)}/.default`;
+}
+
+export function createAzureClients(settings: AzureClientSettings): AzureClients {
+  const endpoint = trimSlashes(settings.armEndpoint);
+  const scope = armTokenScope(endpoint);
+  const common = {
+    endpoint,
+    userAgentOptions: { userAgentPrefix: 'logicops' },
+    ...(settings.maxRetries === undefined ? {} : { retryOptions: { maxRetries: settings.maxRetries } }),
+  };
+  const classic = { ...common, credentialScopes: [scope] };
+  const { credential, subscriptionId } = settings;
+  return {
+    subscriptionId,
+    logic: new LogicManagementClient(credential, subscriptionId, classic),
+    keyVault: new KeyVaultManagementClient(credential, subscriptionId, {
+      ...common,
+      credentials: { scopes: [scope] },
+    }),
+    authorization: new AuthorizationManagementClient(credential, subscriptionId, classic),
+    msi: new ManagedServiceIdentityClient(credential, subscriptionId, classic),
+  };
+}
+
+function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,115 @@
+// Builds the operator's Azure TokenCredential from already-read configuration. Which kind to
+// use is a deployment choice (workload identity on AKS, a client secret elsewhere, a managed
+// identity on a VM); the authority host is configurable so the same binary can talk to Entra ID
+// or to the emulator. Values read here are never logged and never appear in error messages.
+import {
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+  type TokenCredential,
+  WorkloadIdentityCredential,
+} from '@azure/identity';
+
+export type CredentialConfig =
+  | {
+      kind: 'workloadIdentity';
+      tenantId: string;
+      clientId: string;
+      /** The projected service-account token (AZURE_FEDERATED_TOKEN_FILE). */
+      tokenFilePath: string;
+    }
+  | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
+  /** `clientId` picks a user-assigned identity; omitted = the host's system-assigned identity. */
+  | { kind: 'managedIdentity'; clientId?: string };
+
+export interface CredentialSettings {
+  /** Entra ID authority, e.g. `https://login.microsoftonline.com` or the emulator's URL. */
+  authorityHost?: string;
+}
+
+/** Public-cloud and sovereign authorities MSAL knows; anything else needs instance discovery off. */
+const KNOWN_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+]);
+
+export function createCredential(
+  config: CredentialConfig,
+  settings: CredentialSettings = {},
+): TokenCredential {
+  switch (config.kind) {
+    case 'workloadIdentity':
+      requireValues('workload identity', {
+        tenantId: config.tenantId,
+        clientId: config.clientId,
+        tokenFilePath: config.tokenFilePath,
+      });
+      return new WorkloadIdentityCredential({
+        tenantId: config.tenantId,
+        clientId: config.clientId,
+        tokenFilePath: config.tokenFilePath,
+        ...authorityOptions(settings),
+      });
+    case 'clientSecret':
+      requireValues('client secret', {
+        tenantId: config.tenantId,
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+      });
+      return new ClientSecretCredential(
+        config.tenantId,
+        config.clientId,
+        config.clientSecret,
+        authorityOptions(settings),
+      );
+    case 'managedIdentity':
+      return config.clientId
+        ? new ManagedIdentityCredential({ clientId: config.clientId })
+        : new ManagedIdentityCredential();
+  }
+}
+
+/** Keys of a per-namespace credential Secret (`data.clientId`, `data.tenantId`, `data.clientSecret`). */
+export const CREDENTIAL_SECRET_KEYS = ['clientId', 'tenantId', 'clientSecret'] as const;
+
+/**
+ * A client-secret credential from a namespace's credential Secret, given its already decoded
+ * `data`. Throws naming the missing keys (never the values).
+ */
+export function credentialFromSecretData(
+  data: Readonly<Record<string, string | undefined>>,
+  settings: CredentialSettings = {},
+): TokenCredential {
+  const missing = CREDENTIAL_SECRET_KEYS.filter((key) => !data[key]?.trim());
+  if (missing.length > 0) {
+    throw new Error(`The credential Secret is missing ${missing.map((k) => `data.${k}`).join(', ')}`);
+  }
+  return createCredential(
+    {
+      kind: 'clientSecret',
+      tenantId: data.tenantId!.trim(),
+      clientId: data.clientId!.trim(),
+      clientSecret: data.clientSecret!.trim(),
+    },
+    settings,
+  );
+}
+
+function authorityOptions(settings: CredentialSettings): {
+  authorityHost?: string;
+  disableInstanceDiscovery?: boolean;
+} {
+  if (!settings.authorityHost) return {};
+  const authorityHost = settings.authorityHost.replace(/\/+$/, '');
+  // MSAL validates a custom authority against login.microsoftonline.com's instance discovery,
+  // which fails offline and for the emulator (azure-wire.md §0.3).
+  const known = KNOWN_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase());
+  return known ? { authorityHost } : { authorityHost, disableInstanceDiscovery: true };
+}
+
+function requireValues(kind: string, values: Record<string, string>): void {
+  const missing = Object.entries(values)
+    .filter(([, value]) => !value?.trim())
+    .map(([key]) => key);
+  if (missing.length > 0) throw new Error(`Azure ${kind} credential is missing ${missing.join(', ')}`);
+}

@@ -1,0 +1,70 @@
+// Public surface of the Azure layer: gateways, their domain types, the classifier and the
+// builders for credentials and clients. Controllers import from here, never from @azure/arm-*.
+export { AzureError, isAzureError } from './azure-error.ts';
+export {
+  AZURE_PUBLIC_ARM_ENDPOINT,
+  type AzureClientSettings,
+  type AzureClients,
+  armTokenScope,
+  createAzureClients,
+} from './clients.ts';
+export {
+  CREDENTIAL_SECRET_KEYS,
+  type CredentialConfig,
+  type CredentialSettings,
+  createCredential,
+  credentialFromSecretData,
+} from './credentials.ts';
+export {
+  type AzureFailure,
+  type AzureStalledReason,
+  type ClassifyOptions,
+  classifyAzureError,
+  DEFAULT_THROTTLE_MS,
+  isNotFoundError,
+  isReplicationLagError,
+  REPLICATION_LAG_CODES,
+  type RetryReason,
+} from './errors.ts';
+export { type AzureGateways, createAzureGateways } from './gateways.ts';
+export type { IdentityGateway, UserAssignedIdentity } from './identity-gateway.ts';
+export {
+  type AzureCallObserver,
+  type AzureCallRecord,
+  AzureCalls,
+  type AzureCallsSettings,
+  type CallOptions,
+} from './instrumentation.ts';
+export {
+  normalizeResourceId,
+  parseResourceId,
+  sameResourceId,
+  secretScope,
+  workflowResourceId,
+} from './resource-id.ts';
+export type { EnsuredRoleAssignment, RoleAssignmentGateway } from './role-assignment-gateway.ts';
+export {
+  type DesiredRoleAssignment,
+  isLogicopsDescription,
+  KEY_VAULT_SECRETS_USER_ROLE_ID,
+  type RoleAssignment,
+  roleAssignmentName,
+  roleDefinitionResourceId,
+} from './role-assignment-model.ts';
+export type {
+  AccessPolicy,
+  AccessPolicyPrincipal,
+  ObservedVault,
+  VaultGateway,
+  VaultRef,
+} from './vault-gateway.ts';
+export type { WorkflowGateway } from './workflow-gateway.ts';
+export type {
+  DesiredWorkflow,
+  ObservedWorkflow,
+  ObservedWorkflowIdentity,
+  WorkflowIdentityType,
+  WorkflowParameterValue,
+  WorkflowRef,
+  WorkflowState,
+} from './workflow-model.ts';

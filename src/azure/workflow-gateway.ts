@@ -1,0 +1,87 @@
+// Microsoft.Logic/workflows (Consumption, api-version 2019-05-01) behind a small interface.
+// PUT is synchronous for workflows (no LRO), so createOrUpdate returns the stored workflow.
+import type { LogicManagementClient, Workflow } from '@azure/arm-logic';
+import type { AzureCalls, CallOptions } from './instrumentation.ts';
+import { isNotFound } from './not-found.ts';
+import {
+  type DesiredWorkflow,
+  fromArmWorkflow,
+  type ObservedWorkflow,
+  toArmWorkflow,
+  type WorkflowRef,
+} from './workflow-model.ts';
+
+export interface WorkflowGateway {
+  /** Undefined when the workflow does not exist (its resource group missing is an AzureError). */
+  get(ref: WorkflowRef, options?: CallOptions): Promise<ObservedWorkflow | undefined>;
+  /** PUT: creates or replaces the workflow as desired. */
+  createOrUpdate(
+    ref: WorkflowRef,
+    desired: DesiredWorkflow,
+    options?: CallOptions,
+  ): Promise<ObservedWorkflow>;
+  /** Deletes the workflow (and with it its system-assigned identity); a missing one counts as deleted. */
+  delete(ref: WorkflowRef, options?: CallOptions): Promise<void>;
+  /** Every workflow in a resource group (all pages). */
+  listByResourceGroup(resourceGroup: string, options?: CallOptions): Promise<ObservedWorkflow[]>;
+  /** Every workflow in the subscription (all pages): for per-region quota counting. */
+  listBySubscription(options?: CallOptions): Promise<ObservedWorkflow[]>;
+}
+
+export class SdkWorkflowGateway implements WorkflowGateway {
+  constructor(
+    private readonly client: LogicManagementClient,
+    private readonly calls: AzureCalls,
+  ) {}
+
+  async get(ref: WorkflowRef, options: CallOptions = {}): Promise<ObservedWorkflow | undefined> {
+    try {
+      const workflow = await this.calls.read('workflows.get', options, (sdk) =>
+        this.client.workflows.get(ref.resourceGroup, ref.name, sdk),
+      );
+      return fromArmWorkflow(workflow);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async createOrUpdate(
+    ref: WorkflowRef,
+    desired: DesiredWorkflow,
+    options: CallOptions = {},
+  ): Promise<ObservedWorkflow> {
+    const workflow = await this.calls.write('workflows.createOrUpdate', options, (sdk) =>
+      this.client.workflows.createOrUpdate(ref.resourceGroup, ref.name, toArmWorkflow(desired), sdk),
+    );
+    return fromArmWorkflow(workflow, desired.identity.userAssignedIdentityId);
+  }
+
+  async delete(ref: WorkflowRef, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.calls.write('workflows.delete', options, (sdk) =>
+        this.client.workflows.delete(ref.resourceGroup, ref.name, sdk),
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  listByResourceGroup(resourceGroup: string, options: CallOptions = {}): Promise<ObservedWorkflow[]> {
+    return this.calls.read('workflows.listByResourceGroup', options, (sdk) =>
+      collect(this.client.workflows.listByResourceGroup(resourceGroup, sdk)),
+    );
+  }
+
+  listBySubscription(options: CallOptions = {}): Promise<ObservedWorkflow[]> {
+    return this.calls.read('workflows.listBySubscription', options, (sdk) =>
+      collect(this.client.workflows.listBySubscription(sdk)),
+    );
+  }
+}
+
+async function collect(pages: AsyncIterable<Workflow>): Promise<ObservedWorkflow[]> {
+  const result: ObservedWorkflow[] = [];
+  for await (const workflow of pages) result.push(fromArmWorkflow(workflow));
+  return result;
+}

@@ -1,0 +1,81 @@
+// An emulator per test file, reached only through logicops' own credential builder, client
+// factory and gateways — the same code path the operator uses against Azure.
+import {
+  type AzureCallObserver,
+  type AzureCallRecord,
+  AzureCalls,
+  type AzureClients,
+  type AzureGateways,
+  createAzureClients,
+  createAzureGateways,
+  createCredential,
+} from '../../../src/azure/index.ts';
+import { type Emulator, type StartEmulatorOptions, startEmulator } from '../../../src/emulator/index.ts';
+import { trustCa } from '../support/harness.ts';
+
+export interface AzureTestbed {
+  emu: Emulator;
+  clients: AzureClients;
+  gateways: AzureGateways;
+  /** Every call the gateways made, in order. */
+  records: AzureCallRecord[];
+  /** Set to make the next writes fail the fencing check. */
+  fence: { leader: boolean };
+  close(): Promise<void>;
+}
+
+export async function startTestbed(options: StartEmulatorOptions = {}): Promise<AzureTestbed> {
+  const emu = await startEmulator({ seed: 'demo', ...options });
+  trustCa(emu.caCertPem);
+  const credential = createCredential(
+    {
+      kind: 'clientSecret',
+      tenantId: emu.tenantId,
+      clientId: emu.operatorClientId,
+      clientSecret: emu.operatorClientSecret,
+    },
+    { authorityHost: emu.authorityHost },
+  );
+  // No SDK retries: each test sees exactly what the emulator answered.
+  const clients = createAzureClients({
+    armEndpoint: emu.armEndpoint,
+    subscriptionId: emu.subscriptionId,
+    credential,
+    maxRetries: 0,
+  });
+  const records: AzureCallRecord[] = [];
+  const fence = { leader: true };
+  const observer: AzureCallObserver = {
+    beforeWrite(operation) {
+      if (!fence.leader) throw new Error(`Not the leader: refusing ${operation}`);
+    },
+    callCompleted: (record) => records.push(record),
+  };
+  const gateways = createAzureGateways(clients, new AzureCalls({ observer }));
+  return { emu, clients, gateways, records, fence, close: () => emu.close() };
+}
+
+/** The ARM requests the emulator saw after `since` (a request-log sequence number). */
+export function armRequestsSince(
+  emu: Emulator,
+  since: number,
+): { method: string; path: string; status: number }[] {
+  return emu
+    .requests(since)
+    .filter((r) => r.path.startsWith('/subscriptions') || r.path.startsWith('/providers'))
+    .map((r) => ({ method: r.method, path: r.path, status: r.status }));
+}
+
+export function lastSeq(emu: Emulator): number {
+  return emu.requests().at(-1)?.seq ?? 0;
+}
+
+export const DEFINITION = {
+  $schema:
+    'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+  contentVersion: '1.0.0.0',
+  parameters: { secretUri: { type: 'String', defaultValue: '' } },
+  triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
+  actions: {},
+  outputs: {},
+};
