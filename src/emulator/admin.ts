@@ -1,6 +1,6 @@
 // The admin API under /_emulator/: state dump (secret values redacted), request log,
-// counters, reset, and helpers to seed what the ARM surface cannot (secret values until the
-// data plane arrives in part 2, app registrations, directory users).
+// counters, reset, and helpers to seed what the ARM surface cannot (secret values without an
+// access check, app registrations, directory users). Fault routes are in faults/admin-routes.ts.
 import { isObject } from './arm/common.ts';
 import { addSecretVersion, findVaultByName } from './arm/vaults.ts';
 import type { EmulatorCore } from './core.ts';

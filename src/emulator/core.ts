@@ -23,11 +23,19 @@ export interface EmulatorConfig {
   pageSize: number;
   tokenLifetimeSeconds: number;
   limits: EmulatorLimits;
-  /** The `vaultUri` reported for a vault (the data plane arrives in part 2). */
+  /** The `vaultUri` reported for a vault; the data plane answers for `{name}.vault.<any domain>`. */
   vaultUri: (vaultName: string) => string;
 }
 
 export class EmulatorCore {
+  /**
+   * Replication lag of new principals (fault, default 0): for this long after creation a
+   * principal is invisible to directory lookups (role assignments, token issuance).
+   */
+  replicationLagSeconds = 0;
+  /** Key Vault data plane: a new grant (access policy or role assignment) takes effect after this long. */
+  grantPropagationSeconds = 0;
+
   constructor(
     readonly store: StateStore,
     readonly signer: TokenSigner,
@@ -65,13 +73,28 @@ export class EmulatorCore {
     delete this.state.principals[objectId.toLowerCase()];
   }
 
+  /** A directory lookup: principals still replicating (see replicationLagSeconds) are not found. */
   findPrincipal(objectId: string): PrincipalRecord | undefined {
-    return this.state.principals[objectId.toLowerCase()];
+    const principal = this.state.principals[objectId.toLowerCase()];
+    return principal && !this.isReplicating(principal) ? principal : undefined;
   }
 
   findPrincipalByClientId(clientId: string): PrincipalRecord | undefined {
     const wanted = clientId.toLowerCase();
-    return Object.values(this.state.principals).find((p) => p.clientId?.toLowerCase() === wanted);
+    const principal = Object.values(this.state.principals).find((p) => p.clientId?.toLowerCase() === wanted);
+    return principal && !this.isReplicating(principal) ? principal : undefined;
+  }
+
+  /** True when the principal exists but is younger than the replication lag. */
+  isReplicating(principal: PrincipalRecord): boolean {
+    if (this.replicationLagSeconds <= 0) return false;
+    return this.now() - Date.parse(principal.createdAt) < this.replicationLagSeconds * 1000;
+  }
+
+  /** True when `objectId` exists but a lookup misses it because of replication lag. */
+  hiddenByReplicationLag(objectId: string): boolean {
+    const principal = this.state.principals[objectId.toLowerCase()];
+    return principal !== undefined && this.isReplicating(principal);
   }
 
   hasSubscription(subscriptionId: string): boolean {

@@ -140,7 +140,9 @@ function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorRespons
       "The request body must contain the following parameter: 'scope'.",
     );
   const app = core.state.applications[clientId.toLowerCase()];
-  if (!app) {
+  const replicating = app !== undefined && core.hiddenByReplicationLag(app.objectId);
+  if (replicating) core.telemetry.recordFault({ fault: 'replicationLag', refused: 'tokenRefused' });
+  if (!app || replicating) {
     return oauthError(
       400,
       'unauthorized_client',
@@ -208,15 +210,18 @@ function managedIdentityToken(core: EmulatorCore, ctx: RequestContext): Emulator
   const objectId = ctx.query.get('object_id') ?? ctx.query.get('principal_id');
   const resourceId = ctx.query.get('msi_res_id') ?? ctx.query.get('mi_res_id');
   const host = ctx.match.params.principal;
+  // Looked up without the replication-lag filter first, so a refusal caused by lag is counted.
+  const all = Object.values(core.state.principals);
   let principal: PrincipalRecord | undefined;
-  if (clientId) principal = core.findPrincipalByClientId(clientId);
-  else if (objectId) principal = core.findPrincipal(objectId);
-  else if (resourceId) {
-    principal = Object.values(core.state.principals).find(
-      (p) => p.resourceId?.toLowerCase() === resourceId.toLowerCase(),
-    );
-  } else if (host && isGuid(host)) principal = core.findPrincipal(host);
+  if (clientId) principal = all.find((p) => p.clientId?.toLowerCase() === clientId.toLowerCase());
+  else if (objectId) principal = core.state.principals[objectId.toLowerCase()];
+  else if (resourceId) principal = all.find((p) => p.resourceId?.toLowerCase() === resourceId.toLowerCase());
+  else if (host && isGuid(host)) principal = core.state.principals[host.toLowerCase()];
   if (!principal || (principal.kind !== 'SystemAssigned' && principal.kind !== 'UserAssigned')) {
+    return imdsError(400, 'invalid_request', 'Identity not found');
+  }
+  if (core.isReplicating(principal)) {
+    core.telemetry.recordFault({ fault: 'replicationLag', refused: 'tokenRefused' });
     return imdsError(400, 'invalid_request', 'Identity not found');
   }
   const audience = resource.replace(/\/\.default$/, '');

@@ -1,13 +1,14 @@
-// `npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>]`
+// `npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>] [--faults <file.json>]`
 // Starts the emulator and prints one JSON line with its endpoints, CA path, tenant and
 // subscription, then runs until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseFaultConfig } from './faults/config.ts';
 import type { EmulatorSeed } from './seed.ts';
 import { startEmulator } from './server.ts';
 
 const USAGE =
-  'usage: npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>] [--ca-cert <file>]';
+  'usage: npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>] [--ca-cert <file>] [--faults <file.json>]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: 'localhost' },
       'listen-host': { type: 'string', default: '127.0.0.1' },
       'ca-cert': { type: 'string' },
+      faults: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -36,6 +38,10 @@ async function main(): Promise<void> {
         ? undefined
         : (JSON.parse(readFileSync(values.seed, 'utf8')) as EmulatorSeed);
 
+  // Validated here so a typo in the file stops the start with a clear message.
+  const faults = values.faults
+    ? parseFaultConfig(JSON.parse(readFileSync(values.faults, 'utf8')))
+    : undefined;
   const emulator = await startEmulator({
     port,
     hostname: values.host,
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
     ...(values.state ? { stateFile: values.state } : {}),
     ...(values['ca-cert'] ? { caCertPath: values['ca-cert'] } : {}),
     ...(seed ? { seed } : {}),
+    ...(faults ? { faults } : {}),
   });
   process.stdout.write(
     `${JSON.stringify({

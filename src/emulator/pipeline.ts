@@ -8,13 +8,15 @@ import type { TokenClaims } from './tokens.ts';
 /** How a request counts: ARM's throttling buckets are per kind (reads/writes/deletes). */
 export type OperationKind = 'read' | 'write' | 'delete' | 'action' | 'token' | 'admin';
 /** `unmatched`: no route (answered 404/405, still logged and counted). */
-export type Plane = 'arm' | 'entra' | 'managed-identity' | 'admin' | 'unmatched';
+export type Plane = 'arm' | 'entra' | 'managed-identity' | 'keyvault' | 'admin' | 'unmatched';
 
 export interface EmulatorResponse {
   status: number;
   headers?: Record<string, string>;
   /** Objects are sent as JSON; strings as text; undefined as an empty body. */
   body?: unknown;
+  /** Destroy the connection instead of answering (fault injection); `status` is then 0. */
+  dropConnection?: boolean;
 }
 
 export interface RouteMatch {

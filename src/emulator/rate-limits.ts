@@ -1,6 +1,6 @@
-// ARM's token buckets (per subscription, per operation kind; 2024 model). Part 1 only reports
-// what is left in `x-ms-ratelimit-remaining-subscription-*`; part 2's throttling middleware
-// answers 429 + Retry-After when `take` returns false.
+// ARM's token buckets (per subscription, per operation kind; 2024 model). Every ARM request
+// takes a token and reports what is left in `x-ms-ratelimit-remaining-subscription-*`; the
+// throttling fault (faults/throttling.ts) answers 429 + Retry-After when `take` returns false.
 
 export interface BucketSpec {
   capacity: number;
@@ -51,9 +51,15 @@ export class RateLimits {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
-    private readonly specs: Record<ThrottledKind, BucketSpec> = ARM_SUBSCRIPTION_BUCKETS,
+    private specs: Record<ThrottledKind, BucketSpec> = ARM_SUBSCRIPTION_BUCKETS,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Replaces the bucket sizes (fault configuration) and starts every bucket full. */
+  configure(specs: Partial<Record<ThrottledKind, BucketSpec>>): void {
+    this.specs = { ...ARM_SUBSCRIPTION_BUCKETS, ...specs };
+    this.buckets.clear();
+  }
 
   take(subscriptionId: string, kind: ThrottledKind): ReturnType<TokenBucket['take']> {
     const key = `${subscriptionId.toLowerCase()}/${kind}`;

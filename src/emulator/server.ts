@@ -1,8 +1,9 @@
-// startEmulator(): one HTTPS server for ARM, Entra ID, managed identity and the admin API,
+// startEmulator(): one HTTPS server for ARM, Entra ID, managed identity, the Key Vault data
+// plane (by Host), faults and the admin API,
 // usable in-process from tests and from main.ts as a standalone process.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
+import { type Agent, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,18 @@ import {
 } from './demo.ts';
 import { entraRoutes } from './entra.ts';
 import { ArmError } from './errors.ts';
+import { faultRoutes } from './faults/admin-routes.ts';
+import { type FaultConfig, parseFaultConfig } from './faults/config.ts';
+import { FaultEngine } from './faults/engine.ts';
+import { injectErrors } from './faults/error-injection.ts';
+import { injectLatency } from './faults/latency.ts';
+import { throttleArmRequests } from './faults/throttling.ts';
+import { conflictOnConcurrentVaultWrites } from './faults/vault-write-conflicts.ts';
 import { newGuid } from './ids.ts';
+import { createDataPlaneAgent, DATA_PLANE_SERVER_NAMES, vaultNameFromHost } from './keyvault/addressing.ts';
+import { dataPlaneRoutes } from './keyvault/data-plane.ts';
+import { GrantClock } from './keyvault/grant-clock.ts';
+import { trackVaultGrants } from './keyvault/track-grants.ts';
 import {
   type EmulatorResponse,
   type Middleware,
@@ -41,7 +53,7 @@ import {
   type RouteMatch,
   runPipeline,
 } from './pipeline.ts';
-import { RateLimits } from './rate-limits.ts';
+import { ARM_SUBSCRIPTION_BUCKETS, RateLimits } from './rate-limits.ts';
 import { Router, splitRequestUrl } from './router.ts';
 import { applySeed, type EmulatorSeed } from './seed.ts';
 import { type EmulatorState, emptyState, StateStore } from './state.ts';
@@ -67,11 +79,17 @@ export interface StartEmulatorOptions {
   limits?: Partial<EmulatorLimits>;
   /** Access-token lifetime (default 3599 s, like Entra ID). */
   tokenLifetimeSeconds?: number;
-  /** Extra middleware, run after authentication and before the resource checks (part 2: faults). */
+  /** Extra middleware, run after authentication, throttling and error injection, before the resource checks. */
   middleware?: Middleware[];
-  /** The `vaultUri` reported for a vault; default `https://{name}.vault.azure.net/`. */
+  /**
+   * The `vaultUri` reported for a vault; default `https://{name}.vault.azure.net/`. The data plane
+   * answers for hosts `{name}.vault.<domain>`; the certificate covers `*.vault.azure.net` only.
+   */
   vaultUri?: (vaultName: string) => string;
+  /** The clock for tokens, rate buckets, replication lag and grant propagation (tests pass a fake one). */
   now?: () => number;
+  /** Faults and limits (all off by default); change them at run time with setFaults or /_emulator/faults. */
+  faults?: FaultConfig;
 }
 
 export interface Emulator {
@@ -95,7 +113,7 @@ export interface Emulator {
   counters(): Telemetry['counters'];
   requests(sinceSeq?: number): ReturnType<Telemetry['requests']>;
   reset(): void;
-  /** Adds a new version of a secret (the data plane that would do this arrives in part 2). */
+  /** Adds a new version of a secret without an access check (the data plane's PUT checks one). */
   seedSecret(
     vaultName: string,
     secretName: string,
@@ -103,12 +121,21 @@ export interface Emulator {
     contentType?: string,
   ): { id: string; version: string };
   use(middleware: Middleware): void;
+  /** The live fault configuration. */
+  faults(): FaultConfig;
+  /** Replaces the fault configuration as a whole (`{}` turns every fault off); validated like the admin API. */
+  setFaults(config: FaultConfig): void;
+  /**
+   * For `new SecretClient(vaultUri, credential, { agent: emu.dataPlaneAgent })`: sends every
+   * connection to the emulator, keeping the vault host for TLS and routing.
+   */
+  dataPlaneAgent: Agent;
   close(): Promise<void>;
 }
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const hostname = options.hostname ?? 'localhost';
-  const serverNames = [...new Set([hostname, ...DEFAULT_SERVER_NAMES])];
+  const serverNames = [...new Set([hostname, ...DEFAULT_SERVER_NAMES, ...DATA_PLANE_SERVER_NAMES])];
   const loaded = StateStore.load(options.stateFile);
   const { keys } = await loadOrCreateKeys(loaded.keys, serverNames);
   const seed = options.seed === 'demo' ? demoSeed() : options.seed;
@@ -127,9 +154,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       vaultUri: options.vaultUri ?? ((name) => `https://${name}.vault.azure.net/`),
     },
     new Telemetry(),
-    new RateLimits(),
+    new RateLimits(ARM_SUBSCRIPTION_BUCKETS, options.now ?? Date.now),
     options.now,
   );
+  const faultEngine = new FaultEngine(core, parseFaultConfig(options.faults ?? {}));
+  const grants = new GrantClock();
   const subscriptionId = store.state.subscriptionIds[0]!;
   const freshWorld = () => {
     store.state = emptyState(DEMO_TENANT_ID, DEMO_SUBSCRIPTION_ID);
@@ -155,19 +184,22 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     reset: () => {
       freshWorld();
       core.telemetry.reset();
-      core.rateLimits.reset();
+      faultEngine.reset(); // also refills the rate buckets
+      grants.clear();
     },
     info: (baseUrl) => describe(baseUrl),
   };
   const router = new Router().add(
     ...entraRoutes(core),
     ...adminRoutes(core, hooks),
+    ...faultRoutes(faultEngine),
     ...resourceGroupRoutes(core),
     ...workflowRoutes(core),
     ...vaultRoutes(core),
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),
   );
+  const dataPlaneRouter = new Router().add(...dataPlaneRoutes(core, grants));
   // Rebuilt per request so middleware added later with use() takes effect at once.
   const pipeline = (): Middleware[] => [
     core.telemetry.middleware(),
@@ -176,9 +208,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     errorBoundary(),
     authenticate(core),
     meterArmRequests(core),
+    throttleArmRequests(core, faultEngine),
     checkApiVersion(),
+    injectErrors(core, faultEngine),
     ...extraMiddleware,
     resourceGroupGate(core),
+    // Registered before the latency wait, so latency widens the window in which writes collide.
+    conflictOnConcurrentVaultWrites(core, faultEngine),
+    injectLatency(core, faultEngine),
+    trackVaultGrants(core, grants),
   ];
 
   const server = createServer({ cert: keys.serverCertPem, key: keys.serverKeyPem }, (req, res) => {
@@ -194,7 +232,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     const method = (req.method ?? 'GET').toUpperCase();
     const { rawPath, path: requestPath, query } = splitRequestUrl(req.url ?? '/');
     const baseUrl = req.headers.host ? `https://${req.headers.host}` : ownBaseUrl;
-    const lookup = router.lookup(method, requestPath);
+    // A vault host (`{name}.vault.<domain>`) is the Key Vault data plane; everything else is ARM,
+    // Entra ID, managed identity or admin.
+    const isDataPlane = vaultNameFromHost(req.headers.host) !== undefined;
+    const lookup = (isDataPlane ? dataPlaneRouter : router).lookup(method, requestPath);
     const match =
       lookup && 'match' in lookup
         ? lookup.match
@@ -223,6 +264,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const port = (server.address() as AddressInfo).port;
   const base = `https://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
   ownBaseUrl = base;
+  const dataPlaneAgent = createDataPlaneAgent({ host: options.listenHost ?? '127.0.0.1', port });
 
   function describe(baseUrl: string) {
     return {
@@ -260,7 +302,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     use: (middleware) => {
       extraMiddleware.push(middleware);
     },
+    faults: () => faultEngine.current,
+    setFaults: (config) => faultEngine.apply(parseFaultConfig(config)),
+    dataPlaneAgent,
     close: async () => {
+      dataPlaneAgent.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -315,6 +361,10 @@ function persistAfterChanges(store: StateStore): Middleware {
 }
 
 function send(res: ServerResponse, response: EmulatorResponse, method: string): void {
+  if (response.dropConnection) {
+    res.socket?.destroy();
+    return;
+  }
   const headers: Record<string, string> = { ...(response.headers ?? {}) };
   let payload: string | Buffer | undefined;
   if (response.body !== undefined) {

@@ -1,7 +1,9 @@
 // What the admin API reports: a bounded request log and counters by kind and by operation.
 // Bodies are never recorded: token requests carry client secrets and assertions, and
 // responses can carry tokens.
+import type { LatencyClass } from './faults/config.ts';
 import type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';
+import type { ThrottledKind } from './rate-limits.ts';
 
 export interface RequestLogEntry {
   seq: number;
@@ -38,7 +40,35 @@ export interface Counters {
   byPlane: Record<string, number>;
   byOperation: Record<string, { count: number; errors: number }>;
   byStatus: Record<string, number>;
+  /** ARM requests per subscription bucket (actions draw from `writes`), and how many were answered 429. */
+  byBucket: Record<ThrottledKind, { requests: number; throttled: number }>;
+  /** Every fault that fired (faults are off unless configured). */
+  faults: FaultCounters;
 }
+
+export interface FaultCounters {
+  total: number;
+  /** 429s per bucket. */
+  throttled: Record<ThrottledKind, number>;
+  /** Requests that were delayed, per latency class. */
+  delayed: Record<LatencyClass, number>;
+  /** Refusals caused by replication lag of a new principal. */
+  replicationLag: { principalNotFound: number; tokenRefused: number };
+  /** 409 ConflictError answers to concurrent vault writes. */
+  conflicts: number;
+  /** Injected error answers, by error code. */
+  injected: Record<string, number>;
+  /** Connections destroyed instead of answered. */
+  dropped: number;
+}
+
+export type FaultEvent =
+  | { fault: 'throttled'; bucket: ThrottledKind }
+  | { fault: 'delayed'; latencyClass: LatencyClass }
+  | { fault: 'replicationLag'; refused: 'principalNotFound' | 'tokenRefused' }
+  | { fault: 'conflict' }
+  | { fault: 'injected'; code: string }
+  | { fault: 'dropped' };
 
 const KIND_COUNTER: Record<OperationKind, keyof Counters | undefined> = {
   read: 'reads',
@@ -68,12 +98,18 @@ export class Telemetry {
       if (kindKey && (route.plane === 'arm' || route.kind === 'token')) (c[kindKey] as number)++;
       const op = c.byOperation[route.operation] ?? { count: 0, errors: 0 };
       op.count++;
-      if (response.status >= 400) {
+      // Status 0: the connection was dropped on purpose, which the caller sees as a failure.
+      if (response.status >= 400 || response.status === 0) {
         c.errors++;
         op.errors++;
       }
       c.byOperation[route.operation] = op;
       c.byStatus[String(response.status)] = (c.byStatus[String(response.status)] ?? 0) + 1;
+      if (ctx.rateLimit) {
+        const bucket = c.byBucket[ctx.rateLimit.bucket];
+        bucket.requests++;
+        if (response.status === 429) bucket.throttled++;
+      }
     }
     const clientRequestId = header(ctx, 'x-ms-client-request-id');
     this.log.push({
@@ -93,6 +129,31 @@ export class Telemetry {
       ...(ctx.caller ? { callerObjectId: ctx.caller.oid } : {}),
     });
     if (this.log.length > this.maxLogEntries) this.log.splice(0, this.log.length - this.maxLogEntries);
+  }
+
+  recordFault(event: FaultEvent): void {
+    const f = this.counters.faults;
+    f.total++;
+    switch (event.fault) {
+      case 'throttled':
+        f.throttled[event.bucket]++;
+        break;
+      case 'delayed':
+        f.delayed[event.latencyClass]++;
+        break;
+      case 'replicationLag':
+        f.replicationLag[event.refused]++;
+        break;
+      case 'conflict':
+        f.conflicts++;
+        break;
+      case 'injected':
+        f.injected[event.code] = (f.injected[event.code] ?? 0) + 1;
+        break;
+      case 'dropped':
+        f.dropped++;
+        break;
+    }
   }
 
   requests(sinceSeq = 0): RequestLogEntry[] {
@@ -126,6 +187,20 @@ function emptyCounters(): Counters {
     byPlane: {},
     byOperation: {},
     byStatus: {},
+    byBucket: {
+      reads: { requests: 0, throttled: 0 },
+      writes: { requests: 0, throttled: 0 },
+      deletes: { requests: 0, throttled: 0 },
+    },
+    faults: {
+      total: 0,
+      throttled: { reads: 0, writes: 0, deletes: 0 },
+      delayed: { read: 0, write: 0, delete: 0, token: 0, dataPlane: 0 },
+      replicationLag: { principalNotFound: 0, tokenRefused: 0 },
+      conflicts: 0,
+      injected: {},
+      dropped: 0,
+    },
   };
 }
 

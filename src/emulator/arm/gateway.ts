@@ -54,8 +54,8 @@ export function armResponseHeaders(): Middleware {
 
 /**
  * Takes one token from the subscription's bucket for this kind of request and records the
- * outcome on the context (reported in the response headers). Part 1 never refuses; a
- * throttling middleware (part 2) answers 429 + Retry-After when `ctx.rateLimit.allowed` is false.
+ * outcome on the context (reported in the response headers). Refusing is the
+ * throttling fault's job (faults/throttling.ts): 429 + Retry-After when `ctx.rateLimit.allowed` is false.
  */
 export function meterArmRequests(core: EmulatorCore): Middleware {
   return async (ctx, next) => {

@@ -132,6 +132,9 @@ function putRoleAssignment(core: EmulatorCore, ctx: RequestContext) {
   // around replication lag of new identities); otherwise an unknown principal is refused.
   const principal = core.findPrincipal(principalId);
   if (!principal && principalType !== 'ServicePrincipal') {
+    if (core.hiddenByReplicationLag(principalId)) {
+      core.telemetry.recordFault({ fault: 'replicationLag', refused: 'principalNotFound' });
+    }
     throw armErrors.badRequest(
       'PrincipalNotFound',
       `Principal ${principalId.replace(/-/g, '')} does not exist in the directory ${core.state.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
