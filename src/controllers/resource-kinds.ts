@@ -1,0 +1,39 @@
+// The Kubernetes kinds the logicops controllers read and write, as the runtime's ResourceKind.
+// Both controllers and the wiring take them from here so list, watch, get and patch paths
+// of one kind are always built from the same description.
+
+import { GROUP, LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING, VERSION } from '../crds/index.ts';
+import type { ResourceKind } from '../runtime/index.ts';
+
+export const LOGIC_APP_WORKFLOW_RESOURCE: ResourceKind = {
+  group: GROUP,
+  version: VERSION,
+  kind: LOGIC_APP_WORKFLOW.kind,
+  plural: LOGIC_APP_WORKFLOW.plural,
+  namespaced: true,
+};
+
+export const VAULT_SECRET_BINDING_RESOURCE: ResourceKind = {
+  group: GROUP,
+  version: VERSION,
+  kind: VAULT_SECRET_BINDING.kind,
+  plural: VAULT_SECRET_BINDING.plural,
+  namespaced: true,
+};
+
+export const CONFIG_MAP_RESOURCE: ResourceKind = {
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+};
+
+/** Cluster-scoped: the controllers read the policy annotations of a namespace. */
+export const NAMESPACE_RESOURCE: ResourceKind = {
+  group: '',
+  version: 'v1',
+  kind: 'Namespace',
+  plural: 'namespaces',
+  namespaced: false,
+};

@@ -1,0 +1,156 @@
+// What the reconcile of one binding works with: the controller-wide dependencies (built once)
+// and the per-pass state (the object as last written, what was observed, the ledger writer).
+import type { V1Namespace } from '@kubernetes/client-node';
+import type { AzureGateways, ObservedVault } from '../../azure/index.ts';
+import type {
+  EffectiveAccessModel,
+  GrantRecord,
+  LogicAppWorkflow,
+  QuotaUsage,
+  VaultSecretBinding,
+  VaultSecretBindingStatus,
+} from '../../crds/index.ts';
+import type { EventRecorder, EventType } from '../../runtime/events.ts';
+import type {
+  Clock,
+  KubeClient,
+  ReconcileContext,
+  StatusPatcher,
+  WatchedSource,
+} from '../../runtime/index.ts';
+import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
+import type { NamespacePolicy } from '../shared/namespace-policy.ts';
+import { ownerValue } from '../shared/owner-tag.ts';
+import { vaultCoordinates } from './grant-model.ts';
+import type { LedgerBook } from './ledger-book.ts';
+import type { PrincipalAges } from './principal-ages.ts';
+import type { VaultLocks } from './vault-lock.ts';
+
+export const PAUSED_ANNOTATION = 'logicops.io/paused';
+export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
+
+export interface QuotaLimits {
+  accessPoliciesPerVault: number;
+  roleAssignmentsPerSubscription: number;
+}
+
+export interface BindingSettings {
+  clusterId: string;
+  namespacePolicy: NamespacePolicy;
+  quota: QuotaLimits;
+  /** How soon to look again while waiting for a principal or a secret (watches also wake us). */
+  waitingRequeueMs: number;
+}
+
+/** Built once per controller, shared by every reconcile. */
+export interface BindingShared {
+  kube: KubeClient;
+  patcher: StatusPatcher;
+  gatewaysFor(subscriptionId: string): AzureGateways;
+  events: EventRecorder;
+  bindings: WatchedSource<VaultSecretBinding>;
+  workflows: WatchedSource<LogicAppWorkflow>;
+  namespaces: WatchedSource<V1Namespace>;
+  ledgers: LedgerBook;
+  locks: VaultLocks;
+  principals: PrincipalAges;
+  settings: BindingSettings;
+  clock: Clock;
+}
+
+export interface Principal {
+  principalId: string;
+  tenantId?: string;
+}
+
+/** What this pass learned, written to status at the end (never secret values). */
+export interface Observations {
+  accessModel?: EffectiveAccessModel;
+  principalId?: string;
+  secretUri?: string;
+  quota?: QuotaUsage;
+  /** The grant needs one more than the limit allows (nothing was attempted). */
+  quotaExceeded?: boolean;
+}
+
+export class BindingRun {
+  /** The object as last written by this pass (ledger writes move its resourceVersion). */
+  current: VaultSecretBinding;
+  readonly observed: Observations = {};
+  principal?: Principal;
+  /** Within Entra's replication window and never granted yet: lag errors mean "wait". */
+  principalIsNew = false;
+  vault?: ObservedVault;
+
+  constructor(
+    readonly shared: BindingShared,
+    binding: VaultSecretBinding,
+    readonly rc: ReconcileContext,
+  ) {
+    this.current = binding;
+  }
+
+  get spec() {
+    return this.current.spec;
+  }
+
+  get record(): GrantRecord | undefined {
+    return this.current.status?.grant;
+  }
+
+  get paused(): boolean {
+    return this.current.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
+  }
+
+  get generation(): number {
+    return this.current.metadata.generation ?? 0;
+  }
+
+  get owner(): string {
+    return ownerValue(
+      this.shared.settings.clusterId,
+      this.current.metadata.namespace ?? '',
+      this.current.metadata.name ?? '',
+    );
+  }
+
+  /** Gateways of the vault's subscription (where the access policies and role assignments live). */
+  gateways(): AzureGateways {
+    return this.shared.gatewaysFor(vaultCoordinates(this.spec.vaultId).subscriptionId);
+  }
+
+  vaultRef() {
+    const { resourceGroup, name } = vaultCoordinates(this.spec.vaultId);
+    return { resourceGroup, name };
+  }
+
+  /** Every other binding's ledger (all watched namespaces), for shared entries and assignments. */
+  otherLedgers(): GrantRecord[] {
+    return this.shared.ledgers.othersThan(this.current.metadata.uid);
+  }
+
+  /**
+   * Persists the ledger now — the write-ahead record of guarantee 4. Throws when the write
+   * fails, so the Azure write it guards never happens without its record.
+   */
+  async writeLedger(grant: GrantRecord | undefined): Promise<void> {
+    const { object } = await this.shared.patcher.patch<VaultSecretBindingStatus, VaultSecretBinding>(
+      VAULT_SECRET_BINDING_RESOURCE,
+      this.current,
+      (status) => {
+        if (grant) status.grant = structuredClone(grant);
+        else delete status.grant;
+      },
+    );
+    this.current = object;
+    this.shared.ledgers.remember(object.metadata.uid, grant);
+  }
+
+  async event(type: EventType, reason: string, action: string, note: string): Promise<void> {
+    await this.shared.events.record(this.current, type, reason, action, note);
+  }
+
+  get signal(): AbortSignal {
+    return this.rc.signal;
+  }
+}

@@ -1,0 +1,111 @@
+// Wiring of the VaultSecretBinding controller: the primary watch on bindings, plus the related
+// kinds whose changes can change a binding's outcome — its workflow (principal, deletion) and
+// its namespace (policy annotations). Handlers only map to keys. Informers are created and
+// started by the caller, so the same caches can serve other controllers.
+import type { V1Namespace } from '@kubernetes/client-node';
+import type { AzureGateways } from '../../azure/index.ts';
+import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { EventRecorder } from '../../runtime/events.ts';
+import {
+  type Clock,
+  Controller,
+  type KubeClient,
+  keyOf,
+  type ResyncSettings,
+  StatusPatcher,
+  systemClock,
+  type WatchedSource,
+} from '../../runtime/index.ts';
+import type { NamespacePolicy } from '../shared/namespace-policy.ts';
+import type { QuotaLimits } from './context.ts';
+import { LedgerBook } from './ledger-book.ts';
+import { PrincipalAges } from './principal-ages.ts';
+import { createBindingReconciler } from './reconcile.ts';
+import { VaultLocks } from './vault-lock.ts';
+
+export const DEFAULT_QUOTA: QuotaLimits = {
+  accessPoliciesPerVault: 1024,
+  roleAssignmentsPerSubscription: 4000,
+};
+export const DEFAULT_WAITING_REQUEUE_MS = 30_000;
+
+export interface VaultSecretBindingControllerDeps {
+  bindings: WatchedSource<VaultSecretBinding>;
+  workflows: WatchedSource<LogicAppWorkflow>;
+  namespaces: WatchedSource<V1Namespace>;
+  kube: KubeClient;
+  gatewaysFor(subscriptionId: string): AzureGateways;
+  events: EventRecorder;
+  logger: Logger;
+  clock?: Clock;
+  settings: {
+    clusterId: string;
+    namespacePolicy: NamespacePolicy;
+    quota: QuotaLimits;
+    workers?: number;
+    resync?: ResyncSettings;
+    /** Poll interval while waiting for a principal, a vault or a secret. Default 30 s. */
+    waitingRequeueMs?: number;
+    /** How long after first sight a principal's PrincipalNotFound/AuthorizationFailed counts as replication lag. */
+    replicationWindowMs?: number;
+  };
+}
+
+export function createVaultSecretBindingController(
+  deps: VaultSecretBindingControllerDeps,
+): Controller<VaultSecretBinding> {
+  const clock = deps.clock ?? systemClock;
+  const reconcile = createBindingReconciler({
+    kube: deps.kube,
+    patcher: new StatusPatcher(deps.kube),
+    gatewaysFor: deps.gatewaysFor,
+    events: deps.events,
+    bindings: deps.bindings,
+    workflows: deps.workflows,
+    namespaces: deps.namespaces,
+    ledgers: new LedgerBook(deps.bindings),
+    locks: new VaultLocks(),
+    principals: new PrincipalAges(clock, deps.settings.replicationWindowMs),
+    clock,
+    settings: {
+      clusterId: deps.settings.clusterId,
+      namespacePolicy: deps.settings.namespacePolicy,
+      quota: deps.settings.quota,
+      waitingRequeueMs: deps.settings.waitingRequeueMs ?? DEFAULT_WAITING_REQUEUE_MS,
+    },
+  });
+  return new Controller<VaultSecretBinding>({
+    name: 'vault-secret-binding',
+    source: deps.bindings,
+    reconcile,
+    logger: deps.logger,
+    clock,
+    ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
+    ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
+  })
+    .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow))
+    .watches(deps.namespaces, (namespace) => bindingsIn(deps.bindings, namespace.metadata?.name ?? ''));
+}
+
+/** Every binding in the workflow's namespace whose workflowRef names it. */
+export function bindingsReferencing(
+  bindings: WatchedSource<VaultSecretBinding>,
+  workflow: Readonly<LogicAppWorkflow>,
+): string[] {
+  return bindings
+    .list()
+    .filter(
+      (binding) =>
+        binding.metadata.namespace === workflow.metadata.namespace &&
+        binding.spec.workflowRef.name === workflow.metadata.name,
+    )
+    .map((binding) => keyOf(binding));
+}
+
+export function bindingsIn(bindings: WatchedSource<VaultSecretBinding>, namespace: string): string[] {
+  return bindings
+    .list()
+    .filter((binding) => binding.metadata.namespace === namespace)
+    .map((binding) => keyOf(binding));
+}

@@ -1,0 +1,165 @@
+// RBAC mode: Key Vault Secrets User on the ONE secret's scope, principalType ServicePrincipal,
+// under logicops' deterministic name with a description marking it as logicops'. An assignment
+// that already grants the same thing under another name is used and recorded, but it is not
+// logicops' and is never deleted (its name differs from the deterministic one). Callers hold
+// the vault lock.
+import type { RoleAssignment } from '../../azure/index.ts';
+import { AccessModel, GrantPhase, type GrantRecord } from '../../crds/index.ts';
+import type { BindingRun, Principal } from './context.ts';
+import {
+  hasAccessPolicyPart,
+  roleAssignmentTarget,
+  sameGrantRecord,
+  vaultCoordinates,
+} from './grant-model.ts';
+import { PausedWrite, QuotaWouldExceed } from './outcome.ts';
+import { revokeAccessPolicyPart } from './revoke.ts';
+
+export async function ensureRoleAssignmentGrant(
+  run: BindingRun,
+  principal: Required<Principal>,
+): Promise<void> {
+  const { roleAssignments } = run.gateways();
+  const target = roleAssignmentTarget(run.spec.vaultId, run.spec.secretName, principal.principalId);
+  const record = run.record;
+  const recordedName =
+    record?.roleAssignmentName && record.principalId.toLowerCase() === principal.principalId.toLowerCase()
+      ? record.roleAssignmentName
+      : undefined;
+  const present = await findPresent(run, target.scope, [recordedName, target.name]);
+  const leftoverPolicy = hasAccessPolicyPart(record) ? record : undefined;
+
+  const granted = (assignment: RoleAssignment): GrantRecord => ({
+    phase: GrantPhase.Granted,
+    principalId: principal.principalId,
+    tenantId: principal.tenantId,
+    vaultId: run.spec.vaultId,
+    accessModel: AccessModel.RBAC,
+    roleAssignmentName: assignment.name,
+    roleAssignmentScope: target.scope,
+  });
+  if (present && !leftoverPolicy) {
+    await noteQuota(run, false);
+    if (!sameGrantRecord(record, granted(present))) await run.writeLedger(granted(present));
+    return;
+  }
+  if (run.paused) {
+    throw new PausedWrite(
+      present
+        ? 'would revoke the access policy of the previous access model'
+        : 'would create the role assignment',
+    );
+  }
+  if (!present) await noteQuota(run, true);
+
+  // Write-ahead: the deterministic name is recorded before the PUT, alongside anything of the
+  // previous model still to revoke.
+  await run.writeLedger({
+    ...granted({ name: recordedName ?? target.name } as RoleAssignment),
+    phase: GrantPhase.Intended,
+    ...(leftoverPolicy
+      ? {
+          permissionsAdded: leftoverPolicy.permissionsAdded,
+          permissionsPreExisting: leftoverPolicy.permissionsPreExisting,
+        }
+      : {}),
+  });
+  const assignment =
+    present ??
+    (
+      await roleAssignments.ensure(
+        {
+          scope: target.scope,
+          roleDefinitionId: target.roleDefinitionId,
+          principalId: principal.principalId,
+          owner: run.owner,
+        },
+        { signal: run.signal },
+      )
+    ).assignment;
+  if (leftoverPolicy) await revokeAccessPolicyPart(run, leftoverPolicy);
+  await run.writeLedger(granted(assignment));
+  await announce(run, record, assignment, target.name, Boolean(leftoverPolicy), !present);
+}
+
+/** The first of `names` that exists at `scope` (the recorded one first, then logicops' own). */
+async function findPresent(
+  run: BindingRun,
+  scope: string,
+  names: Array<string | undefined>,
+): Promise<RoleAssignment | undefined> {
+  const { roleAssignments } = run.gateways();
+  for (const name of new Set(names.filter((n): n is string => Boolean(n)).map((n) => n.toLowerCase()))) {
+    const found = await roleAssignments.get(scope, name, { signal: run.signal });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Role assignments used in the subscription. Listing them all is costly, so it is counted only
+ * when a create is coming, or when status has no figure yet; otherwise the last figure stays.
+ */
+async function noteQuota(run: BindingRun, creating: boolean): Promise<void> {
+  const limit = run.shared.settings.quota.roleAssignmentsPerSubscription;
+  const scope = `/subscriptions/${vaultCoordinates(run.spec.vaultId).subscriptionId}`;
+  const known = run.current.status?.quota?.find((q) => q.name === 'RoleAssignmentsPerSubscription');
+  if (!creating && known) {
+    run.observed.quota = { ...known, limit };
+    return;
+  }
+  const used = await run.gateways().roleAssignments.countInSubscription({ signal: run.signal });
+  run.observed.quota = {
+    name: 'RoleAssignmentsPerSubscription',
+    scope,
+    used: used + (creating ? 1 : 0),
+    limit,
+  };
+  if (creating && used >= limit) {
+    run.observed.quota.used = used;
+    run.observed.quotaExceeded = true;
+    throw new QuotaWouldExceed(
+      `subscription ${scope} already has ${used} of ${limit} role assignments; a new one would exceed the limit`,
+    );
+  }
+}
+
+async function announce(
+  run: BindingRun,
+  before: GrantRecord | undefined,
+  assignment: RoleAssignment,
+  ownName: string,
+  migrated: boolean,
+  created: boolean,
+): Promise<void> {
+  const ours = assignment.name.toLowerCase() === ownName;
+  if (migrated) {
+    await run.event(
+      'Normal',
+      'GrantMigrated',
+      'Grant',
+      'Migrated the grant to RBAC and revoked the access policy',
+    );
+  } else if (created && before?.phase === GrantPhase.Granted && before.accessModel === AccessModel.RBAC) {
+    await run.event(
+      'Warning',
+      'GrantRestored',
+      'Grant',
+      `Role assignment was deleted outside logicops; restored ${assignment.name}`,
+    );
+  } else if (created && ours) {
+    await run.event(
+      'Normal',
+      'Granted',
+      'Grant',
+      `Assigned Key Vault Secrets User on the secret (${assignment.name})`,
+    );
+  } else if (created) {
+    await run.event(
+      'Normal',
+      'Granted',
+      'Grant',
+      `An assignment granting the same access already exists (${assignment.name}); using it, and leaving it in place on revoke`,
+    );
+  }
+}

@@ -1,0 +1,137 @@
+// The frame of one binding's reconcile: deletion or steps, then one status write, then the
+// queue action. Order of the steps: namespace policy → principal → vault and secret → grant.
+//
+//   deleting (finalizer present) → policy Orphan: keep the grant; Delete: revoke exactly what
+//     the ledger says (under the vault lock) → remove the finalizer. A failed revoke keeps it.
+//   otherwise → finalizer first (no Azure write without it) → steps → Ready.
+import { Reason, type VaultSecretBinding } from '../../crds/index.ts';
+import {
+  addFinalizer,
+  done,
+  hasFinalizer,
+  isBeingDeleted,
+  isNotFound,
+  LOGICOPS_FINALIZER,
+  type ReconcileFn,
+  type ReconcileResult,
+  removeFinalizer,
+  requeueAfter,
+  StalledError,
+  TerminalError,
+} from '../../runtime/index.ts';
+import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
+import { outcomeOfAzureError } from './azure-failures.ts';
+import { BindingRun, type BindingShared } from './context.ts';
+import { vaultCoordinates } from './grant-model.ts';
+import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
+import { revokeGrant } from './revoke.ts';
+import { applyObservations, applyOutcome } from './status.ts';
+import { checkNamespacePolicy } from './steps/check-namespace-policy.ts';
+import { ensureGrant } from './steps/ensure-grant.ts';
+import { observeVault } from './steps/observe-vault.ts';
+import { resolvePrincipal } from './steps/resolve-principal.ts';
+import { runSteps } from './steps/step.ts';
+
+const STEPS = [checkNamespacePolicy, resolvePrincipal, observeVault, ensureGrant];
+
+export function createBindingReconciler(shared: BindingShared): ReconcileFn<VaultSecretBinding> {
+  return async (binding, rc) => {
+    const run = new BindingRun(shared, binding, rc);
+    let outcome: BindingOutcome;
+    try {
+      outcome = await decide(run);
+    } catch (error) {
+      outcome = outcomeOfThrown(error, run);
+    }
+    if (outcome.kind !== 'released') await writeStatus(run, outcome);
+    if (outcome.kind === 'stalled') await run.event('Warning', outcome.reason, 'Reconcile', outcome.message);
+    return queueResult(outcome);
+  };
+}
+
+async function decide(run: BindingRun): Promise<BindingOutcome> {
+  // A binding with an unusable vault id never granted anything, so deletion still works.
+  if (isBeingDeleted(run.current)) return finalize(run);
+  try {
+    vaultCoordinates(run.spec.vaultId);
+  } catch (error) {
+    return { kind: 'invalid', message: (error as Error).message };
+  }
+  run.current = await addFinalizer(
+    run.shared.kube,
+    VAULT_SECRET_BINDING_RESOURCE,
+    run.current,
+    LOGICOPS_FINALIZER,
+  );
+  return runSteps(run, STEPS);
+}
+
+async function finalize(run: BindingRun): Promise<BindingOutcome> {
+  if (!hasFinalizer(run.current, LOGICOPS_FINALIZER)) return { kind: 'released' };
+  const record = run.record;
+  if (record && run.spec.deletionPolicy !== 'Orphan') {
+    await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
+  } else if (record) {
+    await run.event('Normal', 'Orphaned', 'Delete', 'deletionPolicy is Orphan: the grant stays in Azure');
+  }
+  await removeFinalizer(run.shared.kube, VAULT_SECRET_BINDING_RESOURCE, run.current, LOGICOPS_FINALIZER);
+  return { kind: 'released' };
+}
+
+function outcomeOfThrown(error: unknown, run: BindingRun): BindingOutcome {
+  const deleting = isBeingDeleted(run.current);
+  if (error instanceof PausedWrite) {
+    // No requeue: removing the annotation is an update, and updates enqueue the binding.
+    return {
+      kind: 'waiting',
+      reason: deleting ? Reason.Deleting : Reason.Progressing,
+      message: `Paused by logicops.io/paused: ${error.message}`,
+    };
+  }
+  if (error instanceof QuotaWouldExceed) {
+    return { kind: 'stalled', reason: Reason.QuotaExceeded, message: error.message };
+  }
+  const outcome = outcomeOfAzureError(error, run.principalIsNew) ?? {
+    kind: 'retry' as const,
+    reason: Reason.Progressing,
+    message: error instanceof Error ? error.message : String(error),
+    error: error instanceof Error ? error : new Error(String(error)),
+  };
+  if (
+    deleting &&
+    (outcome.kind === 'retry' || outcome.kind === 'waiting') &&
+    outcome.reason === Reason.Progressing
+  ) {
+    return { ...outcome, reason: Reason.Deleting };
+  }
+  return outcome;
+}
+
+async function writeStatus(run: BindingRun, outcome: BindingOutcome): Promise<void> {
+  try {
+    await run.shared.patcher.patch(VAULT_SECRET_BINDING_RESOURCE, run.current, (status) => {
+      applyOutcome(status, outcome, run.generation, run.shared.clock);
+      applyObservations(status, run, run.shared.clock);
+    });
+  } catch (error) {
+    // Gone is done; anything else is retried like any failure of the pass.
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** The one place a binding outcome becomes a queue action (docs/architecture.md contract). */
+function queueResult(outcome: BindingOutcome): ReconcileResult {
+  switch (outcome.kind) {
+    case 'ready':
+    case 'released':
+      return done();
+    case 'waiting':
+      return outcome.afterMs === undefined ? done() : requeueAfter(outcome.afterMs);
+    case 'retry':
+      throw outcome.error;
+    case 'stalled':
+      throw new StalledError(outcome.reason, outcome.message);
+    case 'invalid':
+      throw new TerminalError(Reason.InvalidSpec, outcome.message);
+  }
+}

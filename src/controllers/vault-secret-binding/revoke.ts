@@ -1,0 +1,87 @@
+// Revocation: exactly what the ledger says logicops granted, and nothing another binding still
+// needs. The Revoking phase is recorded before the first Azure write, and the ledger is cleared
+// only after every write succeeded, so a crash in between leaves a record to finish from.
+// Callers hold the vault lock.
+import { isAzureError } from '../../azure/index.ts';
+import { GrantPhase, type GrantRecord } from '../../crds/index.ts';
+import type { BindingRun } from './context.ts';
+import { hasAccessPolicyPart, hasRoleAssignmentPart, isOwnRoleAssignment } from './grant-model.ts';
+import { PausedWrite } from './outcome.ts';
+import { planAccessPolicyRevoke, sharedEntryView } from './permissions-math.ts';
+
+/** Revokes the whole recorded grant and clears the ledger. */
+export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise<void> {
+  if (run.paused) throw new PausedWrite('would revoke the grant');
+  if (record.phase !== GrantPhase.Revoking) await run.writeLedger({ ...record, phase: GrantPhase.Revoking });
+  const removed = hasAccessPolicyPart(record) ? await revokeAccessPolicyPart(run, record) : [];
+  const deleted = hasRoleAssignmentPart(record) ? await revokeRoleAssignmentPart(run, record) : false;
+  await run.writeLedger(undefined);
+  const what = [
+    removed.length > 0 ? `removed ${removed.join(', ')} from the access policy` : '',
+    deleted ? `deleted role assignment ${record.roleAssignmentName}` : '',
+  ].filter(Boolean);
+  await run.event(
+    'Normal',
+    'Revoked',
+    'Revoke',
+    what.length > 0
+      ? `Revoked the grant of principal ${record.principalId}: ${what.join('; ')}`
+      : `Cleared the grant record of principal ${record.principalId}; nothing of logicops' was left to remove`,
+  );
+}
+
+/**
+ * Removes what the record says this binding added to the access policy, minus what other
+ * bindings still need and what was there before. Returns the permissions removed.
+ */
+export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecord): Promise<string[]> {
+  const shared = sharedEntryView(run.otherLedgers(), record.principalId, record.vaultId);
+  const toRemove = planAccessPolicyRevoke(record, shared);
+  if (toRemove.length === 0) return [];
+  const tenantId = record.tenantId ?? run.vault?.tenantId ?? '';
+  return goneIsDone(
+    run
+      .gateways()
+      .vaults.removeAccessPolicy(run.vaultRef(), { tenantId, objectId: record.principalId }, toRemove, {
+        signal: run.signal,
+      }),
+    [],
+  );
+}
+
+/**
+ * Deletes the recorded role assignment when it is logicops' (deterministic name) and no other
+ * binding's grant uses the same one. An assignment someone else made is never deleted.
+ * Returns whether a delete was sent.
+ */
+export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRecord): Promise<boolean> {
+  const name = record.roleAssignmentName;
+  const scope = record.roleAssignmentScope;
+  if (!name || !scope || !isOwnRoleAssignment(record)) return false;
+  const stillUsed = run
+    .otherLedgers()
+    .some(
+      (other) =>
+        other.phase !== GrantPhase.Revoking &&
+        other.accessModel === 'RBAC' &&
+        other.roleAssignmentName?.toLowerCase() === name.toLowerCase(),
+    );
+  if (stillUsed) return false;
+  await goneIsDone(run.gateways().roleAssignments.delete(scope, name, { signal: run.signal }), undefined);
+  return true;
+}
+
+/** A vault whose resource group is gone has nothing left to revoke. */
+async function goneIsDone<T>(work: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (
+      isAzureError(error) &&
+      error.failure.kind === 'stalled' &&
+      error.failure.reason === 'ResourceGroupNotFound'
+    )
+      return fallback;
+    throw error;
+  }
+}

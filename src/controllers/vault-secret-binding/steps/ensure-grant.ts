@@ -1,0 +1,27 @@
+// Makes Azure hold exactly the grant the spec asks for, in the vault's current access model,
+// under the vault lock. A changed principal (the workflow's identity was replaced) has the old
+// principal's grant revoked first; a changed model is granted in the new model first and the
+// old one revoked after (inside the mode functions), so access never lapses.
+import { AccessModel } from '../../../crds/index.ts';
+import { ensureAccessPolicyGrant } from '../access-policy-grant.ts';
+import { ledgerRelation } from '../grant-model.ts';
+import { ensureRoleAssignmentGrant } from '../rbac-grant.ts';
+import { revokeGrant } from '../revoke.ts';
+import type { Step } from './step.ts';
+
+export const ensureGrant: Step = async (run) => {
+  const principal = run.principal;
+  const model = run.observed.accessModel;
+  if (!principal || !model || !run.vault)
+    throw new Error('ensureGrant runs after resolvePrincipal and observeVault');
+  const full = { principalId: principal.principalId, tenantId: principal.tenantId ?? run.vault.tenantId };
+  await run.shared.locks.withVault(run.spec.vaultId, async () => {
+    const record = run.record;
+    if (record && ledgerRelation(record, { ...full, vaultId: run.spec.vaultId }) === 'otherPrincipal') {
+      await revokeGrant(run, record);
+    }
+    if (model === AccessModel.RBAC) await ensureRoleAssignmentGrant(run, full);
+    else await ensureAccessPolicyGrant(run, full);
+  });
+  return undefined;
+};

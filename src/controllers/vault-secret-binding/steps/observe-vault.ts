@@ -1,0 +1,32 @@
+// Reads the vault: which access model applies now, the secret URI to publish, and whether the
+// secret exists yet (its value is never read). A missing vault or secret is waited for: the
+// team that provisions it may not be done yet.
+import { Reason } from '../../../crds/index.ts';
+import { effectiveAccessModel, secretUriOf } from '../grant-model.ts';
+import type { Step } from './step.ts';
+
+export const observeVault: Step = async (run) => {
+  const { vaults } = run.gateways();
+  const ref = run.vaultRef();
+  const vault = await vaults.get(ref, { signal: run.signal });
+  if (!vault) {
+    return {
+      kind: 'waiting',
+      reason: Reason.WaitingForSecret,
+      message: `Key Vault ${run.spec.vaultId} does not exist (yet)`,
+      afterMs: run.shared.settings.waitingRequeueMs,
+    };
+  }
+  run.vault = vault;
+  run.observed.accessModel = effectiveAccessModel(run.spec.accessModel, vault.enableRbacAuthorization);
+  if (vault.vaultUri) run.observed.secretUri = secretUriOf(vault.vaultUri, run.spec.secretName);
+  if (!(await vaults.secretExists(ref, run.spec.secretName, { signal: run.signal }))) {
+    return {
+      kind: 'waiting',
+      reason: Reason.WaitingForSecret,
+      message: `Secret ${run.spec.secretName} does not exist in vault ${vault.name} yet`,
+      afterMs: run.shared.settings.waitingRequeueMs,
+    };
+  }
+  return undefined;
+};

@@ -1,0 +1,147 @@
+// Fake Key Vault and role-assignment gateways with the semantics the real ones document:
+// add merges permissions into the principal's entry, remove takes exactly the listed ones and
+// drops an empty entry, role assignments are keyed by scope + name and a same grant under
+// another name is reported as not owned. Writes go to the shared journal; `failNext` injects
+// one Azure error.
+import type {
+  AccessPolicy,
+  AccessPolicyPrincipal,
+  AzureGateways,
+  DesiredRoleAssignment,
+  EnsuredRoleAssignment,
+  ObservedVault,
+  RoleAssignment,
+  RoleAssignmentGateway,
+  VaultGateway,
+  VaultRef,
+} from '../../../../../src/azure/index.ts';
+import { roleAssignmentName } from '../../../../../src/azure/index.ts';
+
+export class FakeAzure {
+  readonly vaults = new Map<string, ObservedVault>();
+  readonly secrets = new Set<string>();
+  readonly assignments: RoleAssignment[] = [];
+  /** An error the next call of this operation throws. */
+  private readonly failures = new Map<string, Error>();
+
+  constructor(readonly journal: string[]) {}
+
+  addVault(vault: Omit<ObservedVault, 'accessPolicies'> & { accessPolicies?: AccessPolicy[] }): void {
+    this.vaults.set(vault.name, { accessPolicies: [], ...vault });
+  }
+
+  failNext(operation: string, error: Error): void {
+    this.failures.set(operation, error);
+  }
+
+  entry(vaultName: string, objectId: string): string[] | undefined {
+    return this.vaults
+      .get(vaultName)
+      ?.accessPolicies.find((p) => p.objectId === objectId)
+      ?.permissions.secrets.slice()
+      .sort();
+  }
+
+  gateways(): AzureGateways {
+    return { vaults: this.vaultGateway(), roleAssignments: this.roleGateway() } as unknown as AzureGateways;
+  }
+
+  private check(operation: string): void {
+    const failure = this.failures.get(operation);
+    if (failure) {
+      this.failures.delete(operation);
+      throw failure;
+    }
+  }
+
+  private vaultGateway(): VaultGateway {
+    const get = async (ref: VaultRef) => {
+      this.check('vaults.get');
+      const vault = this.vaults.get(ref.name);
+      return vault ? structuredClone(vault) : undefined;
+    };
+    return {
+      get,
+      addAccessPolicy: async (
+        ref: VaultRef,
+        principal: AccessPolicyPrincipal,
+        permissions: readonly string[],
+      ) => {
+        this.check('vaults.add');
+        const vault = this.vaults.get(ref.name)!;
+        let entry = vault.accessPolicies.find((p) => p.objectId === principal.objectId);
+        if (!entry) {
+          entry = { ...principal, permissions: { secrets: [], keys: [], certificates: [], storage: [] } };
+          vault.accessPolicies.push(entry);
+        }
+        for (const p of permissions)
+          if (!entry.permissions.secrets.includes(p)) entry.permissions.secrets.push(p);
+        this.journal.push(`azure:add ${[...permissions].join(',')}`);
+      },
+      removeAccessPolicy: async (
+        ref: VaultRef,
+        principal: AccessPolicyPrincipal,
+        permissions: readonly string[],
+      ) => {
+        this.check('vaults.remove');
+        const vault = this.vaults.get(ref.name);
+        const entry = vault?.accessPolicies.find((p) => p.objectId === principal.objectId);
+        const removed = entry ? entry.permissions.secrets.filter((p) => permissions.includes(p)) : [];
+        if (!vault || !entry || removed.length === 0) return [];
+        entry.permissions.secrets = entry.permissions.secrets.filter((p) => !permissions.includes(p));
+        const empty = Object.values(entry.permissions).every((list) => list.length === 0);
+        if (empty) vault.accessPolicies = vault.accessPolicies.filter((p) => p !== entry);
+        this.journal.push(`azure:remove ${removed.join(',')}`);
+        return removed;
+      },
+      secretExists: async (ref: VaultRef, secretName: string) =>
+        this.secrets.has(`${ref.name}/${secretName}`),
+      countAccessPolicies: async (ref: VaultRef) => (await get(ref))?.accessPolicies.length ?? 0,
+    };
+  }
+
+  private roleGateway(): RoleAssignmentGateway {
+    const find = (scope: string, name: string) =>
+      this.assignments.find((a) => a.scope === scope && a.name.toLowerCase() === name.toLowerCase());
+    const create = async (desired: DesiredRoleAssignment): Promise<RoleAssignment> => {
+      this.check('roleAssignments.create');
+      const name = roleAssignmentName(desired.scope, desired.roleDefinitionId, desired.principalId);
+      const assignment: RoleAssignment = {
+        id: `${desired.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+        name,
+        scope: desired.scope,
+        roleDefinitionId: desired.roleDefinitionId,
+        principalId: desired.principalId,
+        principalType: 'ServicePrincipal',
+        description: `managed by logicops: ${desired.owner}`,
+      };
+      this.assignments.push(assignment);
+      this.journal.push(`azure:assign ${name}`);
+      return assignment;
+    };
+    return {
+      create,
+      ensure: async (desired: DesiredRoleAssignment): Promise<EnsuredRoleAssignment> => {
+        const existing = this.assignments.find(
+          (a) => a.scope === desired.scope && a.principalId === desired.principalId,
+        );
+        if (existing) return { assignment: existing, ownedByLogicops: false };
+        return { assignment: await create(desired), ownedByLogicops: true };
+      },
+      get: async (scope: string, name: string) => {
+        this.check('roleAssignments.get');
+        return find(scope, name);
+      },
+      delete: async (scope: string, name: string) => {
+        this.check('roleAssignments.delete');
+        const found = find(scope, name);
+        if (found) this.assignments.splice(this.assignments.indexOf(found), 1);
+        this.journal.push(`azure:unassign ${name}`);
+      },
+      listAtScope: async () => [],
+      listForPrincipal: async () => [],
+      findExisting: async () => undefined,
+      countInSubscription: async () => this.assignments.length,
+    };
+  }
+}

@@ -1,0 +1,177 @@
+// A whole small world for reconcile-level tests: fake API objects, fake Azure, fake clock, the
+// real reconcile function. `reconcile(name)` runs one pass the way the controller would and
+// returns what it said (a result, or the error it threw).
+import type { V1Namespace } from '@kubernetes/client-node';
+import {
+  ALLOWED_VAULTS_ANNOTATION,
+  namespacePolicy,
+} from '../../../../../src/controllers/shared/namespace-policy.ts';
+import type { BindingShared } from '../../../../../src/controllers/vault-secret-binding/context.ts';
+import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/ledger-book.ts';
+import { PrincipalAges } from '../../../../../src/controllers/vault-secret-binding/principal-ages.ts';
+import { createBindingReconciler } from '../../../../../src/controllers/vault-secret-binding/reconcile.ts';
+import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/vault-lock.ts';
+import type {
+  LogicAppWorkflow,
+  VaultSecretBinding,
+  VaultSecretBindingSpec,
+} from '../../../../../src/crds/index.ts';
+import { silentLogger } from '../../../../../src/observability/logger.ts';
+import {
+  type CacheEventHandler,
+  type ReconcileResult,
+  StatusPatcher,
+  type WatchedSource,
+} from '../../../../../src/runtime/index.ts';
+import { FakeClock } from '../../../../../src/runtime/testing/fake-clock.ts';
+import { FakeAzure } from './fake-azure.ts';
+import { FakeKube } from './fake-kube.ts';
+
+export const SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
+export const TENANT = '99999999-2222-4333-8444-555555555555';
+export const PRINCIPAL = 'aaaaaaaa-0000-4000-8000-000000000001';
+export const OTHER_PRINCIPAL = 'aaaaaaaa-0000-4000-8000-000000000002';
+export const NAMESPACE = 'team-a';
+export const vaultId = (name: string) =>
+  `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${name}`;
+
+class ListSource<K> implements WatchedSource<K> {
+  constructor(private readonly items: () => Array<[string, K]>) {}
+  get(key: string) {
+    return this.items().find(([k]) => k === key)?.[1];
+  }
+  list() {
+    return this.items().map(([, v]) => v);
+  }
+  keys() {
+    return this.items().map(([k]) => k);
+  }
+  subscribe(_handler: CacheEventHandler<K>) {
+    return () => undefined;
+  }
+  readonly hasSynced = true;
+  async waitForSync() {}
+}
+
+export interface RecordedEvent {
+  object: string;
+  type: string;
+  reason: string;
+  note: string;
+}
+
+export function createWorld(
+  options: { quota?: { accessPoliciesPerVault: number; roleAssignmentsPerSubscription: number } } = {},
+) {
+  const journal: string[] = [];
+  const kube = new FakeKube(journal);
+  const azure = new FakeAzure(journal);
+  const clock = new FakeClock();
+  const workflows = new Map<string, LogicAppWorkflow>();
+  const namespaces = new Map<string, V1Namespace>();
+  const events: RecordedEvent[] = [];
+  const bindings = new ListSource<VaultSecretBinding>(() => [...kube.objects.entries()]);
+  const shared: BindingShared = {
+    kube: kube.asClient(),
+    patcher: new StatusPatcher(kube.asClient()),
+    gatewaysFor: () => azure.gateways(),
+    events: {
+      record: async (object, type, reason, _action, note) => {
+        events.push({ object: object.metadata?.name ?? '', type, reason, note });
+      },
+    },
+    bindings,
+    workflows: new ListSource(() => [...workflows.entries()]),
+    namespaces: new ListSource(() => [...namespaces.entries()]),
+    ledgers: new LedgerBook(bindings),
+    locks: new VaultLocks(),
+    principals: new PrincipalAges(clock),
+    clock,
+    settings: {
+      clusterId: 'test-cluster',
+      namespacePolicy: namespacePolicy(true),
+      quota: options.quota ?? { accessPoliciesPerVault: 1024, roleAssignmentsPerSubscription: 4000 },
+      waitingRequeueMs: 30_000,
+    },
+  };
+  return {
+    journal,
+    kube,
+    azure,
+    clock,
+    events,
+    shared,
+    workflows,
+    namespaces,
+    allowVaults(
+      namespace = NAMESPACE,
+      pattern = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/*`,
+    ) {
+      namespaces.set(namespace, {
+        metadata: { name: namespace, annotations: { [ALLOWED_VAULTS_ANNOTATION]: pattern } },
+      });
+    },
+    workflow(name: string, principalId: string | undefined, namespace = NAMESPACE, deleting = false) {
+      workflows.set(`${namespace}/${name}`, {
+        apiVersion: 'logicops.io/v1alpha1',
+        kind: 'LogicAppWorkflow',
+        metadata: {
+          name,
+          namespace,
+          ...(deleting ? { deletionTimestamp: new Date('2026-01-01T00:00:00Z') } : {}),
+        },
+        spec: {} as LogicAppWorkflow['spec'],
+        status: principalId ? { identity: { type: 'SystemAssigned', principalId, tenantId: TENANT } } : {},
+      });
+    },
+    binding(name: string, spec: Partial<VaultSecretBindingSpec> = {}, namespace = NAMESPACE) {
+      kube.put({
+        apiVersion: 'logicops.io/v1alpha1',
+        kind: 'VaultSecretBinding',
+        metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 },
+        spec: {
+          workflowRef: { name: 'wf' },
+          vaultId: vaultId('kv'),
+          secretName: 'api-key',
+          permissions: ['get'],
+          accessModel: 'Auto',
+          deletionPolicy: 'Delete',
+          ...spec,
+        },
+      });
+    },
+    get(name: string, namespace = NAMESPACE) {
+      return kube.read(namespace, name);
+    },
+    annotate(name: string, annotations: Record<string, string>, namespace = NAMESPACE) {
+      const object = kube.read(namespace, name);
+      object.metadata.annotations = { ...object.metadata.annotations, ...annotations };
+      kube.put(object);
+    },
+    markDeleted(name: string, namespace = NAMESPACE) {
+      const object = kube.read(namespace, name);
+      object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
+      kube.put(object);
+    },
+    async reconcile(name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> {
+      const reconcile = createBindingReconciler(shared);
+      try {
+        return await reconcile(kube.read(namespace, name), {
+          key: `${namespace}/${name}`,
+          logger: silentLogger(),
+          clock,
+          signal: new AbortController().signal,
+          reconcileId: 'test',
+        });
+      } catch (error) {
+        return error as Error;
+      }
+    },
+  };
+}
+
+export type World = ReturnType<typeof createWorld>;
+
+export function condition(binding: VaultSecretBinding, type: string) {
+  return binding.status?.conditions?.find((c) => c.type === type);
+}
