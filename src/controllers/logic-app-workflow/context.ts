@@ -1,0 +1,121 @@
+// What a reconcile of one LogicAppWorkflow works with: the controller's dependencies, and a
+// WorkflowRun holding what the steps learn on the way (Azure's view, the resolved definition,
+// the desired workflow, the status draft). Steps share one signature and stop the reconcile by
+// returning a StepStop; returning nothing hands over to the next step.
+import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
+import type { AzureGateways, DesiredWorkflow, ObservedWorkflow, WorkflowRef } from '../../azure/index.ts';
+import type { LogicAppWorkflow, VaultSecretBinding, WorkflowDefinition } from '../../crds/index.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { EventRecorder } from '../../runtime/events.ts';
+import type {
+  Clock,
+  KubeClient,
+  ReconcileContext,
+  ReconcileResult,
+  ResyncSettings,
+  WatchedSource,
+} from '../../runtime/index.ts';
+import type { NamespacePolicy } from '../shared/namespace-policy.ts';
+import { ownerValue } from '../shared/owner-tag.ts';
+import { isPaused } from './annotations.ts';
+import type { WorkflowQuotaLimits } from './quota.ts';
+import type { StatusDraft, WorkflowOutcome } from './status.ts';
+
+export interface LogicAppWorkflowControllerSettings {
+  /** First part of the owner tag: `<clusterId>/<namespace>/<name>`. */
+  clusterId: string;
+  namespacePolicy: NamespacePolicy;
+  quota: WorkflowQuotaLimits;
+  workers?: number;
+  resync?: ResyncSettings;
+  /** How often to look again while waiting on something no watch reports (a vault, bindings). Default 30 s. */
+  waitPollMs?: number;
+}
+
+export interface LogicAppWorkflowControllerDeps {
+  workflows: WatchedSource<LogicAppWorkflow>;
+  bindings: WatchedSource<VaultSecretBinding>;
+  configMaps: WatchedSource<V1ConfigMap>;
+  /** Cluster-scoped: the namespace policy annotations. */
+  namespaces: WatchedSource<V1Namespace>;
+  kube: KubeClient;
+  gatewaysFor(subscriptionId: string): AzureGateways;
+  events: EventRecorder;
+  logger: Logger;
+  clock?: Clock;
+  settings: LogicAppWorkflowControllerSettings;
+}
+
+export const DEFAULT_WAIT_POLL_MS = 30_000;
+
+export class WorkflowRun {
+  observed: ObservedWorkflow | undefined;
+  definition: WorkflowDefinition | undefined;
+  /** Parameter name → secret URI, from bindings with spec.parameterName. */
+  secretUris: Record<string, string> = {};
+  desired: DesiredWorkflow | undefined;
+  readonly status: StatusDraft = {};
+  private azure: AzureGateways | undefined;
+
+  constructor(
+    readonly deps: LogicAppWorkflowControllerDeps,
+    /** The object as last stored (replaced once the finalizer is added). */
+    public object: LogicAppWorkflow,
+    readonly context: ReconcileContext,
+    /** What this controller last wrote for this key (for telling drift from spec changes). */
+    readonly lastWritten: DesiredWorkflow | undefined,
+  ) {}
+
+  get spec() {
+    return this.object.spec;
+  }
+  get namespace(): string {
+    return this.object.metadata.namespace ?? '';
+  }
+  get name(): string {
+    return this.object.metadata.name ?? '';
+  }
+  get generation(): number {
+    return this.object.metadata.generation ?? 0;
+  }
+  get paused(): boolean {
+    return isPaused(this.object);
+  }
+  get ref(): WorkflowRef {
+    return { resourceGroup: this.spec.resourceGroup, name: this.spec.azureName ?? this.name };
+  }
+  get owner(): string {
+    return ownerValue(this.deps.settings.clusterId, this.namespace, this.name);
+  }
+  get logger(): Logger {
+    return this.context.logger;
+  }
+  get signal(): AbortSignal {
+    return this.context.signal;
+  }
+  /** The gateways of the workflow's own subscription. */
+  get gateways(): AzureGateways {
+    this.azure ??= this.deps.gatewaysFor(this.spec.subscriptionId);
+    return this.azure;
+  }
+  get waitPollMs(): number {
+    return this.deps.settings.waitPollMs ?? DEFAULT_WAIT_POLL_MS;
+  }
+}
+
+/** A step ends the reconcile with this result, and the condition that says why. */
+export interface StepStop {
+  result: ReconcileResult;
+  outcome: WorkflowOutcome;
+}
+
+export type Step = (run: WorkflowRun) => Promise<StepStop | undefined>;
+
+/** Runs steps in order; the first that stops decides. */
+export async function runSteps(run: WorkflowRun, steps: readonly Step[]): Promise<StepStop | undefined> {
+  for (const step of steps) {
+    const stop = await step(run);
+    if (stop) return stop;
+  }
+  return undefined;
+}

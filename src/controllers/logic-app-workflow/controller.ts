@@ -1,0 +1,97 @@
+// The LogicAppWorkflow controller: the reconcile plus what wakes it. Informers are created and
+// started by the wiring; this factory only subscribes to them.
+//   workflows   → the workflow itself (spec, annotations, deletion; not our own status writes)
+//   bindings    → the workflow a binding names (parameter injection, grants released on delete)
+//   configMaps  → the workflows whose definitionFrom names the ConfigMap
+//   namespaces  → every workflow in a namespace whose policy annotations changed
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
+import { Controller, objectKey } from '../../runtime/index.ts';
+import type { LogicAppWorkflowControllerDeps } from './context.ts';
+import { createLogicAppWorkflowReconciler } from './reconcile.ts';
+
+export const LOGIC_APP_WORKFLOW_CONTROLLER = 'logic-app-workflow';
+
+export function createLogicAppWorkflowController(
+  deps: LogicAppWorkflowControllerDeps,
+): Controller<LogicAppWorkflow> {
+  const { workflows } = deps;
+  return new Controller<LogicAppWorkflow>({
+    name: LOGIC_APP_WORKFLOW_CONTROLLER,
+    source: workflows,
+    reconcile: createLogicAppWorkflowReconciler(deps),
+    logger: deps.logger,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.settings.workers ? { workers: deps.settings.workers } : {}),
+    ...(deps.settings.resync ? { resync: deps.settings.resync } : {}),
+    shouldEnqueueUpdate: changedBeyondStatus,
+    terminalFingerprint: (workflow) => terminalFingerprint(workflow, deps),
+  })
+    .watches(deps.bindings, (binding) => [workflowKeyOf(binding)])
+    .watches(deps.configMaps, (configMap) => workflowsUsingConfigMap(workflows.list(), configMap))
+    .watches(deps.namespaces, (namespace) =>
+      workflows
+        .list()
+        .filter((workflow) => workflow.metadata.namespace === namespace.metadata?.name)
+        .map((workflow) =>
+          objectKey({ namespace: workflow.metadata.namespace, name: workflow.metadata.name ?? '' }),
+        ),
+    );
+}
+
+/**
+ * Our own status and finalizer writes change neither generation, annotations nor deletion: no
+ * reconcile for them (resync still looks at every object).
+ */
+export function changedBeyondStatus(
+  previous: Readonly<LogicAppWorkflow>,
+  current: Readonly<LogicAppWorkflow>,
+): boolean {
+  const a = previous.metadata;
+  const b = current.metadata;
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {})
+  );
+}
+
+export function workflowKeyOf(binding: Readonly<VaultSecretBinding>): string {
+  return objectKey({ namespace: binding.metadata.namespace, name: binding.spec.workflowRef.name });
+}
+
+export function workflowsUsingConfigMap(
+  workflows: readonly Readonly<LogicAppWorkflow>[],
+  configMap: Readonly<V1ConfigMap>,
+): string[] {
+  return workflows
+    .filter(
+      (workflow) =>
+        workflow.metadata.namespace === configMap.metadata?.namespace &&
+        workflow.spec.definitionFrom?.configMapKeyRef.name === configMap.metadata?.name,
+    )
+    .map((workflow) =>
+      objectKey({ namespace: workflow.metadata.namespace, name: workflow.metadata.name ?? '' }),
+    );
+}
+
+/**
+ * A terminally failed workflow is looked at again when its spec, its deletion, its definition's
+ * ConfigMap or its reconcile-request annotation changes — an invalid definition is fixed in the
+ * ConfigMap, which does not bump the workflow's generation.
+ */
+function terminalFingerprint(
+  workflow: Readonly<LogicAppWorkflow>,
+  deps: LogicAppWorkflowControllerDeps,
+): string {
+  const ref = workflow.spec.definitionFrom?.configMapKeyRef;
+  const configMap = ref
+    ? deps.configMaps.get(objectKey({ namespace: workflow.metadata.namespace, name: ref.name }))
+    : undefined;
+  return [
+    workflow.metadata.generation ?? '',
+    workflow.metadata.deletionTimestamp ?? '',
+    configMap?.metadata?.resourceVersion ?? '',
+    workflow.metadata.annotations?.['logicops.io/reconcile-request'] ?? '',
+  ].join('/');
+}

@@ -1,0 +1,49 @@
+// The workflow Azure should hold, computed from the spec and what the reconcile resolved
+// (the definition's source, the secret URIs of bindings). Pure and table-tested: no I/O, no
+// clock, no logging — parameter values may be sensitive, so nothing here ever prints them.
+import type { DesiredWorkflow, WorkflowParameterValue } from '../../azure/index.ts';
+import type { LogicAppWorkflowSpec, WorkflowDefinition } from '../../crds/index.ts';
+import { OWNER_TAG } from '../shared/owner-tag.ts';
+import { secureRunHistory } from './secure-run-history.ts';
+
+export interface DesiredWorkflowInput {
+  spec: LogicAppWorkflowSpec;
+  /** The definition, inline or read from the ConfigMap. */
+  definition: WorkflowDefinition;
+  /** `<cluster-id>/<namespace>/<name>`: the owner tag's value. */
+  owner: string;
+  /** Parameter name → versionless secret URI, from bindings that ask for injection. */
+  secretUris?: Readonly<Record<string, string>>;
+}
+
+export function desiredWorkflow(input: DesiredWorkflowInput): DesiredWorkflow {
+  const { spec, owner } = input;
+  const secretUris = input.secretUris ?? {};
+  const parameters: Record<string, WorkflowParameterValue> = {};
+  for (const [name, value] of Object.entries(spec.parameters ?? {})) parameters[name] = { value };
+  // A binding's secret URI wins over a value typed into spec.parameters: the binding is the
+  // declared source of truth for that parameter.
+  for (const [name, uri] of Object.entries(secretUris)) parameters[name] = { value: uri };
+
+  const secure = spec.secureRunHistory !== false;
+  const definition = secure
+    ? secureRunHistory(input.definition, { vaultUriParameters: Object.keys(secretUris) })
+    : structuredClone(input.definition);
+
+  const identityType = spec.identity?.type ?? 'SystemAssigned';
+  const identity: DesiredWorkflow['identity'] =
+    identityType === 'UserAssigned' && spec.identity.userAssignedIdentityId
+      ? { type: 'UserAssigned', userAssignedIdentityId: spec.identity.userAssignedIdentityId }
+      : { type: identityType };
+
+  return {
+    location: spec.location,
+    // The owner tag goes last: the CRD forbids user tags starting with `logicops`, and even if
+    // one slipped through it could not overwrite ownership.
+    tags: { ...(spec.tags ?? {}), [OWNER_TAG]: owner },
+    identity,
+    state: spec.state ?? 'Enabled',
+    definition,
+    parameters,
+  };
+}

@@ -1,0 +1,86 @@
+// Deletion (DESIGN.md guarantee 5). Orphan: Azure untouched. Delete: first wait until no
+// binding of this workflow holds a grant (each revokes its own when it sees this workflow
+// going away), then delete the Azure workflow — and with it its system-assigned identity.
+// The finalizer stays until a step reports done; a throw or a wait keeps it.
+import { DeletionPolicy, Reason } from '../../../crds/index.ts';
+import { done, requeueAfter } from '../../../runtime/index.ts';
+import { ownershipOf, wantsAdoption } from '../../shared/owner-tag.ts';
+import { PAUSED_ANNOTATION } from '../annotations.ts';
+import type { Step, StepStop } from '../context.ts';
+
+const FINISHED: StepStop = { result: done(), outcome: { kind: 'ready' } };
+
+export const orphanIfAsked: Step = async (run) => {
+  if (run.spec.deletionPolicy !== DeletionPolicy.Orphan) return undefined;
+  run.logger.info({ workflow: run.ref }, 'Left Azure workflow in place (deletionPolicy Orphan)');
+  await run.deps.events.record(
+    run.object,
+    'Normal',
+    'Orphaned',
+    'Delete',
+    `deletionPolicy is Orphan: Azure workflow ${run.spec.resourceGroup}/${run.ref.name} was left in place.`,
+  );
+  return FINISHED;
+};
+
+export const waitForBindings: Step = async (run) => {
+  const holding = run.deps.bindings
+    .list()
+    .filter(
+      (binding) =>
+        binding.metadata.namespace === run.namespace &&
+        binding.spec.workflowRef.name === run.name &&
+        binding.status?.grant !== undefined,
+    )
+    .map((binding) => binding.metadata.name ?? '')
+    .sort();
+  if (holding.length === 0) return undefined;
+  return {
+    result: requeueAfter(run.waitPollMs),
+    outcome: {
+      kind: 'reconciling',
+      reason: Reason.WaitingForBindings,
+      message: `Waiting for VaultSecretBinding(s) ${holding.join(', ')} to revoke their grants before the Azure workflow and its identity are deleted.`,
+    },
+  };
+};
+
+export const holdWhilePaused: Step = async (run) => {
+  if (!run.paused) return undefined;
+  return {
+    result: requeueAfter(run.waitPollMs),
+    outcome: {
+      kind: 'reconciling',
+      reason: Reason.Deleting,
+      message: `Paused: the Azure workflow is not deleted while ${PAUSED_ANNOTATION} is "true".`,
+    },
+  };
+};
+
+export const deleteWorkflow: Step = async (run) => {
+  const observed = await run.gateways.workflows.get(run.ref, { signal: run.signal });
+  if (!observed) return FINISHED;
+  const owned =
+    ownershipOf(observed.tags, run.owner) === 'ours' || wantsAdoption(run.object.metadata.annotations);
+  if (!owned) {
+    // Never ours (AlreadyOwned all along): deleting the object must not delete someone else's workflow.
+    await run.deps.events.record(
+      run.object,
+      'Normal',
+      'Orphaned',
+      'Delete',
+      `Azure workflow ${observed.id} is not owned by this object and was left in place.`,
+    );
+    return FINISHED;
+  }
+  await run.gateways.workflows.delete(run.ref, { signal: run.signal });
+  run.logger.info({ workflow: run.ref }, 'Deleted Azure workflow');
+  await run.deps.events.record(
+    run.object,
+    'Normal',
+    'Deleted',
+    'Delete',
+    `Deleted Azure workflow ${observed.id}.`,
+  );
+  return FINISHED;
+};

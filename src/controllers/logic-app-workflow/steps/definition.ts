@@ -1,0 +1,49 @@
+// Step: the workflow definition, inline or from a ConfigMap key. A missing ConfigMap or key is
+// waited for (the ConfigMap watch wakes the workflow); content that is not a JSON object is an
+// invalid spec.
+import { Reason } from '../../../crds/index.ts';
+import { done, objectKey, TerminalError } from '../../../runtime/index.ts';
+import type { Step } from '../context.ts';
+
+export const resolveDefinition: Step = async (run) => {
+  if (run.spec.definition) {
+    run.definition = run.spec.definition;
+    return undefined;
+  }
+  const ref = run.spec.definitionFrom?.configMapKeyRef;
+  if (!ref) {
+    throw new TerminalError(
+      Reason.InvalidSpec,
+      'Set spec.definition or spec.definitionFrom.configMapKeyRef.',
+    );
+  }
+  const configMap = run.deps.configMaps.get(objectKey({ namespace: run.namespace, name: ref.name }));
+  const text = configMap?.data?.[ref.key];
+  if (text === undefined) {
+    const missing = configMap ? `has no key '${ref.key}'` : 'does not exist';
+    return {
+      result: done(),
+      outcome: {
+        kind: 'reconciling',
+        reason: Reason.WaitingForConfigMap,
+        message: `ConfigMap ${run.namespace}/${ref.name} ${missing}; the workflow is created once it does.`,
+      },
+    };
+  }
+  run.definition = parseDefinition(text, `ConfigMap ${run.namespace}/${ref.name} key '${ref.key}'`);
+  return undefined;
+};
+
+function parseDefinition(text: string, where: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text; the text is not repeated anywhere (it could hold anything).
+    throw new TerminalError(Reason.InvalidSpec, `${where} is not valid JSON; fix the ConfigMap.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TerminalError(Reason.InvalidSpec, `${where} must hold a JSON object (a workflow definition).`);
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,52 @@
+// Step: record the identity Azure reports (DESIGN.md guarantee 1). System-assigned: the
+// principal from the workflow's own PUT/GET response. User-assigned: the identity's principal,
+// read through the IdentityGateway (logicops never creates or deletes one).
+import { parseResourceId } from '../../../azure/index.ts';
+import { Reason } from '../../../crds/index.ts';
+import { requeueAfter, StalledError } from '../../../runtime/index.ts';
+import type { Step, WorkflowRun } from '../context.ts';
+
+const IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
+
+export const recordIdentity: Step = async (run) => {
+  const type = run.spec.identity?.type ?? 'SystemAssigned';
+  if (type === 'None') {
+    run.status.identity = { type };
+    return undefined;
+  }
+  if (type === 'UserAssigned') return recordUserAssigned(run);
+  const principalId = run.observed?.identity.principalId;
+  if (!principalId) {
+    return {
+      result: requeueAfter(Math.min(run.waitPollMs, 5_000)),
+      outcome: {
+        kind: 'reconciling',
+        reason: Reason.Progressing,
+        message: 'Waiting for Azure to report the principal of the system-assigned identity.',
+      },
+    };
+  }
+  run.status.identity = { type, principalId, tenantId: run.observed?.identity.tenantId };
+  return undefined;
+};
+
+async function recordUserAssigned(run: WorkflowRun) {
+  const id = run.spec.identity.userAssignedIdentityId ?? '';
+  const { subscriptionId } = parseResourceId(id, IDENTITY_TYPE);
+  const identity = await run.deps
+    .gatewaysFor(subscriptionId)
+    .identities.getUserAssigned(id, { signal: run.signal });
+  if (!identity) {
+    throw new StalledError(
+      Reason.InvalidSpec,
+      `User-assigned identity ${id} does not exist: create it (logicops never creates identities) or correct spec.identity.userAssignedIdentityId.`,
+    );
+  }
+  run.status.identity = {
+    type: 'UserAssigned',
+    principalId: identity.principalId,
+    tenantId: identity.tenantId,
+    userAssignedIdentityId: identity.id,
+  };
+  return undefined;
+}

@@ -1,0 +1,23 @@
+// Step: before creating a workflow, count what the subscription already has in the region
+// (DESIGN.md guarantee 6). Only when the GET found nothing, so updates are never blocked.
+import { Reason } from '../../../crds/index.ts';
+import { StalledError } from '../../../runtime/index.ts';
+import type { Step } from '../context.ts';
+import { checkWorkflowQuota, describeQuota } from '../quota.ts';
+
+export const checkQuota: Step = async (run) => {
+  if (run.observed) return undefined;
+  const existing = await run.gateways.workflows.listBySubscription({ signal: run.signal });
+  const check = checkWorkflowQuota({
+    existing,
+    subscriptionId: run.spec.subscriptionId,
+    location: run.spec.location,
+    identityType: run.spec.identity?.type ?? 'SystemAssigned',
+    limits: run.deps.settings.quota,
+  });
+  const message = describeQuota(check);
+  const exceeded = check.exceeded.length > 0;
+  run.status.quota = { usage: check.usage, exceeded, message };
+  if (exceeded) throw new StalledError(Reason.QuotaExceeded, message);
+  return undefined;
+};

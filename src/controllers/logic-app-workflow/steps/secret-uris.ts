@@ -1,0 +1,74 @@
+// Step: the secret URIs of bindings that ask for injection (spec.parameterName), resolved
+// before the first PUT so the workflow is written once. The URI is computed from the vault's
+// own vaultUri — never read from binding status: the binding waits for this workflow's
+// principal, so waiting for the binding here would deadlock.
+import { parseResourceId } from '../../../azure/index.ts';
+import { Reason, type VaultSecretBinding } from '../../../crds/index.ts';
+import { requeueAfter, StalledError } from '../../../runtime/index.ts';
+import type { Step, WorkflowRun } from '../context.ts';
+
+const VAULT_TYPE = 'Microsoft.KeyVault/vaults';
+
+export const resolveSecretUris: Step = async (run) => {
+  const uris: Record<string, string> = {};
+  for (const binding of injectingBindings(run)) {
+    const parameter = binding.spec.parameterName ?? '';
+    if (parameter in uris) continue; // first binding by name wins; documented
+    const vaultUri = await vaultUriOf(run, binding);
+    if (vaultUri === undefined) {
+      return {
+        result: requeueAfter(run.waitPollMs),
+        outcome: {
+          kind: 'reconciling',
+          reason: Reason.Progressing,
+          message: `Waiting for vault ${binding.spec.vaultId} (VaultSecretBinding ${binding.metadata.name}) to exist: its secret URI goes into parameter '${parameter}'.`,
+        },
+      };
+    }
+    uris[parameter] = `${vaultUri.replace(/\/*$/, '/')}secrets/${binding.spec.secretName}`;
+  }
+  run.secretUris = uris;
+  return undefined;
+};
+
+/** Bindings of this workflow that inject a parameter, not being deleted, in name order. */
+export function injectingBindings(run: WorkflowRun): VaultSecretBinding[] {
+  return run.deps.bindings
+    .list()
+    .filter(
+      (binding) =>
+        binding.metadata.namespace === run.namespace &&
+        binding.spec.workflowRef.name === run.name &&
+        Boolean(binding.spec.parameterName) &&
+        !binding.metadata.deletionTimestamp,
+    )
+    .map((binding) => structuredClone(binding) as VaultSecretBinding)
+    .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+}
+
+async function vaultUriOf(run: WorkflowRun, binding: VaultSecretBinding): Promise<string | undefined> {
+  const annotations = run.deps.namespaces.get(run.namespace)?.metadata?.annotations;
+  const verdict = run.deps.settings.namespacePolicy.check(annotations, 'vault', binding.spec.vaultId);
+  if (!verdict.allowed) {
+    throw new StalledError(
+      Reason.NamespacePolicyDenied,
+      `VaultSecretBinding ${binding.metadata.name} injects parameter '${binding.spec.parameterName}': ${verdict.message}`,
+    );
+  }
+  const vault = vaultIdOf(binding);
+  const observed = await run.deps
+    .gatewaysFor(vault.subscriptionId)
+    .vaults.get({ resourceGroup: vault.resourceGroup, name: vault.name }, { signal: run.signal });
+  return observed?.vaultUri;
+}
+
+function vaultIdOf(binding: VaultSecretBinding) {
+  try {
+    return parseResourceId(binding.spec.vaultId, VAULT_TYPE);
+  } catch {
+    throw new StalledError(
+      Reason.InvalidSpec,
+      `VaultSecretBinding ${binding.metadata.name}: spec.vaultId is not a Key Vault ARM id; fix the binding.`,
+    );
+  }
+}

@@ -1,0 +1,369 @@
+// Reconcile-level tests: the frame and its steps against an in-memory API server and fake
+// gateways, asserting the Azure calls made, the status written and the reconcile's outcome.
+import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
+import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
+import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
+import { silentLogger } from '../../../../src/observability/logger.ts';
+import {
+  computeKstatus,
+  LOGICOPS_FINALIZER,
+  type ReconcileFn,
+  StalledError,
+  TerminalError,
+} from '../../../../src/runtime/index.ts';
+import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
+
+const NS = 'team-a';
+const KEY = `${NS}/wf`;
+const VAULT_ID = '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';
+const UAMI =
+  '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared';
+const DEFINITION = {
+  parameters: { keyUri: { type: 'String' } },
+  actions: {
+    Get: {
+      type: 'Http',
+      inputs: {
+        uri: "@parameters('keyUri')",
+        authentication: { type: 'ManagedServiceIdentity', audience: 'https://vault.azure.net' },
+      },
+    },
+  },
+};
+
+function workflow(
+  overrides: Partial<LogicAppWorkflow['spec']> = {},
+  annotations: Record<string, string> = {},
+): LogicAppWorkflow {
+  return {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', annotations },
+    spec: {
+      subscriptionId: 'sub',
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      state: 'Enabled',
+      definition: DEFINITION,
+      deletionPolicy: 'Delete',
+      secureRunHistory: true,
+      ...overrides,
+    },
+  };
+}
+
+function binding(name: string, extra: Partial<VaultSecretBinding> = {}): VaultSecretBinding {
+  return {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'VaultSecretBinding',
+    metadata: { name, namespace: NS },
+    spec: {
+      workflowRef: { name: 'wf' },
+      vaultId: VAULT_ID,
+      secretName: 'api-key',
+      permissions: ['get'],
+      accessModel: 'Auto',
+      parameterName: 'keyUri',
+      deletionPolicy: 'Delete',
+    },
+    ...extra,
+  };
+}
+
+describe('LogicAppWorkflow reconcile', () => {
+  let kube: FakeKube;
+  let azure: FakeAzure;
+  let events: RecordingEvents;
+  let bindings: FakeSource<VaultSecretBinding>;
+  let configMaps: FakeSource<V1ConfigMap>;
+  let clock: FakeClock;
+  let reconcile: ReconcileFn<LogicAppWorkflow>;
+
+  beforeEach(() => {
+    kube = new FakeKube();
+    azure = new FakeAzure();
+    azure.vaults.set('kv', {
+      id: VAULT_ID,
+      name: 'kv',
+      location: 'westeurope',
+      tenantId: TENANT,
+      vaultUri: 'https://kv.vault.azure.net/',
+      enableRbacAuthorization: true,
+      accessPolicies: [],
+    });
+    events = new RecordingEvents();
+    bindings = new FakeSource([binding('api-key')]);
+    configMaps = new FakeSource<V1ConfigMap>();
+    clock = new FakeClock();
+    const namespaces = new FakeSource<V1Namespace>([
+      {
+        metadata: {
+          name: NS,
+          annotations: {
+            'logicops.io/allowed-resource-groups': '/subscriptions/sub/resourceGroups/rg',
+            'logicops.io/allowed-vaults':
+              '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/*',
+          },
+        },
+      },
+    ]);
+    reconcile = createLogicAppWorkflowReconciler({
+      workflows: new FakeSource<LogicAppWorkflow>(),
+      bindings,
+      configMaps,
+      namespaces,
+      kube: kube.asClient(),
+      gatewaysFor: () => azure.gateways(),
+      events,
+      logger: silentLogger(),
+      clock,
+      settings: {
+        clusterId: 'c1',
+        namespacePolicy: namespacePolicy(true),
+        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
+        waitPollMs: 1_000,
+      },
+    });
+  });
+
+  const context = () => ({
+    key: KEY,
+    logger: silentLogger(),
+    clock,
+    signal: new AbortController().signal,
+    reconcileId: 'r',
+  });
+  async function run(object?: LogicAppWorkflow) {
+    if (object) kube.put(object);
+    const current = kube.stored<LogicAppWorkflow>(KEY);
+    if (!current) throw new Error('no object');
+    return reconcile(structuredClone(current), context());
+  }
+  const stored = () => kube.stored<LogicAppWorkflow>(KEY);
+  const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
+
+  it('adds the finalizer first, creates once with the secret URI, and reports Ready with the principal', async () => {
+    expect(await run(workflow())).toEqual({ type: 'done' });
+    expect(kube.calls).toEqual(['add finalizer', 'patch status']);
+    expect(azure.calls).toEqual([
+      'workflows.get',
+      'workflows.listBySubscription',
+      'vaults.get',
+      'workflows.createOrUpdate',
+    ]);
+    expect(stored()?.metadata.finalizers).toEqual([LOGICOPS_FINALIZER]);
+    const created = azure.workflows.get('wf');
+    expect(created?.tags).toEqual({ 'logicops-owner': `c1/${NS}/wf` });
+    expect(created?.parameters).toEqual({ keyUri: { value: 'https://kv.vault.azure.net/secrets/api-key' } });
+    expect(stored()?.status).toMatchObject({
+      observedGeneration: 1,
+      identity: { type: 'SystemAssigned', principalId: PRINCIPAL, tenantId: TENANT },
+      provisioningState: 'Succeeded',
+    });
+    expect(condition('Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(condition('QuotaAvailable')).toMatchObject({ status: 'True', reason: 'WithinLimit' });
+    expect(computeKstatus(stored()!)).toBe('Current');
+    expect(events.recorded.map((e) => e.reason)).toEqual(['Created']);
+  });
+
+  it('neither writes Azure nor status when everything is in sync', async () => {
+    await run(workflow());
+    kube.calls.length = 0;
+    azure.calls.length = 0;
+    expect(await run()).toEqual({ type: 'done' });
+    expect(azure.calls).toEqual(['workflows.get', 'vaults.get']);
+    expect(kube.calls).toEqual([]);
+  });
+
+  it('restores drift with a DriftCorrected event, but calls a spec change an update', async () => {
+    await run(workflow());
+    const changed = azure.workflows.get('wf')!;
+    changed.state = 'Disabled';
+    await run();
+    expect(azure.workflows.get('wf')?.state).toBe('Enabled');
+    expect(events.recorded.at(-1)).toMatchObject({
+      reason: 'DriftCorrected',
+      note: expect.stringContaining('state'),
+    });
+
+    const next = stored()!;
+    next.metadata.generation = 2;
+    next.spec.state = 'Disabled';
+    await run(next);
+    expect(events.recorded.at(-1)).toMatchObject({ reason: 'Updated' });
+  });
+
+  it('waits for a missing ConfigMap without touching Azure beyond reads', async () => {
+    const object = workflow({
+      definition: undefined,
+      definitionFrom: { configMapKeyRef: { name: 'cm', key: 'wf.json' } },
+    });
+    expect(await run(object)).toEqual({ type: 'done' });
+    expect(azure.calls).not.toContain('workflows.createOrUpdate');
+    expect(condition('Reconciling')).toMatchObject({ status: 'True', reason: 'WaitingForConfigMap' });
+    expect(condition('Ready')).toMatchObject({ status: 'False', reason: 'WaitingForConfigMap' });
+
+    configMaps.set([
+      { metadata: { name: 'cm', namespace: NS }, data: { 'wf.json': JSON.stringify(DEFINITION) } },
+    ]);
+    expect(await run()).toEqual({ type: 'done' });
+    expect(condition('Ready')).toMatchObject({ status: 'True' });
+  });
+
+  it('turns a throttled call into a requeue after Retry-After with Reconciling Throttled', async () => {
+    azure.failNext.set('workflows.get', { kind: 'throttled', retryAfterMs: 7_000, message: 'slow down' });
+    expect(await run(workflow())).toEqual({ type: 'requeueAfter', delayMs: 7_000 });
+    expect(condition('Reconciling')).toMatchObject({ status: 'True', reason: 'Throttled' });
+  });
+
+  it('stalls on an environment problem and holds an invalid spec as terminal', async () => {
+    azure.failNext.set('workflows.get', {
+      kind: 'stalled',
+      reason: 'ResourceGroupNotFound',
+      message: 'create it',
+    });
+    await expect(run(workflow())).rejects.toBeInstanceOf(StalledError);
+    expect(condition('Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'ResourceGroupNotFound',
+      message: 'create it',
+    });
+    expect(computeKstatus(stored()!)).toBe('Failed');
+
+    azure.failNext.set('workflows.createOrUpdate', {
+      kind: 'stalled',
+      reason: 'InvalidSpec',
+      message: 'bad template',
+    });
+    await expect(run()).rejects.toBeInstanceOf(TerminalError);
+    expect(condition('Stalled')).toMatchObject({ reason: 'InvalidSpec' });
+    expect(events.recorded.map((e) => `${e.type}/${e.reason}`)).toEqual([
+      'Warning/ResourceGroupNotFound',
+      'Warning/InvalidSpec',
+    ]);
+  });
+
+  it('retries a transient failure with backoff and says so in Reconciling', async () => {
+    azure.failNext.set('workflows.createOrUpdate', {
+      kind: 'retry',
+      reason: 'serverError',
+      message: '(Azure 500)',
+    });
+    await expect(run(workflow())).rejects.toThrow(/createOrUpdate/);
+    expect(condition('Reconciling')).toMatchObject({ status: 'True', reason: 'Progressing' });
+    expect(stored()?.status?.observedGeneration).toBeUndefined();
+  });
+
+  it('refuses a create over the quota before writing', async () => {
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) {
+      azure.workflows.set(name, {
+        id: name,
+        name,
+        location: 'westeurope',
+        tags: {},
+        identity: { type: 'None' },
+        parameters: {},
+      });
+    }
+    await expect(run(workflow())).rejects.toBeInstanceOf(StalledError);
+    expect(azure.calls).not.toContain('workflows.createOrUpdate');
+    expect(condition('QuotaAvailable')).toMatchObject({ status: 'False', reason: 'QuotaExceeded' });
+    expect(condition('Stalled')).toMatchObject({ reason: 'QuotaExceeded' });
+  });
+
+  it('denies a user-assigned identity outside the allowed resource groups', async () => {
+    const elsewhere = UAMI.replace('/resourceGroups/rg/', '/resourceGroups/other/');
+    await expect(
+      run(workflow({ identity: { type: 'UserAssigned', userAssignedIdentityId: elsewhere } })),
+    ).rejects.toBeInstanceOf(StalledError);
+    expect(condition('Stalled')).toMatchObject({ reason: 'NamespacePolicyDenied' });
+    expect(azure.calls).toEqual([]);
+  });
+
+  it("records a user-assigned identity's principal from the identity itself", async () => {
+    azure.identities.set(UAMI.toLowerCase(), {
+      id: UAMI,
+      name: 'shared',
+      location: 'westeurope',
+      principalId: 'uami-principal',
+      clientId: 'uami-client',
+      tenantId: TENANT,
+    });
+    await run(workflow({ identity: { type: 'UserAssigned', userAssignedIdentityId: UAMI } }));
+    expect(stored()?.status?.identity).toEqual({
+      type: 'UserAssigned',
+      principalId: 'uami-principal',
+      tenantId: TENANT,
+      userAssignedIdentityId: UAMI,
+    });
+  });
+
+  it('only reads while paused', async () => {
+    expect(
+      await run(workflow({}, { 'logicops.io/paused': 'true', 'logicops.io/reconcile-request': 'r1' })),
+    ).toEqual({ type: 'done' });
+    expect(azure.calls).not.toContain('workflows.createOrUpdate');
+    expect(condition('Ready')?.message).toMatch(/^Paused: the Azure workflow does not exist/);
+    expect(stored()?.status?.lastHandledReconcileRequest).toBe('r1');
+  });
+
+  describe('deletion', () => {
+    async function deleting(spec: Partial<LogicAppWorkflow['spec']> = {}) {
+      await run(workflow(spec));
+      const object = stored()!;
+      object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
+      kube.put(object);
+      kube.calls.length = 0;
+      azure.calls.length = 0;
+    }
+
+    it('waits while a binding holds a grant, then deletes and removes the finalizer', async () => {
+      await deleting();
+      bindings.set([
+        binding('api-key', {
+          status: {
+            grant: { phase: 'Granted', principalId: PRINCIPAL, vaultId: VAULT_ID, accessModel: 'RBAC' },
+          },
+        }),
+      ]);
+      expect(await run()).toEqual({ type: 'requeueAfter', delayMs: 1_000 });
+      expect(azure.calls).toEqual([]);
+      expect(stored()?.metadata.finalizers).toEqual([LOGICOPS_FINALIZER]);
+      expect(condition('Reconciling')).toMatchObject({
+        reason: 'WaitingForBindings',
+        message: expect.stringContaining('api-key'),
+      });
+
+      bindings.set([binding('api-key')]); // revoked: the ledger is empty again
+      kube.calls.length = 0;
+      expect(await run()).toEqual({ type: 'done' });
+      expect(azure.calls).toEqual(['workflows.get', 'workflows.delete']);
+      expect(azure.workflows.has('wf')).toBe(false);
+      expect(kube.calls).toEqual(['remove finalizer']);
+    });
+
+    it('keeps the finalizer when the Azure delete fails', async () => {
+      await deleting();
+      azure.failNext.set('workflows.delete', {
+        kind: 'retry',
+        reason: 'serverError',
+        message: '(Azure 500)',
+      });
+      await expect(run()).rejects.toThrow();
+      expect(stored()?.metadata.finalizers).toEqual([LOGICOPS_FINALIZER]);
+      expect(condition('Reconciling')).toMatchObject({ reason: 'Deleting' });
+    });
+
+    it('leaves Azure alone with deletionPolicy Orphan', async () => {
+      await deleting({ deletionPolicy: 'Orphan' });
+      expect(await run()).toEqual({ type: 'done' });
+      expect(azure.calls).toEqual([]);
+      expect(azure.workflows.has('wf')).toBe(true);
+      expect(kube.calls).toEqual(['remove finalizer']);
+    });
+  });
+});

@@ -1,0 +1,206 @@
+// Fakes for reconcile-level tests: an in-memory API server for the few calls the frame makes
+// (get, JSON-Patch finalizers, merge-patch status), in-memory Azure gateways with a call log,
+// and plain sources. No SDK method is mocked: the gateways are the seam (DESIGN.md).
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  AzureError,
+  type AzureFailure,
+  type AzureGateways,
+  type DesiredWorkflow,
+  type ObservedVault,
+  type ObservedWorkflow,
+  type UserAssignedIdentity,
+  type WorkflowRef,
+} from '../../../../../src/azure/index.ts';
+import type { EventRecorder } from '../../../../../src/runtime/events.ts';
+import type { CacheEventHandler, KubeClient, WatchedSource } from '../../../../../src/runtime/index.ts';
+import { keyOf } from '../../../../../src/runtime/index.ts';
+
+type Json = Record<string, unknown>;
+
+export class FakeKube {
+  readonly calls: string[] = [];
+  private readonly objects = new Map<string, KubernetesObject>();
+
+  put(object: KubernetesObject): void {
+    this.objects.set(keyOf(object), structuredClone(object));
+  }
+
+  stored<K extends KubernetesObject>(key: string): K | undefined {
+    return this.objects.get(key) as K | undefined;
+  }
+
+  asClient(): KubeClient {
+    return this as unknown as KubeClient;
+  }
+
+  async get<K>(_kind: unknown, namespace: string | undefined, name: string): Promise<K> {
+    const object = this.objects.get(`${namespace}/${name}`);
+    if (!object) throw Object.assign(new Error('not found'), { code: 404 });
+    return structuredClone(object) as K;
+  }
+
+  async patch<K>(
+    _kind: unknown,
+    target: { namespace?: string; name: string; subresource?: string },
+    _strategy: string,
+    body: unknown,
+  ): Promise<K> {
+    const key = `${target.namespace}/${target.name}`;
+    const object = this.objects.get(key) as (KubernetesObject & { status?: Json }) | undefined;
+    if (!object) throw Object.assign(new Error('not found'), { code: 404 });
+    object.metadata ??= {};
+    const metadata = object.metadata;
+    if (target.subresource === 'status') {
+      this.calls.push('patch status');
+      object.status = mergePatch(object.status ?? {}, (body as { status: Json }).status) as Json;
+    } else {
+      for (const op of body as Array<{ op: string; path: string; value?: unknown }>) {
+        if (op.op === 'add') {
+          this.calls.push('add finalizer');
+          metadata.finalizers = [
+            ...(metadata.finalizers ?? []),
+            ...(op.path.endsWith('/-') ? [op.value as string] : (op.value as string[])),
+          ];
+        }
+        if (op.op === 'remove') {
+          this.calls.push('remove finalizer');
+          const index = Number(op.path.split('/').at(-1));
+          metadata.finalizers = (metadata.finalizers ?? []).filter((_, i) => i !== index);
+        }
+      }
+    }
+    metadata.resourceVersion = String(Number(metadata.resourceVersion ?? '1') + 1);
+    return structuredClone(object) as K;
+  }
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const result: Json =
+    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Json) } : {};
+  for (const [key, value] of Object.entries(patch as Json)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+export class FakeSource<K extends KubernetesObject> implements WatchedSource<K> {
+  readonly hasSynced = true;
+  constructor(private readonly objects: K[] = []) {}
+  set(objects: K[]): void {
+    this.objects.splice(0, this.objects.length, ...objects);
+  }
+  get(key: string): Readonly<K> | undefined {
+    return this.objects.find((object) => keyOf(object) === key);
+  }
+  list(): Readonly<K>[] {
+    return [...this.objects];
+  }
+  keys(): string[] {
+    return this.objects.map(keyOf);
+  }
+  subscribe(_handler: CacheEventHandler<K>): () => void {
+    return () => undefined;
+  }
+  async waitForSync(): Promise<void> {}
+}
+
+export const PRINCIPAL = '11111111-1111-1111-1111-111111111111';
+export const TENANT = '22222222-2222-2222-2222-222222222222';
+
+/** Azure for one subscription: workflows, vaults and identities in memory; every call logged. */
+export class FakeAzure {
+  readonly calls: string[] = [];
+  readonly workflows = new Map<string, ObservedWorkflow>();
+  readonly vaults = new Map<string, ObservedVault>();
+  readonly identities = new Map<string, UserAssignedIdentity>();
+  /** Thrown by the next call of that operation (e.g. `workflows.createOrUpdate`). */
+  readonly failNext = new Map<string, AzureFailure>();
+
+  private maybeFail(operation: string): void {
+    this.calls.push(operation);
+    const failure = this.failNext.get(operation);
+    if (failure) {
+      this.failNext.delete(operation);
+      throw new AzureError(operation, failure);
+    }
+  }
+
+  gateways(): AzureGateways {
+    const azure = this;
+    return {
+      workflows: {
+        async get(ref: WorkflowRef) {
+          azure.maybeFail('workflows.get');
+          const found = azure.workflows.get(ref.name);
+          return found && structuredClone(found);
+        },
+        async createOrUpdate(ref: WorkflowRef, desired: DesiredWorkflow) {
+          azure.maybeFail('workflows.createOrUpdate');
+          const stored: ObservedWorkflow = {
+            id: `/subscriptions/sub/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Logic/workflows/${ref.name}`,
+            name: ref.name,
+            location: desired.location,
+            tags: { ...desired.tags },
+            identity:
+              desired.identity.type === 'SystemAssigned'
+                ? { type: 'SystemAssigned', principalId: PRINCIPAL, tenantId: TENANT }
+                : {
+                    type: desired.identity.type,
+                    userAssignedIdentityId: desired.identity.userAssignedIdentityId,
+                  },
+            state: desired.state,
+            provisioningState: 'Succeeded',
+            accessEndpoint: `https://prod-00.westeurope.logic.azure.com/workflows/${ref.name}`,
+            definition: structuredClone(desired.definition),
+            parameters: structuredClone(desired.parameters),
+          };
+          azure.workflows.set(ref.name, stored);
+          return structuredClone(stored);
+        },
+        async delete(ref: WorkflowRef) {
+          azure.maybeFail('workflows.delete');
+          azure.workflows.delete(ref.name);
+        },
+        async listByResourceGroup() {
+          azure.maybeFail('workflows.listByResourceGroup');
+          return [...azure.workflows.values()];
+        },
+        async listBySubscription() {
+          azure.maybeFail('workflows.listBySubscription');
+          return [...azure.workflows.values()];
+        },
+      },
+      identities: {
+        async getUserAssigned(id: string) {
+          azure.maybeFail('identities.getUserAssigned');
+          return azure.identities.get(id.toLowerCase());
+        },
+      },
+      vaults: {
+        async get(ref) {
+          azure.maybeFail('vaults.get');
+          return azure.vaults.get(ref.name);
+        },
+        addAccessPolicy: unexpected,
+        removeAccessPolicy: unexpected,
+        secretExists: unexpected,
+        countAccessPolicies: unexpected,
+      },
+      roleAssignments: new Proxy({} as AzureGateways['roleAssignments'], { get: () => unexpected }),
+    };
+  }
+}
+
+async function unexpected(): Promise<never> {
+  throw new Error('the workflow controller must not call this');
+}
+
+export class RecordingEvents implements EventRecorder {
+  readonly recorded: Array<{ type: string; reason: string; note: string }> = [];
+  async record(_object: KubernetesObject, type: string, reason: string, _action: string, note: string) {
+    this.recorded.push({ type, reason, note });
+  }
+}
