@@ -1,24 +1,189 @@
-// `logicops dev`: the embedded default. Starts a local control plane and keeps it
-// running until Ctrl-C, then stops everything. (The Azure emulator, the operator and
-// the samples join this command as they land: see the README's status section.)
+// `logicops dev`: the embedded default. No cluster and no Azure subscription needed:
+//   1. a local kube-apiserver + etcd (built from Go modules on the first run, with progress);
+//   2. the Azure emulator over HTTPS, seeded with the demo subscription, vaults and secret;
+//   3. the CRDs, a demo namespace whose policy allows the demo scopes, the operator;
+//   4. the samples from config/samples, and a live table of their conditions until all are Ready;
+// then how to use kubectl against it, until Ctrl-C stops everything.
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { loadConfig } from '../config.ts';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../controllers/shared/namespace-policy.ts';
 import { ControlPlane } from '../controlplane/control-plane.ts';
+import { allCrds } from '../crds/index.ts';
+import { crdYaml } from '../crds/render.ts';
+import { DEMO_OPERATOR_CLIENT_ID, DEMO_OPERATOR_CLIENT_SECRET, startEmulator } from '../emulator/index.ts';
+import { createOperator } from '../operator.ts';
+import { type ObjectRow, renderProgress } from './dev-progress.ts';
 
-export async function runDev(): Promise<void> {
+const DEMO_NAMESPACE = 'logicops-demo';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export async function runDev(argv: string[]): Promise<number> {
+  const exitWhenReady = argv.includes('--exit-when-ready');
+  const say = (line: string) => console.log(line);
   const started = Date.now();
-  console.log(
-    'logicops dev: starting a local kube-apiserver + etcd (a first run builds them from Go modules)',
+
+  say(
+    'logicops dev: starting the local control plane (a first run builds kube-apiserver and etcd: many minutes)',
   );
-  const plane = await ControlPlane.start({ onProgress: (line) => console.log(`  ${line}`) });
-  console.log(`control plane ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${plane.server}`);
-  console.log('\nUse it with kubectl:');
-  console.log(`  export KUBECONFIG=${plane.kubeconfigPath}`);
-  console.log(`  ${plane.binaries.kubectl} get namespaces`);
-  console.log('\nPress Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const plane = await ControlPlane.start({ onProgress: (line) => say(`  ${line}`) });
+  const cleanups: Array<() => Promise<void>> = [() => plane.stop()];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    say('starting the Azure emulator (demo tenant, subscription, vaults and secret)');
+    const emulator = await startEmulator({ seed: 'demo', port: 0 });
+    cleanups.push(() => emulator.close());
+    // The operator runs in this process: trust the emulator's CA for its SDK clients.
+    tls.setDefaultCACertificates([...tls.getCACertificates('default'), emulator.caCertPem]);
+
+    say('installing the CRDs and the demo namespace');
+    await plane.kubectl(['apply', '--server-side', '-f', '-'], allCrds().map(crdYaml).join('---\n'));
+    const crdNames = allCrds().map((crd) => `crd/${crd.metadata.name}`);
+    await plane.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...crdNames]);
+    const subscription = `/subscriptions/${emulator.subscriptionId}`;
+    await plane.kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: DEMO_NAMESPACE,
+          annotations: {
+            [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
+            [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
+          },
+        },
+      }),
+    );
+
+    const logFile = path.join(os.tmpdir(), `logicops-dev-operator-${process.pid}.log`);
+    say(`starting the operator (log: ${logFile})`);
+    const config = loadConfig(
+      [
+        '--namespaces',
+        DEMO_NAMESPACE,
+        '--arm-endpoint',
+        emulator.armEndpoint,
+        '--authority-host',
+        emulator.authorityHost,
+        '--health-port',
+        '0',
+        '--metrics-port',
+        '0',
+        '--resync-period',
+        '1m',
+        '--shutdown-grace',
+        '5s',
+      ],
+      {
+        AZURE_TENANT_ID: emulator.tenantId,
+        AZURE_CLIENT_ID: DEMO_OPERATOR_CLIENT_ID,
+        AZURE_CLIENT_SECRET: DEMO_OPERATOR_CLIENT_SECRET,
+      },
+    );
+    const logger = pino(
+      { name: 'logicops', level: 'info' },
+      pino.destination({ dest: logFile, sync: false }),
+    );
+    const operator = await createOperator({
+      config,
+      kubeConfig: plane.adminKubeConfig(),
+      logger,
+      instance: 'dev',
+    });
+    const running = operator.run();
+    running.catch(() => undefined);
+    cleanups.push(() => operator.stop());
+
+    say('applying the samples (config/samples)');
+    for (const file of sampleFiles()) {
+      await plane.kubectl(['apply', '-n', DEMO_NAMESPACE, '-f', file]);
+    }
+
+    say('\nprogress (Ctrl-C to stop):');
+    const allReady = await watchProgress(plane, say, exitWhenReady ? 600_000 : Number.POSITIVE_INFINITY);
+    say(
+      allReady
+        ? `\nall objects Ready in ${((Date.now() - started) / 1000).toFixed(1)} s`
+        : '\nnot every object became Ready: see the table above and the operator log',
+    );
+    say('\nUse it with kubectl:');
+    say(`  export KUBECONFIG=${plane.kubeconfigPath}`);
+    say(`  ${plane.binaries.kubectl} get logicops -n ${DEMO_NAMESPACE}`);
+    say(`  ${plane.binaries.kubectl} describe law -n ${DEMO_NAMESPACE}`);
+    say(`Azure emulator: ${emulator.armEndpoint} (state: ${emulator.adminEndpoint}/state)`);
+    if (exitWhenReady) return allReady ? 0 : 1;
+
+    say('\nPress Ctrl-C to stop.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    say('\nstopping…');
+    return 0;
+  } finally {
+    await stopAll();
+    say('stopped.');
+  }
+}
+
+function sampleFiles(): string[] {
+  const dir = path.join(repoRoot, 'config/samples');
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .map((file) => path.join(dir, file));
+}
+
+/** Prints the table whenever it changes; resolves when every object is Ready (or at the deadline). */
+async function watchProgress(
+  plane: ControlPlane,
+  say: (line: string) => void,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const rows = await readRows(plane).catch(() => [] as ObjectRow[]);
+    const table = renderProgress(rows);
+    if (table !== last) {
+      say(table);
+      last = table;
+    }
+    if (rows.length > 0 && rows.every((row) => row.ready === 'True')) return true;
+    await sleep(1000);
+  }
+  return false;
+}
+
+async function readRows(plane: ControlPlane): Promise<ObjectRow[]> {
+  const { stdout } = await plane.kubectl(['get', 'logicops', '-n', DEMO_NAMESPACE, '-o', 'json']);
+  const list = JSON.parse(stdout) as {
+    items: Array<{
+      kind: string;
+      metadata: { name: string };
+      status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
+    }>;
+  };
+  return list.items.map((item) => {
+    const ready = item.status?.conditions?.find((c) => c.type === 'Ready');
+    return {
+      kind: item.kind,
+      name: item.metadata.name,
+      ready: ready?.status ?? 'Unknown',
+      reason: ready?.reason ?? '',
+      message: ready?.message ?? 'waiting for the first reconcile',
+    };
   });
-  console.log('\nstopping the control plane…');
-  await plane.stop();
-  console.log('stopped.');
 }

@@ -45,6 +45,7 @@ export class ControlPlane {
     private readonly etcdUrl: string,
     private readonly apiPort: number,
     private readonly options: ControlPlaneOptions,
+    private readonly stopWatchdog: () => void,
   ) {}
 
   /** The admin kubeconfig (user `admin`, group `system:masters`). */
@@ -64,13 +65,22 @@ export class ControlPlane {
     const progress = options.onProgress ?? (() => {});
     const binaries = await resolveBinaries(progress);
     const workDir = await mkdtemp(path.join(os.tmpdir(), WORK_DIR_PREFIX));
-    startWatchdog(workDir);
+    const stopWatchdog = startWatchdog(workDir);
     try {
       const etcdPort = await freePort();
       const etcdUrl = `http://127.0.0.1:${etcdPort}`;
       const etcd = await startEtcd(binaries.etcd, workDir, etcdPort, options.startTimeoutMs ?? 30_000);
       const pki = await writeControlPlanePki(workDir);
-      const plane = new ControlPlane(workDir, binaries, pki, etcd, etcdUrl, await freePort(), options);
+      const plane = new ControlPlane(
+        workDir,
+        binaries,
+        pki,
+        etcd,
+        etcdUrl,
+        await freePort(),
+        options,
+        stopWatchdog,
+      );
       await plane.startApiServer();
       await writeFile(plane.kubeconfigPath, await plane.kubeconfigFor('admin', ['system:masters']), {
         mode: 0o600,
@@ -80,6 +90,7 @@ export class ControlPlane {
       return plane;
     } catch (error) {
       await killPidFilesAndRemove(workDir);
+      stopWatchdog();
       throw error;
     }
   }
@@ -122,6 +133,7 @@ export class ControlPlane {
     await this.apiServer?.stop();
     await this.etcd.stop();
     await rm(this.workDir, { recursive: true, force: true });
+    this.stopWatchdog();
   }
 
   private async startApiServer(): Promise<void> {

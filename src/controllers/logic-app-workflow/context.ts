@@ -6,6 +6,7 @@ import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
 import type { AzureGateways, DesiredWorkflow, ObservedWorkflow, WorkflowRef } from '../../azure/index.ts';
 import type { LogicAppWorkflow, VaultSecretBinding, WorkflowDefinition } from '../../crds/index.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { OperatorMetrics } from '../../observability/metrics.ts';
 import type { EventRecorder } from '../../runtime/events.ts';
 import type {
   Clock,
@@ -43,6 +44,8 @@ export interface LogicAppWorkflowControllerDeps {
   events: EventRecorder;
   logger: Logger;
   clock?: Clock;
+  /** controller-runtime's reconcile and workqueue metrics; omitted in unit tests. */
+  metrics?: OperatorMetrics;
   settings: LogicAppWorkflowControllerSettings;
 }
 

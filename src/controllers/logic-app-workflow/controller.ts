@@ -7,6 +7,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
+import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { LogicAppWorkflowControllerDeps } from './context.ts';
 import { createLogicAppWorkflowReconciler } from './reconcile.ts';
 
@@ -16,8 +17,9 @@ export function createLogicAppWorkflowController(
   deps: LogicAppWorkflowControllerDeps,
 ): Controller<LogicAppWorkflow> {
   const { workflows } = deps;
-  return new Controller<LogicAppWorkflow>({
+  const controller: Controller<LogicAppWorkflow> = new Controller<LogicAppWorkflow>({
     name: LOGIC_APP_WORKFLOW_CONTROLLER,
+    ...controllerObservers(deps.metrics, LOGIC_APP_WORKFLOW_CONTROLLER, () => controller.queue.depth),
     source: workflows,
     reconcile: createLogicAppWorkflowReconciler(deps),
     logger: deps.logger,
@@ -37,6 +39,7 @@ export function createLogicAppWorkflowController(
           objectKey({ namespace: workflow.metadata.namespace, name: workflow.metadata.name ?? '' }),
         ),
     );
+  return controller;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { V1Namespace } from '@kubernetes/client-node';
 import type { AzureGateways } from '../../azure/index.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { OperatorMetrics } from '../../observability/metrics.ts';
 import type { EventRecorder } from '../../runtime/events.ts';
 import {
   type Clock,
@@ -17,6 +18,7 @@ import {
   systemClock,
   type WatchedSource,
 } from '../../runtime/index.ts';
+import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import type { QuotaLimits } from './context.ts';
 import { LedgerBook } from './ledger-book.ts';
@@ -39,6 +41,8 @@ export interface VaultSecretBindingControllerDeps {
   events: EventRecorder;
   logger: Logger;
   clock?: Clock;
+  /** controller-runtime's reconcile and workqueue metrics; omitted in unit tests. */
+  metrics?: OperatorMetrics;
   settings: {
     clusterId: string;
     namespacePolicy: NamespacePolicy;
@@ -75,8 +79,9 @@ export function createVaultSecretBindingController(
       waitingRequeueMs: deps.settings.waitingRequeueMs ?? DEFAULT_WAITING_REQUEUE_MS,
     },
   });
-  return new Controller<VaultSecretBinding>({
+  const controller: Controller<VaultSecretBinding> = new Controller<VaultSecretBinding>({
     name: 'vault-secret-binding',
+    ...controllerObservers(deps.metrics, 'vault-secret-binding', () => controller.queue.depth),
     source: deps.bindings,
     reconcile,
     logger: deps.logger,
@@ -86,6 +91,7 @@ export function createVaultSecretBindingController(
   })
     .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow))
     .watches(deps.namespaces, (namespace) => bindingsIn(deps.bindings, namespace.metadata?.name ?? ''));
+  return controller;
 }
 
 /** Every binding in the workflow's namespace whose workflowRef names it. */

@@ -1,0 +1,190 @@
+// Assembles one operator process from its configuration: Kubernetes clients and informers,
+// Azure gateways (one set per subscription, all through one instrumented call seam), both
+// controllers, and the manager that runs them. Used by `logicops run`, `logicops dev` and
+// the integration tests, so all three run the same wiring.
+import { hostname } from 'node:os';
+import { CoreV1Api, type KubeConfig, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
+import { createAzureClients } from './azure/clients.ts';
+import { createCredential } from './azure/credentials.ts';
+import { type AzureGateways, createAzureGateways } from './azure/gateways.ts';
+import { AzureCalls } from './azure/instrumentation.ts';
+import type { OperatorConfig } from './config.ts';
+import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
+import {
+  CONFIG_MAP_RESOURCE,
+  LOGIC_APP_WORKFLOW_RESOURCE,
+  NAMESPACE_RESOURCE,
+  VAULT_SECRET_BINDING_RESOURCE,
+} from './controllers/resource-kinds.ts';
+import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
+import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
+import type { LogicAppWorkflow, VaultSecretBinding } from './crds/index.ts';
+import type { Logger } from './observability/logger.ts';
+import { OperatorMetrics } from './observability/metrics.ts';
+import { KubeEventRecorder } from './runtime/events.ts';
+import { Informer } from './runtime/informer.ts';
+import { KubeClient } from './runtime/kube-client.ts';
+import { Manager } from './runtime/manager.ts';
+
+export interface Operator {
+  manager: Manager;
+  metrics: OperatorMetrics;
+  /** Runs until stopped (resolves) or leadership is lost (rejects). */
+  run(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface OperatorDependencies {
+  config: OperatorConfig;
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  /** The identity of this process in events and the lease; default hostname + pid. */
+  instance?: string;
+}
+
+export async function createOperator({
+  config,
+  kubeConfig,
+  logger,
+  instance,
+}: OperatorDependencies): Promise<Operator> {
+  const identity = instance ?? `${hostname()}-${process.pid}`;
+  const clusterId = config.clusterId ?? (await kubeSystemUid(kubeConfig));
+  const kube = new KubeClient(kubeConfig);
+  const metrics = new OperatorMetrics();
+  const scope = { namespaces: config.namespaces, labelSelector: config.labelSelector, logger };
+
+  const workflows = new Informer<LogicAppWorkflow>({
+    client: kube,
+    kind: LOGIC_APP_WORKFLOW_RESOURCE,
+    ...scope,
+  });
+  const bindings = new Informer<VaultSecretBinding>({
+    client: kube,
+    kind: VAULT_SECRET_BINDING_RESOURCE,
+    ...scope,
+  });
+  // Related kinds are not sharded by the label selector: a labelled workflow may use any ConfigMap.
+  const configMaps = new Informer<V1ConfigMap>({
+    client: kube,
+    kind: CONFIG_MAP_RESOURCE,
+    namespaces: config.namespaces,
+    logger,
+  });
+  const namespaces = new Informer<V1Namespace>({ client: kube, kind: NAMESPACE_RESOURCE, logger });
+
+  // The manager exists before the gateways so the write fence can ask it who leads.
+  let manager: Manager | undefined;
+  const calls = new AzureCalls({
+    observer: {
+      beforeWrite: (operation) => {
+        if (!manager?.mayWrite()) {
+          throw new Error(
+            `refused Azure write ${operation}: this instance is not the leader (or its lease is stale)`,
+          );
+        }
+      },
+      callCompleted: (record) =>
+        metrics.azureCall(record.operation, record.statusCode ?? record.outcome, record.durationMs),
+    },
+  });
+  const credential = createCredential(config.azure.credential, { authorityHost: config.azure.authorityHost });
+  const gatewaysBySubscription = new Map<string, AzureGateways>();
+  const gatewaysFor = (subscriptionId: string): AzureGateways => {
+    let gateways = gatewaysBySubscription.get(subscriptionId);
+    if (!gateways) {
+      const clients = createAzureClients({
+        armEndpoint: config.azure.armEndpoint,
+        subscriptionId,
+        credential,
+        maxRetries: config.azure.maxRetries,
+      });
+      gateways = createAzureGateways(clients, calls);
+      gatewaysBySubscription.set(subscriptionId, gateways);
+    }
+    return gateways;
+  };
+
+  const events = new KubeEventRecorder(kubeConfig, { instance: identity }, logger);
+  const policy = namespacePolicy(config.namespacePolicy);
+  const resync = { periodMs: config.resyncPeriodMs, jitterFraction: 0.1 };
+  const workflowController = createLogicAppWorkflowController({
+    workflows,
+    bindings,
+    configMaps,
+    namespaces,
+    kube,
+    gatewaysFor,
+    events,
+    logger,
+    metrics,
+    settings: {
+      clusterId,
+      namespacePolicy: policy,
+      quota: {
+        workflowsPerRegion: config.quota.workflowsPerRegion,
+        managedIdentityWorkflowsPerSubscriptionRegion:
+          config.quota.managedIdentityWorkflowsPerSubscriptionRegion,
+      },
+      workers: config.workers,
+      resync,
+    },
+  });
+  const bindingController = createVaultSecretBindingController({
+    bindings,
+    workflows,
+    namespaces,
+    kube,
+    gatewaysFor,
+    events,
+    logger,
+    metrics,
+    settings: {
+      clusterId,
+      namespacePolicy: policy,
+      quota: {
+        accessPoliciesPerVault: config.quota.accessPoliciesPerVault,
+        roleAssignmentsPerSubscription: config.quota.roleAssignmentsPerSubscription,
+      },
+      workers: config.workers,
+      resync,
+    },
+  });
+
+  manager = new Manager({
+    kubeConfig,
+    logger,
+    metrics,
+    informers: [workflows, bindings, configMaps, namespaces],
+    controllers: [workflowController, bindingController],
+    leaderElection: config.leaderElection.enabled
+      ? {
+          namespace: config.leaderElection.namespace,
+          leaseName: config.leaderElection.leaseName,
+          identity,
+          leaseDurationMs: config.leaderElection.leaseDurationMs,
+          renewDeadlineMs: config.leaderElection.renewDeadlineMs,
+          retryPeriodMs: config.leaderElection.retryPeriodMs,
+        }
+      : undefined,
+    probes: { healthPort: config.healthPort, metricsPort: config.metricsPort },
+    shutdownGraceMs: config.shutdownGraceMs,
+  });
+  const running = manager;
+  logger.info({ clusterId, instance: identity, namespaces: config.namespaces }, 'Assembled the operator');
+  return { manager: running, metrics, run: () => running.run(), stop: () => running.stop() };
+}
+
+/** The default cluster id: kube-system's uid is stable for a cluster's life and unique across clusters. */
+async function kubeSystemUid(kubeConfig: KubeConfig): Promise<string> {
+  try {
+    const namespace = await kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: 'kube-system' });
+    const uid = namespace.metadata?.uid;
+    if (uid) return uid;
+  } catch {
+    // fall through to the error below
+  }
+  throw new Error(
+    'could not read the kube-system namespace to derive the cluster id; set --cluster-id (env LOGICOPS_CLUSTER_ID) or grant get on namespaces/kube-system',
+  );
+}
