@@ -1,0 +1,173 @@
+// The bench's command line: `npm run bench -- [--workflows N] [--vaults V] ...`. Every value is
+// checked here, once, so a typo fails before a control plane is started, with a message
+// naming the flag and what it accepts.
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../src/config.ts';
+
+export type GrantModel = 'access-policy' | 'rbac';
+
+export interface BenchOptions {
+  workflows: number;
+  vaults: number;
+  bindingsPerWorkflow: number;
+  model: GrantModel;
+  /** Write the full report as JSON here. */
+  jsonPath?: string;
+  /** Write the convergence chart (SVG) here; default next to the JSON, else a temp file. */
+  chartPath?: string;
+  /** The operator's --resync-period; the steady-state window lasts `steadyPeriods` of these. */
+  resyncPeriodMs: number;
+  steadyPeriods: number;
+  /** The operator's --workers (concurrent reconciles per kind). */
+  workers: number;
+  readLatencyMs: number;
+  writeLatencyMs: number;
+  throttling: boolean;
+  /** Parallel creates against the API server. */
+  createConcurrency: number;
+  /** Give up waiting for Ready after this long. */
+  timeoutMs: number;
+  /** Ready-count sampling interval. */
+  pollIntervalMs: number;
+  /** Use this cluster instead of starting a control plane (the integration test passes its own). */
+  kubeconfig?: string;
+  /** The operator's --log-level. */
+  operatorLogLevel: string;
+  /** Run the operator compiled (tsc output under Node, as the image does) instead of from source via tsx. */
+  compiled: boolean;
+}
+
+export class BenchArgsError extends Error {
+  override readonly name = 'BenchArgsError';
+}
+
+export const BENCH_USAGE = `usage: npm run bench -- [options]
+
+  --workflows N                LogicAppWorkflows to create (default 50)
+  --vaults V                   Key Vaults the bindings spread over (default 10)
+  --bindings-per-workflow B    VaultSecretBindings per workflow (default 1)
+  --model access-policy|rbac   how vaults grant access (default access-policy)
+  --json out.json              also write the report as JSON
+  --chart out.svg              where to write the convergence chart (default: next to --json, else a temp file)
+  --resync-period D            operator drift-check period, e.g. 20s (default 20s)
+  --steady-periods K           steady-state window in resync periods, >= 2 (default 2)
+  --workers W                  operator workers per kind (default 4, the operator's default)
+  --read-latency MS            emulator ARM read latency (default 50)
+  --write-latency MS           emulator ARM write latency (default 150)
+  --no-throttling              turn the emulator's ARM token buckets off (default on)
+  --create-concurrency C       parallel creates against the API server (default 16)
+  --timeout D                  give up waiting for Ready after D (default 30m)
+  --poll-interval D            Ready-count sampling interval (default 1s)
+  --kubeconfig FILE            use this cluster instead of starting a local control plane
+  --operator-log-level L       the operator's --log-level (default info)
+  --compiled                   run the operator compiled (as the image does) instead of from source via tsx`;
+
+const FLAGS = {
+  workflows: { type: 'string' },
+  vaults: { type: 'string' },
+  'bindings-per-workflow': { type: 'string' },
+  model: { type: 'string' },
+  json: { type: 'string' },
+  chart: { type: 'string' },
+  'resync-period': { type: 'string' },
+  'steady-periods': { type: 'string' },
+  workers: { type: 'string' },
+  'read-latency': { type: 'string' },
+  'write-latency': { type: 'string' },
+  'no-throttling': { type: 'boolean' },
+  'create-concurrency': { type: 'string' },
+  timeout: { type: 'string' },
+  'poll-interval': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'operator-log-level': { type: 'string' },
+  compiled: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses the bench flags; `'help'` when --help was asked for. Throws BenchArgsError on bad input. */
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: FLAGS, allowPositionals: false, strict: true }));
+  } catch (error) {
+    throw new BenchArgsError(`${error instanceof Error ? error.message : String(error)}\n\n${BENCH_USAGE}`);
+  }
+  if (values.help) return 'help';
+  const text = (name: keyof typeof FLAGS): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const int = (name: keyof typeof FLAGS, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+      throw new BenchArgsError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+    }
+    return value;
+  };
+  const duration = (name: keyof typeof FLAGS, fallback: string, minMs: number): number => {
+    const raw = text(name) ?? fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms < minMs) {
+      throw new BenchArgsError(
+        `--${name} must be a duration of at least ${minMs} ms such as 20s, 2m or 500ms, got '${raw}'`,
+      );
+    }
+    return ms;
+  };
+
+  const model = text('model') ?? 'access-policy';
+  if (model !== 'access-policy' && model !== 'rbac') {
+    throw new BenchArgsError(`--model must be access-policy or rbac, got '${model}'`);
+  }
+  const logLevel = text('operator-log-level') ?? 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new BenchArgsError(
+      `--operator-log-level must be trace, debug, info, warn or error, got '${logLevel}'`,
+    );
+  }
+  const emptyPath = (name: keyof typeof FLAGS): string | undefined => {
+    const raw = text(name);
+    if (raw !== undefined && raw.trim() === '') throw new BenchArgsError(`--${name} needs a file name`);
+    return raw;
+  };
+
+  const options: BenchOptions = {
+    workflows: int('workflows', 50, 1, 100_000),
+    vaults: int('vaults', 10, 1, 1_000),
+    bindingsPerWorkflow: int('bindings-per-workflow', 1, 0, 100),
+    model,
+    resyncPeriodMs: duration('resync-period', '20s', 1000),
+    steadyPeriods: int('steady-periods', 2, 2, 100),
+    workers: int('workers', 4, 1, 64),
+    readLatencyMs: int('read-latency', 50, 0, 60_000),
+    writeLatencyMs: int('write-latency', 150, 0, 60_000),
+    throttling: values['no-throttling'] !== true,
+    createConcurrency: int('create-concurrency', 16, 1, 256),
+    timeoutMs: duration('timeout', '30m', 1000),
+    pollIntervalMs: duration('poll-interval', '1s', 100),
+    operatorLogLevel: logLevel,
+    compiled: values.compiled === true,
+  };
+  const jsonPath = emptyPath('json');
+  const chartPath = emptyPath('chart');
+  const kubeconfig = emptyPath('kubeconfig');
+  if (jsonPath !== undefined) options.jsonPath = jsonPath;
+  if (chartPath !== undefined) options.chartPath = chartPath;
+  if (kubeconfig !== undefined) options.kubeconfig = kubeconfig;
+
+  // An access-policy vault holds at most 1,024 entries, one per principal: more workflows per
+  // vault than that cannot all be granted, so the run could never converge.
+  if (model === 'access-policy' && options.bindingsPerWorkflow > 0) {
+    const principalsPerVault = Math.ceil(
+      (options.workflows * Math.min(options.bindingsPerWorkflow, options.vaults)) / options.vaults,
+    );
+    if (principalsPerVault > 1024) {
+      throw new BenchArgsError(
+        `access-policy mode: about ${principalsPerVault} principals per vault exceed Key Vault's 1,024 access-policy entries; add --vaults`,
+      );
+    }
+  }
+  return options;
+}

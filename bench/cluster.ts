@@ -1,0 +1,131 @@
+// The Kubernetes side of the bench: a local control plane (or an existing cluster), the CRDs,
+// the bench namespace, and the objects, created in parallel the way `kubectl apply` of a big
+// folder (or a GitOps sync) would send them.
+import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { resolveBinaries } from '../src/controlplane/binaries.ts';
+import { ControlPlane } from '../src/controlplane/control-plane.ts';
+import { GROUP, VERSION } from '../src/crds/api-group.ts';
+import { allCrds } from '../src/crds/index.ts';
+import { crdYaml } from '../src/crds/render.ts';
+import type { Manifest } from './scenario.ts';
+
+const execFileAsync = promisify(execFile);
+
+export interface BenchCluster {
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  kubectl(args: string[], input?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Uses `kubeconfigPath` when given (nothing to stop), else starts a private control plane. */
+export async function openCluster(
+  kubeconfigPath: string | undefined,
+  say: (line: string) => void,
+): Promise<BenchCluster> {
+  if (kubeconfigPath) {
+    const { kubectl } = await resolveBinaries((line) => say(`  ${line}`));
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigPath);
+    return {
+      kubeconfigPath,
+      kubeConfig,
+      kubectl: (args, input) => runKubectl(kubectl, kubeconfigPath, args, input),
+      stop: async () => {},
+    };
+  }
+  const plane = await ControlPlane.start({ onProgress: (line) => say(`  ${line}`) });
+  return {
+    kubeconfigPath: plane.kubeconfigPath,
+    kubeConfig: plane.adminKubeConfig(),
+    kubectl: async (args, input) => {
+      await plane.kubectl(args, input);
+    },
+    stop: () => plane.stop(),
+  };
+}
+
+async function runKubectl(binary: string, kubeconfig: string, args: string[], input?: string): Promise<void> {
+  const pending = execFileAsync(binary, ['--kubeconfig', kubeconfig, ...args], {
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  if (input !== undefined) pending.child.stdin?.end(input);
+  await pending;
+}
+
+export async function installCrds(cluster: BenchCluster): Promise<void> {
+  // Server-side apply keeps the x-kubernetes-* keys that client-node's typed serializer would drop.
+  await cluster.kubectl(
+    ['apply', '--server-side', '--force-conflicts', '--field-manager=logicops-bench', '-f', '-'],
+    allCrds().map(crdYaml).join('---\n'),
+  );
+  const names = allCrds().map((crd) => `crd/${crd.metadata.name}`);
+  await cluster.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...names]);
+}
+
+export async function createNamespace(
+  cluster: BenchCluster,
+  name: string,
+  annotations: Record<string, string>,
+): Promise<void> {
+  await cluster.kubeConfig
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name, annotations } } });
+}
+
+export async function deleteNamespace(cluster: BenchCluster, name: string): Promise<void> {
+  // Without a controller-manager the namespace stays Terminating; its objects no longer matter.
+  await cluster.kubeConfig
+    .makeApiClient(CoreV1Api)
+    .deleteNamespace({ name })
+    .catch(() => undefined);
+}
+
+const PLURALS: Record<Manifest['kind'], string> = {
+  LogicAppWorkflow: 'logicappworkflows',
+  VaultSecretBinding: 'vaultsecretbindings',
+};
+
+/** Creates every manifest with `concurrency` requests in flight, in order; retries transient failures. */
+export async function createAll(
+  cluster: BenchCluster,
+  manifests: readonly Manifest[],
+  concurrency: number,
+): Promise<void> {
+  const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < manifests.length; index = next++) {
+      const manifest = manifests[index];
+      if (manifest) await createOne(api, manifest);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, manifests.length) }, worker));
+}
+
+async function createOne(api: CustomObjectsApi, manifest: Manifest): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await api.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: manifest.metadata.namespace,
+        plural: PLURALS[manifest.kind],
+        body: manifest,
+      });
+      return;
+    } catch (error) {
+      const code = (error as { code?: number }).code;
+      if (code === 409) return; // already there (a retried create that had landed)
+      if (attempt >= 5 || (code !== undefined && code < 500 && code !== 429)) throw error;
+      await sleep(200 * attempt);
+    }
+  }
+}
+
+export function customObjectsApi(cluster: BenchCluster): CustomObjectsApi {
+  return cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+}

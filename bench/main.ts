@@ -1,0 +1,43 @@
+// `npm run bench -- [flags]`: parses the flags, runs the benchmark, prints the table and
+// writes --json. Exit 0 when the run completed (targets are reported, not enforced), 1 when it
+// failed, 2 on bad flags.
+import { writeFile } from 'node:fs/promises';
+import { BENCH_USAGE, BenchArgsError, parseBenchArgs } from './args.ts';
+import { formatReport } from './report.ts';
+import { runBench } from './run.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseBenchArgs(argv);
+  if (options === 'help') {
+    console.log(BENCH_USAGE);
+    return 0;
+  }
+  // Ctrl-C ends the current phase; runBench then stops the operator, emulator and control plane.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const report = await runBench(options, {
+    signal: stop.signal,
+    say: (line) => console.error(`[bench] ${line}`),
+    command: ['npm run bench --', ...argv].join(' '),
+  });
+  console.log(formatReport(report));
+  if (options.jsonPath) {
+    await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nJSON report: ${options.jsonPath}`);
+  }
+  return report.convergence.converged ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof BenchArgsError) {
+      console.error(`bench: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,168 @@
+// The bench's instruments: Ready counts over time (the convergence curve), the operator's
+// process samples alongside them, and a steady-state window that simply waits whole resync
+// periods while the counters run. Counters are snapshotted by the caller around each phase.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { GROUP, VERSION } from '../src/crds/api-group.ts';
+import type { ReadySample } from './chart.ts';
+import { type ProcessSample, sampleProcess } from './process-stats.ts';
+
+interface ListedObject {
+  status?: { conditions?: Array<{ type: string; status: string; reason?: string }> };
+}
+
+export interface ReadyCount {
+  ready: number;
+  total: number;
+  /** Ready's reason for objects that are not Ready yet (what a stuck run is waiting on). */
+  notReadyReasons: Record<string, number>;
+}
+
+export async function countReady(
+  api: CustomObjectsApi,
+  namespace: string,
+  plural: string,
+): Promise<ReadyCount> {
+  const list = (await api.listNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace,
+    plural,
+  })) as {
+    items: ListedObject[];
+  };
+  const count: ReadyCount = { ready: 0, total: list.items.length, notReadyReasons: {} };
+  for (const item of list.items) {
+    const ready = item.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready?.status === 'True') count.ready++;
+    else {
+      const reason = ready?.reason ?? 'NoStatusYet';
+      count.notReadyReasons[reason] = (count.notReadyReasons[reason] ?? 0) + 1;
+    }
+  }
+  return count;
+}
+
+export interface ProcessFigures {
+  peakRssBytes: number;
+  lastRssBytes: number;
+  cpuSeconds: number;
+}
+
+/** Tracks the operator's peak RSS and CPU between `start()` and each `figures()`. */
+export class ProcessMonitor {
+  private first: ProcessSample | undefined;
+  private last: ProcessSample | undefined;
+  private peak = 0;
+
+  constructor(private readonly pid: number) {}
+
+  async sample(): Promise<void> {
+    const sample = await sampleProcess(this.pid);
+    if (!sample) return;
+    this.first ??= sample;
+    this.last = sample;
+    this.peak = Math.max(this.peak, sample.rssBytes);
+  }
+
+  /** Starts a new phase: peak and CPU count from here. */
+  async restart(): Promise<void> {
+    this.first = undefined;
+    this.peak = 0;
+    await this.sample();
+  }
+
+  figures(): ProcessFigures {
+    return {
+      peakRssBytes: this.peak,
+      lastRssBytes: this.last?.rssBytes ?? 0,
+      cpuSeconds: (this.last?.cpuSeconds ?? 0) - (this.first?.cpuSeconds ?? 0),
+    };
+  }
+
+  /** The kernel's high-water mark over the process's whole life. */
+  lifetimePeakRssBytes(): number {
+    return this.last?.peakRssBytes ?? 0;
+  }
+}
+
+export interface ConvergenceResult {
+  samples: ReadySample[];
+  /** Time from the first create until every object was Ready; undefined at the timeout. */
+  convergedMs: number | undefined;
+  lastWorkflows: ReadyCount;
+  lastBindings: ReadyCount;
+}
+
+export interface ConvergenceSettings {
+  api: CustomObjectsApi;
+  namespace: string;
+  workflows: number;
+  bindings: number;
+  /** performance.now() when the first create was sent. */
+  startedAt: number;
+  pollIntervalMs: number;
+  timeoutMs: number;
+  monitor: ProcessMonitor;
+  /** Stops recording (Ctrl-C): the result is what was seen so far. */
+  signal?: AbortSignal;
+  onSample?: (sample: ReadySample) => void;
+}
+
+/** Polls Ready counts until every object is Ready or the timeout passes. */
+export async function recordConvergence(settings: ConvergenceSettings): Promise<ConvergenceResult> {
+  const samples: ReadySample[] = [];
+  const empty: ReadyCount = { ready: 0, total: 0, notReadyReasons: {} };
+  let lastWorkflows = empty;
+  let lastBindings = empty;
+  const deadline = settings.startedAt + settings.timeoutMs;
+  for (;;) {
+    const tick = performance.now();
+    try {
+      [lastWorkflows, lastBindings] = await Promise.all([
+        countReady(settings.api, settings.namespace, 'logicappworkflows'),
+        settings.bindings > 0
+          ? countReady(settings.api, settings.namespace, 'vaultsecretbindings')
+          : Promise.resolve(empty),
+      ]);
+    } catch {
+      // A slow list under load is not a reason to stop measuring; the next tick tries again.
+    }
+    await settings.monitor.sample();
+    // The sample is stamped when its list was sent: the objects were Ready by then at the latest.
+    const sample = {
+      tMs: tick - settings.startedAt,
+      workflowsReady: lastWorkflows.ready,
+      bindingsReady: lastBindings.ready,
+    };
+    samples.push(sample);
+    settings.onSample?.(sample);
+    if (sample.workflowsReady >= settings.workflows && sample.bindingsReady >= settings.bindings) {
+      return { samples, convergedMs: sample.tMs, lastWorkflows, lastBindings };
+    }
+    if (performance.now() > deadline || settings.signal?.aborted)
+      return { samples, convergedMs: undefined, lastWorkflows, lastBindings };
+    await sleep(Math.max(0, settings.pollIntervalMs - (performance.now() - tick)));
+  }
+}
+
+/** Waits out a window while sampling the operator process every `sampleEveryMs`. */
+export async function observeWindow(
+  windowMs: number,
+  monitor: ProcessMonitor,
+  sampleEveryMs = 1000,
+  signal?: AbortSignal,
+): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < windowMs && !signal?.aborted) {
+    await sleep(Math.min(sampleEveryMs, windowMs - (performance.now() - started)));
+    await monitor.sample();
+  }
+  return performance.now() - started;
+}
+
+export async function scrapeMetrics(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return response.text();
+}

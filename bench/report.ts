@@ -1,0 +1,206 @@
+// The bench's result: one JSON-able object (for --json and for comparing runs) and a human
+// table that puts every figure next to its target from issue 12.
+
+import type { GrantModel } from './args.ts';
+import type { CounterDelta, PerObjectFigures, SteadyStateFigures } from './arm-figures.ts';
+import type { ReadySample } from './chart.ts';
+import { type LatencyPercentiles, RECONCILE_HISTOGRAM } from './reconcile-latency.ts';
+
+export interface BenchReport {
+  command: string;
+  startedAt: string;
+  size: {
+    workflows: number;
+    bindings: number;
+    vaults: number;
+    bindingsPerWorkflow: number;
+    model: GrantModel;
+    objects: number;
+  };
+  settings: {
+    operatorBuild: 'compiled' | 'source (tsx)';
+    resyncPeriodMs: number;
+    workers: number;
+    readLatencyMs: number;
+    writeLatencyMs: number;
+    throttling: boolean;
+    createConcurrency: number;
+  };
+  convergence: {
+    converged: boolean;
+    /** First create → every object Ready. */
+    timeToReadyMs: number | undefined;
+    /** First create → last create acknowledged by the API server. */
+    createMs: number;
+    lowerBound: {
+      minimumWrites: number;
+      bucket: { capacity: number; refillPerSecond: number };
+      medianReadMs: number;
+      medianWriteMs: number;
+      lowerBoundMs: number;
+    };
+    /** timeToReady / lowerBound. */
+    ratio: number | undefined;
+    arm: PerObjectFigures;
+    counters: CounterDelta;
+    /** Why objects were not Ready when the run gave up. */
+    notReady?: { workflows: Record<string, number>; bindings: Record<string, number> };
+    samples: ReadySample[];
+  };
+  steadyState: SteadyStateFigures & { counters: CounterDelta };
+  operator: {
+    pid: number;
+    peakRssBytes: number;
+    lifetimePeakRssBytes: number;
+    cpuSecondsConvergence: number;
+    cpuSecondsSteady: number;
+    reconcile: Record<string, LatencyPercentiles>;
+  };
+  chartPath: string;
+  targets: TargetCheck[];
+}
+
+export interface TargetCheck {
+  name: string;
+  target: string;
+  measured: string;
+  /** Undefined when the run cannot tell (e.g. it did not converge). */
+  met: boolean | undefined;
+}
+
+const MIB = 1024 * 1024;
+
+/** The issue's targets, applied to this run. Benchmark targets, never test assertions. */
+export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[] {
+  const { convergence, steadyState, size, operator } = report;
+  const checks: TargetCheck[] = [];
+  const add = (
+    name: string,
+    target: string,
+    value: number | undefined,
+    met: (v: number) => boolean,
+    digits = 2,
+  ) =>
+    checks.push({
+      name,
+      target,
+      measured: value === undefined ? 'n/a' : value.toFixed(digits),
+      met: value === undefined ? undefined : met(value),
+    });
+  add('time to all Ready / lower bound', '≤ 1.25', convergence.ratio, (v) => v <= 1.25);
+  add('ARM writes per workflow', '≤ 1.05', convergence.arm.writesPerWorkflow, (v) => v <= 1.05);
+  if (size.bindings > 0) {
+    if (size.model === 'access-policy') {
+      // The issue's 0.05 is stated for 100 bindings per vault; with fewer sharing a vault the
+      // floor is (vaults used / bindings), so the target is that floor + 5 %, but never below 0.05.
+      const grantFloor = (convergence.lowerBound.minimumWrites - size.workflows) / size.bindings;
+      const limit = Math.max(0.05, 1.05 * grantFloor);
+      add(
+        'grant writes per binding (shared vaults)',
+        `≤ ${limit.toFixed(3)}`,
+        convergence.arm.grantWritesPerBinding,
+        (v) => v <= limit,
+        3,
+      );
+    } else {
+      add(
+        'grant writes per binding (RBAC)',
+        '≤ 1.05',
+        convergence.arm.grantWritesPerBinding,
+        (v) => v <= 1.05,
+      );
+    }
+  }
+  add('429s while converging', '0', convergence.arm.throttled, (v) => v === 0, 0);
+  add('steady-state ARM writes', '0', steadyState.writes, (v) => v === 0, 0);
+  add('steady-state reads per object per resync', '≤ 1', steadyState.readsPerObjectPerPeriod, (v) => v <= 1);
+  add('steady-state 429s', '0', steadyState.throttled, (v) => v === 0, 0);
+  add(
+    `operator peak RSS, MiB (${size.objects} objects; target set for 5,000)`,
+    '≤ 150',
+    operator.lifetimePeakRssBytes / MIB,
+    (v) => v <= 150,
+    1,
+  );
+  return checks;
+}
+
+export function formatReport(report: BenchReport): string {
+  const { size, settings, convergence: c, steadyState: s, operator: o } = report;
+  const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
+  const num = (value: number | undefined, digits = 2) =>
+    value === undefined ? 'n/a' : value.toFixed(digits);
+  const rows: Array<[string, string]> = [
+    [
+      'objects',
+      `${size.workflows} workflows, ${size.bindings} bindings over ${size.vaults} vaults (${size.model})`,
+    ],
+    [
+      'emulator',
+      `reads ${settings.readLatencyMs} ms, writes ${settings.writeLatencyMs} ms, throttling ${settings.throttling ? 'on' : 'off'}`,
+    ],
+    [
+      'operator',
+      `${settings.operatorBuild}, workers ${settings.workers}, resync ${seconds(settings.resyncPeriodMs)}`,
+    ],
+    ['', ''],
+    [
+      'time to all Ready',
+      c.converged ? seconds(c.timeToReadyMs) : `not converged (gave up at ${seconds(c.samples.at(-1)?.tMs)})`,
+    ],
+    ['  creates took', seconds(c.createMs)],
+    [
+      'lower bound T_lb',
+      `${seconds(c.lowerBound.lowerBoundMs)} (W=${c.lowerBound.minimumWrites}, B=${c.lowerBound.bucket.capacity}, r=${c.lowerBound.bucket.refillPerSecond}/s, L_read=${c.lowerBound.medianReadMs} ms, L_write=${c.lowerBound.medianWriteMs} ms)`,
+    ],
+    ['measured / bound', num(c.ratio)],
+    ['ARM writes (all)', `${c.arm.writes} (${num(c.arm.writesPerObject)} per object)`],
+    ['  workflow PUTs', `${c.arm.workflowWrites} (${num(c.arm.writesPerWorkflow)} per workflow)`],
+    ['  grant writes', `${c.arm.grantWrites} (${num(c.arm.grantWritesPerBinding, 3)} per binding)`],
+    ['ARM reads', `${c.arm.reads} (${num(c.arm.readsPerObject)} per object)`],
+    ['429s', `${c.arm.throttled} (${c.counters.throttledWrites} on writes)`],
+    ['', ''],
+    ['steady-state window', `${seconds(s.windowMs)} (${num(s.resyncPeriods, 1)} resync periods)`],
+    ['  writes / reads / 429s', `${s.writes} / ${s.reads} / ${s.throttled}`],
+    ['  reads per object per resync', num(s.readsPerObjectPerPeriod)],
+    ['', ''],
+    [
+      'operator peak RSS',
+      `${num(o.lifetimePeakRssBytes / MIB, 1)} MiB (while converging ${num(o.peakRssBytes / MIB, 1)} MiB)`,
+    ],
+    [
+      'operator CPU',
+      `${num(o.cpuSecondsConvergence, 1)} s converging (${num(c.timeToReadyMs ? o.cpuSecondsConvergence / (c.timeToReadyMs / 1000) : undefined)} cores), ${num(o.cpuSecondsSteady, 1)} s steady (${num(s.windowMs > 0 ? o.cpuSecondsSteady / (s.windowMs / 1000) : undefined, 3)} cores)`,
+    ],
+  ];
+  const observed = Object.entries(o.reconcile).filter(([, p]) => p.count > 0);
+  if (observed.length === 0) {
+    rows.push(['reconcile latency', `n/a: the operator's ${RECONCILE_HISTOGRAM} has no observations`]);
+  }
+  for (const [controller, p] of observed) {
+    rows.push([
+      `reconcile ${controller}`,
+      `n=${p.count} p50 ${ms(p.p50)} p90 ${ms(p.p90)} p99 ${ms(p.p99)} mean ${ms(p.meanSeconds)}`,
+    ]);
+  }
+  if (c.notReady) {
+    rows.push(['not Ready (workflows)', JSON.stringify(c.notReady.workflows)]);
+    rows.push(['not Ready (bindings)', JSON.stringify(c.notReady.bindings)]);
+  }
+  rows.push(['chart', report.chartPath]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, value]) => (label === '' ? '' : `${label.padEnd(width)}  ${value}`));
+  lines.push('', 'targets (issue 12):');
+  const nameWidth = Math.max(...report.targets.map((t) => t.name.length));
+  for (const t of report.targets) {
+    const verdict = t.met === undefined ? '  ?' : t.met ? ' ok' : 'MISS';
+    lines.push(
+      `  ${verdict.padStart(4)}  ${t.name.padEnd(nameWidth)}  ${t.measured.padStart(8)}  (target ${t.target})`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function ms(secondsValue: number | undefined): string {
+  return secondsValue === undefined ? 'n/a' : `${Math.round(secondsValue * 1000)} ms`;
+}

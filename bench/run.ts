@@ -1,0 +1,290 @@
+// One benchmark run, start to finish: cluster → emulator (latency + ARM's token buckets) →
+// namespace → operator process → creates while the Ready curve is recorded → steady-state
+// window → figures. Returns the report; main.ts prints and writes it.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../src/controlplane/ports.ts';
+import {
+  DEMO_SUBSCRIPTION_ID,
+  type Emulator,
+  type FaultConfig,
+  startEmulator,
+} from '../src/emulator/index.ts';
+import type { BenchOptions } from './args.ts';
+import { type CounterSnapshot, counterDelta, perObjectFigures, steadyStateFigures } from './arm-figures.ts';
+import { renderConvergenceSvg } from './chart.ts';
+import {
+  createAll,
+  createNamespace,
+  customObjectsApi,
+  deleteNamespace,
+  installCrds,
+  openCluster,
+} from './cluster.ts';
+import { compileOperator } from './compiled-operator.ts';
+import { ARM_WRITE_BUCKET, boundRatio, lowerBoundMs, medianLatencyMs, minimumWrites } from './lower-bound.ts';
+import { observeWindow, ProcessMonitor, recordConvergence, scrapeMetrics } from './measure.ts';
+import { startOperatorProcess } from './operator-process.ts';
+import { parseHistograms, percentiles } from './reconcile-latency.ts';
+import { type BenchReport, evaluateTargets } from './report.ts';
+import { buildScenario } from './scenario.ts';
+
+export interface RunBenchIo {
+  say(line: string): void;
+  /** The command line to record in the report. */
+  command: string;
+  /** Called once the emulator runs (the integration test checks the report against it). */
+  onEmulator?(emulator: Emulator): void;
+  /** Aborting ends the current phase early; the report is still built and everything is stopped. */
+  signal?: AbortSignal;
+}
+
+export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<BenchReport> {
+  const { say } = io;
+  const startedAt = new Date().toISOString();
+  const namespace = `logicops-bench-${randomBytes(3).toString('hex')}`;
+  const scenario = buildScenario(options, DEMO_SUBSCRIPTION_ID, namespace);
+  const bindings = scenario.bindings.length;
+  const objects = { workflows: options.workflows, bindings };
+  const faults: FaultConfig = {
+    latency: {
+      read: { type: 'fixed', ms: options.readLatencyMs },
+      write: { type: 'fixed', ms: options.writeLatencyMs },
+    },
+    throttling: { enabled: options.throttling },
+  };
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    say(options.kubeconfig ? `using the cluster in ${options.kubeconfig}` : 'starting a local control plane');
+    const cluster = await openCluster(options.kubeconfig, say);
+    cleanups.push(() => cluster.stop());
+    await installCrds(cluster);
+
+    say(`starting the Azure emulator (${options.vaults} bench vaults, ${options.model})`);
+    const roleAssignmentLimit = Math.max(4000, bindings + 100);
+    const emulator = await startEmulator({
+      port: 0,
+      seed: scenario.seed,
+      faults,
+      limits: { roleAssignmentsPerSubscription: roleAssignmentLimit },
+    });
+    cleanups.push(() => emulator.close());
+    io.onEmulator?.(emulator);
+
+    await createNamespace(cluster, namespace, scenario.namespaceAnnotations);
+    if (options.kubeconfig) cleanups.push(() => deleteNamespace(cluster, namespace));
+
+    let entry: string | undefined;
+    if (options.compiled) {
+      say('compiling the operator (tsc, into a temporary folder)');
+      const compiled = await compileOperator();
+      cleanups.push(() => compiled.remove());
+      entry = compiled.entry;
+    }
+    const logFile = path.join(os.tmpdir(), `${namespace}-operator.log`);
+    const workflowQuota = String(Math.max(1000, options.workflows + 10));
+    const operator = startOperatorProcess({
+      kubeconfigPath: cluster.kubeconfigPath,
+      namespace,
+      armEndpoint: emulator.armEndpoint,
+      authorityHost: emulator.authorityHost,
+      caCertPath: emulator.caCertPath,
+      tenantId: emulator.tenantId,
+      clientId: emulator.operatorClientId,
+      clientSecret: emulator.operatorClientSecret,
+      port: await freePort(),
+      logFile,
+      ...(entry ? { entry } : {}),
+      flags: [
+        '--resync-period',
+        `${options.resyncPeriodMs}ms`,
+        '--workers',
+        String(options.workers),
+        '--log-level',
+        options.operatorLogLevel,
+        '--shutdown-grace',
+        '5s',
+        '--quota-workflows-per-region',
+        workflowQuota,
+        '--quota-identity-workflows-per-region',
+        workflowQuota,
+        '--quota-role-assignments-per-subscription',
+        String(roleAssignmentLimit),
+      ],
+    });
+    cleanups.push(() => operator.stop());
+    say(`starting the operator (pid ${operator.pid}, log ${logFile})`);
+    await operator.ready(120_000);
+
+    // --- convergence ---------------------------------------------------------------------
+    const monitor = new ProcessMonitor(operator.pid);
+    const api = customObjectsApi(cluster);
+    const before = snapshot(emulator);
+    await monitor.restart();
+    say(
+      `creating ${options.workflows} workflows and ${bindings} bindings (${options.createConcurrency} in parallel)`,
+    );
+    const createStart = performance.now();
+    // Each workflow is followed by its bindings, as one file per app would be applied.
+    const manifests = scenario.workflows.flatMap((workflow, i) => [
+      workflow,
+      ...scenario.bindings.slice(i * options.bindingsPerWorkflow, (i + 1) * options.bindingsPerWorkflow),
+    ]);
+    let createMs = 0;
+    const creating = createAll(cluster, manifests, options.createConcurrency).then(() => {
+      createMs = performance.now() - createStart;
+    });
+    let lastReport = 0;
+    const convergence = await recordConvergence({
+      api,
+      namespace,
+      workflows: options.workflows,
+      bindings,
+      startedAt: createStart,
+      pollIntervalMs: options.pollIntervalMs,
+      timeoutMs: options.timeoutMs,
+      monitor,
+      ...(io.signal ? { signal: io.signal } : {}),
+      onSample: (sample) => {
+        if (sample.tMs - lastReport >= 5000) {
+          lastReport = sample.tMs;
+          say(
+            `  ${(sample.tMs / 1000).toFixed(0)} s: ${sample.workflowsReady}/${options.workflows} workflows, ${sample.bindingsReady}/${bindings} bindings Ready`,
+          );
+        }
+      },
+    });
+    await creating;
+    const afterConvergence = snapshot(emulator);
+    const convergenceProcess = monitor.figures();
+    const convergenceDelta = counterDelta(before, afterConvergence);
+    const reconcile = Object.fromEntries(
+      [...parseHistograms(await scrapeMetrics(operator.metricsUrl)).entries()].map(
+        ([controller, histogram]) => [controller, percentiles(histogram)],
+      ),
+    );
+
+    // --- lower bound -----------------------------------------------------------------------
+    const medianReadMs = medianLatencyMs(faults.latency?.read);
+    const medianWriteMs = medianLatencyMs(faults.latency?.write);
+    const writesNeeded = minimumWrites({
+      model: options.model,
+      workflows: options.workflows,
+      bindingVaults: scenario.bindingVaults,
+    });
+    const boundMs = lowerBoundMs({
+      writes: writesNeeded,
+      bucket: ARM_WRITE_BUCKET,
+      medianReadMs,
+      medianWriteMs,
+    });
+
+    // --- steady state ----------------------------------------------------------------------
+    // A short settle lets the last status writes' own watch events drain before the window opens.
+    const settleMs = Math.min(5000, options.resyncPeriodMs / 2);
+    const steadyWindowMs = options.steadyPeriods * options.resyncPeriodMs;
+    let steadyDelta = counterDelta(afterConvergence, afterConvergence);
+    let steadyMs = 0;
+    let steadyCpu = 0;
+    if (convergence.convergedMs !== undefined && !io.signal?.aborted) {
+      await sleep(settleMs);
+      say(
+        `all Ready; steady-state window of ${(steadyWindowMs / 1000).toFixed(0)} s (${options.steadyPeriods} resync periods)`,
+      );
+      const steadyBefore = snapshot(emulator);
+      await monitor.restart();
+      steadyMs = await observeWindow(steadyWindowMs, monitor, 1000, io.signal);
+      steadyDelta = counterDelta(steadyBefore, snapshot(emulator));
+      steadyCpu = monitor.figures().cpuSeconds;
+    } else {
+      say('not every object became Ready before the timeout: skipping the steady-state window');
+    }
+    await monitor.sample();
+
+    const chartPath =
+      options.chartPath ??
+      (options.jsonPath
+        ? `${options.jsonPath.replace(/\.json$/i, '')}.svg`
+        : path.join(os.tmpdir(), `${namespace}.svg`));
+    const partial: Omit<BenchReport, 'targets'> = {
+      command: io.command,
+      startedAt,
+      size: {
+        workflows: options.workflows,
+        bindings,
+        vaults: options.vaults,
+        bindingsPerWorkflow: options.bindingsPerWorkflow,
+        model: options.model,
+        objects: options.workflows + bindings,
+      },
+      settings: {
+        operatorBuild: options.compiled ? 'compiled' : 'source (tsx)',
+        resyncPeriodMs: options.resyncPeriodMs,
+        workers: options.workers,
+        readLatencyMs: options.readLatencyMs,
+        writeLatencyMs: options.writeLatencyMs,
+        throttling: options.throttling,
+        createConcurrency: options.createConcurrency,
+      },
+      convergence: {
+        converged: convergence.convergedMs !== undefined,
+        timeToReadyMs: convergence.convergedMs,
+        createMs,
+        lowerBound: {
+          minimumWrites: writesNeeded,
+          bucket: { ...ARM_WRITE_BUCKET },
+          medianReadMs,
+          medianWriteMs,
+          lowerBoundMs: boundMs,
+        },
+        ratio:
+          convergence.convergedMs === undefined ? undefined : boundRatio(convergence.convergedMs, boundMs),
+        arm: perObjectFigures(convergenceDelta, objects),
+        counters: convergenceDelta,
+        ...(convergence.convergedMs === undefined
+          ? {
+              notReady: {
+                workflows: convergence.lastWorkflows.notReadyReasons,
+                bindings: convergence.lastBindings.notReadyReasons,
+              },
+            }
+          : {}),
+        samples: convergence.samples,
+      },
+      steadyState: {
+        ...steadyStateFigures(steadyDelta, objects, steadyMs, options.resyncPeriodMs),
+        counters: steadyDelta,
+      },
+      operator: {
+        pid: operator.pid,
+        peakRssBytes: convergenceProcess.peakRssBytes,
+        lifetimePeakRssBytes: monitor.lifetimePeakRssBytes(),
+        cpuSecondsConvergence: convergenceProcess.cpuSeconds,
+        cpuSecondsSteady: steadyCpu,
+        reconcile,
+      },
+      chartPath,
+    };
+    const report: BenchReport = { ...partial, targets: evaluateTargets(partial) };
+    await writeFile(
+      chartPath,
+      renderConvergenceSvg(convergence.samples, {
+        title: `logicops: ${options.workflows} workflows, ${bindings} bindings, ${options.vaults} vaults (${options.model})`,
+        workflows: options.workflows,
+        bindings,
+        lowerBoundMs: boundMs,
+      }),
+    );
+    return report;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+/** A copy: the emulator hands out its live counters, which keep moving after the read. */
+function snapshot(emulator: Emulator): CounterSnapshot {
+  return structuredClone(emulator.counters());
+}

@@ -1,0 +1,190 @@
+// What the bench creates, as plain data: the emulator seed (the demo world plus V vaults, each
+// holding the secrets the bindings read), the namespace with its policy annotations, N
+// workflows shaped like the end-to-end sample (config/samples/end-to-end), and B bindings per
+// workflow spread round-robin over the vaults. Pure: main.ts applies it.
+
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../src/controllers/shared/namespace-policy.ts';
+import { API_VERSION } from '../src/crds/api-group.ts';
+import { demoSeed, type EmulatorSeed } from '../src/emulator/index.ts';
+import type { GrantModel } from './args.ts';
+
+export const BENCH_RESOURCE_GROUP = 'logicops-bench';
+export const BENCH_LOCATION = 'westeurope';
+
+export interface ScenarioSize {
+  workflows: number;
+  vaults: number;
+  bindingsPerWorkflow: number;
+  model: GrantModel;
+}
+
+/** A namespaced custom object as sent to the API server (the CRD schema fills in defaults). */
+export interface Manifest {
+  apiVersion: string;
+  kind: 'LogicAppWorkflow' | 'VaultSecretBinding';
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+export interface Scenario {
+  namespace: string;
+  namespaceAnnotations: Record<string, string>;
+  seed: EmulatorSeed;
+  /** Vault names in creation order; binding → vault is `vaultOfBinding`. */
+  vaultNames: string[];
+  workflows: Manifest[];
+  bindings: Manifest[];
+  /** For the lower bound: the vault each binding grants on. */
+  bindingVaults: string[];
+}
+
+export function vaultName(index: number): string {
+  // Key Vault names are 3–24 characters of [a-zA-Z0-9-] and globally unique.
+  return `bench-kv-${String(index).padStart(4, '0')}`;
+}
+
+export function secretName(bindingIndex: number): string {
+  return `bench-secret-${bindingIndex}`;
+}
+
+/** The workflow parameter binding j fills with its secret URI (binding 0 uses the sample's name). */
+export function parameterName(bindingIndex: number): string {
+  return bindingIndex === 0 ? 'partnerApiKeyUri' : `secretUri${bindingIndex}`;
+}
+
+/** Round-robin: consecutive bindings land on consecutive vaults, so vaults fill evenly. */
+export function vaultIndexOf(workflowIndex: number, bindingIndex: number, size: ScenarioSize): number {
+  return (workflowIndex * size.bindingsPerWorkflow + bindingIndex) % size.vaults;
+}
+
+export function buildScenario(size: ScenarioSize, subscriptionId: string, namespace: string): Scenario {
+  const vaultNames = Array.from({ length: size.vaults }, (_, k) => vaultName(k));
+  const demo = demoSeed();
+  const seed: EmulatorSeed = {
+    ...demo,
+    resourceGroups: [
+      ...(demo.resourceGroups ?? []),
+      { name: BENCH_RESOURCE_GROUP, location: BENCH_LOCATION },
+    ],
+    vaults: [
+      ...(demo.vaults ?? []),
+      ...vaultNames.map((name) => ({
+        resourceGroup: BENCH_RESOURCE_GROUP,
+        name,
+        location: BENCH_LOCATION,
+        enableRbacAuthorization: size.model === 'rbac',
+        secrets: Array.from({ length: size.bindingsPerWorkflow }, (_, j) => ({
+          name: secretName(j),
+          value: `bench-value-${j}-not-a-secret`,
+        })),
+      })),
+    ],
+  };
+  const subscription = `/subscriptions/${subscriptionId}`;
+  const vaultId = (name: string) =>
+    `${subscription}/resourceGroups/${BENCH_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${name}`;
+
+  const workflows: Manifest[] = [];
+  const bindings: Manifest[] = [];
+  const bindingVaults: string[] = [];
+  const width = String(size.workflows - 1).length;
+  for (let i = 0; i < size.workflows; i++) {
+    const name = `bench-wf-${String(i).padStart(width, '0')}`;
+    workflows.push({
+      apiVersion: API_VERSION,
+      kind: 'LogicAppWorkflow',
+      metadata: { name, namespace },
+      spec: {
+        subscriptionId,
+        resourceGroup: BENCH_RESOURCE_GROUP,
+        location: BENCH_LOCATION,
+        definition: sampleDefinition(size.bindingsPerWorkflow),
+        parameters: { partnerEndpoint: 'https://api.partner.example/v1/orders' },
+      },
+    });
+    for (let j = 0; j < size.bindingsPerWorkflow; j++) {
+      const vault = vaultNames[vaultIndexOf(i, j, size)] ?? '';
+      bindingVaults.push(vault);
+      bindings.push({
+        apiVersion: API_VERSION,
+        kind: 'VaultSecretBinding',
+        metadata: { name: `${name}-s${j}`, namespace },
+        spec: {
+          workflowRef: { name },
+          vaultId: vaultId(vault),
+          secretName: secretName(j),
+          parameterName: parameterName(j),
+          accessModel: size.model === 'rbac' ? 'RBAC' : 'AccessPolicy',
+        },
+      });
+    }
+  }
+  return {
+    namespace,
+    namespaceAnnotations: {
+      [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
+      [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
+    },
+    seed,
+    vaultNames,
+    workflows,
+    bindings,
+    bindingVaults,
+  };
+}
+
+/**
+ * The end-to-end sample's definition: a schedule, an HTTP GET of the secret with the managed
+ * identity, a JSON parse, and a partner call with the key in a header. Every binding beyond
+ * the first adds a declared parameter so each binding hands its secret URI to the workflow.
+ */
+export function sampleDefinition(bindings: number): Record<string, unknown> {
+  const parameters: Record<string, unknown> = {
+    partnerApiKeyUri: {
+      type: 'String',
+      metadata: { description: 'Versionless URI of the API key secret; filled in by a VaultSecretBinding.' },
+    },
+    partnerEndpoint: { type: 'String' },
+  };
+  for (let j = 1; j < bindings; j++) parameters[parameterName(j)] = { type: 'String' };
+  return {
+    $schema:
+      'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+    contentVersion: '1.0.0.0',
+    parameters,
+    triggers: {
+      Every_15_minutes: { type: 'Recurrence', recurrence: { frequency: 'Minute', interval: 15 } },
+    },
+    actions: {
+      Get_partner_API_key: {
+        type: 'Http',
+        runAfter: {},
+        inputs: {
+          method: 'GET',
+          uri: "@{parameters('partnerApiKeyUri')}?api-version=2025-07-01",
+          authentication: { type: 'ManagedServiceIdentity', audience: 'https://vault.azure.net' },
+        },
+      },
+      Parse_secret: {
+        type: 'ParseJson',
+        runAfter: { Get_partner_API_key: ['Succeeded'] },
+        inputs: {
+          content: "@body('Get_partner_API_key')",
+          schema: { type: 'object', properties: { value: { type: 'string' } } },
+        },
+      },
+      Call_partner_API: {
+        type: 'Http',
+        runAfter: { Parse_secret: ['Succeeded'] },
+        inputs: {
+          method: 'GET',
+          uri: "@parameters('partnerEndpoint')",
+          headers: { 'Api-key': "@body('Parse_secret')?['value']" },
+        },
+      },
+    },
+  };
+}

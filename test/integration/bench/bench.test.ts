@@ -1,0 +1,92 @@
+// The bench end to end at a tiny size, against the shared control plane: the operator runs as
+// its own process (bin/logicops.mjs run), the emulator in this process. Asserts only that the
+// report's figures agree with the emulator's own counters and state — never timings.
+import { describe, expect, inject, it } from 'vitest';
+import { parseBenchArgs } from '../../../bench/args.ts';
+import { ACCESS_POLICY_WRITE, WORKFLOW_WRITE } from '../../../bench/arm-figures.ts';
+import type { BenchReport } from '../../../bench/report.ts';
+import { runBench } from '../../../bench/run.ts';
+import type { Counters, Emulator } from '../../../src/emulator/index.ts';
+
+describe('npm run bench (3 workflows, 1 vault, 1 binding each)', () => {
+  let emulator: Emulator | undefined;
+  let report: BenchReport | undefined;
+  let finalCounters: Counters | undefined;
+
+  it('converges and reports figures that match the emulator', { timeout: 240_000 }, async () => {
+    const options = parseBenchArgs([
+      '--workflows',
+      '3',
+      '--vaults',
+      '1',
+      '--bindings-per-workflow',
+      '1',
+      '--resync-period',
+      '2s',
+      '--poll-interval',
+      '250ms',
+      '--timeout',
+      '3m',
+      '--kubeconfig',
+      inject('kubeconfigPath'),
+      '--operator-log-level',
+      'warn',
+    ]);
+    if (options === 'help') throw new Error('unexpected help');
+    report = await runBench(options, {
+      say: () => {},
+      command: 'integration test',
+      onEmulator: (started) => {
+        emulator = started;
+      },
+    });
+    if (!emulator) throw new Error('the bench never reported its emulator');
+    finalCounters = structuredClone(emulator.counters());
+
+    expect(report.convergence.converged).toBe(true);
+    expect(report.size).toMatchObject({ workflows: 3, bindings: 3, objects: 6, model: 'access-policy' });
+
+    // Every workflow exists in Azure, so each was PUT at least once while converging; the one
+    // vault holds an entry for each workflow's principal, so the grants were written.
+    const workflowsInAzure = Object.values(emulator.state.workflows).filter((w) =>
+      w.name.startsWith('bench-wf-'),
+    );
+    expect(workflowsInAzure).toHaveLength(3);
+    const vault = Object.values(emulator.state.vaults).find((v) => v.name === 'bench-kv-0000');
+    expect(vault?.accessPolicies).toHaveLength(3);
+    const c = report.convergence;
+    expect(c.arm.workflowWrites).toBeGreaterThanOrEqual(3);
+    expect(c.arm.grantWrites).toBeGreaterThanOrEqual(1);
+
+    // The per-object figures are the counted requests divided by the objects.
+    expect(c.arm.workflowWrites).toBe(c.counters.byOperation[WORKFLOW_WRITE] ?? 0);
+    expect(c.arm.grantWrites).toBe(c.counters.byOperation[ACCESS_POLICY_WRITE] ?? 0);
+    expect(c.arm.writesPerWorkflow).toBeCloseTo(c.arm.workflowWrites / 3, 9);
+    expect(c.arm.grantWritesPerBinding).toBeCloseTo(c.arm.grantWrites / 3, 9);
+    expect(c.arm.readsPerObject).toBeCloseTo(c.counters.reads / 6, 9);
+
+    // Phases never count more than the emulator saw in total, and the writes the convergence
+    // phase counted are all the workflow and grant writes there were before it ended.
+    const s = report.steadyState;
+    expect(c.counters.reads + s.counters.reads).toBeLessThanOrEqual(finalCounters.byBucket.reads.requests);
+    expect(c.counters.writes + s.counters.writes).toBeLessThanOrEqual(finalCounters.byBucket.writes.requests);
+    const finalWorkflowWrites = finalCounters.byOperation[WORKFLOW_WRITE]?.count ?? 0;
+    expect(c.arm.workflowWrites + (s.counters.byOperation[WORKFLOW_WRITE] ?? 0)).toBeLessThanOrEqual(
+      finalWorkflowWrites,
+    );
+    expect(c.arm.throttled).toBe(
+      finalCounters.byBucket.writes.throttled + finalCounters.byBucket.reads.throttled,
+    );
+
+    // The steady-state window is whole resync periods, and its figures are its own counters.
+    expect(s.resyncPeriods).toBeGreaterThanOrEqual(2);
+    expect(s.writes).toBe(s.counters.writes);
+    expect(s.readsPerObjectPerPeriod).toBeCloseTo(s.counters.reads / 6 / s.resyncPeriods, 9);
+
+    // The lower bound for 3 workflows + 1 vault: W = 4 fits in the burst, so T_lb = L_read + L_write.
+    expect(c.lowerBound).toMatchObject({ minimumWrites: 4, lowerBoundMs: 200 });
+    expect(c.ratio).toBeCloseTo((c.timeToReadyMs ?? 0) / 200, 9);
+    expect(report.targets.map((t) => t.name)).toContain('ARM writes per workflow');
+    expect(report.operator.lifetimePeakRssBytes).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { minimumWrites } from '../../../bench/lower-bound.ts';
+import { buildScenario, vaultName } from '../../../bench/scenario.ts';
+
+const SUBSCRIPTION = '5ab1e0c5-1d2e-4f3a-8b4c-10c1c0a5d3e1';
+
+describe('buildScenario', () => {
+  const scenario = buildScenario(
+    { workflows: 5, vaults: 2, bindingsPerWorkflow: 2, model: 'access-policy' },
+    SUBSCRIPTION,
+    'bench-ns',
+  );
+
+  it('seeds the demo world plus the bench vaults, each holding every bound secret', () => {
+    const names = scenario.seed.vaults?.map((v) => v.name) ?? [];
+    expect(names).toContain('logicops-demo-kv');
+    expect(names).toContain(vaultName(0));
+    expect(names).toContain(vaultName(1));
+    const bench = scenario.seed.vaults?.find((v) => v.name === vaultName(1));
+    expect(bench?.enableRbacAuthorization).toBe(false);
+    expect(bench?.secrets?.map((s) => s.name)).toEqual(['bench-secret-0', 'bench-secret-1']);
+  });
+
+  it('spreads B bindings per workflow round-robin over the vaults', () => {
+    expect(scenario.workflows).toHaveLength(5);
+    expect(scenario.bindings).toHaveLength(10);
+    expect(scenario.bindingVaults.filter((v) => v === vaultName(0))).toHaveLength(5);
+    const ofFirst = scenario.bindings.filter(
+      (b) => (b.spec.workflowRef as { name: string }).name === 'bench-wf-0',
+    );
+    expect(ofFirst.map((b) => b.spec.vaultId)).toEqual([
+      expect.stringMatching(/vaults\/bench-kv-0000$/),
+      expect.stringMatching(/vaults\/bench-kv-0001$/),
+    ]);
+    expect(
+      minimumWrites({ model: 'access-policy', workflows: 5, bindingVaults: scenario.bindingVaults }),
+    ).toBe(7);
+  });
+
+  it("declares every binding's parameter in the workflow definition", () => {
+    const definition = scenario.workflows[0]?.spec.definition as { parameters: Record<string, unknown> };
+    for (const binding of scenario.bindings.slice(0, 2)) {
+      expect(Object.keys(definition.parameters)).toContain(binding.spec.parameterName);
+    }
+    expect(scenario.bindings[0]?.spec.accessModel).toBe('AccessPolicy');
+  });
+
+  it('uses RBAC vaults and forced RBAC bindings in RBAC mode', () => {
+    const rbac = buildScenario(
+      { workflows: 1, vaults: 1, bindingsPerWorkflow: 1, model: 'rbac' },
+      SUBSCRIPTION,
+      'ns',
+    );
+    expect(rbac.seed.vaults?.find((v) => v.name === vaultName(0))?.enableRbacAuthorization).toBe(true);
+    expect(rbac.bindings[0]?.spec.accessModel).toBe('RBAC');
+  });
+});
