@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# The logicops operator image. Base images are build arguments so a registry mirror or a
+# locally assembled base can stand in (scripts/build-image.sh does that with buildah):
+#   NODE_IMAGE     build stages: Node 24 with npm
+#   RUNTIME_IMAGE  final stage: Node 24 at /nodejs/bin/node, nothing else needed (distroless)
+ARG NODE_IMAGE=docker.io/library/node:24-bookworm-slim
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
+
+# Compile TypeScript to dist/ with the full dependency tree (typescript is a dev dependency).
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: nothing here needs an install script, and the node@24 dev dependency's
+# would download a second Node binary. The optional build secret `extra-ca` is a CA bundle
+# for a TLS-inspecting proxy in front of the npm registry; as a secret mount it never
+# lands in a layer.
+RUN --mount=type=secret,id=extra-ca \
+    if [ -s /run/secrets/extra-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra-ca; fi; \
+    npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json
+
+# Production dependencies only, installed fresh (never pruned from the dev tree).
+FROM ${NODE_IMAGE} AS production-deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=extra-ca \
+    if [ -s /run/secrets/extra-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra-ca; fi; \
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${RUNTIME_IMAGE}
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=production-deps /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+# The CLI reads its version from package.json next to dist/.
+COPY package.json ./
+# 65532 is distroless' "nonroot"; numeric so Pod Security can verify runAsNonRoot.
+USER 65532:65532
+EXPOSE 8080 8081
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli/main.js"]
+CMD ["run"]

@@ -1,0 +1,107 @@
+// Every Kubernetes permission the operator needs, in one place. The Helm chart's RBAC
+// templates must grant exactly these (a unit test renders the chart and compares), and the
+// packaging audit test checks against the API server's audit log that each one is used.
+// Add a need here in the same change that adds the API call, never in the chart alone.
+import { GROUP, LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING } from './crds/index.ts';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch';
+
+/**
+ * Where a need applies, which decides the kind of binding the chart renders:
+ * - `watched`: every watched namespace (a ClusterRoleBinding when all are watched,
+ *   otherwise one RoleBinding per watched namespace to the same ClusterRole);
+ * - `cluster`: cluster-wide, whatever is watched (cluster-scoped resources);
+ * - `release`: the release's own namespace only (the leader-election Lease);
+ * - `credential`: one Role per configured per-namespace credential Secret, by name.
+ */
+export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential';
+
+export interface RbacNeed {
+  apiGroup: string;
+  /** Resource, with `/subresource` when the need is for a subresource. */
+  resource: string;
+  verbs: readonly Verb[];
+  scope: RbacScope;
+  why: string;
+}
+
+const workflows = LOGIC_APP_WORKFLOW.plural;
+const bindings = VAULT_SECRET_BINDING.plural;
+
+export const RBAC_NEEDS: readonly RbacNeed[] = [
+  {
+    apiGroup: GROUP,
+    resource: workflows,
+    verbs: ['get', 'list', 'watch', 'patch'],
+    scope: 'watched',
+    why: 'informer; re-read after a conflict; finalizer added and removed with a JSON patch',
+  },
+  {
+    apiGroup: GROUP,
+    resource: bindings,
+    verbs: ['get', 'list', 'watch', 'patch'],
+    scope: 'watched',
+    why: 'informer; re-read after a conflict; finalizer added and removed with a JSON patch',
+  },
+  {
+    apiGroup: GROUP,
+    resource: `${workflows}/status`,
+    verbs: ['patch'],
+    scope: 'watched',
+    why: 'status (conditions, observedGeneration, Azure ids) is merge-patched on the status subresource',
+  },
+  {
+    apiGroup: GROUP,
+    resource: `${bindings}/status`,
+    verbs: ['patch'],
+    scope: 'watched',
+    why: 'status (the grant ledger) is merge-patched on the status subresource',
+  },
+  {
+    apiGroup: '',
+    resource: 'configmaps',
+    verbs: ['list', 'watch'],
+    scope: 'watched',
+    why: 'workflow definitions may come from a ConfigMap key; read from the informer cache, never with GET',
+  },
+  {
+    apiGroup: 'events.k8s.io',
+    resource: 'events',
+    verbs: ['create', 'update'],
+    scope: 'watched',
+    why: 'events.k8s.io/v1 Events on the objects; a repeat updates the series count',
+  },
+  {
+    apiGroup: '',
+    resource: 'namespaces',
+    verbs: ['get', 'list', 'watch'],
+    scope: 'cluster',
+    why: 'namespace policy annotations; the kube-system uid is the default cluster id',
+  },
+  {
+    apiGroup: 'coordination.k8s.io',
+    resource: 'leases',
+    verbs: ['get', 'create', 'update'],
+    scope: 'release',
+    why: 'leader election Lease in the release namespace',
+  },
+  {
+    apiGroup: '',
+    resource: 'secrets',
+    verbs: ['get'],
+    scope: 'credential',
+    why: 'a per-namespace Azure credential Secret, read by name (resourceNames), never listed',
+  },
+];
+
+/** The needs of one scope, for templates and tests. */
+export function needsIn(scope: RbacScope): RbacNeed[] {
+  return RBAC_NEEDS.filter((need) => need.scope === scope);
+}
+
+/** `verb resource` pairs (resource as `group/resource[/sub]`, core group as `core`), sorted. */
+export function verbResourcePairs(needs: readonly RbacNeed[]): string[] {
+  return needs
+    .flatMap((need) => need.verbs.map((verb) => `${verb} ${need.apiGroup || 'core'}/${need.resource}`))
+    .sort();
+}

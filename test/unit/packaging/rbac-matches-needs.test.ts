@@ -1,0 +1,90 @@
+// The chart's RBAC must grant exactly what src/rbac-needs.ts declares, in the declared
+// scope: nothing more (least privilege), nothing less (the operator would be refused).
+import { describe, expect, it } from 'vitest';
+import { needsIn, type RbacScope, verbResourcePairs } from '../../../src/rbac-needs.ts';
+import { named, ofKind, type RenderedObject, renderChart } from './rendered-chart.ts';
+
+interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+function pairsOf(role: RenderedObject): string[] {
+  const rules = (role.rules ?? []) as PolicyRule[];
+  return rules
+    .flatMap((rule) =>
+      rule.apiGroups.flatMap((group) =>
+        rule.resources.flatMap((resource) =>
+          rule.verbs.map((verb) => `${verb} ${group || 'core'}/${resource}`),
+        ),
+      ),
+    )
+    .sort();
+}
+
+const declared = (scope: RbacScope) => verbResourcePairs(needsIn(scope));
+
+// The chart builds these; keep in step with templates/rbac.yaml.
+const TIMEOUT = 600_000;
+
+describe('chart RBAC equals the declared needs', () => {
+  it(
+    'watching all namespaces: one ClusterRole per scope, cluster-wide bindings, a Role for the lease',
+    async () => {
+      const objects = await renderChart();
+      expect(pairsOf(named(objects, 'ClusterRole', 'logicops-manager'))).toEqual(declared('watched'));
+      expect(pairsOf(named(objects, 'ClusterRole', 'logicops-namespaces'))).toEqual(declared('cluster'));
+      const leases = named(objects, 'Role', 'logicops-leader-election');
+      expect(leases.metadata.namespace).toBe('logicops-system');
+      expect(pairsOf(leases)).toEqual(declared('release'));
+      expect(
+        ofKind(objects, 'ClusterRoleBinding')
+          .map((b) => b.metadata.name)
+          .sort(),
+      ).toEqual(['logicops-manager', 'logicops-namespaces']);
+      // No credentials configured: no Secret permission at all.
+      const everyRole = [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')];
+      expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'watching a list of namespaces: the watched kinds are bound per namespace, never cluster-wide',
+    async () => {
+      const objects = await renderChart({ watchNamespaces: '{team-a,team-b}' });
+      const bindings = ofKind(objects, 'RoleBinding').filter((b) => b.metadata.name === 'logicops-manager');
+      expect(bindings.map((b) => b.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
+      expect(ofKind(objects, 'ClusterRoleBinding').map((b) => b.metadata.name)).toEqual([
+        'logicops-namespaces',
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'per-namespace credentials: a Role per Secret, get by name only',
+    async () => {
+      const objects = await renderChart({
+        'azure.namespaceCredentials[0].namespace': 'team-a',
+        'azure.namespaceCredentials[0].secretName': 'azure-cred',
+      });
+      const role = named(objects, 'Role', 'logicops-credential-azure-cred');
+      expect(role.metadata.namespace).toBe('team-a');
+      expect(pairsOf(role)).toEqual(declared('credential'));
+      expect((role.rules as PolicyRule[])[0]?.resourceNames).toEqual(['azure-cred']);
+      const binding = named(objects, 'RoleBinding', 'logicops-credential-azure-cred');
+      expect(binding.subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'logicops', namespace: 'logicops-system' },
+      ]);
+      expect(
+        ofKind(objects, 'ClusterRole')
+          .flatMap(pairsOf)
+          .filter((p) => p.includes('secrets')),
+      ).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});
