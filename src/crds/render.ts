@@ -1,6 +1,7 @@
 // Turns the TypeScript CRD definitions into the YAML files the repository ships: a plain copy
-// under config/crd/ (kubectl apply -k) and the Helm chart's templates/crds/. The files carry
-// no Helm templating, so both copies are byte-identical apart from where they live. The API
+// under config/crd/ (kubectl apply -k) and the Helm chart's templates/crds/. The Helm copy is
+// the same YAML wrapped in `{{- if .Values.crds.install }}` so that only one release of a
+// sharded fleet owns the CRDs; the CRD body itself carries no template syntax. The API
 // reference page is rendered from the same schemas, so it is stale-checked the same way.
 import { stringify } from 'yaml';
 import { allCrds } from './index.ts';
@@ -13,6 +14,21 @@ const HEADER =
 export const CONFIG_CRD_DIR = 'config/crd';
 export const HELM_CRD_DIR = 'deploy/helm/logicops/templates/crds';
 export const API_REFERENCE = 'docs/api-reference.md';
+
+const HELM_OPEN = '{{- if .Values.crds.install }}\n';
+const HELM_CLOSE = '{{- end }}\n';
+
+/** The Helm copy: the plain YAML, installed only when the release owns the CRDs. */
+export function helmCrdTemplate(crd: CustomResourceDefinitionManifest): string {
+  return `${HELM_OPEN}${crdYaml(crd)}${HELM_CLOSE}`;
+}
+
+/** The CRD YAML inside a Helm copy (what Helm renders when crds.install is true). */
+export function unwrapHelmCrdTemplate(text: string): string {
+  return text.startsWith(HELM_OPEN) && text.endsWith(HELM_CLOSE)
+    ? text.slice(HELM_OPEN.length, text.length - HELM_CLOSE.length)
+    : text;
+}
 
 export function crdYaml(crd: CustomResourceDefinitionManifest): string {
   // lineWidth 0: long CEL rules and messages stay on one line, so diffs and greps stay readable.
@@ -30,7 +46,7 @@ export function renderedFiles(): Map<string, string> {
   for (const crd of crds) {
     const yaml = crdYaml(crd);
     files.set(`${CONFIG_CRD_DIR}/${fileName(crd)}`, yaml);
-    files.set(`${HELM_CRD_DIR}/${fileName(crd)}`, yaml);
+    files.set(`${HELM_CRD_DIR}/${fileName(crd)}`, helmCrdTemplate(crd));
   }
   files.set(
     `${CONFIG_CRD_DIR}/kustomization.yaml`,

@@ -1,146 +1,190 @@
 // Argo CD and Flux read the statuses logicops writes the way DESIGN.md promises:
 //   Reconciling -> Progressing / InProgress, Stalled -> Degraded / Failed, Ready -> Healthy / Current.
-// The statuses are written onto real objects through the API server by the runtime's own
-// condition helpers and status patcher (what both controllers call), then read back and
-// judged by the real Lua VM and the real kstatus library.
-// TODO(controllers): once both controllers land, drive them instead (emulator scenarios)
-// and judge the statuses they write.
+// The statuses are the real operator's (createOperator against the in-process Azure emulator,
+// as in the end-to-end story), read back from the API server after it wrote them, and judged
+// by the real Lua VM running docs/gitops/health.lua and the real kstatus library.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  LOGIC_APP_WORKFLOW_RESOURCE,
-  VAULT_SECRET_BINDING_RESOURCE,
-} from '../../../src/controllers/resource-kinds.ts';
-import { systemClock } from '../../../src/runtime/clock.ts';
-import {
-  type KstatusFields,
-  markReady,
-  markReconciling,
-  markStalled,
-} from '../../../src/runtime/conditions.ts';
-import type { ResourceKind } from '../../../src/runtime/kube-client.ts';
-import { KubeClient } from '../../../src/runtime/kube-client.ts';
-import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
-import { binding, workflow } from '../crds/support/fixtures.ts';
-import { applyShippedCrds } from '../crds/support/install.ts';
-import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
-import { verdictsFor } from './support/health-verdicts.ts';
+import { GROUP, VERSION } from '../../../src/crds/index.ts';
+import { DEMO_ACCESS_POLICY_VAULT } from '../../../src/emulator/index.ts';
+import { adminKubeConfig, kubectl } from '../support/cluster.ts';
+import { type OperatorEnv, startOperatorEnv } from '../support/operator-env.ts';
+import { type Verdicts, verdictsFor } from './support/health-verdicts.ts';
 
-interface Obj {
-  metadata: { name: string; namespace: string; generation: number; resourceVersion: string };
-  spec: Record<string, unknown>;
-  status?: KstatusFields;
+const SAMPLE = readFileSync(
+  path.resolve(import.meta.dirname, '../../../config/samples/end-to-end/partner-api-workflow.yaml'),
+  'utf8',
+);
+const OTHER_SUBSCRIPTION = '0f0e0d0c-0b0a-4909-8807-060504030201';
+
+interface Captured {
+  object: string;
+  condition: 'Ready' | 'Reconciling' | 'Stalled';
+  reason: string;
+  verdicts: Verdicts;
 }
 
-let namespace: string;
-let kube: KubeClient;
-let custom: CustomObjectsApi;
+interface Stored {
+  metadata: { generation: number };
+  spec: Record<string, unknown>;
+  status?: {
+    observedGeneration?: number;
+    conditions?: Array<{ type: string; status: string; reason: string }>;
+  };
+}
+
+let env: OperatorEnv | undefined;
+const captured = new Map<string, Captured>();
+
+const ns = () => env?.namespace ?? '';
+const k = (args: string[], input?: string) => kubectl(['-n', ns(), ...args], input);
+const plurals: Record<string, string> = { law: 'logicappworkflows', vsb: 'vaultsecretbindings' };
+
+async function read(object: string): Promise<Stored> {
+  const [short = '', name = ''] = object.split('/');
+  return (await adminKubeConfig()
+    .makeApiClient(CustomObjectsApi)
+    .getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: ns(),
+      plural: plurals[short] ?? short,
+      name,
+    })) as Stored;
+}
+
+/**
+ * Waits until the operator has written `condition`=True (with `reason`, when given), then
+ * judges the object as the API server returns it.
+ */
+async function capture(object: string, condition: Captured['condition'], reason = ''): Promise<void> {
+  const reasonPath = `{.status.conditions[?(@.type=="${condition}")].reason}`;
+  const waitFor = condition === 'Ready' ? 'condition=Ready' : `jsonpath=${reasonPath}=${reason}`;
+  await k(['wait', `--for=${waitFor}`, '--timeout=60s', object]);
+  const stored = await read(object);
+  const written = stored.status?.conditions?.find((c) => c.type === condition);
+  expect(written?.status).toBe('True');
+  if (reason) expect(written?.reason).toBe(reason);
+  // Ready and Stalled are verdicts on this generation (kstatus and Argo CD rely on it).
+  if (condition !== 'Reconciling') expect(stored.status?.observedGeneration).toBe(stored.metadata.generation);
+  const verdicts = await verdictsFor(stored);
+  captured.set(object, { object, condition, reason: written?.reason ?? '', verdicts });
+}
+
+const workflowFromConfigMap = (name: string, configMap: string) =>
+  JSON.stringify({
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name },
+    spec: {
+      subscriptionId: env?.emulator.subscriptionId,
+      resourceGroup: 'logicops-demo',
+      location: 'westeurope',
+      definitionFrom: { configMapKeyRef: { name: configMap, key: 'definition.json' } },
+    },
+  });
+
+const bindingTo = (name: string, vaultId: string, secretName: string) =>
+  JSON.stringify({
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'VaultSecretBinding',
+    metadata: { name },
+    spec: { workflowRef: { name: 'partner-sync' }, vaultId, secretName },
+  });
 
 beforeAll(async () => {
-  await applyShippedCrds();
-  namespace = await createTestNamespace('gitops-health');
-  kube = new KubeClient(adminKubeConfig());
-  custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
-}, 600_000);
+  env = await startOperatorEnv({ namespacePrefix: 'gitops-health' });
+  const vaultId = (name: string, subscription = env?.emulator.subscriptionId) =>
+    `/subscriptions/${subscription}/resourceGroups/logicops-demo/providers/Microsoft.KeyVault/vaults/${name}`;
+
+  // Ready: the partner API story's two objects.
+  await k(['apply', '-f', '-'], SAMPLE);
+  await capture('law/partner-sync', 'Ready');
+  await capture('vsb/partner-sync-api-key', 'Ready');
+
+  // In progress: a definition ConfigMap not created yet; a secret not created yet.
+  await k(['create', '-f', '-'], workflowFromConfigMap('waiting-for-configmap', 'not-created-yet'));
+  await capture('law/waiting-for-configmap', 'Reconciling', 'WaitingForConfigMap');
+  await k(
+    ['create', '-f', '-'],
+    bindingTo('waiting-for-secret', vaultId(DEMO_ACCESS_POLICY_VAULT), 'not-created-yet'),
+  );
+  await capture('vsb/waiting-for-secret', 'Reconciling', 'WaitingForSecret');
+
+  // Failed: a definition that is not JSON; a vault the namespace policy does not allow.
+  await k(['create', 'configmap', 'not-json', '--from-literal=definition.json={ this is not JSON']);
+  await k(['create', '-f', '-'], workflowFromConfigMap('invalid-definition', 'not-json'));
+  await capture('law/invalid-definition', 'Stalled', 'InvalidSpec');
+  await k(
+    ['create', '-f', '-'],
+    bindingTo('outside-policy', vaultId('other-kv', OTHER_SUBSCRIPTION), 'partner-api-key'),
+  );
+  await capture('vsb/outside-policy', 'Stalled', 'NamespacePolicyDenied');
+
+  process.stderr.write(
+    `[gitops-health]\n${[...captured.values()]
+      .map(
+        (c) =>
+          `  ${c.object.padEnd(28)} ${`${c.condition}/${c.reason}`.padEnd(34)} Lua: ${c.verdicts.argo.status.padEnd(12)} kstatus: ${c.verdicts.kstatus.status}`,
+      )
+      .join('\n')}\n`,
+  );
+}, 300_000);
 
 afterAll(async () => {
-  if (namespace) await deleteTestNamespace(namespace);
+  await env?.stop();
 });
 
-const kinds: Array<{
-  kind: ResourceKind;
-  object: (name: string) => Record<string, unknown>;
-  bump: (o: Obj) => void;
-}> = [
-  {
-    kind: LOGIC_APP_WORKFLOW_RESOURCE,
-    object: (name) => workflow(name),
-    bump: (o) => {
-      o.spec.state = o.spec.state === 'Disabled' ? 'Enabled' : 'Disabled';
-    },
-  },
-  {
-    kind: VAULT_SECRET_BINDING_RESOURCE,
-    object: (name) => binding(name, 'orders'),
-    bump: (o) => {
-      o.spec.permissions = ['get', 'list'];
-    },
-  },
-];
-
-describe.each(kinds)('GitOps health of $kind.kind', ({ kind, object, bump }) => {
-  const name = `health-${kind.plural.slice(0, 8)}`;
-  const read = () => kube.get<Obj>(kind, namespace, name);
-  const write = async (mutate: (status: KstatusFields, generation: number) => void) => {
-    const current = await read();
-    await new StatusPatcher(kube).patch<KstatusFields, Obj>(kind, current, (status) =>
-      mutate(status, current.metadata.generation),
-    );
-    return read();
-  };
-
-  it('before any status: Argo CD waits (Progressing); kstatus reads Current (documented corner case)', async () => {
-    await custom.createNamespacedCustomObject({
-      group: kind.group,
-      version: kind.version,
-      namespace,
-      plural: kind.plural,
-      body: object(name),
-    });
-    const verdicts = await verdictsFor(await read());
-    expect(verdicts.argo.status).toBe('Progressing');
-    expect(verdicts.kstatus.status).toBe('Current');
+describe('GitOps health of statuses the operator wrote', () => {
+  it.each([
+    ['law/partner-sync', 'Healthy', 'Current'],
+    ['vsb/partner-sync-api-key', 'Healthy', 'Current'],
+    ['law/waiting-for-configmap', 'Progressing', 'InProgress'],
+    ['vsb/waiting-for-secret', 'Progressing', 'InProgress'],
+    ['law/invalid-definition', 'Degraded', 'Failed'],
+    ['vsb/outside-policy', 'Degraded', 'Failed'],
+  ])('%s: Argo CD %s, kstatus %s', (object, argo, kstatus) => {
+    const judged = captured.get(object);
+    if (!judged) throw new Error(`no status captured for ${object}`);
+    expect(judged.verdicts.argo.status).toBe(argo);
+    expect(judged.verdicts.kstatus.status).toBe(kstatus);
+    // Argo CD shows why: the reason the operator wrote leads the message (Ready has none to show).
+    if (judged.condition !== 'Ready') {
+      expect(judged.verdicts.argo.message).toMatch(new RegExp(`^${judged.reason}: .+`));
+    }
   });
+});
 
-  it('Reconciling=True: Progressing / InProgress', async () => {
-    const stored = await write((status, generation) =>
-      markReconciling(
-        status,
-        { generation, reason: 'WaitingForPrincipal', message: 'replication lag' },
-        systemClock,
-      ),
-    );
-    const verdicts = await verdictsFor(stored);
-    expect(verdicts.argo).toEqual({ status: 'Progressing', message: 'WaitingForPrincipal: replication lag' });
-    expect(verdicts.kstatus.status).toBe('InProgress');
-  });
-
-  it('Stalled=True: Degraded / Failed', async () => {
-    const stored = await write((status, generation) =>
-      markStalled(
-        status,
-        { generation, reason: 'AuthorizationFailed', message: 'role missing' },
-        systemClock,
-      ),
-    );
-    const verdicts = await verdictsFor(stored);
-    expect(verdicts.argo).toEqual({ status: 'Degraded', message: 'AuthorizationFailed: role missing' });
-    expect(verdicts.kstatus.status).toBe('Failed');
-  });
-
-  it('Ready=True: Healthy / Current', async () => {
-    const stored = await write((status, generation) => markReady(status, { generation }, systemClock));
-    const verdicts = await verdictsFor(stored);
-    expect(verdicts.argo.status).toBe('Healthy');
-    expect(verdicts.kstatus.status).toBe('Current');
+describe('states the operator has not acted on yet (operator stopped)', () => {
+  beforeAll(async () => {
+    await env?.operator.stop();
   });
 
   it('a new generation not yet observed: Progressing / InProgress', async () => {
-    const current = await read();
-    bump(current);
-    await custom.replaceNamespacedCustomObject({
-      group: kind.group,
-      version: kind.version,
-      namespace,
-      plural: kind.plural,
-      name,
-      body: current,
-    });
-    const stored = await read();
+    await k([
+      'patch',
+      'law/partner-sync',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { state: 'Disabled' } }),
+    ]);
+    const stored = await read('law/partner-sync');
     expect(stored.metadata.generation).toBeGreaterThan(stored.status?.observedGeneration ?? 0);
+    expect(stored.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     const verdicts = await verdictsFor(stored);
     expect(verdicts.argo.status).toBe('Progressing');
     expect(verdicts.argo.message).toMatch(/observe generation/);
     expect(verdicts.kstatus.status).toBe('InProgress');
+  });
+
+  it('before any status: Argo CD waits (Progressing); kstatus reads Current (documented corner case)', async () => {
+    await k(['create', '-f', '-'], workflowFromConfigMap('never-reconciled', 'not-created-yet'));
+    const stored = await read('law/never-reconciled');
+    expect(stored.status).toBeUndefined();
+    const verdicts = await verdictsFor(stored);
+    expect(verdicts.argo.status).toBe('Progressing');
+    expect(verdicts.kstatus.status).toBe('Current');
   });
 });

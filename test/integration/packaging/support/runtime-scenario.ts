@@ -2,8 +2,8 @@
 // with a given identity: informers on both kinds, ConfigMaps and Namespaces, leader
 // election on the Lease, finalizers, status patches (including a conflict, which makes the
 // patcher re-read), events (one new, one series update) and the kube-system uid lookup.
-// TODO(controllers): when src/operator.ts' controllers land, run createOperator() against
-// the Azure emulator here instead, so the audit covers exactly what the controllers do.
+// The audit test now runs the real operator (support/chart-operator.ts); this runtime-only
+// rehearsal is kept for narrowing down a permission problem without Azure in the way.
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import {
   CONFIG_MAP_RESOURCE,

@@ -1,0 +1,49 @@
+// Finds the fenced shell blocks of the README and docs/. Each block either runs in CI
+// (test/integration/docs/shell-blocks.test.ts) or is preceded by a marker line
+//   <!-- not-run-in-ci: <why it cannot run here> -->
+// so a reader sees at once which commands were proven and which need something we lack.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ShellBlock {
+  file: string;
+  line: number;
+  script: string;
+  /** Set when the block carries a not-run-in-ci marker. */
+  notRunReason?: string;
+}
+
+const SHELL_LANGUAGES = new Set(['sh', 'bash', 'shell']);
+const MARKER = /^<!--\s*not-run-in-ci:\s*(.*?)\s*-->$/;
+
+export function documentationFiles(root: string): string[] {
+  const docs = readdirSync(path.join(root, 'docs'), { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => path.join('docs', file));
+  return ['README.md', ...docs].sort();
+}
+
+export function shellBlocks(root: string, file: string): ShellBlock[] {
+  const lines = readFileSync(path.join(root, file), 'utf8').split('\n');
+  const blocks: ShellBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const fence = /^```(\w+)\s*$/.exec(lines[i] ?? '');
+    if (!fence) continue;
+    const end = lines.findIndex((line, j) => j > i && line.startsWith('```'));
+    if (end < 0) break;
+    if (SHELL_LANGUAGES.has(fence[1] ?? '')) {
+      let previous = i - 1;
+      while (previous >= 0 && (lines[previous] ?? '').trim() === '') previous--;
+      const marker = MARKER.exec((lines[previous] ?? '').trim());
+      blocks.push({
+        file,
+        line: i + 1,
+        script: lines.slice(i + 1, end).join('\n'),
+        ...(marker ? { notRunReason: marker[1] ?? '' } : {}),
+      });
+    }
+    i = end;
+  }
+  return blocks;
+}
