@@ -28,9 +28,9 @@ export function shellBlocks(root: string, file: string): ShellBlock[] {
   const lines = readFileSync(path.join(root, file), 'utf8').split('\n');
   const blocks: ShellBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(\w+)\s*$/.exec(lines[i] ?? '');
+    const fence = /^\s*```(\w+)\s*$/.exec(lines[i] ?? '');
     if (!fence) continue;
-    const end = lines.findIndex((line, j) => j > i && line.startsWith('```'));
+    const end = lines.findIndex((line, j) => j > i && line.trimStart().startsWith('```'));
     if (end < 0) break;
     if (SHELL_LANGUAGES.has(fence[1] ?? '')) {
       let previous = i - 1;
@@ -39,11 +39,20 @@ export function shellBlocks(root: string, file: string): ShellBlock[] {
       blocks.push({
         file,
         line: i + 1,
-        script: lines.slice(i + 1, end).join('\n'),
+        script: dedent(lines.slice(i + 1, end)),
         ...(marker ? { notRunReason: marker[1] ?? '' } : {}),
       });
     }
     i = end;
   }
   return blocks;
+}
+
+/** Fences inside list items are indented; the script is not. */
+function dedent(lines: string[]): string {
+  const indents = lines
+    .filter((line) => line.trim() !== '')
+    .map((line) => /^\s*/.exec(line)?.[0].length ?? 0);
+  const common = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((line) => line.slice(common)).join('\n');
 }
