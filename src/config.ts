@@ -3,6 +3,7 @@
 // a message naming the flag, the variable and what is expected. Secrets (AZURE_CLIENT_SECRET)
 // are read from the environment only — a flag would show in `ps` — and never printed.
 import { parseArgs } from 'node:util';
+import type { ArmBucketSettings, ArmBudget } from './azure/arm-rate-limiter.ts';
 import type { CredentialConfig } from './azure/credentials.ts';
 
 export interface OperatorConfig {
@@ -17,6 +18,8 @@ export interface OperatorConfig {
     authorityHost: string;
     credential: CredentialConfig;
     maxRetries: number;
+    /** The client-side ARM limiter's buckets per subscription. */
+    budget: ArmBudget;
   };
   workers: number;
   resyncPeriodMs: number;
@@ -89,6 +92,26 @@ export const OPTIONS = {
     env: 'LOGICOPS_AZURE_MAX_RETRIES',
     help: 'SDK-level retries before the reconcile backoff takes over',
     default: '2',
+  },
+  'arm-read-budget': {
+    env: 'LOGICOPS_ARM_READ_BUDGET',
+    help: "client-side ARM read bucket per subscription, BURST+RATE/s (ARM's own: 250+25/s)",
+    default: '250+25/s',
+  },
+  'arm-write-budget': {
+    env: 'LOGICOPS_ARM_WRITE_BUDGET',
+    help: "client-side ARM write bucket per subscription, BURST+RATE/s (ARM's own: 200+10/s)",
+    default: '200+10/s',
+  },
+  'arm-delete-budget': {
+    env: 'LOGICOPS_ARM_DELETE_BUDGET',
+    help: "client-side ARM delete bucket per subscription, BURST+RATE/s (ARM's own: 200+10/s)",
+    default: '200+10/s',
+  },
+  'arm-budget-headroom': {
+    env: 'LOGICOPS_ARM_BUDGET_HEADROOM',
+    help: 'share of each ARM bucket left to other users of the subscription, 0 to 0.9',
+    default: '0.1',
   },
   workers: { env: 'LOGICOPS_WORKERS', help: 'concurrent reconciles per kind', default: '4' },
   'resync-period': {
@@ -210,6 +233,24 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       throw new ConfigError(`${where(name)} must be an https URL, got '${text}'`);
     }
   };
+  const bucket = (name: OptionName): ArmBucketSettings => {
+    const text = raw(name) ?? '';
+    const match = /^(\d+)\+(\d+(?:\.\d+)?)\/s$/.exec(text);
+    const burst = Number(match?.[1]);
+    const perSecond = Number(match?.[2]);
+    if (!match || burst < 1 || !(perSecond > 0)) {
+      throw new ConfigError(`${where(name)} must look like 250+25/s (burst ≥ 1, rate > 0), got '${text}'`);
+    }
+    return { burst, perSecond };
+  };
+  const fraction = (name: OptionName, max: number): number => {
+    const text = raw(name) ?? '';
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > max) {
+      throw new ConfigError(`${where(name)} must be a number from 0 to ${max}, got '${text}'`);
+    }
+    return value;
+  };
   const oneOf = <T extends string>(name: OptionName, choices: readonly T[]): T => {
     const text = raw(name) ?? '';
     if (!(choices as readonly string[]).includes(text)) {
@@ -269,6 +310,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
         env,
       ),
       maxRetries: int('azure-max-retries', 0, 10),
+      budget: {
+        read: bucket('arm-read-budget'),
+        write: bucket('arm-write-budget'),
+        delete: bucket('arm-delete-budget'),
+        headroom: fraction('arm-budget-headroom', 0.9),
+      },
     },
     workers: int('workers', 1, 64),
     resyncPeriodMs: duration('resync-period', 1000),

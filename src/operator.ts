@@ -4,10 +4,11 @@
 // the integration tests, so all three run the same wiring.
 import { hostname } from 'node:os';
 import { CoreV1Api, type KubeConfig, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
+import { ArmRateLimiter } from './azure/arm-rate-limiter.ts';
 import { createAzureClients } from './azure/clients.ts';
 import { createCredential } from './azure/credentials.ts';
 import { type AzureGateways, createAzureGateways } from './azure/gateways.ts';
-import { AzureCalls } from './azure/instrumentation.ts';
+import { AzureCalls, type AzureCallsSettings } from './azure/instrumentation.ts';
 import type { OperatorConfig } from './config.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
 import {
@@ -16,11 +17,13 @@ import {
   NAMESPACE_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from './controllers/resource-kinds.ts';
+import { leanConfigMap, leanObject } from './controllers/shared/lean-cache.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
+import { systemClock } from './runtime/clock.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
 import { Informer } from './runtime/informer.ts';
 import { KubeClient } from './runtime/kube-client.ts';
@@ -58,11 +61,13 @@ export async function createOperator({
     client: kube,
     kind: LOGIC_APP_WORKFLOW_RESOURCE,
     ...scope,
+    transform: leanObject,
   });
   const bindings = new Informer<VaultSecretBinding>({
     client: kube,
     kind: VAULT_SECRET_BINDING_RESOURCE,
     ...scope,
+    transform: leanObject,
   });
   // Related kinds are not sharded by the label selector: a labelled workflow may use any ConfigMap.
   const configMaps = new Informer<V1ConfigMap>({
@@ -70,24 +75,29 @@ export async function createOperator({
     kind: CONFIG_MAP_RESOURCE,
     namespaces: config.namespaces,
     logger,
+    transform: leanConfigMap,
   });
-  const namespaces = new Informer<V1Namespace>({ client: kube, kind: NAMESPACE_RESOURCE, logger });
+  const namespaces = new Informer<V1Namespace>({
+    client: kube,
+    kind: NAMESPACE_RESOURCE,
+    logger,
+    transform: leanObject,
+  });
 
   // The manager exists before the gateways so the write fence can ask it who leads.
   let manager: Manager | undefined;
-  const calls = new AzureCalls({
-    observer: {
-      beforeWrite: (operation) => {
-        if (!manager?.mayWrite()) {
-          throw new Error(
-            `refused Azure write ${operation}: this instance is not the leader (or its lease is stale)`,
-          );
-        }
-      },
-      callCompleted: (record) =>
-        metrics.azureCall(record.operation, record.statusCode ?? record.outcome, record.durationMs),
+  const observer: AzureCallsSettings['observer'] = {
+    beforeWrite: (operation) => {
+      if (!manager?.mayWrite()) {
+        throw new Error(
+          `refused Azure write ${operation}: this instance is not the leader (or its lease is stale)`,
+        );
+      }
     },
-  });
+    callCompleted: (record) =>
+      metrics.azureCall(record.operation, record.statusCode ?? record.outcome, record.durationMs),
+    rateLimiterWaited: (operationClass, waitedMs) => metrics.rateLimiterWaited(operationClass, waitedMs),
+  };
   const credential = createCredential(config.azure.credential, { authorityHost: config.azure.authorityHost });
   const gatewaysBySubscription = new Map<string, AzureGateways>();
   const gatewaysFor = (subscriptionId: string): AzureGateways => {
@@ -98,6 +108,11 @@ export async function createOperator({
         subscriptionId,
         credential,
         maxRetries: config.azure.maxRetries,
+      });
+      // ARM budgets each subscription separately: one limiter (and call seam) per subscription.
+      const calls = new AzureCalls({
+        observer,
+        limiter: new ArmRateLimiter(config.azure.budget, systemClock),
       });
       gateways = createAzureGateways(clients, calls);
       gatewaysBySubscription.set(subscriptionId, gateways);
@@ -128,6 +143,8 @@ export async function createOperator({
       },
       workers: config.workers,
       resync,
+      // A vault's URI never changes: read it once per vault, not once per workflow pass.
+      vaultUriTtlMs: config.resyncPeriodMs,
     },
   });
   const bindingController = createVaultSecretBindingController({

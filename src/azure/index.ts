@@ -1,5 +1,14 @@
 // Public surface of the Azure layer: gateways, their domain types, the classifier and the
 // builders for credentials and clients. Controllers import from here, never from @azure/arm-*.
+export {
+  type ArmBucketSettings,
+  type ArmBudget,
+  type ArmOperationClass,
+  ArmRateLimiter,
+  ArmTokenBucket,
+  DEFAULT_ARM_BUDGET,
+  operationClassOf,
+} from './arm-rate-limiter.ts';
 export { AzureError, isAzureError } from './azure-error.ts';
 export {
   AZURE_PUBLIC_ARM_ENDPOINT,
@@ -33,6 +42,7 @@ export {
   type AzureCallRecord,
   AzureCalls,
   type AzureCallsSettings,
+  type CallLimiter,
   type CallOptions,
 } from './instrumentation.ts';
 export {
@@ -53,6 +63,7 @@ export {
 } from './role-assignment-model.ts';
 export type {
   AccessPolicy,
+  AccessPolicyAddition,
   AccessPolicyPrincipal,
   ObservedVault,
   VaultGateway,

@@ -2,6 +2,8 @@
 // signal, one classification of failures, and one record per call for metrics and logs.
 // Observers are injected (prom-client metrics and the leader-election fence plug in here);
 // nothing in this file knows about either.
+import type { ArmOperationClass } from './arm-rate-limiter.ts';
+import { operationClassOf } from './arm-rate-limiter.ts';
 import { AzureError, isAzureError } from './azure-error.ts';
 import { type AzureFailure, classifyAzureError } from './errors.ts';
 import { readAzureError } from './rest-error.ts';
@@ -27,6 +29,16 @@ export interface AzureCallObserver {
   beforeWrite?(operation: string): void;
   /** Called once per call, success or failure. Must not throw (errors are swallowed). */
   callCompleted?(record: AzureCallRecord): void;
+  /** Called when a call waited for the client-side rate limiter. Must not throw. */
+  rateLimiterWaited?(operationClass: ArmOperationClass, waitedMs: number): void;
+}
+
+/** The client-side ARM budget (ArmRateLimiter): one per subscription. */
+export interface CallLimiter {
+  /** Resolves once the call may go (with the ms waited); rejects when `signal` aborts first. */
+  acquire(operationClass: ArmOperationClass, signal?: AbortSignal): Promise<number>;
+  /** ARM answered 429 anyway: hold the class back until Retry-After. */
+  throttled(operationClass: ArmOperationClass, retryAfterMs: number): void;
 }
 
 export interface CallOptions {
@@ -42,6 +54,8 @@ export interface SdkCallOptions {
 
 export interface AzureCallsSettings {
   observer?: AzureCallObserver;
+  /** Waits for ARM budget before each call; none: calls go at once. */
+  limiter?: CallLimiter;
   /** Epoch ms; for HTTP-date Retry-After. */
   now?: () => number;
   /** Monotonic ms; for durations. */
@@ -50,11 +64,13 @@ export interface AzureCallsSettings {
 
 export class AzureCalls {
   readonly #observer: AzureCallObserver;
+  readonly #limiter: CallLimiter | undefined;
   readonly #now: () => number;
   readonly #monotonicNow: () => number;
 
   constructor(settings: AzureCallsSettings = {}) {
     this.#observer = settings.observer ?? {};
+    this.#limiter = settings.limiter;
     this.#now = settings.now ?? Date.now;
     this.#monotonicNow = settings.monotonicNow ?? (() => performance.now());
   }
@@ -65,14 +81,27 @@ export class AzureCalls {
   }
 
   /** Runs a write after the fencing check. Failures are thrown as AzureError. */
-  async write<T>(
-    operation: string,
-    options: CallOptions,
-    call: (sdk: SdkCallOptions) => Promise<T>,
-  ): Promise<T> {
-    // async: a refusal is a rejected promise like any other failure, never a synchronous throw.
-    this.#observer.beforeWrite?.(operation);
+  write<T>(operation: string, options: CallOptions, call: (sdk: SdkCallOptions) => Promise<T>): Promise<T> {
     return this.#run(operation, true, options, call);
+  }
+
+  /** Waits for the class's token (if limited); an abort while waiting fails like an aborted call. */
+  async #awaitBudget(operation: string, write: boolean, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.#limiter) return;
+    const operationClass = operationClassOf(operation, write);
+    let waitedMs: number;
+    try {
+      waitedMs = await this.#limiter.acquire(operationClass, signal);
+    } catch (error) {
+      throw this.#toAzureError(operation, error);
+    }
+    if (waitedMs > 0) {
+      try {
+        this.#observer.rateLimiterWaited?.(operationClass, waitedMs);
+      } catch {
+        // Metrics never fail a call.
+      }
+    }
   }
 
   async #run<T>(
@@ -81,6 +110,9 @@ export class AzureCalls {
     options: CallOptions,
     call: (sdk: SdkCallOptions) => Promise<T>,
   ): Promise<T> {
+    await this.#awaitBudget(operation, write, options.signal);
+    // Fenced after the wait: leadership may have moved while this write queued for a token.
+    if (write) this.#observer.beforeWrite?.(operation);
     const started = this.#monotonicNow();
     let statusCode: number | undefined;
     const sdk: SdkCallOptions = {
@@ -95,6 +127,9 @@ export class AzureCalls {
       return result;
     } catch (error) {
       const azureError = this.#toAzureError(operation, error);
+      if (azureError.failure.kind === 'throttled' && this.#limiter) {
+        this.#limiter.throttled(operationClassOf(operation, write), azureError.failure.retryAfterMs);
+      }
       this.#record({
         operation,
         write,

@@ -17,6 +17,12 @@ export interface AccessPolicyPrincipal {
   objectId: string;
 }
 
+/** One principal's permissions in a batched `accessPolicies/add`. */
+export interface AccessPolicyAddition {
+  principal: AccessPolicyPrincipal;
+  secretPermissions: readonly string[];
+}
+
 export interface AccessPolicy {
   tenantId: string;
   objectId: string;
@@ -43,6 +49,15 @@ export interface VaultGateway {
     ref: VaultRef,
     principal: AccessPolicyPrincipal,
     secretPermissions: readonly string[],
+    options?: CallOptions,
+  ): Promise<void>;
+  /**
+   * Adds several principals' secret permissions in ONE `accessPolicies/add` (Key Vault merges
+   * each into that principal's entry). Idempotent; nothing is sent for an empty list.
+   */
+  addAccessPolicies(
+    ref: VaultRef,
+    entries: readonly AccessPolicyAddition[],
     options?: CallOptions,
   ): Promise<void>;
   /**
@@ -80,19 +95,30 @@ export class SdkVaultGateway implements VaultGateway {
     }
   }
 
-  async addAccessPolicy(
+  addAccessPolicy(
     ref: VaultRef,
     principal: AccessPolicyPrincipal,
     secretPermissions: readonly string[],
     options: CallOptions = {},
   ): Promise<void> {
-    if (secretPermissions.length === 0) return;
+    return this.addAccessPolicies(ref, [{ principal, secretPermissions }], options);
+  }
+
+  async addAccessPolicies(
+    ref: VaultRef,
+    entries: readonly AccessPolicyAddition[],
+    options: CallOptions = {},
+  ): Promise<void> {
+    const accessPolicies = entries
+      .filter((addition) => addition.secretPermissions.length > 0)
+      .map((addition) => entry(addition.principal, addition.secretPermissions));
+    if (accessPolicies.length === 0) return;
     await this.calls.write('vaults.updateAccessPolicy.add', options, (sdk) =>
       this.client.vaults.updateAccessPolicy(
         ref.resourceGroup,
         ref.name,
         'add',
-        { properties: { accessPolicies: [entry(principal, secretPermissions)] } },
+        { properties: { accessPolicies } },
         sdk,
       ),
     );

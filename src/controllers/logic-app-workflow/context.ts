@@ -21,6 +21,8 @@ import { ownerValue } from '../shared/owner-tag.ts';
 import { isPaused } from './annotations.ts';
 import type { WorkflowQuotaLimits } from './quota.ts';
 import type { StatusDraft, WorkflowOutcome } from './status.ts';
+import type { VaultUris } from './vault-uris.ts';
+import type { WorkflowCounts } from './workflow-counts.ts';
 
 export interface LogicAppWorkflowControllerSettings {
   /** First part of the owner tag: `<clusterId>/<namespace>/<name>`. */
@@ -29,6 +31,10 @@ export interface LogicAppWorkflowControllerSettings {
   quota: WorkflowQuotaLimits;
   workers?: number;
   resync?: ResyncSettings;
+  /** How long a vault's URI, once read, is reused for injected secret URIs. Default 0: read every pass. */
+  vaultUriTtlMs?: number;
+  /** How long one listing of the subscription's workflows serves quota checks. Default 30 s. */
+  quotaListTtlMs?: number;
   /** How often to look again while waiting on something no watch reports (a vault, bindings). Default 30 s. */
   waitPollMs?: number;
 }
@@ -58,6 +64,10 @@ export class WorkflowRun {
   secretUris: Record<string, string> = {};
   desired: DesiredWorkflow | undefined;
   readonly status: StatusDraft = {};
+  /** The controller's shared quota listing; absent: every check lists the subscription. */
+  workflowCounts: WorkflowCounts | undefined;
+  /** Vault URIs already resolved for injected secret URIs; absent: read the vault each pass. */
+  vaultUris: VaultUris | undefined;
   private azure: AzureGateways | undefined;
 
   constructor(

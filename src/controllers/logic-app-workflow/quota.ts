@@ -2,8 +2,8 @@
 // before a create so a create that would exceed one is never attempted. Pure; the step feeds it
 // the subscription's workflows. Limits are settings; these defaults are Azure's documented ones
 // (azure-wire.md §8).
-import type { ObservedWorkflow } from '../../azure/index.ts';
 import type { QuotaUsage } from '../../crds/index.ts';
+import type { WorkflowPlacement } from './workflow-counts.ts';
 import { normalizeLocation } from './workflow-diff.ts';
 
 export interface WorkflowQuotaLimits {
@@ -26,7 +26,7 @@ export interface QuotaCheck {
 }
 
 export function checkWorkflowQuota(input: {
-  existing: readonly ObservedWorkflow[];
+  existing: readonly WorkflowPlacement[];
   subscriptionId: string;
   location: string;
   /** The identity the new workflow will have. */

@@ -14,6 +14,7 @@ import {
   type ReconcileResult,
   requeueAfter,
   StatusPatcher,
+  systemClock,
   withFinalizer,
 } from '../../runtime/index.ts';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
@@ -30,6 +31,8 @@ import { checkQuota } from './steps/quota.ts';
 import { readWorkflow } from './steps/read-workflow.ts';
 import { resolveSecretUris } from './steps/secret-uris.ts';
 import { writeWorkflow } from './steps/write-workflow.ts';
+import { VaultUris } from './vault-uris.ts';
+import { DEFAULT_QUOTA_LIST_TTL_MS, WorkflowCounts } from './workflow-counts.ts';
 
 export const APPLY_STEPS: readonly Step[] = [
   checkNamespacePolicy,
@@ -55,9 +58,16 @@ export function createLogicAppWorkflowReconciler(
   const patcher = new StatusPatcher(deps.kube);
   /** The desired workflow last written or confirmed per key: tells drift (Azure changed) from a spec or input change. */
   const lastWritten = new Map<string, DesiredWorkflow>();
+  const vaultUris = new VaultUris(deps.clock ?? systemClock, deps.settings.vaultUriTtlMs ?? 0);
+  const workflowCounts = new WorkflowCounts(
+    deps.clock ?? systemClock,
+    deps.settings.quotaListTtlMs ?? DEFAULT_QUOTA_LIST_TTL_MS,
+  );
 
   return async (workflow: LogicAppWorkflow, context: ReconcileContext): Promise<ReconcileResult> => {
     const run = new WorkflowRun(deps, workflow, context, lastWritten.get(context.key));
+    run.workflowCounts = workflowCounts;
+    run.vaultUris = vaultUris;
     const deleting = Boolean(workflow.metadata.deletionTimestamp);
     let objectGone = false;
     try {

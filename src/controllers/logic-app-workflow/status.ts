@@ -17,6 +17,7 @@ import {
   markStalled,
   setCondition,
 } from '../../runtime/index.ts';
+import { keepsReadyWhileThrottled } from '../shared/throttled-resync.ts';
 
 export type WorkflowOutcome =
   | { kind: 'ready'; message?: string }
@@ -77,6 +78,8 @@ function applyOutcome(
       markReady(fields, { generation, reason: Reason.Succeeded, message: outcome.message ?? '' }, clock);
       return;
     case 'reconciling':
+      // Throttled while already Ready: ARM was busy, the workflow is not (shared/throttled-resync.ts).
+      if (outcome.reason === Reason.Throttled && keepsReadyWhileThrottled(fields, generation)) return;
       markReconciling(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
       return;
     case 'stalled':

@@ -21,10 +21,12 @@ import type {
 import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
+import type { AccessPolicyBatches } from './access-policy-batches.ts';
 import { vaultCoordinates } from './grant-model.ts';
 import type { LedgerBook } from './ledger-book.ts';
 import type { PrincipalAges } from './principal-ages.ts';
 import type { VaultLocks } from './vault-lock.ts';
+import type { VaultReads } from './vault-reads.ts';
 
 export const PAUSED_ANNOTATION = 'logicops.io/paused';
 export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
@@ -53,6 +55,10 @@ export interface BindingShared {
   namespaces: WatchedSource<V1Namespace>;
   ledgers: LedgerBook;
   locks: VaultLocks;
+  /** Pending access-policy adds per vault, sent as one write. */
+  accessPolicyBatches: AccessPolicyBatches;
+  /** Vault reads shared by the bindings of one vault for a few seconds. */
+  vaultReads: VaultReads;
   principals: PrincipalAges;
   settings: BindingSettings;
   clock: Clock;

@@ -20,11 +20,13 @@ import {
 } from '../../runtime/index.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
+import { AccessPolicyBatches } from './access-policy-batches.ts';
 import type { QuotaLimits } from './context.ts';
 import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
 import { VaultLocks } from './vault-lock.ts';
+import { VaultReads } from './vault-reads.ts';
 
 export const DEFAULT_QUOTA: QuotaLimits = {
   accessPoliciesPerVault: 1024,
@@ -51,6 +53,8 @@ export interface VaultSecretBindingControllerDeps {
     resync?: ResyncSettings;
     /** Poll interval while waiting for a principal, a vault or a secret. Default 30 s. */
     waitingRequeueMs?: number;
+    /** How long one vault read serves the vault's other bindings. Default 5 s. */
+    vaultReadTtlMs?: number;
     /** How long after first sight a principal's PrincipalNotFound/AuthorizationFailed counts as replication lag. */
     replicationWindowMs?: number;
   };
@@ -60,6 +64,8 @@ export function createVaultSecretBindingController(
   deps: VaultSecretBindingControllerDeps,
 ): Controller<VaultSecretBinding> {
   const clock = deps.clock ?? systemClock;
+  const locks = new VaultLocks();
+  const vaultReads = new VaultReads(clock, deps.settings.vaultReadTtlMs);
   const reconcile = createBindingReconciler({
     kube: deps.kube,
     patcher: new StatusPatcher(deps.kube),
@@ -69,7 +75,9 @@ export function createVaultSecretBindingController(
     workflows: deps.workflows,
     namespaces: deps.namespaces,
     ledgers: new LedgerBook(deps.bindings),
-    locks: new VaultLocks(),
+    locks,
+    accessPolicyBatches: new AccessPolicyBatches(locks, (vaultId) => vaultReads.wrote(vaultId)),
+    vaultReads,
     principals: new PrincipalAges(clock, deps.settings.replicationWindowMs),
     clock,
     settings: {

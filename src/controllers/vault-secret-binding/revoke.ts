@@ -39,14 +39,19 @@ export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecor
   const toRemove = planAccessPolicyRevoke(record, shared);
   if (toRemove.length === 0) return [];
   const tenantId = record.tenantId ?? run.vault?.tenantId ?? '';
-  return goneIsDone(
-    run
-      .gateways()
-      .vaults.removeAccessPolicy(run.vaultRef(), { tenantId, objectId: record.principalId }, toRemove, {
-        signal: run.signal,
-      }),
-    [],
-  );
+  try {
+    return await goneIsDone(
+      run
+        .gateways()
+        .vaults.removeAccessPolicy(run.vaultRef(), { tenantId, objectId: record.principalId }, toRemove, {
+          signal: run.signal,
+        }),
+      [],
+    );
+  } finally {
+    // Shared reads of this vault no longer hold (vault-reads.ts).
+    run.shared.vaultReads.wrote(record.vaultId);
+  }
 }
 
 /**

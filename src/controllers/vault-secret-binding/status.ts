@@ -12,6 +12,7 @@ import {
   markStalled,
   setCondition,
 } from '../../runtime/index.ts';
+import { keepsReadyWhileThrottled } from '../shared/throttled-resync.ts';
 import { type BindingRun, RECONCILE_REQUEST_ANNOTATION } from './context.ts';
 import { grantScopeOf } from './grant-model.ts';
 import type { BindingOutcome } from './outcome.ts';
@@ -28,6 +29,10 @@ export function applyOutcome(
       markReady(fields, { generation }, clock);
       return;
     case 'waiting':
+      // Throttled while already Ready: ARM was busy, the binding is not (shared/throttled-resync.ts).
+      if (outcome.reason === Reason.Throttled && keepsReadyWhileThrottled(fields, generation)) return;
+      markReconciling(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
+      return;
     case 'retry':
       markReconciling(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
       return;

@@ -58,6 +58,33 @@ describe('VaultGateway', () => {
     expect((await entryFor(policyVault, other.objectId))?.permissions.secrets).toEqual(['get', 'list']);
   });
 
+  it('adds several principals in ONE accessPolicies/add, merging into existing entries', async () => {
+    const first = principal();
+    const second = principal();
+    await t.gateways.vaults.addAccessPolicy(policyVault, first, ['list']);
+    const since = lastSeq(t.emu);
+    await t.gateways.vaults.addAccessPolicies(policyVault, [
+      { principal: first, secretPermissions: ['get'] },
+      { principal: second, secretPermissions: ['get', 'list'] },
+      { principal: principal(), secretPermissions: [] },
+    ]);
+    const writes = armRequestsSince(t.emu, since).filter((r) => r.method !== 'GET');
+    expect(writes.map((r) => `${r.method} ${r.path.split('/vaults/')[1]}`)).toEqual([
+      `PUT ${DEMO_ACCESS_POLICY_VAULT}/accessPolicies/add`,
+    ]);
+    expect((await entryFor(policyVault, first.objectId))?.permissions.secrets.sort()).toEqual([
+      'get',
+      'list',
+    ]);
+    expect((await entryFor(policyVault, second.objectId))?.permissions.secrets.sort()).toEqual([
+      'get',
+      'list',
+    ]);
+    const none = lastSeq(t.emu);
+    await t.gateways.vaults.addAccessPolicies(policyVault, []);
+    expect(armRequestsSince(t.emu, none)).toEqual([]);
+  });
+
   it('never PUTs or PATCHes the vault: access policies go through accessPolicies/{add,remove}', async () => {
     const since = lastSeq(t.emu);
     const mine = principal();

@@ -24,6 +24,28 @@ describe('loadConfig', () => {
     expect(config.quota.accessPoliciesPerVault).toBe(1024);
   });
 
+  it('budgets ARM per subscription like ARM does, leaving 10 % to others by default', () => {
+    expect(loadConfig([], SECRET_ENV).azure.budget).toEqual({
+      read: { burst: 250, perSecond: 25 },
+      write: { burst: 200, perSecond: 10 },
+      delete: { burst: 200, perSecond: 10 },
+      headroom: 0.1,
+    });
+    const tuned = loadConfig(['--arm-write-budget', '100+2.5/s', '--arm-budget-headroom', '0.5'], SECRET_ENV);
+    expect(tuned.azure.budget.write).toEqual({ burst: 100, perSecond: 2.5 });
+    expect(tuned.azure.budget.headroom).toBe(0.5);
+  });
+
+  it.each([
+    ['--arm-read-budget', '250/s'],
+    ['--arm-read-budget', '0+25/s'],
+    ['--arm-delete-budget', '10+0/s'],
+    ['--arm-budget-headroom', '1'],
+    ['--arm-budget-headroom', ''],
+  ])('refuses %s %j', (flag, value) => {
+    expect(() => loadConfig([flag, value], SECRET_ENV)).toThrow(ConfigError);
+  });
+
   it('takes a flag over its environment variable', () => {
     const config = loadConfig(['--workers', '8', '--namespaces', 'a,b'], {
       ...SECRET_ENV,

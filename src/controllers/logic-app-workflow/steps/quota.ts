@@ -2,12 +2,21 @@
 // (DESIGN.md guarantee 6). Only when the GET found nothing, so updates are never blocked.
 import { Reason } from '../../../crds/index.ts';
 import { StalledError } from '../../../runtime/index.ts';
+import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
 import type { Step } from '../context.ts';
 import { checkWorkflowQuota, describeQuota } from '../quota.ts';
 
 export const checkQuota: Step = async (run) => {
   if (run.observed) return undefined;
-  const existing = await run.gateways.workflows.listBySubscription({ signal: run.signal });
+  // One listing per subscription serves a burst of creates (workflow-counts.ts).
+  const list = () => run.gateways.workflows.listBySubscription({ signal: run.signal });
+  const existing = run.workflowCounts
+    ? await run.workflowCounts.workflows(
+        run.spec.subscriptionId,
+        list,
+        hasUnhandledReconcileRequest(run.object),
+      )
+    : await list();
   const check = checkWorkflowQuota({
     existing,
     subscriptionId: run.spec.subscriptionId,

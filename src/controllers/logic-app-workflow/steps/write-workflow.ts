@@ -33,6 +33,12 @@ export const writeWorkflow: Step = async (run) => {
 
   const drift = differences !== undefined && isDrift(run);
   run.observed = await run.gateways.workflows.createOrUpdate(run.ref, desired, { signal: run.signal });
+  if (differences === undefined) {
+    run.workflowCounts?.noteCreated(run.spec.subscriptionId, {
+      location: run.spec.location,
+      identity: { type: run.spec.identity?.type ?? 'SystemAssigned' },
+    });
+  }
   await announce(run, differences, drift);
   return undefined;
 };

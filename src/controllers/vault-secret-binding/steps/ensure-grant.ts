@@ -1,7 +1,8 @@
 // Makes Azure hold exactly the grant the spec asks for, in the vault's current access model,
 // under the vault lock. A changed principal (the workflow's identity was replaced) has the old
 // principal's grant revoked first; a changed model is granted in the new model first and the
-// old one revoked after (inside the mode functions), so access never lapses.
+// old one revoked after (inside the mode functions), so access never lapses. A plain
+// access-policy add is coalesced with the vault's other pending adds and awaited after the lock.
 import { AccessModel } from '../../../crds/index.ts';
 import { ensureAccessPolicyGrant } from '../access-policy-grant.ts';
 import { ledgerRelation } from '../grant-model.ts';
@@ -15,13 +16,18 @@ export const ensureGrant: Step = async (run) => {
   if (!principal || !model || !run.vault)
     throw new Error('ensureGrant runs after resolvePrincipal and observeVault');
   const full = { principalId: principal.principalId, tenantId: principal.tenantId ?? run.vault.tenantId };
-  await run.shared.locks.withVault(run.spec.vaultId, async () => {
+  const afterLock = await run.shared.locks.withVault(run.spec.vaultId, async () => {
     const record = run.record;
     if (record && ledgerRelation(record, { ...full, vaultId: run.spec.vaultId }) === 'otherPrincipal') {
       await revokeGrant(run, record);
     }
-    if (model === AccessModel.RBAC) await ensureRoleAssignmentGrant(run, full);
-    else await ensureAccessPolicyGrant(run, full);
+    if (model === AccessModel.RBAC) {
+      await ensureRoleAssignmentGrant(run, full);
+      return undefined;
+    }
+    return ensureAccessPolicyGrant(run, full);
   });
+  // A coalesced add is written by the vault's flush, which needs the lock this pass just released.
+  if (afterLock) await afterLock();
   return undefined;
 };

@@ -1,14 +1,21 @@
 // Reads the vault: which access model applies now, the secret URI to publish, and whether the
 // secret exists yet (its value is never read). A missing vault or secret is waited for: the
-// team that provisions it may not be done yet.
+// team that provisions it may not be done yet. Both reads are shared with the other bindings of
+// the vault for a few seconds (vault-reads.ts): observation only, never a write decision.
 import { Reason } from '../../../crds/index.ts';
+import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
 import { effectiveAccessModel, secretUriOf } from '../grant-model.ts';
 import type { Step } from './step.ts';
 
 export const observeVault: Step = async (run) => {
   const { vaults } = run.gateways();
   const ref = run.vaultRef();
-  const vault = await vaults.get(ref, { signal: run.signal });
+  const reads = run.shared.vaultReads;
+  // A reconcile request asks for a look at Azure now, not at a read another binding made.
+  const now = hasUnhandledReconcileRequest(run.current);
+  const vault = now
+    ? await reads.fresh(vaults, run.spec.vaultId, ref, run.signal)
+    : await reads.vault(vaults, run.spec.vaultId, ref, run.signal);
   if (!vault) {
     return {
       kind: 'waiting',
@@ -20,7 +27,7 @@ export const observeVault: Step = async (run) => {
   run.vault = vault;
   run.observed.accessModel = effectiveAccessModel(run.spec.accessModel, vault.enableRbacAuthorization);
   if (vault.vaultUri) run.observed.secretUri = secretUriOf(vault.vaultUri, run.spec.secretName);
-  if (!(await vaults.secretExists(ref, run.spec.secretName, { signal: run.signal }))) {
+  if (!(await reads.secretExists(vaults, run.spec.vaultId, ref, run.spec.secretName, run.signal, now))) {
     return {
       kind: 'waiting',
       reason: Reason.WaitingForSecret,

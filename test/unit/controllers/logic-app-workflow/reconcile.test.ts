@@ -2,6 +2,7 @@
 // gateways, asserting the Azure calls made, the status written and the reconcile's outcome.
 import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
 import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
 import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
@@ -82,6 +83,7 @@ describe('LogicAppWorkflow reconcile', () => {
   let configMaps: FakeSource<V1ConfigMap>;
   let clock: FakeClock;
   let reconcile: ReconcileFn<LogicAppWorkflow>;
+  let deps: LogicAppWorkflowControllerDeps;
 
   beforeEach(() => {
     kube = new FakeKube();
@@ -111,7 +113,7 @@ describe('LogicAppWorkflow reconcile', () => {
         },
       },
     ]);
-    reconcile = createLogicAppWorkflowReconciler({
+    deps = {
       workflows: new FakeSource<LogicAppWorkflow>(),
       bindings,
       configMaps,
@@ -127,7 +129,8 @@ describe('LogicAppWorkflow reconcile', () => {
         quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
         waitPollMs: 1_000,
       },
-    });
+    };
+    reconcile = createLogicAppWorkflowReconciler(deps);
   });
 
   const context = () => ({
@@ -179,6 +182,21 @@ describe('LogicAppWorkflow reconcile', () => {
     expect(kube.calls).toEqual([]);
   });
 
+  it('reads a vault once for its URI when the wiring keeps vault URIs, not on every pass', async () => {
+    reconcile = createLogicAppWorkflowReconciler({
+      ...deps,
+      settings: { ...deps.settings, vaultUriTtlMs: 60_000 },
+    });
+    await run(workflow());
+    azure.calls.length = 0;
+    expect(await run()).toEqual({ type: 'done' });
+    expect(azure.calls).toEqual(['workflows.get']);
+    clock.setTimeout(() => undefined, 0);
+    await clock.advance(60_000);
+    await run();
+    expect(azure.calls).toEqual(['workflows.get', 'workflows.get', 'vaults.get']);
+  });
+
   it('restores drift with a DriftCorrected event, but calls a spec change an update', async () => {
     await run(workflow());
     const changed = azure.workflows.get('wf')!;
@@ -218,6 +236,15 @@ describe('LogicAppWorkflow reconcile', () => {
     azure.failNext.set('workflows.get', { kind: 'throttled', retryAfterMs: 7_000, message: 'slow down' });
     expect(await run(workflow())).toEqual({ type: 'requeueAfter', delayMs: 7_000 });
     expect(condition('Reconciling')).toMatchObject({ status: 'True', reason: 'Throttled' });
+  });
+
+  it('keeps a Ready workflow Ready when its resync is throttled', async () => {
+    expect(await run(workflow())).toEqual({ type: 'done' });
+    expect(condition('Ready')).toMatchObject({ status: 'True' });
+    azure.failNext.set('workflows.get', { kind: 'throttled', retryAfterMs: 3_000, message: 'slow down' });
+    expect(await run()).toEqual({ type: 'requeueAfter', delayMs: 3_000 });
+    expect(condition('Ready')).toMatchObject({ status: 'True' });
+    expect(condition('Reconciling')).toBeUndefined();
   });
 
   it('stalls on an environment problem and holds an invalid spec as terminal', async () => {

@@ -235,6 +235,22 @@ describe('access-policy grant', () => {
     expect(await world.reconcile('b1')).toEqual({ type: 'requeueAfter', delayMs: 7000 });
     expect(condition(world.get('b1'), 'Reconciling')).toMatchObject({ reason: 'Throttled' });
   });
+
+  it('keeps a Ready binding Ready when its resync is throttled, and looks again after Retry-After', async () => {
+    accessPolicyVault(world);
+    world.binding('b1');
+    await world.reconcile('b1');
+    expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True' });
+    world.azure.failNext(
+      'vaults.get',
+      new AzureError('vaults.get', { kind: 'throttled', retryAfterMs: 4000, message: 'slow down' }, 429),
+    );
+    world.clock.setTimeout(() => undefined, 0);
+    await world.clock.advance(60_000);
+    expect(await world.reconcile('b1')).toEqual({ type: 'requeueAfter', delayMs: 4000 });
+    expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(condition(world.get('b1'), 'Reconciling')).toBeUndefined();
+  });
 });
 
 describe('waiting and policy', () => {

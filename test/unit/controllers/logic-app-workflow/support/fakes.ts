@@ -185,6 +185,7 @@ export class FakeAzure {
           return azure.vaults.get(ref.name);
         },
         addAccessPolicy: unexpected,
+        addAccessPolicies: unexpected,
         removeAccessPolicy: unexpected,
         secretExists: unexpected,
         countAccessPolicies: unexpected,

@@ -5,6 +5,7 @@
 // one Azure error.
 import type {
   AccessPolicy,
+  AccessPolicyAddition,
   AccessPolicyPrincipal,
   AzureGateways,
   DesiredRoleAssignment,
@@ -21,6 +22,8 @@ export class FakeAzure {
   readonly vaults = new Map<string, ObservedVault>();
   readonly secrets = new Set<string>();
   readonly assignments: RoleAssignment[] = [];
+  /** Every read sent (`vaults.get`, `secrets.get`), to count what sharing saves. */
+  readonly reads: string[] = [];
   /** An error the next call of this operation throws. */
   private readonly failures = new Map<string, Error>();
 
@@ -54,9 +57,21 @@ export class FakeAzure {
     }
   }
 
+  private merge(ref: VaultRef, principal: AccessPolicyPrincipal, permissions: readonly string[]): void {
+    const vault = this.vaults.get(ref.name)!;
+    let entry = vault.accessPolicies.find((p) => p.objectId === principal.objectId);
+    if (!entry) {
+      entry = { ...principal, permissions: { secrets: [], keys: [], certificates: [], storage: [] } };
+      vault.accessPolicies.push(entry);
+    }
+    for (const p of permissions)
+      if (!entry.permissions.secrets.includes(p)) entry.permissions.secrets.push(p);
+  }
+
   private vaultGateway(): VaultGateway {
     const get = async (ref: VaultRef) => {
       this.check('vaults.get');
+      this.reads.push('vaults.get');
       const vault = this.vaults.get(ref.name);
       return vault ? structuredClone(vault) : undefined;
     };
@@ -68,15 +83,15 @@ export class FakeAzure {
         permissions: readonly string[],
       ) => {
         this.check('vaults.add');
-        const vault = this.vaults.get(ref.name)!;
-        let entry = vault.accessPolicies.find((p) => p.objectId === principal.objectId);
-        if (!entry) {
-          entry = { ...principal, permissions: { secrets: [], keys: [], certificates: [], storage: [] } };
-          vault.accessPolicies.push(entry);
-        }
-        for (const p of permissions)
-          if (!entry.permissions.secrets.includes(p)) entry.permissions.secrets.push(p);
+        this.merge(ref, principal, permissions);
         this.journal.push(`azure:add ${[...permissions].join(',')}`);
+      },
+      // One write for several principals: journaled as one line, entries separated by ' + '.
+      addAccessPolicies: async (ref: VaultRef, additions: readonly AccessPolicyAddition[]) => {
+        this.check('vaults.add');
+        for (const { principal, secretPermissions } of additions)
+          this.merge(ref, principal, secretPermissions);
+        this.journal.push(`azure:add ${additions.map((a) => a.secretPermissions.join(',')).join(' + ')}`);
       },
       removeAccessPolicy: async (
         ref: VaultRef,
@@ -94,8 +109,10 @@ export class FakeAzure {
         this.journal.push(`azure:remove ${removed.join(',')}`);
         return removed;
       },
-      secretExists: async (ref: VaultRef, secretName: string) =>
-        this.secrets.has(`${ref.name}/${secretName}`),
+      secretExists: async (ref: VaultRef, secretName: string) => {
+        this.reads.push('secrets.get');
+        return this.secrets.has(`${ref.name}/${secretName}`);
+      },
       countAccessPolicies: async (ref: VaultRef) => (await get(ref))?.accessPolicies.length ?? 0,
     };
   }

@@ -6,11 +6,13 @@ import {
   ALLOWED_VAULTS_ANNOTATION,
   namespacePolicy,
 } from '../../../../../src/controllers/shared/namespace-policy.ts';
+import { AccessPolicyBatches } from '../../../../../src/controllers/vault-secret-binding/access-policy-batches.ts';
 import type { BindingShared } from '../../../../../src/controllers/vault-secret-binding/context.ts';
 import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/ledger-book.ts';
 import { PrincipalAges } from '../../../../../src/controllers/vault-secret-binding/principal-ages.ts';
 import { createBindingReconciler } from '../../../../../src/controllers/vault-secret-binding/reconcile.ts';
 import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/vault-lock.ts';
+import { VaultReads } from '../../../../../src/controllers/vault-secret-binding/vault-reads.ts';
 import type {
   LogicAppWorkflow,
   VaultSecretBinding,
@@ -61,7 +63,14 @@ export interface RecordedEvent {
 }
 
 export function createWorld(
-  options: { quota?: { accessPoliciesPerVault: number; roleAssignmentsPerSubscription: number } } = {},
+  options: {
+    quota?: { accessPoliciesPerVault: number; roleAssignmentsPerSubscription: number };
+    /**
+     * How long a vault read is shared. 0 by default: most scenarios change Azure between passes
+     * without time passing; sharing has its own scenarios (and vault-reads.test.ts).
+     */
+    vaultReadTtlMs?: number;
+  } = {},
 ) {
   const journal: string[] = [];
   const kube = new FakeKube(journal);
@@ -70,6 +79,8 @@ export function createWorld(
   const workflows = new Map<string, LogicAppWorkflow>();
   const namespaces = new Map<string, V1Namespace>();
   const events: RecordedEvent[] = [];
+  const locks = new VaultLocks();
+  const vaultReads = new VaultReads(clock, options.vaultReadTtlMs ?? 0);
   const bindings = new ListSource<VaultSecretBinding>(() => [...kube.objects.entries()]);
   const shared: BindingShared = {
     kube: kube.asClient(),
@@ -84,7 +95,9 @@ export function createWorld(
     workflows: new ListSource(() => [...workflows.entries()]),
     namespaces: new ListSource(() => [...namespaces.entries()]),
     ledgers: new LedgerBook(bindings),
-    locks: new VaultLocks(),
+    locks,
+    accessPolicyBatches: new AccessPolicyBatches(locks, (vaultId) => vaultReads.wrote(vaultId)),
+    vaultReads,
     principals: new PrincipalAges(clock),
     clock,
     settings: {

@@ -1,0 +1,135 @@
+// One read of a vault (and of a secret's existence) shared by every binding of that vault that
+// looks within a few seconds: a burst of N bindings on one vault — creation, or a resync that
+// brings them due together — costs one `vaults/read` instead of N (or 3N before: observe, the
+// re-read under the lock, the quota count). Concurrent callers share the read in flight.
+//
+// What a cached read may decide: observation (access model, secret URI, whether the secret
+// exists) and "nothing to do" for a binding whose recorded grant the vault still shows. Any
+// write or ledger change re-reads under the vault lock (`fresh`). Our own writes invalidate the
+// vault's entry, and a read that was in flight during one of them is not kept.
+import {
+  normalizeResourceId,
+  type ObservedVault,
+  type VaultGateway,
+  type VaultRef,
+} from '../../azure/index.ts';
+import type { Clock } from '../../runtime/index.ts';
+
+export const DEFAULT_VAULT_READ_TTL_MS = 5_000;
+
+interface Entry<T> {
+  at: number;
+  value: T;
+}
+
+/** Entries are pruned once the maps hold more than this many (expired ones only). */
+const PRUNE_ABOVE = 512;
+
+export class VaultReads {
+  private readonly vaults = new Map<string, Entry<ObservedVault | undefined>>();
+  private readonly secrets = new Map<string, Entry<boolean>>();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Bumped by every write we make to a vault: reads started before it are not cached. */
+  private readonly epochs = new Map<string, number>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs: number = DEFAULT_VAULT_READ_TTL_MS,
+  ) {}
+
+  /** The vault as read within the TTL, or read now (shared with concurrent callers). */
+  vault(
+    gateway: VaultGateway,
+    vaultId: string,
+    ref: VaultRef,
+    signal: AbortSignal,
+  ): Promise<ObservedVault | undefined> {
+    const key = normalizeResourceId(vaultId);
+    const cached = this.live(this.vaults, key);
+    if (cached) return Promise.resolve(structuredClone(cached.value));
+    return this.shared(`vault|${key}`, key, this.vaults, key, () => gateway.get(ref, { signal })).then(
+      (vault) => structuredClone(vault),
+    );
+  }
+
+  /** Reads the vault now (never from the cache): for decisions that lead to a write. */
+  async fresh(
+    gateway: VaultGateway,
+    vaultId: string,
+    ref: VaultRef,
+    signal: AbortSignal,
+  ): Promise<ObservedVault | undefined> {
+    const key = normalizeResourceId(vaultId);
+    const epoch = this.epochs.get(key) ?? 0;
+    const startedAt = this.clock.now();
+    const vault = await gateway.get(ref, { signal });
+    if ((this.epochs.get(key) ?? 0) === epoch) this.store(this.vaults, key, startedAt, vault);
+    return structuredClone(vault);
+  }
+
+  /** Whether the secret exists, as read within the TTL (the value is never read). */
+  secretExists(
+    gateway: VaultGateway,
+    vaultId: string,
+    ref: VaultRef,
+    secretName: string,
+    signal: AbortSignal,
+    /** Skip the kept answer (a reconcile request). */
+    fresh = false,
+  ): Promise<boolean> {
+    const vaultKey = normalizeResourceId(vaultId);
+    const key = `${vaultKey}|${secretName.toLowerCase()}`;
+    if (fresh) this.secrets.delete(key);
+    const cached = this.live(this.secrets, key);
+    if (cached) return Promise.resolve(cached.value);
+    // Only "exists" is kept: a missing secret is being waited for, and each look must be new.
+    return this.shared(`secret|${key}`, vaultKey, this.secrets, key, () =>
+      gateway.secretExists(ref, secretName, { signal }),
+    ).then((exists) => {
+      if (!exists) this.secrets.delete(key);
+      return exists;
+    });
+  }
+
+  /** Call after every write to the vault: its cached read no longer holds. */
+  wrote(vaultId: string): void {
+    const key = normalizeResourceId(vaultId);
+    this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
+    this.vaults.delete(key);
+  }
+
+  private live<T>(map: Map<string, Entry<T>>, key: string): Entry<T> | undefined {
+    const entry = map.get(key);
+    if (!entry) return undefined;
+    if (this.clock.now() - entry.at < this.ttlMs) return entry;
+    map.delete(key);
+    return undefined;
+  }
+
+  private shared<T>(
+    flightKey: string,
+    vaultKey: string,
+    map: Map<string, Entry<T>>,
+    key: string,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    const running = this.inFlight.get(flightKey) as Promise<T> | undefined;
+    if (running) return running;
+    const epoch = this.epochs.get(vaultKey) ?? 0;
+    const startedAt = this.clock.now();
+    const promise = read()
+      .then((value) => {
+        if ((this.epochs.get(vaultKey) ?? 0) === epoch) this.store(map, key, startedAt, value);
+        return value;
+      })
+      .finally(() => this.inFlight.delete(flightKey));
+    this.inFlight.set(flightKey, promise);
+    return promise;
+  }
+
+  private store<T>(map: Map<string, Entry<T>>, key: string, at: number, value: T): void {
+    map.set(key, { at, value });
+    if (map.size <= PRUNE_ABOVE) return;
+    for (const [k, entry] of map) if (this.clock.now() - entry.at >= this.ttlMs) map.delete(k);
+  }
+}

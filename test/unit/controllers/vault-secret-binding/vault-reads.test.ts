@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { ObservedVault, VaultGateway } from '../../../../src/azure/index.ts';
+import { VaultReads } from '../../../../src/controllers/vault-secret-binding/vault-reads.ts';
+import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+
+const VAULT_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';
+const REF = { resourceGroup: 'rg', name: 'kv' };
+const signal = new AbortController().signal;
+
+function gateway() {
+  const state = { reads: 0, secretReads: 0, entries: 0, secretThere: false };
+  let release: (() => void) | undefined;
+  const gate = { hold: false };
+  const vaults = {
+    get: async (): Promise<ObservedVault> => {
+      state.reads += 1;
+      const snapshot = state.entries;
+      if (gate.hold) await new Promise<void>((resolve) => (release = resolve));
+      return {
+        id: VAULT_ID,
+        name: 'kv',
+        location: 'westeurope',
+        tenantId: 't',
+        enableRbacAuthorization: false,
+        accessPolicies: Array.from({ length: snapshot }, (_, i) => ({
+          tenantId: 't',
+          objectId: `o${i}`,
+          permissions: { secrets: ['get'], keys: [], certificates: [], storage: [] },
+        })),
+      };
+    },
+    secretExists: async () => {
+      state.secretReads += 1;
+      return state.secretThere;
+    },
+  } as unknown as VaultGateway;
+  return { vaults, state, gate, release: () => release?.() };
+}
+
+describe('VaultReads', () => {
+  it('shares one read between concurrent callers and for the TTL, then reads again', async () => {
+    const clock = new FakeClock(0);
+    const reads = new VaultReads(clock, 5_000);
+    const { vaults, state } = gateway();
+    await Promise.all([1, 2, 3].map(() => reads.vault(vaults, VAULT_ID, REF, signal)));
+    await reads.vault(vaults, VAULT_ID.toUpperCase(), REF, signal);
+    expect(state.reads).toBe(1);
+    await clock.advance(5_000);
+    await reads.vault(vaults, VAULT_ID, REF, signal);
+    expect(state.reads).toBe(2);
+  });
+
+  it('hands out copies, so one binding cannot change what another sees', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const { vaults, state } = gateway();
+    state.entries = 1;
+    const first = await reads.vault(vaults, VAULT_ID, REF, signal);
+    first?.accessPolicies.splice(0);
+    expect((await reads.vault(vaults, VAULT_ID, REF, signal))?.accessPolicies).toHaveLength(1);
+  });
+
+  it('forgets the vault after our own write, and never keeps a read that was in flight during it', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const g = gateway();
+    g.gate.hold = true;
+    const inFlight = reads.vault(g.vaults, VAULT_ID, REF, signal);
+    reads.wrote(VAULT_ID);
+    g.state.entries = 1;
+    g.release();
+    expect((await inFlight)?.accessPolicies).toHaveLength(0);
+    g.gate.hold = false;
+    expect((await reads.vault(g.vaults, VAULT_ID, REF, signal))?.accessPolicies).toHaveLength(1);
+    expect(g.state.reads).toBe(2);
+  });
+
+  it('always reads for `fresh`, and lets later observers use that read', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const { vaults, state } = gateway();
+    await reads.fresh(vaults, VAULT_ID, REF, signal);
+    await reads.fresh(vaults, VAULT_ID, REF, signal);
+    await reads.vault(vaults, VAULT_ID, REF, signal);
+    expect(state.reads).toBe(2);
+  });
+
+  it('keeps "the secret exists" for the TTL but looks again every time while it is missing', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const { vaults, state } = gateway();
+    expect(await reads.secretExists(vaults, VAULT_ID, REF, 'api-key', signal)).toBe(false);
+    state.secretThere = true;
+    expect(await reads.secretExists(vaults, VAULT_ID, REF, 'api-key', signal)).toBe(true);
+    expect(await reads.secretExists(vaults, VAULT_ID, REF, 'API-KEY', signal)).toBe(true);
+    expect(state.secretReads).toBe(2);
+  });
+});
