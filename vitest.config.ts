@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Three tiers, one `vitest run`:
 // - unit: pure functions and steps, no processes, no network;
 // - emulator: the Azure emulator over HTTPS, driven by the real @azure SDK clients;
-// - integration: a real kube-apiserver + etcd (one per run, started by the global setup).
+// - integration: a real kube-apiserver + etcd (one per run, started by the global setup);
+// - chaos: kill -9, Azure and Kubernetes faults, failover, bad input and leak scans against the
+//   operator as a separate process (small in CI; LOGICOPS_CHAOS_SCALE=full for the issue's sizes).
 export default defineConfig({
   test: {
     // Stopping kube-apiserver and etcd must finish before vitest exits, or the watchdog has to reap them.
@@ -34,6 +36,17 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Two cores: files run one at a time so timing-sensitive watch tests stay stable.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.chaos.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts', 'test/chaos/global-setup.ts'],
+          testTimeout: 1_800_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

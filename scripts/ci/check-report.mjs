@@ -5,10 +5,10 @@ import path from 'node:path';
 
 // A tier is expected to run tests when its folder holds test files.
 const hasTestFiles = (dir) =>
-  readdirSync(dir, { recursive: true }).some((file) => String(file).endsWith('.test.ts'));
+  readdirSync(dir, { recursive: true }).some((file) => /\.(test|chaos)\.ts$/.test(String(file)));
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const tiers = { unit: 0, emulator: 0, integration: 0 };
+const tiers = { unit: 0, emulator: 0, integration: 0, chaos: 0 };
 let passed = 0;
 let failed = 0;
 let skipped = 0;

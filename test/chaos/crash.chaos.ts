@@ -1,0 +1,136 @@
+// Issue 13, crash: kill -9 the operator at random moments while the objects converge and while
+// half of them are deleted, restarting it each time. The end state is judged from Kubernetes
+// (every live object Ready, every deleted one gone) and from the emulator's state by the oracle
+// (exactly the workflows, identities, access-policy entries and role assignments the live specs
+// call for) — never from the operator's status.
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
+import { gatherHaystacks, scanWithCanary } from './security/collect.ts';
+import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
+import { describeVerdict, waitForConvergence } from './support/converge.ts';
+import { CrashLoop } from './support/crash-loop.ts';
+import { printFigures } from './support/figures.ts';
+import { createAll, createNamespace, deleteAll, installCrds } from './support/kube.ts';
+import { chaosScale, chaosSeed, seededRandom } from './support/scale.ts';
+import { chaosTempDir } from './support/temp-dir.ts';
+import { buildWorld, type Manifest } from './support/world.ts';
+
+const CLUSTER_ID = 'chaos-crash';
+
+/** The k-th of `waves` nearly equal slices of `items`. */
+function wave<T>(items: readonly T[], k: number, waves: number): T[] {
+  const size = Math.ceil(items.length / waves);
+  return items.slice(k * size, (k + 1) * size);
+}
+
+describe('crash: kill -9 while converging and while deleting', () => {
+  const scale = chaosScale();
+  const seed = chaosSeed();
+  let azure: ChaosAzure | undefined;
+  let loop: CrashLoop | undefined;
+
+  afterAll(async () => {
+    await loop?.stop();
+    await azure?.close();
+  });
+
+  it('loses nothing: live objects Ready, deleted ones gone, Azure exactly as the specs call for', async () => {
+    const started = Date.now();
+    await installCrds();
+    const namespaceName = `chaos-crash-${seed}`;
+    const world = buildWorld({
+      subscriptionId: DEMO_SUBSCRIPTION_ID,
+      namespace: namespaceName,
+      workflows: scale.workflows,
+    });
+    azure = await startChaosAzure(world.seed);
+    const namespace = await createNamespace('chaos-crash', world.namespaceAnnotations);
+    for (const m of [...world.workflows, ...world.bindings]) m.metadata.namespace = namespace;
+    const logFile = path.join(await chaosTempDir(), 'operator.log');
+    const emulator = azure.emulator;
+    loop = new CrashLoop(
+      {
+        kubeconfigPath: inject('kubeconfigPath'),
+        namespaces: [namespace],
+        armEndpoint: emulator.armEndpoint,
+        authorityHost: emulator.authorityHost,
+        caCertPath: emulator.caCertPath,
+        tenantId: emulator.tenantId,
+        clientId: emulator.operatorClientId,
+        clientSecret: emulator.operatorClientSecret,
+        clusterId: CLUSTER_ID,
+        logFile,
+      },
+      seededRandom(seed),
+      scale.killDelayMs,
+    );
+    const all = [...world.workflows, ...world.bindings];
+    const judgeOptions = {
+      namespace,
+      clusterId: CLUSTER_ID,
+      state: () => emulator.state,
+      baseline: azure.baseline,
+    };
+
+    await loop.start();
+    // Objects arrive in waves, one before each kill, workflows with their bindings.
+    const pairs = world.workflows.flatMap((w, i) => [w, world.bindings[i] as Manifest]);
+    await loop.kill(scale.killsWhileConverging, (k) => createAll(wave(pairs, k, scale.killsWhileConverging)));
+    const converged = await waitForConvergence({
+      ...judgeOptions,
+      expected: all,
+      timeoutMs: scale.convergeTimeoutMs,
+    });
+    const convergeKills = loop.kills;
+    expect(converged.converged, describeVerdict(converged)).toBe(true);
+
+    const remaining = all.filter((m) => !world.toDelete.includes(m));
+    await loop.kill(scale.killsWhileDeleting, (k) =>
+      deleteAll(wave(world.toDelete, k, scale.killsWhileDeleting)),
+    );
+    const final = await waitForConvergence({
+      ...judgeOptions,
+      expected: remaining,
+      timeoutMs: scale.convergeTimeoutMs,
+    });
+
+    await loop.operator.ready(30_000);
+    const metrics = await loop.operator.scrapeMetrics();
+    await loop.stop();
+    const scan = scanWithCanary(
+      [...world.secretNeedles, ...azure.credentialNeedles()],
+      await gatherHaystacks({
+        logFiles: [logFile],
+        namespaces: [namespace],
+        objects: final.objects,
+        metrics: [metrics],
+      }),
+    );
+    printFigures({
+      suite: 'crash (kill -9)',
+      scale: scale.name,
+      seed,
+      objects: all.length,
+      deleted: world.toDelete.length,
+      kills: loop.kills,
+      killsWhileConverging: convergeKills,
+      killsWhileDeleting: loop.kills - convergeKills,
+      killsDuringStartup: loop.killsDuringStartup,
+      unexpectedExits: loop.unexpectedExits,
+      convergedAfterLastKillMs: converged.waitedMs,
+      deletedAfterLastKillMs: final.waitedMs,
+      discrepancies: final.discrepancies.length,
+      armRequests: emulator.counters().total,
+      needlesScanned: scan.needles,
+      bytesScanned: scan.haystackBytes,
+      leaks: scan.leaks.length,
+      canaryFound: scan.canaryFound,
+      durationMs: Date.now() - started,
+    });
+    expect(final.converged, describeVerdict(final)).toBe(true);
+    expect(loop.unexpectedExits).toBe(0);
+    expect(scan.leaks).toEqual([]);
+    expect(scan.canaryFound).toBe(true);
+  });
+});

@@ -1,0 +1,240 @@
+// Issue 13, security: a tenant namespace cannot bind a vault (or deploy into a resource group)
+// outside its policy — judged from the emulator, which must hold no grant and no workflow there —
+// and the operator's ServiceAccount, with exactly the RBAC the Helm chart renders, cannot read
+// Secrets outside the namespaces it is configured for.
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../../src/controllers/shared/namespace-policy.ts';
+import { DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
+import { kubectl } from '../integration/support/cluster.ts';
+import { helmTemplate, packagingTools } from '../support/packaging-tools.ts';
+import { armKey } from './oracle/azure-oracle.ts';
+import { gatherHaystacks, scanWithCanary } from './security/collect.ts';
+import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
+import { printFigures } from './support/figures.ts';
+import { createAll, createNamespace, installCrds, type KubeObject, listObjects } from './support/kube.ts';
+import { type OperatorProcess, startOperator } from './support/operator-process.ts';
+import { chaosTempDir } from './support/temp-dir.ts';
+import { buildWorld, CHAOS_RESOURCE_GROUP, type Manifest } from './support/world.ts';
+
+const CLUSTER_ID = 'chaos-policy';
+
+describe('security: namespace policy and the operator ServiceAccount', () => {
+  let azure: ChaosAzure | undefined;
+  let operator: OperatorProcess | undefined;
+
+  afterAll(async () => {
+    await operator?.stop();
+    await azure?.close();
+  });
+
+  it('keeps a tenant namespace inside its allowed vaults and resource groups', async () => {
+    const started = Date.now();
+    await installCrds();
+    const world = buildWorld({ subscriptionId: DEMO_SUBSCRIPTION_ID, namespace: '', workflows: 2 });
+    azure = await startChaosAzure(world.seed);
+    const emulator = azure.emulator;
+    const rg = `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/${CHAOS_RESOURCE_GROUP}`;
+    const vault = (name: string) => `${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
+    // The tenant may use one resource group and one vault, nothing else.
+    const namespace = await createNamespace('chaos-tenant', {
+      [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: rg,
+      [ALLOWED_VAULTS_ANNOTATION]: vault('chaos-ap-0'),
+    });
+    const [inside] = world.workflows;
+    if (!inside) throw new Error('world without workflows');
+    const outsideGroup: Manifest = {
+      ...structuredClone(inside),
+      metadata: { name: 'wf-outside-rg', namespace },
+      spec: { ...structuredClone(inside.spec), resourceGroup: DEMO_RESOURCE_GROUP },
+    };
+    const binding = (name: string, vaultName: string): Manifest => ({
+      apiVersion: inside.apiVersion,
+      kind: 'VaultSecretBinding',
+      metadata: { name, namespace },
+      spec: { workflowRef: { name: inside.metadata.name }, vaultId: vault(vaultName), secretName: 's0' },
+    });
+    inside.metadata.namespace = namespace;
+    const objects = [
+      inside,
+      outsideGroup,
+      binding('allowed', 'chaos-ap-0'),
+      binding('other-ap-vault', 'chaos-ap-1'),
+      binding('other-rbac-vault', 'chaos-rbac-1'),
+    ];
+    const logFile = path.join(await chaosTempDir(), 'operator.log');
+    operator = await startOperator({
+      kubeconfigPath: inject('kubeconfigPath'),
+      namespaces: [namespace],
+      armEndpoint: emulator.armEndpoint,
+      authorityHost: emulator.authorityHost,
+      caCertPath: emulator.caCertPath,
+      tenantId: emulator.tenantId,
+      clientId: emulator.operatorClientId,
+      clientSecret: emulator.operatorClientSecret,
+      clusterId: CLUSTER_ID,
+      logFile,
+    });
+    await createAll(objects);
+    const reasonOf = (o: KubeObject | undefined) => {
+      const ready = o?.status?.conditions?.find((c) => c.type === 'Ready');
+      const stalled = o?.status?.conditions?.find((c) => c.type === 'Stalled');
+      return `${ready?.status ?? '?'}/${ready?.reason ?? '?'}/stalled=${stalled?.status ?? '-'}`;
+    };
+    const expected: Record<string, string> = {
+      [inside.metadata.name]: 'True/Succeeded/stalled=-',
+      'wf-outside-rg': 'False/NamespacePolicyDenied/stalled=True',
+      allowed: 'True/Succeeded/stalled=-',
+      'other-ap-vault': 'False/NamespacePolicyDenied/stalled=True',
+      'other-rbac-vault': 'False/NamespacePolicyDenied/stalled=True',
+    };
+    let observed: Record<string, string> = {};
+    let all: KubeObject[] = [];
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      all = [
+        ...(await listObjects(namespace, 'LogicAppWorkflow')),
+        ...(await listObjects(namespace, 'VaultSecretBinding')),
+      ];
+      observed = Object.fromEntries(all.map((o) => [o.metadata.name, reasonOf(o)]));
+      if (
+        JSON.stringify(observed, Object.keys(expected).sort()) ===
+        JSON.stringify(expected, Object.keys(expected).sort())
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(observed).toEqual(expected);
+
+    // Azure: the allowed grant exists; nothing in the forbidden vaults or resource group.
+    const workflowRecord =
+      emulator.state.workflows[armKey(`${rg}/providers/Microsoft.Logic/workflows/${inside.metadata.name}`)];
+    const principal =
+      workflowRecord?.identity?.type === 'SystemAssigned' ? workflowRecord.identity.principalId : '';
+    expect(principal).not.toBe('');
+    const entriesFor = (name: string) =>
+      emulator.state.vaults[armKey(vault(name))]?.accessPolicies.filter((e) => e.objectId === principal) ??
+      [];
+    expect(entriesFor('chaos-ap-0')).toHaveLength(1);
+    expect(entriesFor('chaos-ap-1')).toEqual([]);
+    const rbacAssignments = Object.values(emulator.state.roleAssignments).filter((a) =>
+      armKey(a.scope).startsWith(armKey(vault('chaos-rbac-1'))),
+    );
+    expect(rbacAssignments).toEqual([]);
+    const demoWorkflows = Object.values(emulator.state.workflows).filter(
+      (w) => w.resourceGroup === DEMO_RESOURCE_GROUP,
+    );
+    expect(demoWorkflows).toEqual([]);
+    const forbiddenWrites = emulator
+      .requests()
+      .filter(
+        (r) =>
+          r.plane === 'arm' &&
+          r.kind !== 'read' &&
+          (r.path.toLowerCase().includes('chaos-ap-1') ||
+            r.path.toLowerCase().includes('chaos-rbac-1') ||
+            r.path.toLowerCase().includes(`/resourcegroups/${DEMO_RESOURCE_GROUP}/`)),
+      );
+    expect(forbiddenWrites).toEqual([]);
+
+    const metrics = await operator.scrapeMetrics();
+    await operator.stop();
+    const scan = scanWithCanary(
+      [...world.secretNeedles, ...azure.credentialNeedles()],
+      await gatherHaystacks({
+        logFiles: [logFile],
+        namespaces: [namespace],
+        objects: all,
+        metrics: [metrics],
+      }),
+    );
+    printFigures({
+      suite: 'security: tenant policy',
+      scale: 'fixed',
+      objects: objects.length,
+      deniedByPolicy: Object.values(observed).filter((r) => r.includes('NamespacePolicyDenied')).length,
+      forbiddenArmWrites: forbiddenWrites.length,
+      leaks: scan.leaks.length,
+      canaryFound: scan.canaryFound,
+      durationMs: Date.now() - started,
+    });
+    expect(scan.leaks).toEqual([]);
+    expect(scan.canaryFound).toBe(true);
+  });
+
+  it("gives the chart's ServiceAccount no read of Secrets outside its configured namespaces", async () => {
+    const { helm } = await packagingTools();
+    const release = await createNamespace('chaos-release', {});
+    const watched = await createNamespace('chaos-watched', {});
+    const elsewhere = await createNamespace('chaos-elsewhere', {});
+    const rendered = parseAllDocuments(
+      await helmTemplate(helm, { watchNamespaces: `{${watched}}` }, ['--namespace', release]),
+    )
+      .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
+      .filter((o): o is { kind: string; metadata: { name: string; namespace?: string } } => Boolean(o?.kind));
+    const rbacKinds = ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
+    const rbac = rendered.filter((o) => rbacKinds.includes(o.kind));
+    expect(rbac.some((o) => o.kind === 'ServiceAccount')).toBe(true);
+    await kubectl(['apply', '-f', '-'], rbac.map((o) => JSON.stringify(o)).join('\n'));
+    const account = rbac.find((o) => o.kind === 'ServiceAccount');
+    const subject = `system:serviceaccount:${account?.metadata.namespace ?? release}:${account?.metadata.name ?? ''}`;
+    const canI = async (verb: string, namespace?: string) => {
+      const args = [
+        'auth',
+        'can-i',
+        verb,
+        'secrets',
+        '--as',
+        subject,
+        ...(namespace ? ['-n', namespace] : ['--all-namespaces']),
+      ];
+      const result = await kubectl(args).then(
+        (r) => r.stdout.trim(),
+        (e: { stdout?: string }) => (e.stdout ?? '').trim(),
+      );
+      return result;
+    };
+    const answers: Record<string, string> = {};
+    for (const verb of ['get', 'list', 'watch']) {
+      for (const [label, namespace] of [
+        ['elsewhere', elsewhere],
+        ['release', release],
+        ['watched', watched],
+        ['all namespaces', undefined],
+      ] as const) {
+        answers[`${verb} secrets in ${label}`] = await canI(verb, namespace);
+      }
+    }
+    // Sanity: the account really got the chart's permissions (else every "no" proves nothing).
+    const canWatchWorkflows = await kubectl([
+      'auth',
+      'can-i',
+      'watch',
+      'logicappworkflows.logicops.io',
+      '--as',
+      subject,
+      '-n',
+      watched,
+    ]).then(
+      (r) => r.stdout.trim(),
+      (e: { stdout?: string }) => (e.stdout ?? '').trim(),
+    );
+    printFigures({
+      suite: 'security: operator ServiceAccount',
+      scale: 'fixed',
+      subject,
+      canWatchWorkflows,
+      ...answers,
+      durationMs: 0,
+    });
+    expect(canWatchWorkflows).toBe('yes');
+    expect(
+      Object.values(answers).every((a) => a === 'no'),
+      JSON.stringify(answers),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,152 @@
+// What the crash and fault suites create, as plain data: an emulator seed (vaults of both access
+// models with random secret values, a shared user-assigned identity, a pre-existing access-policy
+// entry logicops must leave alone) and N workflows with one binding each. Every fifth workflow
+// uses the shared identity, so several bindings share one access-policy entry — the case where a
+// lost ledger would revoke too much or too little.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sampleDefinition } from '../../../bench/scenario.ts';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../../../src/controllers/shared/namespace-policy.ts';
+import { API_VERSION } from '../../../src/crds/api-group.ts';
+import { DEMO_TENANT_ID, demoSeed, type EmulatorSeed } from '../../../src/emulator/index.ts';
+import type { Needle } from '../security/leak-scanner.ts';
+
+export const CHAOS_RESOURCE_GROUP = 'logicops-chaos';
+const LOCATION = 'westeurope';
+const SECRETS_PER_VAULT = 3;
+
+export interface Manifest {
+  apiVersion: string;
+  kind: 'LogicAppWorkflow' | 'VaultSecretBinding';
+  metadata: { name: string; namespace: string };
+  spec: Record<string, unknown>;
+}
+
+export interface ChaosWorld {
+  seed: EmulatorSeed;
+  namespaceAnnotations: Record<string, string>;
+  workflows: Manifest[];
+  bindings: Manifest[];
+  /** Objects the deletion phase removes: whole pairs, and bindings whose workflow stays. */
+  toDelete: Manifest[];
+  /** Every secret value in the seed, for the leak scan. */
+  secretNeedles: Needle[];
+}
+
+const VAULTS = [
+  { name: 'chaos-ap-0', rbac: false },
+  { name: 'chaos-ap-1', rbac: false },
+  { name: 'chaos-rbac-0', rbac: true },
+  { name: 'chaos-rbac-1', rbac: true },
+] as const;
+
+export function buildWorld(options: {
+  subscriptionId: string;
+  namespace: string;
+  workflows: number;
+  /** Vault names are globally unique in the emulator; a prefix keeps two worlds apart. */
+  prefix?: string;
+}): ChaosWorld {
+  const { subscriptionId, namespace } = options;
+  const prefix = options.prefix ?? '';
+  const rg = `/subscriptions/${subscriptionId}/resourceGroups/${CHAOS_RESOURCE_GROUP}`;
+  const vaultId = (name: string) => `${rg}/providers/Microsoft.KeyVault/vaults/${prefix}${name}`;
+  const sharedIdentity = `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${prefix}chaos-shared`;
+  const bystander = randomUUID();
+  const demo = demoSeed();
+  const secretNeedles: Needle[] = (demo.vaults ?? []).flatMap((vault) =>
+    (vault.secrets ?? []).map((secret) => ({
+      label: `secret ${vault.name}/${secret.name}`,
+      value: secret.value,
+    })),
+  );
+  const seed: EmulatorSeed = {
+    ...demo,
+    resourceGroups: [...(demo.resourceGroups ?? []), { name: CHAOS_RESOURCE_GROUP, location: LOCATION }],
+    principals: [{ objectId: bystander, principalType: 'User', displayName: 'bystander' }],
+    userAssignedIdentities: [
+      { resourceGroup: CHAOS_RESOURCE_GROUP, name: `${prefix}chaos-shared`, location: LOCATION },
+    ],
+    vaults: [
+      ...(demo.vaults ?? []),
+      ...VAULTS.map((vault) => ({
+        resourceGroup: CHAOS_RESOURCE_GROUP,
+        name: `${prefix}${vault.name}`,
+        location: LOCATION,
+        enableRbacAuthorization: vault.rbac,
+        // A grant made by someone else: logicops may share the entry but never take from it.
+        accessPolicies: vault.rbac
+          ? []
+          : [
+              {
+                tenantId: DEMO_TENANT_ID,
+                objectId: bystander,
+                permissions: { secrets: ['get'], keys: ['get'] },
+              },
+            ],
+        secrets: Array.from({ length: SECRETS_PER_VAULT }, (_, s) => {
+          const value = `chaos-secret-${randomBytes(18).toString('base64url')}`;
+          secretNeedles.push({ label: `secret ${prefix}${vault.name}/s${s}`, value });
+          return { name: `s${s}`, value };
+        }),
+      })),
+    ],
+  };
+
+  const workflows: Manifest[] = [];
+  const bindings: Manifest[] = [];
+  const toDelete: Manifest[] = [];
+  const width = String(options.workflows - 1).length;
+  for (let i = 0; i < options.workflows; i++) {
+    const name = `wf-${String(i).padStart(width, '0')}`;
+    const workflow: Manifest = {
+      apiVersion: API_VERSION,
+      kind: 'LogicAppWorkflow',
+      metadata: { name, namespace },
+      spec: {
+        subscriptionId,
+        resourceGroup: CHAOS_RESOURCE_GROUP,
+        location: LOCATION,
+        identity:
+          i % 5 === 4
+            ? { type: 'UserAssigned', userAssignedIdentityId: sharedIdentity }
+            : { type: 'SystemAssigned' },
+        definition: sampleDefinition(1),
+        parameters: { partnerEndpoint: 'https://api.partner.example/v1/orders' },
+      },
+    };
+    const vault = VAULTS[i % VAULTS.length]?.name ?? '';
+    const binding: Manifest = {
+      apiVersion: API_VERSION,
+      kind: 'VaultSecretBinding',
+      metadata: { name: `${name}-key`, namespace },
+      spec: {
+        workflowRef: { name },
+        vaultId: vaultId(vault),
+        secretName: `s${i % SECRETS_PER_VAULT}`,
+        parameterName: 'partnerApiKeyUri',
+        ...(i % 3 === 0 ? { permissions: ['get', 'list'] } : {}),
+      },
+    };
+    workflows.push(workflow);
+    bindings.push(binding);
+    // 30 % of the pairs go whole, 40 % lose only their binding: half of all objects.
+    const decile = i % 10;
+    if (decile >= 1 && decile <= 3) toDelete.push(binding, workflow);
+    else if (decile >= 4 && decile <= 7) toDelete.push(binding);
+  }
+  const subscription = `/subscriptions/${subscriptionId}`;
+  return {
+    seed,
+    namespaceAnnotations: {
+      [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
+      [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
+    },
+    workflows,
+    bindings,
+    toDelete,
+    secretNeedles,
+  };
+}
