@@ -4,8 +4,8 @@
 // Aggregation follows the events API's own model: the first occurrence of (object, type,
 // reason) creates an Event; repeats within the series window update that Event's `series`
 // (count, lastObservedTime) instead of creating new ones, and at most once per
-// `seriesUpdateIntervalMs` — occurrences in between are counted locally and folded into the
-// next update. After the window a new Event starts. Recording never throws: an Event is a
+// `seriesUpdateIntervalMs` — occurrences in between are counted locally and published by a
+// timer at the end of the interval, so the count is right even when no occurrence follows. After the window a new Event starts. Recording never throws: an Event is a
 // courtesy to humans, never a reason for a reconcile to fail.
 import {
   ApiException,
@@ -16,7 +16,7 @@ import {
   V1MicroTime,
 } from '@kubernetes/client-node';
 import type { Logger } from '../observability/logger.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 
 export const REPORTING_CONTROLLER = 'logicops';
 const NOTE_MAX_BYTES = 1024;
@@ -43,9 +43,13 @@ export interface EventRecorderSettings {
 
 interface Series {
   event: EventsV1Event;
+  namespace: string;
   startedMs: number;
   lastSentMs: number;
   count: number;
+  /** Count the API server has; below `count` while repeats wait for the flush timer. */
+  sentCount: number;
+  flushTimer?: TimerHandle;
 }
 
 export class KubeEventRecorder implements EventRecorder {
@@ -80,17 +84,11 @@ export class KubeEventRecorder implements EventRecorder {
     try {
       if (existing && now - existing.startedMs < this.windowMs) {
         existing.count++;
-        if (now - existing.lastSentMs < this.updateIntervalMs) return;
-        existing.event = await this.api.replaceNamespacedEvent({
-          namespace,
-          name: existing.event.metadata?.name ?? '',
-          body: {
-            // The API server keeps an Event's note immutable: a series repeats the first one.
-            ...existing.event,
-            series: { count: existing.count, lastObservedTime: new V1MicroTime(now) },
-          },
-        });
-        existing.lastSentMs = now;
+        if (now - existing.lastSentMs < this.updateIntervalMs) {
+          this.scheduleFlush(key, existing);
+          return;
+        }
+        await this.publishSeries(key, existing);
         return;
       }
       this.forgetExpired(now);
@@ -121,7 +119,7 @@ export class KubeEventRecorder implements EventRecorder {
           },
         },
       });
-      this.series.set(key, { event, startedMs: now, lastSentMs: now, count: 1 });
+      this.series.set(key, { event, namespace, startedMs: now, lastSentMs: now, count: 1, sentCount: 1 });
     } catch (error) {
       // A replaced-away or deleted Event starts a new series next time.
       if (error instanceof ApiException && (error.code === 404 || error.code === 409))
@@ -134,6 +132,41 @@ export class KubeEventRecorder implements EventRecorder {
           err: error instanceof Error ? error.message.slice(0, 500) : String(error),
         },
         'Failed to record an event',
+      );
+    }
+  }
+
+  /** Publishes suppressed repeats at the end of the update interval (one timer per series). */
+  private scheduleFlush(key: string, series: Series): void {
+    if (series.flushTimer !== undefined) return;
+    const dueIn = series.lastSentMs + this.updateIntervalMs - this.clock.now();
+    series.flushTimer = this.clock.setTimeout(() => {
+      series.flushTimer = undefined;
+      if (series.count > series.sentCount) void this.publishSeries(key, series);
+    }, dueIn);
+  }
+
+  private async publishSeries(key: string, series: Series): Promise<void> {
+    const now = this.clock.now();
+    try {
+      series.event = await this.api.replaceNamespacedEvent({
+        namespace: series.namespace,
+        name: series.event.metadata?.name ?? '',
+        body: {
+          // The API server keeps an Event's note immutable: a series repeats the first one.
+          ...series.event,
+          series: { count: series.count, lastObservedTime: new V1MicroTime(now) },
+        },
+      });
+      series.lastSentMs = now;
+      series.sentCount = series.count;
+    } catch (error) {
+      // A replaced-away or deleted Event starts a new series next time.
+      if (error instanceof ApiException && (error.code === 404 || error.code === 409))
+        this.series.delete(key);
+      this.logger.debug(
+        { code: error instanceof ApiException ? error.code : undefined },
+        'Failed to update an event series',
       );
     }
   }

@@ -3,6 +3,7 @@ import { CoreV1Api, EventsV1Api, type V1ConfigMap } from '@kubernetes/client-nod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { KubeEventRecorder } from '../../../src/runtime/events.ts';
+import { eventually } from '../runtime/support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 
 describe('KubeEventRecorder', () => {
@@ -70,6 +71,18 @@ describe('KubeEventRecorder', () => {
     const quota = await listFor('QuotaExceeded');
     expect(quota).toHaveLength(1);
     expect(quota[0]?.series).toBeUndefined();
+  });
+
+  it('publishes repeats held back by the update interval when the interval ends, without a further occurrence', async () => {
+    const recorder = new KubeEventRecorder(
+      adminKubeConfig(),
+      { instance: 'pod-1', seriesUpdateIntervalMs: 500 },
+      silentLogger(),
+    );
+    await recorder.record(subject, 'Normal', 'DriftCorrected', 'Reconcile', 'restored state');
+    await recorder.record(subject, 'Normal', 'DriftCorrected', 'Reconcile', 'restored state');
+    expect((await listFor('DriftCorrected'))[0]?.series).toBeUndefined();
+    await eventually(async () => expect((await listFor('DriftCorrected'))[0]?.series?.count).toBe(2), 10_000);
   });
 
   it('truncates a long note to the 1 kB the API allows', async () => {

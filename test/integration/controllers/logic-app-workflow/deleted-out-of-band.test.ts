@@ -1,0 +1,89 @@
+// DESIGN.md guarantee 7: a workflow deleted in Azure behind logicops' back comes back at the
+// next resync — with a new system-assigned principal in status — and an Event says so.
+
+import { LogicManagementClient } from '@azure/arm-logic';
+import { EventsV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
+import { operatorCredential } from '../../../emulator/support/harness.ts';
+import { eventually } from '../../runtime/support/eventually.ts';
+import { adminKubeConfig, kubectl } from '../../support/cluster.ts';
+import { type OperatorEnv, startOperatorEnv } from '../../support/operator-env.ts';
+
+const NAME = 'vanishing';
+
+describe('a workflow deleted out of band', () => {
+  let env: OperatorEnv;
+
+  beforeAll(async () => {
+    env = await startOperatorEnv({ namespacePrefix: 'law-oob', flags: ['--resync-period', '3s'] });
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  const emulated = () => Object.values(env.emulator.state.workflows).filter((w) => w.name === NAME);
+  const principal = async () => {
+    const { stdout } = await kubectl([
+      'get',
+      'law',
+      NAME,
+      '-n',
+      env.namespace,
+      '-o',
+      'jsonpath={.status.identity.principalId}',
+    ]);
+    return stdout.trim();
+  };
+
+  it('is recreated at the next resync, with its new principal in status and an Event', async () => {
+    await kubectl(
+      ['apply', '-n', env.namespace, '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'logicops.io/v1alpha1',
+        kind: 'LogicAppWorkflow',
+        metadata: { name: NAME },
+        spec: {
+          subscriptionId: env.emulator.subscriptionId,
+          resourceGroup: DEMO_RESOURCE_GROUP,
+          location: 'westeurope',
+          definition: {
+            $schema:
+              'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+            contentVersion: '1.0.0.0',
+            triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
+            actions: {},
+          },
+        },
+      }),
+    );
+    await kubectl(['wait', '-n', env.namespace, '--for=condition=Ready', '--timeout=60s', `law/${NAME}`]);
+    const first = await principal();
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(emulated()).toHaveLength(1);
+
+    const logic = new LogicManagementClient(operatorCredential(env.emulator), env.emulator.subscriptionId, {
+      endpoint: env.emulator.armEndpoint,
+    });
+    await logic.workflows.delete(DEMO_RESOURCE_GROUP, NAME);
+    expect(emulated()).toHaveLength(0);
+
+    await eventually(async () => {
+      expect(emulated()).toHaveLength(1);
+      const second = await principal();
+      expect(second).toMatch(/^[0-9a-f-]{36}$/);
+      expect(second).not.toBe(first);
+    }, 60_000);
+    expect(env.emulator.state.principals[first.toLowerCase()]).toBeUndefined();
+
+    // The first create and the restoration are one Event series: count 2 once published.
+    await eventually(async () => {
+      const events = await adminKubeConfig()
+        .makeApiClient(EventsV1Api)
+        .listNamespacedEvent({ namespace: env.namespace });
+      const created = events.items.filter((e) => e.reason === 'Created' && e.regarding?.name === NAME);
+      expect(created).toHaveLength(1);
+      expect(created[0]?.series?.count).toBe(2);
+    }, 60_000);
+  }, 150_000);
+});
