@@ -5,8 +5,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
+import { helmCrdTemplate, unwrapHelmCrdTemplate } from '../../../src/crds/render.ts';
+import type { CustomResourceDefinitionManifest } from '../../../src/crds/schema/json-schema.ts';
 import { chartDir } from '../../support/packaging-tools.ts';
 import { type Helm, helmFor } from './support/helm.ts';
 
@@ -155,7 +157,8 @@ describe('Helm chart lifecycle', () => {
       const chart = path.join(work, 'logicops');
       await cp(chartDir, chart, { recursive: true });
       const crdPath = path.join(chart, CRD_FILE);
-      const crd = parse(await readFile(crdPath, 'utf8')) as {
+      // The chart's copy is gated by crds.install; edit the CRD inside the gate.
+      const crd = parse(unwrapHelmCrdTemplate(await readFile(crdPath, 'utf8'))) as {
         spec: { versions: Array<{ additionalPrinterColumns?: Array<Record<string, string>> }> };
       };
       const version = crd.spec.versions[0];
@@ -164,7 +167,7 @@ describe('Helm chart lifecycle', () => {
         ...(version.additionalPrinterColumns ?? []),
         { name: 'Upgrade-Marker', type: 'string', jsonPath: '.metadata.uid' },
       ];
-      await writeFile(crdPath, stringify(crd));
+      await writeFile(crdPath, helmCrdTemplate(crd as unknown as CustomResourceDefinitionManifest));
       await helm.run(['upgrade', RELEASE, chart, '--namespace', NAMESPACE]);
       const served = await kubectlJson<typeof crd>(['get', 'crd', 'logicappworkflows.logicops.io']);
       const columns = served.spec.versions[0]?.additionalPrinterColumns?.map((column) => column.name);
