@@ -2,7 +2,8 @@
 
 import type { EmulatorCore } from '../core.ts';
 import { ArmError, armErrors } from '../errors.ts';
-import { armKey, resourceGroupId } from '../ids.ts';
+import { armKey, providerResourceId, resourceGroupId } from '../ids.ts';
+import { param, type RequestContext } from '../pipeline.ts';
 import type { ResourceGroupRecord } from '../state.ts';
 
 export type Json = Record<string, unknown>;
@@ -55,4 +56,21 @@ export function inScope<T extends { id: string }>(
     ? `${armKey(resourceGroupId(subscriptionId, resourceGroup))}/`
     : `${armKey(`/subscriptions/${subscriptionId}`)}/`;
   return Object.values(records).filter((record) => armKey(record.id).startsWith(prefix));
+}
+
+/** The ARM id a request names: `/subscriptions/{s}/resourceGroups/{rg}/providers/{type}/{name}`. */
+export function requestedResourceId(ctx: RequestContext, type: string): string {
+  return providerResourceId(
+    param(ctx, 'subscriptionId'),
+    param(ctx, 'resourceGroup'),
+    type,
+    param(ctx, 'name'),
+  );
+}
+
+/** The record a request names, or ARM's own ResourceNotFound. */
+export function findRequested<T>(records: Record<string, T>, ctx: RequestContext, type: string): T {
+  const record = records[armKey(requestedResourceId(ctx, type))];
+  if (!record) throw armErrors.resourceNotFound(type, param(ctx, 'name'), param(ctx, 'resourceGroup'));
+  return record;
 }

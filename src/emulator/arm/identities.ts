@@ -6,7 +6,14 @@ import { armKey, providerResourceId } from '../ids.ts';
 import { json, jsonBody, param, type RequestContext, type Route } from '../pipeline.ts';
 import { pathPattern } from '../router.ts';
 import type { UserAssignedIdentityRecord } from '../state.ts';
-import { inScope, normalizeLocation, readTags, requireLocation, requireObjectBody } from './common.ts';
+import {
+  inScope,
+  normalizeLocation,
+  readTags,
+  requestedResourceId,
+  requireLocation,
+  requireObjectBody,
+} from './common.ts';
 import { page } from './paging.ts';
 
 export const MSI_API_VERSIONS = [
@@ -70,12 +77,7 @@ export function putUserAssignedIdentity(
 }
 
 function identityId(ctx: RequestContext): string {
-  return providerResourceId(
-    param(ctx, 'subscriptionId'),
-    param(ctx, 'resourceGroup'),
-    TYPE,
-    param(ctx, 'name'),
-  );
+  return requestedResourceId(ctx, TYPE);
 }
 
 export function identityRoutes(core: EmulatorCore): Route[] {

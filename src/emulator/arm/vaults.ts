@@ -15,6 +15,7 @@ import {
   tooManyAccessPolicies,
 } from './access-policies.ts';
 import {
+  findRequested,
   inScope,
   isObject,
   type Json,
@@ -152,15 +153,7 @@ export function putVault(
 }
 
 function findVault(core: EmulatorCore, ctx: RequestContext): VaultRecord {
-  const id = providerResourceId(
-    param(ctx, 'subscriptionId'),
-    param(ctx, 'resourceGroup'),
-    TYPE,
-    param(ctx, 'name'),
-  );
-  const record = core.state.vaults[armKey(id)];
-  if (!record) throw armErrors.resourceNotFound(TYPE, param(ctx, 'name'), param(ctx, 'resourceGroup'));
-  return record;
+  return findRequested(core.state.vaults, ctx, TYPE);
 }
 
 export function addSecretVersion(

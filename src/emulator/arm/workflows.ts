@@ -10,6 +10,7 @@ import { json, jsonBody, param, type RequestContext, type Route } from '../pipel
 import { pathPattern } from '../router.ts';
 import type { WorkflowIdentity, WorkflowRecord } from '../state.ts';
 import {
+  findRequested,
   inScope,
   isObject,
   type Json,
@@ -202,15 +203,7 @@ function putWorkflow(core: EmulatorCore, ctx: RequestContext) {
 }
 
 function findWorkflow(core: EmulatorCore, ctx: RequestContext): WorkflowRecord {
-  const id = providerResourceId(
-    param(ctx, 'subscriptionId'),
-    param(ctx, 'resourceGroup'),
-    TYPE,
-    param(ctx, 'name'),
-  );
-  const record = core.state.workflows[armKey(id)];
-  if (!record) throw armErrors.resourceNotFound(TYPE, param(ctx, 'name'), param(ctx, 'resourceGroup'));
-  return record;
+  return findRequested(core.state.workflows, ctx, TYPE);
 }
 
 export function workflowRoutes(core: EmulatorCore): Route[] {
