@@ -35,6 +35,10 @@ export interface BenchOptions {
   operatorLogLevel: string;
   /** Run the operator compiled (tsc output under Node, as the image does) instead of from source via tsx. */
   compiled: boolean;
+  /** Node/V8 flags for the operator process only (e.g. --max-semi-space-size=2), split on spaces. */
+  nodeOptions: string[];
+  /** False: --compiled runs with the image's flags (IMAGE_NODE_FLAGS) instead of `nodeOptions`. */
+  nodeOptionsGiven: boolean;
 }
 
 export class BenchArgsError extends Error {
@@ -60,7 +64,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --poll-interval D            Ready-count sampling interval (default 1s)
   --kubeconfig FILE            use this cluster instead of starting a local control plane
   --operator-log-level L       the operator's --log-level (default info)
-  --compiled                   run the operator compiled (as the image does) instead of from source via tsx`;
+  --compiled                   run the operator compiled (as the image does) instead of from source via tsx
+  --node-options="F ..."       Node/V8 flags for the operator process only (default: none; with
+                               --compiled, the image's: --max-semi-space-size=1); "" for none`;
 
 const FLAGS = {
   workflows: { type: 'string' },
@@ -81,6 +87,7 @@ const FLAGS = {
   kubeconfig: { type: 'string' },
   'operator-log-level': { type: 'string' },
   compiled: { type: 'boolean' },
+  'node-options': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -149,6 +156,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     pollIntervalMs: duration('poll-interval', '1s', 100),
     operatorLogLevel: logLevel,
     compiled: values.compiled === true,
+    nodeOptions: nodeFlags(text('node-options')),
+    nodeOptionsGiven: text('node-options') !== undefined,
   };
   const jsonPath = emptyPath('json');
   const chartPath = emptyPath('chart');
@@ -170,4 +179,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     }
   }
   return options;
+}
+
+/** `--node-options` split into flags; each must look like a flag, so a stray value fails here. */
+function nodeFlags(raw: string | undefined): string[] {
+  const flags = (raw ?? '').split(/\s+/).filter((flag) => flag !== '');
+  const bad = flags.find((flag) => !flag.startsWith('--'));
+  if (bad !== undefined)
+    throw new BenchArgsError(`--node-options takes flags such as --max-semi-space-size=2, got '${bad}'`);
+  return flags;
 }

@@ -25,6 +25,8 @@ export interface OperatorProcessSettings {
   flags: string[];
   /** A compiled CLI entry (`dist/cli/main.js`) to run instead of bin/logicops.mjs from source. */
   entry?: string;
+  /** Node/V8 flags placed before the entry (the operator process only). */
+  nodeOptions?: string[];
 }
 
 export interface OperatorProcess {
@@ -45,6 +47,7 @@ function nodeExecutable(): string {
 export function startOperatorProcess(settings: OperatorProcessSettings): OperatorProcess {
   const log = openSync(settings.logFile, 'a', 0o600);
   const args = [
+    ...(settings.nodeOptions ?? []),
     settings.entry ?? path.join(repoRoot, 'bin/logicops.mjs'),
     'run',
     '--kubeconfig',

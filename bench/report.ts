@@ -19,6 +19,8 @@ export interface BenchReport {
   };
   settings: {
     operatorBuild: 'compiled' | 'source (tsx)';
+    /** Node/V8 flags given to the operator process ('' for none). */
+    operatorNodeOptions?: string;
     resyncPeriodMs: number;
     workers: number;
     readLatencyMs: number;
@@ -141,7 +143,7 @@ export function formatReport(report: BenchReport): string {
     ],
     [
       'operator',
-      `${settings.operatorBuild}, workers ${settings.workers}, resync ${seconds(settings.resyncPeriodMs)}`,
+      `${settings.operatorBuild}${settings.operatorNodeOptions ? ` (${settings.operatorNodeOptions})` : ''}, workers ${settings.workers}, resync ${seconds(settings.resyncPeriodMs)}`,
     ],
     ['', ''],
     [

@@ -24,7 +24,7 @@ import {
   installCrds,
   openCluster,
 } from './cluster.ts';
-import { compileOperator } from './compiled-operator.ts';
+import { compileOperator, IMAGE_NODE_FLAGS } from './compiled-operator.ts';
 import { ARM_WRITE_BUCKET, boundRatio, lowerBoundMs, medianLatencyMs, minimumWrites } from './lower-bound.ts';
 import { observeWindow, ProcessMonitor, recordConvergence, scrapeMetrics } from './measure.ts';
 import { startOperatorProcess } from './operator-process.ts';
@@ -78,9 +78,12 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     if (options.kubeconfig) cleanups.push(() => deleteNamespace(cluster, namespace));
 
     let entry: string | undefined;
+    // Compiled means "as the image runs it", flags included, unless the caller chose others.
+    const nodeOptions =
+      options.compiled && !options.nodeOptionsGiven ? [...IMAGE_NODE_FLAGS] : options.nodeOptions;
     if (options.compiled) {
       say('compiling the operator (tsc, into a temporary folder)');
-      const compiled = await compileOperator();
+      const compiled = await compileOperator(say);
       cleanups.push(() => compiled.remove());
       entry = compiled.entry;
     }
@@ -98,6 +101,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
       port: await freePort(),
       logFile,
       ...(entry ? { entry } : {}),
+      nodeOptions,
       flags: [
         '--resync-period',
         `${options.resyncPeriodMs}ms`,
@@ -222,6 +226,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
       },
       settings: {
         operatorBuild: options.compiled ? 'compiled' : 'source (tsx)',
+        operatorNodeOptions: nodeOptions.join(' '),
         resyncPeriodMs: options.resyncPeriodMs,
         workers: options.workers,
         readLatencyMs: options.readLatencyMs,

@@ -80,10 +80,25 @@ export interface ControllerOptions<K extends KubernetesObject> {
    * deletion timestamp.
    */
   terminalFingerprint?: (object: Readonly<K>) => string;
+  /**
+   * When a key comes back for its periodic look after a success (or a stall): the delay in ms,
+   * given the jittered default. Lets keys that share an expensive read (a vault's bindings)
+   * come due together, so one read serves them. Default: the jittered resync period.
+   */
+  resyncDelay?: (key: string, object: Readonly<K>, jitteredDelayMs: number) => number;
   observer?: ReconcileObserver;
   queueObserver?: WorkQueueObserver;
   /** Injectable for deterministic jitter in tests. */
   random?: () => number;
+}
+
+export interface WatchOptions<R> {
+  /**
+   * Filters update events of the related kind (adds and deletes always map). Lets a controller
+   * ignore changes it does not read, such as another controller's status writes, each of which
+   * would otherwise cost a reconcile.
+   */
+  shouldEnqueueUpdate?: (previous: Readonly<R>, current: Readonly<R>) => boolean;
 }
 
 export class Controller<K extends KubernetesObject> {
@@ -115,8 +130,15 @@ export class Controller<K extends KubernetesObject> {
   }
 
   /** Enqueues the keys `mapToKeys` returns for every change of a related kind (old and new state). */
-  watches<R>(source: WatchedSource<R>, mapToKeys: (object: Readonly<R>) => Iterable<string>): this {
+  watches<R>(
+    source: WatchedSource<R>,
+    mapToKeys: (object: Readonly<R>) => Iterable<string>,
+    options: WatchOptions<R> = {},
+  ): this {
     this.addSource(source, (event) => {
+      if (event.type === 'updated' && options.shouldEnqueueUpdate) {
+        if (!options.shouldEnqueueUpdate(event.previous, event.object)) return [];
+      }
       const keys = [...mapToKeys(event.object)];
       if (event.type === 'updated') keys.push(...mapToKeys(event.previous));
       return keys;
@@ -249,7 +271,7 @@ export class Controller<K extends KubernetesObject> {
     }
     const durationMs = this.clock.now() - startedAt;
 
-    const action = queueActionFor(outcome, this.resyncDelay());
+    const action = queueActionFor(outcome, this.resyncDelay(key, cached));
     applyQueueAction(this.queue, key, action);
     if (action.holdUntilGenerationChanges) this.heldTerminal.set(key, fingerprint);
     this.logOutcome(logger, outcome, durationMs, key);
@@ -288,8 +310,11 @@ export class Controller<K extends KubernetesObject> {
     return `${object.metadata?.generation ?? ''}/${object.metadata?.deletionTimestamp ?? ''}`;
   }
 
-  private resyncDelay(): number {
+  private resyncDelay(key: string, object: Readonly<K>): number {
     const resync = this.options.resync ?? DEFAULT_RESYNC;
-    return jitter(resync.periodMs, resync.jitterFraction, this.options.random);
+    const jittered = jitter(resync.periodMs, resync.jitterFraction, this.options.random);
+    const chosen = this.options.resyncDelay?.(key, object, jittered) ?? jittered;
+    // A hook's bad answer must not turn into a hot loop or a key never looked at again.
+    return Number.isFinite(chosen) && chosen >= 0 ? chosen : jittered;
   }
 }

@@ -1,7 +1,8 @@
 // The LogicAppWorkflow controller: the reconcile plus what wakes it. Informers are created and
 // started by the wiring; this factory only subscribes to them.
 //   workflows   → the workflow itself (spec, annotations, deletion; not our own status writes)
-//   bindings    → the workflow a binding names (parameter injection, grants released on delete)
+//   bindings    → the workflow a binding names (parameter injection, grants released on delete);
+//                 only changes the workflow reads, not every binding status write
 //   configMaps  → the workflows whose definitionFrom names the ConfigMap
 //   namespaces  → every workflow in a namespace whose policy annotations changed
 import type { V1ConfigMap } from '@kubernetes/client-node';
@@ -29,7 +30,10 @@ export function createLogicAppWorkflowController(
     shouldEnqueueUpdate: changedBeyondStatus,
     terminalFingerprint: (workflow) => terminalFingerprint(workflow, deps),
   })
-    .watches(deps.bindings, (binding) => [workflowKeyOf(binding)])
+    .watches(deps.bindings, (binding) => [workflowKeyOf(binding)], {
+      shouldEnqueueUpdate: (previous, current) =>
+        changesWhatTheWorkflowUses(previous, current, isDeleting(workflows.get(workflowKeyOf(current)))),
+    })
     .watches(deps.configMaps, (configMap) => workflowsUsingConfigMap(workflows.list(), configMap))
     .watches(deps.namespaces, (namespace) =>
       workflows
@@ -57,6 +61,37 @@ export function changedBeyondStatus(
     a.deletionTimestamp !== b.deletionTimestamp ||
     JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {})
   );
+}
+
+/**
+ * What a workflow reads of its bindings: which workflow, vault, secret and parameter (the
+ * injected secret URIs) and whether it is going away; and, while the workflow is being deleted,
+ * whether the binding still holds a grant (deletion waits for that). The binding controller's
+ * other status writes — conditions, ledger, the grant itself while the workflow lives — would
+ * each wake the workflow for a pass that changes nothing but costs an ARM read (issue 12).
+ */
+export function changesWhatTheWorkflowUses(
+  previous: Readonly<VaultSecretBinding>,
+  current: Readonly<VaultSecretBinding>,
+  workflowDeleting: boolean,
+): boolean {
+  return bindingInputs(previous, workflowDeleting) !== bindingInputs(current, workflowDeleting);
+}
+
+function bindingInputs(binding: Readonly<VaultSecretBinding>, workflowDeleting: boolean): string {
+  const { workflowRef, vaultId, secretName, parameterName } = binding.spec;
+  return JSON.stringify([
+    workflowRef.name,
+    vaultId,
+    secretName,
+    parameterName ?? '',
+    binding.metadata.deletionTimestamp ?? '',
+    workflowDeleting && binding.status?.grant !== undefined,
+  ]);
+}
+
+function isDeleting(workflow: Readonly<LogicAppWorkflow> | undefined): boolean {
+  return Boolean(workflow?.metadata.deletionTimestamp);
 }
 
 export function workflowKeyOf(binding: Readonly<VaultSecretBinding>): string {

@@ -79,4 +79,14 @@ describe('parseBenchArgs', () => {
     });
     expect(parseBenchArgs(['--workflows', '1024', '--vaults', '1'])).toMatchObject({ workflows: 1024 });
   });
+
+  it('splits --node-options into flags for the operator and refuses a stray value', () => {
+    expect(parseBenchArgs(['--node-options=--max-semi-space-size=1  --optimize-for-size'])).toMatchObject({
+      nodeOptions: ['--max-semi-space-size=1', '--optimize-for-size'],
+      nodeOptionsGiven: true,
+    });
+    expect(parseBenchArgs(['--node-options='])).toMatchObject({ nodeOptions: [], nodeOptionsGiven: true });
+    expect(parseBenchArgs([])).toMatchObject({ nodeOptions: [], nodeOptionsGiven: false });
+    expect(() => parseBenchArgs(['--node-options=--inspect oops'])).toThrow(BenchArgsError);
+  });
 });

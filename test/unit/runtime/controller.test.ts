@@ -196,6 +196,73 @@ describe('Controller', () => {
     expect(calls.sort()).toEqual(['a@1', 'a@1', 'b@1']);
   });
 
+  it('ignores updates of a related object that its filter says do not matter', async () => {
+    const { calls, reconcile } = scripted();
+    const clock = new FakeClock();
+    const store = new ObjectStore<Widget>(silentLogger());
+    store.upsert(widget('a'));
+    store.markSynced();
+    type Binding = KubernetesObject & { spec: { widget: string }; status?: { note?: string } };
+    const bindings = new ObjectStore<Binding>(silentLogger());
+    bindings.markSynced();
+    const controller = new Controller<Widget>({
+      name: 'widget',
+      source: store,
+      reconcile,
+      logger: silentLogger(),
+      clock,
+      random: () => 0.5,
+    }).watches(bindings, (binding) => [`ns/${binding.spec.widget}`], {
+      shouldEnqueueUpdate: (previous, current) => previous.spec.widget !== current.spec.widget,
+    });
+    started.push(controller);
+    await controller.start();
+    await clock.advance(0);
+    calls.length = 0;
+    const binding: Binding = {
+      metadata: { namespace: 'ns', name: 'b', resourceVersion: '1' },
+      spec: { widget: 'a' },
+    };
+    bindings.upsert(binding);
+    await clock.advance(0);
+    expect(calls).toEqual(['a@1']); // adds always map
+    bindings.upsert({
+      ...binding,
+      metadata: { ...binding.metadata, resourceVersion: '2' },
+      status: { note: 'x' },
+    });
+    await clock.advance(0);
+    expect(calls).toEqual(['a@1']); // a status-only update is filtered out
+    bindings.remove(binding);
+    await clock.advance(0);
+    expect(calls).toEqual(['a@1', 'a@1']); // deletes always map
+  });
+
+  it('asks the resync hook when a key comes back, and falls back to the jittered period on a bad answer', async () => {
+    const { calls, reconcile } = scripted();
+    const asked: Array<[string, number]> = [];
+    const { clock } = await harness(
+      reconcile,
+      {
+        resyncDelay: (key, object, jittered) => {
+          asked.push([key, jittered]);
+          return object.metadata?.name === 'a' ? 42_000 : Number.NaN;
+        },
+      },
+      [widget('a'), widget('b')],
+    );
+    expect(asked).toEqual([
+      ['ns/a', 600_000],
+      ['ns/b', 600_000],
+    ]);
+    await clock.advance(42_000);
+    expect(calls).toEqual(['a@1', 'b@1', 'a@1']);
+    await clock.advance(600_000 - 42_000 - 1);
+    expect(calls.filter((call) => call === 'b@1')).toHaveLength(1);
+    await clock.advance(1);
+    expect(calls.filter((call) => call === 'b@1')).toHaveLength(2);
+  });
+
   it('does not reconcile an object that is gone from the cache', async () => {
     const { calls, reconcile } = scripted();
     const { clock, store } = await harness(reconcile, {}, [widget('a')]);

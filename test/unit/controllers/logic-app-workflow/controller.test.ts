@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   changedBeyondStatus,
+  changesWhatTheWorkflowUses,
   workflowKeyOf,
   workflowsUsingConfigMap,
 } from '../../../../src/controllers/logic-app-workflow/controller.ts';
@@ -18,6 +19,35 @@ describe('watch mappings', () => {
   it('maps a binding to the workflow it names, in its own namespace', () => {
     const binding = { metadata: { namespace: 'a', name: 'b' }, spec: { workflowRef: { name: 'wf' } } };
     expect(workflowKeyOf(binding as unknown as VaultSecretBinding)).toBe('a/wf');
+  });
+
+  it('wakes the workflow only for binding changes it reads, not for every binding status write', () => {
+    const binding = {
+      metadata: { namespace: 'a', name: 'b', resourceVersion: '1' },
+      spec: { workflowRef: { name: 'wf' }, vaultId: '/v', secretName: 's', parameterName: 'p' },
+      status: { conditions: [] },
+    } as unknown as VaultSecretBinding;
+    const changed = (patch: (b: VaultSecretBinding) => void) => {
+      const next = structuredClone(binding);
+      patch(next);
+      return changesWhatTheWorkflowUses(binding, next, false);
+    };
+    expect(changed((b) => Object.assign(b.status ?? {}, { observedGeneration: 2, conditions: [{}] }))).toBe(
+      false,
+    );
+    expect(changed((b) => Object.assign(b.metadata, { finalizers: ['x'], resourceVersion: '2' }))).toBe(
+      false,
+    );
+    expect(changed((b) => Object.assign(b.spec, { parameterName: 'q' }))).toBe(true);
+    expect(changed((b) => Object.assign(b.spec, { secretName: 't' }))).toBe(true);
+    expect(changed((b) => Object.assign(b.spec, { vaultId: '/w' }))).toBe(true);
+    expect(changed((b) => Object.assign(b.spec.workflowRef, { name: 'other' }))).toBe(true);
+    expect(changed((b) => Object.assign(b.metadata, { deletionTimestamp: 'now' }))).toBe(true);
+    // A grant matters to the workflow only while it is being deleted (it waits for the revoke).
+    const granted = structuredClone(binding);
+    Object.assign(granted.status ?? {}, { grant: { model: 'AccessPolicy' } });
+    expect(changesWhatTheWorkflowUses(granted, binding, false)).toBe(false);
+    expect(changesWhatTheWorkflowUses(granted, binding, true)).toBe(true);
   });
 
   it('maps a ConfigMap to the workflows that read their definition from it', () => {
