@@ -2,9 +2,10 @@
 // operation class (azure-wire.md "Throttling": reads 250 + 25/s, writes and deletes 200 + 10/s).
 // logicops keeps its own copy of those buckets, shrunk by a headroom fraction so other users of
 // the subscription keep some budget, and waits for a token before every call. So the operator
-// itself never causes a 429; when one arrives anyway (someone else spent the budget), the class's
-// bucket is drained until Retry-After, so every other call of that class waits instead of
-// hitting ARM again.
+// itself never causes a 429; when one arrives anyway with Retry-After (someone else spent the
+// budget), the class's bucket is drained until then, so every other call of that class waits
+// instead of hitting ARM again. A 429 without Retry-After does not drain anything (AzureCalls
+// decides): it is one call's refusal, not an empty bucket (docs/reliability.md, F5).
 import type { Clock } from '../runtime/clock.ts';
 
 export type ArmOperationClass = 'read' | 'write' | 'delete';

@@ -6,8 +6,11 @@ import {
   ClientSecretCredential,
   ManagedIdentityCredential,
   type TokenCredential,
+  type TokenCredentialOptions,
   WorkloadIdentityCredential,
 } from '@azure/identity';
+import { ExplainedCredential } from './credential-failure.ts';
+import { TokenEndpointProbe } from './token-endpoint-probe.ts';
 
 export type CredentialConfig =
   | {
@@ -33,9 +36,23 @@ const KNOWN_AUTHORITY_HOSTS = new Set([
   'login.chinacloudapi.cn',
 ]);
 
+/**
+ * The credential for `config`. Its failures are thrown as CredentialFailure (credential-failure.ts),
+ * classified by cause: what Entra ID answered, not which identity class carried it.
+ */
 export function createCredential(
   config: CredentialConfig,
   settings: CredentialSettings = {},
+): ExplainedCredential {
+  const probe = new TokenEndpointProbe();
+  const probeOptions = { additionalPolicies: [{ policy: probe.policy, position: 'perRetry' as const }] };
+  return new ExplainedCredential(() => identityCredential(config, settings, probeOptions), probe);
+}
+
+function identityCredential(
+  config: CredentialConfig,
+  settings: CredentialSettings,
+  probeOptions: Pick<TokenCredentialOptions, 'additionalPolicies'>,
 ): TokenCredential {
   switch (config.kind) {
     case 'workloadIdentity':
@@ -49,6 +66,7 @@ export function createCredential(
         clientId: config.clientId,
         tokenFilePath: config.tokenFilePath,
         ...authorityOptions(settings),
+        ...probeOptions,
       });
     case 'clientSecret':
       requireValues('client secret', {
@@ -56,16 +74,14 @@ export function createCredential(
         clientId: config.clientId,
         clientSecret: config.clientSecret,
       });
-      return new ClientSecretCredential(
-        config.tenantId,
-        config.clientId,
-        config.clientSecret,
-        authorityOptions(settings),
-      );
+      return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, {
+        ...authorityOptions(settings),
+        ...probeOptions,
+      });
     case 'managedIdentity':
       return config.clientId
-        ? new ManagedIdentityCredential({ clientId: config.clientId })
-        : new ManagedIdentityCredential();
+        ? new ManagedIdentityCredential({ clientId: config.clientId, ...probeOptions })
+        : new ManagedIdentityCredential(probeOptions);
   }
 }
 
@@ -79,7 +95,7 @@ export const CREDENTIAL_SECRET_KEYS = ['clientId', 'tenantId', 'clientSecret'] a
 export function credentialFromSecretData(
   data: Readonly<Record<string, string | undefined>>,
   settings: CredentialSettings = {},
-): TokenCredential {
+): ExplainedCredential {
   const missing = CREDENTIAL_SECRET_KEYS.filter((key) => !data[key]?.trim());
   if (missing.length > 0) {
     throw new Error(`The credential Secret is missing ${missing.map((k) => `data.${k}`).join(', ')}`);

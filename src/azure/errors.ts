@@ -7,11 +7,16 @@
 //   stalled   — a human must act; `reason` is DESIGN.md's vocabulary and `message` says what to do;
 //   conflict  — the write collides with something that exists under another name
 //               (RoleAssignmentExists): the caller looks for the existing thing.
+// A failed token request is classified by its cause in credential-errors.ts (F2/F3).
 // Messages are shown in conditions and events: they never carry tokens or secret values.
 import { Reason, type StalledReason } from '../crds/conditions.ts';
 import { isAzureError } from './azure-error.ts';
+import { classifyCredentialFailure } from './credential-errors.ts';
 import { redactSecrets, truncate } from './redact.ts';
 import { type AzureErrorFacts, readAzureError, retryAfterMs } from './rest-error.ts';
+import { DEFAULT_THROTTLE_JITTER_MS, DEFAULT_THROTTLE_MS, defaultThrottleMs } from './retry-hint.ts';
+
+export { DEFAULT_THROTTLE_JITTER_MS, DEFAULT_THROTTLE_MS };
 
 export type RetryReason =
   | 'serverError'
@@ -31,7 +36,14 @@ export type AzureStalledReason = Extract<
 export type AzureFailure =
   | { kind: 'notFound'; code?: string; message: string }
   | { kind: 'retry'; reason: RetryReason; code?: string; message: string }
-  | { kind: 'throttled'; retryAfterMs: number; code?: string; message: string }
+  | {
+      kind: 'throttled';
+      retryAfterMs: number;
+      /** Azure said how long to wait (Retry-After); false: the default wait for a bare 429. */
+      hinted?: boolean;
+      code?: string;
+      message: string;
+    }
   | { kind: 'stalled'; reason: AzureStalledReason; code?: string; message: string }
   | { kind: 'conflict'; code: string; message: string };
 
@@ -44,10 +56,9 @@ export interface ClassifyOptions {
   principalIsNew?: boolean;
   /** Epoch ms, for `Retry-After` given as an HTTP date. */
   now?: number;
+  /** [0, 1), for the jitter of the default wait after a bare 429; default Math.random. */
+  random?: () => number;
 }
-
-/** Used when a 429 carries no usable Retry-After. */
-export const DEFAULT_THROTTLE_MS = 10_000;
 
 /** Codes Entra ID / ARM return while a just-created principal or grant is still replicating. */
 export const REPLICATION_LAG_CODES: ReadonlySet<string> = new Set([
@@ -181,16 +192,18 @@ export function classifyAzureError(error: unknown, options: ClassifyOptions = {}
   const now = options.now ?? Date.now();
 
   if (facts.name === 'AbortError') return retry('aborted')(facts, options);
-  const credentialFailure = classifyCredentialError(facts, options);
+  const credentialFailure = classifyCredentialFailure(error, options);
   if (credentialFailure) return credentialFailure;
 
   // A 429 means "wait" whatever the code says (SubscriptionRequestsThrottled, TooManyRequests,
   // RetryableErrorDueToAnotherOperation, Key Vault's Throttled), and so does a 503 with a hint.
+  // Without a hint, a few jittered seconds (retry-hint.ts), never minutes.
   const hintMs = retryAfterMs(facts.header, now);
   if (facts.statusCode === 429 || (facts.statusCode === 503 && hintMs !== undefined)) {
     return {
       kind: 'throttled',
-      retryAfterMs: hintMs ?? DEFAULT_THROTTLE_MS,
+      retryAfterMs: hintMs ?? defaultThrottleMs(options.random),
+      hinted: hintMs !== undefined,
       ...withCode(facts),
       message: describe(facts),
     };
@@ -215,26 +228,6 @@ function classifyByStatus(facts: AzureErrorFacts, options: ClassifyOptions): Azu
   if (status >= 500) return retry('serverError')(facts, options);
   if (status >= 400) return stalled(Reason.InvalidSpec)(facts, options);
   return retry('unknown')(facts, options);
-}
-
-/** @azure/identity failures: the operator could not get a token at all. */
-function classifyCredentialError(facts: AzureErrorFacts, options: ClassifyOptions): AzureFailure | undefined {
-  const guidance =
-    "The operator could not get an Azure token: check its credential settings (client id, tenant, federated token file or the namespace's credential Secret).";
-  switch (facts.name) {
-    case 'CredentialUnavailableError':
-    case 'AggregateAuthenticationError':
-    // What the SDK pipelines throw when the credential's token request was refused (e.g. AADSTS7000215).
-    case 'AuthenticationRequiredError':
-      return stalled(Reason.AuthorizationFailed, guidance)(facts, options);
-    case 'AuthenticationError':
-      if (facts.statusCode !== undefined && (facts.statusCode >= 500 || facts.statusCode === 429)) {
-        return retry('serverError')(facts, options);
-      }
-      return stalled(Reason.AuthorizationFailed, guidance)(facts, options);
-    default:
-      return undefined;
-  }
 }
 
 /** True for codes that, right after a principal or grant was created, mean "not replicated yet". */

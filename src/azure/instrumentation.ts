@@ -127,7 +127,9 @@ export class AzureCalls {
       return result;
     } catch (error) {
       const azureError = this.#toAzureError(operation, error);
-      if (azureError.failure.kind === 'throttled' && this.#limiter) {
+      // Only a 429 with Retry-After speaks for the subscription's bucket; a bare 429 is this call's
+      // refusal, and draining the class for it held every other call back (reliability.md F5).
+      if (azureError.failure.kind === 'throttled' && azureError.failure.hinted && this.#limiter) {
         this.#limiter.throttled(operationClassOf(operation, write), azureError.failure.retryAfterMs);
       }
       this.#record({

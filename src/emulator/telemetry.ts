@@ -23,6 +23,8 @@ export interface RequestLogEntry {
   durationMs: number;
   /** Object id of the caller (from its token), when known. */
   callerObjectId?: string;
+  /** The User-Agent header; logicops puts its instance there (`logicops/<version> (<instance>) …`). */
+  userAgent?: string;
 }
 
 export interface Counters {
@@ -127,6 +129,7 @@ export class Telemetry {
       ...(errorCode(response) ? { errorCode: errorCode(response) } : {}),
       durationMs: Math.round(performance.now() - ctx.startedAt),
       ...(ctx.caller ? { callerObjectId: ctx.caller.oid } : {}),
+      ...(header(ctx, 'user-agent') ? { userAgent: header(ctx, 'user-agent') } : {}),
     });
     if (this.log.length > this.maxLogEntries) this.log.splice(0, this.log.length - this.maxLogEntries);
   }

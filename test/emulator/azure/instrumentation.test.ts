@@ -130,6 +130,7 @@ describe('classification of what Azure answers', () => {
       expect(error.failure).toEqual({
         kind: 'throttled',
         retryAfterMs: 2000,
+        hinted: true,
         code: 'SubscriptionRequestsThrottled',
         message: expect.stringContaining('429 SubscriptionRequestsThrottled'),
       });

@@ -127,6 +127,28 @@ describe('AzureCalls with a limiter', () => {
     expect(waits).toEqual([['write', 6_000]]);
   });
 
+  // F5 (docs/reliability.md): a 429 without Retry-After is one call's refusal, not an empty
+  // subscription bucket. Draining the class for the default wait held every other call of that
+  // class back, and with 5 % bare 429s the class stayed drained for minutes.
+  it('does not hold the class back after a 429 without Retry-After', async () => {
+    const clock = new FakeClock(0);
+    const waits: Array<[string, number]> = [];
+    const calls = new AzureCalls({
+      limiter: new ArmRateLimiter(budget, clock),
+      observer: { rateLimiterWaited: (cls, ms) => waits.push([cls, ms]) },
+    });
+    const bare = await calls
+      .read('things.get', {}, async () => {
+        throw restError(429, 'TooManyRequests', 'slow');
+      })
+      .catch((error: unknown) => error);
+    expect(isAzureError(bare) && bare.failure).toMatchObject({ kind: 'throttled', hinted: false });
+    // The read bucket still holds a token: the next read goes at once, the fake clock never moves.
+    expect(await calls.read('things.get', {}, async () => 'ok')).toBe('ok');
+    expect(waits).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('fences a write after its wait, so a write queued by a former leader is never sent', async () => {
     const clock = new FakeClock(0);
     let leader = true;

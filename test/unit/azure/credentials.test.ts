@@ -34,7 +34,8 @@ describe('createCredential', () => {
       ManagedIdentityCredential,
     ],
   ])('%s', (_name, config, type) => {
-    expect(createCredential(config, { authorityHost: 'https://localhost:8443' })).toBeInstanceOf(type);
+    // The identity credential sits inside the wrapper that explains its failures.
+    expect(createCredential(config, { authorityHost: 'https://localhost:8443' }).inner).toBeInstanceOf(type);
   });
 
   it('names missing values, never the values it has', () => {
@@ -57,7 +58,7 @@ describe('credentialFromSecretData (per-namespace credential Secret)', () => {
       tenantId: TENANT,
       clientSecret: 'value',
     });
-    expect(credential).toBeInstanceOf(ClientSecretCredential);
+    expect(credential.inner).toBeInstanceOf(ClientSecretCredential);
   });
 
   it('lists every missing key and no value', () => {

@@ -3,6 +3,7 @@ import { AzureError } from '../../../src/azure/azure-error.ts';
 import {
   type AzureFailure,
   classifyAzureError,
+  DEFAULT_THROTTLE_JITTER_MS,
   DEFAULT_THROTTLE_MS,
   isNotFoundError,
   isReplicationLagError,
@@ -69,9 +70,23 @@ const cases: { name: string; error: unknown; expected: Expected }[] = [
     expected: { kind: 'stalled', reason: 'AuthorizationFailed' },
   },
   {
-    name: 'AuthenticationError 400 (wrong secret)',
-    error: namedError('AuthenticationError', 'invalid_client', { statusCode: 400 }),
+    name: 'AuthenticationError 401 (wrong secret)',
+    error: namedError('AuthenticationError', 'invalid_client Status code: 401', {
+      statusCode: 401,
+      errorResponse: {
+        error: 'invalid_client',
+        errorDescription: 'AADSTS7000215: Invalid client secret provided.',
+      },
+    }),
     expected: { kind: 'stalled', reason: 'AuthorizationFailed' },
+  },
+  {
+    name: "AuthenticationRequiredError from a throttled token request (MSAL's flattened message)",
+    error: namedError(
+      'AuthenticationRequiredError',
+      '[object Object]: Error(s): Not Available - Timestamp: Not Available - Description: Not Available - Correlation ID: Not Available - Trace ID: Not Available',
+    ),
+    expected: { kind: 'retry', reason: 'unknown' },
   },
   {
     name: 'AuthenticationError 503 (token endpoint down)',
@@ -245,7 +260,21 @@ const cases: { name: string; error: unknown; expected: Expected }[] = [
 describe('classifyAzureError', () => {
   it.each(cases)('$name', ({ error, expected }) => {
     // "now" sits on a whole second: an HTTP-date Retry-After has second precision.
-    expect(classifyAzureError(error, { now: 1_000_000 })).toMatchObject(expected);
+    // random 0: the default wait after a bare 429 is its lower bound.
+    expect(classifyAzureError(error, { now: 1_000_000, random: () => 0 })).toMatchObject(expected);
+  });
+
+  it('waits a few jittered seconds after a 429 without a hint, never minutes, and says it was not hinted', () => {
+    const bare = restError(429, 'TooManyRequests');
+    const waits = [0, 0.5, 0.999].map((r) => classifyAzureError(bare, { random: () => r }));
+    for (const failure of waits) expect(failure).toMatchObject({ kind: 'throttled', hinted: false });
+    const ms = waits.map((f) => (f.kind === 'throttled' ? f.retryAfterMs : Number.NaN));
+    expect(ms[0]).toBe(DEFAULT_THROTTLE_MS);
+    expect(new Set(ms).size).toBe(3);
+    expect(Math.max(...ms)).toBeLessThan(DEFAULT_THROTTLE_MS + DEFAULT_THROTTLE_JITTER_MS);
+    expect(Math.max(...ms)).toBeLessThanOrEqual(5_000);
+    const hinted = restError(429, 'TooManyRequests', 'slow', { 'retry-after': '7' });
+    expect(classifyAzureError(hinted)).toMatchObject({ kind: 'throttled', retryAfterMs: 7000, hinted: true });
   });
 
   it('says what a human should do next, with the Azure code and message', () => {
