@@ -23,6 +23,8 @@ export interface OperatorConfig {
   };
   workers: number;
   resyncPeriodMs: number;
+  /** Ready waits this long after a workflow's principal was first recorded; 0: off. */
+  principalPropagationMs: number;
   quota: {
     workflowsPerRegion: number;
     managedIdentityWorkflowsPerSubscriptionRegion: number;
@@ -138,6 +140,11 @@ export const OPTIONS = {
     env: 'LOGICOPS_QUOTA_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION',
     help: 'role assignments per subscription',
     default: '4000',
+  },
+  'principal-propagation-hold': {
+    env: 'LOGICOPS_PRINCIPAL_PROPAGATION_HOLD',
+    help: 'bindings stay WaitingForPrincipal until the workflow principal is this old (Entra ID replication), e.g. 60s; 0s: off',
+    default: '0s',
   },
   'leader-elect': {
     env: 'LOGICOPS_LEADER_ELECT',
@@ -319,6 +326,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     },
     workers: int('workers', 1, 64),
     resyncPeriodMs: duration('resync-period', 1000),
+    principalPropagationMs: duration('principal-propagation-hold', 0),
     quota: {
       workflowsPerRegion: int('quota-workflows-per-region', 1, 1_000_000),
       managedIdentityWorkflowsPerSubscriptionRegion: int('quota-identity-workflows-per-region', 1, 1_000_000),

@@ -64,6 +64,7 @@ export {
 export type {
   AccessPolicy,
   AccessPolicyAddition,
+  AccessPolicyAdditions,
   AccessPolicyPrincipal,
   ObservedVault,
   VaultGateway,

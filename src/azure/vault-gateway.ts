@@ -23,6 +23,14 @@ export interface AccessPolicyAddition {
   secretPermissions: readonly string[];
 }
 
+/**
+ * The entries of a batched add, or a function that composes them when the request actually
+ * goes out (after the ARM budget wait and the leader fence), so a batch seals as late as possible.
+ */
+export type AccessPolicyAdditions =
+  | readonly AccessPolicyAddition[]
+  | (() => Promise<readonly AccessPolicyAddition[]>);
+
 export interface AccessPolicy {
   tenantId: string;
   objectId: string;
@@ -55,11 +63,7 @@ export interface VaultGateway {
    * Adds several principals' secret permissions in ONE `accessPolicies/add` (Key Vault merges
    * each into that principal's entry). Idempotent; nothing is sent for an empty list.
    */
-  addAccessPolicies(
-    ref: VaultRef,
-    entries: readonly AccessPolicyAddition[],
-    options?: CallOptions,
-  ): Promise<void>;
+  addAccessPolicies(ref: VaultRef, entries: AccessPolicyAdditions, options?: CallOptions): Promise<void>;
   /**
    * Removes exactly `secretPermissions` from the principal's entry; the entry disappears when
    * nothing is left. Other permissions and entries are untouched. Returns the permissions
@@ -106,22 +110,26 @@ export class SdkVaultGateway implements VaultGateway {
 
   async addAccessPolicies(
     ref: VaultRef,
-    entries: readonly AccessPolicyAddition[],
+    entries: AccessPolicyAdditions,
     options: CallOptions = {},
   ): Promise<void> {
-    const accessPolicies = entries
-      .filter((addition) => addition.secretPermissions.length > 0)
-      .map((addition) => entry(addition.principal, addition.secretPermissions));
-    if (accessPolicies.length === 0) return;
-    await this.calls.write('vaults.updateAccessPolicy.add', options, (sdk) =>
-      this.client.vaults.updateAccessPolicy(
+    const toPolicies = (list: readonly AccessPolicyAddition[]) =>
+      list
+        .filter((addition) => addition.secretPermissions.length > 0)
+        .map((addition) => entry(addition.principal, addition.secretPermissions));
+    if (typeof entries !== 'function' && toPolicies(entries).length === 0) return;
+    await this.calls.write('vaults.updateAccessPolicy.add', options, async (sdk) => {
+      // A composer runs here: after the budget wait and the fence, right before the request.
+      const accessPolicies = toPolicies(typeof entries === 'function' ? await entries() : entries);
+      if (accessPolicies.length === 0) return;
+      await this.client.vaults.updateAccessPolicy(
         ref.resourceGroup,
         ref.name,
         'add',
         { properties: { accessPolicies } },
         sdk,
-      ),
-    );
+      );
+    });
   }
 
   async removeAccessPolicy(

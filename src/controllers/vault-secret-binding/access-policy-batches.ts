@@ -1,129 +1,239 @@
-// Coalesced access-policy adds (issue 12): bindings granting on the same vault send ONE
+// Coalesced access-policy adds (issues 9 and 12): bindings granting on the same vault send ONE
 // `accessPolicies/add` carrying every pending principal's permissions, instead of one write per
 // binding. Key Vault merges each entry into its principal's entry, so the batch means exactly
 // what the separate adds meant.
 //
-// How it fits the vault lock: a binding plans and records its write-ahead ledger (Intended)
-// under the lock, submits its addition here and releases the lock; the flush of the vault's
-// batch is itself queued on the lock, so it runs after every binding that was already waiting
-// to plan — and their additions ride along. Each binding waits for the flush that carries its
-// addition and only then records Granted, so the ledger stays exact. Additions submitted while a
-// flush runs go into the next one. A failed flush fails every binding in it (each retries).
-import {
-  type AccessPolicyPrincipal,
-  normalizeResourceId,
-  type VaultGateway,
-  type VaultRef,
+// A binding plans and records its write-ahead ledger (Intended) under the vault lock, hands its
+// addition here and ends its pass ("waiting for the vault's write"), so its worker is free for
+// the next binding: a batch is not bounded by the number of workers. When the write settles,
+// every binding in it is enqueued again (`settled`); its next pass finds the entry in Azure and
+// records Granted, or rethrows the write's failure (`takeResult`) so it is classified as usual.
+//
+// The batch seals as late as possible, so that bindings arriving while a write waits join it:
+//   1. gather: wait until no addition arrived for `quietMs` (at most `maxWaitMs` after the first);
+//   2. the gateway waits for the ARM write budget and the leader fence, and only then calls the
+//      composer (vault-gateway.ts `AccessPolicyAdditions`);
+//   3. the composer takes the vault lock, and while other bindings are queued on that lock (they
+//      may be about to plan an add) it lets them go first — until `maxWaitMs` has passed;
+//   4. it takes every pending addition (up to MAX_ENTRIES_PER_ADD) and the request goes out,
+//      still under the lock, which is released when the write settles (no 409 from ourselves).
+import type {
+  AccessPolicyAddition,
+  AccessPolicyPrincipal,
+  VaultGateway,
+  VaultRef,
 } from '../../azure/index.ts';
+import { normalizeResourceId } from '../../azure/index.ts';
+import type { Clock } from '../../runtime/index.ts';
 import { normalizePermissions } from './permissions-math.ts';
 import type { VaultLocks } from './vault-lock.ts';
 
 /** Entries per `accessPolicies/add` request; the rest go in the next one. */
 export const MAX_ENTRIES_PER_ADD = 100;
 
-interface Addition {
-  principal: AccessPolicyPrincipal;
-  permissions: readonly string[];
-  signal: AbortSignal;
-  resolve: () => void;
-  reject: (error: unknown) => void;
+export interface BatchTiming {
+  /** The batch seals once no addition arrived for this long. */
+  quietMs: number;
+  /** ... or this long after its first addition, whichever comes first. */
+  maxWaitMs: number;
 }
 
-interface VaultQueue {
+/**
+ * 200 ms of quiet adds at most that to a lone binding's time to Ready; a burst (a Flux apply, a
+ * namespace of bindings) keeps arriving faster than that and is written once, within 2 s.
+ */
+export const DEFAULT_BATCH_TIMING: BatchTiming = { quietMs: 200, maxWaitMs: 2_000 };
+
+/** The binding an addition belongs to: `uid` identifies it, `key` re-enqueues it. */
+export interface BatchOwner {
+  uid: string;
+  key: string;
+}
+
+/** What a binding's next pass learns about the write that carried its addition. */
+export type BatchResult<E> = { ok: true; event: E | undefined } | { ok: false; error: unknown };
+
+interface Addition<E> {
+  owner: BatchOwner;
+  principal: AccessPolicyPrincipal;
+  permissions: readonly string[];
+  /** Announced by the binding once it records Granted (e.g. its Granted/GrantRestored Event). */
+  event: E | undefined;
+}
+
+interface VaultBatch<E> {
   gateway: VaultGateway;
   ref: VaultRef;
   vaultId: string;
-  pending: Addition[];
-  flushQueued: boolean;
+  pending: Array<Addition<E>>;
+  firstAt: number;
+  lastAt: number;
 }
 
-export class AccessPolicyBatches {
-  private readonly queues = new Map<string, VaultQueue>();
+export interface AccessPolicyBatchesOptions {
+  clock: Clock;
+  timing?: BatchTiming;
+  /** Told right after every write attempt (shared reads of that vault no longer hold). */
+  wrote?: (vaultId: string) => void;
+  /** Told the keys of the bindings whose write settled (the controller enqueues them). */
+  settled?: (keys: string[]) => void;
+  /** Test-only pause point right after a write succeeded (test-pause.ts); never set in production. */
+  afterWrite?: () => Promise<void>;
+}
+
+export class AccessPolicyBatches<E = unknown> {
+  private readonly batches = new Map<string, VaultBatch<E>>();
+  /** uid → a waiter per addition not yet settled (pending or in flight). */
+  private readonly inFlight = new Map<string, { done: Promise<void>; settle: () => void }>();
+  private readonly results = new Map<string, BatchResult<E>>();
+  private readonly timing: BatchTiming;
   /** Writes sent (for tests and diagnostics). */
   writes = 0;
 
   constructor(
     private readonly locks: VaultLocks,
-    /** Told right after every write attempt (shared reads of that vault no longer hold). */
-    private readonly wrote: (vaultId: string) => void = () => undefined,
-  ) {}
+    private readonly options: AccessPolicyBatchesOptions,
+  ) {
+    this.timing = options.timing ?? DEFAULT_BATCH_TIMING;
+  }
 
   /**
-   * Adds `permissions` to the principal's entry in the vault's next batched write. Resolves once
-   * that write succeeded; rejects with its error, or when `signal` aborts first. Call it while
-   * holding the vault lock, and await the result only after releasing it.
+   * Queues `permissions` for the principal's entry in the vault's next write. Call it holding
+   * the vault lock, after the Intended ledger is recorded; the binding learns the outcome on
+   * its next pass (`takeResult`).
    */
   add(
     gateway: VaultGateway,
     vaultId: string,
     ref: VaultRef,
+    owner: BatchOwner,
     principal: AccessPolicyPrincipal,
     permissions: readonly string[],
-    signal: AbortSignal,
-  ): Promise<void> {
+    event?: E,
+  ): void {
     const key = normalizeResourceId(vaultId);
-    let queue = this.queues.get(key);
-    if (!queue) {
-      queue = { gateway, ref, vaultId, pending: [], flushQueued: false };
-      this.queues.set(key, queue);
+    const now = this.options.clock.now();
+    let batch = this.batches.get(key);
+    const start = !batch;
+    if (!batch) {
+      batch = { gateway, ref, vaultId, pending: [], firstAt: now, lastAt: now };
+      this.batches.set(key, batch);
     }
-    const done = new Promise<void>((resolve, reject) => {
-      queue.pending.push({ principal, permissions, signal, resolve, reject });
-    });
-    if (!queue.flushQueued) {
-      queue.flushQueued = true;
-      void this.locks.withVault(vaultId, () => this.flush(key));
+    if (batch.pending.length === 0) batch.firstAt = now;
+    batch.lastAt = now;
+    batch.pending.push({ owner, principal, permissions, event });
+    this.results.delete(owner.uid);
+    if (!this.inFlight.has(owner.uid)) {
+      let settle!: () => void;
+      const done = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      this.inFlight.set(owner.uid, { done, settle });
     }
-    return abortable(done, signal);
+    if (start) void this.drain(key, batch);
+  }
+
+  /** Whether the binding has an addition not yet written (queued or in flight). */
+  isPending(uid: string): boolean {
+    return this.inFlight.has(uid);
+  }
+
+  /** Settles when the binding's addition was written or failed; undefined when none is pending. */
+  whenSettled(uid: string): Promise<void> | undefined {
+    return this.inFlight.get(uid)?.done;
+  }
+
+  /** Whether a settled write's outcome waits for the binding's next pass. */
+  hasResult(uid: string): boolean {
+    return this.results.has(uid);
+  }
+
+  /** The outcome of the write that carried the binding's last addition, once (then forgotten). */
+  takeResult(uid: string): BatchResult<E> | undefined {
+    const result = this.results.get(uid);
+    this.results.delete(uid);
+    return result;
   }
 
   /** Principals with an addition waiting for the vault's next write (quota counts them). */
   pendingPrincipals(vaultId: string): string[] {
-    const queue = this.queues.get(normalizeResourceId(vaultId));
-    return (queue?.pending ?? []).map((addition) => addition.principal.objectId.toLowerCase());
+    const batch = this.batches.get(normalizeResourceId(vaultId));
+    return (batch?.pending ?? []).map((addition) => addition.principal.objectId.toLowerCase());
   }
 
-  private async flush(key: string): Promise<void> {
-    const queue = this.queues.get(key);
-    if (!queue) return;
-    const batch = queue.pending.splice(0, MAX_ENTRIES_PER_ADD);
-    queue.flushQueued = false;
-    if (queue.pending.length > 0) {
-      queue.flushQueued = true;
-      void this.locks.withVault(queue.vaultId, () => this.flush(key));
-    } else {
-      this.queues.delete(key);
-    }
-    const live = batch.filter((addition) => !addition.signal.aborted);
-    if (live.length === 0) return;
-    // The shared write is cancelled only when every binding waiting for it gave up.
-    const abort = new AbortController();
-    let gaveUp = 0;
-    for (const addition of live) {
-      addition.signal.addEventListener(
-        'abort',
-        () => {
-          gaveUp += 1;
-          if (gaveUp === live.length) abort.abort(addition.signal.reason);
-        },
-        { once: true },
-      );
-    }
+  /** Writes the vault's batches one after another until nothing is pending. */
+  private async drain(key: string, batch: VaultBatch<E>): Promise<void> {
     try {
-      this.writes += 1;
-      await queue.gateway.addAccessPolicies(queue.ref, mergeByPrincipal(live), { signal: abort.signal });
-      for (const addition of live) addition.resolve();
-    } catch (error) {
-      for (const addition of live) addition.reject(error);
+      while (batch.pending.length > 0) {
+        await this.gather(batch);
+        await this.write(batch);
+      }
     } finally {
-      this.wrote(queue.vaultId);
+      this.batches.delete(key);
     }
+  }
+
+  private async gather(batch: VaultBatch<E>): Promise<void> {
+    const { clock } = this.options;
+    for (;;) {
+      const now = clock.now();
+      const wait = Math.min(batch.lastAt + this.timing.quietMs, batch.firstAt + this.timing.maxWaitMs) - now;
+      if (wait <= 0) return;
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+    }
+  }
+
+  private async write(batch: VaultBatch<E>): Promise<void> {
+    let release: (() => void) | undefined;
+    let sent: Array<Addition<E>> | undefined;
+    const compose = async (): Promise<AccessPolicyAddition[]> => {
+      release = await this.sealingLock(batch);
+      sent = batch.pending.splice(0, MAX_ENTRIES_PER_ADD);
+      batch.firstAt = this.options.clock.now();
+      if (sent.length > 0) this.writes += 1;
+      return mergeByPrincipal(sent);
+    };
+    try {
+      await batch.gateway.addAccessPolicies(batch.ref, compose);
+      await this.options.afterWrite?.();
+      this.settle(sent ?? [], undefined);
+    } catch (error) {
+      // Refused before composing (fenced, budget wait aborted): nothing was taken, so the
+      // whole queue fails with it rather than spinning.
+      this.settle(sent ?? batch.pending.splice(0), error);
+    } finally {
+      release?.();
+      this.options.wrote?.(batch.vaultId);
+    }
+  }
+
+  /** The vault lock, once no binding is queued on it any more (or the batch waited long enough). */
+  private async sealingLock(batch: VaultBatch<E>): Promise<() => void> {
+    for (;;) {
+      const release = await this.locks.acquire(batch.vaultId);
+      const overdue = this.options.clock.now() >= batch.firstAt + this.timing.maxWaitMs;
+      if (overdue || this.locks.waiting(batch.vaultId) === 0) return release;
+      // Those queued may be about to plan an add: let them, then seal (we queue behind them).
+      release();
+    }
+  }
+
+  private settle(additions: ReadonlyArray<Addition<E>>, error: unknown): void {
+    const keys: string[] = [];
+    for (const addition of additions) {
+      const { uid, key } = addition.owner;
+      this.results.set(uid, error === undefined ? { ok: true, event: addition.event } : { ok: false, error });
+      this.inFlight.get(uid)?.settle();
+      this.inFlight.delete(uid);
+      keys.push(key);
+    }
+    if (keys.length > 0) this.options.settled?.(keys);
   }
 }
 
 /** One entry per principal, with the union of the permissions its bindings asked for. */
 export function mergeByPrincipal(
-  additions: ReadonlyArray<Pick<Addition, 'principal' | 'permissions'>>,
+  additions: ReadonlyArray<{ principal: AccessPolicyPrincipal; permissions: readonly string[] }>,
 ): Array<{ principal: AccessPolicyPrincipal; secretPermissions: string[] }> {
   const merged = new Map<string, { principal: AccessPolicyPrincipal; permissions: string[] }>();
   for (const { principal, permissions } of additions) {
@@ -136,22 +246,4 @@ export function mergeByPrincipal(
     principal,
     secretPermissions: normalizePermissions(permissions),
   }));
-}
-
-function abortable(work: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

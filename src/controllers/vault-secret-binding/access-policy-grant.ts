@@ -2,10 +2,11 @@
 // with the atomic accessPolicies/add and /remove operations (never a PUT of the vault), and
 // only by the permissions this binding's ledger says logicops added. Callers hold the vault lock.
 import type { AccessPolicy, ObservedVault } from '../../azure/index.ts';
-import { AccessModel, GrantPhase, type GrantRecord, type QuotaUsage } from '../../crds/index.ts';
+import { AccessModel, GrantPhase, type GrantRecord, type QuotaUsage, Reason } from '../../crds/index.ts';
+import type { EventType } from '../../runtime/events.ts';
 import type { BindingRun, Principal } from './context.ts';
 import { hasAccessPolicyPart, hasRoleAssignmentPart, sameGrantRecord } from './grant-model.ts';
-import { PausedWrite, QuotaWouldExceed } from './outcome.ts';
+import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { normalizePermissions, planAccessPolicyGrant, sharedEntryView } from './permissions-math.ts';
 import { revokeRoleAssignmentPart } from './revoke.ts';
 
@@ -16,34 +17,39 @@ export function entryOf(vault: ObservedVault, principal: Principal): AccessPolic
   );
 }
 
-/** What is left to do once the vault lock is released (waiting for a coalesced write). */
-export type AfterVaultLock = () => Promise<void>;
+/** An Event a binding announces once it records Granted (kept by the batch until then). */
+export interface GrantEvent {
+  type: EventType;
+  reason: string;
+  note: string;
+}
 
 /**
  * Grants (or restores, or finishes migrating to) this binding's access policy. A plain add
- * joins the vault's coalesced write (access-policy-batches.ts): the returned function waits for
- * it and records the grant, and must be called after the vault lock is released.
+ * joins the vault's coalesced write (access-policy-batches.ts) and ends the pass waiting for it;
+ * the next pass (enqueued when the write settles) records Granted. Callers hold the vault lock.
  */
 export async function ensureAccessPolicyGrant(
   run: BindingRun,
   principal: Required<Principal>,
-): Promise<AfterVaultLock | undefined> {
+): Promise<BindingOutcome | undefined> {
   const { vaults } = run.gateways();
   const ref = run.vaultRef();
-  // The observed (possibly shared) read may only conclude "nothing to do"; anything else is
-  // decided on a read made now, under the lock (the entry may have changed while we waited).
-  let step = run.vault ? decide(run, run.vault, principal) : undefined;
-  if (!step?.settled) {
-    const vault = (await run.shared.vaultReads.fresh(vaults, run.spec.vaultId, ref, run.signal)) ?? run.vault;
-    if (!vault) throw new Error(`vault ${run.spec.vaultId} disappeared`);
-    step = decide(run, vault, principal);
-  }
+  // The observed (possibly shared) read may only conclude "nothing to do" — or, right after our
+  // own coalesced write (which dropped the shared reads made before it), "the add is in Azure".
+  // Anything else is decided on a read made now, under the lock.
+  const shared = run.vault ? decide(run, run.vault, principal) : undefined;
+  const writtenForUs = run.batchWrite !== undefined && shared?.inSync === true;
+  const step = shared?.settled || writtenForUs ? shared : await decideOnFreshRead(run, principal);
   const { vault, existing, plan, granted, leftoverAssignment, limit } = step;
   const record = run.record;
   run.observed.quota = step.quota;
   if (step.settled) return undefined;
   if (step.inSync) {
     await run.writeLedger(granted);
+    // The coalesced write that carried our add: announce it now that the ledger says Granted.
+    const event = run.batchWrite?.event;
+    if (event) await run.event(event.type, event.reason, 'Grant', event.note);
     return undefined;
   }
   if (run.paused) throw new PausedWrite(describeChange(plan.add, plan.remove, Boolean(leftoverAssignment)));
@@ -80,15 +86,17 @@ export async function ensureAccessPolicyGrant(
   await run.writeLedger(intended);
   const entryKey = { tenantId: principal.tenantId, objectId: principal.principalId };
   if (plan.remove.length === 0 && !leftoverAssignment) {
-    // A plain add: join the vault's next coalesced write, and finish once the lock is free.
-    const written = batches.add(vaults, run.spec.vaultId, ref, entryKey, plan.add, run.signal);
-    // Waited for by the returned function; this only keeps an early failure from going unhandled.
-    written.catch(() => undefined);
-    return async () => {
-      await written;
-      await run.writeLedger(granted);
-      await announce(run, record, plan.add, false);
-    };
+    // A plain add: join the vault's next coalesced write and free this worker meanwhile.
+    batches.add(
+      vaults,
+      run.spec.vaultId,
+      ref,
+      run.batchOwner,
+      entryKey,
+      plan.add,
+      grantEvent(run, record, plan.add, false),
+    );
+    return waitingForVaultWrite(run);
   }
   try {
     if (plan.add.length > 0) await vaults.addAccessPolicy(ref, entryKey, plan.add, { signal: run.signal });
@@ -99,8 +107,19 @@ export async function ensureAccessPolicyGrant(
   }
   if (leftoverAssignment) await revokeRoleAssignmentPart(run, intended);
   await run.writeLedger(granted);
-  await announce(run, record, plan.add, Boolean(leftoverAssignment));
+  const event = grantEvent(run, record, plan.add, Boolean(leftoverAssignment));
+  if (event) await run.event(event.type, event.reason, 'Grant', event.note);
   return undefined;
+}
+
+/** The pass ends here; the batch enqueues the binding when its write settled (and a requeue backs that up). */
+export function waitingForVaultWrite(run: BindingRun): BindingOutcome {
+  return {
+    kind: 'waiting',
+    reason: Reason.Progressing,
+    message: `Intent recorded; waiting for the coalesced accessPolicies/add on vault ${run.vaultRef().name}`,
+    afterMs: run.shared.settings.waitingRequeueMs,
+  };
 }
 
 interface GrantDecision {
@@ -115,6 +134,14 @@ interface GrantDecision {
   inSync: boolean;
   /** In sync and the ledger already says so: nothing at all to do. */
   settled: boolean;
+}
+
+async function decideOnFreshRead(run: BindingRun, principal: Required<Principal>): Promise<GrantDecision> {
+  const { vaults } = run.gateways();
+  const vault =
+    (await run.shared.vaultReads.fresh(vaults, run.spec.vaultId, run.vaultRef(), run.signal)) ?? run.vault;
+  if (!vault) throw new Error(`vault ${run.spec.vaultId} disappeared`);
+  return decide(run, vault, principal);
 }
 
 /** Plans this binding's access-policy grant against one read of the vault (pure). */
@@ -154,39 +181,39 @@ function decide(run: BindingRun, vault: ObservedVault, principal: Required<Princ
   };
 }
 
-async function announce(
+function grantEvent(
   run: BindingRun,
   before: GrantRecord | undefined,
   added: string[],
   migrated: boolean,
-): Promise<void> {
+): GrantEvent | undefined {
   const permissions = normalizePermissions(run.spec.permissions).join(', ');
   if (migrated) {
-    await run.event(
-      'Normal',
-      'GrantMigrated',
-      'Grant',
-      `Migrated the grant to an access policy (${permissions}) and revoked the role assignment`,
-    );
-  } else if (
+    return {
+      type: 'Normal',
+      reason: 'GrantMigrated',
+      note: `Migrated the grant to an access policy (${permissions}) and revoked the role assignment`,
+    };
+  }
+  if (
     before?.phase === GrantPhase.Granted &&
     before.accessModel === AccessModel.AccessPolicy &&
     added.length > 0
   ) {
-    await run.event(
-      'Warning',
-      'GrantRestored',
-      'Grant',
-      `The access policy lost ${added.join(', ')} outside logicops; restored it`,
-    );
-  } else if (added.length > 0) {
-    await run.event(
-      'Normal',
-      'Granted',
-      'Grant',
-      `Granted secret permissions ${added.join(', ')} with an access policy`,
-    );
+    return {
+      type: 'Warning',
+      reason: 'GrantRestored',
+      note: `The access policy lost ${added.join(', ')} outside logicops; restored it`,
+    };
   }
+  if (added.length > 0) {
+    return {
+      type: 'Normal',
+      reason: 'Granted',
+      note: `Granted secret permissions ${added.join(', ')} with an access policy`,
+    };
+  }
+  return undefined;
 }
 
 function describeChange(add: string[], remove: string[], migrating: boolean): string {

@@ -21,7 +21,8 @@ import type {
 import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
-import type { AccessPolicyBatches } from './access-policy-batches.ts';
+import type { AccessPolicyBatches, BatchOwner } from './access-policy-batches.ts';
+import type { GrantEvent } from './access-policy-grant.ts';
 import { vaultCoordinates } from './grant-model.ts';
 import type { LedgerBook } from './ledger-book.ts';
 import type { PrincipalAges } from './principal-ages.ts';
@@ -42,6 +43,11 @@ export interface BindingSettings {
   quota: QuotaLimits;
   /** How soon to look again while waiting for a principal or a secret (watches also wake us). */
   waitingRequeueMs: number;
+  /**
+   * How long after the workflow's principal was first observed a binding still reports
+   * WaitingForPrincipal (Entra ID replication: the identity may not get a token yet). 0: off.
+   */
+  principalPropagationMs: number;
 }
 
 /** Built once per controller, shared by every reconcile. */
@@ -56,7 +62,7 @@ export interface BindingShared {
   ledgers: LedgerBook;
   locks: VaultLocks;
   /** Pending access-policy adds per vault, sent as one write. */
-  accessPolicyBatches: AccessPolicyBatches;
+  accessPolicyBatches: AccessPolicyBatches<GrantEvent>;
   /** Vault reads shared by the bindings of one vault for a few seconds. */
   vaultReads: VaultReads;
   principals: PrincipalAges;
@@ -86,7 +92,11 @@ export class BindingRun {
   principal?: Principal;
   /** Within Entra's replication window and never granted yet: lag errors mean "wait". */
   principalIsNew = false;
+  /** Since the workflow status first recorded the principal; unknown for statuses older than that field. */
+  principalAgeMs?: number;
   vault?: ObservedVault;
+  /** Set when the coalesced write carrying this binding's last add succeeded (its Event to announce). */
+  batchWrite?: { event: GrantEvent | undefined };
 
   constructor(
     readonly shared: BindingShared,
@@ -118,6 +128,12 @@ export class BindingRun {
       this.current.metadata.namespace ?? '',
       this.current.metadata.name ?? '',
     );
+  }
+
+  /** This binding as the owner of an addition in a coalesced access-policy write. */
+  get batchOwner(): BatchOwner {
+    const { namespace = '', name = '', uid = '' } = this.current.metadata;
+    return { uid: uid || `${namespace}/${name}`, key: `${namespace}/${name}` };
   }
 
   /** Gateways of the vault's subscription (where the access policies and role assignments live). */

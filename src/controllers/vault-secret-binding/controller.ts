@@ -20,11 +20,13 @@ import {
 } from '../../runtime/index.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
-import { AccessPolicyBatches } from './access-policy-batches.ts';
+import { AccessPolicyBatches, type BatchTiming } from './access-policy-batches.ts';
+import type { GrantEvent } from './access-policy-grant.ts';
 import type { QuotaLimits } from './context.ts';
 import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
+import { pauseForever, type TestPause } from './test-pause.ts';
 import { VaultLocks } from './vault-lock.ts';
 import { VaultReads } from './vault-reads.ts';
 
@@ -57,6 +59,12 @@ export interface VaultSecretBindingControllerDeps {
     vaultReadTtlMs?: number;
     /** How long after first sight a principal's PrincipalNotFound/AuthorizationFailed counts as replication lag. */
     replicationWindowMs?: number;
+    /** Ready waits this long after the workflow first recorded its principal (Entra ID replication). Default 0: off. */
+    principalPropagationMs?: number;
+    /** How long a batch of access-policy adds gathers before it is written (access-policy-batches.ts). */
+    accessPolicyBatch?: BatchTiming;
+    /** TEST-ONLY crash point (test-pause.ts); never set in production. */
+    testPause?: TestPause;
   };
 }
 
@@ -66,6 +74,18 @@ export function createVaultSecretBindingController(
   const clock = deps.clock ?? systemClock;
   const locks = new VaultLocks();
   const vaultReads = new VaultReads(clock, deps.settings.vaultReadTtlMs);
+  const testPause = deps.settings.testPause;
+  // The controller exists only after the reconcile is built; the batches enqueue through it.
+  let enqueue: (key: string) => void = () => undefined;
+  const accessPolicyBatches = new AccessPolicyBatches<GrantEvent>(locks, {
+    clock,
+    ...(deps.settings.accessPolicyBatch ? { timing: deps.settings.accessPolicyBatch } : {}),
+    wrote: (vaultId) => vaultReads.wrote(vaultId),
+    settled: (keys) => {
+      for (const key of keys) enqueue(key);
+    },
+    ...(testPause?.point === 'accessPolicyAdd' ? { afterWrite: () => pauseForever(testPause) } : {}),
+  });
   const reconcile = createBindingReconciler({
     kube: deps.kube,
     patcher: new StatusPatcher(deps.kube),
@@ -76,7 +96,7 @@ export function createVaultSecretBindingController(
     namespaces: deps.namespaces,
     ledgers: new LedgerBook(deps.bindings),
     locks,
-    accessPolicyBatches: new AccessPolicyBatches(locks, (vaultId) => vaultReads.wrote(vaultId)),
+    accessPolicyBatches,
     vaultReads,
     principals: new PrincipalAges(clock, deps.settings.replicationWindowMs),
     clock,
@@ -85,6 +105,7 @@ export function createVaultSecretBindingController(
       namespacePolicy: deps.settings.namespacePolicy,
       quota: deps.settings.quota,
       waitingRequeueMs: deps.settings.waitingRequeueMs ?? DEFAULT_WAITING_REQUEUE_MS,
+      principalPropagationMs: deps.settings.principalPropagationMs ?? 0,
     },
   });
   const controller: Controller<VaultSecretBinding> = new Controller<VaultSecretBinding>({
@@ -99,6 +120,7 @@ export function createVaultSecretBindingController(
   })
     .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow))
     .watches(deps.namespaces, (namespace) => bindingsIn(deps.bindings, namespace.metadata?.name ?? ''));
+  enqueue = (key) => controller.queue.add(key);
   return controller;
 }
 

@@ -1,5 +1,6 @@
 // The frame of one binding's reconcile: deletion or steps, then one status write, then the
-// queue action. Order of the steps: namespace policy → principal → vault and secret → grant.
+// queue action. Order of the steps: namespace policy → principal → vault and secret → grant →
+// principal propagation hold (the grant is written first, so Ready comes as soon as it ends).
 //
 //   deleting (finalizer present) → policy Orphan: keep the grant; Delete: revoke exactly what
 //     the ledger says (under the vault lock) → remove the finalizer. A failed revoke keeps it.
@@ -28,11 +29,12 @@ import { revokeGrant } from './revoke.ts';
 import { applyObservations, applyOutcome } from './status.ts';
 import { checkNamespacePolicy } from './steps/check-namespace-policy.ts';
 import { ensureGrant } from './steps/ensure-grant.ts';
+import { holdForPropagation } from './steps/hold-for-propagation.ts';
 import { observeVault } from './steps/observe-vault.ts';
 import { resolvePrincipal } from './steps/resolve-principal.ts';
 import { runSteps } from './steps/step.ts';
 
-const STEPS = [checkNamespacePolicy, resolvePrincipal, observeVault, ensureGrant];
+const STEPS = [checkNamespacePolicy, resolvePrincipal, observeVault, ensureGrant, holdForPropagation];
 
 export function createBindingReconciler(shared: BindingShared): ReconcileFn<VaultSecretBinding> {
   return async (binding, rc) => {
@@ -68,6 +70,8 @@ async function decide(run: BindingRun): Promise<BindingOutcome> {
 
 async function finalize(run: BindingRun): Promise<BindingOutcome> {
   if (!hasFinalizer(run.current, LOGICOPS_FINALIZER)) return { kind: 'released' };
+  // An add of ours still waiting in a coalesced write would land after the revoke: let it settle.
+  await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
   const record = run.record;
   if (record && run.spec.deletionPolicy !== 'Orphan') {
     await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));

@@ -217,6 +217,10 @@ const status = object('What logicops observed in Azure.', {
     principalId: string('Object id of the service principal; what grants are made to.', { maxLength: 36 }),
     tenantId: string('Entra ID tenant of the principal.', { maxLength: 36 }),
     userAssignedIdentityId: string('ARM id of the user-assigned identity in use.', { maxLength: 512 }),
+    principalObservedAt: string(
+      'When logicops first saw this principalId; bindings wait for Entra ID replication (--principal-propagation-hold) counted from here.',
+      { format: 'date-time' },
+    ),
   } satisfies Record<keyof WorkflowIdentityStatus, JsonSchema>),
   provisioningState: string('Azure provisioningState of the workflow.', { maxLength: 64 }),
   accessEndpoint: string('Azure access endpoint of the workflow.', { maxLength: 2048 }),

@@ -64,6 +64,12 @@ export interface WorkflowIdentityStatus {
   principalId?: string;
   tenantId?: string;
   userAssignedIdentityId?: string;
+  /**
+   * When logicops first saw this principalId (RFC 3339). Entra ID replicates a new principal for
+   * seconds to minutes; bindings hold Ready until it is old enough (--principal-propagation-hold).
+   * Kept in status, not process memory, so an operator restart does not restart the clock.
+   */
+  principalObservedAt?: string;
 }
 
 export interface LogicAppWorkflowStatus {

@@ -2,9 +2,10 @@
 // under the vault lock. A changed principal (the workflow's identity was replaced) has the old
 // principal's grant revoked first; a changed model is granted in the new model first and the
 // old one revoked after (inside the mode functions), so access never lapses. A plain
-// access-policy add is coalesced with the vault's other pending adds and awaited after the lock.
+// access-policy add is coalesced with the vault's other pending adds: the pass ends waiting for
+// that write, and the next one (enqueued when it settled) learns its result here first.
 import { AccessModel } from '../../../crds/index.ts';
-import { ensureAccessPolicyGrant } from '../access-policy-grant.ts';
+import { ensureAccessPolicyGrant, waitingForVaultWrite } from '../access-policy-grant.ts';
 import { ledgerRelation } from '../grant-model.ts';
 import { ensureRoleAssignmentGrant } from '../rbac-grant.ts';
 import { revokeGrant } from '../revoke.ts';
@@ -16,7 +17,14 @@ export const ensureGrant: Step = async (run) => {
   if (!principal || !model || !run.vault)
     throw new Error('ensureGrant runs after resolvePrincipal and observeVault');
   const full = { principalId: principal.principalId, tenantId: principal.tenantId ?? run.vault.tenantId };
-  const afterLock = await run.shared.locks.withVault(run.spec.vaultId, async () => {
+  // Outside the lock: a binding waiting for its coalesced write must not delay that write.
+  const batches = run.shared.accessPolicyBatches;
+  const { uid } = run.batchOwner;
+  const result = batches.takeResult(uid);
+  if (result && !result.ok) throw result.error;
+  if (result?.ok) run.batchWrite = { event: result.event };
+  if (batches.isPending(uid)) return waitingForVaultWrite(run);
+  return run.shared.locks.withVault(run.spec.vaultId, async () => {
     const record = run.record;
     if (record && ledgerRelation(record, { ...full, vaultId: run.spec.vaultId }) === 'otherPrincipal') {
       await revokeGrant(run, record);
@@ -27,7 +35,4 @@ export const ensureGrant: Step = async (run) => {
     }
     return ensureAccessPolicyGrant(run, full);
   });
-  // A coalesced add is written by the vault's flush, which needs the lock this pass just released.
-  if (afterLock) await afterLock();
-  return undefined;
 };

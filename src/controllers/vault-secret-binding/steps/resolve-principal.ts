@@ -11,6 +11,7 @@ export const resolvePrincipal: Step = async (run) => {
   const workflowName = run.spec.workflowRef.name;
   const workflow = run.shared.workflows.get(objectKey({ namespace, name: workflowName }));
   if (workflow?.metadata.deletionTimestamp) {
+    await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
     const record = run.record;
     if (record) {
       await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
@@ -40,6 +41,9 @@ export const resolvePrincipal: Step = async (run) => {
   const grantedBefore =
     run.record?.phase === 'Granted' &&
     run.record.principalId.toLowerCase() === identity.principalId.toLowerCase();
-  run.principalIsNew = run.shared.principals.isNew(identity.principalId) && !grantedBefore;
+  const ageMs = run.shared.principals.ageMs(identity.principalId, identity.principalObservedAt);
+  run.principalIsNew = ageMs < run.shared.principals.windowMs && !grantedBefore;
+  // Only a recorded first sighting can hold Ready (process memory would hold it again on every restart).
+  if (identity.principalObservedAt) run.principalAgeMs = ageMs;
   return undefined;
 };

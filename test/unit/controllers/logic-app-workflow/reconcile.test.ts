@@ -324,6 +324,7 @@ describe('LogicAppWorkflow reconcile', () => {
     expect(stored()?.status?.identity).toEqual({
       type: 'UserAssigned',
       principalId: 'uami-principal',
+      principalObservedAt: new Date(clock.now()).toISOString(),
       tenantId: TENANT,
       userAssignedIdentityId: UAMI,
     });

@@ -60,4 +60,21 @@ describe('VaultLocks', () => {
     gate.resolve();
     await a;
   });
+
+  it('counts who waits behind the holder, and a release is idempotent', async () => {
+    const locks = new VaultLocks();
+    const release = await locks.acquire('/v/a');
+    expect(locks.waiting('/v/a')).toBe(0);
+    const next = locks.acquire('/V/A');
+    const last = locks.withVault('/v/a', async () => 'done');
+    expect(locks.waiting('/v/a')).toBe(2);
+    release();
+    release();
+    const releaseNext = await next;
+    expect(locks.waiting('/v/a')).toBe(1);
+    releaseNext();
+    await expect(last).resolves.toBe('done');
+    expect(locks.waiting('/v/a')).toBe(0);
+    expect(locks.busyVaults).toBe(0);
+  });
 });

@@ -70,6 +70,8 @@ export function createWorld(
      * without time passing; sharing has its own scenarios (and vault-reads.test.ts).
      */
     vaultReadTtlMs?: number;
+    /** Ready waits this long after the workflow recorded its principal. */
+    principalPropagationMs?: number;
   } = {},
 ) {
   const journal: string[] = [];
@@ -96,7 +98,13 @@ export function createWorld(
     namespaces: new ListSource(() => [...namespaces.entries()]),
     ledgers: new LedgerBook(bindings),
     locks,
-    accessPolicyBatches: new AccessPolicyBatches(locks, (vaultId) => vaultReads.wrote(vaultId)),
+    // No gather window (the fake clock only moves when a test says so); a batch still seals only
+    // once no binding is queued on the vault lock, so bindings reconciled together share a write.
+    accessPolicyBatches: new AccessPolicyBatches(locks, {
+      clock,
+      timing: { quietMs: 0, maxWaitMs: Number.POSITIVE_INFINITY },
+      wrote: (vaultId) => vaultReads.wrote(vaultId),
+    }),
     vaultReads,
     principals: new PrincipalAges(clock),
     clock,
@@ -105,6 +113,7 @@ export function createWorld(
       namespacePolicy: namespacePolicy(true),
       quota: options.quota ?? { accessPoliciesPerVault: 1024, roleAssignmentsPerSubscription: 4000 },
       waitingRequeueMs: 30_000,
+      principalPropagationMs: options.principalPropagationMs ?? 0,
     },
   };
   return {
@@ -124,7 +133,13 @@ export function createWorld(
         metadata: { name: namespace, annotations: { [ALLOWED_VAULTS_ANNOTATION]: pattern } },
       });
     },
-    workflow(name: string, principalId: string | undefined, namespace = NAMESPACE, deleting = false) {
+    workflow(
+      name: string,
+      principalId: string | undefined,
+      namespace = NAMESPACE,
+      deleting = false,
+      principalObservedAt?: string,
+    ) {
       workflows.set(`${namespace}/${name}`, {
         apiVersion: 'logicops.io/v1alpha1',
         kind: 'LogicAppWorkflow',
@@ -134,7 +149,16 @@ export function createWorld(
           ...(deleting ? { deletionTimestamp: new Date('2026-01-01T00:00:00Z') } : {}),
         },
         spec: {} as LogicAppWorkflow['spec'],
-        status: principalId ? { identity: { type: 'SystemAssigned', principalId, tenantId: TENANT } } : {},
+        status: principalId
+          ? {
+              identity: {
+                type: 'SystemAssigned',
+                principalId,
+                tenantId: TENANT,
+                ...(principalObservedAt ? { principalObservedAt } : {}),
+              },
+            }
+          : {},
       });
     },
     binding(name: string, spec: Partial<VaultSecretBindingSpec> = {}, namespace = NAMESPACE) {
@@ -166,19 +190,36 @@ export function createWorld(
       object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
       kube.put(object);
     },
+    /**
+     * One pass the way the controller runs it; when the pass ended waiting for a coalesced
+     * access-policy write, also the pass the controller runs once that write settled (the
+     * controller enqueues the binding then). Returns what the last pass said.
+     */
     async reconcile(name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> {
       const reconcile = createBindingReconciler(shared);
-      try {
-        return await reconcile(kube.read(namespace, name), {
-          key: `${namespace}/${name}`,
-          logger: silentLogger(),
-          clock,
-          signal: new AbortController().signal,
-          reconcileId: 'test',
-        });
-      } catch (error) {
-        return error as Error;
+      const pass = async () => {
+        try {
+          return await reconcile(kube.read(namespace, name), {
+            key: `${namespace}/${name}`,
+            logger: silentLogger(),
+            clock,
+            signal: new AbortController().signal,
+            reconcileId: 'test',
+          });
+        } catch (error) {
+          return error as Error;
+        }
+      };
+      let result = await pass();
+      const uid = `uid-${namespace}-${name}`;
+      const batches = shared.accessPolicyBatches;
+      for (let again = 0; again < 3; again += 1) {
+        const settled = batches.whenSettled(uid);
+        if (!settled && !batches.hasResult(uid)) break;
+        await settled;
+        result = await pass();
       }
+      return result;
     },
   };
 }
