@@ -3,45 +3,41 @@
 // reconcile path (the operator process and the emulator). Zero crashes; each object is refused
 // at admission with a message naming the field, Stalled with a reason, or Ready (or waiting on a
 // documented dependency, counted apart). Replay a run with LOGICOPS_CHAOS_SEED=<printed seed>.
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GROUP, VERSION } from '../../src/crds/api-group.ts';
 import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
 import { type GeneratedObject, generateObjects } from './bad-input/arbitraries.ts';
 import { admissionOutcome, type Outcome, objectOutcome } from './bad-input/outcome.ts';
 import { gatherHaystacks, scanWithCanary } from './security/collect.ts';
-import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
 import { printFigures } from './support/figures.ts';
-import { createAll, createNamespace, customApi, installCrds, listObjects, PLURAL } from './support/kube.ts';
-import { type OperatorProcess, startOperator } from './support/operator-process.ts';
+import { createAll, customApi, listObjects, PLURAL } from './support/kube.ts';
 import { chaosScale, chaosSeed } from './support/scale.ts';
-import { chaosTempDir } from './support/temp-dir.ts';
-import { buildWorld, CHAOS_RESOURCE_GROUP } from './support/world.ts';
+import { type ChaosSuite, startChaosSuite } from './support/suite.ts';
+import { CHAOS_RESOURCE_GROUP } from './support/world.ts';
 
 const CLUSTER_ID = 'chaos-bad-input';
 
 describe('bad input', () => {
   const scale = chaosScale();
   const seed = chaosSeed();
-  let azure: ChaosAzure | undefined;
-  let operator: OperatorProcess | undefined;
+  let suite: ChaosSuite | undefined;
 
   afterAll(async () => {
-    await operator?.stop();
-    await azure?.close();
+    await suite?.close();
   });
 
   it('never crashes the operator, and every object ends refused, Stalled or Ready', async () => {
     const started = Date.now();
-    await installCrds();
-    const world = buildWorld({ subscriptionId: DEMO_SUBSCRIPTION_ID, namespace: '', workflows: 1 });
-    azure = await startChaosAzure(world.seed);
-    const emulator = azure.emulator;
-    const namespace = await createNamespace('chaos-bad-input', {});
+    suite = await startChaosSuite({
+      clusterId: CLUSTER_ID,
+      namespacePrefix: 'chaos-bad-input',
+      workflows: 1,
+      annotations: {},
+    });
+    const { world, azure, emulator, namespace, logFile } = suite;
     const [anchor] = world.workflows;
     if (!anchor) throw new Error('world without workflows');
-    anchor.metadata.namespace = namespace;
     const rg = `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/${CHAOS_RESOURCE_GROUP}`;
     const generated = generateObjects({
       count: scale.badInputObjects,
@@ -52,21 +48,8 @@ describe('bad input', () => {
       anchorWorkflow: anchor.metadata.name,
       vaultIds: ['chaos-ap-0', 'chaos-rbac-0'].map((v) => `${rg}/providers/Microsoft.KeyVault/vaults/${v}`),
     });
-    const logFile = path.join(await chaosTempDir(), 'operator.log');
-    operator = await startOperator({
-      kubeconfigPath: inject('kubeconfigPath'),
-      namespaces: [namespace],
-      armEndpoint: emulator.armEndpoint,
-      authorityHost: emulator.authorityHost,
-      caCertPath: emulator.caCertPath,
-      tenantId: emulator.tenantId,
-      clientId: emulator.operatorClientId,
-      clientSecret: emulator.operatorClientSecret,
-      clusterId: CLUSTER_ID,
-      logFile,
-      // Policy off: the generated scopes should reach Azure, not stop at the namespace policy.
-      flags: ['--namespace-policy', 'disabled'],
-    });
+    // Policy off: the generated scopes should reach Azure, not stop at the namespace policy.
+    const operator = await suite.startOperator(['--namespace-policy', 'disabled']);
     await createAll([anchor]);
 
     const outcomes = new Map<string, Outcome>();

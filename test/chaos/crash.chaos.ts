@@ -3,18 +3,15 @@
 // (every live object Ready, every deleted one gone) and from the emulator's state by the oracle
 // (exactly the workflows, identities, access-policy entries and role assignments the live specs
 // call for) — never from the operator's status.
-import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { gatherHaystacks, scanWithCanary } from './security/collect.ts';
-import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { CrashLoop } from './support/crash-loop.ts';
 import { printFigures } from './support/figures.ts';
-import { createAll, createNamespace, deleteAll, installCrds } from './support/kube.ts';
+import { createAll, deleteAll } from './support/kube.ts';
 import { chaosScale, chaosSeed, seededRandom } from './support/scale.ts';
-import { chaosTempDir } from './support/temp-dir.ts';
-import { buildWorld, type Manifest } from './support/world.ts';
+import { type ChaosSuite, startChaosSuite } from './support/suite.ts';
+import type { Manifest } from './support/world.ts';
 
 const CLUSTER_ID = 'chaos-crash';
 
@@ -27,44 +24,24 @@ function wave<T>(items: readonly T[], k: number, waves: number): T[] {
 describe('crash: kill -9 while converging and while deleting', () => {
   const scale = chaosScale();
   const seed = chaosSeed();
-  let azure: ChaosAzure | undefined;
+  let suite: ChaosSuite | undefined;
   let loop: CrashLoop | undefined;
 
   afterAll(async () => {
     await loop?.stop();
-    await azure?.close();
+    await suite?.close();
   });
 
   it('loses nothing: live objects Ready, deleted ones gone, Azure exactly as the specs call for', async () => {
     const started = Date.now();
-    await installCrds();
-    const namespaceName = `chaos-crash-${seed}`;
-    const world = buildWorld({
-      subscriptionId: DEMO_SUBSCRIPTION_ID,
-      namespace: namespaceName,
+    suite = await startChaosSuite({
+      clusterId: CLUSTER_ID,
+      namespacePrefix: 'chaos-crash',
+      worldNamespace: `chaos-crash-${seed}`,
       workflows: scale.workflows,
     });
-    azure = await startChaosAzure(world.seed);
-    const namespace = await createNamespace('chaos-crash', world.namespaceAnnotations);
-    for (const m of [...world.workflows, ...world.bindings]) m.metadata.namespace = namespace;
-    const logFile = path.join(await chaosTempDir(), 'operator.log');
-    const emulator = azure.emulator;
-    loop = new CrashLoop(
-      {
-        kubeconfigPath: inject('kubeconfigPath'),
-        namespaces: [namespace],
-        armEndpoint: emulator.armEndpoint,
-        authorityHost: emulator.authorityHost,
-        caCertPath: emulator.caCertPath,
-        tenantId: emulator.tenantId,
-        clientId: emulator.operatorClientId,
-        clientSecret: emulator.operatorClientSecret,
-        clusterId: CLUSTER_ID,
-        logFile,
-      },
-      seededRandom(seed),
-      scale.killDelayMs,
-    );
+    const { world, azure, emulator, namespace, logFile } = suite;
+    loop = new CrashLoop(suite.operatorSettings, seededRandom(seed), scale.killDelayMs);
     const all = [...world.workflows, ...world.bindings];
     const judgeOptions = {
       namespace,

@@ -2,8 +2,7 @@
 // outside its policy — judged from the emulator, which must hold no grant and no workflow there —
 // and the operator's ServiceAccount, with exactly the RBAC the Helm chart renders, cannot read
 // Secrets outside the namespaces it is configured for.
-import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import {
   ALLOWED_RESOURCE_GROUPS_ANNOTATION,
@@ -14,37 +13,35 @@ import { kubectl } from '../integration/support/cluster.ts';
 import { helmTemplate, packagingTools } from '../support/packaging-tools.ts';
 import { armKey } from './oracle/azure-oracle.ts';
 import { gatherHaystacks, scanWithCanary } from './security/collect.ts';
-import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
 import { printFigures } from './support/figures.ts';
-import { createAll, createNamespace, installCrds, type KubeObject, listObjects } from './support/kube.ts';
-import { type OperatorProcess, startOperator } from './support/operator-process.ts';
-import { chaosTempDir } from './support/temp-dir.ts';
-import { buildWorld, CHAOS_RESOURCE_GROUP, type Manifest } from './support/world.ts';
+import { createAll, createNamespace, type KubeObject, listObjects } from './support/kube.ts';
+import { type ChaosSuite, startChaosSuite } from './support/suite.ts';
+import { CHAOS_RESOURCE_GROUP, type Manifest } from './support/world.ts';
 
 const CLUSTER_ID = 'chaos-policy';
 
 describe('security: namespace policy and the operator ServiceAccount', () => {
-  let azure: ChaosAzure | undefined;
-  let operator: OperatorProcess | undefined;
+  let suite: ChaosSuite | undefined;
 
   afterAll(async () => {
-    await operator?.stop();
-    await azure?.close();
+    await suite?.close();
   });
 
   it('keeps a tenant namespace inside its allowed vaults and resource groups', async () => {
     const started = Date.now();
-    await installCrds();
-    const world = buildWorld({ subscriptionId: DEMO_SUBSCRIPTION_ID, namespace: '', workflows: 2 });
-    azure = await startChaosAzure(world.seed);
-    const emulator = azure.emulator;
     const rg = `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/${CHAOS_RESOURCE_GROUP}`;
     const vault = (name: string) => `${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
-    // The tenant may use one resource group and one vault, nothing else.
-    const namespace = await createNamespace('chaos-tenant', {
-      [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: rg,
-      [ALLOWED_VAULTS_ANNOTATION]: vault('chaos-ap-0'),
+    suite = await startChaosSuite({
+      clusterId: CLUSTER_ID,
+      namespacePrefix: 'chaos-tenant',
+      workflows: 2,
+      // The tenant may use one resource group and one vault, nothing else.
+      annotations: {
+        [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: rg,
+        [ALLOWED_VAULTS_ANNOTATION]: vault('chaos-ap-0'),
+      },
     });
+    const { world, azure, emulator, namespace, logFile } = suite;
     const [inside] = world.workflows;
     if (!inside) throw new Error('world without workflows');
     const outsideGroup: Manifest = {
@@ -58,7 +55,6 @@ describe('security: namespace policy and the operator ServiceAccount', () => {
       metadata: { name, namespace },
       spec: { workflowRef: { name: inside.metadata.name }, vaultId: vault(vaultName), secretName: 's0' },
     });
-    inside.metadata.namespace = namespace;
     const objects = [
       inside,
       outsideGroup,
@@ -66,19 +62,7 @@ describe('security: namespace policy and the operator ServiceAccount', () => {
       binding('other-ap-vault', 'chaos-ap-1'),
       binding('other-rbac-vault', 'chaos-rbac-1'),
     ];
-    const logFile = path.join(await chaosTempDir(), 'operator.log');
-    operator = await startOperator({
-      kubeconfigPath: inject('kubeconfigPath'),
-      namespaces: [namespace],
-      armEndpoint: emulator.armEndpoint,
-      authorityHost: emulator.authorityHost,
-      caCertPath: emulator.caCertPath,
-      tenantId: emulator.tenantId,
-      clientId: emulator.operatorClientId,
-      clientSecret: emulator.operatorClientSecret,
-      clusterId: CLUSTER_ID,
-      logFile,
-    });
+    const operator = await suite.startOperator();
     await createAll(objects);
     const reasonOf = (o: KubeObject | undefined) => {
       const ready = o?.status?.conditions?.find((c) => c.type === 'Ready');

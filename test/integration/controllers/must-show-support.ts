@@ -3,52 +3,35 @@
 // with namespace-policy annotations of the test's choosing, the test's own SDK clients as an
 // out-of-band Azure user, and readers of the emulator's request log. Azure-side claims are
 // judged from the emulator (state, counters, request log), never from the operator's status.
-import tls from 'node:tls';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { CustomObjectsApi, type KubernetesObject, Watch } from '@kubernetes/client-node';
-import { pino } from 'pino';
 import { createAzureClients } from '../../../src/azure/index.ts';
-import { loadConfig } from '../../../src/config.ts';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../src/controllers/resource-kinds.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../../../src/controllers/shared/namespace-policy.ts';
-import {
-  allCrds,
-  GROUP,
-  type LogicAppWorkflow,
-  type VaultSecretBinding,
-  VERSION,
-} from '../../../src/crds/index.ts';
+import { GROUP, type LogicAppWorkflow, type VaultSecretBinding, VERSION } from '../../../src/crds/index.ts';
 import {
   DEMO_RESOURCE_GROUP,
   type Emulator,
   type RequestLogEntry,
   type StartEmulatorOptions,
-  startEmulator,
 } from '../../../src/emulator/index.ts';
-import { createOperator, type Operator } from '../../../src/operator.ts';
+import type { Operator } from '../../../src/operator.ts';
 import { isNotFound, KubeClient } from '../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
-import {
-  adminKubeConfig,
-  type CrdManifest,
-  createTestNamespace,
-  deleteTestNamespace,
-  installCrd,
-} from '../support/cluster.ts';
+import { DEFINITION, operatorCredential } from '../../emulator/support/harness.ts';
+import { adminKubeConfig } from '../support/cluster.ts';
+import { demoScopePolicy, policyAnnotations, startEmulatorWorld } from '../support/emulator-world.ts';
+import { startInProcessOperator, TEST_CLUSTER_ID } from '../support/operator-env.ts';
 
-export const CLUSTER_ID = 'test-cluster';
+export const CLUSTER_ID = TEST_CLUSTER_ID;
 
-export interface MustShowEnv {
+/** The cluster side and the Azure side of a must-show test, without an operator. */
+export interface MustShowWorld {
   /** The namespaces the operator watches, in the order of `prefixes`. */
   namespaces: string[];
   emulator: Emulator;
-  operator: Operator;
   kube: KubeClient;
   custom: CustomObjectsApi;
   /** The test's own SDK clients (an out-of-band Azure user with the operator app's rights). */
@@ -56,6 +39,10 @@ export interface MustShowEnv {
   credential: ClientSecretCredential;
   subscriptionRoot: string;
   stop(): Promise<void>;
+}
+
+export interface MustShowEnv extends MustShowWorld {
+  operator: Operator;
 }
 
 export interface MustShowEnvOptions {
@@ -67,100 +54,57 @@ export interface MustShowEnvOptions {
   policy?: (subscriptionRoot: string) => { resourceGroups: string; vaults: string };
 }
 
-/** Emulator + operator (both controllers, as `logicops run` wires them) watching fresh namespaces. */
-export async function startMustShowEnv(options: MustShowEnvOptions): Promise<MustShowEnv> {
-  for (const crd of allCrds()) await installCrd(crd as unknown as CrdManifest);
-  const emulator = await startEmulator({ seed: 'demo', ...options.emulator });
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), emulator.caCertPem]);
-  const subscriptionRoot = `/subscriptions/${emulator.subscriptionId}`;
-  const policy = options.policy?.(subscriptionRoot) ?? {
-    resourceGroups: `${subscriptionRoot}/resourceGroups/*`,
-    vaults: `${subscriptionRoot}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
-  };
-  const namespaces: string[] = [];
-  for (const prefix of options.prefixes) {
-    namespaces.push(
-      await createTestNamespace(prefix, {
-        [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: policy.resourceGroups,
-        [ALLOWED_VAULTS_ANNOTATION]: policy.vaults,
-      }),
-    );
-  }
-  const config = loadConfig(
-    [
-      '--namespaces',
-      namespaces.join(','),
-      '--arm-endpoint',
-      emulator.armEndpoint,
-      '--authority-host',
-      emulator.authorityHost,
-      '--health-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--shutdown-grace',
-      '2s',
-      ...(options.flags ?? []),
-    ],
-    {
-      AZURE_TENANT_ID: emulator.tenantId,
-      AZURE_CLIENT_ID: emulator.operatorClientId,
-      AZURE_CLIENT_SECRET: emulator.operatorClientSecret,
-      LOGICOPS_CLUSTER_ID: CLUSTER_ID,
-    },
-  );
-  const logger = pino({ level: process.env.LOGICOPS_TEST_LOG_LEVEL ?? 'silent' });
-  const operator = await createOperator({
-    config,
-    kubeConfig: adminKubeConfig(),
-    logger,
-    instance: namespaces[0] ?? 'must-show',
+/**
+ * Emulator + fresh namespaces with policy annotations + the test's clients, no operator (for
+ * tests that run `logicops run` as a separate process).
+ */
+export async function startMustShowWorld(options: Omit<MustShowEnvOptions, 'flags'>): Promise<MustShowWorld> {
+  const world = await startEmulatorWorld({
+    namespacePrefixes: options.prefixes,
+    emulator: options.emulator,
+    annotations: (subscriptionRoot) =>
+      policyAnnotations(options.policy?.(subscriptionRoot) ?? demoScopePolicy(subscriptionRoot)),
   });
-  const running = operator.run();
-  running.catch(() => undefined);
-  const credential = new ClientSecretCredential(
-    emulator.tenantId,
-    emulator.operatorClientId,
-    emulator.operatorClientSecret,
-    { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true },
-  );
+  const { emulator } = world;
+  const credential = operatorCredential(emulator);
   const azure = createAzureClients({
     armEndpoint: emulator.armEndpoint,
     subscriptionId: emulator.subscriptionId,
     credential,
   });
   return {
-    namespaces,
+    namespaces: world.namespaces,
     emulator,
-    operator,
     kube: new KubeClient(adminKubeConfig()),
     custom: adminKubeConfig().makeApiClient(CustomObjectsApi),
     azure,
     credential,
-    subscriptionRoot,
+    subscriptionRoot: world.subscriptionRoot,
+    stop: () => world.stop(),
+  };
+}
+
+/** Emulator + operator (both controllers, as `logicops run` wires them) watching fresh namespaces. */
+export async function startMustShowEnv(options: MustShowEnvOptions): Promise<MustShowEnv> {
+  const world = await startMustShowWorld(options);
+  const running = await startInProcessOperator(world.emulator, world.namespaces, {
+    instance: world.namespaces[0] ?? 'must-show',
+    flags: options.flags,
+  });
+  return {
+    ...world,
+    operator: running.operator,
     async stop() {
-      await operator.stop();
-      await running.catch(() => undefined);
-      await emulator.close();
-      for (const namespace of namespaces) await deleteTestNamespace(namespace);
+      await running.stop();
+      await world.stop();
     },
   };
 }
 
-export const EMPTY_DEFINITION = {
-  $schema:
-    'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
-  contentVersion: '1.0.0.0',
-  parameters: {},
-  triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
-  actions: {},
-  outputs: {},
-};
-
 /** Reads Key Vault with the managed identity through an injected secret URI parameter. */
 export function keyVaultDefinition(parameter: string) {
   return {
-    ...EMPTY_DEFINITION,
+    ...DEFINITION,
     parameters: { [parameter]: { type: 'String' } },
     actions: {
       Get_secret: {
@@ -179,7 +123,7 @@ export function keyVaultDefinition(parameter: string) {
 type WorkflowSpec = Partial<LogicAppWorkflow['spec']>;
 
 export async function createWorkflow(
-  env: MustShowEnv,
+  env: MustShowWorld,
   namespace: string,
   name: string,
   spec: WorkflowSpec = {},
@@ -197,7 +141,7 @@ export async function createWorkflow(
         subscriptionId: env.emulator.subscriptionId,
         resourceGroup: DEMO_RESOURCE_GROUP,
         location: 'westeurope',
-        definition: EMPTY_DEFINITION,
+        definition: DEFINITION,
         ...spec,
       },
     },
@@ -205,7 +149,7 @@ export async function createWorkflow(
 }
 
 export async function createBinding(
-  env: MustShowEnv,
+  env: MustShowWorld,
   namespace: string,
   name: string,
   spec: Partial<VaultSecretBinding['spec']> & Pick<VaultSecretBinding['spec'], 'vaultId'>,
@@ -225,7 +169,7 @@ export async function createBinding(
 }
 
 async function readOrUndefined<K extends KubernetesObject>(
-  env: MustShowEnv,
+  env: MustShowWorld,
   kind: typeof LOGIC_APP_WORKFLOW_RESOURCE,
   namespace: string,
   name: string,
@@ -236,14 +180,14 @@ async function readOrUndefined<K extends KubernetesObject>(
   });
 }
 
-export const readWorkflow = (env: MustShowEnv, namespace: string, name: string) =>
+export const readWorkflow = (env: MustShowWorld, namespace: string, name: string) =>
   readOrUndefined<LogicAppWorkflow>(env, LOGIC_APP_WORKFLOW_RESOURCE, namespace, name);
 
-export const readBinding = (env: MustShowEnv, namespace: string, name: string) =>
+export const readBinding = (env: MustShowWorld, namespace: string, name: string) =>
   readOrUndefined<VaultSecretBinding>(env, VAULT_SECRET_BINDING_RESOURCE, namespace, name);
 
 export async function patchWorkflowSpec(
-  env: MustShowEnv,
+  env: MustShowWorld,
   namespace: string,
   name: string,
   spec: Record<string, unknown>,
@@ -252,7 +196,7 @@ export async function patchWorkflowSpec(
 }
 
 export async function deleteObject(
-  env: MustShowEnv,
+  env: MustShowWorld,
   kind: typeof LOGIC_APP_WORKFLOW_RESOURCE,
   namespace: string,
   name: string,
@@ -352,7 +296,7 @@ export async function watchBindingReadiness(namespace: string) {
 }
 
 /** Creates a resource group through the ARM REST API of the emulator (no Resources SDK here). */
-export async function createResourceGroup(env: MustShowEnv, name: string, location = 'westeurope') {
+export async function createResourceGroup(env: MustShowWorld, name: string, location = 'westeurope') {
   const token = await env.credential.getToken(`${env.emulator.armEndpoint}/.default`);
   const response = await fetch(
     `${env.emulator.armEndpoint}${env.subscriptionRoot}/resourcegroups/${name}?api-version=2021-04-01`,

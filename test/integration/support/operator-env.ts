@@ -1,22 +1,67 @@
-// One operator, wired exactly as `logicops run` wires it (src/operator.ts), watching one test
-// namespace, talking over HTTPS to an in-process Azure emulator through the real SDK clients.
-import tls from 'node:tls';
+// One operator, wired exactly as `logicops run` wires it (src/operator.ts), watching test
+// namespaces, talking over HTTPS to an in-process Azure emulator through the real SDK clients.
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../../../src/controllers/shared/namespace-policy.ts';
-import { allCrds } from '../../../src/crds/index.ts';
-import { type Emulator, type StartEmulatorOptions, startEmulator } from '../../../src/emulator/index.ts';
+import type { Emulator, StartEmulatorOptions } from '../../../src/emulator/index.ts';
 import { createOperator, type Operator } from '../../../src/operator.ts';
-import {
-  adminKubeConfig,
-  type CrdManifest,
-  createTestNamespace,
-  deleteTestNamespace,
-  installCrd,
-} from './cluster.ts';
+import { adminKubeConfig } from './cluster.ts';
+import { startEmulatorWorld } from './emulator-world.ts';
+
+/** The `--cluster-id` (owner tag) of an in-process operator. */
+export const TEST_CLUSTER_ID = 'test-cluster';
+
+export interface InProcessOperator {
+  operator: Operator;
+  /** Stops the operator and waits for its run to end; leaves the emulator and namespaces alone. */
+  stop(): Promise<void>;
+}
+
+/** `logicops run` in this process, watching `namespaces`, with the emulator's endpoints and app. */
+export async function startInProcessOperator(
+  emulator: Emulator,
+  namespaces: string[],
+  options: { instance: string; flags?: string[] },
+): Promise<InProcessOperator> {
+  const config = loadConfig(
+    [
+      '--namespaces',
+      namespaces.join(','),
+      '--arm-endpoint',
+      emulator.armEndpoint,
+      '--authority-host',
+      emulator.authorityHost,
+      '--health-port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--shutdown-grace',
+      '2s',
+      ...(options.flags ?? []),
+    ],
+    {
+      AZURE_TENANT_ID: emulator.tenantId,
+      AZURE_CLIENT_ID: emulator.operatorClientId,
+      AZURE_CLIENT_SECRET: emulator.operatorClientSecret,
+      LOGICOPS_CLUSTER_ID: TEST_CLUSTER_ID,
+    },
+  );
+  const logger = pino({ level: process.env.LOGICOPS_TEST_LOG_LEVEL ?? 'silent' });
+  const operator = await createOperator({
+    config,
+    kubeConfig: adminKubeConfig(),
+    logger,
+    instance: options.instance,
+  });
+  const running = operator.run();
+  running.catch(() => undefined);
+  return {
+    operator,
+    async stop() {
+      await operator.stop();
+      await running.catch(() => undefined);
+    },
+  };
+}
 
 export interface OperatorEnv {
   namespace: string;
@@ -35,60 +80,23 @@ export interface OperatorEnvOptions {
 }
 
 export async function startOperatorEnv(options: OperatorEnvOptions): Promise<OperatorEnv> {
-  for (const crd of allCrds()) await installCrd(crd as unknown as CrdManifest);
-  const emulator = await startEmulator({ seed: 'demo', ...options.emulator });
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), emulator.caCertPem]);
-  const subscription = `/subscriptions/${emulator.subscriptionId}`;
-  const namespace = await createTestNamespace(
-    options.namespacePrefix,
-    options.allowDemoScopes === false
-      ? {}
-      : {
-          [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
-          [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
-        },
-  );
-  const config = loadConfig(
-    [
-      '--namespaces',
-      namespace,
-      '--arm-endpoint',
-      emulator.armEndpoint,
-      '--authority-host',
-      emulator.authorityHost,
-      '--health-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--shutdown-grace',
-      '2s',
-      ...(options.flags ?? []),
-    ],
-    {
-      AZURE_TENANT_ID: emulator.tenantId,
-      AZURE_CLIENT_ID: emulator.operatorClientId,
-      AZURE_CLIENT_SECRET: emulator.operatorClientSecret,
-      LOGICOPS_CLUSTER_ID: 'test-cluster',
-    },
-  );
-  const logger = pino({ level: process.env.LOGICOPS_TEST_LOG_LEVEL ?? 'silent' });
-  const operator = await createOperator({
-    config,
-    kubeConfig: adminKubeConfig(),
-    logger,
-    instance: namespace,
+  const world = await startEmulatorWorld({
+    namespacePrefixes: [options.namespacePrefix],
+    emulator: options.emulator,
+    annotations: options.allowDemoScopes === false ? () => ({}) : undefined,
   });
-  const running = operator.run();
-  running.catch(() => undefined);
+  const [namespace] = world.namespaces as [string];
+  const running = await startInProcessOperator(world.emulator, world.namespaces, {
+    instance: namespace,
+    flags: options.flags,
+  });
   return {
     namespace,
-    emulator,
-    operator,
+    emulator: world.emulator,
+    operator: running.operator,
     async stop() {
-      await operator.stop();
-      await running.catch(() => undefined);
-      await emulator.close();
-      await deleteTestNamespace(namespace);
+      await running.stop();
+      await world.stop();
     },
   };
 }

@@ -2,8 +2,6 @@
 // the emulator in-process over HTTPS (CA trusted in-process), the real SDK clients behind the
 // real gateways. The Azure workflow and its identity are made through the SDK and the
 // LogicAppWorkflow's status is patched as admin, since the workflow controller is not running.
-import tls from 'node:tls';
-import { ClientSecretCredential } from '@azure/identity';
 import { CustomObjectsApi, type V1Namespace } from '@kubernetes/client-node';
 import { AzureCalls, createAzureClients, createAzureGateways } from '../../../../src/azure/index.ts';
 import {
@@ -11,33 +9,21 @@ import {
   NAMESPACE_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../../src/controllers/resource-kinds.ts';
-import {
-  ALLOWED_VAULTS_ANNOTATION,
-  namespacePolicy,
-} from '../../../../src/controllers/shared/namespace-policy.ts';
+import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import { createVaultSecretBindingController } from '../../../../src/controllers/vault-secret-binding/controller.ts';
-import {
-  allCrds,
-  type LogicAppWorkflow,
-  type VaultSecretBinding,
-  type VaultSecretBindingSpec,
+import type {
+  LogicAppWorkflow,
+  VaultSecretBinding,
+  VaultSecretBindingSpec,
 } from '../../../../src/crds/index.ts';
-import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '../../../../src/emulator/index.ts';
+import { DEMO_RESOURCE_GROUP, type Emulator } from '../../../../src/emulator/index.ts';
 import { silentLogger } from '../../../../src/observability/logger.ts';
 import { KubeEventRecorder } from '../../../../src/runtime/events.ts';
 import { type Controller, Informer, isNotFound, KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { adminKubeConfig, type CrdManifest, createTestNamespace, installCrd } from '../../support/cluster.ts';
-
-export const WORKFLOW_DEFINITION = {
-  $schema:
-    'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
-  contentVersion: '1.0.0.0',
-  parameters: {},
-  triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
-  actions: {},
-  outputs: {},
-};
+import { DEFINITION, operatorCredential } from '../../../emulator/support/harness.ts';
+import { adminKubeConfig } from '../../support/cluster.ts';
+import { policyAnnotations, startEmulatorWorld } from '../../support/emulator-world.ts';
 
 export interface BindingOperator {
   emu: Emulator;
@@ -60,14 +46,16 @@ export interface BindingOperator {
 }
 
 export async function startBindingOperator(prefix: string): Promise<BindingOperator> {
-  for (const crd of allCrds()) await installCrd(crd as unknown as CrdManifest);
-  const emu = await startEmulator({ seed: 'demo' });
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), emu.caCertPem]);
-  const vaultId = (name: string) =>
-    `/subscriptions/${emu.subscriptionId}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${name}`;
-  const namespace = await createTestNamespace(prefix, {
-    [ALLOWED_VAULTS_ANNOTATION]: vaultId('*'),
+  const vaultsOf = (subscriptionRoot: string, name: string) =>
+    `${subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${name}`;
+  // The namespace may bind any vault of the demo resource group (no resource-group annotation).
+  const world = await startEmulatorWorld({
+    namespacePrefixes: [prefix],
+    annotations: (subscriptionRoot) => policyAnnotations({ vaults: vaultsOf(subscriptionRoot, '*') }),
   });
+  const { emulator: emu, subscriptionRoot } = world;
+  const [namespace] = world.namespaces as [string];
+  const vaultId = (name: string) => vaultsOf(subscriptionRoot, name);
 
   const kc = adminKubeConfig();
   const kube = new KubeClient(kc);
@@ -80,19 +68,10 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
   const bindings = new Informer<VaultSecretBinding>({ ...scoped, kind: VAULT_SECRET_BINDING_RESOURCE });
   const workflows = new Informer<LogicAppWorkflow>({ ...scoped, kind: LOGIC_APP_WORKFLOW_RESOURCE });
   const namespaces = new Informer<V1Namespace>({ client: kube, kind: NAMESPACE_RESOURCE, logger });
-  const credential = new ClientSecretCredential(
-    emu.tenantId,
-    emu.operatorClientId,
-    emu.operatorClientSecret,
-    {
-      authorityHost: emu.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
   const clients = createAzureClients({
     armEndpoint: emu.armEndpoint,
     subscriptionId: emu.subscriptionId,
-    credential,
+    credential: operatorCredential(emu),
     maxRetries: 0,
   });
   const gateways = createAzureGateways(clients, new AzureCalls());
@@ -129,7 +108,7 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
         location: 'westeurope',
         identity: { type: 'SystemAssigned' },
         state: 'Enabled',
-        definition: WORKFLOW_DEFINITION,
+        definition: DEFINITION,
       });
       const principalId = created.identity?.principalId ?? '';
       const tenantId = created.identity?.tenantId ?? emu.tenantId;
@@ -146,7 +125,7 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
           azureName,
           identity: { type: 'SystemAssigned' },
           state: 'Enabled',
-          definition: WORKFLOW_DEFINITION,
+          definition: DEFINITION,
           deletionPolicy: 'Delete',
           secureRunHistory: true,
         },
@@ -199,6 +178,7 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
     async stop() {
       await controller.stop();
       await Promise.all([bindings.stop(), workflows.stop(), namespaces.stop()]);
+      // The namespace stays: the test file deletes it after reading what it needs.
       await emu.close();
     },
   };

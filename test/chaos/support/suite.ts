@@ -1,0 +1,97 @@
+// What a chaos suite sets up before its own story starts: the CRDs, a world of objects, the chaos
+// Azure (emulator + token capture) seeded from it, a fresh namespace for the objects, a log file,
+// and the settings to run `logicops run` as a process against all of that. `close()` undoes it.
+import path from 'node:path';
+import { inject } from 'vitest';
+import { DEMO_SUBSCRIPTION_ID, type Emulator } from '../../../src/emulator/index.ts';
+import { type ChaosAzure, startChaosAzure } from './azure.ts';
+import { createNamespace, installCrds } from './kube.ts';
+import { type OperatorProcess, type OperatorSettings, startOperator } from './operator-process.ts';
+import { chaosTempDir } from './temp-dir.ts';
+import { buildWorld, type ChaosWorld } from './world.ts';
+
+export interface ChaosSuite {
+  world: ChaosWorld;
+  azure: ChaosAzure;
+  emulator: Emulator;
+  /** The suite's namespace; every manifest of `world` is already placed in it. */
+  namespace: string;
+  /** Where the operator process writes (every start appends); the leak scan reads it. */
+  logFile: string;
+  /** `logicops run` against this suite's namespace and emulator (for `startOperator` or a `CrashLoop`). */
+  operatorSettings: OperatorSettings;
+  /** Starts `logicops run` as a process with extra flags; `close()` stops it. */
+  startOperator(flags?: string[]): Promise<OperatorProcess>;
+  /** Stops the operator processes `startOperator` started, then closes the emulator. */
+  close(): Promise<void>;
+}
+
+/** `logicops run` against this emulator: its endpoints, its CA and the operator's app registration. */
+export function operatorSettingsFor(
+  emulator: Emulator,
+  settings: Pick<OperatorSettings, 'kubeconfigPath' | 'namespaces' | 'clusterId' | 'logFile'>,
+): OperatorSettings {
+  return {
+    ...settings,
+    armEndpoint: emulator.armEndpoint,
+    authorityHost: emulator.authorityHost,
+    caCertPath: emulator.caCertPath,
+    tenantId: emulator.tenantId,
+    clientId: emulator.operatorClientId,
+    clientSecret: emulator.operatorClientSecret,
+  };
+}
+
+export async function startChaosSuite(options: {
+  clusterId: string;
+  namespacePrefix: string;
+  workflows: number;
+  /** The namespace `buildWorld` is given (it names things after it); default ''. */
+  worldNamespace?: string;
+  /** The namespace's annotations; default the world's (its policy allows the chaos scopes). */
+  annotations?: Record<string, string>;
+}): Promise<ChaosSuite> {
+  await installCrds();
+  const world = buildWorld({
+    subscriptionId: DEMO_SUBSCRIPTION_ID,
+    namespace: options.worldNamespace ?? '',
+    workflows: options.workflows,
+  });
+  const azure = await startChaosAzure(world.seed);
+  try {
+    const emulator = azure.emulator;
+    const namespace = await createNamespace(
+      options.namespacePrefix,
+      options.annotations ?? world.namespaceAnnotations,
+    );
+    for (const m of [...world.workflows, ...world.bindings]) m.metadata.namespace = namespace;
+    const logFile = path.join(await chaosTempDir(), 'operator.log');
+    const operatorSettings = operatorSettingsFor(emulator, {
+      kubeconfigPath: inject('kubeconfigPath'),
+      namespaces: [namespace],
+      clusterId: options.clusterId,
+      logFile,
+    });
+    const started: OperatorProcess[] = [];
+    return {
+      world,
+      azure,
+      emulator,
+      namespace,
+      logFile,
+      operatorSettings,
+      async startOperator(flags) {
+        const operator = await startOperator({ ...operatorSettings, flags });
+        started.push(operator);
+        return operator;
+      },
+      async close() {
+        for (const operator of started) await operator.stop();
+        await azure.close();
+      },
+    };
+  } catch (error) {
+    await azure.close();
+    throw error;
+  }
+}
