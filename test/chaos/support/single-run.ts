@@ -1,12 +1,13 @@
 // One operator process, one emulator, one namespace, one set of objects, until converged: the
 // building block of the fault suite's fault-free and faulted runs.
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
-import { DEMO_SUBSCRIPTION_ID, type FaultConfig } from '../../../src/emulator/index.ts';
+import { DEMO_SUBSCRIPTION_ID, type FaultConfig, type RequestLogEntry } from '../../../src/emulator/index.ts';
 import type { Needle } from '../security/leak-scanner.ts';
 import { armWrites, startChaosAzure } from './azure.ts';
 import { type Verdict, waitForConvergence } from './converge.ts';
-import { createAll, createNamespace } from './kube.ts';
+import { createAll, createNamespace, listObjects } from './kube.ts';
 import { startOperator } from './operator-process.ts';
 import { chaosTempDir } from './temp-dir.ts';
 import { buildWorld } from './world.ts';
@@ -19,6 +20,8 @@ export interface RunResult {
   armRequests: number;
   /** ARM operation names this run used (the counters' keys on the ARM plane). */
   armOperations: string[];
+  /** Every write-class ARM request (PUT/PATCH, POST actions, DELETE) in order, failed attempts included. */
+  writeLog: RequestLogEntry[];
   faults: ReturnType<Awaited<ReturnType<typeof startChaosAzure>>['emulator']['counters']>['faults'];
   namespace: string;
   logFile: string;
@@ -33,6 +36,15 @@ export async function convergeOnce(options: {
   faults?: FaultConfig;
   timeoutMs: number;
   flags?: string[];
+  /** How old the seeded directory is; default: past the replication lag (startChaosAzure). */
+  seedAgeMs?: number;
+  /**
+   * Create the bindings only once every workflow's status names its principal, instead of all
+   * objects at once. Then every binding is grantable the moment it arrives, so a vault's
+   * access-policy adds coalesce (access-policy-batches.ts) the same way however long the workflows
+   * took: what a comparison of two runs' writes needs.
+   */
+  bindingsAfterPrincipals?: boolean;
 }): Promise<RunResult> {
   const world = buildWorld({
     subscriptionId: DEMO_SUBSCRIPTION_ID,
@@ -40,8 +52,13 @@ export async function convergeOnce(options: {
     workflows: options.workflows,
   });
   const lagMs = (options.faults?.replicationLag?.seconds ?? 0) * 1000;
-  const azure = await startChaosAzure(world.seed, options.faults, lagMs > 0 ? lagMs + 1000 : 0);
+  const azure = await startChaosAzure(
+    world.seed,
+    options.faults,
+    options.seedAgeMs ?? (lagMs > 0 ? lagMs + 1000 : 0),
+  );
   const emulator = azure.emulator;
+  const writeLog = recordArmWrites(emulator);
   const namespace = await createNamespace(`chaos-${options.label}`, world.namespaceAnnotations);
   const all = [...world.workflows, ...world.bindings];
   for (const m of all) m.metadata.namespace = namespace;
@@ -60,8 +77,17 @@ export async function convergeOnce(options: {
     flags: options.flags ?? [],
   });
   try {
-    await createAll(all);
-    const verdict = await waitForConvergence({
+    let principalsMs = 0;
+    if (options.bindingsAfterPrincipals) {
+      const started = Date.now();
+      await createAll(world.workflows);
+      await waitForPrincipals(namespace, world.workflows.length, options.timeoutMs);
+      principalsMs = Date.now() - started;
+      await createAll(world.bindings);
+    } else {
+      await createAll(all);
+    }
+    const converged = await waitForConvergence({
       namespace,
       clusterId: options.clusterId,
       expected: all,
@@ -69,8 +95,10 @@ export async function convergeOnce(options: {
       baseline: azure.baseline,
       timeoutMs: options.timeoutMs,
     });
+    const verdict = { ...converged, waitedMs: converged.waitedMs + principalsMs };
     const metrics = await operator.scrapeMetrics().catch(() => '');
     const counters = emulator.counters();
+    writeLog.collect();
     return {
       label: options.label,
       verdict,
@@ -78,6 +106,7 @@ export async function convergeOnce(options: {
       armWrites: armWrites(emulator),
       armRequests: counters.reads + counters.writes + counters.deletes + counters.actions,
       armOperations: Object.keys(counters.byOperation).filter((op) => op.startsWith('Microsoft.')),
+      writeLog: writeLog.entries,
       faults: counters.faults,
       namespace,
       logFile,
@@ -85,7 +114,44 @@ export async function convergeOnce(options: {
       needles: [...world.secretNeedles, ...azure.credentialNeedles()],
     };
   } finally {
+    writeLog.stop();
     await operator.stop();
     await azure.close();
   }
+}
+
+/** Polls until `count` workflows have a principal in their status; throws at the timeout. */
+async function waitForPrincipals(namespace: string, count: number, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const workflows = await listObjects(namespace, 'LogicAppWorkflow');
+    const withPrincipal = workflows.filter((w) => {
+      const identity = w.status?.identity as { principalId?: string } | undefined;
+      return Boolean(identity?.principalId);
+    }).length;
+    if (withPrincipal >= count) return;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`${withPrincipal} of ${count} workflows had a principal after ${timeoutMs} ms`);
+    }
+    await sleep(250);
+  }
+}
+
+const WRITE_KINDS = new Set<RequestLogEntry['kind']>(['write', 'action', 'delete']);
+
+/**
+ * Copies the write-class ARM entries out of the emulator's request log every 250 ms: the log
+ * keeps only its last 2,000 entries (reads and tokens included), fewer than a full-scale run sends.
+ */
+function recordArmWrites(emulator: { requests(sinceSeq?: number): RequestLogEntry[] }) {
+  const entries: RequestLogEntry[] = [];
+  let seen = 0;
+  const collect = () => {
+    for (const entry of emulator.requests(seen)) {
+      seen = entry.seq;
+      if (entry.plane === 'arm' && WRITE_KINDS.has(entry.kind)) entries.push(entry);
+    }
+  };
+  const timer = setInterval(collect, 250);
+  return { entries, collect, stop: () => clearInterval(timer) };
 }
