@@ -9,6 +9,7 @@ import { createAzureClients } from './azure/clients.ts';
 import { createCredential } from './azure/credentials.ts';
 import { type AzureGateways, createAzureGateways } from './azure/gateways.ts';
 import { AzureCalls, type AzureCallsSettings } from './azure/instrumentation.ts';
+import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
 import {
@@ -20,14 +21,17 @@ import {
 import { leanConfigMap, leanObject } from './controllers/shared/lean-cache.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
+import { TEST_PAUSE_ENV, testPauseFrom } from './controllers/vault-secret-binding/test-pause.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
 import { systemClock } from './runtime/clock.ts';
+import { fenceConnections } from './runtime/connection-fence.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
 import { Informer } from './runtime/informer.ts';
-import { KubeClient } from './runtime/kube-client.ts';
+import { FencedKubeClient, type WriteFence } from './runtime/leadership-fence.ts';
 import { Manager } from './runtime/manager.ts';
+import { shareDispatchers } from './runtime/shared-dispatcher.ts';
 
 export interface Operator {
   manager: Manager;
@@ -51,9 +55,22 @@ export async function createOperator({
   logger,
   instance,
 }: OperatorDependencies): Promise<Operator> {
+  // Before any client is built: one connection pool per API server, not one per request.
+  if (!shareDispatchers(kubeConfig))
+    logger.warn('Could not share Kubernetes connections: client-node changed');
   const identity = instance ?? `${hostname()}-${process.pid}`;
   const clusterId = config.clusterId ?? (await kubeSystemUid(kubeConfig));
-  const kube = new KubeClient(kubeConfig);
+  // The manager exists after the clients; the fence asks it who leads at the time of each write.
+  let manager: Manager | undefined;
+  const fence: WriteFence = { mayWrite: () => manager?.mayWrite() ?? false };
+  // With several replicas, writes are checked again as they go on the wire: one may wait for a
+  // connection (connection-fence.ts). The Lease requests are exempt.
+  if (config.leaderElection.enabled && !fenceConnections(kubeConfig, fence))
+    logger.warn(
+      'Could not fence Kubernetes writes at send time (client-node changed, or a shared KubeConfig)',
+    );
+  // Status and finalizer patches go through this client: none leaves a deposed leader.
+  const kube = new FencedKubeClient(kubeConfig, fence);
   const metrics = new OperatorMetrics();
   const scope = { namespaces: config.namespaces, labelSelector: config.labelSelector, logger };
 
@@ -84,11 +101,9 @@ export async function createOperator({
     transform: leanObject,
   });
 
-  // The manager exists before the gateways so the write fence can ask it who leads.
-  let manager: Manager | undefined;
   const observer: AzureCallsSettings['observer'] = {
     beforeWrite: (operation) => {
-      if (!manager?.mayWrite()) {
+      if (!fence.mayWrite()) {
         throw new Error(
           `refused Azure write ${operation}: this instance is not the leader (or its lease is stale)`,
         );
@@ -108,6 +123,10 @@ export async function createOperator({
         subscriptionId,
         credential,
         maxRetries: config.azure.maxRetries,
+        // The instance in the User-Agent: the emulator's request log and ARM's activity log name the replica.
+        userAgent: { version: logicopsVersion(), instance: identity },
+        // Asked again right before each write attempt is sent, after token and retry waits.
+        writeFence: fence,
       });
       // ARM budgets each subscription separately: one limiter (and call seam) per subscription.
       const calls = new AzureCalls({
@@ -120,7 +139,7 @@ export async function createOperator({
     return gateways;
   };
 
-  const events = new KubeEventRecorder(kubeConfig, { instance: identity }, logger);
+  const events = new KubeEventRecorder(kubeConfig, { instance: identity, fence }, logger);
   const policy = namespacePolicy(config.namespacePolicy);
   const resync = { periodMs: config.resyncPeriodMs, jitterFraction: 0.1 };
   const workflowController = createLogicAppWorkflowController({
@@ -165,6 +184,8 @@ export async function createOperator({
       },
       workers: config.workers,
       resync,
+      principalPropagationMs: config.principalPropagationMs,
+      ...testPauseSettings(logger),
     },
   });
 
@@ -204,4 +225,15 @@ async function kubeSystemUid(kubeConfig: KubeConfig): Promise<string> {
   throw new Error(
     'could not read the kube-system namespace to derive the cluster id; set --cluster-id (env LOGICOPS_CLUSTER_ID) or grant get on namespaces/kube-system',
   );
+}
+
+/** TEST-ONLY crash point from LOGICOPS_TEST_PAUSE_AFTER (test-pause.ts), announced loudly when set. */
+function testPauseSettings(logger: Logger) {
+  const testPause = testPauseFrom(process.env);
+  if (!testPause) return {};
+  logger.warn(
+    { testPause: testPause.point },
+    `${TEST_PAUSE_ENV} is set: this process will HANG after its first ${testPause.point}. Test use only; never set it in production.`,
+  );
+  return { testPause };
 }

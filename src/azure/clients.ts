@@ -7,6 +7,8 @@ import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { LogicManagementClient } from '@azure/arm-logic';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { TokenCredential } from '@azure/identity';
+import type { WriteFence } from '../runtime/leadership-fence.ts';
+import { leadershipFencePolicy } from './leadership-fence-policy.ts';
 
 export const AZURE_PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
 
@@ -21,6 +23,13 @@ export interface AzureClientSettings {
    * own backoff, so a small number keeps a worker from sleeping for minutes.
    */
   maxRetries?: number;
+  /**
+   * Who sends the requests, for the User-Agent (`logicops/<version> (<instance>)`): ARM's activity
+   * log and the emulator's request log then tell replicas apart, although they share one identity.
+   */
+  userAgent?: { version?: string; instance?: string };
+  /** Asked right before each write attempt is sent (leadership-fence-policy.ts); default: none. */
+  writeFence?: WriteFence;
 }
 
 export interface AzureClients {
@@ -40,8 +49,15 @@ export function createAzureClients(settings: AzureClientSettings): AzureClients 
   const scope = armTokenScope(endpoint);
   const common = {
     endpoint,
-    userAgentOptions: { userAgentPrefix: 'logicops' },
+    userAgentOptions: { userAgentPrefix: userAgentPrefix(settings.userAgent) },
     ...(settings.maxRetries === undefined ? {} : { retryOptions: { maxRetries: settings.maxRetries } }),
+    ...(settings.writeFence
+      ? {
+          additionalPolicies: [
+            { policy: leadershipFencePolicy(settings.writeFence), position: 'perRetry' as const },
+          ],
+        }
+      : {}),
   };
   const classic = { ...common, credentialScopes: [scope] };
   const { credential, subscriptionId } = settings;
@@ -55,6 +71,13 @@ export function createAzureClients(settings: AzureClientSettings): AzureClients 
     authorization: new AuthorizationManagementClient(credential, subscriptionId, classic),
     msi: new ManagedServiceIdentityClient(credential, subscriptionId, classic),
   };
+}
+
+/** `logicops/0.1.0 (host-1234)`; characters a User-Agent comment cannot hold become `_`. */
+export function userAgentPrefix(userAgent: AzureClientSettings['userAgent'] = {}): string {
+  const product = userAgent.version ? `logicops/${userAgent.version}` : 'logicops';
+  const instance = userAgent.instance?.replace(/[^\w.:@/+-]/g, '_');
+  return instance ? `${product} (${instance})` : product;
 }
 
 function trimSlashes(url: string): string {

@@ -5,8 +5,13 @@
 // reason) creates an Event; repeats within the series window update that Event's `series`
 // (count, lastObservedTime) instead of creating new ones, and at most once per
 // `seriesUpdateIntervalMs` — occurrences in between are counted locally and published by a
-// timer at the end of the interval, so the count is right even when no occurrence follows. After the window a new Event starts. Recording never throws: an Event is a
-// courtesy to humans, never a reason for a reconcile to fail.
+// timer at the end of the interval, so the count is right even when no occurrence follows. After
+// the window a new Event starts. Recording never throws: an Event is a courtesy to humans, never
+// a reason for a reconcile to fail.
+//
+// Every request first asks the leadership fence (leadership-fence.ts): a deposed leader's
+// reconciles and flush timers record nothing, so `kubectl describe` never shows a stale replica
+// reporting over the new leader. A dropped occurrence is not queued for later.
 import {
   ApiException,
   EventsV1Api,
@@ -17,6 +22,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from '../observability/logger.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
+import { OPEN_FENCE, type WriteFence } from './leadership-fence.ts';
 
 export const REPORTING_CONTROLLER = 'logicops';
 const NOTE_MAX_BYTES = 1024;
@@ -39,6 +45,8 @@ export interface EventRecorderSettings {
   instance: string;
   seriesWindowMs?: number;
   seriesUpdateIntervalMs?: number;
+  /** Asked right before every create or update; default: always open. */
+  fence?: WriteFence;
 }
 
 interface Series {
@@ -58,6 +66,7 @@ export class KubeEventRecorder implements EventRecorder {
   private sequence = 0;
   private readonly windowMs: number;
   private readonly updateIntervalMs: number;
+  private readonly fence: WriteFence;
 
   constructor(
     kubeConfig: KubeConfig,
@@ -68,6 +77,7 @@ export class KubeEventRecorder implements EventRecorder {
     this.api = kubeConfig.makeApiClient(EventsV1Api);
     this.windowMs = settings.seriesWindowMs ?? 6 * 60_000;
     this.updateIntervalMs = settings.seriesUpdateIntervalMs ?? 30_000;
+    this.fence = settings.fence ?? OPEN_FENCE;
   }
 
   async record(
@@ -78,6 +88,10 @@ export class KubeEventRecorder implements EventRecorder {
     note: string,
   ): Promise<void> {
     const namespace = object.metadata?.namespace ?? 'default';
+    if (!this.fence.mayWrite()) {
+      this.dropped(reason);
+      return;
+    }
     const key = `${object.metadata?.uid}/${type}/${reason}`;
     const now = this.clock.now();
     const existing = this.series.get(key);
@@ -147,6 +161,10 @@ export class KubeEventRecorder implements EventRecorder {
   }
 
   private async publishSeries(key: string, series: Series): Promise<void> {
+    if (!this.fence.mayWrite()) {
+      this.dropped(series.event.reason ?? '');
+      return;
+    }
     const now = this.clock.now();
     try {
       series.event = await this.api.replaceNamespacedEvent({
@@ -169,6 +187,13 @@ export class KubeEventRecorder implements EventRecorder {
         'Failed to update an event series',
       );
     }
+  }
+
+  private dropped(reason: string): void {
+    this.logger.debug(
+      { reason },
+      'Dropped an event: this instance is not the leader (or its lease is stale)',
+    );
   }
 
   private forgetExpired(now: number): void {

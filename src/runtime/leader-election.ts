@@ -1,4 +1,4 @@
-// Lease-based leader election (coordination.k8s.io/v1), with client-go's timing model:
+// Lease-based leader election (coordination.k8s.io/v1), with client-go's safety model:
 //
 // - A candidate takes the lease when its holder has not renewed it for `leaseDurationMs`,
 //   measured on OUR clock from the moment we last saw the record change (so clock skew
@@ -9,6 +9,10 @@
 //   leaseDuration, a leader that is cut off stops writing before anyone else may take over
 //   (fencing). `isFresh()` lets a writer check that right before an irreversible write.
 // - On shutdown the leader releases the lease (empty holder), so a successor starts at once.
+//
+// Unlike client-go, a candidate reads the lease every quarter retry period and wakes up exactly
+// when the lease it observed expires (lease-timing.ts), so a frozen leader is replaced within
+// lease duration + retry period instead of lease + 2.4 × retry.
 //
 // Writes use the lease's resourceVersion (optimistic concurrency): two candidates racing
 // for an expired lease cannot both win.
@@ -21,6 +25,14 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from '../observability/logger.ts';
 import { type Clock, sleep, systemClock } from './clock.ts';
+import {
+  DEFAULT_LEADER_ELECTION_TIMING,
+  leaseExpired,
+  nextCandidateAttemptMs,
+  validateLeaderElectionTiming,
+} from './lease-timing.ts';
+
+export { DEFAULT_LEADER_ELECTION_TIMING, validateLeaderElectionTiming };
 
 export interface LeaderElectionSettings {
   namespace: string;
@@ -31,34 +43,11 @@ export interface LeaderElectionSettings {
   retryPeriodMs: number;
 }
 
-export const DEFAULT_LEADER_ELECTION_TIMING = {
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-} as const;
-
 export interface LeadershipCallbacks {
   /** Called when this instance becomes leader; `leadership` aborts when it stops leading. */
   onStartedLeading(leadership: AbortSignal): void;
   onStoppedLeading?(): void;
   onNewLeader?(identity: string): void;
-}
-
-export function validateLeaderElectionTiming(
-  settings: Omit<LeaderElectionSettings, 'namespace' | 'leaseName' | 'identity'>,
-): void {
-  const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = settings;
-  if (!(leaseDurationMs > renewDeadlineMs)) {
-    throw new Error(
-      `leader election: lease duration (${leaseDurationMs} ms) must be greater than the renew deadline (${renewDeadlineMs} ms), so a cut-off leader stops before another takes over`,
-    );
-  }
-  if (!(renewDeadlineMs > retryPeriodMs * 1.2)) {
-    throw new Error(
-      `leader election: renew deadline (${renewDeadlineMs} ms) must exceed 1.2 x the retry period (${retryPeriodMs} ms), or one slow renewal loses the lease`,
-    );
-  }
-  if (!(retryPeriodMs > 0)) throw new Error('leader election: retry period must be positive');
 }
 
 export class LeaderElector {
@@ -120,7 +109,13 @@ export class LeaderElector {
   private async acquire(stop: AbortSignal): Promise<void> {
     while (!stop.aborted) {
       if (await this.tryAcquireOrRenew()) return;
-      await sleep(this.clock, jittered(this.settings.retryPeriodMs), stop);
+      const delay = nextCandidateAttemptMs({
+        nowMs: this.clock.now(),
+        observedAtMs: this.observedAtMs,
+        leaseDurationMs: this.settings.leaseDurationMs,
+        retryPeriodMs: this.settings.retryPeriodMs,
+      });
+      await sleep(this.clock, delay, stop);
     }
   }
 
@@ -136,9 +131,12 @@ export class LeaderElector {
   /** One attempt; true when we hold the lease afterwards. Never throws. */
   private async tryAcquireOrRenew(): Promise<boolean> {
     const { namespace, leaseName: name, identity } = this.settings;
+    // Before the read: a renewal dates from when we asked (earlier is safer for the leader).
     const now = this.clock.now();
     try {
       const current = await this.readLease();
+      // After the read: an observation dates from when we saw it (later is safer for a candidate).
+      const seenAt = this.clock.now();
       if (!current) {
         await this.api.createNamespacedLease({ namespace, body: this.leaseBody(undefined, now, 0) });
         this.renewed(now);
@@ -148,11 +146,11 @@ export class LeaderElector {
       this.observe(
         spec.holderIdentity ?? undefined,
         spec.renewTime ? String(new Date(spec.renewTime).getTime()) : undefined,
-        now,
+        seenAt,
       );
       const heldByUs = spec.holderIdentity === identity;
       const vacant = !spec.holderIdentity;
-      const expired = now - this.observedAtMs >= this.settings.leaseDurationMs;
+      const expired = leaseExpired(seenAt, this.observedAtMs, this.settings.leaseDurationMs);
       if (!heldByUs && !vacant && !expired) return false;
       const transitions = (spec.leaseTransitions ?? 0) + (heldByUs ? 0 : 1);
       const acquireTime = heldByUs && spec.acquireTime ? new Date(spec.acquireTime).getTime() : now;
@@ -250,10 +248,6 @@ export class LeaderElector {
   private leaseRef(): string {
     return `${this.settings.namespace}/${this.settings.leaseName}`;
   }
-}
-
-function jittered(ms: number): number {
-  return ms * (1 + Math.random() * 0.2);
 }
 
 function describe(error: unknown): string {

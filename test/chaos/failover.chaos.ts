@@ -1,137 +1,221 @@
-// Issue 13, failover: two operator processes with leader election. SIGSTOP the leader for longer
-// than the lease → the other leads within lease duration + retry period. SIGCONT the old leader →
-// the emulator records no ARM write from it afterwards (its fence must refuse every write).
+// Issue 7 / issue 13, failover: two operator processes with leader election, on a PRIVATE control
+// plane with an audit log.
 //
-// Telling the two processes apart in the emulator: each runs with its own app registration, so
-// the caller object id of every ARM request names the instance. (In production both replicas
-// share one identity; see docs/reliability.md for the user-agent change that would identify them.)
+// 1. SIGSTOP the leader for longer than the lease → the other leads within lease duration + retry
+//    period. SIGCONT the old leader → it makes no write at all afterwards: none in the emulator's
+//    recording of ARM requests, none in the API server's audit log (status, finalizers, Events,
+//    the Lease) — every one of its writes is behind the leadership fence.
+// 2. SIGTERM the leader while its Azure writes are slow (work in flight) → that work finishes and
+//    is recorded in status, the lease is released, the process exits 0, and the standby leads at
+//    once (within a retry period of the release, far under the lease duration).
+//
+// Telling the two processes apart: each runs with its own app registration (the emulator's
+// caller object id names the instance) and its own Kubernetes user (the audit log's username).
+// In production both replicas share one identity; see docs/reliability.md for the user-agent
+// change that would identify them.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api } from '@kubernetes/client-node';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
-import { adminKubeConfig } from '../integration/support/cluster.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlPlane } from '../../src/controlplane/control-plane.ts';
+import { allCrds } from '../../src/crds/index.ts';
+import { crdYaml } from '../../src/crds/render.ts';
+import { DEMO_SUBSCRIPTION_ID, type Emulator } from '../../src/emulator/index.ts';
 import { gatherHaystacks, scanWithCanary } from './security/collect.ts';
+import { type AuditRecord, describeRecord, isWrite, leaseWrites, readAudit } from './support/audit.ts';
 import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { printFigures } from './support/figures.ts';
-import { createAll, createNamespace, installCrds } from './support/kube.ts';
+import { createAll, createNamespace, useKubeConfig } from './support/kube.ts';
+import { leaseHolder, watchLease } from './support/lease.ts';
 import { type OperatorProcess, startOperator } from './support/operator-process.ts';
 import { chaosScale } from './support/scale.ts';
 import { chaosTempDir } from './support/temp-dir.ts';
-import { buildWorld } from './support/world.ts';
+import { buildWorld, type Manifest } from './support/world.ts';
 
 const LEASE_MS = 6000;
 const RENEW_DEADLINE_MS = 4000;
 const RETRY_MS = 1000;
-const LEASE = 'chaos-leader';
-/**
- * What client-go-style election can promise, measured from SIGSTOP: the follower dates the
- * lease from when IT saw the last renewal (up to 1.2 retry periods late: it polls with jitter),
- * waits a lease duration, and tries again up to 1.2 retry periods later; plus one API round
- * trip. The issue's budget (lease + retry) is printed too; docs/reliability.md explains the gap.
- */
-const TAKEOVER_BOUND_MS = LEASE_MS + 2.4 * RETRY_MS + 500;
+/** The issue's budget for a takeover after the leader stops: lease duration + retry period. */
+const TAKEOVER_BUDGET_MS = LEASE_MS + RETRY_MS;
+/** How long each of the leader's ARM writes takes in the SIGTERM test: long enough to catch one in flight. */
+const SLOW_WRITE_MS = 1500;
 const CLUSTER_ID = 'chaos-failover';
+/** Kubernetes resources only the reconcilers write (the Lease is the election's). */
+const RECONCILED_RESOURCES = new Set(['logicappworkflows', 'vaultsecretbindings', 'events']);
 
 interface ArmWrite {
-  at: number;
+  id: number;
+  startedAt: number;
+  finishedAt?: number;
+  status?: number;
   callerObjectId: string;
   operation: string;
+  method: string;
+  path: string;
+}
+
+interface App {
+  clientId: string;
+  objectId: string;
+  clientSecret: string;
+  /** The Kubernetes user this instance authenticates as (its name in the audit log). */
+  kubeUser: string;
+  kubeconfigPath: string;
+}
+
+interface Pair {
+  namespace: string;
+  lease: string;
+  azure: ChaosAzure;
+  all: Manifest[];
+  world: ReturnType<typeof buildWorld>;
+  apps: App[];
+  operators: OperatorProcess[];
+  writes: ArmWrite[];
+  logFiles: string[];
+  /** Set to delay every ARM write by SLOW_WRITE_MS. */
+  slowWrites: { on: boolean };
 }
 
 describe('failover', () => {
   const scale = chaosScale();
+  let plane: ControlPlane | undefined;
   const operators: OperatorProcess[] = [];
-  let azure: ChaosAzure | undefined;
+  const emulators: ChaosAzure[] = [];
+
+  beforeAll(async () => {
+    plane = await ControlPlane.start({ audit: true });
+    useKubeConfig(plane.adminKubeConfig());
+    await plane.kubectl(
+      ['apply', '--server-side', '--field-manager=logicops-chaos', '-f', '-'],
+      allCrds().map(crdYaml).join('---\n'),
+    );
+    await plane.kubectl([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      ...allCrds().map((c) => `crd/${c.metadata.name}`),
+    ]);
+  }, 180_000);
 
   afterAll(async () => {
     for (const operator of operators) await operator.stop();
-    await azure?.close();
+    for (const azure of emulators) await azure.close();
+    await plane?.stop();
   });
 
-  it('hands leadership over within the election bound, and the stopped leader writes nothing after SIGCONT', async () => {
-    const started = Date.now();
-    await installCrds();
+  /** Two operator processes campaigning for one lease, each with its own Azure app and Kubernetes user. */
+  async function startPair(name: string, shutdownGrace: string): Promise<Pair> {
+    const cp = plane as ControlPlane;
     const world = buildWorld({
       subscriptionId: DEMO_SUBSCRIPTION_ID,
       namespace: '',
       workflows: scale.workflows,
     });
-    const apps = [0, 1].map((i) => ({
-      clientId: randomUUID(),
-      objectId: randomUUID(),
-      clientSecret: `chaos-app-${i}-${randomBytes(18).toString('base64url')}`,
-    }));
-    azure = await startChaosAzure({
+    const dir = await chaosTempDir();
+    const apps: App[] = [];
+    for (const i of [0, 1]) {
+      const kubeUser = `logicops-${name}-${i}`;
+      const kubeconfigPath = path.join(dir, `kubeconfig-${i}`);
+      await writeFile(kubeconfigPath, await cp.kubeconfigFor(kubeUser, ['system:masters']), { mode: 0o600 });
+      apps.push({
+        clientId: randomUUID(),
+        objectId: randomUUID(),
+        clientSecret: `chaos-app-${i}-${randomBytes(18).toString('base64url')}`,
+        kubeUser,
+        kubeconfigPath,
+      });
+    }
+    const azure = await startChaosAzure({
       ...world.seed,
-      applications: [...(world.seed.applications ?? []), ...apps],
+      applications: [
+        ...(world.seed.applications ?? []),
+        ...apps.map(({ clientId, objectId, clientSecret }) => ({ clientId, objectId, clientSecret })),
+      ],
     });
-    const emulator = azure.emulator;
-    // Every ARM write with its caller, unbounded (the admin request log keeps only the last 2,000).
-    const writes: ArmWrite[] = [];
-    emulator.use(async (ctx, next) => {
-      const { kind, plane, operation } = ctx.match.route;
-      if (plane === 'arm' && (kind === 'write' || kind === 'delete' || kind === 'action')) {
-        writes.push({ at: Date.now(), callerObjectId: ctx.caller?.oid ?? '', operation });
-      }
+    emulators.push(azure);
+    const writes = recordArmWrites(azure.emulator);
+    const slowWrites = { on: false };
+    azure.emulator.use(async (ctx, next) => {
+      const { kind, plane: p } = ctx.match.route;
+      if (slowWrites.on && p === 'arm' && (kind === 'write' || kind === 'delete' || kind === 'action'))
+        await sleep(SLOW_WRITE_MS);
       return next();
     });
-    const namespace = await createNamespace('chaos-failover', world.namespaceAnnotations);
+    const namespace = await createNamespace(`chaos-${name}`, world.namespaceAnnotations);
     const all = [...world.workflows, ...world.bindings];
     for (const m of all) m.metadata.namespace = namespace;
-    const logDir = await chaosTempDir();
+    const lease = `chaos-leader-${name}`;
+    const logFiles = apps.map((_, i) => path.join(dir, `operator-${i}.log`));
+    const pair: OperatorProcess[] = [];
     for (const [i, app] of apps.entries()) {
-      operators.push(
-        await startOperator({
-          kubeconfigPath: inject('kubeconfigPath'),
-          namespaces: [namespace],
-          armEndpoint: emulator.armEndpoint,
-          authorityHost: emulator.authorityHost,
-          caCertPath: emulator.caCertPath,
-          tenantId: emulator.tenantId,
-          clientId: app.clientId,
-          clientSecret: app.clientSecret,
-          clusterId: CLUSTER_ID,
-          logFile: path.join(logDir, `operator-${i}.log`),
-          flags: [
-            '--leader-elect',
-            '--leader-election-namespace',
-            namespace,
-            '--lease-name',
-            LEASE,
-            '--lease-duration',
-            `${LEASE_MS}ms`,
-            '--renew-deadline',
-            `${RENEW_DEADLINE_MS}ms`,
-            '--retry-period',
-            `${RETRY_MS}ms`,
-          ],
-        }),
-      );
+      const operator = await startOperator({
+        kubeconfigPath: app.kubeconfigPath,
+        namespaces: [namespace],
+        armEndpoint: azure.emulator.armEndpoint,
+        authorityHost: azure.emulator.authorityHost,
+        caCertPath: azure.emulator.caCertPath,
+        tenantId: azure.emulator.tenantId,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        clusterId: CLUSTER_ID,
+        logFile: logFiles[i] ?? '',
+        shutdownGrace,
+        flags: [
+          '--leader-elect',
+          '--leader-election-namespace',
+          namespace,
+          '--lease-name',
+          lease,
+          '--lease-duration',
+          `${LEASE_MS}ms`,
+          '--renew-deadline',
+          `${RENEW_DEADLINE_MS}ms`,
+          '--retry-period',
+          `${RETRY_MS}ms`,
+        ],
+      });
+      operators.push(operator);
+      pair.push(operator);
     }
-    const leases = adminKubeConfig().makeApiClient(CoordinationV1Api);
-    const holder = async () =>
-      (await leases.readNamespacedLease({ name: LEASE, namespace }).catch(() => undefined))?.spec
-        ?.holderIdentity ?? '';
-    const byHolder = async (timeoutMs: number, accept: (identity: string) => boolean) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const identity = await holder();
-        if (accept(identity)) return identity;
-        if (Date.now() > deadline) throw new Error(`lease holder still '${identity}' after ${timeoutMs} ms`);
-        await sleep(50);
-      }
-    };
-    const pidOf = (identity: string) => Number(identity.split('-').pop());
-    const firstHolder = await byHolder(60_000, (id) => id !== '');
-    const leaderIndex = operators.findIndex((o) => o.pid === pidOf(firstHolder));
+    return { namespace, lease, azure, all, world, apps, operators: pair, writes, logFiles, slowWrites };
+  }
+
+  /** Waits until `accept(holder)`; polls every 50 ms, so a time taken from it is at most ~60 ms late. */
+  async function byHolder(pair: Pair, timeoutMs: number, accept: (identity: string) => boolean) {
+    const kubeConfig = (plane as ControlPlane).adminKubeConfig();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const identity = await leaseHolder(kubeConfig, pair.namespace, pair.lease);
+      if (accept(identity)) return identity;
+      if (Date.now() > deadline) throw new Error(`lease holder still '${identity}' after ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  /** The leader and the standby of a pair, with their apps, once one of them holds the lease. */
+  async function roles(pair: Pair) {
+    const firstHolder = await byHolder(pair, 60_000, (id) => id !== '');
+    const leaderIndex = pair.operators.findIndex((o) => o.pid === pidOf(firstHolder));
     expect(leaderIndex).toBeGreaterThanOrEqual(0);
-    const leader = operators[leaderIndex] as OperatorProcess;
-    const follower = operators[1 - leaderIndex] as OperatorProcess;
-    const leaderOid = apps[leaderIndex]?.objectId.toLowerCase() ?? '';
-    const followerOid = apps[1 - leaderIndex]?.objectId.toLowerCase() ?? '';
+    return {
+      leaderIdentity: firstHolder,
+      leader: pair.operators[leaderIndex] as OperatorProcess,
+      follower: pair.operators[1 - leaderIndex] as OperatorProcess,
+      leaderApp: pair.apps[leaderIndex] as App,
+      followerApp: pair.apps[1 - leaderIndex] as App,
+    };
+  }
+
+  it('hands leadership over within lease + retry, and the stopped leader writes nothing after SIGCONT', async () => {
+    const started = Date.now();
+    const pair = await startPair('stop', '2s');
+    const { namespace, azure, all, world, apps, writes } = pair;
+    const { leader, follower, leaderApp, followerApp } = await roles(pair);
+    const leaderOid = leaderApp.objectId.toLowerCase();
+    const followerOid = followerApp.objectId.toLowerCase();
 
     // Stop the leader while it is busy: the first half of the objects is in flight. The second
     // half arrives while it is frozen, so the new leader has work of its own.
@@ -144,11 +228,12 @@ describe('failover', () => {
     const stoppedAt = Date.now();
     leader.signal('SIGSTOP');
     const feeding = createAll(secondHalf); // concurrently: the takeover is timed from SIGSTOP
-    await byHolder(LEASE_MS * 4, (id) => pidOf(id) === follower.pid);
-    const takeoverMs = Date.now() - stoppedAt;
+    await byHolder(pair, LEASE_MS * 4, (id) => pidOf(id) === follower.pid);
+    // As this test saw it (a read every 50 ms); the figure asserted comes from the audit log below.
+    const takeoverObservedMs = Date.now() - stoppedAt;
     await feeding;
     // Keep the old leader frozen past the lease and a little more, then let it run again.
-    await sleep(Math.max(0, LEASE_MS + RETRY_MS - takeoverMs) + 1000);
+    await sleep(Math.max(0, LEASE_MS + RETRY_MS - takeoverObservedMs) + 1000);
     const resumedAt = Date.now();
     leader.signal('SIGCONT');
 
@@ -156,7 +241,7 @@ describe('failover', () => {
       namespace,
       clusterId: CLUSTER_ID,
       expected: all,
-      state: () => emulator.state,
+      state: () => azure.emulator.state,
       baseline: azure.baseline,
       timeoutMs: scale.convergeTimeoutMs,
     });
@@ -165,20 +250,50 @@ describe('failover', () => {
       leader.exited,
       sleep(10_000).then(() => 'still running' as const),
     ]);
-    const writesByOldLeaderBefore = writes.filter(
-      (w) => w.callerObjectId === leaderOid && w.at < stoppedAt,
-    ).length;
-    const writesByOldLeaderAfter = writes.filter((w) => w.callerObjectId === leaderOid && w.at >= resumedAt);
-    const writesByNewLeader = writes.filter((w) => w.callerObjectId === followerOid).length;
-    // Kubernetes writes are not behind the Azure fence: a deposed leader's in-flight reconciles
-    // can still patch status with the fence's own refusal. Count what it left behind.
+    const audit = await readAudit((plane as ControlPlane).auditLogPath ?? '');
+    // The standby leads once the API server has stored its Lease write: the first one after SIGSTOP.
+    const acquired = leaseWrites(audit, followerApp.kubeUser, pair.lease, stoppedAt)[0];
+    const takeoverMs = (acquired?.completedMs ?? Number.POSITIVE_INFINITY) - stoppedAt;
+    const armByOldLeaderBefore = writes.filter(
+      (w) => w.callerObjectId === leaderOid && w.startedAt < stoppedAt,
+    );
+    const armByOldLeaderAfter = writes.filter(
+      (w) => w.callerObjectId === leaderOid && w.startedAt >= resumedAt,
+    );
+    const armByFollowerBefore = writes.filter(
+      (w) => w.callerObjectId === followerOid && w.startedAt < stoppedAt,
+    );
+    const armByNewLeader = writes.filter((w) => w.callerObjectId === followerOid).length;
+    const kubeWrites = (user: string, from: number, to: number) =>
+      audit.filter(
+        (r) =>
+          r.user === user &&
+          isWrite(r) &&
+          r.namespace === namespace &&
+          r.receivedMs >= from &&
+          r.receivedMs < to,
+      );
+    // Every Kubernetes write after SIGCONT, Lease included: the fence lets nothing out.
+    const kubeByOldLeaderAfter = kubeWrites(leaderApp.kubeUser, resumedAt, Number.POSITIVE_INFINITY);
+    const kubeByOldLeaderBefore = kubeWrites(leaderApp.kubeUser, 0, stoppedAt).filter(reconciled);
+    // Only the leader reconciles: the standby wrote no status, finalizer or Event while it waited.
+    const kubeByFollowerBefore = kubeWrites(followerApp.kubeUser, 0, stoppedAt).filter(reconciled);
+    const kubeByNewLeader = kubeWrites(followerApp.kubeUser, stoppedAt, Number.POSITIVE_INFINITY).filter(
+      reconciled,
+    );
+    // What a stale write would leave behind in status: the fence's or the abort's own message.
     const statusFromOldLeader = verdict.objects
       .filter((o) =>
         o.status?.conditions?.some((c) => /leadership lost|not the leader/.test(c.message ?? '')),
       )
       .map((o) => o.metadata.name);
     const metrics = await follower.scrapeMetrics().catch(() => '');
-    for (const operator of operators) await operator.stop();
+    for (const operator of pair.operators) await operator.stop();
+    // The fence at work: refusals the old leader logged (Events are dropped at debug level, unseen).
+    const oldLeaderLog = await readFile(pair.logFiles[pair.operators.indexOf(leader)] ?? '', 'utf8').catch(
+      () => '',
+    );
+    const fenceRefusalsLogged = oldLeaderLog.split('\n').filter((line) => /not the leader/.test(line)).length;
     const scan = scanWithCanary(
       [
         ...world.secretNeedles,
@@ -186,7 +301,7 @@ describe('failover', () => {
         ...apps.map((app, i) => ({ label: `app ${i} client secret`, value: app.clientSecret })),
       ],
       await gatherHaystacks({
-        logFiles: [0, 1].map((i) => path.join(logDir, `operator-${i}.log`)),
+        logFiles: pair.logFiles,
         namespaces: [namespace],
         objects: verdict.objects,
         metrics: [metrics],
@@ -199,14 +314,25 @@ describe('failover', () => {
       leaseDurationMs: LEASE_MS,
       retryPeriodMs: RETRY_MS,
       takeoverMs,
-      issueBudgetMs: LEASE_MS + RETRY_MS,
-      withinIssueBudget: takeoverMs <= LEASE_MS + RETRY_MS,
-      electionBoundMs: TAKEOVER_BOUND_MS,
+      takeoverObservedMs,
+      takeoverBudgetMs: TAKEOVER_BUDGET_MS,
       stoppedForMs: resumedAt - stoppedAt,
-      writesByOldLeaderBeforeStop: writesByOldLeaderBefore,
-      writesByOldLeaderAfterCont: writesByOldLeaderAfter.length,
-      writesByNewLeader,
+      armWritesByOldLeaderBeforeStop: armByOldLeaderBefore.length,
+      armWritesByStandbyBeforeStop: armByFollowerBefore.length,
+      armWritesByOldLeaderAfterCont: armByOldLeaderAfter.length,
+      armWritesByOldLeaderAfterContDetail: armByOldLeaderAfter.map(
+        (w) => `${w.method} ${w.path} +${w.startedAt - resumedAt} ms → ${w.status ?? 'no answer'}`,
+      ),
+      armWritesByNewLeader: armByNewLeader,
+      kubeWritesByOldLeaderBeforeStop: kubeByOldLeaderBefore.length,
+      kubeWritesByStandbyBeforeStop: kubeByFollowerBefore.length,
+      kubeWritesByOldLeaderAfterCont: kubeByOldLeaderAfter.length,
+      kubeWritesByOldLeaderAfterContDetail: kubeByOldLeaderAfter.map(
+        (r) => `${describeRecord(r)} +${r.receivedMs - resumedAt} ms`,
+      ),
+      kubeWritesByNewLeader: kubeByNewLeader.length,
       staleStatusFromOldLeader: statusFromOldLeader.length,
+      fenceRefusalsLogged,
       oldLeaderExit: String(oldLeaderExit),
       discrepancies: verdict.discrepancies.length,
       leaks: scan.leaks.length,
@@ -214,13 +340,175 @@ describe('failover', () => {
       durationMs: Date.now() - started,
     });
     // The per-instance attribution works (else "0 writes afterwards" would prove nothing).
-    expect(writesByOldLeaderBefore).toBeGreaterThan(0);
-    expect(writesByNewLeader).toBeGreaterThan(0);
-    expect(takeoverMs).toBeLessThanOrEqual(TAKEOVER_BOUND_MS);
-    expect(writesByOldLeaderAfter.map((w) => w.operation)).toEqual([]);
+    expect(armByOldLeaderBefore.length).toBeGreaterThan(0);
+    expect(kubeByOldLeaderBefore.length).toBeGreaterThan(0);
+    expect(armByNewLeader).toBeGreaterThan(0);
+    expect(kubeByNewLeader.length).toBeGreaterThan(0);
+    expect(
+      armByFollowerBefore.map((w) => w.operation),
+      'ARM writes by the standby',
+    ).toEqual([]);
+    expect(kubeByFollowerBefore.map(describeRecord), 'Kubernetes writes by the standby').toEqual([]);
+    expect(takeoverMs).toBeLessThanOrEqual(TAKEOVER_BUDGET_MS);
+    expect(
+      armByOldLeaderAfter.map((w) => w.operation),
+      'ARM writes after SIGCONT',
+    ).toEqual([]);
+    expect(kubeByOldLeaderAfter.map(describeRecord), 'Kubernetes writes after SIGCONT').toEqual([]);
     expect(statusFromOldLeader, 'status written by the deposed leader after SIGCONT').toEqual([]);
+    expect(oldLeaderExit, 'a deposed leader exits non-zero so its pod restarts').toBe(1);
     expect(verdict.converged, describeVerdict(verdict)).toBe(true);
     expect(scan.leaks).toEqual([]);
     expect(scan.canaryFound).toBe(true);
   });
+
+  it('SIGTERM with work in flight: the leader finishes it, releases the lease, exits 0; the standby leads at once', async () => {
+    const started = Date.now();
+    // A grace period far longer than any reconcile here: this test is about finishing, not aborting.
+    const pair = await startPair('term', '30s');
+    const { namespace, azure, all, writes } = pair;
+    const { leader, follower, leaderApp, followerApp, leaderIdentity } = await roles(pair);
+    const leaderOid = leaderApp.objectId.toLowerCase();
+    const kubeConfig = (plane as ControlPlane).adminKubeConfig();
+
+    pair.slowWrites.on = true;
+    await createAll(all);
+    const inFlight = () =>
+      writes.filter(
+        (w) => w.callerObjectId === leaderOid && w.finishedAt === undefined && workflowOf(w) !== undefined,
+      );
+    const busyDeadline = Date.now() + 60_000;
+    while (inFlight().length === 0 && Date.now() < busyDeadline) await sleep(20);
+    const history = await watchLease(kubeConfig, namespace, pair.lease);
+    const caught = inFlight();
+    const termAt = Date.now();
+    leader.signal('SIGTERM');
+    const exitCode = await Promise.race([leader.exited, sleep(60_000).then(() => 'still running' as const)]);
+    const exitedAt = Date.now();
+    const holderAtExit = await leaseHolder(kubeConfig, namespace, pair.lease);
+    await byHolder(pair, LEASE_MS * 2, (id) => pidOf(id) === follower.pid);
+    // The watch may deliver the standby's acquisition a little after a read has shown it.
+    const watchDeadline = Date.now() + 5000;
+    while (!history.changes.some((c) => pidOf(c.holder) === follower.pid) && Date.now() < watchDeadline)
+      await sleep(20);
+    history.stop();
+    pair.slowWrites.on = false;
+
+    // The watch shows the holder went empty (released) and then became the standby.
+    const released = history.changes.find((c) => c.atMs >= termAt && c.holder === '');
+    const followerLeads = history.changes.find((c) => c.atMs >= termAt && pidOf(c.holder) === follower.pid);
+    const audit = await readAudit((plane as ControlPlane).auditLogPath ?? '');
+    // The audit log times both writes as the API server stored them: the old leader's last Lease
+    // write (the release) and the standby's first (the acquisition).
+    const release = leaseWrites(audit, leaderApp.kubeUser, pair.lease, termAt).at(-1);
+    const acquire = leaseWrites(audit, followerApp.kubeUser, pair.lease, termAt)[0];
+    const takeoverAfterReleaseMs =
+      release && acquire ? acquire.completedMs - release.completedMs : Number.POSITIVE_INFINITY;
+    // The work caught in flight finished: its ARM write was answered, and the reconcile went on
+    // to record the outcome in the object's status (the old leader's own patch, in the audit log).
+    const finishedWork = caught.map((w) => {
+      const name = workflowOf(w) ?? '';
+      const statusPatch = audit.find(
+        (r) =>
+          r.user === leaderApp.kubeUser &&
+          r.verb === 'patch' &&
+          r.resource === 'logicappworkflows' &&
+          r.subresource === 'status' &&
+          r.name === name &&
+          r.code === 200 &&
+          r.receivedMs >= (w.finishedAt ?? Number.POSITIVE_INFINITY),
+      );
+      return {
+        name,
+        answered: w.finishedAt !== undefined && (w.status ?? 0) > 0 && (w.status ?? 500) < 500,
+        statusRecorded: statusPatch !== undefined && statusPatch.receivedMs <= exitedAt,
+      };
+    });
+    const kubeByOldLeaderAfterExit = audit.filter(
+      (r) => r.user === leaderApp.kubeUser && isWrite(r) && r.receivedMs > exitedAt,
+    );
+
+    const verdict = await waitForConvergence({
+      namespace,
+      clusterId: CLUSTER_ID,
+      expected: all,
+      state: () => azure.emulator.state,
+      baseline: azure.baseline,
+      timeoutMs: scale.convergeTimeoutMs,
+    });
+    for (const operator of pair.operators) await operator.stop();
+    printFigures({
+      suite: 'failover (SIGTERM with work in flight)',
+      scale: scale.name,
+      objects: all.length,
+      slowArmWriteMs: SLOW_WRITE_MS,
+      armWritesInFlightAtSigterm: caught.length,
+      inFlightWorkFinished: finishedWork.filter((w) => w.answered && w.statusRecorded).length,
+      exitCode: String(exitCode),
+      shutdownMs: exitedAt - termAt,
+      releasedAfterSigtermMs: released ? released.atMs - termAt : 'not seen',
+      holderAtExit:
+        holderAtExit === '' ? '(empty)' : holderAtExit === leaderIdentity ? 'old leader' : 'standby',
+      takeoverAfterReleaseMs,
+      takeoverAfterReleaseWatchedMs:
+        released && followerLeads ? followerLeads.atMs - released.atMs : 'not seen',
+      takeoverAfterSigtermMs: acquire ? acquire.completedMs - termAt : 'not seen',
+      leaseWatchEnded: history.ended() ? String(history.ended()) : false,
+      kubeWritesByOldLeaderAfterExit: kubeByOldLeaderAfterExit.length,
+      discrepancies: verdict.discrepancies.length,
+      durationMs: Date.now() - started,
+    });
+    expect(caught.length, 'a workflow write of the leader was in flight at SIGTERM').toBeGreaterThan(0);
+    expect(exitCode).toBe(0);
+    expect(finishedWork.filter((w) => !(w.answered && w.statusRecorded))).toEqual([]);
+    expect(history.ended()).toBeUndefined();
+    expect(released, 'the lease was released (empty holder) after SIGTERM').toBeDefined();
+    expect(released?.atMs ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(exitedAt);
+    expect(release?.completedMs ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(acquire?.completedMs ?? 0);
+    expect(holderAtExit).not.toBe(leaderIdentity);
+    expect(takeoverAfterReleaseMs).toBeLessThanOrEqual(RETRY_MS);
+    expect(kubeByOldLeaderAfterExit.map(describeRecord)).toEqual([]);
+    expect(verdict.converged, describeVerdict(verdict)).toBe(true);
+  });
 });
+
+/** The leader-election identity is `<hostname>-<pid>`. */
+function pidOf(identity: string): number {
+  return Number(identity.split('-').pop());
+}
+
+function reconciled(record: AuditRecord): boolean {
+  return RECONCILED_RESOURCES.has(record.resource);
+}
+
+/** The workflow an ARM write creates or updates (its path names it), if it is one. */
+function workflowOf(write: ArmWrite): string | undefined {
+  if (write.method !== 'PUT') return undefined;
+  return /\/providers\/microsoft\.logic\/workflows\/([^/]+)$/i.exec(write.path)?.[1];
+}
+
+/** Every ARM write with its caller and when it was answered, unbounded (the admin request log keeps only the last 2,000). */
+function recordArmWrites(emulator: Emulator): ArmWrite[] {
+  const writes: ArmWrite[] = [];
+  emulator.use(async (ctx, next) => {
+    const { kind, plane, operation } = ctx.match.route;
+    if (plane !== 'arm' || !(kind === 'write' || kind === 'delete' || kind === 'action')) return next();
+    const write: ArmWrite = {
+      id: writes.length,
+      startedAt: Date.now(),
+      callerObjectId: ctx.caller?.oid ?? '',
+      operation,
+      method: ctx.method,
+      path: ctx.path,
+    };
+    writes.push(write);
+    try {
+      const response = await next();
+      write.status = response.dropConnection ? 0 : response.status;
+      return response;
+    } finally {
+      write.finishedAt = Date.now();
+    }
+  });
+  return writes;
+}

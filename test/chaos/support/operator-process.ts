@@ -24,6 +24,8 @@ export interface OperatorSettings {
   clusterId: string;
   /** Every start appends to this file: the security scan reads all of it. */
   logFile: string;
+  /** `--shutdown-grace`; default 2s (the crash suites want quick restarts). */
+  shutdownGrace?: string;
   flags?: string[];
 }
 
@@ -66,7 +68,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Operato
     '--cluster-id',
     settings.clusterId,
     '--shutdown-grace',
-    '2s',
+    settings.shutdownGrace ?? '2s',
     ...(settings.flags ?? []),
   ];
   const child: ChildProcess = spawn(nodeExecutable(), args, {
