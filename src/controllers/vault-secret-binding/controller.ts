@@ -11,6 +11,7 @@ import type { EventRecorder } from '../../runtime/events.ts';
 import {
   type Clock,
   Controller,
+  DEFAULT_RESYNC,
   type KubeClient,
   keyOf,
   type ResyncSettings,
@@ -18,6 +19,7 @@ import {
   systemClock,
   type WatchedSource,
 } from '../../runtime/index.ts';
+import { alignedResyncDelay } from '../shared/aligned-resync.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { AccessPolicyBatches, type BatchTiming } from './access-policy-batches.ts';
@@ -117,11 +119,22 @@ export function createVaultSecretBindingController(
     clock,
     ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
     ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
+    resyncDelay: vaultAlignedResync(deps.settings.resync ?? DEFAULT_RESYNC, clock),
   })
     .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow))
     .watches(deps.namespaces, (namespace) => bindingsIn(deps.bindings, namespace.metadata?.name ?? ''));
   enqueue = (key) => controller.queue.add(key);
   return controller;
+}
+
+/**
+ * A vault's bindings come due for resync together (one slot per vault in the period), so the
+ * shared vault read (vault-reads.ts) serves them all: about one vault read per vault per period
+ * instead of one per binding.
+ */
+export function vaultAlignedResync(resync: ResyncSettings, clock: Pick<Clock, 'now'>) {
+  return (_key: string, binding: Readonly<VaultSecretBinding>): number =>
+    alignedResyncDelay(binding.spec.vaultId, resync.periodMs, clock.now());
 }
 
 /** Every binding in the workflow's namespace whose workflowRef names it. */
