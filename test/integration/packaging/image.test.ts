@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { IMAGE_NODE_FLAGS } from '../../../bench/compiled-operator.ts';
 import { freePort } from '../../../src/controlplane/ports.ts';
 import { repoRoot } from '../../support/packaging-tools.ts';
 import { applyShippedCrds } from '../crds/support/install.ts';
@@ -78,7 +79,8 @@ function runArgs(args: string[], extra: string[] = []): string[] {
 describe('operator image', () => {
   it('runs as a non-root numeric user, node at the distroless path', () => {
     expect(config.User).toBe('65532:65532');
-    expect(config.Entrypoint).toEqual(['/nodejs/bin/node', '/app/dist/cli/main.js']);
+    // The memory flags are the ones the bench's --compiled runs use (measured there).
+    expect(config.Entrypoint).toEqual(['/nodejs/bin/node', ...IMAGE_NODE_FLAGS, '/app/dist/cli/main.js']);
   });
 
   it('holds production dependencies only', async () => {
