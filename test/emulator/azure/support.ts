@@ -27,22 +27,7 @@ export interface AzureTestbed {
 export async function startTestbed(options: StartEmulatorOptions = {}): Promise<AzureTestbed> {
   const emu = await startEmulator({ seed: 'demo', ...options });
   trustCa(emu.caCertPem);
-  const credential = createCredential(
-    {
-      kind: 'clientSecret',
-      tenantId: emu.tenantId,
-      clientId: emu.operatorClientId,
-      clientSecret: emu.operatorClientSecret,
-    },
-    { authorityHost: emu.authorityHost },
-  );
-  // No SDK retries: each test sees exactly what the emulator answered.
-  const clients = createAzureClients({
-    armEndpoint: emu.armEndpoint,
-    subscriptionId: emu.subscriptionId,
-    credential,
-    maxRetries: 0,
-  });
+  const clients = operatorClients(emu);
   const records: AzureCallRecord[] = [];
   const fence = { leader: true };
   const observer: AzureCallObserver = {
@@ -53,6 +38,32 @@ export async function startTestbed(options: StartEmulatorOptions = {}): Promise<
   };
   const gateways = createAzureGateways(clients, new AzureCalls({ observer }));
   return { emu, clients, gateways, records, fence, close: () => emu.close() };
+}
+
+/**
+ * The operator's SDK clients on `emu`: a fresh credential (no cached token, no MSAL state) and no
+ * SDK retries, so each test sees exactly what the emulator answered.
+ */
+export function operatorClients(
+  emu: Emulator,
+  userAgent?: { version: string; instance: string },
+): AzureClients {
+  const credential = createCredential(
+    {
+      kind: 'clientSecret',
+      tenantId: emu.tenantId,
+      clientId: emu.operatorClientId,
+      clientSecret: emu.operatorClientSecret,
+    },
+    { authorityHost: emu.authorityHost },
+  );
+  return createAzureClients({
+    armEndpoint: emu.armEndpoint,
+    subscriptionId: emu.subscriptionId,
+    credential,
+    maxRetries: 0,
+    ...(userAgent ? { userAgent } : {}),
+  });
 }
 
 /** The ARM requests the emulator saw after `since` (a request-log sequence number). */

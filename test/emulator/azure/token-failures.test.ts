@@ -1,36 +1,15 @@
 // Token failures by cause (docs/reliability.md F2, F3) and bare 429s (F5), through logicops'
 // own credential, the real SDK clients and the emulator's Entra ID and fault injection.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AzureCalls,
-  createAzureClients,
-  createAzureGateways,
-  createCredential,
-  isAzureError,
-} from '../../../src/azure/index.ts';
+import { AzureCalls, createAzureGateways, isAzureError } from '../../../src/azure/index.ts';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, type Emulator } from '../../../src/emulator/index.ts';
-import { type AzureTestbed, startTestbed } from './support.ts';
+import { type AzureTestbed, operatorClients, startTestbed } from './support.ts';
 
 const vault = { resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_ACCESS_POLICY_VAULT };
 
-/** A fresh credential and gateways (no cached token, no MSAL state) on the testbed's emulator. */
+/** Fresh gateways (no cached token, no MSAL state) on the testbed's emulator. */
 function freshGateways(emu: Emulator, instance?: string) {
-  const credential = createCredential(
-    {
-      kind: 'clientSecret',
-      tenantId: emu.tenantId,
-      clientId: emu.operatorClientId,
-      clientSecret: emu.operatorClientSecret,
-    },
-    { authorityHost: emu.authorityHost },
-  );
-  const clients = createAzureClients({
-    armEndpoint: emu.armEndpoint,
-    subscriptionId: emu.subscriptionId,
-    credential,
-    maxRetries: 0,
-    ...(instance ? { userAgent: { version: '9.9.9', instance } } : {}),
-  });
+  const clients = operatorClients(emu, instance ? { version: '9.9.9', instance } : undefined);
   return createAzureGateways(clients, new AzureCalls());
 }
 
