@@ -27,6 +27,10 @@ export interface OperatorSettings {
   /** `--shutdown-grace`; default 2s (the crash suites want quick restarts). */
   shutdownGrace?: string;
   flags?: string[];
+  /** The script to run; default: the build the chaos global setup compiled. */
+  entry?: string;
+  /** Extra environment (e.g. the test-only pause hook). */
+  env?: Record<string, string>;
 }
 
 export interface OperatorProcess {
@@ -51,7 +55,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Operato
   const port = await freePort();
   const log = openSync(settings.logFile, 'a', 0o600);
   const args = [
-    inject('chaosOperatorEntry'),
+    settings.entry ?? inject('chaosOperatorEntry'),
     'run',
     '--kubeconfig',
     settings.kubeconfigPath,
@@ -82,6 +86,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Operato
       AZURE_CLIENT_ID: settings.clientId,
       AZURE_CLIENT_SECRET: settings.clientSecret,
       LOGICOPS_AZURE_CREDENTIAL: 'client-secret',
+      ...settings.env,
     },
   });
   const pid = child.pid;

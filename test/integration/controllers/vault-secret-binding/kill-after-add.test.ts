@@ -126,7 +126,7 @@ describe('VaultSecretBinding must-show: kill -9 right after an accessPolicies/ad
     expect(atKill.metadata.finalizers).toContain('logicops.io/finalizer');
     expect((await readFile(logFile, 'utf8')).includes('LOGICOPS_TEST_PAUSE_AFTER is set')).toBe(true);
 
-    operator.kill('SIGKILL');
+    operator.signal('SIGKILL');
     expect(await operator.exited).toBeNull();
 
     // Second incarnation, no hook: it finishes from the ledger without writing Azure again.
