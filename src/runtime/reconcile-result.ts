@@ -1,6 +1,7 @@
 // The reconcile contract: what a reconcile can say, and what the queue does about it.
 //
-//   return done()              → forget failures; look again at the next resync (10 min ± 10 %)
+//   return done()              → forget failures; look again at the next resync (10 min ± 10 %),
+//                                as background work that yields to other ready keys
 //   return requeueAfter(ms)    → forget failures; look again after ms (polling a long Azure operation)
 //   throw new Error(...)       → retry with per-key exponential backoff (1 s → 5 min) and the global rate limit
 //   throw new StalledError(..) → a human must fix the environment (missing resource group, authorization,
@@ -60,7 +61,12 @@ export function outcomeOfError(thrown: unknown): ReconcileOutcome {
 export interface QueueAction {
   /** Reset the key's failure count. */
   forget: boolean;
-  requeue: { type: 'after'; delayMs: number } | { type: 'rateLimited' } | { type: 'none' };
+  /** `resync`: the periodic look, which yields to other ready work (work-queue.ts). */
+  requeue:
+    | { type: 'after'; delayMs: number }
+    | { type: 'resync'; delayMs: number }
+    | { type: 'rateLimited' }
+    | { type: 'none' };
   /** Skip this key until its generation changes. */
   holdUntilGenerationChanges: boolean;
 }
@@ -70,7 +76,7 @@ export function queueActionFor(outcome: ReconcileOutcome, resyncDelayMs: number)
     case 'done':
       return {
         forget: true,
-        requeue: { type: 'after', delayMs: resyncDelayMs },
+        requeue: { type: 'resync', delayMs: resyncDelayMs },
         holdUntilGenerationChanges: false,
       };
     case 'requeueAfter':
@@ -84,7 +90,7 @@ export function queueActionFor(outcome: ReconcileOutcome, resyncDelayMs: number)
     case 'stalled':
       return {
         forget: true,
-        requeue: { type: 'after', delayMs: resyncDelayMs },
+        requeue: { type: 'resync', delayMs: resyncDelayMs },
         holdUntilGenerationChanges: false,
       };
     case 'terminal':
@@ -95,12 +101,13 @@ export function queueActionFor(outcome: ReconcileOutcome, resyncDelayMs: number)
 /** The queue operations a QueueAction stands for. */
 export interface RequeueTarget {
   forget(key: string): void;
-  addAfter(key: string, delayMs: number): void;
+  addAfter(key: string, delayMs: number, priority?: 'normal' | 'background'): void;
   addRateLimited(key: string): void;
 }
 
 export function applyQueueAction(queue: RequeueTarget, key: string, action: QueueAction): void {
   if (action.forget) queue.forget(key);
   if (action.requeue.type === 'after') queue.addAfter(key, action.requeue.delayMs);
+  if (action.requeue.type === 'resync') queue.addAfter(key, action.requeue.delayMs, 'background');
   if (action.requeue.type === 'rateLimited') queue.addRateLimited(key);
 }

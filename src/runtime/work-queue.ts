@@ -6,7 +6,11 @@
 //   is held and handed out once more after `done`;
 // - each key has at most one pending ready time, and the earliest one wins;
 // - `addRateLimited` waits max(per-key exponential backoff, global token bucket); the
-//   per-key failure count is reset by `forget` (on success).
+//   per-key failure count is reset by `forget` (on success);
+// - a key added as `background` (the periodic resync) is handed out only when no other key is
+//   ready, and any other add of it makes it ordinary again: a burst of new work is not slowed
+//   by drift checks competing for the same ARM budget (issue 12). Under an endless flood of new
+//   work resyncs wait; the flood is bounded by the objects that exist.
 // The queue is passive (workers call `get`/`done`); the controller owns the workers.
 import { AZURE_BACKOFF, type BackoffPolicy, backoffDelay } from './backoff.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -42,6 +46,10 @@ export class WorkQueue {
 
   /** Keys ready now and not being processed, oldest first, with the time they became ready. */
   private readonly ready = new Map<string, number>();
+  /** Like `ready`, for background keys: handed out only when `ready` is empty. */
+  private readonly readyBackground = new Map<string, number>();
+  /** Pending keys (waiting or held while processed) whose every add was a background one. */
+  private readonly background = new Set<string>();
   /** Keys due later (or due while being processed): the earliest time each is due. */
   private readonly waiting = new Map<string, number>();
   /** Keys a worker holds, with the time it took them. */
@@ -63,15 +71,30 @@ export class WorkQueue {
     this.addAfter(key, 0);
   }
 
-  /** Makes `key` pending after `delayMs`, unless it is already pending earlier. */
-  addAfter(key: string, delayMs: number): void {
+  /**
+   * Makes `key` pending after `delayMs`, unless it is already pending earlier. A `background`
+   * add (the periodic resync) yields to every other ready key; an ordinary add of a key pending
+   * in the background makes it ordinary.
+   */
+  addAfter(key: string, delayMs: number, priority: 'normal' | 'background' = 'normal'): void {
     if (this.shuttingDown) return;
     const now = this.clock.now();
     const dueAt = now + Math.max(0, delayMs);
     if (this.ready.has(key)) return;
+    const readySince = this.readyBackground.get(key);
+    if (readySince !== undefined) {
+      if (priority === 'normal') {
+        this.readyBackground.delete(key);
+        this.makeReady(key, readySince);
+      }
+      return;
+    }
     const alreadyDue = this.waiting.get(key);
+    const pending = alreadyDue !== undefined;
+    if (priority === 'normal') this.background.delete(key);
+    else if (!pending) this.background.add(key);
     if (alreadyDue !== undefined && alreadyDue <= dueAt) return;
-    if (alreadyDue === undefined) this.observer.added?.(key);
+    if (!pending) this.observer.added?.(key);
     if (dueAt <= now && !this.processing.has(key)) {
       this.waiting.delete(key);
       this.makeReady(key, now);
@@ -148,13 +171,18 @@ export class WorkQueue {
     for (const getter of this.getters.splice(0)) getter(undefined);
   }
 
+  /** Whether `key` is pending only as background work (a resync). */
+  isBackground(key: string): boolean {
+    return this.background.has(key) || this.readyBackground.has(key);
+  }
+
   get isShuttingDown(): boolean {
     return this.shuttingDown;
   }
 
   /** Keys ready to be handed out (controller-runtime's workqueue_depth). */
   get depth(): number {
-    return this.ready.size;
+    return this.ready.size + this.readyBackground.size;
   }
 
   /** Keys waiting for a later time or for their current processing to end. */
@@ -169,25 +197,31 @@ export class WorkQueue {
 
   /** The time `key` is next due, if it is pending. */
   dueAt(key: string): number | undefined {
-    return this.ready.get(key) ?? this.waiting.get(key);
+    return this.ready.get(key) ?? this.readyBackground.get(key) ?? this.waiting.get(key);
   }
 
   private makeReady(key: string, readySince: number): void {
+    const background = this.background.delete(key);
     const getter = this.getters.shift();
     if (getter) {
+      // An idle worker means nothing else is ready: background or not, it goes now.
       this.startProcessing(key, readySince);
       getter(key);
+    } else if (background) {
+      this.readyBackground.set(key, readySince);
     } else {
       this.ready.set(key, readySince);
     }
   }
 
   private takeReady(): string | undefined {
-    // Maps iterate in insertion order: the oldest ready key first.
-    for (const [key, readySince] of this.ready) {
-      this.ready.delete(key);
-      this.startProcessing(key, readySince);
-      return key;
+    // Maps iterate in insertion order: the oldest ready key first, ordinary keys before background ones.
+    for (const queue of [this.ready, this.readyBackground]) {
+      for (const [key, readySince] of queue) {
+        queue.delete(key);
+        this.startProcessing(key, readySince);
+        return key;
+      }
     }
     return undefined;
   }

@@ -19,7 +19,7 @@ describe('queueActionFor', () => {
     [
       'done → forget, look again at resync',
       done(),
-      { forget: true, requeue: { type: 'after', delayMs: RESYNC }, holdUntilGenerationChanges: false },
+      { forget: true, requeue: { type: 'resync', delayMs: RESYNC }, holdUntilGenerationChanges: false },
     ],
     [
       'requeueAfter → forget, look again after the delay',
@@ -34,7 +34,7 @@ describe('queueActionFor', () => {
     [
       'stalled → forget, retry only at resync',
       outcomeOfError(new StalledError('AuthorizationFailed', 'no role')),
-      { forget: true, requeue: { type: 'after', delayMs: RESYNC }, holdUntilGenerationChanges: false },
+      { forget: true, requeue: { type: 'resync', delayMs: RESYNC }, holdUntilGenerationChanges: false },
     ],
     [
       'terminal → forget, no retry until the generation changes',

@@ -180,6 +180,72 @@ describe('WorkQueue', () => {
     expect(await queue.get()).toBeUndefined();
   });
 
+  it('hands out background keys (resyncs) only when no ordinary key is ready', async () => {
+    const { clock, queue } = makeQueue();
+    queue.addAfter('ns/resync-1', 0, 'background');
+    queue.addAfter('ns/resync-2', 0, 'background');
+    await clock.advance(1);
+    queue.add('ns/new-1');
+    queue.add('ns/new-2');
+    expect(queue.depth).toBe(4);
+    expect(await tryGet(queue)).toBe('ns/new-1');
+    expect(await tryGet(queue)).toBe('ns/new-2');
+    expect(await tryGet(queue)).toBe('ns/resync-1');
+    expect(await tryGet(queue)).toBe('ns/resync-2');
+  });
+
+  it('makes a background key ordinary when it is added again as ordinary work', async () => {
+    const { clock, queue } = makeQueue();
+    queue.addAfter('ns/a', 0, 'background');
+    queue.add('ns/b');
+    queue.add('ns/a');
+    expect(queue.isBackground('ns/a')).toBe(false);
+    // Promoted, it queues behind the ordinary keys already ready.
+    expect(await tryGet(queue)).toBe('ns/b');
+    expect(await tryGet(queue)).toBe('ns/a');
+
+    // Waiting in the background, then an ordinary add later than its due time: still ordinary.
+    queue.done('ns/a');
+    queue.done('ns/b');
+    queue.addAfter('ns/a', 1_000, 'background');
+    queue.addAfter('ns/a', 5_000);
+    expect(queue.isBackground('ns/a')).toBe(false);
+    expect(queue.dueAt('ns/a')).toBe(clock.now() + 1_000);
+    queue.addAfter('ns/c', 0, 'background');
+    await clock.advance(1_000);
+    expect(await tryGet(queue)).toBe('ns/a');
+  });
+
+  it('keeps an ordinary pending key ordinary when a resync is scheduled for it', async () => {
+    const { clock, queue } = makeQueue();
+    queue.addAfter('ns/a', 2_000);
+    queue.addAfter('ns/a', 1_000, 'background');
+    expect(queue.isBackground('ns/a')).toBe(false);
+    queue.addAfter('ns/z', 0, 'background');
+    await clock.advance(1_000);
+    expect(await tryGet(queue)).toBe('ns/a');
+  });
+
+  it('hands a background key straight to an idle worker', async () => {
+    const { clock, queue } = makeQueue();
+    const waiting = queue.get();
+    queue.addAfter('ns/resync', 500, 'background');
+    await clock.advance(500);
+    expect(await waiting).toBe('ns/resync');
+  });
+
+  it('keeps a background re-add made during processing in the background after done', async () => {
+    const { queue } = makeQueue();
+    queue.add('ns/a');
+    expect(await tryGet(queue)).toBe('ns/a');
+    queue.addAfter('ns/a', 0, 'background');
+    queue.add('ns/b');
+    queue.done('ns/a');
+    expect(queue.isBackground('ns/a')).toBe(true);
+    expect(await tryGet(queue)).toBe('ns/b');
+    expect(await tryGet(queue)).toBe('ns/a');
+  });
+
   it('reports adds, starts, finishes and retries to its observer', async () => {
     const events: string[] = [];
     const { clock, queue } = makeQueue({
