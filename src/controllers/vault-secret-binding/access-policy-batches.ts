@@ -11,6 +11,10 @@
 //
 // The batch seals as late as possible, so that bindings arriving while a write waits join it:
 //   1. gather: wait until no addition arrived for `quietMs` (at most `maxWaitMs` after the first);
+//      and while more of the vault's bindings are on their way (`expectingMore`: their
+//      workflow's principal is about to appear), keep gathering, up to `backlogMaxWaitMs` after
+//      the first. Bindings become grantable one by one as their workflows are created, often
+//      further apart than `quietMs`; without this, a bulk apply writes once per binding;
 //   2. the gateway waits for the ARM write budget and the leader fence, and only then calls the
 //      composer (vault-gateway.ts `AccessPolicyAdditions`);
 //   3. the composer takes the vault lock, and while other bindings are queued on that lock (they
@@ -36,13 +40,17 @@ export interface BatchTiming {
   quietMs: number;
   /** ... or this long after its first addition, whichever comes first. */
   maxWaitMs: number;
+  /** While more of the vault's bindings are expected, gather up to this long after the first addition. */
+  backlogMaxWaitMs: number;
 }
 
 /**
  * 200 ms of quiet adds at most that to a lone binding's time to Ready; a burst (a Flux apply, a
- * namespace of bindings) keeps arriving faster than that and is written once, within 2 s.
+ * namespace of bindings) keeps arriving faster than that and is written once, within 2 s. A
+ * bulk apply whose workflows are still being created holds each vault's add up to 30 s, so
+ * 100 bindings on a vault cost a handful of writes rather than 100 (issue 12).
  */
-export const DEFAULT_BATCH_TIMING: BatchTiming = { quietMs: 200, maxWaitMs: 2_000 };
+export const DEFAULT_BATCH_TIMING: BatchTiming = { quietMs: 200, maxWaitMs: 2_000, backlogMaxWaitMs: 30_000 };
 
 /** The binding an addition belongs to: `uid` identifies it, `key` re-enqueues it. */
 export interface BatchOwner {
@@ -75,6 +83,11 @@ export interface AccessPolicyBatchesOptions {
   timing?: BatchTiming;
   /** Told right after every write attempt (shared reads of that vault no longer hold). */
   wrote?: (vaultId: string) => void;
+  /**
+   * Whether more of the vault's bindings are expected to add soon (the controller knows them
+   * from its cache). Asked once the quiet window has passed; default: never.
+   */
+  expectingMore?: (vaultId: string) => boolean;
   /** Told the keys of the bindings whose write settled (the controller enqueues them). */
   settled?: (keys: string[]) => void;
   /** Test-only pause point right after a write succeeded (test-pause.ts); never set in production. */
@@ -175,11 +188,24 @@ export class AccessPolicyBatches<E = unknown> {
 
   private async gather(batch: VaultBatch<E>): Promise<void> {
     const { clock } = this.options;
+    const { quietMs, maxWaitMs, backlogMaxWaitMs } = this.timing;
     for (;;) {
       const now = clock.now();
-      const wait = Math.min(batch.lastAt + this.timing.quietMs, batch.firstAt + this.timing.maxWaitMs) - now;
+      let wait = Math.min(batch.lastAt + quietMs, batch.firstAt + maxWaitMs) - now;
+      if (wait <= 0 && now < batch.firstAt + backlogMaxWaitMs && this.expectingMore(batch)) {
+        // Look again after another quiet window, never past the backlog limit.
+        wait = Math.min(quietMs, batch.firstAt + backlogMaxWaitMs - now);
+      }
       if (wait <= 0) return;
       await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+    }
+  }
+
+  private expectingMore(batch: VaultBatch<E>): boolean {
+    try {
+      return this.options.expectingMore?.(batch.vaultId) ?? false;
+    } catch {
+      return false; // a broken estimate must not hold a write back
     }
   }
 

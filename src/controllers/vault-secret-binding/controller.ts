@@ -25,6 +25,7 @@ import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { AccessPolicyBatches, type BatchTiming } from './access-policy-batches.ts';
 import type { GrantEvent } from './access-policy-grant.ts';
 import type { QuotaLimits } from './context.ts';
+import { expectingMoreAdditions } from './expected-additions.ts';
 import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
@@ -79,10 +80,20 @@ export function createVaultSecretBindingController(
   const testPause = deps.settings.testPause;
   // The controller exists only after the reconcile is built; the batches enqueue through it.
   let enqueue: (key: string) => void = () => undefined;
-  const accessPolicyBatches = new AccessPolicyBatches<GrantEvent>(locks, {
+  const accessPolicyBatches: AccessPolicyBatches<GrantEvent> = new AccessPolicyBatches<GrantEvent>(locks, {
     clock,
     ...(deps.settings.accessPolicyBatch ? { timing: deps.settings.accessPolicyBatch } : {}),
     wrote: (vaultId) => vaultReads.wrote(vaultId),
+    expectingMore: (vaultId): boolean =>
+      expectingMoreAdditions(
+        {
+          bindings: deps.bindings,
+          workflows: deps.workflows,
+          alreadyHandedOver: (uid): boolean =>
+            accessPolicyBatches.isPending(uid) || accessPolicyBatches.hasResult(uid),
+        },
+        vaultId,
+      ),
     settled: (keys) => {
       for (const key of keys) enqueue(key);
     },
@@ -121,7 +132,9 @@ export function createVaultSecretBindingController(
     ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
     resyncDelay: vaultAlignedResync(deps.settings.resync ?? DEFAULT_RESYNC, clock),
   })
-    .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow))
+    .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow), {
+      shouldEnqueueUpdate: changesWhatTheBindingUses,
+    })
     .watches(deps.namespaces, (namespace) => bindingsIn(deps.bindings, namespace.metadata?.name ?? ''));
   enqueue = (key) => controller.queue.add(key);
   return controller;
@@ -135,6 +148,21 @@ export function createVaultSecretBindingController(
 export function vaultAlignedResync(resync: ResyncSettings, clock: Pick<Clock, 'now'>) {
   return (_key: string, binding: Readonly<VaultSecretBinding>): number =>
     alignedResyncDelay(binding.spec.vaultId, resync.periodMs, clock.now());
+}
+
+/**
+ * What a binding reads of its workflow: the identity in its status and whether it is going
+ * away. The workflow's other writes (finalizer, conditions, observed state) would each wake
+ * every binding of it for a pass that changes nothing.
+ */
+export function changesWhatTheBindingUses(
+  previous: Readonly<LogicAppWorkflow>,
+  current: Readonly<LogicAppWorkflow>,
+): boolean {
+  return (
+    (previous.metadata.deletionTimestamp ?? '') !== (current.metadata.deletionTimestamp ?? '') ||
+    JSON.stringify(previous.status?.identity ?? {}) !== JSON.stringify(current.status?.identity ?? {})
+  );
 }
 
 /** Every binding in the workflow's namespace whose workflowRef names it. */

@@ -29,14 +29,15 @@ function recordingGateway(options: { gate?: () => Promise<void>; fail?: unknown;
   return { gateway, writes };
 }
 
-function setup(timing: BatchTiming = { quietMs: 200, maxWaitMs: 2_000 }) {
+function setup(timing: Partial<BatchTiming> = {}, expectingMore?: (vaultId: string) => boolean) {
   const clock = new FakeClock();
   const locks = new VaultLocks();
   const settled: string[] = [];
   const batches = new AccessPolicyBatches<string>(locks, {
     clock,
-    timing,
+    timing: { quietMs: 200, maxWaitMs: 2_000, backlogMaxWaitMs: 0, ...timing },
     settled: (keys) => settled.push(...keys),
+    ...(expectingMore ? { expectingMore } : {}),
   });
   const add = (gateway: VaultGateway, id: string) =>
     batches.add(
@@ -84,6 +85,47 @@ describe('AccessPolicyBatches', () => {
       ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6'],
       ['p7', 'p8', 'p9'],
     ]);
+  });
+
+  it('keeps gathering while more bindings of the vault are expected, up to backlogMaxWaitMs', async () => {
+    let expected = true;
+    const asked: string[] = [];
+    const { clock, add } = setup({ quietMs: 200, maxWaitMs: 1_000, backlogMaxWaitMs: 10_000 }, (vaultId) => {
+      asked.push(vaultId);
+      return expected;
+    });
+    const { gateway, writes } = recordingGateway();
+    // Bindings arrive 500 ms apart: each gap is longer than quietMs.
+    for (let i = 0; i < 6; i += 1) {
+      add(gateway, `p${i}`);
+      await clock.advance(500);
+    }
+    expect(writes).toEqual([]);
+    expect(asked.every((vaultId) => vaultId === VAULT)).toBe(true);
+    // Nothing more on its way: the next look seals.
+    expected = false;
+    await clock.advance(200);
+    expect(writes).toEqual([['p0', 'p1', 'p2', 'p3', 'p4', 'p5']]);
+  });
+
+  it('seals at backlogMaxWaitMs even while more bindings are still expected', async () => {
+    const { clock, add } = setup({ quietMs: 200, maxWaitMs: 1_000, backlogMaxWaitMs: 5_000 }, () => true);
+    const { gateway, writes } = recordingGateway();
+    add(gateway, 'p1');
+    await clock.advance(4_999);
+    expect(writes).toEqual([]);
+    await clock.advance(1);
+    expect(writes).toEqual([['p1']]);
+  });
+
+  it('does not hold a write back when the estimate of what is coming fails', async () => {
+    const { clock, add } = setup({ quietMs: 200, maxWaitMs: 1_000, backlogMaxWaitMs: 5_000 }, () => {
+      throw new Error('cache not synced');
+    });
+    const { gateway, writes } = recordingGateway();
+    add(gateway, 'p1');
+    await clock.advance(200);
+    expect(writes).toEqual([['p1']]);
   });
 
   it('composes the entries only when the request goes out: additions made while it waited for budget ride along', async () => {

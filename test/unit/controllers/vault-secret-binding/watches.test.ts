@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bindingsIn,
   bindingsReferencing,
+  changesWhatTheBindingUses,
 } from '../../../../src/controllers/vault-secret-binding/controller.ts';
 import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
 import { createWorld } from './support/world.ts';
@@ -22,5 +23,49 @@ describe('related watches', () => {
       'team-a/uses-other',
       'team-a/uses-wf',
     ]);
+  });
+});
+
+describe('which workflow updates wake its bindings', () => {
+  const base = {
+    metadata: { name: 'wf', namespace: 'team-a', generation: 1, finalizers: [] as string[] },
+    status: { identity: { type: 'SystemAssigned' } },
+  } as unknown as LogicAppWorkflow;
+  const withChange = (change: (workflow: LogicAppWorkflow) => void) => {
+    const copy = structuredClone(base);
+    change(copy);
+    return copy;
+  };
+
+  it('wakes them when the principal appears or changes, or the workflow is being deleted', () => {
+    const principal = withChange((w) => {
+      w.status = { identity: { type: 'SystemAssigned', principalId: 'p-1', tenantId: 't' } };
+    });
+    expect(changesWhatTheBindingUses(base, principal)).toBe(true);
+    const replaced = withChange((w) => {
+      w.status = { identity: { type: 'SystemAssigned', principalId: 'p-2', tenantId: 't' } };
+    });
+    expect(changesWhatTheBindingUses(principal, replaced)).toBe(true);
+    const deleting = withChange((w) => {
+      w.metadata.deletionTimestamp = '2026-11-26T00:00:00Z' as unknown as Date;
+    });
+    expect(changesWhatTheBindingUses(base, deleting)).toBe(true);
+  });
+
+  it('ignores the finalizer, conditions and other status the binding does not read', () => {
+    const finalizer = withChange((w) => {
+      w.metadata.finalizers = ['logicops.io/finalizer'];
+    });
+    expect(changesWhatTheBindingUses(base, finalizer)).toBe(false);
+    const conditions = withChange((w) => {
+      w.status = {
+        ...w.status,
+        observedGeneration: 1,
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'Ready', message: '', lastTransitionTime: 'x' },
+        ],
+      } as LogicAppWorkflow['status'];
+    });
+    expect(changesWhatTheBindingUses(base, conditions)).toBe(false);
   });
 });

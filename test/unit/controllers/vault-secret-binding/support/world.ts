@@ -37,7 +37,7 @@ export const NAMESPACE = 'team-a';
 export const vaultId = (name: string) =>
   `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${name}`;
 
-class ListSource<K> implements WatchedSource<K> {
+export class ListSource<K> implements WatchedSource<K> {
   constructor(private readonly items: () => Array<[string, K]>) {}
   get(key: string) {
     return this.items().find(([k]) => k === key)?.[1];
@@ -102,7 +102,7 @@ export function createWorld(
     // once no binding is queued on the vault lock, so bindings reconciled together share a write.
     accessPolicyBatches: new AccessPolicyBatches(locks, {
       clock,
-      timing: { quietMs: 0, maxWaitMs: Number.POSITIVE_INFINITY },
+      timing: { quietMs: 0, maxWaitMs: Number.POSITIVE_INFINITY, backlogMaxWaitMs: 0 },
       wrote: (vaultId) => vaultReads.wrote(vaultId),
     }),
     vaultReads,
