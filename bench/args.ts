@@ -55,7 +55,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --chart out.svg              where to write the convergence chart (default: next to --json, else a temp file)
   --resync-period D            operator drift-check period, e.g. 20s (default 20s)
   --steady-periods K           steady-state window in resync periods, >= 2 (default 2)
-  --workers W                  operator workers per kind (default 4, the operator's default)
+  --workers W                  operator workers per kind (default 16, the operator's default)
   --read-latency MS            emulator ARM read latency (default 50)
   --write-latency MS           emulator ARM write latency (default 150)
   --no-throttling              turn the emulator's ARM token buckets off (default on)
@@ -147,7 +147,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     model,
     resyncPeriodMs: duration('resync-period', '20s', 1000),
     steadyPeriods: int('steady-periods', 2, 2, 100),
-    workers: int('workers', 4, 1, 64),
+    workers: int('workers', 16, 1, 64),
     readLatencyMs: int('read-latency', 50, 0, 60_000),
     writeLatencyMs: int('write-latency', 150, 0, 60_000),
     throttling: values['no-throttling'] !== true,

@@ -115,7 +115,7 @@ export const OPTIONS = {
     help: 'share of each ARM bucket left to other users of the subscription, 0 to 0.9',
     default: '0.1',
   },
-  workers: { env: 'LOGICOPS_WORKERS', help: 'concurrent reconciles per kind', default: '4' },
+  workers: { env: 'LOGICOPS_WORKERS', help: 'concurrent reconciles per kind', default: '16' },
   'resync-period': {
     env: 'LOGICOPS_RESYNC_PERIOD',
     help: 'drift check period (+-10% jitter), e.g. 10m',
