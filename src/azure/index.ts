@@ -55,6 +55,7 @@ export {
 export type { EnsuredRoleAssignment, RoleAssignmentGateway } from './role-assignment-gateway.ts';
 export {
   type DesiredRoleAssignment,
+  grantsExactly,
   isLogicopsDescription,
   KEY_VAULT_SECRETS_USER_ROLE_ID,
   type RoleAssignment,

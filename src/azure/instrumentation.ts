@@ -85,6 +85,30 @@ export class AzureCalls {
     return this.#run(operation, true, options, call);
   }
 
+  /**
+   * Runs a paged listing and returns its pages. ARM counts every page request as one read, so
+   * each page after the first waits for its own read token (the first takes the call's), right
+   * before the SDK fetches it: `hasNextPage` says whether the SDK will request another page after
+   * `page` (its continuation token), so no token is taken for a page that never comes. The call
+   * is one record (metrics, logs): its duration includes the waits between pages.
+   */
+  readPages<P>(
+    operation: string,
+    options: CallOptions,
+    pages: (sdk: SdkCallOptions) => AsyncIterable<P>,
+    hasNextPage: (page: P) => boolean,
+  ): Promise<P[]> {
+    return this.#run(operation, false, options, async (sdk) => {
+      const result: P[] = [];
+      // The SDK's page iterator fetches page k+1 only when asked for it: the loop's next step.
+      for await (const page of pages(sdk)) {
+        result.push(page);
+        if (hasNextPage(page)) await this.#awaitBudget(operation, false, options.signal);
+      }
+      return result;
+    });
+  }
+
   /** Waits for the class's token (if limited); an abort while waiting fails like an aborted call. */
   async #awaitBudget(operation: string, write: boolean, signal: AbortSignal | undefined): Promise<void> {
     if (!this.#limiter) return;

@@ -1,12 +1,13 @@
 // Microsoft.Authorization/roleAssignments (api-version 2022-04-01). Creates use the
 // deterministic name; when Azure answers 409 RoleAssignmentExists the same grant exists under
 // another name — someone else's — and `ensure` reports it instead of failing.
-import type {
-  RoleAssignment as ArmRoleAssignment,
-  AuthorizationManagementClient,
+import {
+  type RoleAssignment as ArmRoleAssignment,
+  type AuthorizationManagementClient,
+  getContinuationToken,
 } from '@azure/arm-authorization';
 import { isAzureError } from './azure-error.ts';
-import type { AzureCalls, CallOptions } from './instrumentation.ts';
+import type { AzureCalls, CallOptions, SdkCallOptions } from './instrumentation.ts';
 import { isNotFound } from './not-found.ts';
 import {
   type DesiredRoleAssignment,
@@ -33,6 +34,11 @@ export interface RoleAssignmentGateway {
   delete(scope: string, name: string, options?: CallOptions): Promise<void>;
   /** Assignments at or above `scope` (`$filter=atScope()`). */
   listAtScope(scope: string, options?: CallOptions): Promise<RoleAssignment[]>;
+  /**
+   * Every assignment at, above or below `scope` (no filter): one listing of a vault shows the
+   * assignments on all its secrets, plus those inherited from above.
+   */
+  listAround(scope: string, options?: CallOptions): Promise<RoleAssignment[]>;
   /** The principal's assignments at, above or below `scope` (`$filter=principalId eq '…'`). */
   listForPrincipal(scope: string, principalId: string, options?: CallOptions): Promise<RoleAssignment[]>;
   /** The assignment granting `roleDefinitionId` to `principalId` at exactly `scope`, under any name. */
@@ -106,9 +112,13 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
   }
 
   listAtScope(scope: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
-    return this.calls.read('roleAssignments.listForScope', options, (sdk) =>
-      collect(this.client.roleAssignments.listForScope(scope, { ...sdk, filter: 'atScope()' })),
+    return this.#list(options, (sdk) =>
+      this.client.roleAssignments.listForScope(scope, { ...sdk, filter: 'atScope()' }),
     );
+  }
+
+  listAround(scope: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
+    return this.#list(options, (sdk) => this.client.roleAssignments.listForScope(scope, sdk));
   }
 
   listForPrincipal(scope: string, principalId: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
@@ -116,13 +126,8 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
     if (!/^[0-9a-f-]{36}$/i.test(principalId)) {
       return Promise.reject(new Error(`principalId '${principalId}' is not a GUID`));
     }
-    return this.calls.read('roleAssignments.listForScope', options, (sdk) =>
-      collect(
-        this.client.roleAssignments.listForScope(scope, {
-          ...sdk,
-          filter: `principalId eq '${principalId}'`,
-        }),
-      ),
+    return this.#list(options, (sdk) =>
+      this.client.roleAssignments.listForScope(scope, { ...sdk, filter: `principalId eq '${principalId}'` }),
     );
   }
 
@@ -138,8 +143,10 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
 
   async countInSubscription(options: CallOptions = {}): Promise<number> {
     const prefix = `/subscriptions/${this.subscriptionId.toLowerCase()}`;
-    const all = await this.calls.read('roleAssignments.listForSubscription', options, (sdk) =>
-      collect(this.client.roleAssignments.listForSubscription(sdk)),
+    const all = await this.#list(
+      options,
+      (sdk) => this.client.roleAssignments.listForSubscription(sdk),
+      'roleAssignments.listForSubscription',
     );
     // The list also shows assignments inherited from management groups; they do not count here.
     return all.filter((a) => {
@@ -147,10 +154,19 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
       return scope === prefix || scope.startsWith(`${prefix}/`);
     }).length;
   }
+
+  /** All pages of a listing, each page taking its own read token (AzureCalls.readPages). */
+  async #list(
+    options: CallOptions,
+    open: (sdk: SdkCallOptions) => { byPage(): AsyncIterable<ArmRoleAssignment[]> },
+    operation = 'roleAssignments.listForScope',
+  ): Promise<RoleAssignment[]> {
+    const pages = await this.calls.readPages(operation, options, (sdk) => open(sdk).byPage(), hasNextPage);
+    return pages.flat().map(fromArmRoleAssignment);
+  }
 }
 
-async function collect(pages: AsyncIterable<ArmRoleAssignment>): Promise<RoleAssignment[]> {
-  const result: RoleAssignment[] = [];
-  for await (const assignment of pages) result.push(fromArmRoleAssignment(assignment));
-  return result;
+/** Whether the SDK will request another page after `page` (it follows the page's nextLink). */
+function hasNextPage(page: unknown): boolean {
+  return getContinuationToken(page) !== undefined;
 }

@@ -1,7 +1,7 @@
 // Microsoft.Logic/workflows (Consumption, api-version 2019-05-01) behind a small interface.
 // PUT is synchronous for workflows (no LRO), so createOrUpdate returns the stored workflow.
-import type { LogicManagementClient, Workflow } from '@azure/arm-logic';
-import type { AzureCalls, CallOptions } from './instrumentation.ts';
+import { getContinuationToken, type LogicManagementClient, type Workflow } from '@azure/arm-logic';
+import type { AzureCalls, CallOptions, SdkCallOptions } from './instrumentation.ts';
 import { isNotFound } from './not-found.ts';
 import {
   type DesiredWorkflow,
@@ -68,20 +68,29 @@ export class SdkWorkflowGateway implements WorkflowGateway {
   }
 
   listByResourceGroup(resourceGroup: string, options: CallOptions = {}): Promise<ObservedWorkflow[]> {
-    return this.calls.read('workflows.listByResourceGroup', options, (sdk) =>
-      collect(this.client.workflows.listByResourceGroup(resourceGroup, sdk)),
+    return this.#list('workflows.listByResourceGroup', options, (sdk) =>
+      this.client.workflows.listByResourceGroup(resourceGroup, sdk),
     );
   }
 
   listBySubscription(options: CallOptions = {}): Promise<ObservedWorkflow[]> {
-    return this.calls.read('workflows.listBySubscription', options, (sdk) =>
-      collect(this.client.workflows.listBySubscription(sdk)),
+    return this.#list('workflows.listBySubscription', options, (sdk) =>
+      this.client.workflows.listBySubscription(sdk),
     );
+  }
+
+  /** All pages of a listing, each page taking its own read token (AzureCalls.readPages). */
+  async #list(
+    operation: string,
+    options: CallOptions,
+    open: (sdk: SdkCallOptions) => { byPage(): AsyncIterable<Workflow[]> },
+  ): Promise<ObservedWorkflow[]> {
+    const pages = await this.calls.readPages(operation, options, (sdk) => open(sdk).byPage(), hasNextPage);
+    return pages.flat().map((workflow) => fromArmWorkflow(workflow));
   }
 }
 
-async function collect(pages: AsyncIterable<Workflow>): Promise<ObservedWorkflow[]> {
-  const result: ObservedWorkflow[] = [];
-  for await (const workflow of pages) result.push(fromArmWorkflow(workflow));
-  return result;
+/** Whether the SDK will request another page after `page` (it follows the page's nextLink). */
+function hasNextPage(page: unknown): boolean {
+  return getContinuationToken(page) !== undefined;
 }

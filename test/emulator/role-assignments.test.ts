@@ -219,6 +219,15 @@ describe('role assignments: listing with $filter', () => {
     otherPrincipalAtSecret = (await assign(secretScope('listed'), randomUUID())).name!;
   });
 
+  it('no filter returns assignments at, above and below the scope (a vault listing shows its secrets), not beside it', async () => {
+    const elsewhere = (await assign(`${vaultScope()}-other/secrets/listed`, principal)).name!;
+    const names = await listNames(vaultScope());
+    expect(names).toEqual(
+      expect.arrayContaining([atSubscription, atVault, atSecret, otherPrincipalAtSecret]),
+    );
+    expect(names).not.toContain(elsewhere);
+  });
+
   it('atScope() returns assignments at or above the scope, not below', async () => {
     const atVaultScope = await listNames(vaultScope(), 'atScope()');
     expect(atVaultScope).toEqual(expect.arrayContaining([atSubscription, atVault]));
@@ -238,6 +247,16 @@ describe('role assignments: listing with $filter', () => {
     expect(
       (await listNames(secretScope('listed'), `atScope() and principalId eq '${principal}'`)).sort(),
     ).toEqual([atSubscription, atVault, atSecret].sort());
+  });
+
+  it('an unfiltered list has the shape of RoleAssignments_ListForScope.json (which is unfiltered)', async () => {
+    const raw = captureRaw();
+    for await (const _ of h.authorization.roleAssignments.listForScope(vaultScope(), raw.options)) {
+      // drain
+    }
+    expect(
+      shapeDifferences(raw.responses[0]!.body, fixtureBody('RoleAssignments_ListForScope.json')),
+    ).toEqual([]);
   });
 
   it('list items have the shape of RoleAssignments_ListForScope.json', async () => {

@@ -73,3 +73,64 @@ describe('AzureCalls', () => {
     await expect(calls.read('things.get', {}, async () => 1)).resolves.toBe(1);
   });
 });
+
+describe('AzureCalls.readPages: one limiter token per page, as ARM counts them', () => {
+  /** A limiter that logs each acquire, and a pager that logs each page fetch, in one timeline. */
+  function paged(pageCount: number, opts: { abortAt?: number } = {}) {
+    const log: string[] = [];
+    const aborter = new AbortController();
+    let acquires = 0;
+    const limiter = {
+      acquire: async (operationClass: string, signal?: AbortSignal) => {
+        acquires += 1;
+        if (acquires === opts.abortAt) aborter.abort(new Error('stopped'));
+        signal?.throwIfAborted();
+        log.push(`token ${operationClass}`);
+        return acquires === 1 ? 0 : 7;
+      },
+      throttled: () => undefined,
+    };
+    const waited: number[] = [];
+    const calls = new AzureCalls({
+      limiter,
+      observer: { rateLimiterWaited: (_class, ms) => waited.push(ms) },
+    });
+    async function* pages() {
+      for (let i = 1; i <= pageCount; i += 1) {
+        log.push(`fetch page ${i}`);
+        yield { items: [i], more: i < pageCount };
+      }
+    }
+    const run = () => calls.readPages('things.list', { signal: aborter.signal }, pages, (page) => page.more);
+    return { run, log, waited };
+  }
+
+  it('takes a read token right before each page is fetched, and none after the last', async () => {
+    const { run, log, waited } = paged(3);
+    const pages = await run();
+    expect(pages.map((p) => p.items)).toEqual([[1], [2], [3]]);
+    expect(log).toEqual([
+      'token read',
+      'fetch page 1',
+      'token read',
+      'fetch page 2',
+      'token read',
+      'fetch page 3',
+    ]);
+    // Waits for later pages are reported like any other wait for the limiter.
+    expect(waited).toEqual([7, 7]);
+  });
+
+  it('a one-page listing costs one token', async () => {
+    const { run, log } = paged(1);
+    await run();
+    expect(log).toEqual(['token read', 'fetch page 1']);
+  });
+
+  it('an abort while waiting for a later page token fails the listing without fetching that page', async () => {
+    const { run, log } = paged(3, { abortAt: 2 });
+    const error = await run().catch((e: unknown) => e);
+    expect(isAzureError(error)).toBe(true);
+    expect(log).toEqual(['token read', 'fetch page 1']);
+  });
+});
