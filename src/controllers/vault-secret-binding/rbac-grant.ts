@@ -2,12 +2,14 @@
 // under logicops' deterministic name with a description marking it as logicops'. An assignment
 // that already grants the same thing under another name is used and recorded, but it is not
 // logicops' and is never deleted (its name differs from the deterministic one). Callers hold
-// the vault lock.
+// the vault lock. (A Granted binding whose assignment the vault's shared listing still shows
+// is settled before the lock, by rbac-settled.ts, with the same conclusion as here.)
 import type { RoleAssignment } from '../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord } from '../../crds/index.ts';
 import type { BindingRun, Principal } from './context.ts';
 import {
   hasAccessPolicyPart,
+  type RoleAssignmentTarget,
   roleAssignmentTarget,
   sameGrantRecord,
   vaultCoordinates,
@@ -29,15 +31,8 @@ export async function ensureRoleAssignmentGrant(
   const present = await findPresent(run, target.scope, [recordedName, target.name]);
   const leftoverPolicy = hasAccessPolicyPart(record) ? record : undefined;
 
-  const granted = (assignment: RoleAssignment): GrantRecord => ({
-    phase: GrantPhase.Granted,
-    principalId: principal.principalId,
-    tenantId: principal.tenantId,
-    vaultId: run.spec.vaultId,
-    accessModel: AccessModel.RBAC,
-    roleAssignmentName: assignment.name,
-    roleAssignmentScope: target.scope,
-  });
+  const granted = (assignment: RoleAssignment): GrantRecord =>
+    grantedRecord(run, principal, target, assignment);
   if (present && !leftoverPolicy) {
     await noteQuota(run, false);
     if (!sameGrantRecord(record, granted(present))) await run.writeLedger(granted(present));
@@ -82,6 +77,24 @@ export async function ensureRoleAssignmentGrant(
   await announce(run, record, assignment, target.name, Boolean(leftoverPolicy), !present);
 }
 
+/** The ledger of this binding's RBAC grant through `assignment`. */
+export function grantedRecord(
+  run: BindingRun,
+  principal: Required<Principal>,
+  target: RoleAssignmentTarget,
+  assignment: Pick<RoleAssignment, 'name'>,
+): GrantRecord {
+  return {
+    phase: GrantPhase.Granted,
+    principalId: principal.principalId,
+    tenantId: principal.tenantId,
+    vaultId: run.spec.vaultId,
+    accessModel: AccessModel.RBAC,
+    roleAssignmentName: assignment.name,
+    roleAssignmentScope: target.scope,
+  };
+}
+
 /** The first of `names` that exists at `scope` (the recorded one first, then logicops' own). */
 async function findPresent(
   run: BindingRun,
@@ -100,7 +113,7 @@ async function findPresent(
  * Role assignments used in the subscription. Listing them all is costly, so it is counted only
  * when a create is coming, or when status has no figure yet; otherwise the last figure stays.
  */
-async function noteQuota(run: BindingRun, creating: boolean): Promise<void> {
+export async function noteQuota(run: BindingRun, creating: boolean): Promise<void> {
   const limit = run.shared.settings.quota.roleAssignmentsPerSubscription;
   const scope = `/subscriptions/${vaultCoordinates(run.spec.vaultId).subscriptionId}`;
   const known = run.current.status?.quota?.find((q) => q.name === 'RoleAssignmentsPerSubscription');

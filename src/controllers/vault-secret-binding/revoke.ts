@@ -72,7 +72,12 @@ export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRec
         other.roleAssignmentName?.toLowerCase() === name.toLowerCase(),
     );
   if (stillUsed) return false;
-  await goneIsDone(run.gateways().roleAssignments.delete(scope, name, { signal: run.signal }), undefined);
+  try {
+    await goneIsDone(run.gateways().roleAssignments.delete(scope, name, { signal: run.signal }), undefined);
+  } finally {
+    // The vault's shared listing of role assignments no longer holds (vault-reads.ts).
+    run.shared.vaultReads.deletedRoleAssignment(record.vaultId);
+  }
   return true;
 }
 

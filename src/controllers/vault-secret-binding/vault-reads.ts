@@ -3,13 +3,20 @@
 // brings them due together — costs one `vaults/read` instead of N (or 3N before: observe, the
 // re-read under the lock, the quota count). Concurrent callers share the read in flight.
 //
+// The same holds for the vault's role assignments (RBAC mode): one listing of every assignment
+// at, above and below the vault (all pages) serves the resync of each of its bindings, instead
+// of one GET per binding.
+//
 // What a cached read may decide: observation (access model, secret URI, whether the secret
-// exists) and "nothing to do" for a binding whose recorded grant the vault still shows. Any
-// write or ledger change re-reads under the vault lock (`fresh`). Our own writes invalidate the
-// vault's entry, and a read that was in flight during one of them is not kept.
+// exists) and "nothing to do" for a binding whose recorded grant the vault (or the listing)
+// still shows. Any write or ledger change re-reads under the vault lock (`fresh`, or the GET of
+// the assignment in rbac-grant.ts). Our own writes invalidate the vault's entry (our deletes of
+// role assignments, its listing), and a read that was in flight during one of them is not kept.
 import {
   normalizeResourceId,
   type ObservedVault,
+  type RoleAssignment,
+  type RoleAssignmentGateway,
   type VaultGateway,
   type VaultRef,
 } from '../../azure/index.ts';
@@ -28,8 +35,12 @@ const PRUNE_ABOVE = 512;
 export class VaultReads {
   private readonly vaults = new Map<string, Entry<ObservedVault | undefined>>();
   private readonly secrets = new Map<string, Entry<boolean>>();
+  private readonly assignments = new Map<string, Entry<RoleAssignment[]>>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
-  /** Bumped by every write we make to a vault: reads started before it are not cached. */
+  /**
+   * Bumped by every write we make to a vault (key: the vault id), or by every role assignment we
+   * delete under it (key: `assignments|<vault id>`): reads started before it are not cached.
+   */
   private readonly epochs = new Map<string, number>();
 
   constructor(
@@ -91,6 +102,36 @@ export class VaultReads {
     });
   }
 
+  /**
+   * Every role assignment at, above or below the vault, as listed within the TTL or listed now
+   * (shared with concurrent callers). Observation only: enough to see that a recorded assignment
+   * is still there, never to decide a write.
+   */
+  roleAssignments(
+    gateway: RoleAssignmentGateway,
+    vaultId: string,
+    signal: AbortSignal,
+  ): Promise<RoleAssignment[]> {
+    const key = normalizeResourceId(vaultId);
+    const cached = this.live(this.assignments, key);
+    if (cached) return Promise.resolve(structuredClone(cached.value));
+    return this.shared(`assignments|${key}`, `assignments|${key}`, this.assignments, key, () =>
+      gateway.listAround(vaultId, { signal }),
+    ).then((assignments) => structuredClone(assignments));
+  }
+
+  /**
+   * Call after we delete a role assignment under the vault: its cached listing no longer holds.
+   * (A create needs no call: a listing that misses a new assignment only sends the binding to
+   * the locked path, which reads the assignment itself.)
+   */
+  deletedRoleAssignment(vaultId: string): void {
+    const key = normalizeResourceId(vaultId);
+    const epochKey = `assignments|${key}`;
+    this.epochs.set(epochKey, (this.epochs.get(epochKey) ?? 0) + 1);
+    this.assignments.delete(key);
+  }
+
   /** Call after every write to the vault: its cached read no longer holds. */
   wrote(vaultId: string): void {
     const key = normalizeResourceId(vaultId);
@@ -108,6 +149,7 @@ export class VaultReads {
 
   private shared<T>(
     flightKey: string,
+    /** The epoch that invalidates this read (see `epochs`). */
     vaultKey: string,
     map: Map<string, Entry<T>>,
     key: string,

@@ -8,6 +8,7 @@ import { AccessModel } from '../../../crds/index.ts';
 import { ensureAccessPolicyGrant, waitingForVaultWrite } from '../access-policy-grant.ts';
 import { ledgerRelation } from '../grant-model.ts';
 import { ensureRoleAssignmentGrant } from '../rbac-grant.ts';
+import { rbacGrantSettled } from '../rbac-settled.ts';
 import { revokeGrant } from '../revoke.ts';
 import type { Step } from './step.ts';
 
@@ -24,6 +25,8 @@ export const ensureGrant: Step = async (run) => {
   if (result && !result.ok) throw result.error;
   if (result?.ok) run.batchWrite = { event: result.event };
   if (batches.isPending(uid)) return waitingForVaultWrite(run);
+  // Outside the lock: an RBAC grant the vault's shared listing shows as recorded needs nothing.
+  if (model === AccessModel.RBAC && (await rbacGrantSettled(run, full))) return undefined;
   return run.shared.locks.withVault(run.spec.vaultId, async () => {
     const record = run.record;
     if (record && ledgerRelation(record, { ...full, vaultId: run.spec.vaultId }) === 'otherPrincipal') {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ObservedVault, VaultGateway } from '../../../../src/azure/index.ts';
+import type {
+  ObservedVault,
+  RoleAssignment,
+  RoleAssignmentGateway,
+  VaultGateway,
+} from '../../../../src/azure/index.ts';
 import { VaultReads } from '../../../../src/controllers/vault-secret-binding/vault-reads.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
 
@@ -90,5 +95,79 @@ describe('VaultReads', () => {
     expect(await reads.secretExists(vaults, VAULT_ID, REF, 'api-key', signal)).toBe(true);
     expect(await reads.secretExists(vaults, VAULT_ID, REF, 'API-KEY', signal)).toBe(true);
     expect(state.secretReads).toBe(2);
+  });
+});
+
+describe('VaultReads: the vault role-assignment listing', () => {
+  function roleGateway() {
+    const state = { lists: 0, scopes: [] as string[], names: ['a'] };
+    let release: (() => void) | undefined;
+    const gate = { hold: false };
+    const gateway = {
+      listAround: async (scope: string): Promise<RoleAssignment[]> => {
+        state.lists += 1;
+        state.scopes.push(scope);
+        const names = [...state.names];
+        if (gate.hold) await new Promise<void>((resolve) => (release = resolve));
+        return names.map((name) => ({
+          id: `${scope}/secrets/s/providers/Microsoft.Authorization/roleAssignments/${name}`,
+          name,
+          scope: `${scope}/secrets/s`,
+          roleDefinitionId: 'role',
+          principalId: 'p',
+          principalType: 'ServicePrincipal',
+        }));
+      },
+    } as unknown as RoleAssignmentGateway;
+    return { gateway, state, gate, release: () => release?.() };
+  }
+
+  it('lists the vault scope once for concurrent callers and for the TTL, then again', async () => {
+    const clock = new FakeClock(0);
+    const reads = new VaultReads(clock, 5_000);
+    const { gateway, state } = roleGateway();
+    await Promise.all([1, 2, 3].map(() => reads.roleAssignments(gateway, VAULT_ID, signal)));
+    await reads.roleAssignments(gateway, VAULT_ID.toUpperCase(), signal);
+    expect(state.lists).toBe(1);
+    expect(state.scopes).toEqual([VAULT_ID]);
+    await clock.advance(5_000);
+    await reads.roleAssignments(gateway, VAULT_ID, signal);
+    expect(state.lists).toBe(2);
+  });
+
+  it('hands out copies', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const { gateway } = roleGateway();
+    (await reads.roleAssignments(gateway, VAULT_ID, signal)).splice(0);
+    expect(await reads.roleAssignments(gateway, VAULT_ID, signal)).toHaveLength(1);
+  });
+
+  it('forgets the listing after our own delete, and never keeps one that was in flight during it', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const g = roleGateway();
+    g.gate.hold = true;
+    const inFlight = reads.roleAssignments(g.gateway, VAULT_ID, signal);
+    reads.deletedRoleAssignment(VAULT_ID);
+    g.state.names = [];
+    g.release();
+    expect(await inFlight).toHaveLength(1);
+    g.gate.hold = false;
+    expect(await reads.roleAssignments(g.gateway, VAULT_ID, signal)).toHaveLength(0);
+    expect(g.state.lists).toBe(2);
+  });
+
+  it('a write to the vault (access policies) does not drop the listing, nor a delete the vault read', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const g = roleGateway();
+    const v = gateway();
+    await reads.roleAssignments(g.gateway, VAULT_ID, signal);
+    await reads.vault(v.vaults, VAULT_ID, REF, signal);
+    reads.wrote(VAULT_ID);
+    await reads.roleAssignments(g.gateway, VAULT_ID, signal);
+    expect(g.state.lists).toBe(1);
+    await reads.vault(v.vaults, VAULT_ID, REF, signal);
+    reads.deletedRoleAssignment(VAULT_ID);
+    await reads.vault(v.vaults, VAULT_ID, REF, signal);
+    expect(v.state.reads).toBe(2);
   });
 });

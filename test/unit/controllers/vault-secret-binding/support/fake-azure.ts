@@ -22,7 +22,7 @@ export class FakeAzure {
   readonly vaults = new Map<string, ObservedVault>();
   readonly secrets = new Set<string>();
   readonly assignments: RoleAssignment[] = [];
-  /** Every read sent (`vaults.get`, `secrets.get`), to count what sharing saves. */
+  /** Every read sent (`vaults.get`, `secrets.get`, role-assignment reads), to count what sharing saves. */
   readonly reads: string[] = [];
   /** An error the next call of this operation throws. */
   private readonly failures = new Map<string, Error>();
@@ -150,6 +150,7 @@ export class FakeAzure {
       },
       get: async (scope: string, name: string) => {
         this.check('roleAssignments.get');
+        this.reads.push('roleAssignments.get');
         return find(scope, name);
       },
       delete: async (scope: string, name: string) => {
@@ -159,6 +160,17 @@ export class FakeAzure {
         this.journal.push(`azure:unassign ${name}`);
       },
       listAtScope: async () => [],
+      // At, above or below the scope; this fake holds only secret-scope assignments.
+      listAround: async (scope: string) => {
+        this.check('roleAssignments.listAround');
+        this.reads.push('roleAssignments.listAround');
+        const prefix = `${scope.toLowerCase()}/`;
+        return this.assignments
+          .filter(
+            (a) => a.scope.toLowerCase().startsWith(prefix) || a.scope.toLowerCase() === scope.toLowerCase(),
+          )
+          .map((a) => ({ ...a }));
+      },
       listForPrincipal: async () => [],
       findExisting: async () => undefined,
       countInSubscription: async () => this.assignments.length,
