@@ -8,6 +8,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
+import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { LogicAppWorkflowControllerDeps } from './context.ts';
 import { createLogicAppWorkflowReconciler } from './reconcile.ts';
@@ -44,23 +45,6 @@ export function createLogicAppWorkflowController(
         ),
     );
   return controller;
-}
-
-/**
- * Our own status and finalizer writes change neither generation, annotations nor deletion: no
- * reconcile for them (resync still looks at every object).
- */
-export function changedBeyondStatus(
-  previous: Readonly<LogicAppWorkflow>,
-  current: Readonly<LogicAppWorkflow>,
-): boolean {
-  const a = previous.metadata;
-  const b = current.metadata;
-  return (
-    a.generation !== b.generation ||
-    a.deletionTimestamp !== b.deletionTimestamp ||
-    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {})
-  );
 }
 
 /**

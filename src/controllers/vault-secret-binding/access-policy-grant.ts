@@ -46,7 +46,7 @@ export async function ensureAccessPolicyGrant(
   run.observed.quota = step.quota;
   if (step.settled) return undefined;
   if (step.inSync) {
-    await run.writeLedger(granted);
+    run.recordGranted(granted);
     // The coalesced write that carried our add: announce it now that the ledger says Granted.
     const event = run.batchWrite?.event;
     if (event) await run.event(event.type, event.reason, 'Grant', event.note);
@@ -118,7 +118,7 @@ export function waitingForVaultWrite(run: BindingRun): BindingOutcome {
     kind: 'waiting',
     reason: Reason.Progressing,
     message: `Intent recorded; waiting for the coalesced accessPolicies/add on vault ${run.vaultRef().name}`,
-    afterMs: run.shared.settings.waitingRequeueMs,
+    afterMs: run.shared.settings.batchBackstopMs ?? run.shared.settings.waitingRequeueMs,
   };
 }
 
@@ -134,6 +134,25 @@ interface GrantDecision {
   inSync: boolean;
   /** In sync and the ledger already says so: nothing at all to do. */
   settled: boolean;
+}
+
+/**
+ * Concludes without the vault lock what the shared read can conclude: nothing to do, or — right
+ * after our own coalesced write carried this binding's add — record Granted. Returns whether it
+ * did. A vault's bindings recording their grants then do not queue behind each other (and behind
+ * the next batch) on the lock just to write their own status.
+ */
+export async function concludeWithoutLock(run: BindingRun, principal: Required<Principal>): Promise<boolean> {
+  if (!run.vault) return false;
+  const step = decide(run, run.vault, principal);
+  const writtenForUs = run.batchWrite !== undefined && step.inSync;
+  if (!step.settled && !writtenForUs) return false;
+  run.observed.quota = step.quota;
+  if (step.settled) return true;
+  run.recordGranted(step.granted);
+  const event = run.batchWrite?.event;
+  if (event) await run.event(event.type, event.reason, 'Grant', event.note);
+  return true;
 }
 
 async function decideOnFreshRead(run: BindingRun, principal: Required<Principal>): Promise<GrantDecision> {

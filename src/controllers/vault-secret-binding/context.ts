@@ -44,6 +44,11 @@ export interface BindingSettings {
   /** How soon to look again while waiting for a principal or a secret (watches also wake us). */
   waitingRequeueMs: number;
   /**
+   * Backstop for a binding whose add waits in a coalesced write (the write's settling enqueues
+   * it): longer than a batch may gather, so it does not cost every such binding a second pass.
+   */
+  batchBackstopMs?: number;
+  /**
    * How long after the workflow's principal was first observed a binding still reports
    * WaitingForPrincipal (Entra ID replication: the identity may not get a token yet). 0: off.
    */
@@ -97,6 +102,8 @@ export class BindingRun {
   vault?: ObservedVault;
   /** Set when the coalesced write carrying this binding's last add succeeded (its Event to announce). */
   batchWrite?: { event: GrantEvent | undefined };
+  /** A Granted record to write with the pass's status (`recordGranted`). */
+  deferredLedger?: GrantRecord;
 
   constructor(
     readonly shared: BindingShared,
@@ -111,7 +118,7 @@ export class BindingRun {
   }
 
   get record(): GrantRecord | undefined {
-    return this.current.status?.grant;
+    return this.deferredLedger ?? this.current.status?.grant;
   }
 
   get paused(): boolean {
@@ -156,6 +163,7 @@ export class BindingRun {
    * fails, so the Azure write it guards never happens without its record.
    */
   async writeLedger(grant: GrantRecord | undefined): Promise<void> {
+    this.deferredLedger = undefined;
     const { object } = await this.shared.patcher.patch<VaultSecretBindingStatus, VaultSecretBinding>(
       VAULT_SECRET_BINDING_RESOURCE,
       this.current,
@@ -166,6 +174,21 @@ export class BindingRun {
     );
     this.current = object;
     this.shared.ledgers.remember(object.metadata.uid, grant);
+  }
+
+  /**
+   * Records a grant Azure already shows, with the status write that ends the pass rather than in
+   * a write of its own: there is nothing to write ahead of (after a crash the next pass finds the
+   * grant in Azure again and records it then). One status write fewer per granted binding.
+   */
+  recordGranted(grant: GrantRecord): void {
+    this.deferredLedger = structuredClone(grant);
+  }
+
+  /** Called once the pass's status write stored the deferred record. */
+  ledgerStored(): void {
+    if (this.deferredLedger) this.shared.ledgers.remember(this.current.metadata.uid, this.deferredLedger);
+    this.deferredLedger = undefined;
   }
 
   async event(type: EventType, reason: string, action: string, note: string): Promise<void> {

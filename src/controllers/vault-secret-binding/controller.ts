@@ -20,9 +20,10 @@ import {
   type WatchedSource,
 } from '../../runtime/index.ts';
 import { alignedResyncDelay } from '../shared/aligned-resync.ts';
+import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
-import { AccessPolicyBatches, type BatchTiming } from './access-policy-batches.ts';
+import { AccessPolicyBatches, type BatchTiming, DEFAULT_BATCH_TIMING } from './access-policy-batches.ts';
 import type { GrantEvent } from './access-policy-grant.ts';
 import type { QuotaLimits } from './context.ts';
 import { expectingMoreAdditions } from './expected-additions.ts';
@@ -118,6 +119,9 @@ export function createVaultSecretBindingController(
       namespacePolicy: deps.settings.namespacePolicy,
       quota: deps.settings.quota,
       waitingRequeueMs: deps.settings.waitingRequeueMs ?? DEFAULT_WAITING_REQUEUE_MS,
+      batchBackstopMs:
+        (deps.settings.waitingRequeueMs ?? DEFAULT_WAITING_REQUEUE_MS) +
+        (deps.settings.accessPolicyBatch ?? DEFAULT_BATCH_TIMING).backlogMaxWaitMs,
       principalPropagationMs: deps.settings.principalPropagationMs ?? 0,
     },
   });
@@ -131,6 +135,7 @@ export function createVaultSecretBindingController(
     ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
     ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
     resyncDelay: vaultAlignedResync(deps.settings.resync ?? DEFAULT_RESYNC, clock),
+    shouldEnqueueUpdate: changedBeyondStatus,
   })
     .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow), {
       shouldEnqueueUpdate: changesWhatTheBindingUses,

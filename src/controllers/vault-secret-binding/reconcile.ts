@@ -5,7 +5,7 @@
 //   deleting (finalizer present) → policy Orphan: keep the grant; Delete: revoke exactly what
 //     the ledger says (under the vault lock) → remove the finalizer. A failed revoke keeps it.
 //   otherwise → finalizer first (no Azure write without it) → steps → Ready.
-import { Reason, type VaultSecretBinding } from '../../crds/index.ts';
+import { Reason, type VaultSecretBinding, type VaultSecretBindingStatus } from '../../crds/index.ts';
 import {
   addFinalizer,
   done,
@@ -113,10 +113,17 @@ function outcomeOfThrown(error: unknown, run: BindingRun): BindingOutcome {
 
 async function writeStatus(run: BindingRun, outcome: BindingOutcome): Promise<void> {
   try {
-    await run.shared.patcher.patch(VAULT_SECRET_BINDING_RESOURCE, run.current, (status) => {
-      applyOutcome(status, outcome, run.generation, run.shared.clock);
-      applyObservations(status, run, run.shared.clock);
-    });
+    const deferred = run.deferredLedger;
+    await run.shared.patcher.patch<VaultSecretBindingStatus, VaultSecretBinding>(
+      VAULT_SECRET_BINDING_RESOURCE,
+      run.current,
+      (status) => {
+        if (deferred) status.grant = structuredClone(deferred);
+        applyOutcome(status, outcome, run.generation, run.shared.clock);
+        applyObservations(status, run, run.shared.clock);
+      },
+    );
+    run.ledgerStored();
   } catch (error) {
     // Gone is done; anything else is retried like any failure of the pass.
     if (!isNotFound(error)) throw error;

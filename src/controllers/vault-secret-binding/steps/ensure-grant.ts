@@ -5,7 +5,11 @@
 // access-policy add is coalesced with the vault's other pending adds: the pass ends waiting for
 // that write, and the next one (enqueued when it settled) learns its result here first.
 import { AccessModel } from '../../../crds/index.ts';
-import { ensureAccessPolicyGrant, waitingForVaultWrite } from '../access-policy-grant.ts';
+import {
+  concludeWithoutLock,
+  ensureAccessPolicyGrant,
+  waitingForVaultWrite,
+} from '../access-policy-grant.ts';
 import { ledgerRelation } from '../grant-model.ts';
 import { ensureRoleAssignmentGrant } from '../rbac-grant.ts';
 import { rbacGrantSettled } from '../rbac-settled.ts';
@@ -25,7 +29,14 @@ export const ensureGrant: Step = async (run) => {
   if (result && !result.ok) throw result.error;
   if (result?.ok) run.batchWrite = { event: result.event };
   if (batches.isPending(uid)) return waitingForVaultWrite(run);
-  // Outside the lock: an RBAC grant the vault's shared listing shows as recorded needs nothing.
+  const record = run.record;
+  const samePrincipal =
+    !record || ledgerRelation(record, { ...full, vaultId: run.spec.vaultId }) !== 'otherPrincipal';
+  // Outside the lock: what the shared read shows as done (or just written for us) needs no lock.
+  if (model === AccessModel.AccessPolicy && samePrincipal && (await concludeWithoutLock(run, full))) {
+    return undefined;
+  }
+  // Outside the lock too: an RBAC grant the vault's shared listing shows as recorded needs nothing.
   if (model === AccessModel.RBAC && (await rbacGrantSettled(run, full))) return undefined;
   return run.shared.locks.withVault(run.spec.vaultId, async () => {
     const record = run.record;

@@ -30,7 +30,9 @@ export const resolvePrincipal: Step = async (run) => {
       message: workflow
         ? `LogicAppWorkflow ${workflowName} has no managed identity principal yet`
         : `LogicAppWorkflow ${workflowName} does not exist (yet)`,
-      afterMs: run.shared.settings.waitingRequeueMs,
+      // No polling: the workflow watch wakes this binding when the workflow appears or its
+      // identity changes (and resync backs that up). A poll cost every binding of a bulk apply
+      // a pass every 30 s while its workflow waited for ARM's write budget.
     };
   }
   run.principal = {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  changedBeyondStatus,
   changesWhatTheWorkflowUses,
   workflowKeyOf,
   workflowsUsingConfigMap,
 } from '../../../../src/controllers/logic-app-workflow/controller.ts';
+import { changedBeyondStatus } from '../../../../src/controllers/shared/changed-beyond-status.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
 
 const workflow = (namespace: string, name: string, configMap?: string) =>

@@ -70,6 +70,26 @@ describe('coalesced access-policy adds', () => {
     expect(world.events.filter((e) => e.reason === 'Granted')).toHaveLength(8);
   });
 
+  it('records Granted with the status write that ends the pass after the coalesced write', async () => {
+    vault(world);
+    const [name = ''] = bindings(world, 1);
+    await world.reconcile(name);
+    expect(world.get(name).status?.grant?.phase).toBe('Granted');
+    world.azure.vaults.get('kv')!.accessPolicies = [];
+    world.clock.setTimeout(() => undefined, 0);
+    await world.clock.advance(5_000);
+    world.journal.length = 0;
+    const before = world.kube.statusPatches;
+    await world.reconcile(name);
+    // Intended (written ahead), Progressing at the end of that pass, then Granted + Ready together.
+    expect(world.kube.statusPatches - before).toBe(3);
+    expect(world.journal.filter((line) => line.startsWith('ledger:'))).toEqual([
+      'ledger:Intended',
+      'ledger:Granted',
+    ]);
+    expect(world.get(name).status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
   it('merges bindings of the same principal into one entry of the shared write', async () => {
     vault(world);
     world.workflow('wf', principal(1));

@@ -258,7 +258,8 @@ describe('waiting and policy', () => {
     accessPolicyVault(world);
     world.workflows.clear();
     world.binding('b1');
-    expect(await world.reconcile('b1')).toEqual({ type: 'requeueAfter', delayMs: 30_000 });
+    // No poll: the workflow watch wakes the binding (resync backs it up).
+    expect(await world.reconcile('b1')).toEqual({ type: 'done' });
     expect(condition(world.get('b1'), 'Reconciling')).toMatchObject({
       status: 'True',
       reason: 'WaitingForPrincipal',

@@ -12,6 +12,8 @@ export class FakeKube {
   private version = 1;
   /** Set to make the next status patch matching it fail (a crash between writes). */
   failStatusPatch?: (status: Json) => boolean;
+  /** Status patches received (each is one API call). */
+  statusPatches = 0;
 
   constructor(readonly journal: string[]) {}
 
@@ -43,6 +45,7 @@ export class FakeKube {
     const current = this.read(target.namespace ?? '', target.name);
     if (target.subresource === 'status') {
       const { status } = body as { status: Json };
+      this.statusPatches += 1;
       if (this.failStatusPatch?.(status)) {
         this.failStatusPatch = undefined;
         throw new Error('the operator was killed before this status write');
