@@ -158,7 +158,13 @@ export async function concludeWithoutLock(run: BindingRun, principal: Required<P
 async function decideOnFreshRead(run: BindingRun, principal: Required<Principal>): Promise<GrantDecision> {
   const { vaults } = run.gateways();
   const vault =
-    (await run.shared.vaultReads.fresh(vaults, run.spec.vaultId, run.vaultRef(), run.signal)) ?? run.vault;
+    (await run.shared.vaultReads.startedAfter(
+      vaults,
+      run.spec.vaultId,
+      run.vaultRef(),
+      run.signal,
+      run.startedAt,
+    )) ?? run.vault;
   if (!vault) throw new Error(`vault ${run.spec.vaultId} disappeared`);
   return decide(run, vault, principal);
 }

@@ -111,7 +111,11 @@ export class BindingRun {
     readonly rc: ReconcileContext,
   ) {
     this.current = binding;
+    this.startedAt = shared.clock.now();
   }
+
+  /** When this pass began: a vault read started later shows everything changed before it. */
+  readonly startedAt: number;
 
   get spec() {
     return this.current.spec;

@@ -78,6 +78,25 @@ export class VaultReads {
     return structuredClone(vault);
   }
 
+  /**
+   * A read of the vault that started after `sinceMs` (and after our last write to it), or a read
+   * now. For write decisions: with `sinceMs` the start of the deciding pass, the read shows every
+   * change made before that pass began — such as a permission a person added just before
+   * applying the binding — so it is as good as a read of the pass's own. A vault's bindings woken
+   * together and planning one after another under the lock then share one read (issue 12).
+   */
+  startedAfter(
+    gateway: VaultGateway,
+    vaultId: string,
+    ref: VaultRef,
+    signal: AbortSignal,
+    sinceMs: number,
+  ): Promise<ObservedVault | undefined> {
+    const entry = this.vaults.get(normalizeResourceId(vaultId));
+    if (entry && entry.at > sinceMs) return Promise.resolve(structuredClone(entry.value));
+    return this.fresh(gateway, vaultId, ref, signal);
+  }
+
   /** Whether the secret exists, as read within the TTL (the value is never read). */
   secretExists(
     gateway: VaultGateway,
