@@ -3,6 +3,7 @@
 // naming the flag and what it accepts.
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../src/config.ts';
+import { IMAGE_NODE_FLAGS } from './compiled-operator.ts';
 
 export type GrantModel = 'access-policy' | 'rbac';
 
@@ -64,9 +65,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --poll-interval D            Ready-count sampling interval (default 1s)
   --kubeconfig FILE            use this cluster instead of starting a local control plane
   --operator-log-level L       the operator's --log-level (default info)
-  --compiled                   run the operator compiled (as the image does) instead of from source via tsx
+  --compiled                   run the operator bundled (as the image does) instead of from source via tsx
   --node-options="F ..."       Node/V8 flags for the operator process only (default: none; with
-                               --compiled, the image's: --max-semi-space-size=1); "" for none`;
+                               --compiled, the image's: ${IMAGE_NODE_FLAGS.join(' ')}); "" for none`;
 
 const FLAGS = {
   workflows: { type: 'string' },
