@@ -9,6 +9,7 @@ import { hasAccessPolicyPart, hasRoleAssignmentPart, sameGrantRecord } from './g
 import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { normalizePermissions, planAccessPolicyGrant, sharedEntryView } from './permissions-math.ts';
 import { revokeRoleAssignmentPart } from './revoke.ts';
+import { applyObservations, applyOutcome } from './status.ts';
 
 export function entryOf(vault: ObservedVault, principal: Principal): AccessPolicy | undefined {
   const objectId = principal.principalId.toLowerCase();
@@ -83,10 +84,15 @@ export async function ensureAccessPolicyGrant(
         }
       : {}),
   };
-  await run.writeLedger(intended);
   const entryKey = { tenantId: principal.tenantId, objectId: principal.principalId };
   if (plan.remove.length === 0 && !leftoverAssignment) {
-    // A plain add: join the vault's next coalesced write and free this worker meanwhile.
+    // A plain add: join the vault's next coalesced write and free this worker meanwhile. The
+    // record goes ahead of the write, and the pass's outcome with it: one status write, not two.
+    const waiting = waitingForVaultWrite(run);
+    await run.writeLedger(intended, (status) => {
+      applyOutcome(status, waiting, run.generation, run.shared.clock);
+      applyObservations(status, run, run.shared.clock);
+    });
     batches.add(
       vaults,
       run.spec.vaultId,
@@ -96,8 +102,9 @@ export async function ensureAccessPolicyGrant(
       plan.add,
       grantEvent(run, record, plan.add, false),
     );
-    return waitingForVaultWrite(run);
+    return waiting;
   }
+  await run.writeLedger(intended);
   try {
     if (plan.add.length > 0) await vaults.addAccessPolicy(ref, entryKey, plan.add, { signal: run.signal });
     if (plan.remove.length > 0)

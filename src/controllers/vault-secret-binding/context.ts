@@ -166,7 +166,11 @@ export class BindingRun {
    * Persists the ledger now — the write-ahead record of guarantee 4. Throws when the write
    * fails, so the Azure write it guards never happens without its record.
    */
-  async writeLedger(grant: GrantRecord | undefined): Promise<void> {
+  async writeLedger(
+    grant: GrantRecord | undefined,
+    /** More of the status to set in the same write (e.g. the pass's outcome, when it is known already). */
+    alsoSet?: (status: VaultSecretBindingStatus) => void,
+  ): Promise<void> {
     this.deferredLedger = undefined;
     const { object } = await this.shared.patcher.patch<VaultSecretBindingStatus, VaultSecretBinding>(
       VAULT_SECRET_BINDING_RESOURCE,
@@ -174,6 +178,7 @@ export class BindingRun {
       (status) => {
         if (grant) status.grant = structuredClone(grant);
         else delete status.grant;
+        alsoSet?.(status);
       },
     );
     this.current = object;

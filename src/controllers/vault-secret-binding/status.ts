@@ -1,5 +1,6 @@
-// The one status write at the end of a pass (ledger writes during the pass are the only other
-// ones, and they touch status.grant alone). kstatus: Ready from the first pass on, Reconciling
+// The status write at the end of a pass (ledger writes during the pass are the only other
+// ones; the write-ahead record of a coalesced add carries the pass's outcome with it, so the
+// end-of-pass write then finds nothing left to change). kstatus: Ready from the first pass on, Reconciling
 // while waiting on something that clears by itself, Stalled when a human must act
 // (anchors-features.md §4); QuotaAvailable whenever usage was counted.
 import { ConditionType, Reason, type VaultSecretBindingStatus } from '../../crds/index.ts';
@@ -55,10 +56,12 @@ export function applyObservations(status: VaultSecretBindingStatus, run: Binding
     status.scope = grantScopeOf(observed.accessModel);
   }
   if (observed.secretUri) status.secretUri = observed.secretUri;
-  const granted = run.record?.phase === 'Granted' ? run.record.principalId : undefined;
+  // The ledger as this very write leaves it (a ledger write may carry the outcome with it).
+  const ledger = status.grant;
+  const granted = ledger?.phase === 'Granted' ? ledger.principalId : undefined;
   if (granted) status.principalId = granted;
   else delete status.principalId;
-  if (!run.record && !observed.accessModel) delete status.scope;
+  if (!ledger && !observed.accessModel) delete status.scope;
   const request = run.current.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
   if (request !== undefined) status.lastHandledReconcileRequest = request;
   if (observed.quota) {

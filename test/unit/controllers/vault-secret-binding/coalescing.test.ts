@@ -81,8 +81,8 @@ describe('coalesced access-policy adds', () => {
     world.journal.length = 0;
     const before = world.kube.statusPatches;
     await world.reconcile(name);
-    // Intended (written ahead), Progressing at the end of that pass, then Granted + Ready together.
-    expect(world.kube.statusPatches - before).toBe(3);
+    // Intended (written ahead) together with Progressing, then Granted together with Ready.
+    expect(world.kube.statusPatches - before).toBe(2);
     expect(world.journal.filter((line) => line.startsWith('ledger:'))).toEqual([
       'ledger:Intended',
       'ledger:Granted',
