@@ -171,3 +171,43 @@ describe('VaultReads: the vault role-assignment listing', () => {
     expect(v.state.reads).toBe(2);
   });
 });
+
+// The read a write decision may use: one that began after the deciding pass did, so it shows
+// every change made before the pass; otherwise a read of its own.
+describe('VaultReads.startedAfter', () => {
+  it('shares a read that started after the pass began', async () => {
+    const clock = new FakeClock(0);
+    const reads = new VaultReads(clock, 5_000);
+    const { vaults, state } = gateway();
+    const passStartedAt = clock.now();
+    await clock.advance(10);
+    await reads.startedAfter(vaults, VAULT_ID, REF, signal, passStartedAt); // the first planner reads
+    await clock.advance(10);
+    await reads.startedAfter(vaults, VAULT_ID, REF, signal, passStartedAt); // the next one shares it
+    expect(state.reads).toBe(1);
+  });
+
+  it('reads again for a pass that began after the kept read started (a change before it may be missing)', async () => {
+    const clock = new FakeClock(0);
+    const reads = new VaultReads(clock, 5_000);
+    const { vaults, state } = gateway();
+    await reads.vault(vaults, VAULT_ID, REF, signal); // e.g. another binding's observation
+    await reads.startedAfter(vaults, VAULT_ID, REF, signal, clock.now());
+    expect(state.reads).toBe(2);
+    await clock.advance(1_000);
+    await reads.startedAfter(vaults, VAULT_ID, REF, signal, clock.now());
+    expect(state.reads).toBe(3);
+  });
+
+  it('never shares a read made before our own write to the vault', async () => {
+    const clock = new FakeClock(0);
+    const reads = new VaultReads(clock, 5_000);
+    const { vaults, state } = gateway();
+    const passStartedAt = clock.now();
+    await clock.advance(10);
+    await reads.startedAfter(vaults, VAULT_ID, REF, signal, passStartedAt);
+    reads.wrote(VAULT_ID);
+    await reads.startedAfter(vaults, VAULT_ID, REF, signal, passStartedAt);
+    expect(state.reads).toBe(2);
+  });
+});
