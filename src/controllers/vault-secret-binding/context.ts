@@ -26,6 +26,7 @@ import type { GrantEvent } from './access-policy-grant.ts';
 import { vaultCoordinates } from './grant-model.ts';
 import type { LedgerBook } from './ledger-book.ts';
 import type { PrincipalAges } from './principal-ages.ts';
+import type { RoleAssignmentCounts } from './role-assignment-counts.ts';
 import type { VaultLocks } from './vault-lock.ts';
 import type { VaultReads } from './vault-reads.ts';
 
@@ -68,6 +69,8 @@ export interface BindingShared {
   locks: VaultLocks;
   /** Pending access-policy adds per vault, sent as one write. */
   accessPolicyBatches: AccessPolicyBatches<GrantEvent>;
+  /** The RBAC quota check's shared count; absent: every check counts the subscription. */
+  roleAssignmentCounts?: RoleAssignmentCounts;
   /** Vault reads shared by the bindings of one vault for a few seconds. */
   vaultReads: VaultReads;
   principals: PrincipalAges;

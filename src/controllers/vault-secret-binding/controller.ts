@@ -30,6 +30,7 @@ import { expectingMoreAdditions } from './expected-additions.ts';
 import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
+import { RoleAssignmentCounts } from './role-assignment-counts.ts';
 import { pauseForever, type TestPause } from './test-pause.ts';
 import { VaultLocks } from './vault-lock.ts';
 import { VaultReads } from './vault-reads.ts';
@@ -111,6 +112,7 @@ export function createVaultSecretBindingController(
     ledgers: new LedgerBook(deps.bindings),
     locks,
     accessPolicyBatches,
+    roleAssignmentCounts: new RoleAssignmentCounts(clock),
     vaultReads,
     principals: new PrincipalAges(clock, deps.settings.replicationWindowMs),
     clock,

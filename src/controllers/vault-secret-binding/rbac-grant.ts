@@ -6,6 +6,7 @@
 // is settled before the lock, by rbac-settled.ts, with the same conclusion as here.)
 import type { RoleAssignment } from '../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord } from '../../crds/index.ts';
+import { hasUnhandledReconcileRequest } from '../shared/reconcile-request.ts';
 import type { BindingRun, Principal } from './context.ts';
 import {
   hasAccessPolicyPart,
@@ -72,6 +73,8 @@ export async function ensureRoleAssignmentGrant(
         { signal: run.signal },
       )
     ).assignment;
+  if (!present)
+    run.shared.roleAssignmentCounts?.noteCreated(vaultCoordinates(run.spec.vaultId).subscriptionId);
   if (leftoverPolicy) await revokeAccessPolicyPart(run, leftoverPolicy);
   await run.writeLedger(granted(assignment));
   await announce(run, record, assignment, target.name, Boolean(leftoverPolicy), !present);
@@ -121,7 +124,12 @@ export async function noteQuota(run: BindingRun, creating: boolean): Promise<voi
     run.observed.quota = { ...known, limit };
     return;
   }
-  const used = await run.gateways().roleAssignments.countInSubscription({ signal: run.signal });
+  const { subscriptionId } = vaultCoordinates(run.spec.vaultId);
+  const countNow = () => run.gateways().roleAssignments.countInSubscription({ signal: run.signal });
+  const counts = run.shared.roleAssignmentCounts;
+  const used = counts
+    ? await counts.count(subscriptionId, countNow, hasUnhandledReconcileRequest(run.current))
+    : await countNow();
   run.observed.quota = {
     name: 'RoleAssignmentsPerSubscription',
     scope,

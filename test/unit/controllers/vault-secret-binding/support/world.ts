@@ -11,6 +11,7 @@ import type { BindingShared } from '../../../../../src/controllers/vault-secret-
 import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/ledger-book.ts';
 import { PrincipalAges } from '../../../../../src/controllers/vault-secret-binding/principal-ages.ts';
 import { createBindingReconciler } from '../../../../../src/controllers/vault-secret-binding/reconcile.ts';
+import { RoleAssignmentCounts } from '../../../../../src/controllers/vault-secret-binding/role-assignment-counts.ts';
 import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/vault-lock.ts';
 import { VaultReads } from '../../../../../src/controllers/vault-secret-binding/vault-reads.ts';
 import type {
@@ -105,6 +106,7 @@ export function createWorld(
       timing: { quietMs: 0, maxWaitMs: Number.POSITIVE_INFINITY, backlogMaxWaitMs: 0 },
       wrote: (vaultId) => vaultReads.wrote(vaultId),
     }),
+    roleAssignmentCounts: new RoleAssignmentCounts(clock),
     vaultReads,
     principals: new PrincipalAges(clock),
     clock,
