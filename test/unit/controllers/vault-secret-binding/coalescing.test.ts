@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AzureError } from '../../../../src/azure/index.ts';
 import { StalledError } from '../../../../src/runtime/index.ts';
-import { createWorld, TENANT, vaultId } from './support/world.ts';
+import { addTestVault, createWorld, TENANT } from './support/world.ts';
 
 type World = ReturnType<typeof createWorld>;
 
@@ -14,16 +14,7 @@ function vault(
   world: World,
   accessPolicies: Parameters<World['azure']['addVault']>[0]['accessPolicies'] = [],
 ) {
-  world.azure.addVault({
-    id: vaultId('kv'),
-    name: 'kv',
-    location: 'westeurope',
-    tenantId: TENANT,
-    vaultUri: 'https://kv.vault.azure.net/',
-    enableRbacAuthorization: false,
-    accessPolicies,
-  });
-  world.azure.secrets.add('kv/api-key');
+  addTestVault(world, { accessPolicies });
 }
 
 /** Binding b<i> for workflow wf<i> with its own principal. */

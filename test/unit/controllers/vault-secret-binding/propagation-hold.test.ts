@@ -6,23 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { applyStatusDraft } from '../../../../src/controllers/logic-app-workflow/status.ts';
 import type { LogicAppWorkflowStatus } from '../../../../src/crds/index.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
-import { condition, createWorld, NAMESPACE, PRINCIPAL, TENANT, vaultId } from './support/world.ts';
+import { addTestVault, condition, createWorld, NAMESPACE, PRINCIPAL, TENANT } from './support/world.ts';
 
 const HOLD_MS = 20_000;
 
 function worldWithVault(principalPropagationMs: number) {
   const world = createWorld({ principalPropagationMs });
   world.allowVaults();
-  world.azure.addVault({
-    id: vaultId('kv'),
-    name: 'kv',
-    location: 'westeurope',
-    tenantId: TENANT,
-    vaultUri: 'https://kv.vault.azure.net/',
-    enableRbacAuthorization: false,
-    accessPolicies: [],
-  });
-  world.azure.secrets.add('kv/api-key');
+  addTestVault(world);
   return world;
 }
 

@@ -5,7 +5,7 @@
 // and its own read.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { roleAssignmentTarget } from '../../../../src/controllers/vault-secret-binding/grant-model.ts';
-import { createWorld, TENANT, vaultId } from './support/world.ts';
+import { addTestVault, createWorld, vaultId } from './support/world.ts';
 
 type World = ReturnType<typeof createWorld>;
 
@@ -44,15 +44,7 @@ let names: string[];
 beforeEach(async () => {
   world = createWorld({ vaultReadTtlMs: 5_000 });
   world.allowVaults();
-  world.azure.addVault({
-    id: vaultId('kv'),
-    name: 'kv',
-    location: 'westeurope',
-    tenantId: TENANT,
-    vaultUri: 'https://kv.vault.azure.net/',
-    enableRbacAuthorization: true,
-  });
-  world.azure.secrets.add('kv/api-key');
+  addTestVault(world, { rbac: true });
   names = bindings(world, 5);
   for (const name of names) await world.reconcile(name);
   expect(world.azure.assignments).toHaveLength(5);

@@ -6,6 +6,7 @@ import { roleAssignmentTarget } from '../../../../src/controllers/vault-secret-b
 import { StalledError, TerminalError } from '../../../../src/runtime/index.ts';
 import { restError } from '../../azure/fake-errors.ts';
 import {
+  addTestVault,
   condition,
   createWorld,
   NAMESPACE,
@@ -23,16 +24,7 @@ function accessPolicyVault(
   world: World,
   accessPolicies: Parameters<World['azure']['addVault']>[0]['accessPolicies'] = [],
 ) {
-  world.azure.addVault({
-    id: vaultId('kv'),
-    name: 'kv',
-    location: 'westeurope',
-    tenantId: TENANT,
-    vaultUri: 'https://kv.vault.azure.net/',
-    enableRbacAuthorization: false,
-    accessPolicies,
-  });
-  world.azure.secrets.add('kv/api-key');
+  addTestVault(world, { accessPolicies });
 }
 
 const entryWith = (objectId: string, secrets: string[]) => ({
@@ -330,15 +322,7 @@ describe('waiting and policy', () => {
 
 describe('RBAC grant', () => {
   beforeEach(() => {
-    world.azure.addVault({
-      id: vaultId('kv'),
-      name: 'kv',
-      location: 'westeurope',
-      tenantId: TENANT,
-      vaultUri: 'https://kv.vault.azure.net/',
-      enableRbacAuthorization: true,
-    });
-    world.azure.secrets.add('kv/api-key');
+    addTestVault(world, { rbac: true });
   });
   const target = () => roleAssignmentTarget(vaultId('kv'), 'api-key', PRINCIPAL);
 

@@ -228,6 +228,26 @@ export function createWorld(
 
 export type World = ReturnType<typeof createWorld>;
 
+/** The tests' vault `kv` holding the secret `api-key`: access-policy model, or RBAC with `rbac`. */
+export function addTestVault(
+  world: World,
+  options: {
+    rbac?: boolean;
+    accessPolicies?: Parameters<World['azure']['addVault']>[0]['accessPolicies'];
+  } = {},
+): void {
+  world.azure.addVault({
+    id: vaultId('kv'),
+    name: 'kv',
+    location: 'westeurope',
+    tenantId: TENANT,
+    vaultUri: 'https://kv.vault.azure.net/',
+    enableRbacAuthorization: options.rbac ?? false,
+    ...(options.rbac ? {} : { accessPolicies: options.accessPolicies ?? [] }),
+  });
+  world.azure.secrets.add('kv/api-key');
+}
+
 export function condition(binding: VaultSecretBinding, type: string) {
   return binding.status?.conditions?.find((c) => c.type === type);
 }
