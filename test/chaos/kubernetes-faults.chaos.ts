@@ -21,7 +21,7 @@ import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { type CuttingProxy, startCuttingProxy } from './support/cutting-proxy.ts';
 import { printFigures } from './support/figures.ts';
 import { createAll, createNamespace, suiteKubeConfig, useKubeConfig } from './support/kube.ts';
-import { type OperatorProcess, startOperator } from './support/operator-process.ts';
+import { type OperatorProcess, operatorSettingsFor, startOperator } from './support/operator-process.ts';
 import { chaosScale, chaosSeed, seededRandom } from './support/scale.ts';
 import { chaosTempDir } from './support/temp-dir.ts';
 import { buildWorld, type Manifest } from './support/world.ts';
@@ -79,18 +79,14 @@ describe('Kubernetes faults', () => {
       { mode: 0o600 },
     );
     const logFile = path.join(dir, 'operator.log');
-    operator = await startOperator({
-      kubeconfigPath,
-      namespaces: [namespace],
-      armEndpoint: emulator.armEndpoint,
-      authorityHost: emulator.authorityHost,
-      caCertPath: emulator.caCertPath,
-      tenantId: emulator.tenantId,
-      clientId: emulator.operatorClientId,
-      clientSecret: emulator.operatorClientSecret,
-      clusterId: CLUSTER_ID,
-      logFile,
-    });
+    operator = await startOperator(
+      operatorSettingsFor(emulator, {
+        kubeconfigPath,
+        namespaces: [namespace],
+        clusterId: CLUSTER_ID,
+        logFile,
+      }),
+    );
     await operator.ready(60_000);
 
     const windowMs = scale.name === 'full' ? 120_000 : 40_000;

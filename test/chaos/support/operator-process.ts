@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { freePort } from '../../../src/controlplane/ports.ts';
+import type { Emulator } from '../../../src/emulator/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -31,6 +32,31 @@ export interface OperatorSettings {
   entry?: string;
   /** Extra environment (e.g. the test-only pause hook). */
   env?: Record<string, string>;
+}
+
+/** What the emulator supplies: its endpoints, its CA and the operator's app registration. */
+type EmulatorSettings =
+  | 'armEndpoint'
+  | 'authorityHost'
+  | 'caCertPath'
+  | 'tenantId'
+  | 'clientId'
+  | 'clientSecret';
+
+/** `logicops run` against this emulator, with the caller's own settings. */
+export function operatorSettingsFor(
+  emulator: Emulator,
+  settings: Omit<OperatorSettings, EmulatorSettings>,
+): OperatorSettings {
+  return {
+    ...settings,
+    armEndpoint: emulator.armEndpoint,
+    authorityHost: emulator.authorityHost,
+    caCertPath: emulator.caCertPath,
+    tenantId: emulator.tenantId,
+    clientId: emulator.operatorClientId,
+    clientSecret: emulator.operatorClientSecret,
+  };
 }
 
 export interface OperatorProcess {

@@ -8,7 +8,7 @@ import type { Needle } from '../security/leak-scanner.ts';
 import { armWrites, startChaosAzure } from './azure.ts';
 import { type Verdict, waitForConvergence } from './converge.ts';
 import { createAll, createNamespace, listObjects } from './kube.ts';
-import { startOperator } from './operator-process.ts';
+import { operatorSettingsFor, startOperator } from './operator-process.ts';
 import { chaosTempDir } from './temp-dir.ts';
 import { buildWorld } from './world.ts';
 
@@ -63,19 +63,15 @@ export async function convergeOnce(options: {
   const all = [...world.workflows, ...world.bindings];
   for (const m of all) m.metadata.namespace = namespace;
   const logFile = path.join(await chaosTempDir(), 'operator.log');
-  const operator = await startOperator({
-    kubeconfigPath: inject('kubeconfigPath'),
-    namespaces: [namespace],
-    armEndpoint: emulator.armEndpoint,
-    authorityHost: emulator.authorityHost,
-    caCertPath: emulator.caCertPath,
-    tenantId: emulator.tenantId,
-    clientId: emulator.operatorClientId,
-    clientSecret: emulator.operatorClientSecret,
-    clusterId: options.clusterId,
-    logFile,
-    flags: options.flags ?? [],
-  });
+  const operator = await startOperator(
+    operatorSettingsFor(emulator, {
+      kubeconfigPath: inject('kubeconfigPath'),
+      namespaces: [namespace],
+      clusterId: options.clusterId,
+      logFile,
+      flags: options.flags ?? [],
+    }),
+  );
   try {
     let principalsMs = 0;
     if (options.bindingsAfterPrincipals) {

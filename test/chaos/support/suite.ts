@@ -6,7 +6,12 @@ import { inject } from 'vitest';
 import { DEMO_SUBSCRIPTION_ID, type Emulator } from '../../../src/emulator/index.ts';
 import { type ChaosAzure, startChaosAzure } from './azure.ts';
 import { createNamespace, installCrds } from './kube.ts';
-import { type OperatorProcess, type OperatorSettings, startOperator } from './operator-process.ts';
+import {
+  type OperatorProcess,
+  type OperatorSettings,
+  operatorSettingsFor,
+  startOperator,
+} from './operator-process.ts';
 import { chaosTempDir } from './temp-dir.ts';
 import { buildWorld, type ChaosWorld } from './world.ts';
 
@@ -24,22 +29,6 @@ export interface ChaosSuite {
   startOperator(flags?: string[]): Promise<OperatorProcess>;
   /** Stops the operator processes `startOperator` started, then closes the emulator. */
   close(): Promise<void>;
-}
-
-/** `logicops run` against this emulator: its endpoints, its CA and the operator's app registration. */
-export function operatorSettingsFor(
-  emulator: Emulator,
-  settings: Pick<OperatorSettings, 'kubeconfigPath' | 'namespaces' | 'clusterId' | 'logFile'>,
-): OperatorSettings {
-  return {
-    ...settings,
-    armEndpoint: emulator.armEndpoint,
-    authorityHost: emulator.authorityHost,
-    caCertPath: emulator.caCertPath,
-    tenantId: emulator.tenantId,
-    clientId: emulator.operatorClientId,
-    clientSecret: emulator.operatorClientSecret,
-  };
 }
 
 export async function startChaosSuite(options: {

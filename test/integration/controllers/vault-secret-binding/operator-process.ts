@@ -5,7 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import type { Emulator } from '../../../../src/emulator/index.ts';
-import { type OperatorProcess, startOperator } from '../../../chaos/support/operator-process.ts';
+import {
+  type OperatorProcess,
+  operatorSettingsFor,
+  startOperator,
+} from '../../../chaos/support/operator-process.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -19,19 +23,14 @@ export function startOperatorProcess(settings: {
   /** Extra environment (the test-only pause hook). */
   env?: Record<string, string>;
 }): Promise<OperatorProcess> {
-  const { emulator } = settings;
-  return startOperator({
-    entry: path.join(repoRoot, 'bin/logicops.mjs'),
-    kubeconfigPath: inject('kubeconfigPath'),
-    namespaces: [settings.namespace],
-    armEndpoint: emulator.armEndpoint,
-    authorityHost: emulator.authorityHost,
-    caCertPath: emulator.caCertPath,
-    tenantId: emulator.tenantId,
-    clientId: emulator.operatorClientId,
-    clientSecret: emulator.operatorClientSecret,
-    clusterId: settings.clusterId,
-    logFile: settings.logFile,
-    ...(settings.env ? { env: settings.env } : {}),
-  });
+  return startOperator(
+    operatorSettingsFor(settings.emulator, {
+      entry: path.join(repoRoot, 'bin/logicops.mjs'),
+      kubeconfigPath: inject('kubeconfigPath'),
+      namespaces: [settings.namespace],
+      clusterId: settings.clusterId,
+      logFile: settings.logFile,
+      ...(settings.env ? { env: settings.env } : {}),
+    }),
+  );
 }
