@@ -26,7 +26,7 @@ import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { AccessPolicyBatches, type BatchTiming, DEFAULT_BATCH_TIMING } from './access-policy-batches.ts';
 import type { GrantEvent } from './access-policy-grant.ts';
 import type { QuotaLimits } from './context.ts';
-import { expectingMoreAdditions } from './expected-additions.ts';
+import { expectedAdditions } from './expected-additions.ts';
 import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
@@ -86,8 +86,8 @@ export function createVaultSecretBindingController(
     clock,
     ...(deps.settings.accessPolicyBatch ? { timing: deps.settings.accessPolicyBatch } : {}),
     wrote: (vaultId) => vaultReads.wrote(vaultId),
-    expectingMore: (vaultId): boolean =>
-      expectingMoreAdditions(
+    expectedAdditions: (vaultId): number =>
+      expectedAdditions(
         {
           bindings: deps.bindings,
           workflows: deps.workflows,

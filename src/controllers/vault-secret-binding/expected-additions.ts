@@ -1,4 +1,4 @@
-// Whether more bindings of a vault are about to hand the access-policy batch an addition
+// How many more bindings of a vault are about to hand the access-policy batch an addition
 // (access-policy-batches.ts holds the vault's write for them, up to its backlog limit). Read
 // from the informer caches only: a binding on its way to its first grant whose workflow is
 // being created now, or already has its principal, will plan an add within moments. Anything
@@ -24,9 +24,9 @@ export interface ExpectedAdditionsSources {
   alreadyHandedOver(uid: string): boolean;
 }
 
-export function expectingMoreAdditions(sources: ExpectedAdditionsSources, vaultId: string): boolean {
+export function expectedAdditions(sources: ExpectedAdditionsSources, vaultId: string): number {
   const vault = normalizeResourceId(vaultId);
-  return sources.bindings.list().some((binding) => {
+  return sources.bindings.list().filter((binding) => {
     if (!onItsWayToAFirstGrant(binding)) return false;
     if (normalizeResourceId(binding.spec.vaultId) !== vault) return false;
     if (sources.alreadyHandedOver(binding.metadata.uid || keyOf(binding))) return false;
@@ -34,7 +34,7 @@ export function expectingMoreAdditions(sources: ExpectedAdditionsSources, vaultI
       objectKey({ namespace: binding.metadata.namespace, name: binding.spec.workflowRef.name }),
     );
     return workflow !== undefined && principalOnItsWay(workflow);
-  });
+  }).length;
 }
 
 function onItsWayToAFirstGrant(binding: Readonly<VaultSecretBinding>): boolean {

@@ -6,6 +6,7 @@ import type { AccessPolicyAdditions, VaultGateway } from '../../../../src/azure/
 import {
   AccessPolicyBatches,
   type BatchTiming,
+  SEAL_WHEN_PENDING_REACHES,
 } from '../../../../src/controllers/vault-secret-binding/access-policy-batches.ts';
 import { VaultLocks } from '../../../../src/controllers/vault-secret-binding/vault-lock.ts';
 import { FakeClock, flushMicrotasks } from '../../../../src/runtime/testing/fake-clock.ts';
@@ -29,7 +30,7 @@ function recordingGateway(options: { gate?: () => Promise<void>; fail?: unknown;
   return { gateway, writes };
 }
 
-function setup(timing: Partial<BatchTiming> = {}, expectingMore?: (vaultId: string) => boolean) {
+function setup(timing: Partial<BatchTiming> = {}, expectedAdditions?: (vaultId: string) => number) {
   const clock = new FakeClock();
   const locks = new VaultLocks();
   const settled: string[] = [];
@@ -37,7 +38,7 @@ function setup(timing: Partial<BatchTiming> = {}, expectingMore?: (vaultId: stri
     clock,
     timing: { quietMs: 200, maxWaitMs: 2_000, backlogMaxWaitMs: 0, ...timing },
     settled: (keys) => settled.push(...keys),
-    ...(expectingMore ? { expectingMore } : {}),
+    ...(expectedAdditions ? { expectedAdditions } : {}),
   });
   const add = (gateway: VaultGateway, id: string) =>
     batches.add(
@@ -88,7 +89,7 @@ describe('AccessPolicyBatches', () => {
   });
 
   it('keeps gathering while more bindings of the vault are expected, up to backlogMaxWaitMs', async () => {
-    let expected = true;
+    let expected = 10;
     const asked: string[] = [];
     const { clock, add } = setup({ quietMs: 200, maxWaitMs: 1_000, backlogMaxWaitMs: 10_000 }, (vaultId) => {
       asked.push(vaultId);
@@ -103,13 +104,43 @@ describe('AccessPolicyBatches', () => {
     expect(writes).toEqual([]);
     expect(asked.every((vaultId) => vaultId === VAULT)).toBe(true);
     // Nothing more on its way: the next look seals.
-    expected = false;
+    expected = 0;
     await clock.advance(200);
     expect(writes).toEqual([['p0', 'p1', 'p2', 'p3', 'p4', 'p5']]);
   });
 
+  it('seals without the stragglers once those waiting are SEAL_WHEN_PENDING_REACHES times those expected', async () => {
+    let expected = 3;
+    const { clock, add } = setup(
+      { quietMs: 200, maxWaitMs: 1_000, backlogMaxWaitMs: 60_000 },
+      () => expected,
+    );
+    const { gateway, writes } = recordingGateway();
+    // 11 waiting, 3 expected: 11 < 4 × 3, so the batch keeps gathering.
+    for (let i = 0; i < 11; i += 1) {
+      add(gateway, `p${i}`);
+      await clock.advance(500);
+    }
+    expect(SEAL_WHEN_PENDING_REACHES).toBe(4);
+    expect(writes).toEqual([]);
+    // The 12th arrives and one fewer is expected: 12 ≥ 4 × 2, so the next look seals without the last two.
+    add(gateway, 'p11');
+    expected = 2;
+    await clock.advance(200);
+    const firstTwelve = Array.from({ length: 12 }, (_, i) => `p${i}`).sort();
+    expect(writes).toEqual([firstTwelve]);
+    // The stragglers gather again as a new batch: it holds while they are still expected.
+    add(gateway, 'p12');
+    expected = 1;
+    await clock.advance(1_000);
+    expect(writes).toHaveLength(1);
+    expected = 0;
+    await clock.advance(200);
+    expect(writes).toEqual([firstTwelve, ['p12']]);
+  });
+
   it('seals at backlogMaxWaitMs even while more bindings are still expected', async () => {
-    const { clock, add } = setup({ quietMs: 200, maxWaitMs: 1_000, backlogMaxWaitMs: 5_000 }, () => true);
+    const { clock, add } = setup({ quietMs: 200, maxWaitMs: 1_000, backlogMaxWaitMs: 5_000 }, () => 1);
     const { gateway, writes } = recordingGateway();
     add(gateway, 'p1');
     await clock.advance(4_999);

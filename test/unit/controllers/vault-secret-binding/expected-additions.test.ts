@@ -1,7 +1,7 @@
 // Which bindings hold a vault's coalesced access-policy add back: only those on their way to a
 // first grant whose workflow's principal is coming by itself.
 import { describe, expect, it } from 'vitest';
-import { expectingMoreAdditions } from '../../../../src/controllers/vault-secret-binding/expected-additions.ts';
+import { expectedAdditions } from '../../../../src/controllers/vault-secret-binding/expected-additions.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
 import { ListSource } from './support/world.ts';
 
@@ -48,8 +48,8 @@ function expecting(
   workflows: LogicAppWorkflow[],
   handedOver: string[] = [],
   vaultId = VAULT,
-): boolean {
-  return expectingMoreAdditions(
+): number {
+  return expectedAdditions(
     {
       bindings: new ListSource(() => bindings.map((b) => [`team-a/${b.metadata.name}`, b])),
       workflows: new ListSource(() => workflows.map((w) => [`team-a/${w.metadata.name}`, w])),
@@ -59,44 +59,56 @@ function expecting(
   );
 }
 
-describe('expectingMoreAdditions', () => {
+describe('expectedAdditions', () => {
   it('expects a new binding whose workflow is being created or already has its principal', () => {
-    expect(expecting([binding('a')], [workflow('wf-a')])).toBe(true);
+    expect(expecting([binding('a')], [workflow('wf-a')])).toBe(1);
     expect(
       expecting(
         [binding('a', { ready: ['False', 'WaitingForPrincipal'] })],
         [workflow('wf-a', { ready: ['False', 'Progressing'] })],
       ),
-    ).toBe(true);
+    ).toBe(1);
     expect(
       expecting([binding('a')], [workflow('wf-a', { principal: true, ready: ['True', 'Succeeded'] })]),
-    ).toBe(true);
+    ).toBe(1);
     // The vault id is compared as ARM compares it: case does not matter.
-    expect(expecting([binding('a')], [workflow('wf-a')], [], VAULT.toUpperCase())).toBe(true);
+    expect(expecting([binding('a')], [workflow('wf-a')], [], VAULT.toUpperCase())).toBe(1);
+  });
+
+  it('counts every expected binding of the vault', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const workflows = names.map((name) => workflow(`wf-${name}`));
+    expect(
+      expecting(
+        names.map((name) => binding(name)),
+        workflows,
+      ),
+    ).toBe(4);
+    // One handed over, one on another vault: two are still expected here.
+    const bindings = names.map((name) => binding(name, name === 'd' ? { vaultId: OTHER_VAULT } : {}));
+    expect(expecting(bindings, workflows, ['uid-a'])).toBe(2);
   });
 
   it('does not expect bindings of another vault, in RBAC, already granted, or already in the batch', () => {
     const wf = [workflow('wf-a')];
-    expect(expecting([binding('a', { vaultId: OTHER_VAULT })], wf)).toBe(false);
-    expect(expecting([binding('a', { model: 'RBAC' })], wf)).toBe(false);
-    expect(expecting([binding('a', { ready: ['True', 'Succeeded'] })], wf)).toBe(false);
-    expect(expecting([binding('a')], wf, ['uid-a'])).toBe(false);
+    expect(expecting([binding('a', { vaultId: OTHER_VAULT })], wf)).toBe(0);
+    expect(expecting([binding('a', { model: 'RBAC' })], wf)).toBe(0);
+    expect(expecting([binding('a', { ready: ['True', 'Succeeded'] })], wf)).toBe(0);
+    expect(expecting([binding('a')], wf, ['uid-a'])).toBe(0);
   });
 
   it('does not expect what waits on a human: a missing or stalled workflow, a missing secret, a stalled binding', () => {
-    expect(expecting([binding('a')], [])).toBe(false);
+    expect(expecting([binding('a')], [])).toBe(0);
     expect(expecting([binding('a')], [workflow('wf-a', { ready: ['False', 'ResourceGroupNotFound'] })])).toBe(
-      false,
+      0,
     );
     expect(expecting([binding('a')], [workflow('wf-a', { ready: ['False', 'WaitingForConfigMap'] })])).toBe(
-      false,
+      0,
     );
-    expect(expecting([binding('a')], [workflow('wf-a', { deleting: true })])).toBe(false);
-    expect(expecting([binding('a', { ready: ['False', 'WaitingForSecret'] })], [workflow('wf-a')])).toBe(
-      false,
-    );
+    expect(expecting([binding('a')], [workflow('wf-a', { deleting: true })])).toBe(0);
+    expect(expecting([binding('a', { ready: ['False', 'WaitingForSecret'] })], [workflow('wf-a')])).toBe(0);
     expect(expecting([binding('a', { ready: ['False', 'NamespacePolicyDenied'] })], [workflow('wf-a')])).toBe(
-      false,
+      0,
     );
   });
 });
