@@ -48,9 +48,9 @@ export async function ensureAccessPolicyGrant(
   if (step.settled) return undefined;
   if (step.inSync) {
     run.recordGranted(granted);
-    // The coalesced write that carried our add: announce it now that the ledger says Granted.
+    // The coalesced write that carried our add: announce it with the status write that records Granted.
     const event = run.batchWrite?.event;
-    if (event) await run.event(event.type, event.reason, 'Grant', event.note);
+    if (event) run.announce(event.type, event.reason, 'Grant', event.note);
     return undefined;
   }
   if (run.paused) throw new PausedWrite(describeChange(plan.add, plan.remove, Boolean(leftoverAssignment)));
@@ -158,7 +158,7 @@ export async function concludeWithoutLock(run: BindingRun, principal: Required<P
   if (step.settled) return true;
   run.recordGranted(step.granted);
   const event = run.batchWrite?.event;
-  if (event) await run.event(event.type, event.reason, 'Grant', event.note);
+  if (event) run.announce(event.type, event.reason, 'Grant', event.note);
   return true;
 }
 

@@ -45,7 +45,11 @@ export function createBindingReconciler(shared: BindingShared): ReconcileFn<Vaul
     } catch (error) {
       outcome = outcomeOfThrown(error, run);
     }
-    if (outcome.kind !== 'released') await writeStatus(run, outcome);
+    // Announced Events go out alongside the status write that records what they announce.
+    await Promise.all([
+      outcome.kind !== 'released' ? writeStatus(run, outcome) : undefined,
+      run.sendAnnouncements(),
+    ]);
     if (outcome.kind === 'stalled') await run.event('Warning', outcome.reason, 'Reconcile', outcome.message);
     return queueResult(outcome);
   };
