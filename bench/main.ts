@@ -13,10 +13,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Ctrl-C ends the current phase; runBench then stops the operator, emulator and control plane.
+  // A second one exits at once (the operator process is killed on exit, operator-process.ts).
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const onSignal = () => {
+    if (!stop.signal.aborted) return stop.abort();
+    console.error('[bench] second signal: exiting now (child processes are killed; temp files stay)');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const report = await runBench(options, {
     signal: stop.signal,
     say: (line) => console.error(`[bench] ${line}`),

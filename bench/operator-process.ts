@@ -80,9 +80,14 @@ export function startOperatorProcess(settings: OperatorProcessSettings): Operato
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not start the operator process');
+  // The bench may exit without stopping it (a second Ctrl-C, a crash): never leave it running
+  // against a control plane that is gone.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => {
+      process.off('exit', killOnExit);
       exitCode = code ?? (signal ? null : 0);
       resolve(exitCode);
     });
