@@ -75,8 +75,8 @@ export class WorkflowRun {
     /** The object as last stored (replaced once the finalizer is added). */
     public object: LogicAppWorkflow,
     readonly context: ReconcileContext,
-    /** What this controller last wrote for this key (for telling drift from spec changes). */
-    readonly lastWritten: DesiredWorkflow | undefined,
+    /** The digest of what this controller last wrote for this key (telling drift from spec changes). */
+    readonly lastWrittenDigest: string | undefined,
   ) {}
 
   get spec() {

@@ -4,7 +4,6 @@
 //   apply:   namespace policy → read → ownership → quota (create only) → definition →
 //            secret URIs → write (diff, PUT only when different) → identity
 //   cleanup: orphan? → wait for bindings → hold while paused → delete in Azure
-import type { DesiredWorkflow } from '../../azure/index.ts';
 import type { LogicAppWorkflow, LogicAppWorkflowStatus } from '../../crds/index.ts';
 import {
   done,
@@ -20,6 +19,7 @@ import {
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
 import { reconcileRequestOf } from './annotations.ts';
 import { type LogicAppWorkflowControllerDeps, runSteps, type Step, WorkflowRun } from './context.ts';
+import { desiredDigest } from './desired-digest.ts';
 import { decideOnError } from './reconcile-errors.ts';
 import { applyStatusDraft } from './status.ts';
 import { deleteWorkflow, holdWhilePaused, orphanIfAsked, waitForBindings } from './steps/cleanup.ts';
@@ -56,8 +56,8 @@ export function createLogicAppWorkflowReconciler(
   deps: LogicAppWorkflowControllerDeps,
 ): ReconcileFn<LogicAppWorkflow> {
   const patcher = new StatusPatcher(deps.kube);
-  /** The desired workflow last written or confirmed per key: tells drift (Azure changed) from a spec or input change. */
-  const lastWritten = new Map<string, DesiredWorkflow>();
+  /** The digest of the desired workflow last written or confirmed per key: tells drift (Azure changed) from a spec or input change. */
+  const lastWritten = new Map<string, string>();
   const vaultUris = new VaultUris(deps.clock ?? systemClock, deps.settings.vaultUriTtlMs ?? 0);
   const workflowCounts = new WorkflowCounts(
     deps.clock ?? systemClock,
@@ -79,7 +79,7 @@ export function createLogicAppWorkflowReconciler(
             run.status.outcome = stop.outcome;
             return stop.result;
           }
-          if (run.desired && !run.paused) lastWritten.set(context.key, run.desired);
+          if (run.desired && !run.paused) lastWritten.set(context.key, desiredDigest(run.desired));
           run.status.outcome = {
             kind: 'ready',
             message: run.paused ? 'Paused; Azure matches the spec.' : '',

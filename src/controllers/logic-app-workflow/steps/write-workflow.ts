@@ -5,8 +5,9 @@ import { Reason } from '../../../crds/index.ts';
 import { done } from '../../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../annotations.ts';
 import type { Step, WorkflowRun } from '../context.ts';
+import { desiredDigest } from '../desired-digest.ts';
 import { desiredWorkflow } from '../desired-workflow.ts';
-import { sameJson, type WorkflowField, workflowDifferences } from '../workflow-diff.ts';
+import { type WorkflowField, workflowDifferences } from '../workflow-diff.ts';
 
 export const writeWorkflow: Step = async (run) => {
   const desired = desiredWorkflow({
@@ -51,7 +52,7 @@ function isDrift(run: WorkflowRun): boolean {
   const ready = run.object.status?.conditions?.find((c) => c.type === 'Ready');
   const readyNow = ready?.status === 'True' && run.object.status?.observedGeneration === run.generation;
   if (!readyNow) return false;
-  return run.lastWritten === undefined || sameJson(run.lastWritten, run.desired);
+  return run.lastWrittenDigest === undefined || run.lastWrittenDigest === desiredDigest(run.desired);
 }
 
 async function announce(run: WorkflowRun, differences: WorkflowField[] | undefined, drift: boolean) {
