@@ -2,22 +2,12 @@
 // server's answer (managedFields, resourceVersion and the server's own copy of every string),
 // so thousands of open series stay small (issue 12). The wire behaviour of series against a
 // real API server is test/integration/events/events.test.ts.
-import { EventsV1Api, type EventsV1Event, KubeConfig } from '@kubernetes/client-node';
+import { EventsV1Api, type EventsV1Event } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { KubeEventRecorder } from '../../../src/runtime/events.ts';
 import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
-
-function kubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'unused' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
+import { unreachableKubeConfig } from './support/unreachable-kubeconfig.ts';
 
 const binding = {
   apiVersion: 'logicops.io/v1alpha1',
@@ -54,7 +44,7 @@ describe('KubeEventRecorder series', () => {
   it('updates a series from the body it created, named as created, without what the server added', async () => {
     const clock = new FakeClock();
     const events = new KubeEventRecorder(
-      kubeConfig(),
+      unreachableKubeConfig(),
       { instance: 'pod-1', seriesUpdateIntervalMs: 1_000 },
       silentLogger(),
       clock,

@@ -3,7 +3,12 @@
 // prototypes, so "no request" is observable without a network.
 
 import type { TLSSocket } from 'node:tls';
-import { EventsV1Api, type EventsV1Event, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  EventsV1Api,
+  type EventsV1Event,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import {
@@ -23,6 +28,7 @@ import {
 } from '../../../src/runtime/leadership-fence.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
 import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { unreachableKubeConfig } from './support/unreachable-kubeconfig.ts';
 
 const KIND: ResourceKind = {
   group: 'logicops.io',
@@ -31,17 +37,6 @@ const KIND: ResourceKind = {
   plural: 'things',
   namespaced: true,
 };
-
-function kubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'unused' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
 
 /** A fence the test opens and closes, like a lease that goes stale. */
 function switchable(open: boolean): WriteFence & { open: boolean } {
@@ -71,13 +66,13 @@ describe('FencedKubeClient and the helpers that write through it', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('sends a patch while the fence is open', async () => {
-    const client = new FencedKubeClient(kubeConfig(), switchable(true));
+    const client = new FencedKubeClient(unreachableKubeConfig(), switchable(true));
     await client.patch(KIND, { namespace: 'ns', name: 'a' }, 'application/merge-patch+json', {});
     expect(patch).toHaveBeenCalledTimes(1);
   });
 
   it('drops a patch with NotLeaderError once the fence closes, naming the write', async () => {
-    const client = new FencedKubeClient(kubeConfig(), switchable(false));
+    const client = new FencedKubeClient(unreachableKubeConfig(), switchable(false));
     const error = await client
       .patch(KIND, { namespace: 'ns', name: 'a', subresource: 'status' }, 'application/merge-patch+json', {})
       .catch((e: unknown) => e);
@@ -88,7 +83,7 @@ describe('FencedKubeClient and the helpers that write through it', () => {
   });
 
   it('StatusPatcher: a stale leader sends no status patch and does not retry or re-read', async () => {
-    const patcher = new StatusPatcher(new FencedKubeClient(kubeConfig(), switchable(false)));
+    const patcher = new StatusPatcher(new FencedKubeClient(unreachableKubeConfig(), switchable(false)));
     await expect(
       patcher.patch<{ ready?: boolean }, ReturnType<typeof thing>>(KIND, thing(), (status) => {
         status.ready = true;
@@ -104,7 +99,7 @@ describe('FencedKubeClient and the helpers that write through it', () => {
       fence.open = false; // the lease goes stale while the first request is out
       throw Object.assign(new Error('conflict'), { code: 409 });
     });
-    const patcher = new StatusPatcher(new FencedKubeClient(kubeConfig(), fence));
+    const patcher = new StatusPatcher(new FencedKubeClient(unreachableKubeConfig(), fence));
     await expect(
       patcher.patch<{ ready?: boolean }, ReturnType<typeof thing>>(KIND, thing(), (status) => {
         status.ready = true;
@@ -114,7 +109,7 @@ describe('FencedKubeClient and the helpers that write through it', () => {
   });
 
   it('finalizers: neither add nor remove reaches the API server from a stale leader', async () => {
-    const client = new FencedKubeClient(kubeConfig(), switchable(false));
+    const client = new FencedKubeClient(unreachableKubeConfig(), switchable(false));
     await expect(addFinalizer(client, KIND, thing(), LOGICOPS_FINALIZER)).rejects.toBeInstanceOf(
       NotLeaderError,
     );
@@ -126,7 +121,7 @@ describe('FencedKubeClient and the helpers that write through it', () => {
   });
 
   it('finalizers: a fresh leader adds and removes as before', async () => {
-    const client = new FencedKubeClient(kubeConfig(), switchable(true));
+    const client = new FencedKubeClient(unreachableKubeConfig(), switchable(true));
     await addFinalizer(client, KIND, thing(), LOGICOPS_FINALIZER);
     await removeFinalizer(client, KIND, thing([LOGICOPS_FINALIZER]), LOGICOPS_FINALIZER);
     expect(patch).toHaveBeenCalledTimes(2);
@@ -149,7 +144,7 @@ describe('KubeEventRecorder behind the fence', () => {
 
   const recorder = (fence: WriteFence, clock = new FakeClock()) =>
     new KubeEventRecorder(
-      kubeConfig(),
+      unreachableKubeConfig(),
       { instance: 'test', fence, seriesUpdateIntervalMs: 30_000 },
       silentLogger(),
       clock,
