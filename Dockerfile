@@ -35,6 +35,11 @@ RUN --mount=type=secret,id=extra-ca \
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc malloc: allocations of 32 KiB and more get their own mapping, given back on free. V8's
+# parser and compilers allocate their scratch memory in segments of up to 32 KiB; without this
+# ~30 MiB of it, freed after start-up, stays in the brk heap for good (idle RSS 114 -> 85 MiB;
+# docs/benchmark.md, "Memory"). IMAGE_ENV in bench/compiled-operator.ts is the same list.
+ENV MALLOC_MMAP_THRESHOLD_=32768
 COPY --from=production-deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 # The CLI reads its version from package.json next to dist/.

@@ -27,6 +27,8 @@ export interface OperatorProcessSettings {
   entry?: string;
   /** Node/V8 flags placed before the entry (the operator process only). */
   nodeOptions?: string[];
+  /** Environment the image sets (IMAGE_ENV with --compiled), over the bench's own. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface OperatorProcess {
@@ -71,6 +73,7 @@ export function startOperatorProcess(settings: OperatorProcessSettings): Operato
     stdio: ['ignore', log, log],
     env: {
       ...process.env,
+      ...settings.env,
       NODE_EXTRA_CA_CERTS: settings.caCertPath,
       AZURE_TENANT_ID: settings.tenantId,
       AZURE_CLIENT_ID: settings.clientId,

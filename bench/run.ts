@@ -78,6 +78,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     if (options.kubeconfig) cleanups.push(() => deleteNamespace(cluster, namespace));
 
     let entry: string | undefined;
+    let operatorEnv: Readonly<Record<string, string>> | undefined;
     // Compiled means "as the image runs it", flags included, unless the caller chose others.
     const nodeOptions =
       options.compiled && !options.nodeOptionsGiven ? [...IMAGE_NODE_FLAGS] : options.nodeOptions;
@@ -86,6 +87,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
       const compiled = await compileOperator(say);
       cleanups.push(() => compiled.remove());
       entry = compiled.entry;
+      operatorEnv = compiled.env;
     }
     const logFile = path.join(os.tmpdir(), `${namespace}-operator.log`);
     const workflowQuota = String(Math.max(1000, options.workflows + 10));
@@ -101,6 +103,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
       port: await freePort(),
       logFile,
       ...(entry ? { entry } : {}),
+      ...(operatorEnv ? { env: operatorEnv } : {}),
       nodeOptions,
       flags: [
         '--resync-period',
