@@ -1,0 +1,58 @@
+// The image's bundle keeps what only `logicops dev` needs out of what `logicops run` loads
+// (scripts/bundle-operator.ts; docs/benchmark.md, "Memory"): the dev command is a chunk of its
+// own, reached only through import(), and every file sits next to main.js so paths relative to
+// import.meta.url (package.json for the version) mean the same in each.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleOperator } from '../../../scripts/bundle-operator.ts';
+
+const TIMEOUT = 120_000;
+let dir = '';
+let cliDir = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'logicops-bundle-test-'));
+  const entry = await bundleOperator(path.join(dir, 'dist'));
+  cliDir = path.dirname(entry);
+  expect(entry).toBe(path.join(dir, 'dist/cli/main.js'));
+}, TIMEOUT);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The files a module imports statically (`import ... from "./x.js"`), chunk names only. */
+function staticImports(source: string): string[] {
+  return [...source.matchAll(/(?:^|[;}\s])import\s*(?:[\w${},\s*]+from\s*)?["']\.\/([^"']+)["']/g)].map(
+    (match) => match[1] ?? '',
+  );
+}
+
+async function staticClosure(file: string, seen = new Set<string>()): Promise<Set<string>> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const imported of staticImports(await readFile(path.join(cliDir, file), 'utf8'))) {
+    await staticClosure(imported, seen);
+  }
+  return seen;
+}
+
+describe('the operator bundle', () => {
+  it('puts every file next to main.js', async () => {
+    const entries = await readdir(cliDir, { withFileTypes: true });
+    expect(entries.every((entry) => entry.isFile() && entry.name.endsWith('.js'))).toBe(true);
+  });
+
+  it('loads the dev command only through import()', async () => {
+    const files = await readdir(cliDir);
+    const devChunk = files.find((file) => /^dev-[\w-]+\.js$/.test(file));
+    expect(devChunk).toBeDefined();
+    const main = await readFile(path.join(cliDir, 'main.js'), 'utf8');
+    expect(main).toContain(`import("./${devChunk}")`);
+    const loadedWithMain = await staticClosure('main.js');
+    expect(loadedWithMain.size).toBeGreaterThan(1); // the import scan found main's own chunks
+    expect(loadedWithMain).not.toContain(devChunk);
+  });
+});
