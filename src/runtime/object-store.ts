@@ -1,7 +1,8 @@
 // The cache one informer fills and everyone else reads. Reader and writer are different
 // views (kube-rs's Store/Writer): controllers get `WatchedSource`, only the informer writes.
 // Objects are deep-frozen on the way in, so a reconcile that forgets to copy fails loudly
-// instead of corrupting the cache (style-anchors §7 pitfall 13).
+// instead of corrupting the cache (style-anchors §7 pitfall 13). On the same walk their strings
+// are shared (StringPool below).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../observability/logger.ts';
 import { keyOf } from './object-key.ts';
@@ -27,6 +28,7 @@ export interface WatchedSource<K> {
 
 export class ObjectStore<K extends KubernetesObject> implements WatchedSource<K> {
   private readonly objects = new Map<string, Readonly<K>>();
+  private readonly strings = new StringPool();
   private readonly handlers = new Set<CacheEventHandler<K>>();
   private synced = false;
   private readonly syncWaiters: Array<() => void> = [];
@@ -80,7 +82,7 @@ export class ObjectStore<K extends KubernetesObject> implements WatchedSource<K>
   }
 
   upsert(incoming: K): void {
-    const object = deepFreeze(incoming);
+    const object = shareAndFreeze(incoming, this.strings);
     const key = keyOf(object);
     const previous = this.objects.get(key);
     this.objects.set(key, object);
@@ -132,10 +134,58 @@ export class ObjectStore<K extends KubernetesObject> implements WatchedSource<K>
   }
 }
 
-function deepFreeze<T>(value: T): Readonly<T> {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+/**
+ * One copy of each string that many cached objects repeat. JSON.parse gives every object its own
+ * copy of every string value: 1,000 workflows from one template held 1,000 copies of the
+ * definition's schema URL, expressions and descriptions, and every object its own copy of the
+ * namespace, apiVersion, kind, finalizer, location, vault id (heap snapshot at 2,000 objects,
+ * docs/benchmark.md, "Memory"). Sharing them takes ~30 % off a cached workflow.
+ *
+ * Strings that are unique per object or per version (see UNSHARED_KEYS) are not offered, and the
+ * pool is bounded: when full it starts over, so unique strings it took in anyway (messages, ids)
+ * cannot pile up; a string repeated across objects is pooled again on its next arrival.
+ */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  constructor(
+    private readonly maxEntries = 8_192,
+    private readonly maxLength = 256,
+  ) {}
+
+  intern(value: string): string {
+    if (value.length > this.maxLength) return value;
+    const pooled = this.pool.get(value);
+    if (pooled !== undefined) return pooled;
+    if (this.pool.size >= this.maxEntries) this.pool.clear();
+    this.pool.set(value, value);
+    return value;
   }
+
+  get size(): number {
+    return this.pool.size;
+  }
+}
+
+/** Values unique to one object or one version of it: pooling them would only churn the pool. */
+const UNSHARED_KEYS = new Set(['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'name']);
+
+/**
+ * Replaces string values with the pool's copy (equal strings, so nothing observable changes),
+ * then freezes. Objects already frozen were walked before (or are not ours to change): skipped.
+ */
+function shareAndFreeze<T>(value: T, strings: StringPool): Readonly<T> {
+  if (!value || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const child = record[key];
+    if (typeof child === 'string') {
+      // Reflect.set: a read-only property keeps its own copy instead of throwing.
+      if (!UNSHARED_KEYS.has(key)) Reflect.set(record, key, strings.intern(child));
+    } else if (child && typeof child === 'object') {
+      shareAndFreeze(child, strings);
+    }
+  }
+  Object.freeze(value);
   return value;
 }
