@@ -90,20 +90,24 @@ export class AzureCalls {
    * each page after the first waits for its own read token (the first takes the call's), right
    * before the SDK fetches it: `hasNextPage` says whether the SDK will request another page after
    * `page` (its continuation token), so no token is taken for a page that never comes. The call
-   * is one record (metrics, logs): its duration includes the waits between pages.
+   * is one record (metrics, logs): its duration includes the waits between pages. `keep` turns
+   * each page into what the caller keeps of it as soon as it arrives, so a long listing holds
+   * one page of SDK objects at a time, not all of them.
    */
-  readPages<P>(
+  readPages<P, K = P>(
     operation: string,
     options: CallOptions,
     pages: (sdk: SdkCallOptions) => AsyncIterable<P>,
     hasNextPage: (page: P) => boolean,
-  ): Promise<P[]> {
+    keep: (page: P) => K = (page) => page as unknown as K,
+  ): Promise<K[]> {
     return this.#run(operation, false, options, async (sdk) => {
-      const result: P[] = [];
+      const result: K[] = [];
       // The SDK's page iterator fetches page k+1 only when asked for it: the loop's next step.
       for await (const page of pages(sdk)) {
-        result.push(page);
-        if (hasNextPage(page)) await this.#awaitBudget(operation, false, options.signal);
+        const more = hasNextPage(page);
+        result.push(keep(page));
+        if (more) await this.#awaitBudget(operation, false, options.signal);
       }
       return result;
     });

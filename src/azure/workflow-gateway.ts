@@ -24,8 +24,15 @@ export interface WorkflowGateway {
   delete(ref: WorkflowRef, options?: CallOptions): Promise<void>;
   /** Every workflow in a resource group (all pages). */
   listByResourceGroup(resourceGroup: string, options?: CallOptions): Promise<ObservedWorkflow[]>;
-  /** Every workflow in the subscription (all pages): for per-region quota counting. */
-  listBySubscription(options?: CallOptions): Promise<ObservedWorkflow[]>;
+  /**
+   * Every workflow in the subscription (all pages): for per-region quota counting. `select`
+   * keeps only what the caller needs of each workflow, page by page (a subscription's listing
+   * carries every definition).
+   */
+  listBySubscription<T = ObservedWorkflow>(
+    options?: CallOptions,
+    select?: (workflow: ObservedWorkflow) => T,
+  ): Promise<T[]>;
 }
 
 export class SdkWorkflowGateway implements WorkflowGateway {
@@ -73,20 +80,36 @@ export class SdkWorkflowGateway implements WorkflowGateway {
     );
   }
 
-  listBySubscription(options: CallOptions = {}): Promise<ObservedWorkflow[]> {
-    return this.#list('workflows.listBySubscription', options, (sdk) =>
-      this.client.workflows.listBySubscription(sdk),
+  listBySubscription<T = ObservedWorkflow>(
+    options: CallOptions = {},
+    select: (workflow: ObservedWorkflow) => T = (workflow) => workflow as unknown as T,
+  ): Promise<T[]> {
+    return this.#list(
+      'workflows.listBySubscription',
+      options,
+      (sdk) => this.client.workflows.listBySubscription(sdk),
+      select,
     );
   }
 
-  /** All pages of a listing, each page taking its own read token (AzureCalls.readPages). */
-  async #list(
+  /**
+   * All pages of a listing, each page taking its own read token (AzureCalls.readPages), each
+   * page converted (and `select`ed) as it arrives so its SDK objects can go.
+   */
+  async #list<T = ObservedWorkflow>(
     operation: string,
     options: CallOptions,
     open: (sdk: SdkCallOptions) => { byPage(): AsyncIterable<Workflow[]> },
-  ): Promise<ObservedWorkflow[]> {
-    const pages = await this.calls.readPages(operation, options, (sdk) => open(sdk).byPage(), hasNextPage);
-    return pages.flat().map((workflow) => fromArmWorkflow(workflow));
+    select: (workflow: ObservedWorkflow) => T = (workflow) => workflow as unknown as T,
+  ): Promise<T[]> {
+    const pages = await this.calls.readPages(
+      operation,
+      options,
+      (sdk) => open(sdk).byPage(),
+      hasNextPage,
+      (page) => page.map((workflow) => select(fromArmWorkflow(workflow))),
+    );
+    return pages.flat();
   }
 }
 

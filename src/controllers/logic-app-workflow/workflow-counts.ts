@@ -35,6 +35,6 @@ export class WorkflowCounts {
 }
 
 /** Only what the arithmetic needs (the listing would otherwise keep whole workflows). */
-function placementOf(workflow: WorkflowPlacement): WorkflowPlacement {
+export function placementOf(workflow: WorkflowPlacement): WorkflowPlacement {
   return { location: workflow.location, identity: { type: workflow.identity.type } };
 }

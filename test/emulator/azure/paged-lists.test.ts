@@ -115,6 +115,16 @@ describe('paged listings take one limiter token per page', () => {
     const pages = pagesServed(since, 'Microsoft.Logic/workflows/read');
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(tokens.read).toBe(pages);
+    // What the quota count keeps of each workflow, selected page by page.
+    const placements = await gateways.workflows.listBySubscription({}, (w) => ({
+      name: w.name,
+      location: w.location,
+    }));
+    expect(placements).toHaveLength(workflows.length);
+    expect(placements).toEqual(
+      expect.arrayContaining([{ name: 'paged-wf-1', location: expect.any(String) }]),
+    );
+    expect(Object.keys(placements[0] ?? {})).toEqual(['name', 'location']);
   });
 
   it("a listing longer than ARM's read bucket waits for tokens between pages instead of getting a 429", async () => {

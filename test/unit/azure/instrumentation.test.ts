@@ -102,8 +102,35 @@ describe('AzureCalls.readPages: one limiter token per page, as ARM counts them',
       }
     }
     const run = () => calls.readPages('things.list', { signal: aborter.signal }, pages, (page) => page.more);
-    return { run, log, waited };
+    const runKeeping = () =>
+      calls.readPages(
+        'things.list',
+        { signal: aborter.signal },
+        pages,
+        (page) => page.more,
+        (page) => {
+          log.push(`keep page ${page.items[0]}`);
+          return page.items[0];
+        },
+      );
+    return { run, runKeeping, log, waited };
   }
+
+  it('hands each page to keep as it arrives, before the next one is fetched, and returns what it kept', async () => {
+    const { runKeeping, log } = paged(3);
+    expect(await runKeeping()).toEqual([1, 2, 3]);
+    expect(log).toEqual([
+      'token read',
+      'fetch page 1',
+      'keep page 1',
+      'token read',
+      'fetch page 2',
+      'keep page 2',
+      'token read',
+      'fetch page 3',
+      'keep page 3',
+    ]);
+  });
 
   it('takes a read token right before each page is fetched, and none after the last', async () => {
     const { run, log, waited } = paged(3);

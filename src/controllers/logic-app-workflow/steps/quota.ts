@@ -5,11 +5,13 @@ import { StalledError } from '../../../runtime/index.ts';
 import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
 import type { Step } from '../context.ts';
 import { checkWorkflowQuota, describeQuota } from '../quota.ts';
+import { placementOf } from '../workflow-counts.ts';
 
 export const checkQuota: Step = async (run) => {
   if (run.observed) return undefined;
-  // One listing per subscription serves a burst of creates (workflow-counts.ts).
-  const list = () => run.gateways.workflows.listBySubscription({ signal: run.signal });
+  // One listing per subscription serves a burst of creates (workflow-counts.ts). Each page is
+  // cut down to placements as it arrives: the listing carries every workflow's definition.
+  const list = () => run.gateways.workflows.listBySubscription({ signal: run.signal }, placementOf);
   const existing = run.workflowCounts
     ? await run.workflowCounts.workflows(
         run.spec.subscriptionId,

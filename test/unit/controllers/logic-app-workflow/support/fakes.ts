@@ -168,9 +168,12 @@ export class FakeAzure {
           azure.maybeFail('workflows.listByResourceGroup');
           return [...azure.workflows.values()];
         },
-        async listBySubscription() {
+        async listBySubscription<T = ObservedWorkflow>(
+          _options?: unknown,
+          select: (workflow: ObservedWorkflow) => T = (workflow) => workflow as unknown as T,
+        ) {
           azure.maybeFail('workflows.listBySubscription');
-          return [...azure.workflows.values()];
+          return [...azure.workflows.values()].map(select);
         },
       },
       identities: {
