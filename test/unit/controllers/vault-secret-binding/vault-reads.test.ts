@@ -12,6 +12,12 @@ const VAULT_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVaul
 const REF = { resourceGroup: 'rg', name: 'kv' };
 const signal = new AbortController().signal;
 
+/** A fake clock, the reads under test (5 s TTL) and a counting gateway. */
+function world() {
+  const clock = new FakeClock(0);
+  return { clock, reads: new VaultReads(clock, 5_000), ...gateway() };
+}
+
 function gateway() {
   const state = { reads: 0, secretReads: 0, entries: 0, secretThere: false };
   let release: (() => void) | undefined;
@@ -44,9 +50,7 @@ function gateway() {
 
 describe('VaultReads', () => {
   it('shares one read between concurrent callers and for the TTL, then reads again', async () => {
-    const clock = new FakeClock(0);
-    const reads = new VaultReads(clock, 5_000);
-    const { vaults, state } = gateway();
+    const { clock, reads, vaults, state } = world();
     await Promise.all([1, 2, 3].map(() => reads.vault(vaults, VAULT_ID, REF, signal)));
     await reads.vault(vaults, VAULT_ID.toUpperCase(), REF, signal);
     expect(state.reads).toBe(1);
@@ -176,9 +180,7 @@ describe('VaultReads: the vault role-assignment listing', () => {
 // every change made before the pass; otherwise a read of its own.
 describe('VaultReads.startedAfter', () => {
   it('shares a read that started after the pass began', async () => {
-    const clock = new FakeClock(0);
-    const reads = new VaultReads(clock, 5_000);
-    const { vaults, state } = gateway();
+    const { clock, reads, vaults, state } = world();
     const passStartedAt = clock.now();
     await clock.advance(10);
     await reads.startedAfter(vaults, VAULT_ID, REF, signal, passStartedAt); // the first planner reads
@@ -188,9 +190,7 @@ describe('VaultReads.startedAfter', () => {
   });
 
   it('reads again for a pass that began after the kept read started (a change before it may be missing)', async () => {
-    const clock = new FakeClock(0);
-    const reads = new VaultReads(clock, 5_000);
-    const { vaults, state } = gateway();
+    const { clock, reads, vaults, state } = world();
     await reads.vault(vaults, VAULT_ID, REF, signal); // e.g. another binding's observation
     await reads.startedAfter(vaults, VAULT_ID, REF, signal, clock.now());
     expect(state.reads).toBe(2);
@@ -200,9 +200,7 @@ describe('VaultReads.startedAfter', () => {
   });
 
   it('never shares a read made before our own write to the vault', async () => {
-    const clock = new FakeClock(0);
-    const reads = new VaultReads(clock, 5_000);
-    const { vaults, state } = gateway();
+    const { clock, reads, vaults, state } = world();
     const passStartedAt = clock.now();
     await clock.advance(10);
     await reads.startedAfter(vaults, VAULT_ID, REF, signal, passStartedAt);
