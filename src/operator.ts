@@ -3,7 +3,7 @@
 // controllers, and the manager that runs them. Used by `logicops run`, `logicops dev` and
 // the integration tests, so all three run the same wiring.
 import { hostname } from 'node:os';
-import { CoreV1Api, type KubeConfig, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
+import type { KubeConfig, V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
 import { ArmRateLimiter } from './azure/arm-rate-limiter.ts';
 import { createAzureClients } from './azure/clients.ts';
 import { createCredential } from './azure/credentials.ts';
@@ -29,6 +29,7 @@ import { systemClock } from './runtime/clock.ts';
 import { fenceConnections } from './runtime/connection-fence.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
 import { Informer } from './runtime/informer.ts';
+import { KubeClient } from './runtime/kube-client.ts';
 import { FencedKubeClient, type WriteFence } from './runtime/leadership-fence.ts';
 import { Manager } from './runtime/manager.ts';
 import { shareDispatchers } from './runtime/shared-dispatcher.ts';
@@ -213,10 +214,18 @@ export async function createOperator({
   return { manager: running, metrics, run: () => running.run(), stop: () => running.stop() };
 }
 
-/** The default cluster id: kube-system's uid is stable for a cluster's life and unique across clusters. */
+/**
+ * The default cluster id: kube-system's uid is stable for a cluster's life and unique across clusters.
+ * Read with the runtime's own client: client-node's CoreV1Api would add ~370 KiB of generated
+ * code to the bundle, and to the operator's heap, for this one call.
+ */
 async function kubeSystemUid(kubeConfig: KubeConfig): Promise<string> {
   try {
-    const namespace = await kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: 'kube-system' });
+    const namespace = await new KubeClient(kubeConfig).get<V1Namespace>(
+      NAMESPACE_RESOURCE,
+      undefined,
+      'kube-system',
+    );
     const uid = namespace.metadata?.uid;
     if (uid) return uid;
   } catch {
