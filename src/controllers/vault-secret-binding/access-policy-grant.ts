@@ -1,8 +1,9 @@
 // Access-policy mode: the principal's entry in the vault's access-policy list, changed only
 // with the atomic accessPolicies/add and /remove operations (never a PUT of the vault), and
 // only by the permissions this binding's ledger says logicops added. Callers hold the vault lock.
-import type { AccessPolicy, ObservedVault } from '../../azure/index.ts';
+import type { AccessPolicy } from '../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord, type QuotaUsage, Reason } from '../../crds/index.ts';
+import type { DeepReadonly } from '../../runtime/deep-freeze.ts';
 import type { EventType } from '../../runtime/events.ts';
 import type { BindingRun, Principal } from './context.ts';
 import { hasAccessPolicyPart, hasRoleAssignmentPart, sameGrantRecord } from './grant-model.ts';
@@ -10,8 +11,9 @@ import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts
 import { normalizePermissions, planAccessPolicyGrant, sharedEntryView } from './permissions-math.ts';
 import { revokeRoleAssignmentPart } from './revoke.ts';
 import { applyObservations, applyOutcome } from './status.ts';
+import type { SharedVault } from './vault-reads.ts';
 
-export function entryOf(vault: ObservedVault, principal: Principal): AccessPolicy | undefined {
+export function entryOf(vault: SharedVault, principal: Principal): DeepReadonly<AccessPolicy> | undefined {
   const objectId = principal.principalId.toLowerCase();
   return vault.accessPolicies.find(
     (policy) => policy.objectId.toLowerCase() === objectId && !policy.applicationId,
@@ -130,8 +132,8 @@ export function waitingForVaultWrite(run: BindingRun): BindingOutcome {
 }
 
 interface GrantDecision {
-  vault: ObservedVault;
-  existing: AccessPolicy | undefined;
+  vault: SharedVault;
+  existing: DeepReadonly<AccessPolicy> | undefined;
   plan: ReturnType<typeof planAccessPolicyGrant>;
   granted: GrantRecord;
   leftoverAssignment: GrantRecord | undefined;
@@ -177,7 +179,7 @@ async function decideOnFreshRead(run: BindingRun, principal: Required<Principal>
 }
 
 /** Plans this binding's access-policy grant against one read of the vault (pure). */
-function decide(run: BindingRun, vault: ObservedVault, principal: Required<Principal>): GrantDecision {
+function decide(run: BindingRun, vault: SharedVault, principal: Required<Principal>): GrantDecision {
   const existing = entryOf(vault, principal);
   const record = run.record;
   const shared = sharedEntryView(run.otherLedgers(), principal.principalId, run.spec.vaultId);

@@ -1,7 +1,7 @@
 // What the reconcile of one binding works with: the controller-wide dependencies (built once)
 // and the per-pass state (the object as last written, what was observed, the ledger writer).
 import type { V1Namespace } from '@kubernetes/client-node';
-import type { AzureGateways, ObservedVault } from '../../azure/index.ts';
+import type { AzureGateways } from '../../azure/index.ts';
 import type {
   EffectiveAccessModel,
   GrantRecord,
@@ -28,7 +28,7 @@ import type { LedgerBook } from './ledger-book.ts';
 import type { PrincipalAges } from './principal-ages.ts';
 import type { RoleAssignmentCounts } from './role-assignment-counts.ts';
 import type { VaultLocks } from './vault-lock.ts';
-import type { VaultReads } from './vault-reads.ts';
+import type { SharedVault, VaultReads } from './vault-reads.ts';
 
 export const PAUSED_ANNOTATION = 'logicops.io/paused';
 export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
@@ -102,7 +102,7 @@ export class BindingRun {
   principalIsNew = false;
   /** Since the workflow status first recorded the principal; unknown for statuses older than that field. */
   principalAgeMs?: number;
-  vault?: ObservedVault;
+  vault?: SharedVault;
   /** Set when the coalesced write carrying this binding's last add succeeded (its Event to announce). */
   batchWrite?: { event: GrantEvent | undefined };
   /** A Granted record to write with the pass's status (`recordGranted`). */

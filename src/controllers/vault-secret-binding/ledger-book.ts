@@ -19,17 +19,23 @@ export class LedgerBook {
 
   /** The ledgers of every binding in the cache except `uid` (all watched namespaces). */
   othersThan(uid: string | undefined): GrantRecord[] {
-    const present = new Set<string>();
     const records: GrantRecord[] = [];
-    for (const binding of this.bindings.list()) {
+    const bindings = this.bindings.list();
+    for (const binding of bindings) {
       const id = binding.metadata.uid ?? '';
-      present.add(id);
       if (id === uid) continue;
       const record = this.written.has(id) ? this.written.get(id) : binding.status?.grant;
       if (record) records.push(record as GrantRecord);
     }
-    // Forget bindings that are gone, so the map does not grow forever.
-    for (const id of this.written.keys()) if (!present.has(id) && id !== uid) this.written.delete(id);
+    // Forget bindings that are gone, so the map does not grow forever. Only when it holds more
+    // than the cache: every binding pass asks, and a set of every uid per pass was ~150 KiB of
+    // garbage at 2,500 bindings.
+    if (this.written.size > bindings.length) this.forgetAllBut(bindings, uid);
     return records;
+  }
+
+  private forgetAllBut(bindings: readonly VaultSecretBinding[], uid: string | undefined): void {
+    const present = new Set(bindings.map((binding) => binding.metadata.uid ?? ''));
+    for (const id of this.written.keys()) if (!present.has(id) && id !== uid) this.written.delete(id);
   }
 }

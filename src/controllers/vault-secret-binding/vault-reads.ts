@@ -12,6 +12,11 @@
 // still shows. Any write or ledger change re-reads under the vault lock (`fresh`, or the GET of
 // the assignment in rbac-grant.ts). Our own writes invalidate the vault's entry (our deletes of
 // role assignments, its listing), and a read that was in flight during one of them is not kept.
+//
+// Every caller gets the same deep-frozen value, not a copy: a vault with 250 access policies is
+// ~110 KiB of objects, and a copy per binding pass made a resync of 2,500 bindings allocate
+// ~270 MiB a minute, enough garbage to keep the old generation compacting (docs/benchmark.md,
+// "Fifth issue-12 pass").
 import {
   normalizeResourceId,
   type ObservedVault,
@@ -20,14 +25,18 @@ import {
   type VaultGateway,
   type VaultRef,
 } from '../../azure/index.ts';
+import { type DeepReadonly, deepFreeze } from '../../runtime/deep-freeze.ts';
 import type { Clock } from '../../runtime/index.ts';
 
 export const DEFAULT_VAULT_READ_TTL_MS = 5_000;
 
 interface Entry<T> {
   at: number;
-  value: T;
+  value: DeepReadonly<T>;
 }
+
+export type SharedVault = DeepReadonly<ObservedVault>;
+export type SharedRoleAssignments = DeepReadonly<RoleAssignment[]>;
 
 /** Entries are pruned once the maps hold more than this many (expired ones only). */
 const PRUNE_ABOVE = 512;
@@ -54,13 +63,11 @@ export class VaultReads {
     vaultId: string,
     ref: VaultRef,
     signal: AbortSignal,
-  ): Promise<ObservedVault | undefined> {
+  ): Promise<SharedVault | undefined> {
     const key = normalizeResourceId(vaultId);
     const cached = this.live(this.vaults, key);
-    if (cached) return Promise.resolve(structuredClone(cached.value));
-    return this.shared(`vault|${key}`, key, this.vaults, key, () => gateway.get(ref, { signal })).then(
-      (vault) => structuredClone(vault),
-    );
+    if (cached) return Promise.resolve(cached.value);
+    return this.shared(`vault|${key}`, key, this.vaults, key, () => gateway.get(ref, { signal }));
   }
 
   /** Reads the vault now (never from the cache): for decisions that lead to a write. */
@@ -69,13 +76,13 @@ export class VaultReads {
     vaultId: string,
     ref: VaultRef,
     signal: AbortSignal,
-  ): Promise<ObservedVault | undefined> {
+  ): Promise<SharedVault | undefined> {
     const key = normalizeResourceId(vaultId);
     const epoch = this.epochs.get(key) ?? 0;
     const startedAt = this.clock.now();
-    const vault = await gateway.get(ref, { signal });
+    const vault = deepFreeze(await gateway.get(ref, { signal }));
     if ((this.epochs.get(key) ?? 0) === epoch) this.store(this.vaults, key, startedAt, vault);
-    return structuredClone(vault);
+    return vault;
   }
 
   /**
@@ -91,9 +98,9 @@ export class VaultReads {
     ref: VaultRef,
     signal: AbortSignal,
     sinceMs: number,
-  ): Promise<ObservedVault | undefined> {
+  ): Promise<SharedVault | undefined> {
     const entry = this.vaults.get(normalizeResourceId(vaultId));
-    if (entry && entry.at > sinceMs) return Promise.resolve(structuredClone(entry.value));
+    if (entry && entry.at > sinceMs) return Promise.resolve(entry.value);
     return this.fresh(gateway, vaultId, ref, signal);
   }
 
@@ -130,13 +137,13 @@ export class VaultReads {
     gateway: RoleAssignmentGateway,
     vaultId: string,
     signal: AbortSignal,
-  ): Promise<RoleAssignment[]> {
+  ): Promise<SharedRoleAssignments> {
     const key = normalizeResourceId(vaultId);
     const cached = this.live(this.assignments, key);
-    if (cached) return Promise.resolve(structuredClone(cached.value));
+    if (cached) return Promise.resolve(cached.value);
     return this.shared(`assignments|${key}`, `assignments|${key}`, this.assignments, key, () =>
       gateway.listAround(vaultId, { signal }),
-    ).then((assignments) => structuredClone(assignments));
+    );
   }
 
   /**
@@ -173,13 +180,14 @@ export class VaultReads {
     map: Map<string, Entry<T>>,
     key: string,
     read: () => Promise<T>,
-  ): Promise<T> {
-    const running = this.inFlight.get(flightKey) as Promise<T> | undefined;
+  ): Promise<DeepReadonly<T>> {
+    const running = this.inFlight.get(flightKey) as Promise<DeepReadonly<T>> | undefined;
     if (running) return running;
     const epoch = this.epochs.get(vaultKey) ?? 0;
     const startedAt = this.clock.now();
     const promise = read()
-      .then((value) => {
+      .then((read) => {
+        const value = deepFreeze(read);
         if ((this.epochs.get(vaultKey) ?? 0) === epoch) this.store(map, key, startedAt, value);
         return value;
       })
@@ -188,7 +196,7 @@ export class VaultReads {
     return promise;
   }
 
-  private store<T>(map: Map<string, Entry<T>>, key: string, at: number, value: T): void {
+  private store<T>(map: Map<string, Entry<T>>, key: string, at: number, value: DeepReadonly<T>): void {
     map.set(key, { at, value });
     if (map.size <= PRUNE_ABOVE) return;
     for (const [k, entry] of map) if (this.clock.now() - entry.at >= this.ttlMs) map.delete(k);

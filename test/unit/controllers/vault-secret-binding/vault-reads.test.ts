@@ -59,13 +59,28 @@ describe('VaultReads', () => {
     expect(state.reads).toBe(2);
   });
 
-  it('hands out copies, so one binding cannot change what another sees', async () => {
+  it('hands every binding the same frozen read, so none can change what another sees', async () => {
     const reads = new VaultReads(new FakeClock(0), 5_000);
     const { vaults, state } = gateway();
     state.entries = 1;
     const first = await reads.vault(vaults, VAULT_ID, REF, signal);
-    first?.accessPolicies.splice(0);
-    expect((await reads.vault(vaults, VAULT_ID, REF, signal))?.accessPolicies).toHaveLength(1);
+    const policies = first?.accessPolicies as unknown[];
+    const secrets = first?.accessPolicies[0]?.permissions.secrets as string[];
+    expect(() => policies.splice(0)).toThrow(TypeError);
+    expect(() => secrets.push('set')).toThrow(TypeError);
+    const second = await reads.vault(vaults, VAULT_ID, REF, signal);
+    expect(second).toBe(first);
+    expect(second?.accessPolicies).toHaveLength(1);
+    expect(second?.accessPolicies[0]?.permissions.secrets).not.toContain('set');
+  });
+
+  it('freezes a fresh read too, and keeps it for the bindings that look next', async () => {
+    const reads = new VaultReads(new FakeClock(0), 5_000);
+    const { vaults, state } = gateway();
+    state.entries = 1;
+    const fresh = await reads.fresh(vaults, VAULT_ID, REF, signal);
+    expect(Object.isFrozen(fresh?.accessPolicies[0]?.permissions)).toBe(true);
+    expect(await reads.vault(vaults, VAULT_ID, REF, signal)).toBe(fresh);
   });
 
   it('forgets the vault after our own write, and never keeps a read that was in flight during it', async () => {
@@ -139,10 +154,12 @@ describe('VaultReads: the vault role-assignment listing', () => {
     expect(state.lists).toBe(2);
   });
 
-  it('hands out copies', async () => {
+  it('hands every binding the same frozen listing', async () => {
     const reads = new VaultReads(new FakeClock(0), 5_000);
     const { gateway } = roleGateway();
-    (await reads.roleAssignments(gateway, VAULT_ID, signal)).splice(0);
+    const first = await reads.roleAssignments(gateway, VAULT_ID, signal);
+    expect(() => (first as unknown[]).splice(0)).toThrow(TypeError);
+    expect(Object.isFrozen(first[0])).toBe(true);
     expect(await reads.roleAssignments(gateway, VAULT_ID, signal)).toHaveLength(1);
   });
 
