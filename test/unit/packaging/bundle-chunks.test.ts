@@ -1,7 +1,8 @@
 // The image's bundle keeps what only `logicops dev` needs out of what `logicops run` loads
 // (scripts/bundle-operator.ts; docs/benchmark.md, "Memory"): the dev command is a chunk of its
 // own, reached only through import(), and every file sits next to main.js so paths relative to
-// import.meta.url (package.json for the version) mean the same in each.
+// import.meta.url (package.json for the version) mean the same in each. Every chunk is ASCII:
+// one other character and Node holds the whole chunk's source as a two-byte string.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,30 @@ async function staticClosure(file: string, seen = new Set<string>()): Promise<Se
 describe('the operator bundle', () => {
   it('puts every file next to main.js', async () => {
     const entries = await readdir(cliDir, { withFileTypes: true });
-    expect(entries.every((entry) => entry.isFile() && entry.name.endsWith('.js'))).toBe(true);
+    expect(entries.every((entry) => entry.isFile() && /\.js(\.LEGAL\.txt)?$/.test(entry.name))).toBe(true);
+  });
+
+  it('is ASCII only, so Node keeps each chunk one byte per character', async () => {
+    const chunks = (await readdir(cliDir)).filter((file) => file.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) {
+      const source = await readFile(path.join(cliDir, chunk), 'utf8');
+      const nonAscii = /[^\x00-\x7f]/.exec(source);
+      expect(nonAscii === null ? '' : `${chunk}: …${source.slice(nonAscii.index - 40, nonAscii.index + 10)}`).toBe('');
+    }
+  });
+
+  it('keeps the licence notices of the bundled packages, next to the code', async () => {
+    const files = await readdir(cliDir);
+    const notices = files.filter((file) => file.endsWith('.LEGAL.txt'));
+    expect(notices.length).toBeGreaterThan(0);
+    for (const notice of notices) {
+      const chunk = notice.replace(/\.LEGAL\.txt$/, '');
+      expect(files).toContain(chunk);
+      expect(await readFile(path.join(cliDir, chunk), 'utf8')).toContain(notice);
+    }
+    const text = (await Promise.all(notices.map((notice) => readFile(path.join(cliDir, notice), 'utf8')))).join('');
+    expect(text).toMatch(/MIT License/);
   });
 
   it('loads the dev command only through import()', async () => {
