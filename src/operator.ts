@@ -216,7 +216,7 @@ export async function createOperator({
 
 /**
  * The default cluster id: kube-system's uid is stable for a cluster's life and unique across clusters.
- * Read with the runtime's own client: client-node's CoreV1Api would add ~370 KiB of generated
+ * Read with the runtime's own client: client-node's CoreV1Api would add ~560 KiB of generated
  * code to the bundle, and to the operator's heap, for this one call.
  */
 async function kubeSystemUid(kubeConfig: KubeConfig): Promise<string> {
