@@ -186,8 +186,8 @@ export class VaultReads {
     const epoch = this.epochs.get(vaultKey) ?? 0;
     const startedAt = this.clock.now();
     const promise = read()
-      .then((read) => {
-        const value = deepFreeze(read);
+      .then((result) => {
+        const value = deepFreeze(result);
         if ((this.epochs.get(vaultKey) ?? 0) === epoch) this.store(map, key, startedAt, value);
         return value;
       })
