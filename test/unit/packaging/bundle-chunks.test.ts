@@ -51,8 +51,10 @@ describe('the operator bundle', () => {
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) {
       const source = await readFile(path.join(cliDir, chunk), 'utf8');
-      const nonAscii = /[^\x00-\x7f]/.exec(source);
-      expect(nonAscii === null ? '' : `${chunk}: …${source.slice(nonAscii.index - 40, nonAscii.index + 10)}`).toBe('');
+      const nonAscii = /[\u0080-\uffff]/.exec(source);
+      expect(
+        nonAscii === null ? '' : `${chunk}: …${source.slice(nonAscii.index - 40, nonAscii.index + 10)}`,
+      ).toBe('');
     }
   });
 
@@ -65,7 +67,9 @@ describe('the operator bundle', () => {
       expect(files).toContain(chunk);
       expect(await readFile(path.join(cliDir, chunk), 'utf8')).toContain(notice);
     }
-    const text = (await Promise.all(notices.map((notice) => readFile(path.join(cliDir, notice), 'utf8')))).join('');
+    const text = (
+      await Promise.all(notices.map((notice) => readFile(path.join(cliDir, notice), 'utf8')))
+    ).join('');
     expect(text).toMatch(/MIT License/);
   });
 
