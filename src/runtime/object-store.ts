@@ -5,6 +5,7 @@
 // are shared (StringPool below).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../observability/logger.ts';
+import { deepFreeze, type ShareString } from './deep-freeze.ts';
 import { keyOf } from './object-key.ts';
 
 export type CacheEvent<K> =
@@ -29,6 +30,8 @@ export interface WatchedSource<K> {
 export class ObjectStore<K extends KubernetesObject> implements WatchedSource<K> {
   private readonly objects = new Map<string, Readonly<K>>();
   private readonly strings = new StringPool();
+  private readonly shareString: ShareString = (key, value) =>
+    UNSHARED_KEYS.has(key) ? value : this.strings.intern(value);
   private readonly handlers = new Set<CacheEventHandler<K>>();
   private synced = false;
   private readonly syncWaiters: Array<() => void> = [];
@@ -82,7 +85,7 @@ export class ObjectStore<K extends KubernetesObject> implements WatchedSource<K>
   }
 
   upsert(incoming: K): void {
-    const object = shareAndFreeze(incoming, this.strings);
+    const object = deepFreeze(incoming, this.shareString) as Readonly<K>;
     const key = keyOf(object);
     const previous = this.objects.get(key);
     this.objects.set(key, object);
@@ -169,23 +172,3 @@ export class StringPool {
 
 /** Values unique to one object or one version of it: pooling them would only churn the pool. */
 const UNSHARED_KEYS = new Set(['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'name']);
-
-/**
- * Replaces string values with the pool's copy (equal strings, so nothing observable changes),
- * then freezes. Objects already frozen were walked before (or are not ours to change): skipped.
- */
-function shareAndFreeze<T>(value: T, strings: StringPool): Readonly<T> {
-  if (!value || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const child = record[key];
-    if (typeof child === 'string') {
-      // Reflect.set: a read-only property keeps its own copy instead of throwing.
-      if (!UNSHARED_KEYS.has(key)) Reflect.set(record, key, strings.intern(child));
-    } else if (child && typeof child === 'object') {
-      shareAndFreeze(child, strings);
-    }
-  }
-  Object.freeze(value);
-  return value;
-}

@@ -26,4 +26,16 @@ describe('deepFreeze', () => {
     deepFreeze({ inner });
     expect(Object.isFrozen(inner.open)).toBe(false);
   });
+
+  it('offers each string property to share before freezing, and keeps what it returns', () => {
+    const offered: string[] = [];
+    const value = { metadata: { name: 'one', namespace: 'team-a' }, tags: ['x'] };
+    deepFreeze(value, (key, text) => {
+      offered.push(`${key}=${text}`);
+      return key === 'namespace' ? 'team-a (shared)' : text;
+    });
+    expect(offered).toEqual(['name=one', 'namespace=team-a', '0=x']);
+    expect(value.metadata.namespace).toBe('team-a (shared)');
+    expect(Object.isFrozen(value.metadata)).toBe(true);
+  });
 });
