@@ -31,6 +31,8 @@ export interface OperatorConfig {
     accessPoliciesPerVault: number;
     roleAssignmentsPerSubscription: number;
   };
+  /** Where the operator keeps its own records (grant ledgers, vouched identities): its own namespace. */
+  recordsNamespace: string;
   leaderElection: {
     enabled: boolean;
     namespace: string;
@@ -156,6 +158,10 @@ export const OPTIONS = {
     help: 'namespace of the leader-election Lease',
     default: 'default',
   },
+  'records-namespace': {
+    env: 'LOGICOPS_RECORDS_NAMESPACE',
+    help: "namespace of the operator's records (grant ledgers, vouched identities); teams must have no write access there; default: the leader-election namespace",
+  },
   'lease-name': {
     env: 'LOGICOPS_LEASE_NAME',
     help: 'name of the leader-election Lease',
@@ -258,6 +264,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     return value;
   };
+  const dnsLabel = (name: OptionName): string | undefined => {
+    const text = raw(name);
+    if (text !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(text)) {
+      throw new ConfigError(`${where(name)} must be a namespace name (a DNS label), got '${text}'`);
+    }
+    return text;
+  };
   const oneOf = <T extends string>(name: OptionName, choices: readonly T[]): T => {
     const text = raw(name) ?? '';
     if (!(choices as readonly string[]).includes(text)) {
@@ -333,6 +346,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       accessPoliciesPerVault: int('quota-access-policies-per-vault', 1, 1024),
       roleAssignmentsPerSubscription: int('quota-role-assignments-per-subscription', 1, 1_000_000),
     },
+    recordsNamespace: dnsLabel('records-namespace') ?? raw('leader-election-namespace') ?? 'default',
     leaderElection: {
       enabled: bool('leader-elect'),
       namespace: raw('leader-election-namespace') ?? 'default',

@@ -20,6 +20,12 @@ import {
 } from './controllers/resource-kinds.ts';
 import { leanConfigMap, leanObject } from './controllers/shared/lean-cache.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
+import { OperatorRecords } from './controllers/shared/records/operator-records.ts';
+import {
+  parseRecordConfigMap,
+  type RecordConfigMap,
+  recordSelector,
+} from './controllers/shared/records/record-configmap.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
 import { TEST_PAUSE_ENV, testPauseFrom } from './controllers/vault-secret-binding/test-pause.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from './crds/index.ts';
@@ -101,6 +107,18 @@ export async function createOperator({
     logger,
     transform: leanObject,
   });
+  // The operator's own records, in its own namespace (teams have no rights there): what was
+  // granted and which principals are vouched for. Not sharded: shared access-policy entries are
+  // counted across every watched namespace.
+  const recordConfigMaps = new Informer<RecordConfigMap>({
+    client: kube,
+    kind: CONFIG_MAP_RESOURCE,
+    namespaces: [config.recordsNamespace],
+    labelSelector: recordSelector(config.namespaces),
+    logger,
+    transform: parseRecordConfigMap,
+  });
+  const records = new OperatorRecords(recordConfigMaps, kube, config.recordsNamespace);
 
   const observer: AzureCallsSettings['observer'] = {
     beforeWrite: (operation) => {
@@ -148,6 +166,7 @@ export async function createOperator({
     bindings,
     configMaps,
     namespaces,
+    records,
     kube,
     gatewaysFor,
     events,
@@ -171,6 +190,7 @@ export async function createOperator({
     bindings,
     workflows,
     namespaces,
+    records,
     kube,
     gatewaysFor,
     events,
@@ -194,7 +214,7 @@ export async function createOperator({
     kubeConfig,
     logger,
     metrics,
-    informers: [workflows, bindings, configMaps, namespaces],
+    informers: [workflows, bindings, configMaps, namespaces, recordConfigMaps],
     controllers: [workflowController, bindingController],
     leaderElection: config.leaderElection.enabled
       ? {
@@ -210,7 +230,15 @@ export async function createOperator({
     shutdownGraceMs: config.shutdownGraceMs,
   });
   const running = manager;
-  logger.info({ clusterId, instance: identity, namespaces: config.namespaces }, 'Assembled the operator');
+  logger.info(
+    {
+      clusterId,
+      instance: identity,
+      namespaces: config.namespaces,
+      recordsNamespace: config.recordsNamespace,
+    },
+    'Assembled the operator',
+  );
   return { manager: running, metrics, run: () => running.run(), stop: () => running.stop() };
 }
 

@@ -4,14 +4,14 @@
 // Add a need here in the same change that adds the API call, never in the chart alone.
 import { GROUP, LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING } from './crds/index.ts';
 
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch';
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
 /**
  * Where a need applies, which decides the kind of binding the chart renders:
  * - `watched`: every watched namespace (a ClusterRoleBinding when all are watched,
  *   otherwise one RoleBinding per watched namespace to the same ClusterRole);
  * - `cluster`: cluster-wide, whatever is watched (cluster-scoped resources);
- * - `release`: the release's own namespace only (the leader-election Lease);
+ * - `release`: the release's own namespace only (the leader-election Lease, the operator's records);
  * - `credential`: one Role per configured per-namespace credential Secret, by name.
  */
 export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential';
@@ -84,6 +84,15 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
     verbs: ['get', 'create', 'update'],
     scope: 'release',
     why: 'leader election Lease in the release namespace',
+  },
+  {
+    apiGroup: '',
+    resource: 'configmaps',
+    // Server-side apply creates a record that does not exist yet: the API server authorizes
+    // that as `create` although the request (and the audit log) says `patch`.
+    verbs: ['list', 'watch', 'create', 'patch', 'delete'],
+    scope: 'release',
+    why: "the operator's records (grant ledgers, vouched identities) in its own namespace, where teams have no rights; written with server-side apply",
   },
   {
     apiGroup: '',

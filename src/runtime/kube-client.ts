@@ -202,6 +202,31 @@ export class KubeClient {
       { contentType: strategy, value: body },
     );
   }
+
+  /**
+   * Server-side apply of a whole object we alone own (create or update in one request, no
+   * resourceVersion needed): `force` takes fields over from any other manager.
+   */
+  apply<K extends KubernetesObject>(
+    kind: ResourceKind,
+    target: { namespace?: string; name: string },
+    body: K,
+  ): Promise<K> {
+    return this.raw.send<K>(
+      HttpMethod.PATCH,
+      resourcePath(kind, target),
+      { fieldManager: FIELD_MANAGER, force: 'true' },
+      // JSON is YAML: the apply content type takes it as it is.
+      { contentType: APPLY_PATCH_CONTENT_TYPE, value: body },
+    );
+  }
+
+  /** Deletes one object; NotFound is the caller's to judge (isNotFound). */
+  delete(kind: ResourceKind, target: { namespace?: string; name: string }): Promise<unknown> {
+    return this.raw.send(HttpMethod.DELETE, resourcePath(kind, target));
+  }
 }
+
+export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
 
 export { PatchStrategy };

@@ -47,7 +47,8 @@ export function checkFence(fence: WriteFence, write: string): void {
 
 /**
  * A KubeClient whose writes ask the fence first; reads (list, watch, get) are not fenced, so a
- * standby keeps warm caches. Every Kubernetes write the controllers make goes through `patch`.
+ * standby keeps warm caches. Every Kubernetes write the controllers make goes through `patch`,
+ * `apply` or `delete`.
  */
 export class FencedKubeClient extends KubeClient {
   constructor(
@@ -70,5 +71,27 @@ export class FencedKubeClient extends KubeClient {
       return Promise.reject(error);
     }
     return super.patch<K>(kind, target, strategy, body);
+  }
+
+  override apply<K extends KubernetesObject>(
+    kind: ResourceKind,
+    target: { namespace?: string; name: string },
+    body: K,
+  ): Promise<K> {
+    try {
+      checkFence(this.fence, `APPLY ${kind.plural} ${target.namespace ?? ''}/${target.name}`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return super.apply<K>(kind, target, body);
+  }
+
+  override delete(kind: ResourceKind, target: { namespace?: string; name: string }): Promise<unknown> {
+    try {
+      checkFence(this.fence, `DELETE ${kind.plural} ${target.namespace ?? ''}/${target.name}`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return super.delete(kind, target);
   }
 }

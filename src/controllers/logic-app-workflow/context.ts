@@ -18,6 +18,7 @@ import type {
 } from '../../runtime/index.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
+import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import { isPaused } from './annotations.ts';
 import type { WorkflowQuotaLimits } from './quota.ts';
 import type { StatusDraft, WorkflowOutcome } from './status.ts';
@@ -45,6 +46,8 @@ export interface LogicAppWorkflowControllerDeps {
   configMaps: WatchedSource<V1ConfigMap>;
   /** Cluster-scoped: the namespace policy annotations. */
   namespaces: WatchedSource<V1Namespace>;
+  /** The operator's own records: this controller vouches for workflows' identities there, and reads grant ledgers. */
+  records: OperatorRecords;
   kube: KubeClient;
   gatewaysFor(subscriptionId: string): AzureGateways;
   events: EventRecorder;

@@ -70,6 +70,8 @@ function bindingInputs(binding: Readonly<VaultSecretBinding>, workflowDeleting: 
     secretName,
     parameterName ?? '',
     binding.metadata.deletionTimestamp ?? '',
+    // While the workflow is being deleted, whether the binding's status still reports a grant:
+    // only a wake-up hint (deletion itself decides from the operator's grant records).
     workflowDeleting && binding.status?.grant !== undefined,
   ]);
 }

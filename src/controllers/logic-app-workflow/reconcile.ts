@@ -3,7 +3,8 @@
 //
 //   apply:   namespace policy → read → ownership → quota (create only) → definition →
 //            secret URIs → write (diff, PUT only when different) → identity
-//   cleanup: orphan? → wait for bindings → hold while paused → delete in Azure
+//   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
+//            Azure (only what carries this object's owner tag) → withdraw the vouched identity
 import type { LogicAppWorkflow, LogicAppWorkflowStatus } from '../../crds/index.ts';
 import {
   done,
@@ -22,7 +23,13 @@ import { type LogicAppWorkflowControllerDeps, runSteps, type Step, WorkflowRun }
 import { desiredDigest } from './desired-digest.ts';
 import { decideOnError } from './reconcile-errors.ts';
 import { applyStatusDraft } from './status.ts';
-import { deleteWorkflow, holdWhilePaused, orphanIfAsked, waitForBindings } from './steps/cleanup.ts';
+import {
+  deleteWorkflow,
+  holdWhilePaused,
+  leaveOutsidePolicy,
+  orphanIfAsked,
+  waitForBindings,
+} from './steps/cleanup.ts';
 import { resolveDefinition } from './steps/definition.ts';
 import { recordIdentity } from './steps/identity.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
@@ -32,6 +39,7 @@ import { readWorkflow } from './steps/read-workflow.ts';
 import { resolveSecretUris } from './steps/secret-uris.ts';
 import { writeWorkflow } from './steps/write-workflow.ts';
 import { VaultUris } from './vault-uris.ts';
+import { withdrawIdentity } from './vouched-identity.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS, WorkflowCounts } from './workflow-counts.ts';
 
 export const APPLY_STEPS: readonly Step[] = [
@@ -49,6 +57,7 @@ export const CLEANUP_STEPS: readonly Step[] = [
   orphanIfAsked,
   waitForBindings,
   holdWhilePaused,
+  leaveOutsidePolicy,
   deleteWorkflow,
 ];
 
@@ -90,8 +99,10 @@ export function createLogicAppWorkflowReconciler(
           const stop = await runSteps(run, CLEANUP_STEPS);
           if (!stop) throw new Error('cleanup steps ended without an outcome');
           run.status.outcome = stop.outcome;
-          // Done means the finalizer goes and the object with it: there is no status to write.
+          // Done means the finalizer goes and the object with it: there is no status to write,
+          // and no principal left to vouch for (before the finalizer goes: a failed withdrawal keeps it).
           if (stop.result.type === 'done') {
+            await withdrawIdentity(run);
             objectGone = true;
             lastWritten.delete(context.key);
           }

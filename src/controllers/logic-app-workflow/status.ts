@@ -47,7 +47,8 @@ export function applyStatusDraft(
   clock: Clock,
 ): void {
   if (draft.observed) Object.assign(status, definedOnly(draft.observed));
-  if (draft.identity) status.identity = withObservedAt(status.identity, definedOnly(draft.identity), clock);
+  // The identity as the operator record has it (principalObservedAt included): a report.
+  if (draft.identity) status.identity = definedOnly(draft.identity);
   if (draft.quota) {
     status.quota = draft.quota.usage;
     setCondition(
@@ -86,24 +87,6 @@ function applyOutcome(
       markStalled(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
       return;
   }
-}
-
-/**
- * Carries `principalObservedAt` over while the principal stays the same, and stamps it when a
- * principal appears or changes. A principal recorded before the field existed gets no stamp: it
- * is old, and stamping it now would hold its bindings' Ready for nothing after an upgrade.
- */
-function withObservedAt(
-  before: WorkflowIdentityStatus | undefined,
-  after: WorkflowIdentityStatus,
-  clock: Clock,
-): WorkflowIdentityStatus {
-  const principalId = after.principalId;
-  if (!principalId) return after;
-  if (before?.principalId?.toLowerCase() === principalId.toLowerCase()) {
-    return before.principalObservedAt ? { ...after, principalObservedAt: before.principalObservedAt } : after;
-  }
-  return { ...after, principalObservedAt: new Date(clock.now()).toISOString() };
 }
 
 function definedOnly<T extends object>(value: T): T {

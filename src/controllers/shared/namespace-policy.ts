@@ -9,6 +9,12 @@
 
 export const ALLOWED_RESOURCE_GROUPS_ANNOTATION = 'logicops.io/allowed-resource-groups';
 export const ALLOWED_VAULTS_ANNOTATION = 'logicops.io/allowed-vaults';
+/**
+ * "true": objects in the namespace may adopt existing Azure resources that carry no owner tag
+ * (with their own `logicops.io/adopt: "true"`). A cluster admin's decision, like the scopes:
+ * the team itself must not be able to take over resources it did not create.
+ */
+export const ALLOW_ADOPTION_ANNOTATION = 'logicops.io/allow-adoption';
 
 export type ScopeKind = 'resource group' | 'vault';
 
@@ -21,10 +27,15 @@ export interface NamespacePolicy {
     kind: ScopeKind,
     armId: string,
   ): PolicyVerdict;
+  /** Whether a cluster admin allows the namespace's objects to adopt untagged resources; a disabled policy allows it. */
+  allowsAdoption(namespaceAnnotations: Record<string, string> | undefined): boolean;
 }
 
 export function namespacePolicy(enabled: boolean): NamespacePolicy {
   return {
+    allowsAdoption(annotations) {
+      return !enabled || annotations?.[ALLOW_ADOPTION_ANNOTATION] === 'true';
+    },
     check(annotations, kind, armId) {
       if (!enabled) return { allowed: true };
       const annotation = kind === 'vault' ? ALLOWED_VAULTS_ANNOTATION : ALLOWED_RESOURCE_GROUPS_ANNOTATION;

@@ -10,7 +10,6 @@ import { hasAccessPolicyPart, hasRoleAssignmentPart, sameGrantRecord } from './g
 import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { normalizePermissions, planAccessPolicyGrant, sharedEntryView } from './permissions-math.ts';
 import { revokeRoleAssignmentPart } from './revoke.ts';
-import { applyObservations, applyOutcome } from './status.ts';
 import type { SharedVault } from './vault-reads.ts';
 
 export function entryOf(vault: SharedVault, principal: Principal): DeepReadonly<AccessPolicy> | undefined {
@@ -89,12 +88,9 @@ export async function ensureAccessPolicyGrant(
   const entryKey = { tenantId: principal.tenantId, objectId: principal.principalId };
   if (plan.remove.length === 0 && !leftoverAssignment) {
     // A plain add: join the vault's next coalesced write and free this worker meanwhile. The
-    // record goes ahead of the write, and the pass's outcome with it: one status write, not two.
+    // record goes ahead of the write; the pass's status reports it when the pass ends.
     const waiting = waitingForVaultWrite(run);
-    await run.writeLedger(intended, (status) => {
-      applyOutcome(status, waiting, run.generation, run.shared.clock);
-      applyObservations(status, run, run.shared.clock);
-    });
+    await run.writeLedger(intended);
     batches.add(
       vaults,
       run.spec.vaultId,

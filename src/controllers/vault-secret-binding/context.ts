@@ -8,7 +8,6 @@ import type {
   LogicAppWorkflow,
   QuotaUsage,
   VaultSecretBinding,
-  VaultSecretBindingStatus,
 } from '../../crds/index.ts';
 import type { EventRecorder, EventType } from '../../runtime/events.ts';
 import type {
@@ -18,17 +17,17 @@ import type {
   StatusPatcher,
   WatchedSource,
 } from '../../runtime/index.ts';
-import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import type { AccessPolicyBatches, BatchOwner } from './access-policy-batches.ts';
 import type { GrantEvent } from './access-policy-grant.ts';
 import { vaultCoordinates } from './grant-model.ts';
-import type { LedgerBook } from './ledger-book.ts';
+import type { BindingName, LedgerBook } from './ledger-book.ts';
 import type { PrincipalAges } from './principal-ages.ts';
 import type { RoleAssignmentCounts } from './role-assignment-counts.ts';
 import type { VaultLocks } from './vault-lock.ts';
 import type { SharedVault, VaultReads } from './vault-reads.ts';
+import type { WorkflowIdentities } from './workflow-identities.ts';
 
 export const PAUSED_ANNOTATION = 'logicops.io/paused';
 export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
@@ -65,7 +64,10 @@ export interface BindingShared {
   bindings: WatchedSource<VaultSecretBinding>;
   workflows: WatchedSource<LogicAppWorkflow>;
   namespaces: WatchedSource<V1Namespace>;
+  /** The grant ledgers, kept as operator records (never read from status). */
   ledgers: LedgerBook;
+  /** The principals logicops vouches for as workflows' (operator records written by the workflow controller). */
+  identities: WorkflowIdentities;
   locks: VaultLocks;
   /** Pending access-policy adds per vault, sent as one write. */
   accessPolicyBatches: AccessPolicyBatches<GrantEvent>;
@@ -124,8 +126,14 @@ export class BindingRun {
     return this.current.spec;
   }
 
+  /** What logicops granted for this binding: its operator record, never its status. */
   get record(): GrantRecord | undefined {
-    return this.deferredLedger ?? this.current.status?.grant;
+    return this.deferredLedger ?? this.shared.ledgers.of(this.bindingName);
+  }
+
+  get bindingName(): BindingName {
+    const { namespace = '', name = '', uid } = this.current.metadata;
+    return { namespace, name, ...(uid ? { uid } : {}) };
   }
 
   get paused(): boolean {
@@ -162,44 +170,32 @@ export class BindingRun {
 
   /** Every other binding's ledger (all watched namespaces), for shared entries and assignments. */
   otherLedgers(): GrantRecord[] {
-    return this.shared.ledgers.othersThan(this.current.metadata.uid);
+    return this.shared.ledgers.othersThan(this.bindingName);
   }
 
   /**
    * Persists the ledger now — the write-ahead record of guarantee 4. Throws when the write
    * fails, so the Azure write it guards never happens without its record.
    */
-  async writeLedger(
-    grant: GrantRecord | undefined,
-    /** More of the status to set in the same write (e.g. the pass's outcome, when it is known already). */
-    alsoSet?: (status: VaultSecretBindingStatus) => void,
-  ): Promise<void> {
+  async writeLedger(grant: GrantRecord | undefined): Promise<void> {
     this.deferredLedger = undefined;
-    const { object } = await this.shared.patcher.patch<VaultSecretBindingStatus, VaultSecretBinding>(
-      VAULT_SECRET_BINDING_RESOURCE,
-      this.current,
-      (status) => {
-        if (grant) status.grant = structuredClone(grant);
-        else delete status.grant;
-        alsoSet?.(status);
-      },
-    );
-    this.current = object;
-    this.shared.ledgers.remember(object.metadata.uid, grant);
+    await this.shared.ledgers.write(this.bindingName, grant);
   }
 
   /**
-   * Records a grant Azure already shows, with the status write that ends the pass rather than in
-   * a write of its own: there is nothing to write ahead of (after a crash the next pass finds the
-   * grant in Azure again and records it then). One status write fewer per granted binding.
+   * Records a grant Azure already shows at the end of the pass, alongside the status write,
+   * rather than ahead of anything: there is nothing to write ahead of (after a crash the next
+   * pass finds the grant in Azure again and records it then).
    */
   recordGranted(grant: GrantRecord): void {
     this.deferredLedger = structuredClone(grant);
   }
 
-  /** Called once the pass's status write stored the deferred record. */
-  ledgerStored(): void {
-    if (this.deferredLedger) this.shared.ledgers.remember(this.current.metadata.uid, this.deferredLedger);
+  /** Writes the record `recordGranted` deferred, if any. */
+  async storeDeferredLedger(): Promise<void> {
+    const deferred = this.deferredLedger;
+    if (!deferred) return;
+    await this.shared.ledgers.write(this.bindingName, deferred);
     this.deferredLedger = undefined;
   }
 

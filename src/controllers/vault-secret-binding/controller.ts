@@ -23,6 +23,8 @@ import { alignedResyncDelay } from '../shared/aligned-resync.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
+import type { OperatorRecords } from '../shared/records/operator-records.ts';
+import type { RecordConfigMap } from '../shared/records/record-configmap.ts';
 import { AccessPolicyBatches, type BatchTiming, DEFAULT_BATCH_TIMING } from './access-policy-batches.ts';
 import type { GrantEvent } from './access-policy-grant.ts';
 import type { QuotaLimits } from './context.ts';
@@ -34,6 +36,7 @@ import { RoleAssignmentCounts } from './role-assignment-counts.ts';
 import { pauseForever, type TestPause } from './test-pause.ts';
 import { VaultLocks } from './vault-lock.ts';
 import { VaultReads } from './vault-reads.ts';
+import { WorkflowIdentities } from './workflow-identities.ts';
 
 export const DEFAULT_QUOTA: QuotaLimits = {
   accessPoliciesPerVault: 1024,
@@ -45,6 +48,8 @@ export interface VaultSecretBindingControllerDeps {
   bindings: WatchedSource<VaultSecretBinding>;
   workflows: WatchedSource<LogicAppWorkflow>;
   namespaces: WatchedSource<V1Namespace>;
+  /** The operator's own records (grant ledgers, workflows' vouched identities). */
+  records: OperatorRecords;
   kube: KubeClient;
   gatewaysFor(subscriptionId: string): AzureGateways;
   events: EventRecorder;
@@ -109,7 +114,8 @@ export function createVaultSecretBindingController(
     bindings: deps.bindings,
     workflows: deps.workflows,
     namespaces: deps.namespaces,
-    ledgers: new LedgerBook(deps.bindings),
+    ledgers: new LedgerBook(deps.records),
+    identities: new WorkflowIdentities(deps.records),
     locks,
     accessPolicyBatches,
     roleAssignmentCounts: new RoleAssignmentCounts(clock),
@@ -142,7 +148,9 @@ export function createVaultSecretBindingController(
     .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow), {
       shouldEnqueueUpdate: changesWhatTheBindingUses,
     })
-    .watches(deps.namespaces, (namespace) => bindingsIn(deps.bindings, namespace.metadata?.name ?? ''));
+    .watches(deps.namespaces, (namespace) => bindingsIn(deps.bindings, namespace.metadata?.name ?? ''))
+    // A workflow's vouched identity recorded, changed or withdrawn: its bindings grant or revoke.
+    .watches(deps.records.source, (configMap) => bindingsOfIdentityRecord(deps.bindings, configMap));
   enqueue = (key) => controller.queue.add(key);
   return controller;
 }
@@ -158,18 +166,30 @@ export function vaultAlignedResync(resync: ResyncSettings, clock: Pick<Clock, 'n
 }
 
 /**
- * What a binding reads of its workflow: the identity in its status and whether it is going
- * away. The workflow's other writes (finalizer, conditions, observed state) would each wake
- * every binding of it for a pass that changes nothing.
+ * What a binding reads of the workflow object: whether it is going away (its principal comes
+ * from the workflow's identity record, watched on its own). The workflow's other writes
+ * (finalizer, conditions, observed state) would each wake every binding of it for a pass that
+ * changes nothing.
  */
 export function changesWhatTheBindingUses(
   previous: Readonly<LogicAppWorkflow>,
   current: Readonly<LogicAppWorkflow>,
 ): boolean {
-  return (
-    (previous.metadata.deletionTimestamp ?? '') !== (current.metadata.deletionTimestamp ?? '') ||
-    JSON.stringify(previous.status?.identity ?? {}) !== JSON.stringify(current.status?.identity ?? {})
-  );
+  return (previous.metadata.deletionTimestamp ?? '') !== (current.metadata.deletionTimestamp ?? '');
+}
+
+/** The bindings of the workflow an identity record belongs to (none for other records). */
+export function bindingsOfIdentityRecord(
+  bindings: WatchedSource<VaultSecretBinding>,
+  configMap: Readonly<RecordConfigMap>,
+): string[] {
+  const record = configMap.record;
+  if (record?.kind !== 'identity') return [];
+  const { namespace, name } = record.object;
+  return bindings
+    .list()
+    .filter((binding) => binding.metadata.namespace === namespace && binding.spec.workflowRef.name === name)
+    .map((binding) => keyOf(binding));
 }
 
 /** Every binding in the workflow's namespace whose workflowRef names it. */

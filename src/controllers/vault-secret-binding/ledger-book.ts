@@ -1,41 +1,35 @@
-// Every binding's grant ledger as this controller knows it. The cache alone can lag behind our
-// own status writes by a moment; a binding revoking a shared access-policy entry in that moment
-// would not see the grant another binding has just recorded. So each ledger this controller
-// writes is remembered here (by uid) and wins over the cached copy: only this controller writes
-// status.grant, so its own last write is never older than the cache.
+// Every binding's grant ledger: what logicops granted in Azure for it, kept as an operator record
+// (shared/records/), never read from status. A team that can write `*/status` could otherwise
+// make the operator revoke any principal's permissions anywhere, or count its own additions as
+// pre-existing; a restore that drops status would leak every grant (issue 20, items 3 and 4).
+import type { GrantRecord } from '../../crds/index.ts';
+import type { OperatorRecords } from '../shared/records/operator-records.ts';
 
-import type { GrantRecord, VaultSecretBinding } from '../../crds/index.ts';
-import type { WatchedSource } from '../../runtime/index.ts';
+export interface BindingName {
+  namespace: string;
+  name: string;
+  uid?: string;
+}
 
 export class LedgerBook {
-  /** uid → the grant last written (null: cleared). */
-  private readonly written = new Map<string, GrantRecord | null>();
+  constructor(private readonly records: OperatorRecords) {}
 
-  constructor(private readonly bindings: WatchedSource<VaultSecretBinding>) {}
-
-  remember(uid: string | undefined, grant: GrantRecord | undefined): void {
-    if (uid) this.written.set(uid, grant ? structuredClone(grant) : null);
+  /** The binding's own ledger (written by this process, else as the records cache holds it). */
+  of(binding: BindingName): GrantRecord | undefined {
+    return this.records.read('grant', binding.namespace, binding.name);
   }
 
-  /** The ledgers of every binding in the cache except `uid` (all watched namespaces). */
-  othersThan(uid: string | undefined): GrantRecord[] {
-    const records: GrantRecord[] = [];
-    const bindings = this.bindings.list();
-    for (const binding of bindings) {
-      const id = binding.metadata.uid ?? '';
-      if (id === uid) continue;
-      const record = this.written.has(id) ? this.written.get(id) : binding.status?.grant;
-      if (record) records.push(record as GrantRecord);
-    }
-    // Forget bindings that are gone, so the map does not grow forever. Only when it holds more
-    // than the cache: every binding pass asks, and a set of every uid per pass was ~150 KiB of
-    // garbage at 2,500 bindings.
-    if (this.written.size > bindings.length) this.forgetAllBut(bindings, uid);
-    return records;
+  /** Every other binding's ledger (all watched namespaces), for shared entries and assignments. */
+  othersThan(binding: BindingName): GrantRecord[] {
+    return this.records
+      .all('grant')
+      .filter(({ object }) => object.namespace !== binding.namespace || object.name !== binding.name)
+      .map(({ payload }) => payload);
   }
 
-  private forgetAllBut(bindings: readonly VaultSecretBinding[], uid: string | undefined): void {
-    const present = new Set(bindings.map((binding) => binding.metadata.uid ?? ''));
-    for (const id of this.written.keys()) if (!present.has(id) && id !== uid) this.written.delete(id);
+  /** Persists the ledger (undefined: removes it). Throws when the write fails. */
+  async write(binding: BindingName, grant: GrantRecord | undefined): Promise<void> {
+    if (grant) await this.records.write('grant', binding, grant);
+    else await this.records.remove('grant', binding.namespace, binding.name);
   }
 }

@@ -24,6 +24,7 @@ import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
 import { outcomeOfAzureError } from './azure-failures.ts';
 import { BindingRun, type BindingShared } from './context.ts';
 import { vaultCoordinates } from './grant-model.ts';
+import { adoptLegacyLedger } from './legacy-ledger.ts';
 import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { revokeGrant } from './revoke.ts';
 import { applyObservations, applyOutcome } from './status.ts';
@@ -45,7 +46,9 @@ export function createBindingReconciler(shared: BindingShared): ReconcileFn<Vaul
     } catch (error) {
       outcome = outcomeOfThrown(error, run);
     }
-    // Announced Events go out alongside the status write that records what they announce.
+    // The record of a grant Azure already shows goes first (status reports the record, never
+    // more); announced Events go out alongside the status write that reports what they announce.
+    if (outcome.kind !== 'released') await run.storeDeferredLedger();
     await Promise.all([
       outcome.kind !== 'released' ? writeStatus(run, outcome) : undefined,
       run.sendAnnouncements(),
@@ -76,6 +79,8 @@ async function finalize(run: BindingRun): Promise<BindingOutcome> {
   if (!hasFinalizer(run.current, LOGICOPS_FINALIZER)) return { kind: 'released' };
   // An add of ours still waiting in a coalesced write would land after the revoke: let it settle.
   await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
+  const namespace = run.current.metadata.namespace ?? '';
+  await adoptLegacyLedger(run, run.shared.identities.of(namespace, run.spec.workflowRef.name));
   const record = run.record;
   if (record && run.spec.deletionPolicy !== 'Orphan') {
     await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
@@ -116,18 +121,19 @@ function outcomeOfThrown(error: unknown, run: BindingRun): BindingOutcome {
 }
 
 async function writeStatus(run: BindingRun, outcome: BindingOutcome): Promise<void> {
+  // The ledger as a report: status shows the operator record, and nothing reads it back.
+  const ledger = run.record;
   try {
-    const deferred = run.deferredLedger;
     await run.shared.patcher.patch<VaultSecretBindingStatus, VaultSecretBinding>(
       VAULT_SECRET_BINDING_RESOURCE,
       run.current,
       (status) => {
-        if (deferred) status.grant = structuredClone(deferred);
+        if (ledger) status.grant = structuredClone(ledger);
+        else delete status.grant;
         applyOutcome(status, outcome, run.generation, run.shared.clock);
         applyObservations(status, run, run.shared.clock);
       },
     );
-    run.ledgerStored();
   } catch (error) {
     // Gone is done; anything else is retried like any failure of the pass.
     if (!isNotFound(error)) throw error;

@@ -1,11 +1,18 @@
 // Revocation: exactly what the ledger says logicops granted, and nothing another binding still
 // needs. The Revoking phase is recorded before the first Azure write, and the ledger is cleared
 // only after every write succeeded, so a crash in between leaves a record to finish from.
-// Callers hold the vault lock.
-import { isAzureError } from '../../azure/index.ts';
+// Everything is addressed from the record (its vault, principal, scope), which only logicops
+// writes — not from the spec, which may name another vault by now (a binding re-created under
+// the same name). Callers hold the lock of the record's vault.
+import { isAzureError, sameResourceId } from '../../azure/index.ts';
 import { GrantPhase, type GrantRecord } from '../../crds/index.ts';
 import type { BindingRun } from './context.ts';
-import { hasAccessPolicyPart, hasRoleAssignmentPart, isOwnRoleAssignment } from './grant-model.ts';
+import {
+  hasAccessPolicyPart,
+  hasRoleAssignmentPart,
+  isOwnRoleAssignment,
+  vaultCoordinates,
+} from './grant-model.ts';
 import { PausedWrite } from './outcome.ts';
 import { planAccessPolicyRevoke, sharedEntryView } from './permissions-math.ts';
 
@@ -38,14 +45,18 @@ export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecor
   const shared = sharedEntryView(run.otherLedgers(), record.principalId, record.vaultId);
   const toRemove = planAccessPolicyRevoke(record, shared);
   if (toRemove.length === 0) return [];
-  const tenantId = record.tenantId ?? run.vault?.tenantId ?? '';
+  const vault = recordedVault(run, record);
+  const observedTenant =
+    run.vault && sameResourceId(run.vault.id, record.vaultId) ? run.vault.tenantId : undefined;
+  const tenantId = record.tenantId ?? observedTenant ?? '';
   try {
     return await goneIsDone(
-      run
-        .gateways()
-        .vaults.removeAccessPolicy(run.vaultRef(), { tenantId, objectId: record.principalId }, toRemove, {
-          signal: run.signal,
-        }),
+      vault.gateways.vaults.removeAccessPolicy(
+        vault.ref,
+        { tenantId, objectId: record.principalId },
+        toRemove,
+        { signal: run.signal },
+      ),
       [],
     );
   } finally {
@@ -73,12 +84,19 @@ export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRec
     );
   if (stillUsed) return false;
   try {
-    await goneIsDone(run.gateways().roleAssignments.delete(scope, name, { signal: run.signal }), undefined);
+    const { gateways } = recordedVault(run, record);
+    await goneIsDone(gateways.roleAssignments.delete(scope, name, { signal: run.signal }), undefined);
   } finally {
     // The vault's shared listing of role assignments no longer holds (vault-reads.ts).
     run.shared.vaultReads.deletedRoleAssignment(record.vaultId);
   }
   return true;
+}
+
+/** The vault the record names, and the gateways of its subscription. */
+function recordedVault(run: BindingRun, record: GrantRecord) {
+  const { subscriptionId, resourceGroup, name } = vaultCoordinates(record.vaultId);
+  return { gateways: run.shared.gatewaysFor(subscriptionId), ref: { resourceGroup, name } };
 }
 
 /** A vault whose resource group is gone has nothing left to revoke. */

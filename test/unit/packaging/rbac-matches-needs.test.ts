@@ -31,14 +31,17 @@ const TIMEOUT = 600_000;
 
 describe('chart RBAC equals the declared needs', () => {
   it(
-    'watching all namespaces: one ClusterRole per scope, cluster-wide bindings, a Role for the lease',
+    'watching all namespaces: one ClusterRole per scope, cluster-wide bindings, Roles for the lease and the records',
     async () => {
       const objects = await renderChart();
       expect(pairsOf(named(objects, 'ClusterRole', 'logicops-manager'))).toEqual(declared('watched'));
       expect(pairsOf(named(objects, 'ClusterRole', 'logicops-namespaces'))).toEqual(declared('cluster'));
       const leases = named(objects, 'Role', 'logicops-leader-election');
+      const records = named(objects, 'Role', 'logicops-records');
       expect(leases.metadata.namespace).toBe('logicops-system');
-      expect(pairsOf(leases)).toEqual(declared('release'));
+      expect(records.metadata.namespace).toBe('logicops-system');
+      expect([...pairsOf(leases), ...pairsOf(records)].sort()).toEqual(declared('release'));
+      expect(pairsOf(records).every((pair) => pair.endsWith(' core/configmaps'))).toBe(true);
       expect(
         ofKind(objects, 'ClusterRoleBinding')
           .map((b) => b.metadata.name)

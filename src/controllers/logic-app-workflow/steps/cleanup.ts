@@ -2,11 +2,17 @@
 // binding of this workflow holds a grant (each revokes its own when it sees this workflow
 // going away), then delete the Azure workflow — and with it its system-assigned identity.
 // The finalizer stays until a step reports done; a throw or a wait keeps it.
+//
+// Deletes are bounded like creates (issue 20): nothing is read or deleted in a resource group
+// the namespace policy does not allow (the workflow is left in place, with a Warning Event),
+// and only a workflow carrying this object's own owner tag is deleted — neither the adopt
+// annotation nor a finalizer in a manifest makes a workflow this object's.
 import { DeletionPolicy, Reason } from '../../../crds/index.ts';
 import { done, requeueAfter } from '../../../runtime/index.ts';
-import { ownershipOf, wantsAdoption } from '../../shared/owner-tag.ts';
+import { ownershipOf } from '../../shared/owner-tag.ts';
 import { PAUSED_ANNOTATION } from '../annotations.ts';
 import type { Step, StepStop } from '../context.ts';
+import { policyDenial } from './namespace-policy.ts';
 
 const FINISHED: StepStop = { result: done(), outcome: { kind: 'ready' } };
 
@@ -30,7 +36,7 @@ export const waitForBindings: Step = async (run) => {
       (binding) =>
         binding.metadata.namespace === run.namespace &&
         binding.spec.workflowRef.name === run.name &&
-        binding.status?.grant !== undefined,
+        run.deps.records.read('grant', run.namespace, binding.metadata.name ?? '') !== undefined,
     )
     .map((binding) => binding.metadata.name ?? '')
     .sort();
@@ -57,13 +63,25 @@ export const holdWhilePaused: Step = async (run) => {
   };
 };
 
+export const leaveOutsidePolicy: Step = async (run) => {
+  const denied = policyDenial(run, false);
+  if (!denied) return undefined;
+  await run.deps.events.record(
+    run.object,
+    'Warning',
+    Reason.NamespacePolicyDenied,
+    'Delete',
+    `The Azure workflow (if any) was left in place: ${denied.message}`,
+  );
+  return FINISHED;
+};
+
 export const deleteWorkflow: Step = async (run) => {
   const observed = await run.gateways.workflows.get(run.ref, { signal: run.signal });
   if (!observed) return FINISHED;
-  const owned =
-    ownershipOf(observed.tags, run.owner) === 'ours' || wantsAdoption(run.object.metadata.annotations);
-  if (!owned) {
-    // Never ours (AlreadyOwned all along): deleting the object must not delete someone else's workflow.
+  if (ownershipOf(observed.tags, run.owner) !== 'ours') {
+    // Not tagged for this object (never written by it, or adopted but never written): deleting
+    // the object must not delete someone else's workflow.
     await run.deps.events.record(
       run.object,
       'Normal',

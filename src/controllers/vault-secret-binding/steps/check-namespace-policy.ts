@@ -1,7 +1,9 @@
 // Guarantee 9: a namespace may only bind vaults its `logicops.io/allowed-vaults` annotation
 // allows. Only cluster admins edit Namespaces, so a denial waits for a human (Stalled); the
-// namespace watch re-reconciles when the annotation changes.
+// namespace watch re-reconciles when the annotation changes. A policy narrowed after the grant
+// was made revokes it (what the ledger records, nothing else) before the binding stalls.
 import { Reason } from '../../../crds/index.ts';
+import { revokeGrant } from '../revoke.ts';
 import type { Step } from './step.ts';
 
 export const checkNamespacePolicy: Step = async (run) => {
@@ -12,5 +14,12 @@ export const checkNamespacePolicy: Step = async (run) => {
     run.spec.vaultId,
   );
   if (verdict.allowed) return undefined;
-  return { kind: 'stalled', reason: Reason.NamespacePolicyDenied, message: verdict.message };
+  await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
+  const record = run.record;
+  if (record) await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
+  return {
+    kind: 'stalled',
+    reason: Reason.NamespacePolicyDenied,
+    message: record ? `${verdict.message}; the grant made before was revoked` : verdict.message,
+  };
 };

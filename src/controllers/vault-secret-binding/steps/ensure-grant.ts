@@ -4,6 +4,7 @@
 // old one revoked after (inside the mode functions), so access never lapses. A plain
 // access-policy add is coalesced with the vault's other pending adds: the pass ends waiting for
 // that write, and the next one (enqueued when it settled) learns its result here first.
+import { sameResourceId } from '../../../azure/index.ts';
 import { AccessModel } from '../../../crds/index.ts';
 import {
   concludeWithoutLock,
@@ -22,6 +23,12 @@ export const ensureGrant: Step = async (run) => {
   if (!principal || !model || !run.vault)
     throw new Error('ensureGrant runs after resolvePrincipal and observeVault');
   const full = { principalId: principal.principalId, tenantId: principal.tenantId ?? run.vault.tenantId };
+  // A ledger on another vault (a binding re-created under this name for a new vault) is revoked
+  // first, under that vault's lock.
+  const elsewhere = run.record;
+  if (elsewhere && !sameResourceId(elsewhere.vaultId, run.spec.vaultId)) {
+    await run.shared.locks.withVault(elsewhere.vaultId, () => revokeGrant(run, elsewhere));
+  }
   // Outside the lock: a binding waiting for its coalesced write must not delay that write.
   const batches = run.shared.accessPolicyBatches;
   const { uid } = run.batchOwner;

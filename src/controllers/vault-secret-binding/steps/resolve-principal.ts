@@ -1,8 +1,14 @@
-// The principal comes from the referenced LogicAppWorkflow's status (same namespace). A
-// workflow that is going away gets its grant revoked here, so the workflow controller can
-// delete it (guarantee 5: it waits for bindings; bindings revoke, then wait for the workflow).
+// The principal to grant is the one the workflow controller vouches for (its operator record,
+// written after the namespace policy and ownership checks, from what Azure reported), never the
+// workflow's status. A workflow that is going away gets its grant revoked here, so the workflow
+// controller can delete it (guarantee 5: it waits for bindings; bindings revoke, then wait for
+// the workflow). A grant whose principal is no longer vouched for — the workflow is gone, left
+// the namespace policy, lost its ownership or its identity — is revoked too: logicops grants
+// only principals of workflows it manages.
 import { Reason } from '../../../crds/index.ts';
 import { objectKey } from '../../../runtime/index.ts';
+import type { BindingRun } from '../context.ts';
+import { adoptLegacyLedger } from '../legacy-ledger.ts';
 import { revokeGrant } from '../revoke.ts';
 import type { Step } from './step.ts';
 
@@ -10,29 +16,29 @@ export const resolvePrincipal: Step = async (run) => {
   const namespace = run.current.metadata.namespace ?? '';
   const workflowName = run.spec.workflowRef.name;
   const workflow = run.shared.workflows.get(objectKey({ namespace, name: workflowName }));
+  const identity = workflow ? run.shared.identities.of(namespace, workflowName) : undefined;
+  await adoptLegacyLedger(run, identity);
   if (workflow?.metadata.deletionTimestamp) {
-    await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
-    const record = run.record;
-    if (record) {
-      await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
-    }
+    await revokeRecorded(run);
     return {
       kind: 'waiting',
       reason: Reason.WaitingForWorkflow,
       message: `LogicAppWorkflow ${workflowName} is being deleted; the grant was revoked`,
     };
   }
-  const identity = workflow?.status?.identity;
-  if (!workflow || !identity?.principalId) {
+  if (!workflow || !identity) {
+    const revoked = await revokeRecorded(run);
     return {
       kind: 'waiting',
       reason: Reason.WaitingForPrincipal,
-      message: workflow
-        ? `LogicAppWorkflow ${workflowName} has no managed identity principal yet`
-        : `LogicAppWorkflow ${workflowName} does not exist (yet)`,
-      // No polling: the workflow watch wakes this binding when the workflow appears or its
-      // identity changes (and resync backs that up). A poll cost every binding of a bulk apply
-      // a pass every 30 s while its workflow waited for ARM's write budget.
+      message: `${
+        workflow
+          ? `LogicAppWorkflow ${workflowName} has no managed identity principal that logicops vouches for (yet)`
+          : `LogicAppWorkflow ${workflowName} does not exist (yet)`
+      }${revoked ? '; the grant of its previous principal was revoked' : ''}`,
+      // No polling: the workflow and records watches wake this binding when the workflow appears
+      // or its identity is recorded (and resync backs that up). A poll cost every binding of a
+      // bulk apply a pass every 30 s while its workflow waited for ARM's write budget.
     };
   }
   run.principal = {
@@ -45,7 +51,15 @@ export const resolvePrincipal: Step = async (run) => {
     run.record.principalId.toLowerCase() === identity.principalId.toLowerCase();
   const ageMs = run.shared.principals.ageMs(identity.principalId, identity.principalObservedAt);
   run.principalIsNew = ageMs < run.shared.principals.windowMs && !grantedBefore;
-  // Only a recorded first sighting can hold Ready (process memory would hold it again on every restart).
-  if (identity.principalObservedAt) run.principalAgeMs = ageMs;
+  run.principalAgeMs = ageMs;
   return undefined;
 };
+
+/** Revokes what the ledger records (after an add of ours still in flight settled); whether there was one. */
+async function revokeRecorded(run: BindingRun): Promise<boolean> {
+  await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
+  const record = run.record;
+  if (!record) return false;
+  await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
+  return true;
+}

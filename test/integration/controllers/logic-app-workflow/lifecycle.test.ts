@@ -7,11 +7,8 @@ import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { ClientSecretCredential } from '@azure/identity';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONFIG_MAP_RESOURCE,
-  VAULT_SECRET_BINDING_RESOURCE,
-} from '../../../../src/controllers/resource-kinds.ts';
-import { GROUP, VERSION } from '../../../../src/crds/index.ts';
+import { CONFIG_MAP_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
+import { GROUP, type GrantRecord, VERSION } from '../../../../src/crds/index.ts';
 import {
   DEMO_ACCESS_POLICY_VAULT,
   DEMO_RESOURCE_GROUP,
@@ -80,13 +77,10 @@ describe('LogicAppWorkflow controller: lifecycle', () => {
       },
     });
   }
-  async function setGrant(binding: string, grant: Record<string, unknown> | null) {
-    await env.kube.patch(
-      VAULT_SECRET_BINDING_RESOURCE,
-      { namespace: env.namespace, name: binding, subresource: 'status' },
-      PatchStrategy.MergePatch,
-      { status: { grant } },
-    );
+  /** What the binding controller records in the operator's records when it grants, and removes after revoking. */
+  async function setGrant(binding: string, grant: GrantRecord | null) {
+    if (grant) await env.records.write('grant', { namespace: env.namespace, name: binding }, grant);
+    else await env.records.remove('grant', env.namespace, binding);
   }
   async function deleteWorkflowObject(name: string) {
     await env.custom.deleteNamespacedCustomObject({
@@ -285,7 +279,7 @@ describe('LogicAppWorkflow controller: lifecycle', () => {
   });
 
   it('deletes only after every binding has released its grant, then removes the finalizer', async () => {
-    const principalId = (await readWorkflow(env, 'partner'))?.status?.identity?.principalId;
+    const principalId = (await readWorkflow(env, 'partner'))?.status?.identity?.principalId ?? '';
     await setGrant('api-key', {
       phase: 'Granted',
       principalId,

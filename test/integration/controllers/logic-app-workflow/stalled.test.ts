@@ -4,7 +4,7 @@
 
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_MAP_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
+import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { GROUP, VERSION } from '../../../../src/crds/index.ts';
 import { DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
@@ -63,7 +63,7 @@ describe('LogicAppWorkflow controller: stalled until a human acts', () => {
     await env?.stop();
   });
 
-  it('leaves an existing workflow without our owner tag alone (AlreadyOwned) until adopted', async () => {
+  it("leaves an existing workflow without our owner tag alone (AlreadyOwned) until adopted with an admin's consent", async () => {
     await env.logic.workflows.createOrUpdate(RG, 'legacy', {
       location: 'westeurope',
       tags: { team: 'legacy' },
@@ -76,7 +76,19 @@ describe('LogicAppWorkflow controller: stalled until a human acts', () => {
     expect(workflowWrites(env)).toBe(writes);
     expect((await env.logic.workflows.get(RG, 'legacy')).tags).toEqual({ team: 'legacy' });
 
-    await annotate(env, 'legacy', { 'logicops.io/adopt': 'true' });
+    // The team's own annotation is not enough: adoption is a cluster admin's decision too.
+    await annotate(env, 'legacy', { 'logicops.io/adopt': 'true', 'logicops.io/reconcile-request': 'adopt' });
+    await eventually(async () => {
+      const workflow = await readWorkflow(env, 'legacy');
+      expect(workflow?.status?.lastHandledReconcileRequest).toBe('adopt');
+      expect(condition(workflow, 'Stalled')).toMatchObject({ reason: 'AlreadyOwned' });
+      expect(condition(workflow, 'Ready')?.message).toContain('logicops.io/allow-adoption');
+    });
+    expect(workflowWrites(env)).toBe(writes);
+
+    await env.kube.patch(NAMESPACE_RESOURCE, { name: env.namespace }, PatchStrategy.MergePatch, {
+      metadata: { annotations: { 'logicops.io/allow-adoption': 'true' } },
+    });
     const ready = await waitReady('legacy');
     expect((await env.logic.workflows.get(RG, 'legacy')).tags?.['logicops-owner']).toBe(
       `${CLUSTER_ID}/${env.namespace}/legacy`,

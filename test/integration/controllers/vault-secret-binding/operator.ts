@@ -1,7 +1,8 @@
 // One binding-controller instance for one test file: the real API server (its own namespace),
 // the emulator in-process over HTTPS (CA trusted in-process), the real SDK clients behind the
-// real gateways. The Azure workflow and its identity are made through the SDK and the
-// LogicAppWorkflow's status is patched as admin, since the workflow controller is not running.
+// real gateways. The Azure workflow and its identity are made through the SDK, and the identity
+// is vouched for in the operator's records (and reported in the LogicAppWorkflow's status, patched
+// as admin) as the workflow controller would, since it is not running.
 import { CustomObjectsApi, type V1Namespace } from '@kubernetes/client-node';
 import { AzureCalls, createAzureClients, createAzureGateways } from '../../../../src/azure/index.ts';
 import {
@@ -24,6 +25,7 @@ import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { DEFINITION, operatorCredential } from '../../../emulator/support/harness.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import { policyAnnotations, startEmulatorWorld } from '../../support/emulator-world.ts';
+import { startRecords } from '../../support/records.ts';
 
 export interface BindingOperator {
   emu: Emulator;
@@ -68,6 +70,7 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
   const bindings = new Informer<VaultSecretBinding>({ ...scoped, kind: VAULT_SECRET_BINDING_RESOURCE });
   const workflows = new Informer<LogicAppWorkflow>({ ...scoped, kind: LOGIC_APP_WORKFLOW_RESOURCE });
   const namespaces = new Informer<V1Namespace>({ client: kube, kind: NAMESPACE_RESOURCE, logger });
+  const { informer: recordConfigMaps, records } = startRecords(kube, [namespace], logger);
   const clients = createAzureClients({
     armEndpoint: emu.armEndpoint,
     subscriptionId: emu.subscriptionId,
@@ -79,6 +82,7 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
     bindings,
     workflows,
     namespaces,
+    records,
     kube,
     gatewaysFor: () => gateways,
     events: new KubeEventRecorder(kc, { instance: `test-${prefix}` }, logger),
@@ -130,11 +134,18 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
           secureRunHistory: true,
         },
       });
+      const identity = {
+        type: 'SystemAssigned' as const,
+        principalId,
+        tenantId,
+        principalObservedAt: new Date().toISOString(),
+      };
+      await records.write('identity', { namespace, name }, identity);
       await kube.patch(
         LOGIC_APP_WORKFLOW_RESOURCE,
         { namespace, name, subresource: 'status' },
         PatchStrategy.MergePatch,
-        { status: { identity: { type: 'SystemAssigned', principalId, tenantId } } },
+        { status: { identity } },
       );
       return { principalId };
     },
@@ -177,7 +188,7 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
     readBinding: (name) => kube.get<VaultSecretBinding>(VAULT_SECRET_BINDING_RESOURCE, namespace, name),
     async stop() {
       await controller.stop();
-      await Promise.all([bindings.stop(), workflows.stop(), namespaces.stop()]);
+      await Promise.all([bindings.stop(), workflows.stop(), namespaces.stop(), recordConfigMaps.stop()]);
       // The namespace stays: the test file deletes it after reading what it needs.
       await emu.close();
     },

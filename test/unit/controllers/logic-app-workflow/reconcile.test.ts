@@ -15,6 +15,7 @@ import {
   TerminalError,
 } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
 
 const NS = 'team-a';
@@ -84,8 +85,12 @@ describe('LogicAppWorkflow reconcile', () => {
   let clock: FakeClock;
   let reconcile: ReconcileFn<LogicAppWorkflow>;
   let deps: LogicAppWorkflowControllerDeps;
+  let records: MemoryRecords;
+  let namespaces: FakeSource<V1Namespace>;
+  const journal: string[] = [];
 
   beforeEach(() => {
+    journal.splice(0);
     kube = new FakeKube();
     azure = new FakeAzure();
     azure.vaults.set('kv', {
@@ -101,7 +106,7 @@ describe('LogicAppWorkflow reconcile', () => {
     bindings = new FakeSource([binding('api-key')]);
     configMaps = new FakeSource<V1ConfigMap>();
     clock = new FakeClock();
-    const namespaces = new FakeSource<V1Namespace>([
+    namespaces = new FakeSource<V1Namespace>([
       {
         metadata: {
           name: NS,
@@ -113,11 +118,13 @@ describe('LogicAppWorkflow reconcile', () => {
         },
       },
     ]);
+    records = new MemoryRecords(journal);
     deps = {
       workflows: new FakeSource<LogicAppWorkflow>(),
       bindings,
       configMaps,
       namespaces,
+      records: records.records,
       kube: kube.asClient(),
       gatewaysFor: () => azure.gateways(),
       events,
@@ -349,15 +356,14 @@ describe('LogicAppWorkflow reconcile', () => {
       azure.calls.length = 0;
     }
 
-    it('waits while a binding holds a grant, then deletes and removes the finalizer', async () => {
+    it('waits while a binding holds a grant, then deletes, withdraws the identity and removes the finalizer', async () => {
       await deleting();
-      bindings.set([
-        binding('api-key', {
-          status: {
-            grant: { phase: 'Granted', principalId: PRINCIPAL, vaultId: VAULT_ID, accessModel: 'RBAC' },
-          },
-        }),
-      ]);
+      bindings.set([binding('api-key')]);
+      records.seed(
+        'grant',
+        { namespace: NS, name: 'api-key' },
+        { phase: 'Granted', principalId: PRINCIPAL, vaultId: VAULT_ID, accessModel: 'RBAC' },
+      );
       expect(await run()).toEqual({ type: 'requeueAfter', delayMs: 1_000 });
       expect(azure.calls).toEqual([]);
       expect(stored()?.metadata.finalizers).toEqual([LOGICOPS_FINALIZER]);
@@ -366,12 +372,28 @@ describe('LogicAppWorkflow reconcile', () => {
         message: expect.stringContaining('api-key'),
       });
 
-      bindings.set([binding('api-key')]); // revoked: the ledger is empty again
+      await records.records.remove('grant', NS, 'api-key'); // revoked: the ledger is gone
       kube.calls.length = 0;
+      journal.splice(0);
       expect(await run()).toEqual({ type: 'done' });
       expect(azure.calls).toEqual(['workflows.get', 'workflows.delete']);
       expect(azure.workflows.has('wf')).toBe(false);
       expect(kube.calls).toEqual(['remove finalizer']);
+      expect(journal).toEqual(['identity:withdrawn']);
+      expect(records.payload('identity', NS, 'wf')).toBeUndefined();
+    });
+
+    it('does not wait for a grant that only a binding status claims (status is a report)', async () => {
+      await deleting();
+      bindings.set([
+        binding('api-key', {
+          status: {
+            grant: { phase: 'Granted', principalId: PRINCIPAL, vaultId: VAULT_ID, accessModel: 'RBAC' },
+          },
+        }),
+      ]);
+      expect(await run()).toEqual({ type: 'done' });
+      expect(azure.calls).toEqual(['workflows.get', 'workflows.delete']);
     });
 
     it('keeps the finalizer when the Azure delete fails', async () => {
@@ -392,6 +414,119 @@ describe('LogicAppWorkflow reconcile', () => {
       expect(azure.calls).toEqual([]);
       expect(azure.workflows.has('wf')).toBe(true);
       expect(kube.calls).toEqual(['remove finalizer']);
+    });
+  });
+
+  describe('ownership, adoption and the namespace policy (issue 20)', () => {
+    const VICTIM = '33333333-3333-3333-3333-333333333333';
+    function existing(tags: Record<string, string>) {
+      azure.workflows.set('wf', {
+        id: '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Logic/workflows/wf',
+        name: 'wf',
+        location: 'westeurope',
+        tags,
+        identity: { type: 'SystemAssigned', principalId: VICTIM, tenantId: TENANT },
+        state: 'Enabled',
+        definition: {},
+        parameters: {},
+      });
+    }
+    function annotateNamespace(annotations: Record<string, string>) {
+      const [current] = namespaces.list();
+      namespaces.set([
+        {
+          ...current,
+          metadata: {
+            ...current?.metadata,
+            annotations: { ...current?.metadata?.annotations, ...annotations },
+          },
+        },
+      ]);
+    }
+    const ADOPT = { 'logicops.io/adopt': 'true' };
+    const ALLOW_ADOPTION = { 'logicops.io/allow-adoption': 'true' };
+
+    it('vouches for the principal Azure reported, in an operator record bindings read', async () => {
+      await run(workflow());
+      expect(journal).toEqual([`identity:${PRINCIPAL}`]);
+      expect(records.payload('identity', NS, 'wf')).toEqual({
+        type: 'SystemAssigned',
+        principalId: PRINCIPAL,
+        tenantId: TENANT,
+        principalObservedAt: new Date(clock.now()).toISOString(),
+      });
+      journal.splice(0);
+      await run();
+      expect(journal).toEqual([]); // unchanged: not written again
+    });
+
+    it('never adopts a workflow tagged for another owner, even with both adoption annotations', async () => {
+      existing({ 'logicops-owner': 'c1/team-b/wf' });
+      annotateNamespace(ALLOW_ADOPTION);
+      await expect(run(workflow({}, ADOPT))).rejects.toBeInstanceOf(StalledError);
+      expect(condition('Stalled')).toMatchObject({
+        reason: 'AlreadyOwned',
+        message: expect.stringContaining('never takes over a workflow tagged for another owner'),
+      });
+      expect(azure.calls).not.toContain('workflows.createOrUpdate');
+      expect(records.payload('identity', NS, 'wf')).toBeUndefined();
+      expect(stored()?.status?.identity).toBeUndefined();
+    });
+
+    it('adopts an untagged workflow only when a cluster admin allows adoption for the namespace', async () => {
+      existing({});
+      await expect(run(workflow({}, ADOPT))).rejects.toBeInstanceOf(StalledError);
+      expect(condition('Stalled')).toMatchObject({
+        reason: 'AlreadyOwned',
+        message: expect.stringContaining('logicops.io/allow-adoption'),
+      });
+      expect(azure.calls).not.toContain('workflows.createOrUpdate');
+
+      annotateNamespace(ALLOW_ADOPTION);
+      expect(await run()).toEqual({ type: 'done' });
+      expect(azure.workflows.get('wf')?.tags).toEqual({ 'logicops-owner': `c1/${NS}/wf` });
+      expect(condition('Ready')).toMatchObject({ status: 'True' });
+    });
+
+    it('does not delete an untagged workflow it never wrote, although the object asked to adopt it', async () => {
+      existing({});
+      await expect(run(workflow({}, ADOPT))).rejects.toBeInstanceOf(StalledError);
+      const object = stored()!;
+      object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
+      kube.put(object);
+      azure.calls.length = 0;
+      expect(await run()).toEqual({ type: 'done' });
+      expect(azure.calls).toEqual(['workflows.get']);
+      expect(azure.workflows.has('wf')).toBe(true);
+      expect(events.recorded.at(-1)).toMatchObject({ reason: 'Orphaned' });
+    });
+
+    it('withdraws the vouched identity when the policy narrows, without an Azure call', async () => {
+      await run(workflow());
+      expect(records.payload('identity', NS, 'wf')).toBeDefined();
+      annotateNamespace({ 'logicops.io/allowed-resource-groups': '/subscriptions/sub/resourceGroups/other' });
+      azure.calls.length = 0;
+      journal.splice(0);
+      await expect(run()).rejects.toBeInstanceOf(StalledError);
+      expect(condition('Stalled')).toMatchObject({ reason: 'NamespacePolicyDenied' });
+      expect(azure.calls).toEqual([]);
+      expect(journal).toEqual(['identity:withdrawn']);
+    });
+
+    it('leaves a workflow outside the policy in place on deletion, without reading it', async () => {
+      await run(workflow());
+      annotateNamespace({ 'logicops.io/allowed-resource-groups': '/subscriptions/sub/resourceGroups/other' });
+      const object = stored()!;
+      object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
+      kube.put(object);
+      azure.calls.length = 0;
+      kube.calls.length = 0;
+      expect(await run()).toEqual({ type: 'done' });
+      expect(azure.calls).toEqual([]);
+      expect(azure.workflows.has('wf')).toBe(true);
+      expect(kube.calls).toEqual(['remove finalizer']);
+      expect(events.recorded.at(-1)).toMatchObject({ type: 'Warning', reason: 'NamespacePolicyDenied' });
+      expect(records.payload('identity', NS, 'wf')).toBeUndefined();
     });
   });
 });

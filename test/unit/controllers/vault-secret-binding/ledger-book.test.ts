@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerBook } from '../../../../src/controllers/vault-secret-binding/ledger-book.ts';
-import {
-  AccessModel,
-  GrantPhase,
-  type GrantRecord,
-  type VaultSecretBinding,
-} from '../../../../src/crds/index.ts';
-import { ListSource, PRINCIPAL, vaultId } from './support/world.ts';
+import { AccessModel, GrantPhase, type GrantRecord } from '../../../../src/crds/index.ts';
+import { MemoryRecords } from '../shared/support/memory-records.ts';
+import { PRINCIPAL, vaultId } from './support/world.ts';
 
 function record(permissionsAdded: GrantRecord['permissionsAdded']): GrantRecord {
   return {
@@ -18,42 +14,44 @@ function record(permissionsAdded: GrantRecord['permissionsAdded']): GrantRecord 
   };
 }
 
-function binding(uid: string, grant?: GrantRecord): VaultSecretBinding {
-  return {
-    metadata: { name: uid, namespace: 'team-a', uid },
-    status: grant ? { grant } : {},
-  } as VaultSecretBinding;
-}
+const a = { namespace: 'team-a', name: 'a' };
+const b = { namespace: 'team-a', name: 'b' };
+const elsewhere = { namespace: 'team-b', name: 'a' };
 
-/** A LedgerBook over a cache the test edits in place. */
-function book(...initial: VaultSecretBinding[]) {
-  const cache = [...initial];
-  const ledgers = new LedgerBook(
-    new ListSource(() => cache.map((b): [string, VaultSecretBinding] => [b.metadata.uid ?? '', b])),
-  );
-  return { cache, ledgers };
-}
-
-describe('LedgerBook', () => {
-  it("lists every other binding's ledger, and our own last write wins over the cache's copy", () => {
-    const { ledgers } = book(binding('a', record(['get'])), binding('b', record(['list'])), binding('c'));
-    ledgers.remember('b', record(['get', 'list']));
-    expect(ledgers.othersThan('a').map((r) => r.permissionsAdded)).toEqual([['get', 'list']]);
-    ledgers.remember('a', undefined);
-    expect(ledgers.othersThan('b')).toEqual([]);
+describe('LedgerBook over the operator records', () => {
+  it("lists every other binding's ledger, across namespaces, and not the binding's own", async () => {
+    const memory = new MemoryRecords();
+    memory.seed('grant', a, record(['get']));
+    memory.seed('grant', b, record(['list']));
+    memory.seed('grant', elsewhere, record(['get', 'list']));
+    const ledgers = new LedgerBook(memory.records);
+    expect(ledgers.of(a)?.permissionsAdded).toEqual(['get']);
+    expect(ledgers.othersThan(a).map((r) => r.permissionsAdded)).toEqual([['list'], ['get', 'list']]);
   });
 
-  it('forgets the writes of bindings that left the cache once it remembers more than the cache holds', () => {
-    const { cache, ledgers } = book(binding('a'), binding('b'));
-    ledgers.remember('b', record(['get']));
-    cache.splice(1, 1); // b is deleted: one remembered write, one cached binding — kept for now
-    expect(ledgers.othersThan('a')).toEqual([]);
-    cache.push(binding('b', record(['list'])));
-    expect(ledgers.othersThan('a').map((r) => r.permissionsAdded)).toEqual([['get']]);
-    ledgers.remember('a', record(['get']));
-    cache.splice(0); // both gone: two remembered, none cached — both forgotten
-    expect(ledgers.othersThan(undefined)).toEqual([]);
-    cache.push(binding('a', record(['get', 'list'])), binding('b', record(['list'])));
-    expect(ledgers.othersThan(undefined).map((r) => r.permissionsAdded)).toEqual([['get', 'list'], ['list']]);
+  it('shows its own last write while the cache lags behind it, then the cache again once it caught up', async () => {
+    const memory = new MemoryRecords([], { lagging: true });
+    memory.seed('grant', b, record(['get']));
+    const ledgers = new LedgerBook(memory.records);
+    await ledgers.write(b, record(['get', 'list']));
+    await ledgers.write(a, record(['get']));
+    // The cache has not heard of either write: our own writes win.
+    expect(ledgers.othersThan(a).map((r) => r.permissionsAdded)).toEqual([['get', 'list']]);
+    expect(ledgers.of(a)?.permissionsAdded).toEqual(['get']);
+    await ledgers.write(b, undefined);
+    expect(ledgers.othersThan(a)).toEqual([]);
+    memory.deliver();
+    // Caught up: the same answers, now from the cache.
+    expect(ledgers.othersThan(a)).toEqual([]);
+    expect(ledgers.of(a)?.permissionsAdded).toEqual(['get']);
+    expect(memory.payload('grant', 'team-a', 'b')).toBeUndefined();
+  });
+
+  it('counts a removal of a record the cache never saw as done, and a second removal as done too', async () => {
+    const memory = new MemoryRecords();
+    const ledgers = new LedgerBook(memory.records);
+    await ledgers.write(a, undefined);
+    await ledgers.write(a, undefined);
+    expect(ledgers.of(a)).toBeUndefined();
   });
 });

@@ -1,11 +1,14 @@
 // The principal propagation hold: a binding whose workflow principal was first recorded less
 // than `principalPropagationMs` ago has its grant written but reports Ready=False
-// WaitingForPrincipal until the hold ends; the age comes from the workflow's status (it survives
-// restarts), and the workflow controller stamps it only when a principal appears or changes.
+// WaitingForPrincipal until the hold ends; the age comes from the workflow's identity record
+// (it survives restarts), and the workflow controller stamps it only when a principal appears
+// or changes.
 import { describe, expect, it } from 'vitest';
-import { applyStatusDraft } from '../../../../src/controllers/logic-app-workflow/status.ts';
-import type { LogicAppWorkflowStatus } from '../../../../src/crds/index.ts';
+import type { WorkflowRun } from '../../../../src/controllers/logic-app-workflow/context.ts';
+import { vouchFor } from '../../../../src/controllers/logic-app-workflow/vouched-identity.ts';
+import type { LogicAppWorkflow, WorkflowIdentityStatus } from '../../../../src/crds/index.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { addTestVault, condition, createWorld, NAMESPACE, PRINCIPAL, TENANT } from './support/world.ts';
 
 const HOLD_MS = 20_000;
@@ -41,9 +44,9 @@ describe('principal propagation hold', () => {
     expect(world.journal.filter((line) => line.startsWith('azure:'))).toEqual(['azure:add get']);
   });
 
-  it('does not hold a principal whose first sighting is not recorded (status older than the field)', async () => {
+  it('counts from the recorded first sighting, so a principal recorded long ago is not held after a restart', async () => {
     const world = worldWithVault(HOLD_MS);
-    world.workflow('wf', PRINCIPAL);
+    world.workflow('wf', PRINCIPAL, NAMESPACE, false, secondsAgo(world, 3600));
     world.binding('b1');
     expect(await world.reconcile('b1')).toEqual({ type: 'done' });
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True' });
@@ -58,31 +61,40 @@ describe('principal propagation hold', () => {
   });
 });
 
-describe('status.identity.principalObservedAt (workflow status)', () => {
+describe('principalObservedAt (the workflow identity record, shown in status)', () => {
   const clock = new FakeClock(Date.UTC(2026, 5, 1));
   const at = (ms: number) => new Date(ms).toISOString();
-  const apply = (status: LogicAppWorkflowStatus, principalId: string | undefined) => {
-    applyStatusDraft(
-      status,
-      { identity: { type: 'SystemAssigned', principalId, tenantId: TENANT } },
-      1,
-      clock,
-    );
-    return status.identity;
-  };
+  function vouching(status?: WorkflowIdentityStatus) {
+    const memory = new MemoryRecords();
+    const object = {
+      metadata: { name: 'wf', namespace: NAMESPACE, uid: 'u1' },
+      status: { identity: status },
+    };
+    const run = {
+      deps: { records: memory.records },
+      namespace: NAMESPACE,
+      name: 'wf',
+      object: object as unknown as LogicAppWorkflow,
+      context: { clock },
+    } as unknown as WorkflowRun;
+    return async (principalId: string) =>
+      (await vouchFor(run, { type: 'SystemAssigned', principalId, tenantId: TENANT })).principalObservedAt;
+  }
 
   it('is stamped when a principal first appears, kept while it stays, and restamped when it changes', async () => {
-    const status: LogicAppWorkflowStatus = {};
-    expect(apply(status, undefined)?.principalObservedAt).toBeUndefined();
-    expect(apply(status, 'p-1')?.principalObservedAt).toBe(at(clock.now()));
+    const vouch = vouching();
+    expect(await vouch('p-1')).toBe(at(clock.now()));
     const first = clock.now();
     await clock.advance(60_000);
-    expect(apply(status, 'P-1')?.principalObservedAt).toBe(at(first));
-    expect(apply(status, 'p-2')?.principalObservedAt).toBe(at(clock.now()));
+    expect(await vouch('P-1')).toBe(at(first));
+    expect(await vouch('p-2')).toBe(at(clock.now()));
   });
 
-  it('is not invented for a principal recorded before the field existed', () => {
-    const status: LogicAppWorkflowStatus = { identity: { type: 'SystemAssigned', principalId: 'p-1' } };
-    expect(apply(status, 'p-1')?.principalObservedAt).toBeUndefined();
+  it('takes an upgraded status: its stamp for the same principal, "long ago" when it has none, never another principal\'s', async () => {
+    expect(await vouching({ principalId: 'p-1', principalObservedAt: at(1000) })('p-1')).toBe(at(1000));
+    expect(await vouching({ principalId: 'p-1' })('p-1')).toBe(at(0));
+    expect(await vouching({ principalId: 'p-1', principalObservedAt: at(1000) })('p-2')).toBe(
+      at(clock.now()),
+    );
   });
 });

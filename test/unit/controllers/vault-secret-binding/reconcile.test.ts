@@ -82,12 +82,11 @@ describe('access-policy grant', () => {
     expect(world.journal).toEqual([]);
   });
 
-  it('survives a crash between the Azure write and the status update: the intent is on record', async () => {
+  it('survives a crash between the Azure write and the record of Granted: the intent is on record', async () => {
     world.binding('b1');
-    world.kube.failStatusPatch = (status) =>
-      (status.grant as { phase?: string } | undefined)?.phase === 'Granted';
+    world.failLedgerWrite('Granted');
     expect(await world.reconcile('b1')).toBeInstanceOf(Error);
-    expect(world.get('b1').status?.grant).toMatchObject({ phase: 'Intended', permissionsAdded: ['get'] });
+    expect(world.ledger('b1')).toMatchObject({ phase: 'Intended', permissionsAdded: ['get'] });
     expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
     world.journal.length = 0;
     await world.reconcile('b1');
@@ -102,8 +101,7 @@ describe('access-policy grant', () => {
 
   it('never writes to Azure when recording the intent fails', async () => {
     world.binding('b1');
-    world.kube.failStatusPatch = (status) =>
-      (status.grant as { phase?: string } | undefined)?.phase === 'Intended';
+    world.failLedgerWrite('Intended');
     expect(await world.reconcile('b1')).toBeInstanceOf(Error);
     expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
     expect(world.journal).toEqual(['finalizer:added']);
@@ -262,7 +260,9 @@ describe('waiting and policy', () => {
     });
     world.workflow('wf', undefined);
     await world.reconcile('b1');
-    expect(condition(world.get('b1'), 'Reconciling')?.message).toMatch(/no managed identity principal yet/);
+    expect(condition(world.get('b1'), 'Reconciling')?.message).toMatch(
+      /no managed identity principal that logicops vouches for/,
+    );
     expect(world.get('b1').status?.observedGeneration).toBeUndefined();
   });
 

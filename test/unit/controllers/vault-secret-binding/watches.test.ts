@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseRecordConfigMap,
+  recordConfigMap,
+} from '../../../../src/controllers/shared/records/record-configmap.ts';
+import {
   bindingsIn,
+  bindingsOfIdentityRecord,
   bindingsReferencing,
   changesWhatTheBindingUses,
 } from '../../../../src/controllers/vault-secret-binding/controller.ts';
 import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
-import { createWorld } from './support/world.ts';
+import { createWorld, PRINCIPAL, vaultId } from './support/world.ts';
 
 describe('related watches', () => {
   const world = createWorld();
@@ -16,6 +21,27 @@ describe('related watches', () => {
 
   it('maps a workflow to the bindings of its namespace that reference it', () => {
     expect(bindingsReferencing(world.shared.bindings, workflow)).toEqual(['team-a/uses-wf']);
+  });
+
+  it('maps an identity record to the bindings of its workflow, and other records to none', () => {
+    world.workflow('wf', PRINCIPAL);
+    const identity = world.records.list().find((configMap) => configMap.record?.kind === 'identity');
+    expect(identity).toBeDefined();
+    expect(bindingsOfIdentityRecord(world.shared.bindings, identity!)).toEqual(['team-a/uses-wf']);
+    const grant = parseRecordConfigMap(
+      recordConfigMap(
+        'logicops-system',
+        'grant',
+        { namespace: 'team-a', name: 'uses-wf' },
+        {
+          phase: 'Granted',
+          principalId: PRINCIPAL,
+          vaultId: vaultId('kv'),
+          accessModel: 'RBAC',
+        },
+      ),
+    );
+    expect(bindingsOfIdentityRecord(world.shared.bindings, grant)).toEqual([]);
   });
 
   it('maps a namespace to every binding in it', () => {
@@ -37,19 +63,18 @@ describe('which workflow updates wake its bindings', () => {
     return copy;
   };
 
-  it('wakes them when the principal appears or changes, or the workflow is being deleted', () => {
-    const principal = withChange((w) => {
-      w.status = { identity: { type: 'SystemAssigned', principalId: 'p-1', tenantId: 't' } };
-    });
-    expect(changesWhatTheBindingUses(base, principal)).toBe(true);
-    const replaced = withChange((w) => {
-      w.status = { identity: { type: 'SystemAssigned', principalId: 'p-2', tenantId: 't' } };
-    });
-    expect(changesWhatTheBindingUses(principal, replaced)).toBe(true);
+  it('wakes them when the workflow is being deleted', () => {
     const deleting = withChange((w) => {
       w.metadata.deletionTimestamp = '2026-11-26T00:00:00Z' as unknown as Date;
     });
     expect(changesWhatTheBindingUses(base, deleting)).toBe(true);
+  });
+
+  it('ignores the identity in status: bindings take the principal from the identity record', () => {
+    const forged = withChange((w) => {
+      w.status = { identity: { type: 'SystemAssigned', principalId: 'p-forged', tenantId: 't' } };
+    });
+    expect(changesWhatTheBindingUses(base, forged)).toBe(false);
   });
 
   it('ignores the finalizer, conditions and other status the binding does not read', () => {

@@ -21,6 +21,7 @@ import {
   ALLOWED_VAULTS_ANNOTATION,
   namespacePolicy,
 } from '../../../../../src/controllers/shared/namespace-policy.ts';
+import type { OperatorRecords } from '../../../../../src/controllers/shared/records/operator-records.ts';
 import {
   allCrds,
   GROUP,
@@ -39,6 +40,7 @@ import {
   deleteTestNamespace,
   installCrd,
 } from '../../../support/cluster.ts';
+import { startRecords } from '../../../support/records.ts';
 
 export const CLUSTER_ID = 'it-cluster';
 
@@ -50,6 +52,8 @@ export interface WorkflowOperatorEnv {
   kube: KubeClient;
   custom: CustomObjectsApi;
   controller: Controller<LogicAppWorkflow>;
+  /** The operator's records, as the binding controller would write grant ledgers there. */
+  records: OperatorRecords;
   stop(): Promise<void>;
 }
 
@@ -78,7 +82,9 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
   const bindings = new Informer<VaultSecretBinding>({ ...scoped, kind: VAULT_SECRET_BINDING_RESOURCE });
   const configMaps = new Informer<V1ConfigMap>({ ...scoped, kind: CONFIG_MAP_RESOURCE });
   const namespaces = new Informer<V1Namespace>({ client: kube, kind: NAMESPACE_RESOURCE, logger });
+  const { informer: recordConfigMaps, records } = startRecords(kube, [namespace], logger);
   const informers = [workflows, bindings, configMaps, namespaces];
+  const stopRecords = () => recordConfigMaps.stop();
 
   const credential = new ClientSecretCredential(
     emu.tenantId,
@@ -104,6 +110,7 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
     bindings,
     configMaps,
     namespaces,
+    records,
     kube,
     gatewaysFor: () => gateways,
     events: new KubeEventRecorder(kubeConfig, { instance: namespace }, logger),
@@ -131,9 +138,10 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
     kube,
     custom: kubeConfig.makeApiClient(CustomObjectsApi),
     controller,
+    records,
     async stop() {
       await controller.stop();
-      await Promise.all(informers.map((informer) => informer.stop()));
+      await Promise.all([...informers.map((informer) => informer.stop()), stopRecords()]);
       await emu.close();
       await deleteTestNamespace(namespace);
     },

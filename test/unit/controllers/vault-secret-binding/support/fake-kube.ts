@@ -1,6 +1,7 @@
 // An in-memory stand-in for the API server's part the binding controller uses: get, JSON Patch
-// on finalizers, merge patch on /status. Every write is appended to a journal shared with the
-// fake Azure gateways, so tests can assert the order of Kubernetes and Azure writes.
+// on finalizers, merge patch on /status. Finalizer writes are appended to a journal shared with
+// the fake Azure gateways and the records (memory-records.ts), so tests can assert the order of
+// Kubernetes and Azure writes.
 
 import type { VaultSecretBinding } from '../../../../../src/crds/index.ts';
 import type { KubeClient } from '../../../../../src/runtime/index.ts';
@@ -51,10 +52,6 @@ export class FakeKube {
         throw new Error('the operator was killed before this status write');
       }
       current.status = mergePatch(current.status ?? {}, status) as VaultSecretBinding['status'];
-      if (status.grant !== undefined) {
-        const grant = current.status?.grant;
-        this.journal.push(grant ? `ledger:${grant.phase}` : 'ledger:cleared');
-      }
     } else {
       for (const op of body as Array<{ op: string; path: string; value?: unknown }>) {
         if (op.op === 'add') {

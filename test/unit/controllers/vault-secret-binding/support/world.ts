@@ -6,6 +6,7 @@ import {
   ALLOWED_VAULTS_ANNOTATION,
   namespacePolicy,
 } from '../../../../../src/controllers/shared/namespace-policy.ts';
+import { parseRecordConfigMap } from '../../../../../src/controllers/shared/records/record-configmap.ts';
 import { AccessPolicyBatches } from '../../../../../src/controllers/vault-secret-binding/access-policy-batches.ts';
 import type { BindingShared } from '../../../../../src/controllers/vault-secret-binding/context.ts';
 import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/ledger-book.ts';
@@ -14,6 +15,7 @@ import { createBindingReconciler } from '../../../../../src/controllers/vault-se
 import { RoleAssignmentCounts } from '../../../../../src/controllers/vault-secret-binding/role-assignment-counts.ts';
 import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/vault-lock.ts';
 import { VaultReads } from '../../../../../src/controllers/vault-secret-binding/vault-reads.ts';
+import { WorkflowIdentities } from '../../../../../src/controllers/vault-secret-binding/workflow-identities.ts';
 import type {
   LogicAppWorkflow,
   VaultSecretBinding,
@@ -27,6 +29,7 @@ import {
   type WatchedSource,
 } from '../../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../../../src/runtime/testing/fake-clock.ts';
+import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { FakeAzure } from './fake-azure.ts';
 import { FakeKube } from './fake-kube.ts';
 
@@ -73,10 +76,13 @@ export function createWorld(
     vaultReadTtlMs?: number;
     /** Ready waits this long after the workflow recorded its principal. */
     principalPropagationMs?: number;
+    /** The records cache hears of record writes only on `records.deliver()`. */
+    laggingRecords?: boolean;
   } = {},
 ) {
   const journal: string[] = [];
   const kube = new FakeKube(journal);
+  const records = new MemoryRecords(journal, { lagging: options.laggingRecords ?? false });
   const azure = new FakeAzure(journal);
   const clock = new FakeClock();
   const workflows = new Map<string, LogicAppWorkflow>();
@@ -97,7 +103,8 @@ export function createWorld(
     bindings,
     workflows: new ListSource(() => [...workflows.entries()]),
     namespaces: new ListSource(() => [...namespaces.entries()]),
-    ledgers: new LedgerBook(bindings),
+    ledgers: new LedgerBook(records.records),
+    identities: new WorkflowIdentities(records.records),
     locks,
     // No gather window (the fake clock only moves when a test says so); a batch still seals only
     // once no binding is queued on the vault lock, so bindings reconciled together share a write.
@@ -121,6 +128,7 @@ export function createWorld(
   return {
     journal,
     kube,
+    records,
     azure,
     clock,
     events,
@@ -162,6 +170,33 @@ export function createWorld(
             }
           : {},
       });
+      // What the workflow controller vouches for: bindings read the principal from this record.
+      if (principalId) {
+        records.seed(
+          'identity',
+          { namespace, name },
+          {
+            type: 'SystemAssigned',
+            principalId,
+            tenantId: TENANT,
+            principalObservedAt: principalObservedAt ?? new Date(clock.now()).toISOString(),
+          },
+        );
+      } else if (records.records.read('identity', namespace, name)) {
+        void records.records.remove('identity', namespace, name);
+      }
+    },
+    /** Makes the next write of a grant record in `phase` (or its removal: 'cleared') fail, as a kill before it would. */
+    failLedgerWrite(phase: 'Intended' | 'Granted' | 'Revoking' | 'cleared') {
+      records.failWrite = (configMap) => {
+        if (!configMap) return phase === 'cleared';
+        const record = parseRecordConfigMap(configMap).record;
+        return record?.kind === 'grant' && (record.payload as { phase?: string }).phase === phase;
+      };
+    },
+    /** The binding's grant ledger (its operator record). */
+    ledger(name: string, namespace = NAMESPACE) {
+      return records.records.read('grant', namespace, name);
     },
     binding(name: string, spec: Partial<VaultSecretBindingSpec> = {}, namespace = NAMESPACE) {
       kube.put({

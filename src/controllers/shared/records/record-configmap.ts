@@ -1,0 +1,148 @@
+// How an operator record is kept in Kubernetes: one ConfigMap per (kind, namespace, name) in the
+// operator's own namespace, where teams have no rights (DESIGN.md guarantee 3, issue 20). The
+// name is a digest, so any object name fits and none can collide with or point at another's;
+// labels select the records of the watched namespaces; the payload is one JSON document.
+//
+// Records are keyed by namespace and name, not uid: a restore (Velero) gives objects new uids
+// but keeps their names, and the Azure owner tag is by namespace and name too. The uid is kept
+// for people reading a record.
+import { createHash } from 'node:crypto';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { GrantPhase, GrantRecord } from '../../../crds/index.ts';
+
+export const RECORD_LABEL = 'logicops.io/record';
+export const RECORD_NAMESPACE_LABEL = 'logicops.io/namespace';
+export const RECORD_OBJECT_ANNOTATION = 'logicops.io/object';
+export const RECORD_UID_ANNOTATION = 'logicops.io/object-uid';
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'logicops' };
+const PAYLOAD_KEY = 'record';
+
+/** grant: what a VaultSecretBinding's grant holds in Azure; identity: a workflow's vouched principal. */
+export type RecordKind = 'grant' | 'identity';
+
+export interface RecordedObject {
+  namespace: string;
+  name: string;
+  uid?: string;
+}
+
+/** The principal logicops vouches for as a workflow's, from Azure, after policy and ownership checks. */
+export interface IdentityRecord {
+  type: 'SystemAssigned' | 'UserAssigned';
+  principalId: string;
+  tenantId?: string;
+  userAssignedIdentityId?: string;
+  /** When logicops first recorded this principal (Entra ID replication is counted from here). */
+  principalObservedAt: string;
+}
+
+export interface RecordPayloads {
+  grant: GrantRecord;
+  identity: IdentityRecord;
+}
+
+/** A record ConfigMap as the cache keeps it: metadata and the parsed payload (no raw data). */
+export interface RecordConfigMap extends V1ConfigMap {
+  record?: { kind: RecordKind; object: RecordedObject; payload: unknown };
+}
+
+export function recordName(kind: RecordKind, namespace: string, name: string): string {
+  const digest = createHash('sha256').update(`${kind}\n${namespace}\n${name}`).digest('hex').slice(0, 40);
+  return `logicops-${kind}-${digest}`;
+}
+
+/** The label selector of the records of `namespaces` (all when empty). */
+export function recordSelector(namespaces: readonly string[]): string {
+  if (namespaces.length === 0) return RECORD_LABEL;
+  return `${RECORD_LABEL},${RECORD_NAMESPACE_LABEL} in (${[...namespaces].sort().join(',')})`;
+}
+
+export function recordConfigMap<R extends RecordKind>(
+  recordsNamespace: string,
+  kind: R,
+  object: RecordedObject,
+  payload: RecordPayloads[R],
+): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: recordName(kind, object.namespace, object.name),
+      namespace: recordsNamespace,
+      labels: { ...MANAGED_BY, [RECORD_LABEL]: kind, [RECORD_NAMESPACE_LABEL]: object.namespace },
+      annotations: {
+        [RECORD_OBJECT_ANNOTATION]: `${object.namespace}/${object.name}`,
+        ...(object.uid ? { [RECORD_UID_ANNOTATION]: object.uid } : {}),
+      },
+    },
+    data: { [PAYLOAD_KEY]: JSON.stringify(payload) },
+  };
+}
+
+/**
+ * The informer's transform: parse the payload once, drop the raw data. A record that does not
+ * parse keeps no payload; `readPayload` then reports it as unreadable.
+ */
+export function parseRecordConfigMap(configMap: V1ConfigMap): RecordConfigMap {
+  const { data, binaryData: _binary, ...rest } = configMap;
+  const { managedFields: _managed, ...metadata } = rest.metadata ?? {};
+  const kind = metadata.labels?.[RECORD_LABEL];
+  const [namespace, ...nameParts] = (metadata.annotations?.[RECORD_OBJECT_ANNOTATION] ?? '').split('/');
+  const name = nameParts.join('/');
+  const lean: RecordConfigMap = { ...rest, metadata };
+  if ((kind !== 'grant' && kind !== 'identity') || !namespace || !name) return lean;
+  // A ConfigMap whose name is not the one its labels and annotation give was not written by us.
+  if (metadata.name !== recordName(kind, namespace, name)) return lean;
+  try {
+    const payload: unknown = JSON.parse(data?.[PAYLOAD_KEY] ?? '');
+    const valid = kind === 'grant' ? isGrantRecord(payload) : isIdentityRecord(payload);
+    if (!valid) return lean;
+    const uid = metadata.annotations?.[RECORD_UID_ANNOTATION];
+    return { ...lean, record: { kind, object: { namespace, name, ...(uid ? { uid } : {}) }, payload } };
+  } catch {
+    return lean;
+  }
+}
+
+const PHASES: readonly GrantPhase[] = ['Intended', 'Granted', 'Revoking'];
+const PERMISSIONS = new Set(['get', 'list']);
+
+function isStringOrAbsent(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function isPermissionsOrAbsent(value: unknown): boolean {
+  return (
+    value === undefined ||
+    (Array.isArray(value) && value.every((p) => typeof p === 'string' && PERMISSIONS.has(p)))
+  );
+}
+
+export function isGrantRecord(value: unknown): value is GrantRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    PHASES.includes(record.phase as GrantPhase) &&
+    typeof record.principalId === 'string' &&
+    typeof record.vaultId === 'string' &&
+    (record.accessModel === 'AccessPolicy' || record.accessModel === 'RBAC') &&
+    isStringOrAbsent(record.tenantId) &&
+    isStringOrAbsent(record.roleAssignmentName) &&
+    isStringOrAbsent(record.roleAssignmentScope) &&
+    isPermissionsOrAbsent(record.permissionsAdded) &&
+    isPermissionsOrAbsent(record.permissionsPreExisting)
+  );
+}
+
+function isIdentityRecord(value: unknown): value is IdentityRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    (record.type === 'SystemAssigned' || record.type === 'UserAssigned') &&
+    typeof record.principalId === 'string' &&
+    record.principalId.length > 0 &&
+    typeof record.principalObservedAt === 'string' &&
+    isStringOrAbsent(record.tenantId) &&
+    isStringOrAbsent(record.userAssignedIdentityId)
+  );
+}
