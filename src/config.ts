@@ -85,7 +85,7 @@ export const OPTIONS = {
   },
   'azure-credential': {
     env: 'LOGICOPS_AZURE_CREDENTIAL',
-    help: 'workload-identity | client-secret | managed-identity | auto (workload identity when AZURE_FEDERATED_TOKEN_FILE is set, client secret when AZURE_CLIENT_SECRET is set, else managed identity)',
+    help: 'workload-identity | client-secret | managed-identity | auto (workload identity when AZURE_FEDERATED_TOKEN_FILE is set, client secret when AZURE_CLIENT_SECRET is set, else refuse to start: managed identity only when chosen by name)',
     default: 'auto',
   },
   'azure-tenant-id': { env: 'AZURE_TENANT_ID', help: 'Entra tenant of the operator identity' },
@@ -357,7 +357,10 @@ function credentialConfig(
   const tokenFile = env.AZURE_FEDERATED_TOKEN_FILE;
   const secret = env.AZURE_CLIENT_SECRET;
   const chosen =
-    mode !== 'auto' ? mode : tokenFile ? 'workload-identity' : secret ? 'client-secret' : 'managed-identity';
+    mode !== 'auto' ? mode : tokenFile ? 'workload-identity' : secret ? 'client-secret' : undefined;
+  // No silent fallback to a managed identity: in a pod that is whatever identity the node
+  // carries (on AKS the kubelet's), shared by every pod on the node, not one meant for logicops.
+  if (!chosen) throw new ConfigError(AUTO_FOUND_NOTHING);
   const need = (value: string | undefined, what: string): string => {
     if (!value) throw new ConfigError(`the ${chosen} Azure credential needs ${what}`);
     return value;
@@ -381,6 +384,16 @@ function credentialConfig(
       return { kind: 'managedIdentity', clientId };
   }
 }
+
+const AUTO_FOUND_NOTHING = [
+  '--azure-credential auto (env LOGICOPS_AZURE_CREDENTIAL) found no credential to use.',
+  'For workload identity set AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and AZURE_TENANT_ID',
+  '(the AKS webhook sets them for a pod labelled azure.workload.identity/use=true; chart: azure.workloadIdentity.enabled=true);',
+  'for a client secret set AZURE_CLIENT_SECRET, AZURE_CLIENT_ID and AZURE_TENANT_ID',
+  '(chart: azure.clientSecret.existingSecret);',
+  "or choose --azure-credential managed-identity to use the host's managed identity on purpose",
+  "(in a pod that is the node's identity, shared by every pod on the node; add --azure-client-id for a user-assigned one).",
+].join(' ');
 
 function parseFlags(argv: string[]) {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
