@@ -41,6 +41,8 @@ export interface OperatorConfig {
   };
   healthPort: number;
   metricsPort: number;
+  /** Label metrics with tenants' Azure scopes (vault ids, subscriptions and regions). */
+  metricsIdentifyingLabels: boolean;
   shutdownGraceMs: number;
   logLevel: string;
 }
@@ -177,6 +179,11 @@ export const OPTIONS = {
     env: 'LOGICOPS_METRICS_PORT',
     help: '/metrics port (same as health port to share)',
     default: '8080',
+  },
+  'metrics-identifying-labels': {
+    env: 'LOGICOPS_METRICS_IDENTIFYING_LABELS',
+    help: 'label the quota metrics with the Azure scope (vault ids, subscriptions and regions: one series per scope); /metrics has no authentication, so off by default',
+    type: 'boolean',
   },
   'shutdown-grace': {
     env: 'LOGICOPS_SHUTDOWN_GRACE',
@@ -343,6 +350,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     },
     healthPort,
     metricsPort,
+    metricsIdentifyingLabels: bool('metrics-identifying-labels'),
     shutdownGraceMs: duration('shutdown-grace', 0),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error'] as const),
   };
