@@ -43,6 +43,8 @@ export interface OperatorConfig {
   };
   healthPort: number;
   metricsPort: number;
+  /** Label metrics with tenants' Azure scopes (vault ids, subscriptions and regions). */
+  metricsIdentifyingLabels: boolean;
   shutdownGraceMs: number;
   logLevel: string;
 }
@@ -87,7 +89,7 @@ export const OPTIONS = {
   },
   'azure-credential': {
     env: 'LOGICOPS_AZURE_CREDENTIAL',
-    help: 'workload-identity | client-secret | managed-identity | auto (workload identity when AZURE_FEDERATED_TOKEN_FILE is set, client secret when AZURE_CLIENT_SECRET is set, else managed identity)',
+    help: 'workload-identity | client-secret | managed-identity | auto (workload identity when AZURE_FEDERATED_TOKEN_FILE is set, client secret when AZURE_CLIENT_SECRET is set, else refuse to start: managed identity only when chosen by name)',
     default: 'auto',
   },
   'azure-tenant-id': { env: 'AZURE_TENANT_ID', help: 'Entra tenant of the operator identity' },
@@ -183,6 +185,11 @@ export const OPTIONS = {
     env: 'LOGICOPS_METRICS_PORT',
     help: '/metrics port (same as health port to share)',
     default: '8080',
+  },
+  'metrics-identifying-labels': {
+    env: 'LOGICOPS_METRICS_IDENTIFYING_LABELS',
+    help: 'label the quota metrics with the Azure scope (vault ids, subscriptions and regions: one series per scope); /metrics has no authentication, so off by default',
+    type: 'boolean',
   },
   'shutdown-grace': {
     env: 'LOGICOPS_SHUTDOWN_GRACE',
@@ -357,6 +364,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     },
     healthPort,
     metricsPort,
+    metricsIdentifyingLabels: bool('metrics-identifying-labels'),
     shutdownGraceMs: duration('shutdown-grace', 0),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error'] as const),
   };
@@ -371,7 +379,10 @@ function credentialConfig(
   const tokenFile = env.AZURE_FEDERATED_TOKEN_FILE;
   const secret = env.AZURE_CLIENT_SECRET;
   const chosen =
-    mode !== 'auto' ? mode : tokenFile ? 'workload-identity' : secret ? 'client-secret' : 'managed-identity';
+    mode !== 'auto' ? mode : tokenFile ? 'workload-identity' : secret ? 'client-secret' : undefined;
+  // No silent fallback to a managed identity: in a pod that is whatever identity the node
+  // carries (on AKS the kubelet's), shared by every pod on the node, not one meant for logicops.
+  if (!chosen) throw new ConfigError(AUTO_FOUND_NOTHING);
   const need = (value: string | undefined, what: string): string => {
     if (!value) throw new ConfigError(`the ${chosen} Azure credential needs ${what}`);
     return value;
@@ -395,6 +406,16 @@ function credentialConfig(
       return { kind: 'managedIdentity', clientId };
   }
 }
+
+const AUTO_FOUND_NOTHING = [
+  '--azure-credential auto (env LOGICOPS_AZURE_CREDENTIAL) found no credential to use.',
+  'For workload identity set AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and AZURE_TENANT_ID',
+  '(the AKS webhook sets them for a pod labelled azure.workload.identity/use=true; chart: azure.workloadIdentity.enabled=true);',
+  'for a client secret set AZURE_CLIENT_SECRET, AZURE_CLIENT_ID and AZURE_TENANT_ID',
+  '(chart: azure.clientSecret.existingSecret);',
+  "or choose --azure-credential managed-identity to use the host's managed identity on purpose",
+  "(in a pod that is the node's identity, shared by every pod on the node; add --azure-client-id for a user-assigned one).",
+].join(' ');
 
 function parseFlags(argv: string[]) {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};

@@ -28,9 +28,15 @@ import {
 } from './controllers/shared/records/record-configmap.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
 import { TEST_PAUSE_ENV, testPauseFrom } from './controllers/vault-secret-binding/test-pause.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from './crds/index.ts';
+import {
+  LOGIC_APP_WORKFLOW,
+  type LogicAppWorkflow,
+  VAULT_SECRET_BINDING,
+  type VaultSecretBinding,
+} from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
+import { collectObjectMetrics } from './observability/object-metrics.ts';
 import { systemClock } from './runtime/clock.ts';
 import { fenceConnections } from './runtime/connection-fence.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
@@ -78,7 +84,7 @@ export async function createOperator({
     );
   // Status and finalizer patches go through this client: none leaves a deposed leader.
   const kube = new FencedKubeClient(kubeConfig, fence);
-  const metrics = new OperatorMetrics();
+  const metrics = new OperatorMetrics({ identifyingLabels: config.metricsIdentifyingLabels });
   const scope = { namespaces: config.namespaces, labelSelector: config.labelSelector, logger };
 
   const workflows = new Informer<LogicAppWorkflow>({
@@ -119,6 +125,11 @@ export async function createOperator({
     transform: parseRecordConfigMap,
   });
   const records = new OperatorRecords(recordConfigMaps, kube, config.recordsNamespace);
+
+  collectObjectMetrics(metrics, [
+    { kind: LOGIC_APP_WORKFLOW.kind, list: () => workflows.list() },
+    { kind: VAULT_SECRET_BINDING.kind, list: () => bindings.list() },
+  ]);
 
   const observer: AzureCallsSettings['observer'] = {
     beforeWrite: (operation) => {

@@ -16,12 +16,20 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
  */
 export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential';
 
+/**
+ * The one object a need is pinned to with `resourceNames`, by the name the chart configures:
+ * the leader-election Lease (`leaderElection.leaseName`), or a per-namespace credential Secret.
+ */
+export type PinnedName = 'lease' | 'credentialSecret';
+
 export interface RbacNeed {
   apiGroup: string;
   /** Resource, with `/subresource` when the need is for a subresource. */
   resource: string;
   verbs: readonly Verb[];
   scope: RbacScope;
+  /** Granted for that one name only; absent: for every object of the resource in scope. */
+  pinnedTo?: PinnedName;
   why: string;
 }
 
@@ -81,9 +89,17 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
   {
     apiGroup: 'coordination.k8s.io',
     resource: 'leases',
-    verbs: ['get', 'create', 'update'],
+    verbs: ['get', 'update'],
     scope: 'release',
-    why: 'leader election Lease in the release namespace',
+    pinnedTo: 'lease',
+    why: "leader election: read and renew the release's own Lease, by name; no other Lease in the namespace",
+  },
+  {
+    apiGroup: 'coordination.k8s.io',
+    resource: 'leases',
+    verbs: ['create'],
+    scope: 'release',
+    why: 'leader election: create the Lease the first time. RBAC cannot pin create to a name (the object does not exist when the request is authorized), so this one verb covers any Lease name in the release namespace',
   },
   {
     apiGroup: '',
@@ -99,6 +115,7 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
     resource: 'secrets',
     verbs: ['get'],
     scope: 'credential',
+    pinnedTo: 'credentialSecret',
     why: 'a per-namespace Azure credential Secret, read by name (resourceNames), never listed',
   },
 ];

@@ -4,7 +4,9 @@
 // default registry), so tests and several operator instances in one process never collide.
 //
 // Label values are bounded: controller names, operation names, HTTP status codes, reasons
-// and scopes — never object names, and never anything secret.
+// and limit names — never object names, and never anything secret. /metrics is served without
+// authentication, so by default no label names a tenant's Azure resource: the quota series
+// carry the scope (a vault id, a subscription and region) only with `identifyingLabels` on.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ReconcileObserver } from '../runtime/controller.ts';
 import type { WorkQueueObserver } from '../runtime/work-queue.ts';
@@ -22,9 +24,33 @@ const RESULT_LABEL: Record<string, string> = {
   terminal: 'error',
 };
 
+/** Usage of one Azure limit in one scope, as the quota series report it. */
+export interface QuotaFigure {
+  /** The limit's name, e.g. `AccessPoliciesPerVault`. */
+  limit: string;
+  /** The Azure scope it is counted in: a vault id, `/subscriptions/<id>/locations/<region>`, ... */
+  scope: string;
+  used: number;
+  max: number;
+}
+
+export interface OperatorMetricsOptions {
+  /**
+   * Label the quota series with the Azure scope (vault ids, subscriptions and regions). Off:
+   * one series per limit, for the scope nearest to it, so the near-limit alert still fires.
+   */
+  identifyingLabels?: boolean;
+}
+
 export class OperatorMetrics {
   readonly registry = new Registry();
+  private readonly identifyingLabels: boolean;
+  private readonly collectors: Array<() => void> = [];
   private readonly objectSeries = new Map<string, Map<string, { ready: string; reason: string }>>();
+
+  constructor(options: OperatorMetricsOptions = {}) {
+    this.identifyingLabels = options.identifyingLabels ?? false;
+  }
 
   private readonly reconcileTotal = new Counter({
     name: 'controller_runtime_reconcile_total',
@@ -175,9 +201,29 @@ export class OperatorMetrics {
     this.rateLimiterWait.observe({ class: operationClass }, waitedMs / 1000);
   }
 
-  quota(limit: string, scope: string, used: number, max: number): void {
-    this.quotaUsed.set({ limit, scope }, used);
-    this.quotaLimit.set({ limit, scope }, max);
+  /** Replaces the quota series with these figures (a scope nobody reports any more disappears). */
+  quota(figures: Iterable<QuotaFigure>): void {
+    this.quotaUsed.reset();
+    this.quotaLimit.reset();
+    const series = new Map<
+      string,
+      { labels: { limit: string; scope?: string }; used: number; max: number }
+    >();
+    for (const figure of figures) {
+      const labels = this.identifyingLabels
+        ? { limit: figure.limit, scope: figure.scope }
+        : { limit: figure.limit };
+      const key = `${labels.limit}\n${labels.scope ?? ''}`;
+      const known = series.get(key);
+      // Without the scope label, the scope nearest its limit speaks for the limit.
+      if (!known || figure.used / figure.max > known.used / known.max) {
+        series.set(key, { labels, used: figure.used, max: figure.max });
+      }
+    }
+    for (const { labels, used, max } of series.values()) {
+      this.quotaUsed.set(labels, used);
+      this.quotaLimit.set(labels, max);
+    }
   }
 
   /** Replaces the objects-by-condition series for one kind with a fresh count. */
@@ -192,7 +238,13 @@ export class OperatorMetrics {
     this.objectSeries.set(kind, seen);
   }
 
+  /** Runs `collect` before every render, to refresh series computed from current state. */
+  onCollect(collect: () => void): void {
+    this.collectors.push(collect);
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
+    for (const collect of this.collectors) collect();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

@@ -76,7 +76,7 @@ describe('Helm chart lifecycle', () => {
       '--namespace',
       NAMESPACE,
       '--set',
-      'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,networkPolicy.enabled=true',
+      'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,teamRole.enabled=true',
     ]);
     const kinds = all.stdout.match(/^kind: \S+/gm) ?? [];
     expect(new Set(kinds)).toEqual(
@@ -131,6 +131,15 @@ describe('Helm chart lifecycle', () => {
       NAMESPACE,
     ]);
     expect(account.metadata.name).toBe(RELEASE);
+    // On by default, and valid as the API server reads it (ipBlocks with their excepts).
+    const policy = await kubectlJson<{ spec: { policyTypes: string[] } }>([
+      'get',
+      'networkpolicy',
+      RELEASE,
+      '-n',
+      NAMESPACE,
+    ]);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 
   it('the Deployment pod is admitted under Pod Security "restricted"; a privileged variant is refused', async () => {

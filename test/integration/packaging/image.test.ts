@@ -141,6 +141,8 @@ describe('operator image', () => {
           `--health-port=${healthPort}`,
           `--metrics-port=${metricsPort}`,
           '--cluster-id=image-test',
+          // No Azure call is made here; `auto` with no credential in the environment refuses to start.
+          '--azure-credential=managed-identity',
         ],
         ['--volume', `${kubeconfig}:/kube/config:ro`],
       ),

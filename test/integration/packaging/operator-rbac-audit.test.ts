@@ -40,6 +40,8 @@ let running: ChartOperator | undefined;
 let activity: UserActivity;
 const azureHold = new AzureRequestHold();
 const scenarios: string[] = [];
+/** /metrics of the operator while the first story's objects are Ready (and the denied binding Stalled). */
+let metricsWhileReady = '';
 
 const kubectl = (args: string[], input?: string) => plane.kubectl(['-n', WATCHED, ...args], input);
 const jsonOf = async <T>(args: string[]) => JSON.parse((await kubectl([...args, '-o', 'json'])).stdout) as T;
@@ -51,6 +53,14 @@ const gone = async (...objects: string[]) => {
 };
 const azureWorkflowsNamed = (name: string) =>
   Object.values(emulator?.state.workflows ?? {}).filter((w) => w.name === name);
+
+async function scrapeMetrics(): Promise<string> {
+  const port = running?.operator.manager.metricsPort;
+  if (!port) throw new Error('the operator serves no metrics port');
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
 
 /**
  * A user edits `object` while the operator waits for Azure on the `operation` it is writing:
@@ -79,6 +89,7 @@ async function partnerApiStory(vault: string, grantOperation?: string): Promise<
   if (hold) await editWhileHeld(hold, 'vsb/partner-sync-api-key');
   await waitFor('condition=Ready', 'law/partner-sync', 'vsb/partner-sync-api-key');
   expect(azureWorkflowsNamed('partner-sync')).toHaveLength(1);
+  if (!metricsWhileReady) metricsWhileReady = await scrapeMetrics();
   await kubectl(['delete', 'vsb/partner-sync-api-key', '--wait=true', '--timeout=60s']);
   await kubectl(['delete', 'law/partner-sync', '--wait=true', '--timeout=60s']);
   await gone('law/partner-sync', 'vsb/partner-sync-api-key');
@@ -253,6 +264,29 @@ describe("the operator under the chart's RBAC (audit log)", () => {
     const granted = verbResourcePairs(RBAC_NEEDS.filter((need) => need.scope !== 'credential'));
     const unused = granted.filter((pair) => !activity.used.includes(pair));
     expect(unused).toEqual([]);
+  });
+
+  it('served metrics that count the objects and, as the chart configures it, name no Azure scope', () => {
+    expect(running?.chartEnv.LOGICOPS_METRICS_IDENTIFYING_LABELS).toBe('false');
+    expect(metricsWhileReady).toMatch(
+      /^logicops_objects\{kind="VaultSecretBinding",ready="True",reason="Succeeded"\} [1-9]/m,
+    );
+    expect(metricsWhileReady).toMatch(
+      /^logicops_objects\{kind="VaultSecretBinding",ready="False",reason="NamespacePolicyDenied"\} 1$/m,
+    );
+    expect(metricsWhileReady).toMatch(
+      /^logicops_objects\{kind="LogicAppWorkflow",ready="True",reason="Succeeded"\} [1-9]/m,
+    );
+    expect(metricsWhileReady).toMatch(/^logicops_quota_used\{limit="AccessPoliciesPerVault"\} [1-9]/m);
+    expect(metricsWhileReady).toMatch(/^logicops_quota_limit\{limit="AccessPoliciesPerVault"\} 1024$/m);
+    for (const identifying of [
+      emulator?.subscriptionId ?? 'no emulator',
+      DEMO_ACCESS_POLICY_VAULT,
+      WATCHED,
+      '/resourceGroups/',
+    ]) {
+      expect(metricsWhileReady).not.toContain(identifying);
+    }
   });
 
   it('used nothing outside the declared needs', () => {

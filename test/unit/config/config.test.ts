@@ -55,15 +55,6 @@ describe('loadConfig', () => {
     expect(config.namespaces).toEqual(['a', 'b']);
   });
 
-  it('picks workload identity when a federated token file is present', () => {
-    const config = loadConfig([], {
-      AZURE_TENANT_ID: 't',
-      AZURE_CLIENT_ID: 'c',
-      AZURE_FEDERATED_TOKEN_FILE: '/var/run/token',
-    });
-    expect(config.azure.credential.kind).toBe('workloadIdentity');
-  });
-
   it.each([
     [['--workers', '0'], '--workers (env LOGICOPS_WORKERS) must be a whole number from 1 to 64'],
     [['--resync-period', 'soon'], '--resync-period (env LOGICOPS_RESYNC_PERIOD) must be a duration'],
@@ -72,12 +63,10 @@ describe('loadConfig', () => {
     [['--namespaces', 'Bad_NS'], "'Bad_NS' is not a valid namespace name"],
     [['--lease-duration', '5s', '--renew-deadline', '10s'], 'lease-duration > renew-deadline'],
     [['--no-such-flag'], 'see logicops run --help'],
-    [['--azure-credential', 'client-secret'], 'needs --azure-tenant-id'],
   ])('rejects %j with a message that says what to fix', (argv, message) => {
-    expect(() => loadConfig(argv, {})).toThrow(ConfigError);
-    expect(() => loadConfig(argv, {})).toThrow(message);
+    expect(() => loadConfig(argv, SECRET_ENV)).toThrow(ConfigError);
+    expect(() => loadConfig(argv, SECRET_ENV)).toThrow(message);
   });
-
   it('never puts the client secret in an error or the help', () => {
     const error = (() => {
       try {
@@ -98,6 +87,105 @@ describe('loadConfig', () => {
       expect(help).toContain(`--${flag}`);
       expect(help).toContain(spec.env);
     }
+  });
+});
+
+describe('loadConfig: which Azure credential', () => {
+  const TOKEN_FILE = '/var/run/secrets/azure/tokens/azure-identity-token';
+  // What a pod on AKS may see without any credential meant for logicops: the kubelet's
+  // managed identity is reachable through IMDS with no variable at all, and these are set by
+  // App Service-style hosts. None of them may select a credential on its own.
+  const HOST_IDENTITY_ENV = { IDENTITY_ENDPOINT: 'http://169.254.169.254', MSI_ENDPOINT: 'http://x' };
+
+  it('auto: workload identity when AZURE_FEDERATED_TOKEN_FILE is set', () => {
+    const config = loadConfig([], {
+      AZURE_TENANT_ID: 't',
+      AZURE_CLIENT_ID: 'c',
+      AZURE_FEDERATED_TOKEN_FILE: TOKEN_FILE,
+    });
+    expect(config.azure.credential).toEqual({
+      kind: 'workloadIdentity',
+      tenantId: 't',
+      clientId: 'c',
+      tokenFilePath: TOKEN_FILE,
+    });
+  });
+
+  it('auto: workload identity wins when a client secret is set too', () => {
+    const config = loadConfig([], { ...SECRET_ENV, AZURE_FEDERATED_TOKEN_FILE: TOKEN_FILE });
+    expect(config.azure.credential.kind).toBe('workloadIdentity');
+  });
+
+  it('auto: a client secret when AZURE_CLIENT_SECRET is set', () => {
+    expect(loadConfig([], SECRET_ENV).azure.credential).toEqual({
+      kind: 'clientSecret',
+      tenantId: 't',
+      clientId: 'c',
+      clientSecret: 'not-a-real-secret',
+    });
+  });
+
+  it.each([
+    ['nothing set', {}],
+    ['a tenant and client id only', { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' }],
+    ['a host managed-identity endpoint', { ...HOST_IDENTITY_ENV, AZURE_CLIENT_ID: 'c' }],
+    ['empty token file and secret variables', { AZURE_FEDERATED_TOKEN_FILE: '', AZURE_CLIENT_SECRET: '' }],
+  ])('auto with %s refuses to start instead of using the node identity', (_case, env) => {
+    for (const argv of [[], ['--azure-credential', 'auto']]) {
+      expect(() => loadConfig(argv, env)).toThrow(ConfigError);
+    }
+    const message = (() => {
+      try {
+        loadConfig([], env);
+      } catch (error) {
+        return String(error);
+      }
+      return 'no error';
+    })();
+    // It says which variables to set, or how to choose the managed identity on purpose.
+    for (const words of [
+      'AZURE_FEDERATED_TOKEN_FILE',
+      'AZURE_CLIENT_SECRET',
+      'AZURE_CLIENT_ID',
+      'AZURE_TENANT_ID',
+      'azure.workloadIdentity.enabled',
+      '--azure-credential managed-identity',
+    ]) {
+      expect(message).toContain(words);
+    }
+  });
+
+  it('managed identity when chosen by name: the host identity, or a user-assigned one by client id', () => {
+    const system = loadConfig(['--azure-credential', 'managed-identity'], HOST_IDENTITY_ENV);
+    expect(system.azure.credential).toEqual({ kind: 'managedIdentity', clientId: undefined });
+    const user = loadConfig([], { LOGICOPS_AZURE_CREDENTIAL: 'managed-identity', AZURE_CLIENT_ID: 'c' });
+    expect(user.azure.credential).toEqual({ kind: 'managedIdentity', clientId: 'c' });
+  });
+
+  it.each([
+    [
+      ['--azure-credential', 'client-secret'],
+      {},
+      'the client-secret Azure credential needs --azure-tenant-id',
+    ],
+    [
+      ['--azure-credential', 'client-secret'],
+      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' },
+      'needs env AZURE_CLIENT_SECRET',
+    ],
+    [
+      ['--azure-credential', 'workload-identity'],
+      { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' },
+      'the workload-identity Azure credential needs env AZURE_FEDERATED_TOKEN_FILE',
+    ],
+    [['--azure-credential', 'node'], SECRET_ENV, 'must be one of auto, workload-identity'],
+  ])('a named credential %j with %j says what it lacks', (argv, env, message) => {
+    expect(() => loadConfig(argv, env)).toThrow(ConfigError);
+    expect(() => loadConfig(argv, env)).toThrow(message);
+  });
+
+  it('--help says auto never falls back to a managed identity', () => {
+    expect(helpText()).toContain('else refuse to start: managed identity only when chosen by name');
   });
 });
 

@@ -60,6 +60,8 @@ describe('chart Deployment', () => {
       expect(env.LOGICOPS_NAMESPACES?.value).toBe('team-a,team-b');
       expect(env.LOGICOPS_LABEL_SELECTOR?.value).toBe('shard=blue');
       expect(env.LOGICOPS_LEASE_NAME?.value).toBe('logicops-leader');
+      // /metrics has no authentication: no label names a tenant's Azure resource unless asked.
+      expect(env.LOGICOPS_METRICS_IDENTIFYING_LABELS?.value).toBe('false');
     },
     TIMEOUT,
   );

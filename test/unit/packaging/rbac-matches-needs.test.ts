@@ -1,7 +1,7 @@
 // The chart's RBAC must grant exactly what src/rbac-needs.ts declares, in the declared
 // scope: nothing more (least privilege), nothing less (the operator would be refused).
 import { describe, expect, it } from 'vitest';
-import { needsIn, type RbacScope, verbResourcePairs } from '../../../src/rbac-needs.ts';
+import { needsIn, type PinnedName, type RbacScope } from '../../../src/rbac-needs.ts';
 import { named, ofKind, type RenderedObject, renderChart } from './rendered-chart.ts';
 
 interface PolicyRule {
@@ -11,20 +11,37 @@ interface PolicyRule {
   resourceNames?: string[];
 }
 
+/** `verb group/resource`, with ` named <name>` for a rule pinned by resourceNames. */
 function pairsOf(role: RenderedObject): string[] {
   const rules = (role.rules ?? []) as PolicyRule[];
   return rules
     .flatMap((rule) =>
       rule.apiGroups.flatMap((group) =>
         rule.resources.flatMap((resource) =>
-          rule.verbs.map((verb) => `${verb} ${group || 'core'}/${resource}`),
+          rule.verbs.map(
+            (verb) =>
+              `${verb} ${group || 'core'}/${resource}${rule.resourceNames ? ` named ${rule.resourceNames.join(',')}` : ''}`,
+          ),
         ),
       ),
     )
     .sort();
 }
 
-const declared = (scope: RbacScope) => verbResourcePairs(needsIn(scope));
+const DEFAULT_NAMES: Record<PinnedName, string> = { lease: 'logicops-leader', credentialSecret: '' };
+
+/** The needs of a scope as pairsOf writes them, pinned needs with the name the chart configures. */
+function declared(scope: RbacScope, names: Partial<Record<PinnedName, string>> = {}): string[] {
+  const pinned = { ...DEFAULT_NAMES, ...names };
+  return needsIn(scope)
+    .flatMap((need) =>
+      need.verbs.map(
+        (verb) =>
+          `${verb} ${need.apiGroup || 'core'}/${need.resource}${need.pinnedTo ? ` named ${pinned[need.pinnedTo]}` : ''}`,
+      ),
+    )
+    .sort();
+}
 
 // The chart builds these; keep in step with templates/rbac.yaml.
 const TIMEOUT = 600_000;
@@ -55,6 +72,26 @@ describe('chart RBAC equals the declared needs', () => {
   );
 
   it(
+    'the Lease is pinned to the configured name for get and update; only create (which RBAC cannot pin) is open',
+    async () => {
+      const objects = await renderChart({ 'leaderElection.leaseName': 'blue-shard-leader' });
+      const role = named(objects, 'Role', 'logicops-leader-election');
+      expect(pairsOf(role)).toEqual(declared('release', { lease: 'blue-shard-leader' }));
+      expect(pairsOf(role)).toEqual([
+        'create coordination.k8s.io/leases',
+        'get coordination.k8s.io/leases named blue-shard-leader',
+        'update coordination.k8s.io/leases named blue-shard-leader',
+      ]);
+      const deployment = named(objects, 'Deployment', 'logicops') as unknown as {
+        spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } };
+      };
+      const env = deployment.spec.template.spec.containers[0]?.env ?? [];
+      expect(env.find((e) => e.name === 'LOGICOPS_LEASE_NAME')?.value).toBe('blue-shard-leader');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'watching a list of namespaces: the watched kinds are bound per namespace, never cluster-wide',
     async () => {
       const objects = await renderChart({ watchNamespaces: '{team-a,team-b}' });
@@ -76,7 +113,7 @@ describe('chart RBAC equals the declared needs', () => {
       });
       const role = named(objects, 'Role', 'logicops-credential-azure-cred');
       expect(role.metadata.namespace).toBe('team-a');
-      expect(pairsOf(role)).toEqual(declared('credential'));
+      expect(pairsOf(role)).toEqual(declared('credential', { credentialSecret: 'azure-cred' }));
       expect((role.rules as PolicyRule[])[0]?.resourceNames).toEqual(['azure-cred']);
       const binding = named(objects, 'RoleBinding', 'logicops-credential-azure-cred');
       expect(binding.subjects).toEqual([

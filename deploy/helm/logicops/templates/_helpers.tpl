@@ -38,6 +38,11 @@ app.kubernetes.io/part-of: logicops
 {{- end }}
 {{- end }}
 
+{{/* The subject of the federated credential workload identity needs: this release's ServiceAccount. */}}
+{{- define "logicops.federatedSubject" -}}
+system:serviceaccount:{{ .Release.Namespace }}:{{ include "logicops.serviceAccountName" . }}
+{{- end }}
+
 {{- define "logicops.image" -}}
 {{- $tag := default .Chart.AppVersion .Values.image.tag -}}
 {{- if .Values.image.digest -}}

@@ -1,0 +1,256 @@
+// Who the installed chart's subjects are and what the API server lets them do: the operator's
+// ServiceAccount is the subject the install notes tell a platform team to federate, its Lease
+// rights are pinned to its own Lease, and a team bound to the chart's team role can manage the
+// two kinds but not their status. A private control plane, since the chart owns the CRDs.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../src/controllers/resource-kinds.ts';
+import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
+import { KubeClient, PatchStrategy } from '../../../src/runtime/kube-client.ts';
+import { chartDir } from '../../support/packaging-tools.ts';
+import { type Helm, helmFor } from './support/helm.ts';
+import {
+  type ServiceAccountKubeConfig,
+  serviceAccountKubeConfig,
+} from './support/service-account-kubeconfig.ts';
+
+const execFileAsync = promisify(execFile);
+
+// A release name without "logicops" in it: the ServiceAccount is then `<release>-logicops`,
+// which the docs once confused with the release name.
+const RELEASE = 'platform';
+const RELEASE_NAMESPACE = 'platform-system';
+const TEAM = 'team-a';
+const OTHER_TEAM = 'team-b';
+const TEAM_ACCOUNT = 'deployer';
+const CLIENT_ID = '00000000-0000-0000-0000-0000000000c1';
+
+let plane: ControlPlane;
+let helm: Helm;
+let team: ServiceAccountKubeConfig;
+
+interface ServiceAccount {
+  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
+}
+
+/** `kubectl auth can-i` as `subject`: "yes" or "no" (can-i exits 1 on "no"). */
+async function canI(subject: string, args: string[]): Promise<string> {
+  return plane.kubectl(['auth', 'can-i', ...args, '--as', subject]).then(
+    (result) => result.stdout.trim(),
+    (error: { stdout?: string }) => (error.stdout ?? '').trim(),
+  );
+}
+
+/** kubectl authenticated with the team ServiceAccount's own bound token (no admin in the way). */
+function asTeam(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
+  const pending = execFileAsync(plane.binaries.kubectl, ['--kubeconfig', team.path, ...args]);
+  pending.child.stdin?.end(input ?? '');
+  return pending;
+}
+
+const workflow = (name: string) =>
+  JSON.stringify({
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name, namespace: TEAM },
+    spec: {
+      subscriptionId: '5ab1e0c5-1d2e-4f3a-8b4c-10c1c0a5d3e1',
+      resourceGroup: 'team-a-rg',
+      location: 'westeurope',
+      definitionFrom: { configMapKeyRef: { name: 'team-definition', key: 'definition.json' } },
+    },
+  });
+
+beforeAll(async () => {
+  plane = await ControlPlane.start();
+  helm = await helmFor(plane.kubeconfigPath);
+  for (const namespace of [RELEASE_NAMESPACE, TEAM, OTHER_TEAM]) {
+    await plane.kubectl(['create', 'namespace', namespace]);
+  }
+  await helm.run([
+    'install',
+    RELEASE,
+    chartDir,
+    '--namespace',
+    RELEASE_NAMESPACE,
+    '--set',
+    `azure.workloadIdentity.enabled=true,azure.clientId=${CLIENT_ID},teamRole.enabled=true`,
+  ]);
+  await plane.kubectl([
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/logicappworkflows.logicops.io',
+    'crd/vaultsecretbindings.logicops.io',
+  ]);
+  // A team's CI identity, bound to the team role in its own namespace only.
+  await plane.kubectl(['create', 'serviceaccount', TEAM_ACCOUNT, '-n', TEAM]);
+  await plane.kubectl([
+    'create',
+    'rolebinding',
+    'logicops-team',
+    `--clusterrole=${RELEASE}-logicops-team`,
+    `--serviceaccount=${TEAM}:${TEAM_ACCOUNT}`,
+    '-n',
+    TEAM,
+  ]);
+  team = await serviceAccountKubeConfig(plane, TEAM, TEAM_ACCOUNT);
+}, 900_000);
+
+afterAll(async () => {
+  await plane?.stop();
+});
+
+describe('the installed chart: the operator ServiceAccount', () => {
+  it('the install notes name the federated credential subject of the ServiceAccount the Deployment runs as', async () => {
+    const { stdout: notes } = await helm.run(['get', 'notes', RELEASE, '-n', RELEASE_NAMESPACE]);
+    const subjects = [...notes.matchAll(/system:serviceaccount:[^\s\\]+/g)].map(([subject]) => subject);
+    expect(subjects.length).toBeGreaterThan(0);
+
+    const deployment = JSON.parse(
+      (
+        await plane.kubectl([
+          'get',
+          'deployment',
+          `${RELEASE}-logicops`,
+          '-n',
+          RELEASE_NAMESPACE,
+          '-o',
+          'json',
+        ])
+      ).stdout,
+    ) as { spec: { template: { spec: { serviceAccountName: string } } } };
+    const accountName = deployment.spec.template.spec.serviceAccountName;
+    const account = JSON.parse(
+      (await plane.kubectl(['get', 'serviceaccount', accountName, '-n', RELEASE_NAMESPACE, '-o', 'json']))
+        .stdout,
+    ) as ServiceAccount;
+    const subject = `system:serviceaccount:${account.metadata.namespace}:${account.metadata.name}`;
+    expect(subject).toBe(`system:serviceaccount:${RELEASE_NAMESPACE}:${RELEASE}-logicops`);
+    expect(new Set(subjects)).toEqual(new Set([subject]));
+    expect(notes).toContain(`--subject ${subject} --audience api://AzureADTokenExchange`);
+    expect(account.metadata.annotations?.['azure.workload.identity/client-id']).toBe(CLIENT_ID);
+  });
+
+  it('may read and renew only its own Lease; create, which RBAC cannot pin, stays open in its namespace', async () => {
+    const operator = `system:serviceaccount:${RELEASE_NAMESPACE}:${RELEASE}-logicops`;
+    const lease = `leases.coordination.k8s.io/${RELEASE}-logicops-leader`;
+    const answers = {
+      'get own': await canI(operator, ['get', lease, '-n', RELEASE_NAMESPACE]),
+      'update own': await canI(operator, ['update', lease, '-n', RELEASE_NAMESPACE]),
+      create: await canI(operator, ['create', 'leases.coordination.k8s.io', '-n', RELEASE_NAMESPACE]),
+      'get other': await canI(operator, [
+        'get',
+        'leases.coordination.k8s.io/other-leader',
+        '-n',
+        RELEASE_NAMESPACE,
+      ]),
+      'update other': await canI(operator, [
+        'update',
+        'leases.coordination.k8s.io/other-leader',
+        '-n',
+        RELEASE_NAMESPACE,
+      ]),
+      'patch own': await canI(operator, ['patch', lease, '-n', RELEASE_NAMESPACE]),
+      'list all': await canI(operator, ['list', 'leases.coordination.k8s.io', '-n', RELEASE_NAMESPACE]),
+      'update own elsewhere': await canI(operator, ['update', lease, '-n', TEAM]),
+    };
+    expect(answers).toEqual({
+      'get own': 'yes',
+      'update own': 'yes',
+      create: 'yes',
+      'get other': 'no',
+      'update other': 'no',
+      'patch own': 'no',
+      'list all': 'no',
+      'update own elsewhere': 'no',
+    });
+  });
+});
+
+describe('the installed chart: the team role', () => {
+  it('lets a bound team manage the kinds and ConfigMaps in its namespace, never their status, never elsewhere', async () => {
+    const subject = team.username;
+    const answers: Record<string, string> = {};
+    for (const kind of ['logicappworkflows.logicops.io', 'vaultsecretbindings.logicops.io']) {
+      for (const verb of ['create', 'update', 'patch', 'delete', 'list', 'watch']) {
+        answers[`${verb} ${kind}`] = await canI(subject, [verb, kind, '-n', TEAM]);
+      }
+      for (const verb of ['patch', 'update']) {
+        answers[`${verb} ${kind}/status`] = await canI(subject, [
+          verb,
+          kind,
+          '--subresource=status',
+          '-n',
+          TEAM,
+        ]);
+      }
+      answers[`create ${kind} in ${OTHER_TEAM}`] = await canI(subject, ['create', kind, '-n', OTHER_TEAM]);
+    }
+    answers['create configmaps'] = await canI(subject, ['create', 'configmaps', '-n', TEAM]);
+    answers['get secrets'] = await canI(subject, ['get', 'secrets', '-n', TEAM]);
+    answers['patch namespace'] = await canI(subject, ['patch', `namespace/${TEAM}`]);
+    const expected = Object.fromEntries(
+      Object.keys(answers).map((key) => [
+        key,
+        key.includes('/status') ||
+        key.includes(OTHER_TEAM) ||
+        key.includes('secrets') ||
+        key.includes('namespace')
+          ? 'no'
+          : 'yes',
+      ]),
+    );
+    expect(answers).toEqual(expected);
+  });
+
+  it("with the team's own token: creates a LogicAppWorkflow, and is refused a forged status", async () => {
+    const { stdout } = await asTeam(['create', '-f', '-', '-o', 'name'], workflow('team-workflow'));
+    expect(stdout.trim()).toBe('logicappworkflow.logicops.io/team-workflow');
+
+    // A PATCH straight to the status subresource, as a forger would send it (kubectl would GET first).
+    const forged = {
+      status: { identity: { type: 'SystemAssigned', principalId: '11111111-2222-3333-4444-555555555555' } },
+    };
+    const teamClient = new KubeClient(team.kubeConfig);
+    const target = { namespace: TEAM, name: 'team-workflow', subresource: 'status' } as const;
+    const refused = await teamClient
+      .patch(LOGIC_APP_WORKFLOW_RESOURCE, target, PatchStrategy.MergePatch, forged)
+      .then(
+        () => 'patched',
+        (error: unknown) => String(error),
+      );
+    expect(refused).toMatch(/403|Forbidden/);
+    expect(refused).toContain('logicappworkflows/status');
+
+    // The same patch is valid: an admin's goes through, so the refusal above is RBAC's.
+    await new KubeClient(plane.adminKubeConfig()).patch(
+      LOGIC_APP_WORKFLOW_RESOURCE,
+      target,
+      PatchStrategy.MergePatch,
+      forged,
+    );
+    // A status written through the main resource is dropped by the API server (status subresource).
+    await asTeam([
+      'patch',
+      'logicappworkflow',
+      'team-workflow',
+      '-n',
+      TEAM,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { identity: { principalId: '99999999-2222-3333-4444-555555555555' } } }),
+    ]);
+    const { stdout: principal } = await plane.kubectl([
+      'get',
+      'logicappworkflow',
+      'team-workflow',
+      '-n',
+      TEAM,
+      '-o',
+      'jsonpath={.status.identity.principalId}',
+    ]);
+    expect(principal).toBe('11111111-2222-3333-4444-555555555555');
+  });
+});
