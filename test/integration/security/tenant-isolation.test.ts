@@ -1,0 +1,611 @@
+// Issue 20's attack suite: team A, acting only through its own ServiceAccount (the two kinds, their
+// status and ConfigMaps, in its own namespace), tries every path we know from a namespace to
+// another team's Azure resources. One operator serves both teams. Each attack is judged from the
+// emulator: no request after the attack began touched team B's resource group, and team B's Azure
+// state (workflows, access-policy entries, role assignments, the shared vault's entries) is exactly
+// what it was before the suite's attacks. Each attacker object shows a clear reason.
+import { LogicManagementClient } from '@azure/arm-logic';
+import { EventsV1Api } from '@kubernetes/client-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  NAMESPACE_RESOURCE,
+  VAULT_SECRET_BINDING_RESOURCE,
+} from '../../../src/controllers/resource-kinds.ts';
+import {
+  RECORD_LABEL,
+  RECORD_NAMESPACE_LABEL,
+  RECORD_OBJECT_ANNOTATION,
+  recordName,
+} from '../../../src/controllers/shared/records/record-configmap.ts';
+import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
+import { DEFINITION, operatorCredential } from '../../emulator/support/harness.ts';
+import { eventually } from '../runtime/support/eventually.ts';
+import { adminKubeConfig } from '../support/cluster.ts';
+import {
+  bindingManifest,
+  conditionOf,
+  createAs,
+  deleteAs,
+  FOREIGN_PRINCIPAL,
+  type Kind,
+  lastSeq,
+  outsideAttackerScope,
+  patchStatusAs,
+  startTenants,
+  type Tenants,
+  waitForReason,
+  waitGone,
+  workflowManifest,
+} from './support/tenants.ts';
+
+const FINALIZER = 'logicops.io/finalizer';
+const ADOPT = { 'logicops.io/adopt': 'true' };
+
+let t: Tenants;
+let victimPrincipal = '';
+let victimSharedPrincipal = '';
+let attackerPrincipal = '';
+let before = '';
+
+/** Everything of team B's (and of the foreign principal) in Azure, for before/after comparison. */
+function victimState(): string {
+  const { state } = t.world.emulator;
+  const attackerOwned = (tags: Record<string, string>) =>
+    (tags['logicops-owner'] ?? '').includes(`/${t.attacker.namespace}/`);
+  const workflows = Object.values(state.workflows)
+    .filter((w) => w.resourceGroup.toLowerCase() !== 'rg-team-a' && !attackerOwned(w.tags))
+    .map((w) => ({ id: w.id.toLowerCase(), tags: w.tags, identity: w.identity, properties: w.properties }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const entries = Object.values(state.vaults)
+    .flatMap((v) =>
+      v.accessPolicies
+        .filter((e) => e.objectId.toLowerCase() !== attackerPrincipal.toLowerCase())
+        .map((e) => ({ vault: v.name, objectId: e.objectId, permissions: e.permissions })),
+    )
+    .sort((a, b) => `${a.vault}${a.objectId}`.localeCompare(`${b.vault}${b.objectId}`));
+  const assignments = Object.values(state.roleAssignments)
+    .filter((a) => a.principalId.toLowerCase() !== attackerPrincipal.toLowerCase())
+    .map((a) => ({ name: a.name, scope: a.scope.toLowerCase(), principalId: a.principalId }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return JSON.stringify({ workflows, entries, assignments }, null, 1);
+}
+
+function entriesOf(vaultName: string, principalId: string) {
+  const vault = Object.values(t.world.emulator.state.vaults).find((v) => v.name === vaultName);
+  return vault?.accessPolicies.filter((e) => e.objectId.toLowerCase() === principalId.toLowerCase()) ?? [];
+}
+
+/** Requests since `mark` whose path names this Azure workflow with this method. */
+function requestsTo(mark: number, method: string, workflowName: string) {
+  return t.world.emulator
+    .requests(mark)
+    .filter((r) => r.method === method && r.path.toLowerCase().endsWith(`/workflows/${workflowName}`));
+}
+
+async function eventReasons(namespace: string, name: string): Promise<string[]> {
+  const events = await adminKubeConfig()
+    .makeApiClient(EventsV1Api)
+    .listNamespacedEvent({ namespace, fieldSelector: `regarding.name=${name}` });
+  return events.items.map((event) => event.reason ?? '');
+}
+
+async function victimApplies(plural: Kind, body: { metadata: { namespace: string } }) {
+  await createAs(t.adminCustom, plural, body);
+}
+
+async function principalOf(namespace: string, name: string): Promise<string> {
+  const workflow = await waitForReason(t, 'logicappworkflows', namespace, name, 'Succeeded');
+  const principal = (workflow.status?.identity as { principalId?: string } | undefined)?.principalId;
+  if (!principal) throw new Error(`${name} has no principal`);
+  return principal;
+}
+
+beforeAll(async () => {
+  t = await startTenants();
+  const sub = t.subscriptionId;
+  const b = t.victim.namespace;
+  const a = t.attacker.namespace;
+  // An untagged workflow someone made by hand in the shared group.
+  const logic = new LogicManagementClient(operatorCredential(t.world.emulator), sub, {
+    endpoint: t.world.emulator.armEndpoint,
+  });
+  await logic.workflows.createOrUpdate('rg-shared', 'legacy-shared', {
+    location: 'westeurope',
+    tags: { team: 'legacy' },
+    definition: DEFINITION,
+  });
+  // Team B's life: a workflow in its own group and one in the shared group, each granted.
+  await victimApplies(
+    'logicappworkflows',
+    workflowManifest(b, 'wf-b', { subscriptionId: sub, resourceGroup: 'rg-team-b' }),
+  );
+  await victimApplies(
+    'logicappworkflows',
+    workflowManifest(b, 'wf-b-shared', { subscriptionId: sub, resourceGroup: 'rg-shared' }),
+  );
+  await victimApplies('vaultsecretbindings', bindingManifest(b, 'bind-b', 'wf-b', t.vault('kv-team-b')));
+  await victimApplies(
+    'vaultsecretbindings',
+    bindingManifest(b, 'bind-b-rbac', 'wf-b', t.vault('kv-team-b-rbac')),
+  );
+  await victimApplies(
+    'vaultsecretbindings',
+    bindingManifest(
+      b,
+      'bind-b-shared',
+      'wf-b-shared',
+      t.vault('kv-shared'),
+      {},
+      { permissions: ['get', 'list'] },
+    ),
+  );
+  // Team A's own, legitimate life.
+  await createAs(
+    t.attacker,
+    'logicappworkflows',
+    workflowManifest(a, 'wf-a', { subscriptionId: sub, resourceGroup: 'rg-team-a' }),
+  );
+  await createAs(
+    t.attacker,
+    'vaultsecretbindings',
+    bindingManifest(a, 'bind-a', 'wf-a', t.vault('kv-team-a')),
+  );
+  victimPrincipal = await principalOf(b, 'wf-b');
+  victimSharedPrincipal = await principalOf(b, 'wf-b-shared');
+  attackerPrincipal = await principalOf(a, 'wf-a');
+  for (const name of ['bind-b', 'bind-b-rbac', 'bind-b-shared']) {
+    await waitForReason(t, 'vaultsecretbindings', b, name, 'Succeeded');
+  }
+  await waitForReason(t, 'vaultsecretbindings', a, 'bind-a', 'Succeeded');
+  expect(entriesOf('kv-team-b', victimPrincipal)).toHaveLength(1);
+  expect(entriesOf('kv-shared', victimSharedPrincipal)).toHaveLength(1);
+  before = victimState();
+}, 180_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+afterEach(() => {
+  // Whatever the attack, team B's Azure side and the foreign principal's entries are untouched.
+  expect(victimState()).toBe(before);
+});
+
+describe('tenant isolation: what team A writes never reaches team B (issue 20)', () => {
+  it('1. cannot delete team B workflow by adopting it with a finalizer in its own manifest', async () => {
+    const mark = lastSeq(t);
+    const manifest = workflowManifest(
+      t.attacker.namespace,
+      'steal-b',
+      { subscriptionId: t.subscriptionId, resourceGroup: 'rg-team-b', azureName: 'wf-b' },
+      { annotations: ADOPT, finalizers: [FINALIZER] },
+    );
+    await createAs(t.attacker, 'logicappworkflows', manifest);
+    const denied = await waitForReason(
+      t,
+      'logicappworkflows',
+      t.attacker.namespace,
+      'steal-b',
+      'NamespacePolicyDenied',
+    );
+    expect(conditionOf(denied, 'Stalled')?.message).toContain('rg-team-b');
+    await deleteAs(t.attacker, 'logicappworkflows', 'steal-b');
+    await waitGone(t, 'logicappworkflows', t.attacker.namespace, 'steal-b');
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it('2. cannot adopt team B workflow in a shared resource group, even where an admin allows adoption', async () => {
+    await t.admin.patch(NAMESPACE_RESOURCE, { name: t.attacker.namespace }, PatchStrategy.MergePatch, {
+      metadata: { annotations: { 'logicops.io/allow-adoption': 'true' } },
+    });
+    try {
+      const mark = lastSeq(t);
+      const manifest = workflowManifest(
+        t.attacker.namespace,
+        'steal-shared',
+        { subscriptionId: t.subscriptionId, resourceGroup: 'rg-shared', azureName: 'wf-b-shared' },
+        { annotations: ADOPT },
+      );
+      await createAs(t.attacker, 'logicappworkflows', manifest);
+      const refused = await waitForReason(
+        t,
+        'logicappworkflows',
+        t.attacker.namespace,
+        'steal-shared',
+        'AlreadyOwned',
+      );
+      expect(conditionOf(refused, 'Ready')?.message).toContain(
+        'never takes over a workflow tagged for another owner',
+      );
+      expect(refused.status?.identity).toBeUndefined();
+      // A binding of the would-be adopter gets no principal to grant.
+      await createAs(
+        t.attacker,
+        'vaultsecretbindings',
+        bindingManifest(t.attacker.namespace, 'bind-steal-shared', 'steal-shared', t.vault('kv-team-a')),
+      );
+      await waitForReason(
+        t,
+        'vaultsecretbindings',
+        t.attacker.namespace,
+        'bind-steal-shared',
+        'WaitingForPrincipal',
+      );
+      await deleteAs(t.attacker, 'logicappworkflows', 'steal-shared');
+      await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-steal-shared');
+      await waitGone(t, 'logicappworkflows', t.attacker.namespace, 'steal-shared');
+      expect(requestsTo(mark, 'PUT', 'wf-b-shared')).toEqual([]);
+      expect(requestsTo(mark, 'DELETE', 'wf-b-shared')).toEqual([]);
+      expect(entriesOf('kv-team-a', victimSharedPrincipal)).toEqual([]);
+      expect(outsideAttackerScope(t, mark)).toEqual([]);
+    } finally {
+      await t.admin.patch(NAMESPACE_RESOURCE, { name: t.attacker.namespace }, PatchStrategy.MergePatch, {
+        metadata: { annotations: { 'logicops.io/allow-adoption': null } },
+      });
+    }
+  });
+
+  it('3. cannot adopt an untagged workflow on its own say-so (its own allow-adoption annotation included)', async () => {
+    const mark = lastSeq(t);
+    const manifest = workflowManifest(
+      t.attacker.namespace,
+      'legacy-shared',
+      { subscriptionId: t.subscriptionId, resourceGroup: 'rg-shared' },
+      { annotations: { ...ADOPT, 'logicops.io/allow-adoption': 'true' } },
+    );
+    await createAs(t.attacker, 'logicappworkflows', manifest);
+    const refused = await waitForReason(
+      t,
+      'logicappworkflows',
+      t.attacker.namespace,
+      'legacy-shared',
+      'AlreadyOwned',
+    );
+    expect(conditionOf(refused, 'Ready')?.message).toContain('a cluster admin annotates the namespace');
+    await deleteAs(t.attacker, 'logicappworkflows', 'legacy-shared');
+    await waitGone(t, 'logicappworkflows', t.attacker.namespace, 'legacy-shared');
+    expect(requestsTo(mark, 'PUT', 'legacy-shared')).toEqual([]);
+    expect(requestsTo(mark, 'DELETE', 'legacy-shared')).toEqual([]);
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("4. cannot get team B's principal granted by forging its own workflow's status.identity", async () => {
+    const mark = lastSeq(t);
+    await patchStatusAs(t.attacker, 'logicappworkflows', 'wf-a', {
+      identity: {
+        type: 'SystemAssigned',
+        principalId: victimPrincipal,
+        principalObservedAt: '2020-01-01T00:00:00Z',
+      },
+    });
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(
+        t.attacker.namespace,
+        'bind-forged-identity',
+        'wf-a',
+        t.vault('kv-team-a'),
+        {},
+        {
+          permissions: ['get', 'list'],
+        },
+      ),
+    );
+    const granted = await waitForReason(
+      t,
+      'vaultsecretbindings',
+      t.attacker.namespace,
+      'bind-forged-identity',
+      'Succeeded',
+    );
+    expect(granted.status?.principalId).toBe(attackerPrincipal);
+    expect(entriesOf('kv-team-a', victimPrincipal)).toEqual([]);
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-forged-identity');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-forged-identity');
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("5. cannot revoke team B's permissions by forging a binding's status.grant (own vault, shared vault, B's vault)", async () => {
+    for (const [name, vaultName, principal] of [
+      ['forge-b', 'kv-team-b', victimPrincipal],
+      ['forge-shared', 'kv-shared', victimSharedPrincipal],
+    ] as const) {
+      const mark = lastSeq(t);
+      await createAs(
+        t.attacker,
+        'vaultsecretbindings',
+        bindingManifest(t.attacker.namespace, name, 'wf-a', t.vault('kv-team-a')),
+      );
+      await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, name, 'Succeeded');
+      await patchStatusAs(t.attacker, 'vaultsecretbindings', name, {
+        grant: {
+          phase: 'Granted',
+          principalId: principal,
+          vaultId: t.vault(vaultName),
+          accessModel: 'AccessPolicy',
+          permissionsAdded: ['get', 'list'],
+        },
+      });
+      await deleteAs(t.attacker, 'vaultsecretbindings', name);
+      await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, name);
+      expect(outsideAttackerScope(t, mark)).toEqual([]);
+    }
+    expect(entriesOf('kv-team-b', victimPrincipal)).toHaveLength(1);
+  });
+
+  it("6. cannot delete team B's role assignment by forging an RBAC ledger with its computable name", async () => {
+    const assignment = Object.values(t.world.emulator.state.roleAssignments).find(
+      (a) => a.principalId.toLowerCase() === victimPrincipal.toLowerCase(),
+    );
+    expect(assignment).toBeDefined();
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'forge-rbac', 'wf-a', t.vault('kv-team-a')),
+    );
+    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'forge-rbac', 'Succeeded');
+    await patchStatusAs(t.attacker, 'vaultsecretbindings', 'forge-rbac', {
+      grant: {
+        phase: 'Granted',
+        principalId: victimPrincipal,
+        vaultId: t.vault('kv-team-b-rbac'),
+        accessModel: 'RBAC',
+        roleAssignmentName: assignment?.name,
+        roleAssignmentScope: assignment?.scope,
+      },
+    });
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'forge-rbac');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'forge-rbac');
+    expect(t.world.emulator.requests(mark).filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("7. cannot remove a foreign principal's pre-existing entry in its own vault with a forged ledger", async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'forge-foreign', 'wf-a', t.vault('kv-team-a'), {
+        finalizers: [FINALIZER],
+      }),
+    );
+    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'forge-foreign', 'Succeeded');
+    await patchStatusAs(t.attacker, 'vaultsecretbindings', 'forge-foreign', {
+      grant: {
+        phase: 'Revoking',
+        principalId: FOREIGN_PRINCIPAL,
+        vaultId: t.vault('kv-team-a'),
+        accessModel: 'AccessPolicy',
+        permissionsAdded: ['get', 'list'],
+        permissionsPreExisting: [],
+      },
+    });
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'forge-foreign');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'forge-foreign');
+    expect(entriesOf('kv-team-a', FOREIGN_PRINCIPAL)).toHaveLength(1);
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("8. cannot reach team B's workflow by naming it from its own namespace", async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'bind-cross', 'wf-b', t.vault('kv-team-a')),
+    );
+    const waiting = await waitForReason(
+      t,
+      'vaultsecretbindings',
+      t.attacker.namespace,
+      'bind-cross',
+      'WaitingForPrincipal',
+    );
+    expect(conditionOf(waiting, 'Ready')?.message).toContain('does not exist');
+    expect(entriesOf('kv-team-a', victimPrincipal)).toEqual([]);
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-cross');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-cross');
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("9. cannot run as team B's user-assigned identity", async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'logicappworkflows',
+      workflowManifest(t.attacker.namespace, 'uai-steal', {
+        subscriptionId: t.subscriptionId,
+        resourceGroup: 'rg-team-a',
+        identity: { type: 'UserAssigned', userAssignedIdentityId: t.identity('rg-team-b', 'uai-b') },
+      }),
+    );
+    const denied = await waitForReason(
+      t,
+      'logicappworkflows',
+      t.attacker.namespace,
+      'uai-steal',
+      'NamespacePolicyDenied',
+    );
+    expect(conditionOf(denied, 'Ready')?.message).toContain('uai-b');
+    expect(requestsTo(mark, 'PUT', 'uai-steal')).toEqual([]);
+    await deleteAs(t.attacker, 'logicappworkflows', 'uai-steal');
+    await waitGone(t, 'logicappworkflows', t.attacker.namespace, 'uai-steal');
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("10. cannot bind team B's vault", async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'bind-kv-b', 'wf-a', t.vault('kv-team-b')),
+    );
+    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-kv-b', 'NamespacePolicyDenied');
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-kv-b');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-kv-b');
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("11. cannot edit its namespace's policy annotations or the operator's records", async () => {
+    const refused = (error: unknown) => (error as { code?: number }).code;
+    await expect(
+      t.attacker.kube
+        .patch(NAMESPACE_RESOURCE, { name: t.attacker.namespace }, PatchStrategy.MergePatch, {
+          metadata: {
+            annotations: { 'logicops.io/allowed-vaults': '**', 'logicops.io/allow-adoption': 'true' },
+          },
+        })
+        .catch(refused),
+    ).resolves.toBe(403);
+    await expect(
+      t.attacker.core
+        .createNamespacedConfigMap({
+          namespace: t.recordsNamespace,
+          body: { metadata: { name: 'planted' }, data: { record: '{}' } },
+        })
+        .catch(refused),
+    ).resolves.toBe(403);
+    await expect(
+      t.attacker.core.listNamespacedConfigMap({ namespace: t.recordsNamespace }).catch(refused),
+    ).resolves.toBe(403);
+  });
+
+  it('12. cannot plant an operator record in its own namespace', async () => {
+    const mark = lastSeq(t);
+    const name = recordName('identity', t.attacker.namespace, 'wf-a');
+    await t.attacker.core.createNamespacedConfigMap({
+      namespace: t.attacker.namespace,
+      body: {
+        metadata: {
+          name,
+          labels: { [RECORD_LABEL]: 'identity', [RECORD_NAMESPACE_LABEL]: t.attacker.namespace },
+          annotations: { [RECORD_OBJECT_ANNOTATION]: `${t.attacker.namespace}/wf-a` },
+        },
+        data: {
+          record: JSON.stringify({
+            type: 'SystemAssigned',
+            principalId: victimPrincipal,
+            principalObservedAt: '2020-01-01T00:00:00Z',
+          }),
+        },
+      },
+    });
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'bind-planted', 'wf-a', t.vault('kv-shared')),
+    );
+    const granted = await waitForReason(
+      t,
+      'vaultsecretbindings',
+      t.attacker.namespace,
+      'bind-planted',
+      'Succeeded',
+    );
+    expect(granted.status?.principalId).toBe(attackerPrincipal);
+    expect(entriesOf('kv-shared', attackerPrincipal)).toHaveLength(1);
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-planted');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-planted');
+    expect(entriesOf('kv-shared', attackerPrincipal)).toEqual([]);
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("13. cannot move a Ready workflow or binding onto team B's scopes by editing its spec", async () => {
+    const refused = (error: unknown) => (error as { code?: number }).code;
+    const patchSpec = (plural: Kind, name: string, spec: Record<string, unknown>) =>
+      t.attacker.custom
+        .patchNamespacedCustomObject({
+          group: 'logicops.io',
+          version: 'v1alpha1',
+          namespace: t.attacker.namespace,
+          plural,
+          name,
+          body: [{ op: 'replace', path: `/spec/${Object.keys(spec)[0]}`, value: Object.values(spec)[0] }],
+        })
+        .then(() => 200)
+        .catch(refused);
+    expect(await patchSpec('logicappworkflows', 'wf-a', { resourceGroup: 'rg-team-b' })).toBe(422);
+    expect(await patchSpec('logicappworkflows', 'wf-a', { azureName: 'wf-b' })).toBe(422);
+    expect(await patchSpec('vaultsecretbindings', 'bind-a', { vaultId: t.vault('kv-team-b') })).toBe(422);
+  });
+
+  it('14. re-creating a binding under the same name takes nothing along: its old grant is revoked', async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'bind-renamed', 'wf-a', t.vault('kv-shared')),
+    );
+    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed', 'Succeeded');
+    // Deleted while no operator runs and its finalizer removed by hand (a force-delete), then
+    // re-created under the same name on another vault.
+    await t.stopOperator();
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-renamed');
+    await t.admin.patch(
+      VAULT_SECRET_BINDING_RESOURCE,
+      { namespace: t.attacker.namespace, name: 'bind-renamed' },
+      PatchStrategy.JsonPatch,
+      [{ op: 'remove', path: '/metadata/finalizers' }],
+    );
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed');
+    expect(entriesOf('kv-shared', attackerPrincipal)).toHaveLength(1);
+    await t.startOperator();
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'bind-renamed', 'wf-a', t.vault('kv-team-a')),
+    );
+    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed', 'Succeeded');
+    expect(entriesOf('kv-shared', attackerPrincipal)).toEqual([]);
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-renamed');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed');
+    // The restarted operator reads team B's objects once (its start-up pass), and writes nothing there.
+    expect(outsideAttackerScope(t, mark).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('15. a policy narrowed by an admin revokes what falls outside it, with a reason', async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'vaultsecretbindings',
+      bindingManifest(t.attacker.namespace, 'bind-narrowed', 'wf-a', t.vault('kv-shared')),
+    );
+    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-narrowed', 'Succeeded');
+    expect(entriesOf('kv-shared', attackerPrincipal)).toHaveLength(1);
+    const namespace = await t.admin.get<{ metadata: { annotations: Record<string, string> } }>(
+      NAMESPACE_RESOURCE,
+      undefined,
+      t.attacker.namespace,
+    );
+    const vaults = namespace.metadata.annotations['logicops.io/allowed-vaults'] ?? '';
+    await t.admin.patch(NAMESPACE_RESOURCE, { name: t.attacker.namespace }, PatchStrategy.MergePatch, {
+      metadata: { annotations: { 'logicops.io/allowed-vaults': vaults.split(',')[0] } },
+    });
+    try {
+      const denied = await waitForReason(
+        t,
+        'vaultsecretbindings',
+        t.attacker.namespace,
+        'bind-narrowed',
+        'NamespacePolicyDenied',
+      );
+      expect(conditionOf(denied, 'Stalled')?.message).toContain('namespace policy denies vault');
+      await eventually(async () =>
+        expect(await eventReasons(t.attacker.namespace, 'bind-narrowed')).toEqual(
+          expect.arrayContaining(['Granted', 'Revoked', 'NamespacePolicyDenied']),
+        ),
+      );
+      expect(entriesOf('kv-shared', attackerPrincipal)).toEqual([]);
+      // bind-a is on a vault still allowed: untouched.
+      expect(entriesOf('kv-team-a', attackerPrincipal)).toHaveLength(1);
+    } finally {
+      await t.admin.patch(NAMESPACE_RESOURCE, { name: t.attacker.namespace }, PatchStrategy.MergePatch, {
+        metadata: { annotations: { 'logicops.io/allowed-vaults': vaults } },
+      });
+    }
+    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-narrowed');
+    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-narrowed');
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+});
