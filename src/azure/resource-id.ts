@@ -70,7 +70,7 @@ export function parseResourceId(id: string, expectedType: string): ResourceId {
     throw new InvalidAzureNameError(
       `${kind.noun} id`,
       id,
-      `it names a ${provider}/${type}; an id of this type is ${shape}`,
+      `it is a ${provider}/${type}, not a ${expectedType}: an id of this type is ${shape}`,
     );
   }
   checkName(SUBSCRIPTION_ID, `subscription id of ${kind.noun} id ${quoted(id)}:`, subscriptionId);

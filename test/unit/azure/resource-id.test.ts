@@ -49,7 +49,12 @@ describe('parseResourceId', () => {
 
   // Each refusal names the part that is wrong and what Azure allows for it.
   it.each([
-    ['another type', VAULT, USER_ASSIGNED_IDENTITY_TYPE, 'names a Microsoft.KeyVault/vaults'],
+    [
+      'another type',
+      VAULT,
+      USER_ASSIGNED_IDENTITY_TYPE,
+      'is a Microsoft.KeyVault/vaults, not a Microsoft.ManagedIdentity/userAssignedIdentities',
+    ],
     [
       'a child resource',
       `${VAULT}/secrets/s`,
