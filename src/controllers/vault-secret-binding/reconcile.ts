@@ -4,8 +4,8 @@
 //
 //   deleting (finalizer present) → policy Orphan: keep the grant; Delete: revoke exactly what
 //     the ledger says (under the vault lock) → remove the finalizer. A failed revoke keeps it.
+//   a vault id or secret name Azure refuses → InvalidSpec: no finalizer, no Azure call.
 //   otherwise → finalizer first (no Azure write without it) → steps → Ready.
-
 import { isInvalidAzureNameError } from '../../azure/index.ts';
 import { Reason, type VaultSecretBinding, type VaultSecretBindingStatus } from '../../crds/index.ts';
 import {
