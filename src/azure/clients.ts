@@ -8,6 +8,7 @@ import { LogicManagementClient } from '@azure/arm-logic';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { TokenCredential } from '@azure/identity';
 import type { WriteFence } from '../runtime/leadership-fence.ts';
+import { checkSubscriptionId } from './arm-names.ts';
 import { leadershipFencePolicy } from './leadership-fence-policy.ts';
 
 export const AZURE_PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
@@ -45,6 +46,8 @@ export function armTokenScope(armEndpoint: string): string {
 }
 
 export function createAzureClients(settings: AzureClientSettings): AzureClients {
+  // The subscription id is the first segment of every URL these clients build.
+  checkSubscriptionId(settings.subscriptionId);
   const endpoint = trimSlashes(settings.armEndpoint);
   const scope = armTokenScope(endpoint);
   const common = {

@@ -1,5 +1,12 @@
 // Public surface of the Azure layer: gateways, their domain types, the classifier and the
 // builders for credentials and clients. Controllers import from here, never from @azure/arm-*.
+
+export {
+  checkName,
+  checkRoleAssignmentScope,
+  InvalidAzureNameError,
+  isInvalidAzureNameError,
+} from './arm-names.ts';
 export {
   type ArmBucketSettings,
   type ArmBudget,
@@ -50,6 +57,9 @@ export {
   parseResourceId,
   sameResourceId,
   secretScope,
+  USER_ASSIGNED_IDENTITY_TYPE,
+  VAULT_TYPE,
+  WORKFLOW_TYPE,
   workflowResourceId,
 } from './resource-id.ts';
 export type { EnsuredRoleAssignment, RoleAssignmentGateway } from './role-assignment-gateway.ts';

@@ -6,6 +6,8 @@ import {
   type AuthorizationManagementClient,
   getContinuationToken,
 } from '@azure/arm-authorization';
+import { ROLE_ASSIGNMENT_NAME } from '../crds/azure-formats.ts';
+import { checkName, checkRoleAssignmentScope } from './arm-names.ts';
 import { isAzureError } from './azure-error.ts';
 import type { AzureCalls, CallOptions, SdkCallOptions } from './instrumentation.ts';
 import { isNotFound } from './not-found.ts';
@@ -60,6 +62,7 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
   ) {}
 
   async create(desired: DesiredRoleAssignment, options: CallOptions = {}): Promise<RoleAssignment> {
+    checkRoleAssignmentScope(desired.scope);
     const name = roleAssignmentName(desired.scope, desired.roleDefinitionId, desired.principalId);
     const created = await this.calls.write('roleAssignments.create', options, (sdk) =>
       this.client.roleAssignments.create(desired.scope, name, toArmRoleAssignment(desired), sdk),
@@ -90,6 +93,8 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
   }
 
   async get(scope: string, name: string, options: CallOptions = {}): Promise<RoleAssignment | undefined> {
+    checkRoleAssignmentScope(scope);
+    checkRoleAssignmentName(name);
     try {
       const assignment = await this.calls.read('roleAssignments.get', options, (sdk) =>
         this.client.roleAssignments.get(scope, name, sdk),
@@ -102,6 +107,8 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
   }
 
   async delete(scope: string, name: string, options: CallOptions = {}): Promise<void> {
+    checkRoleAssignmentScope(scope);
+    checkRoleAssignmentName(name);
     try {
       await this.calls.write('roleAssignments.delete', options, (sdk) =>
         this.client.roleAssignments.delete(scope, name, sdk),
@@ -111,21 +118,26 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
     }
   }
 
-  listAtScope(scope: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
+  async listAtScope(scope: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
+    checkRoleAssignmentScope(scope);
     return this.#list(options, (sdk) =>
       this.client.roleAssignments.listForScope(scope, { ...sdk, filter: 'atScope()' }),
     );
   }
 
-  listAround(scope: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
+  async listAround(scope: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
+    checkRoleAssignmentScope(scope);
     return this.#list(options, (sdk) => this.client.roleAssignments.listForScope(scope, sdk));
   }
 
-  listForPrincipal(scope: string, principalId: string, options: CallOptions = {}): Promise<RoleAssignment[]> {
+  async listForPrincipal(
+    scope: string,
+    principalId: string,
+    options: CallOptions = {},
+  ): Promise<RoleAssignment[]> {
+    checkRoleAssignmentScope(scope);
     // Object ids are GUIDs; anything else would break out of the OData string literal.
-    if (!/^[0-9a-f-]{36}$/i.test(principalId)) {
-      return Promise.reject(new Error(`principalId '${principalId}' is not a GUID`));
-    }
+    if (!/^[0-9a-f-]{36}$/i.test(principalId)) throw new Error(`principalId '${principalId}' is not a GUID`);
     return this.#list(options, (sdk) =>
       this.client.roleAssignments.listForScope(scope, { ...sdk, filter: `principalId eq '${principalId}'` }),
     );
@@ -164,6 +176,11 @@ export class SdkRoleAssignmentGateway implements RoleAssignmentGateway {
     const pages = await this.calls.readPages(operation, options, (sdk) => open(sdk).byPage(), hasNextPage);
     return pages.flat().map(fromArmRoleAssignment);
   }
+}
+
+/** Assignment names are GUIDs (logicops' are UUIDv5); the name is the last URL segment. */
+function checkRoleAssignmentName(name: string): void {
+  checkName(ROLE_ASSIGNMENT_NAME, 'role assignment name', name);
 }
 
 /** Whether the SDK will request another page after `page` (it follows the page's nextLink). */

@@ -2,7 +2,9 @@
 // change one principal's secret permissions with the atomic accessPolicies/add|remove
 // operations (never a PUT/PATCH of the vault: that is a read-modify-write that can drop
 // entries written concurrently), and check that a secret exists without reading its value.
+// Vault and secret names are checked before they become URL segments (arm-names.ts).
 import type { AccessPolicyEntry, KeyVaultManagementClient, Vault } from '@azure/arm-keyvault';
+import { checkSecretName, checkVaultRef } from './arm-names.ts';
 import type { AzureCalls, CallOptions } from './instrumentation.ts';
 import { isNotFound } from './not-found.ts';
 
@@ -88,6 +90,7 @@ export class SdkVaultGateway implements VaultGateway {
   ) {}
 
   async get(ref: VaultRef, options: CallOptions = {}): Promise<ObservedVault | undefined> {
+    checkVaultRef(ref);
     try {
       const vault = await this.calls.read('vaults.get', options, (sdk) =>
         this.client.vaults.get(ref.resourceGroup, ref.name, sdk),
@@ -113,6 +116,7 @@ export class SdkVaultGateway implements VaultGateway {
     entries: AccessPolicyAdditions,
     options: CallOptions = {},
   ): Promise<void> {
+    checkVaultRef(ref);
     const toPolicies = (list: readonly AccessPolicyAddition[]) =>
       list
         .filter((addition) => addition.secretPermissions.length > 0)
@@ -138,6 +142,7 @@ export class SdkVaultGateway implements VaultGateway {
     secretPermissions: readonly string[],
     options: CallOptions = {},
   ): Promise<string[]> {
+    checkVaultRef(ref);
     // Key Vault's `remove` matches permission names case-sensitively and silently does nothing
     // on a casing mismatch, while the service may store `Get` for a requested `get`
     // (azure-wire.md §2). So read the entry and send the names exactly as stored.
@@ -164,6 +169,8 @@ export class SdkVaultGateway implements VaultGateway {
   }
 
   async secretExists(ref: VaultRef, secretName: string, options: CallOptions = {}): Promise<boolean> {
+    checkVaultRef(ref);
+    checkSecretName(secretName);
     try {
       await this.calls.read('secrets.get', options, (sdk) =>
         this.client.secrets.get(ref.resourceGroup, ref.name, secretName, sdk),

@@ -1,6 +1,9 @@
 // Microsoft.Logic/workflows (Consumption, api-version 2019-05-01) behind a small interface.
 // PUT is synchronous for workflows (no LRO), so createOrUpdate returns the stored workflow.
+// Every name that goes into a URL is checked first (arm-names.ts): a bad one is a rejected
+// promise with an InvalidAzureNameError and no request.
 import { getContinuationToken, type LogicManagementClient, type Workflow } from '@azure/arm-logic';
+import { checkResourceGroup, checkWorkflowRef } from './arm-names.ts';
 import type { AzureCalls, CallOptions, SdkCallOptions } from './instrumentation.ts';
 import { isNotFound } from './not-found.ts';
 import {
@@ -42,6 +45,7 @@ export class SdkWorkflowGateway implements WorkflowGateway {
   ) {}
 
   async get(ref: WorkflowRef, options: CallOptions = {}): Promise<ObservedWorkflow | undefined> {
+    checkWorkflowRef(ref);
     try {
       const workflow = await this.calls.read('workflows.get', options, (sdk) =>
         this.client.workflows.get(ref.resourceGroup, ref.name, sdk),
@@ -58,6 +62,7 @@ export class SdkWorkflowGateway implements WorkflowGateway {
     desired: DesiredWorkflow,
     options: CallOptions = {},
   ): Promise<ObservedWorkflow> {
+    checkWorkflowRef(ref);
     const workflow = await this.calls.write('workflows.createOrUpdate', options, (sdk) =>
       this.client.workflows.createOrUpdate(ref.resourceGroup, ref.name, toArmWorkflow(desired), sdk),
     );
@@ -65,6 +70,7 @@ export class SdkWorkflowGateway implements WorkflowGateway {
   }
 
   async delete(ref: WorkflowRef, options: CallOptions = {}): Promise<void> {
+    checkWorkflowRef(ref);
     try {
       await this.calls.write('workflows.delete', options, (sdk) =>
         this.client.workflows.delete(ref.resourceGroup, ref.name, sdk),
@@ -74,7 +80,8 @@ export class SdkWorkflowGateway implements WorkflowGateway {
     }
   }
 
-  listByResourceGroup(resourceGroup: string, options: CallOptions = {}): Promise<ObservedWorkflow[]> {
+  async listByResourceGroup(resourceGroup: string, options: CallOptions = {}): Promise<ObservedWorkflow[]> {
+    checkResourceGroup(resourceGroup);
     return this.#list('workflows.listByResourceGroup', options, (sdk) =>
       this.client.workflows.listByResourceGroup(resourceGroup, sdk),
     );

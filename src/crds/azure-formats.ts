@@ -1,86 +1,159 @@
-// Azure name and ARM resource id formats, written once as RE2-compatible regular expressions
-// (the API server evaluates CEL `matches` with RE2: no look-arounds, no back-references).
-// The same sources compile in JavaScript with the `u` flag, so unit tests and controllers can
-// check a value exactly as admission does.
+// Azure name and ARM resource id formats, written once. Admission renders them as CEL
+// `matches` rules (RE2), the operator checks every value with the same patterns in JavaScript
+// before any of them becomes part of a URL (src/azure/arm-names.ts), and the emulator refuses
+// what they refuse. The tests in test/unit/crds/azure-name-cases.ts cite the Microsoft source of
+// each rule.
 //
-// Sources: Azure "Naming rules and restrictions" (resource groups, vaults, user-assigned
-// identities), Logic Apps Consumption name rules (1-80 chars, letters, digits, - _ . ( ) ),
-// Key Vault secret names (1-127 of [0-9a-zA-Z-]).
+// Two dialect traps are avoided on purpose:
+// - No `(?i)`: RE2 (and JavaScript's `iu`) fold case with Unicode's full orbits, so `(?i)[a-z]`
+//   also matches the Kelvin sign (U+212A) and the long s (U+017F), letters Azure refuses in vault,
+//   identity and workflow names. The case-insensitive parts of an ARM id (`resourceGroups` or
+//   `resourcegroups`) are spelled out letter by letter instead.
+// - Code points above U+FFFF are written `\x{…}` (RE2); toRegExp turns them into `\u{…}`.
 
 export interface AzureFormat {
-  /** Anchored RE2 / JavaScript (`u` flag) pattern. */
-  readonly pattern: string;
-  /** ARM ids compare case-insensitively (`az` prints `resourcegroups`, the portal `resourceGroups`). */
-  readonly caseInsensitive: boolean;
-  /** Upper bound for the OpenAPI maxLength: also what keeps the CEL cost estimate small. */
+  /**
+   * Anchored (or end-anchored) patterns a value must match, every one of them: RE2 cannot count
+   * and alternate in one pattern, so a length bound can be its own pattern.
+   */
+  readonly patterns: readonly string[];
+  /** Bounds for the OpenAPI schema; also what keeps the CEL cost estimate small. */
+  readonly minLength: number;
   readonly maxLength: number;
+  /** What Azure allows, in words: the end of every message about this format. */
+  readonly allows: string;
+}
+
+/** `resourceGroups` → `[rR][eE]…`: ARM compares these segments case-insensitively, without Unicode folding. */
+export function anyCase(literal: string): string {
+  return [...literal]
+    .map((c) => {
+      if (c === '.') return '\\.';
+      const lower = c.toLowerCase();
+      const upper = c.toUpperCase();
+      return lower === upper ? c : `[${lower}${upper}]`;
+    })
+    .join('');
 }
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-// Letters or digits in the Unicode sense, '_', '-', '.', '(' and ')'; 1-90; no trailing '.'.
-const RESOURCE_GROUP = '[-\\w.()\\p{L}\\p{N}]{0,89}[-\\w()\\p{L}\\p{N}]';
-const SCOPE = `/subscriptions/${GUID}/resourcegroups/${RESOURCE_GROUP}/providers`;
 
-export const SUBSCRIPTION_ID: AzureFormat = { pattern: `^${GUID}$`, caseInsensitive: false, maxLength: 36 };
+// Resource groups: '_', '-', '.', '(', ')' and letters or digits as Char.IsLetterOrDigit sees
+// them (Unicode categories Lu, Ll, Lt, Lm, Lo = \p{L}, and Nd), 1-90, not ending with '.'.
+// `\w` is ASCII in RE2 and in JavaScript without the `i` flag.
+const RG_CHAR = '[-\\w.()\\p{L}\\p{Nd}]';
+const RG_LAST = '[-\\w()\\p{L}\\p{Nd}]';
+const RESOURCE_GROUP = `${RG_CHAR}{0,89}${RG_LAST}`;
+/**
+ * Char.IsLetterOrDigit looks at one UTF-16 unit: a letter above U+FFFF is two surrogates
+ * (category Cs) to Azure, so it is refused, and would count twice towards 90.
+ */
+const BASIC_PLANE_ONLY = '^[^\\x{10000}-\\x{10FFFF}]*$';
+
+const VAULT_NAME_SHAPE = '[a-zA-Z](-?[a-zA-Z0-9])+';
+const IDENTITY_NAME_SHAPE = '[a-zA-Z0-9][-\\w]{2,127}';
+
+const SCOPE = `/${anyCase('subscriptions')}/${GUID}/${anyCase('resourceGroups')}/${RESOURCE_GROUP}/${anyCase('providers')}`;
+
+export const SUBSCRIPTION_ID: AzureFormat = {
+  patterns: [`^${GUID}$`],
+  minLength: 36,
+  maxLength: 36,
+  allows: 'a subscription id is a GUID such as 00000000-0000-0000-0000-000000000000',
+};
+
+/** Role assignment names (Microsoft.Authorization/roleAssignments): a GUID. */
+export const ROLE_ASSIGNMENT_NAME: AzureFormat = {
+  patterns: [`^${GUID}$`],
+  minLength: 36,
+  maxLength: 36,
+  allows: 'a role assignment name is a GUID',
+};
 
 export const RESOURCE_GROUP_NAME: AzureFormat = {
-  pattern: `^${RESOURCE_GROUP}$`,
-  caseInsensitive: false,
+  patterns: [`^${RESOURCE_GROUP}$`, BASIC_PLANE_ONLY],
+  minLength: 1,
   maxLength: 90,
+  allows: "resource group names are 1-90 letters, digits, '_', '-', '.', '(' or ')' and do not end with '.'",
 };
 
 /** Canonical region names only ("westeurope"), so immutability compares like with like. */
 export const LOCATION: AzureFormat = {
-  pattern: '^[a-z][a-z0-9]{1,49}$',
-  caseInsensitive: false,
+  patterns: ['^[a-z][a-z0-9]{1,49}$'],
+  minLength: 2,
   maxLength: 50,
-};
-
-export const WORKFLOW_NAME: AzureFormat = {
-  pattern: '^[-\\w.()]{1,80}$',
-  caseInsensitive: false,
-  maxLength: 80,
-};
-
-export const SECRET_NAME: AzureFormat = {
-  pattern: '^[0-9a-zA-Z-]{1,127}$',
-  caseInsensitive: false,
-  maxLength: 127,
+  allows: 'a location is a region name in lower case without spaces, such as westeurope',
 };
 
 /**
- * Vault names are 3-24 letters, digits and hyphens, start with a letter, end with a letter or
- * digit, no "--". RE2 cannot count and alternate in one pattern, so the length is a second pattern.
+ * Consumption workflows: 1-43 ASCII letters, digits, '-', '_', '.', '(' and ')'. logicops also
+ * refuses a trailing '.', which makes '.' and '..' (URL dot-segments) impossible.
  */
-export const VAULT_ID: AzureFormat = {
-  pattern: `^${SCOPE}/microsoft\\.keyvault/vaults/[a-z](-?[a-z0-9])+$`,
-  caseInsensitive: true,
-  maxLength: 512,
-};
-export const VAULT_ID_NAME_LENGTH: AzureFormat = {
-  pattern: '/vaults/[a-z0-9-]{3,24}$',
-  caseInsensitive: true,
-  maxLength: 512,
+export const WORKFLOW_NAME: AzureFormat = {
+  patterns: ['^[-\\w.()]{0,42}[-\\w()]$'],
+  minLength: 1,
+  maxLength: 43,
+  allows:
+    "workflow names are 1-43 letters (a-z, A-Z), digits, '-', '_', '.', '(' or ')' and do not end with '.'",
 };
 
-/** User-assigned identity names: 3-128 letters, digits, '-' and '_', starting with a letter or digit. */
-export const USER_ASSIGNED_IDENTITY_ID: AzureFormat = {
-  pattern: `^${SCOPE}/microsoft\\.managedidentity/userassignedidentities/[a-z0-9][-\\w]{2,127}$`,
-  caseInsensitive: true,
+export const VAULT_NAME: AzureFormat = {
+  patterns: [`^${VAULT_NAME_SHAPE}$`, '^[a-zA-Z0-9-]{3,24}$'],
+  minLength: 3,
+  maxLength: 24,
+  allows:
+    'vault names are 3-24 letters (a-z, A-Z), digits and hyphens, start with a letter, end with a letter or digit and have no two hyphens in a row',
+};
+
+export const SECRET_NAME: AzureFormat = {
+  patterns: ['^[0-9a-zA-Z-]{1,127}$'],
+  minLength: 1,
+  maxLength: 127,
+  allows: 'secret names are 1-127 letters (a-z, A-Z), digits and hyphens',
+};
+
+export const USER_ASSIGNED_IDENTITY_NAME: AzureFormat = {
+  patterns: [`^${IDENTITY_NAME_SHAPE}$`],
+  minLength: 3,
+  maxLength: 128,
+  allows:
+    "user-assigned identity names are 3-128 letters (a-z, A-Z), digits, '-' and '_', starting with a letter or digit",
+};
+
+export const VAULT_ID: AzureFormat = {
+  patterns: [
+    `^${SCOPE}/${anyCase('Microsoft.KeyVault')}/${anyCase('vaults')}/${VAULT_NAME_SHAPE}$`,
+    `/${anyCase('vaults')}/[a-zA-Z0-9-]{3,24}$`,
+    BASIC_PLANE_ONLY,
+  ],
+  minLength: 1,
   maxLength: 512,
+  allows: `a vault id is /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.KeyVault/vaults/<vault name>, where ${RESOURCE_GROUP_NAME.allows} and ${VAULT_NAME.allows}`,
+};
+
+export const USER_ASSIGNED_IDENTITY_ID: AzureFormat = {
+  patterns: [
+    `^${SCOPE}/${anyCase('Microsoft.ManagedIdentity')}/${anyCase('userAssignedIdentities')}/${IDENTITY_NAME_SHAPE}$`,
+    BASIC_PLANE_ONLY,
+  ],
+  minLength: 1,
+  maxLength: 512,
+  allows: `a user-assigned identity id is /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<identity name>, where ${RESOURCE_GROUP_NAME.allows} and ${USER_ASSIGNED_IDENTITY_NAME.allows}`,
 };
 
 /** Kubernetes object names (DNS subdomain), for references to ConfigMaps and workflows. */
 export const KUBERNETES_NAME: AzureFormat = {
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
-  caseInsensitive: false,
+  patterns: ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'],
+  minLength: 1,
   maxLength: 253,
+  allows: 'a Kubernetes name is lower-case letters, digits, - and .',
 };
 
 export const CONFIG_MAP_KEY: AzureFormat = {
-  pattern: '^[-._a-zA-Z0-9]+$',
-  caseInsensitive: false,
+  patterns: ['^[-._a-zA-Z0-9]+$'],
+  minLength: 1,
   maxLength: 253,
+  allows: 'a ConfigMap key is letters, digits, -, _ and .',
 };
 
 /**
@@ -88,19 +161,39 @@ export const CONFIG_MAP_KEY: AzureFormat = {
  * one of the `$`-prefixed names Logic Apps reserves (such as `$connections`).
  */
 export const WORKFLOW_PARAMETER_NAME: AzureFormat = {
-  pattern: '^[A-Za-z_][-\\w.]{0,79}$',
-  caseInsensitive: false,
+  patterns: ['^[A-Za-z_][-\\w.]{0,79}$'],
+  minLength: 1,
   maxLength: 80,
+  allows: 'a parameter name is 1-80 letters, digits, _, - or ., starting with a letter or _',
 };
 
-/** The CEL expression that checks `self` against a format. */
+/** The CEL expression that checks `subject` against every pattern of a format. */
 export function celMatches(format: AzureFormat, subject = 'self'): string {
-  const flags = format.caseInsensitive ? '(?i)' : '';
-  if (format.pattern.includes("'")) throw new Error(`pattern must not contain a quote: ${format.pattern}`);
-  return `${subject}.matches(r'${flags}${format.pattern}')`;
+  return format.patterns
+    .map((pattern) => {
+      if (pattern.includes("'")) throw new Error(`pattern must not contain a quote: ${pattern}`);
+      return `${subject}.matches(r'${pattern}')`;
+    })
+    .join(' && ');
 }
 
-/** The same check in JavaScript, for controllers and tests. */
-export function toRegExp(format: AzureFormat): RegExp {
-  return new RegExp(format.pattern, format.caseInsensitive ? 'iu' : 'u');
+/** One pattern in JavaScript (`u` flag: `\p{…}` and code points, as RE2 reads them). */
+export function toRegExp(pattern: string): RegExp {
+  return new RegExp(pattern.replace(/\\x\{/g, '\\u{'), 'u');
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** The same check admission makes, in JavaScript: length in code points, then every pattern. */
+export function matchesFormat(format: AzureFormat, value: string): boolean {
+  const length = [...value].length;
+  if (length < format.minLength || length > format.maxLength) return false;
+  return format.patterns.every((pattern) => {
+    let re = compiled.get(pattern);
+    if (!re) {
+      re = toRegExp(pattern);
+      compiled.set(pattern, re);
+    }
+    return re.test(value);
+  });
 }

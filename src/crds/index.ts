@@ -1,5 +1,6 @@
 // The logicops API: what controllers, the CLI, docs and tests import.
 export * from './api-group.ts';
+export * from './azure-formats.ts';
 export * from './common-types.ts';
 export * from './conditions.ts';
 export { logicAppWorkflowCrd, MAX_PARAMETERS, MAX_TAGS } from './logic-app-workflow/schema.ts';

@@ -22,6 +22,11 @@ Conventions shared by both kinds:
 
 - ARM resource ids are accepted with the segment casing Azure tools print (\`resourceGroups\` or
   \`resourcegroups\`, \`Microsoft.KeyVault\` or \`microsoft.keyvault\`); Azure compares them case-insensitively.
+- Every value that becomes part of an Azure URL (subscription id, resource group, workflow name, vault id, secret
+  name, user-assigned identity id) must follow Azure's own naming rules: no \`.\` or \`..\`, no \`/\`, \`?\`, \`#\`,
+  \`%\`, spaces or look-alike letters where Azure allows only a-z, A-Z and 0-9. The operator checks them again before
+  any request: an object that slipped past admission (a CRD from an older release, validation turned off) is
+  \`Stalled\` with reason \`InvalidSpec\` naming the field, and nothing is sent to Azure for it.
 - \`deletionPolicy: Delete\` (default) removes what logicops created or granted when the object is deleted;
   \`Orphan\` leaves Azure untouched.
 - Annotations: \`logicops.io/paused: "true"\` (observe only: reads, no writes), \`logicops.io/reconcile-request: <any new

@@ -107,6 +107,26 @@ describe('vaults: create (long-running), read, list', () => {
     ).rejects.toMatchObject(armError(404, 'ResourceGroupNotFound'));
   });
 
+  // Key Vault's rule: 3-24 alphanumerics and hyphens, starting with a letter, ending with a letter
+  // or digit, no consecutive hyphens (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules);
+  // stricter than the REST spec's ^[a-zA-Z0-9-]{3,24}$ (azure-rest-api-specs
+  // specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/secrets.json), and
+  // the service answers VaultNameNotValid with the docs' wording.
+  it.each([
+    ['starting with a digit', '9kv'],
+    ['starting with a hyphen', '-kv'],
+    ['ending with a hyphen', 'kv-'],
+    ['two hyphens in a row', 'kv--x'],
+    ['25 characters', `k${'v'.repeat(24)}`],
+  ])('a vault name %s is 400 VaultNameNotValid', async (_name, name) => {
+    await expect(
+      h.keyVault.vaults.createOrUpdate(RG, name, vaultParameters()).pollUntilDone(),
+    ).rejects.toMatchObject({
+      ...armError(400, 'VaultNameNotValid'),
+      message: expect.stringContaining('must begin with a letter, end with a letter or digit'),
+    });
+  });
+
   it('vault names are checked and globally unique', async () => {
     await expect(
       h.keyVault.vaults.createOrUpdate(RG, 'x', vaultParameters()).pollUntilDone(),

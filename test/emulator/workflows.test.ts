@@ -1,4 +1,5 @@
 // Microsoft.Logic/workflows through @azure/arm-logic 8.2.0 (api-version 2019-05-01).
+import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RESOURCE_GROUP } from '../../src/emulator/index.ts';
 import {
@@ -282,6 +283,59 @@ describe('workflows: errors ARM and Logic Apps answer', () => {
     await expect(
       h.logic.workflows.createOrUpdate(RG, 'wf-no-location', { definition: DEFINITION } as never),
     ).rejects.toMatchObject(armError(400, 'LocationRequired'));
+  });
+});
+
+// Logic Apps' naming rule: 1-43 alphanumerics, '-', '_', '.', '(' and ')' ("Naming rules and
+// restrictions for Azure resources", learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules,
+// 2023-11-20). The answer's wording: github.com/Azure/logicapps/issues/958 and #452.
+describe('workflows: names Logic Apps refuses', () => {
+  const put = (name: string) =>
+    h.logic.workflows.createOrUpdate(RG, name, { location: 'westeurope', definition: DEFINITION });
+
+  it.each([
+    ['a space', 'wf one', "has these invalid characters ' '"],
+    ['an asterisk and a plus', 'wf*+', "has these invalid characters '*+'"],
+    ['a non-ASCII letter', 'wfé', "has these invalid characters 'é'"],
+    ['44 characters', 'w'.repeat(44), "has a length of '44' which exceeds the maximum limit of '43'"],
+  ])('%s is 400 InvalidWorkflow and creates nothing', async (_name, name, said) => {
+    await expect(put(name)).rejects.toMatchObject({
+      ...armError(400, 'InvalidWorkflow'),
+      message: expect.stringContaining(said),
+    });
+    expect(Object.values(h.emu.state.workflows).some((w) => w.name === name)).toBe(false);
+  });
+
+  it('43 characters and every allowed symbol are accepted', async () => {
+    await expect(put('w'.repeat(43))).resolves.toMatchObject({ name: 'w'.repeat(43) });
+    await expect(put('Orders(v2)_x.y-1')).resolves.toMatchObject({ name: 'Orders(v2)_x.y-1' });
+  });
+
+  it('a name of periods, sent encoded past URL resolution, is refused', async () => {
+    // fetch and the SDK resolve '..' and '%2e%2e' as dot-segments before sending; a raw request does not.
+    const token = await h.credential.getToken(`${h.emu.armEndpoint}/.default`);
+    const url = new URL(h.emu.armEndpoint);
+    const path = `/subscriptions/${h.emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Logic/workflows/%2E%2E?api-version=2019-05-01`;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = https.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method: 'PUT',
+          headers: { authorization: `Bearer ${token?.token}`, 'content-type': 'application/json' },
+        },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on('error', reject);
+      request.end(JSON.stringify({ location: 'westeurope', properties: { definition: DEFINITION } }));
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'InvalidWorkflow' } });
   });
 });
 

@@ -1,10 +1,11 @@
 // What a failed reconcile says and does. Azure failures are classified exactly once, by the
 // Azure layer's classifier; this maps the classification onto the reconcile contract:
-//   stalled InvalidSpec  → TerminalError (no retry until the spec changes)
+//   stalled InvalidSpec  → TerminalError (no retry until the spec changes); so is a name a
+//                          gateway refused to put into a URL (InvalidAzureNameError)
 //   other stalled        → StalledError (retried at resync cadence, and on related changes)
 //   throttled            → requeue after Retry-After, Reconciling=True reason Throttled
 //   anything else        → rethrown: per-key backoff, Reconciling=True with the message
-import { classifyAzureError, isAzureError } from '../../azure/index.ts';
+import { classifyAzureError, isAzureError, isInvalidAzureNameError } from '../../azure/index.ts';
 import { Reason } from '../../crds/index.ts';
 import { StalledError, TerminalError } from '../../runtime/index.ts';
 import type { WorkflowOutcome } from './status.ts';
@@ -19,6 +20,16 @@ export function decideOnError(error: unknown, deleting: boolean): ErrorDecision 
       type: 'throw',
       error,
       outcome: { kind: 'stalled', reason: error.reason, message: error.message },
+    };
+  }
+  if (isInvalidAzureNameError(error)) {
+    // A gateway refused to put a name into a URL: no request went out, and none will until the
+    // spec changes.
+    const message = `${error.message}. logicops sent nothing to Azure: correct the spec.`;
+    return {
+      type: 'throw',
+      error: new TerminalError(Reason.InvalidSpec, message),
+      outcome: { kind: 'stalled', reason: Reason.InvalidSpec, message },
     };
   }
   const inFlight = deleting ? Reason.Deleting : Reason.Progressing;

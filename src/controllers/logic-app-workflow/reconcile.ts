@@ -1,13 +1,15 @@
-// The reconcile frame of a LogicAppWorkflow (style-anchors §5 pattern 4): finalizer first,
-// then the ordered steps; one status write at the end, whatever happened.
+// The reconcile frame of a LogicAppWorkflow (style-anchors §5 pattern 4): names Azure refuses
+// stop it first (InvalidSpec, no Azure call), then the finalizer, then the ordered steps; one
+// status write at the end, whatever happened.
 //
 //   apply:   namespace policy → read → ownership → quota (create only) → definition →
 //            secret URIs → write (diff, PUT only when different) → identity
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag) → withdraw the vouched identity
-import type { LogicAppWorkflow, LogicAppWorkflowStatus } from '../../crds/index.ts';
+import { type LogicAppWorkflow, type LogicAppWorkflowStatus, Reason } from '../../crds/index.ts';
 import {
   done,
+  hasFinalizer,
   LOGICOPS_FINALIZER,
   type ReconcileContext,
   type ReconcileFn,
@@ -15,9 +17,11 @@ import {
   requeueAfter,
   StatusPatcher,
   systemClock,
+  TerminalError,
   withFinalizer,
 } from '../../runtime/index.ts';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
+import { workflowSpecNameProblem } from '../shared/spec-names.ts';
 import { reconcileRequestOf } from './annotations.ts';
 import { type LogicAppWorkflowControllerDeps, runSteps, type Step, WorkflowRun } from './context.ts';
 import { desiredDigest } from './desired-digest.ts';
@@ -80,6 +84,7 @@ export function createLogicAppWorkflowReconciler(
     const deleting = Boolean(workflow.metadata.deletionTimestamp);
     let objectGone = false;
     try {
+      refuseNamesAzureRefuses(workflow, deleting);
       return await withFinalizer(deps.kube, LOGIC_APP_WORKFLOW_RESOURCE, workflow, LOGICOPS_FINALIZER, {
         apply: async (stored) => {
           run.object = stored;
@@ -127,6 +132,23 @@ export function createLogicAppWorkflowReconciler(
       if (!objectGone) await writeStatus(patcher, run);
     }
   };
+}
+
+/**
+ * Before the finalizer and before any step: a name Azure refuses never becomes a URL. The
+ * object gets no finalizer; one that already has it (an older release added it) keeps it
+ * through deletion, since logicops cannot tell from here what Azure holds for it.
+ */
+function refuseNamesAzureRefuses(workflow: LogicAppWorkflow, deleting: boolean): void {
+  if (deleting && !hasFinalizer(workflow, LOGICOPS_FINALIZER)) return;
+  const problem = workflowSpecNameProblem(workflow);
+  if (!problem) return;
+  throw new TerminalError(
+    Reason.InvalidSpec,
+    deleting
+      ? `${problem} The finalizer stays: if Azure holds nothing for this object, remove it by hand (docs/operations.md, "Clearing a stuck finalizer").`
+      : problem,
+  );
 }
 
 async function writeStatus(patcher: StatusPatcher, run: WorkflowRun) {

@@ -4,7 +4,9 @@
 //
 //   deleting (finalizer present) → policy Orphan: keep the grant; Delete: revoke exactly what
 //     the ledger says (under the vault lock) → remove the finalizer. A failed revoke keeps it.
+//   a vault id or secret name Azure refuses → InvalidSpec: no finalizer, no Azure call.
 //   otherwise → finalizer first (no Azure write without it) → steps → Ready.
+import { isInvalidAzureNameError } from '../../azure/index.ts';
 import { Reason, type VaultSecretBinding, type VaultSecretBindingStatus } from '../../crds/index.ts';
 import {
   addFinalizer,
@@ -21,9 +23,9 @@ import {
   TerminalError,
 } from '../../runtime/index.ts';
 import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
+import { bindingSpecNameProblem } from '../shared/spec-names.ts';
 import { outcomeOfAzureError } from './azure-failures.ts';
 import { BindingRun, type BindingShared } from './context.ts';
-import { vaultCoordinates } from './grant-model.ts';
 import { adoptLegacyLedger } from './legacy-ledger.ts';
 import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { revokeGrant } from './revoke.ts';
@@ -59,13 +61,11 @@ export function createBindingReconciler(shared: BindingShared): ReconcileFn<Vaul
 }
 
 async function decide(run: BindingRun): Promise<BindingOutcome> {
-  // A binding with an unusable vault id never granted anything, so deletion still works.
+  // Deletion works from what was granted (the gateways check those names again).
   if (isBeingDeleted(run.current)) return finalize(run);
-  try {
-    vaultCoordinates(run.spec.vaultId);
-  } catch (error) {
-    return { kind: 'invalid', message: (error as Error).message };
-  }
+  // A vault id or secret name Azure refuses never becomes a URL, and gets no finalizer.
+  const problem = bindingSpecNameProblem(run.current);
+  if (problem) return { kind: 'invalid', message: problem };
   run.current = await addFinalizer(
     run.shared.kube,
     VAULT_SECRET_BINDING_RESOURCE,
@@ -85,6 +85,8 @@ async function finalize(run: BindingRun): Promise<BindingOutcome> {
   if (record && run.spec.deletionPolicy !== 'Orphan') {
     await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
   } else if (record) {
+    // logicops lets go of the grant: it stays in Azure, and so does nothing of its record.
+    await run.writeLedger(undefined);
     await run.event('Normal', 'Orphaned', 'Delete', 'deletionPolicy is Orphan: the grant stays in Azure');
   }
   await removeFinalizer(run.shared.kube, VAULT_SECRET_BINDING_RESOURCE, run.current, LOGICOPS_FINALIZER);
@@ -103,6 +105,13 @@ function outcomeOfThrown(error: unknown, run: BindingRun): BindingOutcome {
   }
   if (error instanceof QuotaWouldExceed) {
     return { kind: 'stalled', reason: Reason.QuotaExceeded, message: error.message };
+  }
+  if (isInvalidAzureNameError(error)) {
+    // A gateway refused to put a name into a URL (one read from the ledger, say): no request went out.
+    return {
+      kind: 'invalid',
+      message: `${error.message}. logicops sent nothing to Azure: correct the spec.`,
+    };
   }
   const outcome = outcomeOfAzureError(error, run.principalIsNew) ?? {
     kind: 'retry' as const,

@@ -56,7 +56,7 @@ const identity = object(
           {
             rule: celMatches(USER_ASSIGNED_IDENTITY_ID),
             message:
-              'userAssignedIdentityId must be the ARM resource id of a user-assigned identity: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<3-128 letters, digits, - or _>',
+              'userAssignedIdentityId must be the ARM resource id of a user-assigned identity: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<3-128 letters (a-z, A-Z), digits, - or _, starting with a letter or digit>',
           },
         ],
       },
@@ -142,11 +142,13 @@ const spec = object(
       ],
     }),
     azureName: string('Name of the workflow in Azure; metadata.name when unset. Immutable.', {
+      minLength: WORKFLOW_NAME.minLength,
       maxLength: WORKFLOW_NAME.maxLength,
       'x-kubernetes-validations': [
         {
           rule: celMatches(WORKFLOW_NAME),
-          message: "azureName must be 1-80 letters, digits, '-', '_', '.', '(' or ')'",
+          message:
+            "azureName must be 1-43 letters (a-z, A-Z), digits, '-', '_', '.', '(' or ')' and must not end with '.'",
         },
       ],
     }),
@@ -240,9 +242,8 @@ export const logicAppWorkflowKind: KindDefinition = {
   status,
   rootRules: [
     {
-      rule: 'has(self.spec.azureName) || size(self.metadata.name) <= 80',
-      message:
-        'metadata.name is the Azure workflow name when spec.azureName is unset and must then be at most 80 characters: set spec.azureName',
+      rule: `has(self.spec.azureName) || size(self.metadata.name) <= ${WORKFLOW_NAME.maxLength}`,
+      message: `metadata.name is the Azure workflow name when spec.azureName is unset and must then be at most ${WORKFLOW_NAME.maxLength} characters: set spec.azureName`,
       fieldPath: '.spec.azureName',
       reason: 'FieldValueRequired',
     },

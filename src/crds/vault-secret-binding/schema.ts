@@ -5,7 +5,6 @@ import {
   KUBERNETES_NAME,
   SECRET_NAME,
   VAULT_ID,
-  VAULT_ID_NAME_LENGTH,
   WORKFLOW_PARAMETER_NAME,
 } from '../azure-formats.ts';
 import { enumOf, immutable, object, string, withRules } from '../schema/builders.ts';
@@ -69,9 +68,9 @@ const spec = object(
         maxLength: VAULT_ID.maxLength,
         'x-kubernetes-validations': [
           {
-            rule: `${celMatches(VAULT_ID)} && ${celMatches(VAULT_ID_NAME_LENGTH)}`,
+            rule: celMatches(VAULT_ID),
             message:
-              'vaultId must be the ARM resource id of a Key Vault: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.KeyVault/vaults/<3-24 letters, digits and single hyphens, starting with a letter>',
+              'vaultId must be the ARM resource id of a Key Vault: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.KeyVault/vaults/<3-24 letters (a-z, A-Z), digits and single hyphens, starting with a letter and ending with a letter or digit>',
           },
           immutable('vaultId is immutable: create a new VaultSecretBinding for another vault'),
         ],

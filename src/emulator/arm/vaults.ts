@@ -24,6 +24,7 @@ import {
   requireLocation,
   requireObjectBody,
 } from './common.ts';
+import { checkVaultName } from './names.ts';
 import { page } from './paging.ts';
 
 export const KEYVAULT_API_VERSIONS = [
@@ -42,7 +43,6 @@ export const KEYVAULT_API_VERSIONS = [
 /** From this api-version on, a vault created without `enableRbacAuthorization` uses RBAC. */
 const RBAC_DEFAULT_FROM = '2026-02-01';
 const TYPE = 'Microsoft.KeyVault/vaults';
-const VAULT_NAME = /^[a-zA-Z0-9-]{3,24}$/;
 const VAULTS_PREFIX =
   '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.KeyVault/vaults';
 const VAULT = `${VAULTS_PREFIX}/{name}`;
@@ -87,12 +87,7 @@ export function putVault(
   body: Json,
   apiVersion: string,
 ): { record: VaultRecord; created: boolean } {
-  if (!VAULT_NAME.test(name)) {
-    throw armErrors.badRequest(
-      'VaultNameNotValid',
-      `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`,
-    );
-  }
+  checkVaultName(name);
   const id = providerResourceId(subscriptionId, resourceGroup, TYPE, name);
   const existing = core.state.vaults[armKey(id)];
   const sameName = findVaultByName(core, name);

@@ -19,6 +19,7 @@ import {
   requireLocation,
   requireObjectBody,
 } from './common.ts';
+import { checkWorkflowName } from './names.ts';
 import { page } from './paging.ts';
 import { validateWorkflow } from './workflow-definition.ts';
 
@@ -166,6 +167,7 @@ function putWorkflow(core: EmulatorCore, ctx: RequestContext) {
   const subscriptionId = param(ctx, 'subscriptionId');
   const resourceGroup = param(ctx, 'resourceGroup');
   const name = param(ctx, 'name');
+  checkWorkflowName(name);
   const body = requireObjectBody(jsonBody(ctx));
   const location = normalizeLocation(requireLocation(body));
   const tags = readTags(body);

@@ -68,10 +68,10 @@ async function vaultUriOf(run: WorkflowRun, binding: VaultSecretBinding): Promis
 function vaultIdOf(binding: VaultSecretBinding) {
   try {
     return parseResourceId(binding.spec.vaultId, VAULT_TYPE);
-  } catch {
+  } catch (error) {
     throw new StalledError(
       Reason.InvalidSpec,
-      `VaultSecretBinding ${binding.metadata.name}: spec.vaultId is not a Key Vault ARM id; fix the binding.`,
+      `VaultSecretBinding ${binding.metadata.name}: spec.vaultId: ${(error as Error).message}; fix the binding.`,
     );
   }
 }

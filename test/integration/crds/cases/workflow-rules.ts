@@ -38,6 +38,7 @@ export const workflowRules: RuleCase[] = [
       (o) => (o.spec.resourceGroup = 'rg prod'),
       (o) => (o.spec.resourceGroup = 'rg/prod'),
       (o) => (o.spec.resourceGroup = ''),
+      (o) => (o.spec.resourceGroup = '..'),
     ],
     field: 'spec.resourceGroup',
     message:
@@ -60,35 +61,55 @@ export const workflowRules: RuleCase[] = [
     message: 'location must be an Azure region name in lower case without spaces, such as westeurope',
   },
   {
+    // learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules (2023-11-20):
+    // workflows 1-43, alphanumerics, hyphens, underscores, periods, parenthesis; logicops also
+    // refuses a trailing period, so the URL dot-segments '.' and '..' cannot be spelled.
     rule: 'azureName follows Consumption logic app naming',
     base,
-    accepted: [(o) => (o.spec.azureName = 'Orders(v2)_prod.1-'), (o) => (o.spec.azureName = repeat('a', 80))],
-    rejected: [(o) => (o.spec.azureName = 'orders/v2'), (o) => (o.spec.azureName = 'orders v2')],
+    accepted: [(o) => (o.spec.azureName = 'Orders(v2)_prod.1-'), (o) => (o.spec.azureName = repeat('a', 43))],
+    rejected: [
+      (o) => (o.spec.azureName = 'orders/v2'),
+      (o) => (o.spec.azureName = 'orders v2'),
+      (o) => (o.spec.azureName = '..'),
+      (o) => (o.spec.azureName = '.'),
+      (o) => (o.spec.azureName = 'orders.'),
+      (o) => (o.spec.azureName = '%2e%2e'),
+      (o) => (o.spec.azureName = 'ord\u212ars'),
+    ],
     field: 'spec.azureName',
-    message: "azureName must be 1-80 letters, digits, '-', '_', '.', '(' or ')'",
+    message:
+      "azureName must be 1-43 letters (a-z, A-Z), digits, '-', '_', '.', '(' or ')' and must not end with '.'",
   },
   {
-    rule: 'azureName is at most 80 characters',
+    rule: 'azureName is at most 43 characters',
     base,
-    accepted: [(o) => (o.spec.azureName = repeat('a', 80))],
-    rejected: [(o) => (o.spec.azureName = repeat('a', 81))],
+    accepted: [(o) => (o.spec.azureName = repeat('a', 43))],
+    rejected: [(o) => (o.spec.azureName = repeat('a', 44))],
     field: 'spec.azureName',
-    message: 'Too long: may not be more than 80 bytes',
+    message: 'Too long: may not be more than 43 bytes',
+  },
+  {
+    rule: 'azureName is not empty',
+    base,
+    accepted: [(o) => (o.spec.azureName = 'a')],
+    rejected: [(o) => (o.spec.azureName = '')],
+    field: 'spec.azureName',
+    message: 'Invalid value: "": spec.azureName in body should be at least 1 chars long',
   },
   {
     rule: 'metadata.name stands in for azureName only if it fits Azure',
     base,
     accepted: [
-      (o) => (o.metadata.name = repeat('a', 80)),
+      (o) => (o.metadata.name = repeat('a', 43)),
       (o) => {
-        o.metadata.name = repeat('a', 81);
+        o.metadata.name = repeat('a', 44);
         o.spec.azureName = 'orders';
       },
     ],
-    rejected: [(o) => (o.metadata.name = repeat('a', 81))],
+    rejected: [(o) => (o.metadata.name = repeat('a', 44))],
     field: 'spec.azureName',
     message:
-      'Required value: metadata.name is the Azure workflow name when spec.azureName is unset and must then be at most 80 characters: set spec.azureName',
+      'Required value: metadata.name is the Azure workflow name when spec.azureName is unset and must then be at most 43 characters: set spec.azureName',
   },
   {
     rule: 'identity.type is SystemAssigned, UserAssigned or None',
@@ -136,10 +157,20 @@ export const workflowRules: RuleCase[] = [
       (o) => (o.spec.identity = { type: 'UserAssigned', userAssignedIdentityId: VAULT_ID }),
       (o) => (o.spec.identity = { type: 'UserAssigned', userAssignedIdentityId: 'id-orders' }),
       (o) => (o.spec.identity = { type: 'UserAssigned', userAssignedIdentityId: `${IDENTITY_ID}/extra` }),
+      (o) =>
+        (o.spec.identity = {
+          type: 'UserAssigned',
+          userAssignedIdentityId: IDENTITY_ID.replace('id-orders', '..'),
+        }),
+      (o) =>
+        (o.spec.identity = {
+          type: 'UserAssigned',
+          userAssignedIdentityId: IDENTITY_ID.replace('rg-identities', '..'),
+        }),
     ],
     field: 'spec.identity.userAssignedIdentityId',
     message:
-      'userAssignedIdentityId must be the ARM resource id of a user-assigned identity: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<3-128 letters, digits, - or _>',
+      'userAssignedIdentityId must be the ARM resource id of a user-assigned identity: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<3-128 letters (a-z, A-Z), digits, - or _, starting with a letter or digit>',
   },
   {
     rule: 'state is Enabled or Disabled',

@@ -2,6 +2,7 @@
 // gateways, asserting the Azure calls made, the status written and the reconcile's outcome.
 import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidAzureNameError } from '../../../../src/azure/index.ts';
 import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
 import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
 import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
@@ -19,10 +20,10 @@ import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
 
 const NS = 'team-a';
+const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
 const KEY = `${NS}/wf`;
-const VAULT_ID = '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';
-const UAMI =
-  '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared';
+const VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1`;
+const UAMI = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared`;
 const DEFINITION = {
   parameters: { keyUri: { type: 'String' } },
   actions: {
@@ -45,7 +46,7 @@ function workflow(
     kind: 'LogicAppWorkflow',
     metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', annotations },
     spec: {
-      subscriptionId: 'sub',
+      subscriptionId: SUBSCRIPTION_ID,
       resourceGroup: 'rg',
       location: 'westeurope',
       identity: { type: 'SystemAssigned' },
@@ -93,12 +94,12 @@ describe('LogicAppWorkflow reconcile', () => {
     journal.splice(0);
     kube = new FakeKube();
     azure = new FakeAzure();
-    azure.vaults.set('kv', {
+    azure.vaults.set('kv1', {
       id: VAULT_ID,
-      name: 'kv',
+      name: 'kv1',
       location: 'westeurope',
       tenantId: TENANT,
-      vaultUri: 'https://kv.vault.azure.net/',
+      vaultUri: 'https://kv1.vault.azure.net/',
       enableRbacAuthorization: true,
       accessPolicies: [],
     });
@@ -111,9 +112,8 @@ describe('LogicAppWorkflow reconcile', () => {
         metadata: {
           name: NS,
           annotations: {
-            'logicops.io/allowed-resource-groups': '/subscriptions/sub/resourceGroups/rg',
-            'logicops.io/allowed-vaults':
-              '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/*',
+            'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
+            'logicops.io/allowed-vaults': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/*`,
           },
         },
       },
@@ -168,7 +168,7 @@ describe('LogicAppWorkflow reconcile', () => {
     expect(stored()?.metadata.finalizers).toEqual([LOGICOPS_FINALIZER]);
     const created = azure.workflows.get('wf');
     expect(created?.tags).toEqual({ 'logicops-owner': `c1/${NS}/wf` });
-    expect(created?.parameters).toEqual({ keyUri: { value: 'https://kv.vault.azure.net/secrets/api-key' } });
+    expect(created?.parameters).toEqual({ keyUri: { value: 'https://kv1.vault.azure.net/secrets/api-key' } });
     expect(stored()?.status).toMatchObject({
       observedGeneration: 1,
       identity: { type: 'SystemAssigned', principalId: PRINCIPAL, tenantId: TENANT },
@@ -344,6 +344,89 @@ describe('LogicAppWorkflow reconcile', () => {
     expect(azure.calls).not.toContain('workflows.createOrUpdate');
     expect(condition('Ready')?.message).toMatch(/^Paused: the Azure workflow does not exist/);
     expect(stored()?.status?.lastHandledReconcileRequest).toBe('r1');
+  });
+
+  // The CRD refuses these at admission; these objects slipped past it (a CRD from an older
+  // release, or validation off). The controller must stop before the finalizer and before any
+  // Azure call, with InvalidSpec naming the field, and not retry until the spec changes.
+  describe('names Azure refuses', () => {
+    const uamiNamed = (name: string) => UAMI.replace('/shared', `/${name}`);
+    it.each([
+      ['azureName ..', { azureName: '..' }, 'spec.azureName: workflow name ".."'],
+      ['azureName .', { azureName: '.' }, 'spec.azureName: workflow name "."'],
+      ['azureName %2e%2e', { azureName: '%2e%2e' }, 'spec.azureName: workflow name "%2e%2e"'],
+      ['azureName with a slash', { azureName: 'wf/../other' }, 'spec.azureName: workflow name "wf/../other"'],
+      ['azureName ending in a period', { azureName: 'wf.' }, 'spec.azureName: workflow name "wf."'],
+      ['azureName longer than 43', { azureName: 'w'.repeat(44) }, 'spec.azureName: workflow name'],
+      ['resourceGroup ..', { resourceGroup: '..' }, 'spec.resourceGroup: resource group name ".."'],
+      ['subscriptionId not a GUID', { subscriptionId: 'sub' }, 'spec.subscriptionId: subscription id "sub"'],
+      [
+        'a user-assigned identity named ..',
+        { identity: { type: 'UserAssigned' as const, userAssignedIdentityId: uamiNamed('..') } },
+        'spec.identity.userAssignedIdentityId: user-assigned identity name of user-assigned identity id',
+      ],
+    ])('%s: Stalled InvalidSpec, no finalizer, no Azure call', async (_name, spec, said) => {
+      const outcome = await run(workflow(spec)).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(TerminalError);
+      expect((outcome as TerminalError).reason).toBe('InvalidSpec');
+      expect(azure.calls).toEqual([]);
+      expect(kube.calls).toEqual(['patch status']);
+      expect(stored()?.metadata.finalizers).toBeUndefined();
+      expect(condition('Stalled')).toMatchObject({
+        status: 'True',
+        reason: 'InvalidSpec',
+        message: expect.stringContaining(said),
+      });
+      expect(condition('Stalled')?.message).toContain('is not valid in Azure');
+      expect(condition('Ready')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
+      expect(computeKstatus(stored()!)).toBe('Failed');
+      expect(events.recorded.map((e) => `${e.type}/${e.reason}`)).toEqual(['Warning/InvalidSpec']);
+    });
+
+    it('metadata.name stands in for azureName and is checked the same way', async () => {
+      const object = workflow();
+      object.metadata.name = 'w'.repeat(44);
+      kube.put(object);
+      const outcome = await reconcile(structuredClone(object), {
+        ...context(),
+        key: `${NS}/${object.metadata.name}`,
+      }).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(TerminalError);
+      expect(azure.calls).toEqual([]);
+    });
+
+    it('a finalizer from an older release stays through deletion, and nothing is deleted in Azure', async () => {
+      const object = workflow({ azureName: '..' });
+      object.metadata.finalizers = [LOGICOPS_FINALIZER];
+      object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
+      const outcome = await run(object).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(TerminalError);
+      expect(azure.calls).toEqual([]);
+      expect(stored()?.metadata.finalizers).toEqual([LOGICOPS_FINALIZER]);
+      expect(condition('Stalled')?.message).toMatch(
+        /spec\.azureName: .*finalizer stays.*Clearing a stuck finalizer/,
+      );
+    });
+
+    it('a name a gateway refuses (not from spec) is InvalidSpec too, without retries', async () => {
+      const fakes = azure.gateways();
+      deps.gatewaysFor = () => ({
+        ...fakes,
+        workflows: {
+          ...fakes.workflows,
+          get: async () => {
+            throw new InvalidAzureNameError('workflow name', '..', 'workflow names are 1-43 …');
+          },
+        },
+      });
+      const outcome = await run(workflow()).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(TerminalError);
+      expect(condition('Stalled')).toMatchObject({
+        reason: 'InvalidSpec',
+        message: expect.stringContaining('logicops sent nothing to Azure'),
+      });
+      expect(azure.calls).toEqual([]);
+    });
   });
 
   describe('deletion', () => {

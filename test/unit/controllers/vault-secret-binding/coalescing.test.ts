@@ -54,7 +54,7 @@ describe('coalesced access-policy adds', () => {
     expect(Math.max(...intended)).toBeLessThan(write);
     expect(Math.min(...granted)).toBeGreaterThan(write);
     for (const [i, name] of names.entries()) {
-      expect(world.azure.entry('kv', principal(i))).toEqual(['get']);
+      expect(world.azure.entry('kv1', principal(i))).toEqual(['get']);
       expect(world.get(name).status?.grant).toMatchObject({ phase: 'Granted', permissionsAdded: ['get'] });
       expect(world.get(name).status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     }
@@ -66,7 +66,7 @@ describe('coalesced access-policy adds', () => {
     const [name = ''] = bindings(world, 1);
     await world.reconcile(name);
     expect(world.get(name).status?.grant?.phase).toBe('Granted');
-    world.azure.vaults.get('kv')!.accessPolicies = [];
+    world.azure.vaults.get('kv1')!.accessPolicies = [];
     world.clock.setTimeout(() => undefined, 0);
     await world.clock.advance(5_000);
     world.journal.length = 0;
@@ -88,11 +88,11 @@ describe('coalesced access-policy adds', () => {
     world.binding('lists', { workflowRef: { name: 'wf' }, permissions: ['list'], secretName: 'api-key' });
     await Promise.all([world.reconcile('reads'), world.reconcile('lists')]);
     expect(grantWrites(world)).toEqual(['azure:add get,list']);
-    expect(world.azure.entry('kv', principal(1))).toEqual(['get', 'list']);
+    expect(world.azure.entry('kv1', principal(1))).toEqual(['get', 'list']);
     // Revoking one keeps what the other still needs.
     world.markDeleted('lists');
     await world.reconcile('lists');
-    expect(world.azure.entry('kv', principal(1))).toEqual(['get']);
+    expect(world.azure.entry('kv1', principal(1))).toEqual(['get']);
   });
 
   it('fails every binding of a failed shared write, leaves their intent on record, and grants on the next pass', async () => {
@@ -132,7 +132,7 @@ describe('coalesced access-policy adds', () => {
     const names = bindings(world, 4);
     const results = await Promise.all(names.map((name) => world.reconcile(name)));
     expect(results.filter((r) => r instanceof StalledError)).toHaveLength(2);
-    expect(world.azure.vaults.get('kv')?.accessPolicies).toHaveLength(3);
+    expect(world.azure.vaults.get('kv1')?.accessPolicies).toHaveLength(3);
   });
 });
 
@@ -159,7 +159,7 @@ describe('shared vault reads', () => {
     world.azure.reads.length = 0;
     world.journal.length = 0;
     // Wiped out of band: within the shared read's few seconds a pass still sees the old entry ...
-    world.azure.vaults.get('kv')!.accessPolicies = [];
+    world.azure.vaults.get('kv1')!.accessPolicies = [];
     await world.reconcile(name);
     expect(world.azure.reads).toEqual([]);
     expect(world.journal).toEqual([]);
@@ -170,7 +170,7 @@ describe('shared vault reads', () => {
     await world.reconcile(name);
     expect(world.azure.reads).toEqual(['vaults.get', 'secrets.get', 'vaults.get', 'vaults.get']);
     expect(grantWrites(world)).toEqual(['azure:add get']);
-    expect(world.azure.entry('kv', principal(0))).toEqual(['get']);
+    expect(world.azure.entry('kv1', principal(0))).toEqual(['get']);
     expect(world.events.map((e) => e.reason)).toContain('GrantRestored');
   });
 
@@ -179,7 +179,7 @@ describe('shared vault reads', () => {
     const [name = ''] = bindings(world, 1);
     await world.reconcile(name);
     await world.reconcile(name);
-    world.azure.vaults.get('kv')!.accessPolicies = [];
+    world.azure.vaults.get('kv1')!.accessPolicies = [];
     world.annotate(name, { 'logicops.io/reconcile-request': 'now' });
     world.journal.length = 0;
     await world.reconcile(name);

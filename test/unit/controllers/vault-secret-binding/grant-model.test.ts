@@ -10,7 +10,7 @@ import {
 import type { GrantRecord } from '../../../../src/crds/index.ts';
 
 const KV =
-  '/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';
+  '/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';
 const P1 = 'aaaaaaaa-0000-4000-8000-000000000001';
 
 describe('effectiveAccessModel', () => {
@@ -27,8 +27,8 @@ describe('effectiveAccessModel', () => {
 
 describe('secretUriOf', () => {
   it('is versionless, with or without the trailing slash of vaultUri', () => {
-    expect(secretUriOf('https://kv.vault.azure.net/', 's')).toBe('https://kv.vault.azure.net/secrets/s');
-    expect(secretUriOf('https://kv.vault.azure.net', 's')).toBe('https://kv.vault.azure.net/secrets/s');
+    expect(secretUriOf('https://kv1.vault.azure.net/', 's')).toBe('https://kv1.vault.azure.net/secrets/s');
+    expect(secretUriOf('https://kv1.vault.azure.net', 's')).toBe('https://kv1.vault.azure.net/secrets/s');
   });
 });
 

@@ -11,7 +11,7 @@ type World = ReturnType<typeof createWorld>;
 
 const principal = (i: number) => `cccccccc-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
-/** Binding b<i> for workflow wf<i> with its own principal, all on vault kv (RBAC). */
+/** Binding b<i> for workflow wf<i> with its own principal, all on vault kv1 (RBAC). */
 function bindings(world: World, count: number): string[] {
   const names: string[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -55,7 +55,7 @@ beforeEach(async () => {
 
 describe('RBAC resync from the shared role-assignment listing', () => {
   it('checks a vault’s Granted bindings with ONE listing, no GET, no write, without the vault lock', async () => {
-    const release = await world.shared.locks.acquire(vaultId('kv'));
+    const release = await world.shared.locks.acquire(vaultId('kv1'));
     try {
       const results = await withinOneSecond(Promise.all(names.map((name) => world.reconcile(name))));
       expect(results).toEqual(names.map(() => ({ type: 'done' })));
@@ -69,7 +69,7 @@ describe('RBAC resync from the shared role-assignment listing', () => {
 
   it('an assignment deleted out of band is seen once the listing expired, and restored under the lock', async () => {
     await world.reconcile('b0'); // keeps a listing that still shows b0's assignment
-    const own = roleAssignmentTarget(vaultId('kv'), 'api-key', principal(0)).name;
+    const own = roleAssignmentTarget(vaultId('kv1'), 'api-key', principal(0)).name;
     world.azure.assignments.splice(
       world.azure.assignments.findIndex((a) => a.name === own),
       1,
@@ -107,7 +107,7 @@ describe('RBAC resync from the shared role-assignment listing', () => {
     expect(roleReads(world)).toEqual(['roleAssignments.get']);
     expect(world.get('b2').status?.grant?.principalId).toBe(principal(7));
     expect(world.journal).toContain(
-      `azure:unassign ${roleAssignmentTarget(vaultId('kv'), 'api-key', principal(2)).name}`,
+      `azure:unassign ${roleAssignmentTarget(vaultId('kv1'), 'api-key', principal(2)).name}`,
     );
   });
 });

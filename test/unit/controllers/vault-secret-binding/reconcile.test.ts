@@ -47,13 +47,13 @@ describe('access-policy grant', () => {
     world.binding('b1');
     expect(await world.reconcile('b1')).toEqual({ type: 'done' });
     expect(world.journal).toEqual(['finalizer:added', 'ledger:Intended', 'azure:add get', 'ledger:Granted']);
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     const status = world.get('b1').status;
     expect(status?.grant).toEqual({
       phase: 'Granted',
       principalId: PRINCIPAL,
       tenantId: TENANT,
-      vaultId: vaultId('kv'),
+      vaultId: vaultId('kv1'),
       accessModel: 'AccessPolicy',
       permissionsAdded: ['get'],
       permissionsPreExisting: [],
@@ -62,9 +62,9 @@ describe('access-policy grant', () => {
       accessModel: 'AccessPolicy',
       scope: 'Vault',
       principalId: PRINCIPAL,
-      secretUri: 'https://kv.vault.azure.net/secrets/api-key',
+      secretUri: 'https://kv1.vault.azure.net/secrets/api-key',
       observedGeneration: 1,
-      quota: [{ name: 'AccessPoliciesPerVault', scope: vaultId('kv'), used: 1, limit: 1024 }],
+      quota: [{ name: 'AccessPoliciesPerVault', scope: vaultId('kv1'), used: 1, limit: 1024 }],
     });
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect(condition(world.get('b1'), 'QuotaAvailable')).toMatchObject({
@@ -87,7 +87,7 @@ describe('access-policy grant', () => {
     world.failLedgerWrite('Granted');
     expect(await world.reconcile('b1')).toBeInstanceOf(Error);
     expect(world.ledger('b1')).toMatchObject({ phase: 'Intended', permissionsAdded: ['get'] });
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     world.journal.length = 0;
     await world.reconcile('b1');
     // The permission it added before the crash is still recorded as its own, not as pre-existing.
@@ -103,12 +103,12 @@ describe('access-policy grant', () => {
     world.binding('b1');
     world.failLedgerWrite('Intended');
     expect(await world.reconcile('b1')).toBeInstanceOf(Error);
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
     expect(world.journal).toEqual(['finalizer:added']);
   });
 
   it('records permissions that were there before as pre-existing and leaves them on revoke', async () => {
-    world.azure.vaults.get('kv')?.accessPolicies.push(entryWith(PRINCIPAL, ['get', 'set']));
+    world.azure.vaults.get('kv1')?.accessPolicies.push(entryWith(PRINCIPAL, ['get', 'set']));
     world.binding('b1', { permissions: ['get', 'list'] });
     await world.reconcile('b1');
     expect(world.get('b1').status?.grant).toMatchObject({
@@ -118,7 +118,7 @@ describe('access-policy grant', () => {
     world.markDeleted('b1');
     world.journal.length = 0;
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get', 'set']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get', 'set']);
     expect(world.journal).toEqual([
       'ledger:Revoking',
       'azure:remove list',
@@ -138,10 +138,10 @@ describe('access-policy grant', () => {
     });
     world.markDeleted('b2');
     await world.reconcile('b2');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     world.markDeleted('b1');
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
   });
 
   it('shares one entry across namespaces (a shared user-assigned identity)', async () => {
@@ -153,18 +153,18 @@ describe('access-policy grant', () => {
     await world.reconcile('b1', 'team-b');
     world.markDeleted('b1');
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     world.markDeleted('b1', 'team-b');
     await world.reconcile('b1', 'team-b');
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
   });
 
   it('restores a wiped access policy on the next pass and says so in an Event', async () => {
     world.binding('b1');
     await world.reconcile('b1');
-    world.azure.vaults.get('kv')!.accessPolicies = [];
+    world.azure.vaults.get('kv1')!.accessPolicies = [];
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     expect(world.events.at(-1)).toMatchObject({ type: 'Warning', reason: 'GrantRestored' });
   });
 
@@ -175,7 +175,7 @@ describe('access-policy grant', () => {
     object.spec.permissions = ['get'];
     world.kube.put(object);
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     expect(world.get('b1').status?.grant?.permissionsAdded).toEqual(['get']);
   });
 
@@ -193,7 +193,7 @@ describe('access-policy grant', () => {
     expect(condition(binding, 'Stalled')).toMatchObject({ status: 'True', reason: 'QuotaExceeded' });
     expect(condition(binding, 'QuotaAvailable')).toMatchObject({ status: 'False', reason: 'QuotaExceeded' });
     expect(binding.status?.quota).toEqual([
-      { name: 'AccessPoliciesPerVault', scope: vaultId('kv'), used: 1, limit: 1 },
+      { name: 'AccessPoliciesPerVault', scope: vaultId('kv1'), used: 1, limit: 1 },
     ]);
   });
 
@@ -272,8 +272,8 @@ describe('waiting and policy', () => {
     world.binding('b1');
     expect(await world.reconcile('b1')).toEqual({ type: 'requeueAfter', delayMs: 30_000 });
     expect(condition(world.get('b1'), 'Reconciling')).toMatchObject({ reason: 'WaitingForSecret' });
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
-    world.azure.secrets.add('kv/api-key');
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
+    world.azure.secrets.add('kv1/api-key');
     await world.reconcile('b1');
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True' });
   });
@@ -297,6 +297,36 @@ describe('waiting and policy', () => {
     expect(condition(world.get('b1'), 'Stalled')).toMatchObject({ reason: 'InvalidSpec' });
   });
 
+  // Admission refuses these; these objects slipped past it. No finalizer, no Azure read or
+  // write, InvalidSpec naming the field and what Azure allows.
+  it.each([
+    ['a vault named ..', { vaultId: vaultId('..') }, 'spec.vaultId: vault name of vault id'],
+    ['a vault named %2e%2e', { vaultId: vaultId('%2e%2e') }, 'spec.vaultId: vault name of vault id'],
+    ['a two-letter vault', { vaultId: vaultId('kv') }, 'vault names are 3-24'],
+    ['a vault id with a Kelvin sign', { vaultId: vaultId('\u212av1') }, 'spec.vaultId: vault name'],
+    [
+      'a resource group ..',
+      { vaultId: vaultId('kv1').replace('/rg/', '/../') },
+      'spec.vaultId: resource group',
+    ],
+    ['a secret named ..', { secretName: '..' }, 'spec.secretName: secret name ".."'],
+    ['a secret name with a path', { secretName: 'api-key/../../x' }, 'spec.secretName: secret name'],
+    ['a secret name with a query', { secretName: 'api-key?api-version=1' }, 'spec.secretName: secret name'],
+  ])('refuses %s before the finalizer and before any Azure call', async (_name, spec, said) => {
+    accessPolicyVault(world);
+    world.binding('b1', spec);
+    expect(await world.reconcile('b1')).toBeInstanceOf(TerminalError);
+    expect(world.journal).toEqual([]);
+    expect(world.azure.reads).toEqual([]);
+    expect(world.get('b1').metadata.finalizers ?? []).toEqual([]);
+    expect(condition(world.get('b1'), 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidSpec',
+      message: expect.stringContaining(said),
+    });
+    expect(condition(world.get('b1'), 'Stalled')?.message).toContain('is not valid in Azure');
+  });
+
   it('still releases a binding with an unusable vault id on deletion', async () => {
     world.binding('b1', { vaultId: 'not-a-vault' });
     expect(await world.reconcile('b1')).toBeInstanceOf(TerminalError);
@@ -313,7 +343,7 @@ describe('waiting and policy', () => {
     world.binding('b1');
     world.annotate('b1', { 'logicops.io/paused': 'true', 'logicops.io/reconcile-request': 'r1' });
     expect(await world.reconcile('b1')).toEqual({ type: 'done' });
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
     expect(world.journal.filter((j) => j.startsWith('azure') || j.startsWith('ledger'))).toEqual([]);
     expect(condition(world.get('b1'), 'Reconciling')?.message).toMatch(/Paused.*would add get/);
     expect(world.get('b1').status?.lastHandledReconcileRequest).toBe('r1');
@@ -324,7 +354,7 @@ describe('RBAC grant', () => {
   beforeEach(() => {
     addTestVault(world, { rbac: true });
   });
-  const target = () => roleAssignmentTarget(vaultId('kv'), 'api-key', PRINCIPAL);
+  const target = () => roleAssignmentTarget(vaultId('kv1'), 'api-key', PRINCIPAL);
 
   it('assigns Key Vault Secrets User on the secret under the deterministic name, intent first', async () => {
     world.binding('b1');
@@ -337,7 +367,7 @@ describe('RBAC grant', () => {
     ]);
     expect(world.azure.assignments).toMatchObject([
       {
-        scope: `${vaultId('kv')}/secrets/api-key`,
+        scope: `${vaultId('kv1')}/secrets/api-key`,
         principalId: PRINCIPAL,
         principalType: 'ServicePrincipal',
       },
@@ -399,10 +429,10 @@ describe('migration, workflow deletion, deletion policy', () => {
   it('migrates to RBAC when the vault switches: assign first, then remove the access policy', async () => {
     world.binding('b1');
     await world.reconcile('b1');
-    world.azure.vaults.get('kv')!.enableRbacAuthorization = true;
+    world.azure.vaults.get('kv1')!.enableRbacAuthorization = true;
     world.journal.length = 0;
     await world.reconcile('b1');
-    const name = roleAssignmentTarget(vaultId('kv'), 'api-key', PRINCIPAL).name;
+    const name = roleAssignmentTarget(vaultId('kv1'), 'api-key', PRINCIPAL).name;
     expect(world.journal).toEqual([
       'ledger:Intended',
       `azure:assign ${name}`,
@@ -416,10 +446,10 @@ describe('migration, workflow deletion, deletion policy', () => {
   });
 
   it('migrates back to an access policy: add first, then delete the assignment', async () => {
-    world.azure.vaults.get('kv')!.enableRbacAuthorization = true;
+    world.azure.vaults.get('kv1')!.enableRbacAuthorization = true;
     world.binding('b1');
     await world.reconcile('b1');
-    world.azure.vaults.get('kv')!.enableRbacAuthorization = false;
+    world.azure.vaults.get('kv1')!.enableRbacAuthorization = false;
     world.journal.length = 0;
     await world.reconcile('b1');
     expect(world.journal[0]).toBe('ledger:Intended');
@@ -437,8 +467,8 @@ describe('migration, workflow deletion, deletion policy', () => {
     await world.reconcile('b1');
     world.workflow('wf', OTHER_PRINCIPAL);
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
-    expect(world.azure.entry('kv', OTHER_PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', OTHER_PRINCIPAL)).toEqual(['get']);
   });
 
   it('revokes and waits when its workflow is being deleted', async () => {
@@ -446,7 +476,7 @@ describe('migration, workflow deletion, deletion policy', () => {
     await world.reconcile('b1');
     world.workflow('wf', PRINCIPAL, NAMESPACE, true);
     expect(await world.reconcile('b1')).toEqual({ type: 'done' });
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
     const binding = world.get('b1');
     expect(binding.status?.grant).toBeUndefined();
     expect(binding.status?.principalId).toBeUndefined();
@@ -458,7 +488,7 @@ describe('migration, workflow deletion, deletion policy', () => {
     await world.reconcile('b1');
     world.markDeleted('b1');
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     expect(world.get('b1').metadata.finalizers).toEqual([]);
   });
 
@@ -477,6 +507,6 @@ describe('migration, workflow deletion, deletion policy', () => {
     expect(condition(binding, 'Reconciling')).toMatchObject({ reason: 'Deleting' });
     await world.reconcile('b1');
     expect(world.get('b1').metadata.finalizers).toEqual([]);
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
   });
 });

@@ -18,7 +18,7 @@ import {
   type World,
 } from './support/world.ts';
 
-const VICTIM = 'vvvvvvvv-0000-4000-8000-000000000009';
+const VICTIM = 'dddddddd-0000-4000-8000-000000000009';
 const entryWith = (objectId: string, secrets: string[]) => ({
   tenantId: TENANT,
   objectId,
@@ -48,7 +48,7 @@ describe('status is a report, never an authority', () => {
       grant: {
         phase: 'Granted',
         principalId: VICTIM,
-        vaultId: vaultId('kv'),
+        vaultId: vaultId('kv1'),
         accessModel: 'AccessPolicy',
         permissionsAdded: ['get', 'list'],
       },
@@ -56,7 +56,7 @@ describe('status is a report, never an authority', () => {
     world.markDeleted('b1');
     world.journal.length = 0;
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', VICTIM)).toEqual(['get', 'list']);
+    expect(world.azure.entry('kv1', VICTIM)).toEqual(['get', 'list']);
     // Its own grant (the record) is what was revoked.
     expect(world.journal).toEqual([
       'ledger:Revoking',
@@ -74,18 +74,18 @@ describe('status is a report, never an authority', () => {
     forged.status = { identity: { type: 'SystemAssigned', principalId: VICTIM, tenantId: TENANT } };
     world.binding('b1');
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', VICTIM)).toEqual(['get', 'list']);
+    expect(world.azure.entry('kv1', VICTIM)).toEqual(['get', 'list']);
     expect(world.journal.filter((line) => line.startsWith('azure:'))).toEqual([]);
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({ reason: 'WaitingForPrincipal' });
   });
 
   it('leaves exactly the pre-existing permissions after a restore dropped every status', async () => {
-    world.azure.vaults.get('kv')?.accessPolicies.push(entryWith(PRINCIPAL, ['list']));
+    world.azure.vaults.get('kv1')?.accessPolicies.push(entryWith(PRINCIPAL, ['list']));
     world.binding('b1', { permissions: ['get', 'list'] });
     world.binding('b2', { permissions: ['get'] });
     await world.reconcile('b1');
     await world.reconcile('b2');
-    expect(world.azure.entry('kv', PRINCIPAL)?.sort()).toEqual(['get', 'list']);
+    expect(world.azure.entry('kv1', PRINCIPAL)?.sort()).toEqual(['get', 'list']);
     for (const name of ['b1', 'b2']) {
       const object = world.get(name);
       delete object.status;
@@ -99,16 +99,16 @@ describe('status is a report, never an authority', () => {
     await world.reconcile('b1');
     world.markDeleted('b2');
     await world.reconcile('b2');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['list']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['list']);
   });
 
   it('revokes the grant of a principal logicops no longer vouches for, and waits', async () => {
     world.binding('b1');
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
     world.workflow('wf', undefined); // the identity record is withdrawn (policy, ownership, None)
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
     expect(world.ledger('b1')).toBeUndefined();
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({
       reason: 'WaitingForPrincipal',
@@ -164,21 +164,21 @@ describe('records are addressed by what they say, not by the spec', () => {
     world.binding('b1');
     await world.reconcile('b1');
     expect(world.azure.entry('kv2', PRINCIPAL)).toBeUndefined();
-    expect(world.azure.entry('kv', PRINCIPAL)).toEqual(['get']);
-    expect(world.ledger('b1')).toMatchObject({ vaultId: vaultId('kv'), phase: 'Granted' });
+    expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
+    expect(world.ledger('b1')).toMatchObject({ vaultId: vaultId('kv1'), phase: 'Granted' });
   });
 });
 
 describe('the legacy ledger in status (upgrade path)', () => {
   it('moves a ledger that describes this binding into a record, so the grant is revoked exactly', async () => {
-    world.azure.vaults.get('kv')?.accessPolicies.push(entryWith(PRINCIPAL, ['get']));
+    world.azure.vaults.get('kv1')?.accessPolicies.push(entryWith(PRINCIPAL, ['get']));
     world.binding('b1');
     forgeStatus(world, 'b1', {
       grant: {
         phase: 'Granted',
         principalId: PRINCIPAL,
         tenantId: TENANT,
-        vaultId: vaultId('kv'),
+        vaultId: vaultId('kv1'),
         accessModel: 'AccessPolicy',
         permissionsAdded: ['get'],
         permissionsPreExisting: [],
@@ -188,17 +188,17 @@ describe('the legacy ledger in status (upgrade path)', () => {
     expect(world.ledger('b1')).toMatchObject({ permissionsAdded: ['get'], permissionsPreExisting: [] });
     world.markDeleted('b1');
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', PRINCIPAL)).toBeUndefined();
+    expect(world.azure.entry('kv1', PRINCIPAL)).toBeUndefined();
   });
 
   it('ignores a legacy ledger that names another principal', async () => {
-    world.azure.vaults.get('kv')?.accessPolicies.push(entryWith(OTHER_PRINCIPAL, ['get']));
+    world.azure.vaults.get('kv1')?.accessPolicies.push(entryWith(OTHER_PRINCIPAL, ['get']));
     world.binding('b1');
     forgeStatus(world, 'b1', {
       grant: {
         phase: 'Granted',
         principalId: OTHER_PRINCIPAL,
-        vaultId: vaultId('kv'),
+        vaultId: vaultId('kv1'),
         accessModel: 'AccessPolicy',
         permissionsAdded: ['get'],
       },
@@ -206,7 +206,7 @@ describe('the legacy ledger in status (upgrade path)', () => {
     await world.reconcile('b1');
     world.markDeleted('b1');
     await world.reconcile('b1');
-    expect(world.azure.entry('kv', OTHER_PRINCIPAL)).toEqual(['get']);
+    expect(world.azure.entry('kv1', OTHER_PRINCIPAL)).toEqual(['get']);
   });
 });
 

@@ -140,7 +140,7 @@ export class FakeAzure {
         async createOrUpdate(ref: WorkflowRef, desired: DesiredWorkflow) {
           azure.maybeFail('workflows.createOrUpdate');
           const stored: ObservedWorkflow = {
-            id: `/subscriptions/sub/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Logic/workflows/${ref.name}`,
+            id: `/subscriptions/00000000-0000-4000-8000-00000000000a/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Logic/workflows/${ref.name}`,
             name: ref.name,
             location: desired.location,
             tags: { ...desired.tags },

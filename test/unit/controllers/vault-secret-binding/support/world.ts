@@ -205,7 +205,7 @@ export function createWorld(
         metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 },
         spec: {
           workflowRef: { name: 'wf' },
-          vaultId: vaultId('kv'),
+          vaultId: vaultId('kv1'),
           secretName: 'api-key',
           permissions: ['get'],
           accessModel: 'Auto',
@@ -263,7 +263,7 @@ export function createWorld(
 
 export type World = ReturnType<typeof createWorld>;
 
-/** The tests' vault `kv` holding the secret `api-key`: access-policy model, or RBAC with `rbac`. */
+/** The tests' vault `kv1` holding the secret `api-key`: access-policy model, or RBAC with `rbac`. */
 export function addTestVault(
   world: World,
   options: {
@@ -272,15 +272,15 @@ export function addTestVault(
   } = {},
 ): void {
   world.azure.addVault({
-    id: vaultId('kv'),
-    name: 'kv',
+    id: vaultId('kv1'),
+    name: 'kv1',
     location: 'westeurope',
     tenantId: TENANT,
-    vaultUri: 'https://kv.vault.azure.net/',
+    vaultUri: 'https://kv1.vault.azure.net/',
     enableRbacAuthorization: options.rbac ?? false,
     ...(options.rbac ? {} : { accessPolicies: options.accessPolicies ?? [] }),
   });
-  world.azure.secrets.add('kv/api-key');
+  world.azure.secrets.add('kv1/api-key');
 }
 
 export function condition(binding: VaultSecretBinding, type: string) {
