@@ -46,15 +46,26 @@ export interface Team {
   kube: KubeClient;
 }
 
-export interface Tenants {
+/** The admin's clients: how tests read what the operator wrote, and act as a cluster admin. */
+export interface AdminClients {
+  admin: KubeClient;
+  adminCustom: CustomObjectsApi;
+}
+
+export function adminClients(): AdminClients {
+  return {
+    admin: new KubeClient(adminKubeConfig()),
+    adminCustom: adminKubeConfig().makeApiClient(CustomObjectsApi),
+  };
+}
+
+export interface Tenants extends AdminClients {
   world: EmulatorWorld;
   subscriptionRoot: string;
   subscriptionId: string;
   attacker: Team;
   victim: { namespace: string };
   recordsNamespace: string;
-  admin: KubeClient;
-  adminCustom: CustomObjectsApi;
   /** Stops the operator (a crash, or a deliberate stop); `startOperator` brings one back. */
   stopOperator(): Promise<void>;
   startOperator(): Promise<void>;
@@ -117,7 +128,6 @@ export async function startTenants(): Promise<Tenants> {
     });
   let operator: InProcessOperator | undefined = await launch();
   const attacker = await teamIdentity(attackerNamespace);
-  const admin = new KubeClient(adminKubeConfig());
   return {
     world,
     subscriptionRoot,
@@ -125,8 +135,7 @@ export async function startTenants(): Promise<Tenants> {
     attacker,
     victim: { namespace: victimNamespace },
     recordsNamespace,
-    admin,
-    adminCustom: adminKubeConfig().makeApiClient(CustomObjectsApi),
+    ...adminClients(),
     async stopOperator() {
       await operator?.stop();
       operator = undefined;
@@ -269,7 +278,7 @@ export type KubeObject = {
   status?: { conditions?: Condition[]; [key: string]: unknown };
 };
 
-export async function read(tenants: Tenants, plural: Kind, namespace: string, name: string) {
+export async function read(tenants: AdminClients, plural: Kind, namespace: string, name: string) {
   try {
     return (await tenants.adminCustom.getNamespacedCustomObject({
       group: GROUP,
@@ -290,7 +299,7 @@ export function conditionOf(object: KubeObject | undefined, type: string) {
 
 /** Waits until the object's Ready condition has `reason` (and returns the object). */
 export async function waitForReason(
-  tenants: Tenants,
+  tenants: AdminClients,
   plural: Kind,
   namespace: string,
   name: string,
@@ -309,7 +318,7 @@ export async function waitForReason(
   }, timeoutMs);
 }
 
-export async function waitGone(tenants: Tenants, plural: Kind, namespace: string, name: string) {
+export async function waitGone(tenants: AdminClients, plural: Kind, namespace: string, name: string) {
   await eventually(async () => {
     if (await read(tenants, plural, namespace, name))
       throw new Error(`${plural} ${namespace}/${name} still exists`);
