@@ -140,7 +140,7 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   AlreadyOwned: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
     meaning:
-      'The Azure resource exists without the logicops owner tag or with another owner; annotate logicops.io/adopt: "true" to take it over.',
+      'The Azure resource exists without the logicops owner tag or with another owner. One tagged for another owner is never taken over; an untagged one is adopted when the object has logicops.io/adopt: "true" and a cluster admin annotated the namespace logicops.io/allow-adoption: "true".',
   },
   NamespacePolicyDenied: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],

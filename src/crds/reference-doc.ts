@@ -31,7 +31,10 @@ Conventions shared by both kinds:
   \`Orphan\` leaves Azure untouched.
 - Annotations: \`logicops.io/paused: "true"\` (observe only: reads, no writes), \`logicops.io/reconcile-request: <any new
   value>\` (reconcile now; echoed in \`status.lastHandledReconcileRequest\`), \`logicops.io/adopt: "true"\` (take over an
-  existing Azure resource that does not carry the logicops owner tag).
+  existing Azure resource that carries no logicops owner tag; only where a cluster admin annotated the namespace
+  \`logicops.io/allow-adoption: "true"\`, and never a resource tagged for another owner).
+- Status is a report, never an input: what logicops granted and which principal it grants are kept in the operator's
+  own records (ConfigMaps in its namespace, see docs/security.md), so a forged or lost status changes nothing in Azure.
 - A workflow's \`spec.parameters\` holds plain values (\`name: value\`); each becomes \`{ "value": ... }\` of the
   Azure workflow parameter. A binding's \`parameterName\` fills one parameter with the secret's URI (not its value).
 `;

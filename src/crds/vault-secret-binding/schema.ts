@@ -111,7 +111,7 @@ const spec = object(
 );
 
 const grant = object(
-  'Ledger of the grant logicops made; the intent is recorded before the Azure write.',
+  'Report of the grant logicops made. The ledger itself is an operator record in the operator namespace (written before the Azure write); this copy is never read back.',
   {
     phase: enumOf('Intended (recorded before the write), Granted, or Revoking.', Object.values(GrantPhase)),
     principalId: string('Principal the grant was made to.', { maxLength: 36 }),
