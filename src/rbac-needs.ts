@@ -30,6 +30,12 @@ export interface RbacNeed {
   scope: RbacScope;
   /** Granted for that one name only; absent: for every object of the resource in scope. */
   pinnedTo?: PinnedName;
+  /**
+   * Verbs the API server checks inside requests of another verb, so the audit log shows only
+   * that one: `{ create: 'patch' }` — a server-side apply that creates the object is a PATCH,
+   * authorized as create too.
+   */
+  checkedDuring?: Partial<Record<Verb, Verb>>;
   why: string;
 }
 
@@ -104,9 +110,10 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
   {
     apiGroup: '',
     resource: 'configmaps',
+    verbs: ['list', 'watch', 'create', 'patch', 'delete'],
     // Server-side apply creates a record that does not exist yet: the API server authorizes
     // that as `create` although the request (and the audit log) says `patch`.
-    verbs: ['list', 'watch', 'create', 'patch', 'delete'],
+    checkedDuring: { create: 'patch' },
     scope: 'release',
     why: "the operator's records (grant ledgers, vouched identities) in its own namespace, where teams have no rights; written with server-side apply",
   },
@@ -123,6 +130,14 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
 /** The needs of one scope, for templates and tests. */
 export function needsIn(scope: RbacScope): RbacNeed[] {
   return RBAC_NEEDS.filter((need) => need.scope === scope);
+}
+
+/**
+ * The `verb resource` pair a need's verb shows as in the audit log: its own, or the verb of the
+ * request it is checked during (`checkedDuring`).
+ */
+export function auditedPair(need: RbacNeed, verb: Verb): string {
+  return `${need.checkedDuring?.[verb] ?? verb} ${need.apiGroup || 'core'}/${need.resource}`;
 }
 
 /** `verb resource` pairs (resource as `group/resource[/sub]`, core group as `core`), sorted. */

@@ -82,6 +82,12 @@ function requestsTo(mark: number, method: string, workflowName: string) {
     .filter((r) => r.method === method && r.path.toLowerCase().endsWith(`/workflows/${workflowName}`));
 }
 
+function hash(text: string): number {
+  let value = 0;
+  for (const char of text) value = (value * 31 + (char.codePointAt(0) ?? 0)) | 0;
+  return value;
+}
+
 async function eventReasons(namespace: string, name: string): Promise<string[]> {
   const events = await adminKubeConfig()
     .makeApiClient(EventsV1Api)
@@ -607,5 +613,30 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
     await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-narrowed');
     await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-narrowed');
     expect(outsideAttackerScope(t, mark)).toEqual([]);
+  });
+
+  it("16. cannot turn an Azure name into another URL ('.', '..', encoded and slashed names)", async () => {
+    const mark = lastSeq(t);
+    for (const azureName of ['..', '.', '%2e%2e', 'wf-b/../wf-b', 'wf-b?api-version=1']) {
+      const code = await createAs(
+        t.attacker,
+        'logicappworkflows',
+        workflowManifest(t.attacker.namespace, `dots-${Math.abs(hash(azureName))}`, {
+          subscriptionId: t.subscriptionId,
+          resourceGroup: 'rg-team-a',
+          azureName,
+        }),
+      ).then(
+        () => 201,
+        (error: unknown) => (error as { code?: number }).code,
+      );
+      expect({ azureName, code }).toEqual({ azureName, code: 422 });
+    }
+    const workflowWrites = t.world.emulator
+      .requests(mark)
+      .filter(
+        (r) => r.method !== 'GET' && r.path.toLowerCase().includes('/providers/microsoft.logic/workflows'),
+      );
+    expect(workflowWrites).toEqual([]);
   });
 });
