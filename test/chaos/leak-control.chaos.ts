@@ -9,6 +9,8 @@
 //   Events        an events.k8s.io/v1 Event created in the namespace with the canary as its note;
 //   status        the reconcile-request annotation, which the operator echoes into
 //                 status.lastHandledReconcileRequest through the status subresource;
+//   records       a binding's name, which the operator writes into its grant record (a ConfigMap
+//                 in the operator's namespace);
 //   metrics       the lease name, a label of leader_election_master_status on the real /metrics;
 //   Azure bodies  a workflow parameter value, sent in the workflow PUT the emulator received.
 //
@@ -62,6 +64,7 @@ describe('leak scan: a negative control per haystack', () => {
       log: canary('debug log'),
       events: canary('Events'),
       status: canary('status'),
+      records: canary('operator records'),
       metrics: canary('metrics'),
       azure: canary('Azure request bodies'),
     };
@@ -86,7 +89,11 @@ describe('leak scan: a negative control per haystack', () => {
     const bindings: Manifest[] = [
       // world.bindings[0] grants on an access-policy vault; a second one on an RBAC vault, so the
       // capture holds an access-policy payload and a role-assignment body as well.
-      { ...accessPolicyBinding, spec: { ...accessPolicyBinding.spec, workflowRef: { name } } },
+      {
+        ...accessPolicyBinding,
+        metadata: { name: canaries.records.value, namespace },
+        spec: { ...accessPolicyBinding.spec, workflowRef: { name } },
+      },
       {
         apiVersion: accessPolicyBinding.apiVersion,
         kind: 'VaultSecretBinding',
@@ -132,7 +139,7 @@ describe('leak scan: a negative control per haystack', () => {
     }
     expect(objects.states).toEqual({
       [name]: 'ready, reconcile request echoed',
-      [bindings[0]?.metadata.name ?? '']: 'ready',
+      [canaries.records.value]: 'ready',
       'rbac-key': 'ready',
     });
 
@@ -167,12 +174,13 @@ describe('leak scan: a negative control per haystack', () => {
     // Event's note, the echoed request, the parameter (a parameter in a log or an Event would be
     // news: teams put sensitive values there). The other two are names, and names travel: the
     // workflow's name is in its Events, in its bindings' status, in its Azure owner tag and in
-    // info lines; the lease's in the info line announcing the lease. For those, only their own
-    // haystack is required.
+    // info lines; the binding's likewise; the lease's in the info line announcing the lease. For
+    // those, only their own haystack is required.
     const log = `log ${logFile.split('/').at(-2)}/operator.log`;
     expect(sourcesOf(canaries.log)).toContain(`${log} [debug]`);
     expect(sourcesOf(canaries.events)).toEqual([`events ${namespace}`]);
     expect(sourcesOf(canaries.status)).toEqual([`status ${namespace}`]);
+    expect(sourcesOf(canaries.records)).toContain(`records ${namespace}`);
     expect(sourcesOf(canaries.metrics)).toContain('metrics #1');
     expect(sourcesOf(canaries.azure)).toEqual(['azure request bodies #1 (Microsoft.Logic/workflows/write)']);
     // The capture holds every kind of body the operator writes, not just workflows.
@@ -188,7 +196,9 @@ describe('leak scan: a negative control per haystack', () => {
     // Pointed at the wrong place, the collectors refuse instead of reporting a clean zero.
     const elsewhere = await createNamespace('chaos-leak-elsewhere', {});
     await expect(scanMaterial(realNeedles, { ...material, namespaces: [elsewhere] })).rejects.toThrow(
-      new RegExp(`events ${elsewhere}: no Events[\\s\\S]*status ${elsewhere}: no objects`),
+      new RegExp(
+        `events ${elsewhere}: no Events[\\s\\S]*status ${elsewhere}: no objects[\\s\\S]*records ${elsewhere}: no operator records`,
+      ),
     );
     await expect(
       scanMaterial(realNeedles, { ...material, logFiles: [`${logFile}.missing`] }),

@@ -1,13 +1,15 @@
 // Gathers everything a suite's operators produced that a human, a monitoring system or Azure may
 // read — log files (written at debug level), Events (events.k8s.io/v1), the status of every
-// object, metrics, and every request body the operator sent to the emulator — and scans it for
+// object, the operator's own records, metrics, and every request body the operator sent to the
+// emulator — and scans it for
 // the suite's secrets, client secrets and the tokens the emulator issued. A source that cannot be
 // read, or holds nothing where the operator must have written something, fails the scan
 // (haystacks.ts); that the collectors reach the real content is shown by the leak-control suite,
 // which plants a value at the origin of each source and must find it.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EventsV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
+import { recordSelector } from '../../../src/controllers/shared/records/record-configmap.ts';
 import type { Emulator } from '../../../src/emulator/index.ts';
 import { listObjects, suiteKubeConfig } from '../support/kube.ts';
 import {
@@ -16,6 +18,7 @@ import {
   type HaystackSource,
   logHaystacks,
   metricsHaystack,
+  recordHaystack,
   requestBodyHaystacks,
   statusHaystack,
 } from './haystacks.ts';
@@ -35,6 +38,7 @@ export interface Material {
 export function materialSources(material: Material): HaystackSource[] {
   const kubeConfig = suiteKubeConfig();
   const events = kubeConfig.makeApiClient(EventsV1Api);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
   return [
     ...material.logFiles.map((file) => {
       const source = `log ${path.basename(path.dirname(file))}/${path.basename(file)}`;
@@ -57,6 +61,19 @@ export function materialSources(material: Material): HaystackSource[] {
             ...(await listObjects(namespace, 'VaultSecretBinding')),
           ]),
         ],
+      };
+    }),
+    ...material.namespaces.map((namespace) => {
+      // Wherever --records-namespace put them: the labels name the namespace they are about.
+      const source = `records ${namespace}`;
+      return {
+        source,
+        read: async () => {
+          const list = await core.listConfigMapForAllNamespaces({
+            labelSelector: recordSelector([namespace]),
+          });
+          return [recordHaystack(source, list.items)];
+        },
       };
     }),
     ...material.metrics.map((text, i) => {

@@ -99,6 +99,30 @@ export function statusHaystack(source: string, objects: readonly ObjectWithStatu
   };
 }
 
+/**
+ * The operator's own records of a namespace's objects (ConfigMaps in the operator's namespace:
+ * grant ledgers, vouched identities). Teams cannot read them, but the rule is the same: no
+ * secret or token is stored. Any workflow that got an identity has one.
+ */
+export function recordHaystack(source: string, configMaps: readonly RecordLike[]): Haystack {
+  if (configMaps.length === 0) {
+    throw new Error(
+      'no operator records for the namespace (did the operator write any, and are they where the collector looks?)',
+    );
+  }
+  return {
+    source,
+    text: JSON.stringify(
+      configMaps.map((c) => ({ name: c.metadata?.name, annotations: c.metadata?.annotations, data: c.data })),
+    ),
+  };
+}
+
+interface RecordLike {
+  metadata?: { name?: string; annotations?: Record<string, string> };
+  data?: Record<string, string>;
+}
+
 /** One /metrics scrape; anything but Prometheus text (an empty or failed scrape) is refused. */
 export function metricsHaystack(source: string, text: string): Haystack {
   if (!/^# TYPE /m.test(text))

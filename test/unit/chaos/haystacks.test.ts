@@ -9,6 +9,7 @@ import {
   type HaystackSource,
   logHaystacks,
   metricsHaystack,
+  recordHaystack,
   requestBodyHaystacks,
   statusHaystack,
 } from '../../chaos/security/haystacks.ts';
@@ -120,6 +121,23 @@ describe('Kubernetes haystacks', () => {
       { kind: 'LogicAppWorkflow', name: 'a', status: { observedGeneration: 1 } },
       { kind: 'LogicAppWorkflow', name: 'b', status: {} },
     ]);
+  });
+});
+
+describe('operator records', () => {
+  it('refuses a namespace without records (the operator wrote none, or they are elsewhere)', () => {
+    expect(() => recordHaystack('records ns', [])).toThrow(/no operator records for the namespace/);
+  });
+
+  it('scans the record payloads and the object they are about', () => {
+    const text = recordHaystack('records ns', [
+      {
+        metadata: { name: 'logicops-grant-1', annotations: { 'logicops.io/object': 'ns/key' } },
+        data: { record: '{"principalId":"p-1"}' },
+      },
+    ]).text;
+    expect(text).toContain('ns/key');
+    expect(text).toContain('principalId');
   });
 });
 
