@@ -3,6 +3,7 @@
 // access check, app registrations, directory users). Fault routes are in faults/admin-routes.ts.
 import { isObject } from './arm/common.ts';
 import { addSecretVersion, findVaultByName } from './arm/vaults.ts';
+import type { CapturedRequestBodies } from './body-capture.ts';
 import type { EmulatorCore } from './core.ts';
 import { ArmError, armErrors } from './errors.ts';
 import { newGuid } from './ids.ts';
@@ -15,6 +16,8 @@ export interface AdminHooks {
   /** Restores the state the emulator started with (seed included) and clears telemetry. */
   reset: () => void;
   info: (baseUrl: string) => unknown;
+  /** Captured request bodies after a sequence number; undefined when the capture is off. */
+  requestBodies: (sinceSeq: number) => CapturedRequestBodies | undefined;
 }
 
 /** A copy of the state that is safe to print: no secret values, no client secrets. */
@@ -64,6 +67,21 @@ export function adminRoutes(core: EmulatorCore, hooks: AdminHooks): Route[] {
       json(200, { value: core.telemetry.requests(Number(ctx.query.get('since') ?? '0') || 0) }),
     ),
     route('GET', '/counters', 'counters', () => json(200, core.telemetry.counters)),
+    route('GET', '/request-bodies', 'request-bodies', (ctx) => {
+      const captured = hooks.requestBodies(Number(ctx.query.get('since') ?? '0') || 0);
+      if (!captured) {
+        throw new ArmError(
+          409,
+          'RequestBodyCaptureDisabled',
+          'Request body capture is off: start the emulator with --capture-request-bodies (or captureRequestBodies in-process).',
+        );
+      }
+      return json(200, {
+        value: captured.bodies,
+        droppedBodies: captured.droppedBodies,
+        droppedBytes: captured.droppedBytes,
+      });
+    }),
     route('POST', '/reset', 'reset', () => {
       hooks.reset();
       return { status: 204 };

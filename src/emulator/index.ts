@@ -1,6 +1,11 @@
 // Public surface of the Azure emulator for tests, the dev mode, the samples and the bench.
 
 export { BUILT_IN_ROLES } from './arm/role-assignments.ts';
+export type {
+  CapturedRequestBodies,
+  CapturedRequestBody,
+  RequestBodyCaptureOptions,
+} from './body-capture.ts';
 export * from './demo.ts';
 export type { ErrorInjectionRule, FaultConfig, LatencyClass, LatencyDistribution } from './faults/config.ts';
 export type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';

@@ -1,4 +1,4 @@
-// `npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>] [--faults <file.json>]`
+// `npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>] [--faults <file.json>] [--capture-request-bodies]`
 // Starts the emulator and prints one JSON line with its endpoints, CA path, tenant and
 // subscription, then runs until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import type { EmulatorSeed } from './seed.ts';
 import { startEmulator } from './server.ts';
 
 const USAGE =
-  'usage: npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>] [--ca-cert <file>] [--faults <file.json>]';
+  'usage: npm run emulator -- --port <p> [--state <file>] [--seed demo|none|<file.json>] [--host <name>] [--ca-cert <file>] [--faults <file.json>] [--capture-request-bodies]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       'listen-host': { type: 'string', default: '127.0.0.1' },
       'ca-cert': { type: 'string' },
       faults: { type: 'string' },
+      'capture-request-bodies': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     ...(values['ca-cert'] ? { caCertPath: values['ca-cert'] } : {}),
     ...(seed ? { seed } : {}),
     ...(faults ? { faults } : {}),
+    ...(values['capture-request-bodies'] ? { captureRequestBodies: true } : {}),
   });
   process.stdout.write(
     `${JSON.stringify({

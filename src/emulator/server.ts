@@ -22,6 +22,11 @@ import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
 import { vaultRoutes } from './arm/vaults.ts';
 import { workflowRoutes } from './arm/workflows.ts';
+import {
+  type CapturedRequestBodies,
+  RequestBodyCapture,
+  type RequestBodyCaptureOptions,
+} from './body-capture.ts';
 import { DEFAULT_LIMITS, EmulatorCore, type EmulatorLimits } from './core.ts';
 import {
   DEMO_OPERATOR_CLIENT_ID,
@@ -90,6 +95,12 @@ export interface StartEmulatorOptions {
   now?: () => number;
   /** Faults and limits (all off by default); change them at run time with setFaults or /_emulator/faults. */
   faults?: FaultConfig;
+  /**
+   * Tests only: keep the bodies of ARM and Key Vault data-plane requests (never Entra ID,
+   * managed-identity or admin bodies), bounded in memory, for `requestBodies()` and
+   * `GET /_emulator/request-bodies`. Off by default.
+   */
+  captureRequestBodies?: boolean | RequestBodyCaptureOptions;
 }
 
 export interface Emulator {
@@ -112,6 +123,8 @@ export interface Emulator {
   readonly state: EmulatorState;
   counters(): Telemetry['counters'];
   requests(sinceSeq?: number): ReturnType<Telemetry['requests']>;
+  /** The captured request bodies after `sinceSeq`; throws when `captureRequestBodies` is off. */
+  requestBodies(sinceSeq?: number): CapturedRequestBodies;
   reset(): void;
   /** Adds a new version of a secret without an access check (the data plane's PUT checks one). */
   seedSecret(
@@ -159,6 +172,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   );
   const faultEngine = new FaultEngine(core, parseFaultConfig(options.faults ?? {}));
   const grants = new GrantClock();
+  const bodyCapture = options.captureRequestBodies
+    ? new RequestBodyCapture(options.captureRequestBodies === true ? {} : options.captureRequestBodies)
+    : undefined;
   const subscriptionId = store.state.subscriptionIds[0]!;
   const freshWorld = () => {
     store.state = emptyState(DEMO_TENANT_ID, DEMO_SUBSCRIPTION_ID);
@@ -186,8 +202,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       core.telemetry.reset();
       faultEngine.reset(); // also refills the rate buckets
       grants.clear();
+      bodyCapture?.reset();
     },
     info: (baseUrl) => describe(baseUrl),
+    requestBodies: (sinceSeq) => bodyCapture?.read(sinceSeq),
   };
   const router = new Router().add(
     ...entraRoutes(core),
@@ -203,6 +221,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   // Rebuilt per request so middleware added later with use() takes effect at once.
   const pipeline = (): Middleware[] => [
     core.telemetry.middleware(),
+    ...(bodyCapture ? [bodyCapture.middleware()] : []),
     persistAfterChanges(store),
     armResponseHeaders(),
     errorBoundary(),
@@ -290,6 +309,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     counters: () => core.telemetry.counters,
     requests: (sinceSeq) => core.telemetry.requests(sinceSeq),
+    requestBodies: (sinceSeq) => {
+      if (!bodyCapture) {
+        throw new Error(
+          'Request body capture is off: start the emulator with captureRequestBodies (tests only).',
+        );
+      }
+      return bodyCapture.read(sinceSeq);
+    },
     reset: () => {
       hooks.reset();
       store.persist();

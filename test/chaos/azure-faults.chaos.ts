@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ErrorInjectionRule, FaultConfig, RequestLogEntry } from '../../src/emulator/index.ts';
-import { gatherHaystacks, scanWithCanary } from './security/collect.ts';
+import { scanMaterial } from './security/collect.ts';
 import { describeVerdict } from './support/converge.ts';
 import { printFigures } from './support/figures.ts';
 import { installCrds } from './support/kube.ts';
 import { chaosScale, chaosSeed } from './support/scale.ts';
-import { convergeOnce } from './support/single-run.ts';
+import { convergeOnce, type RunResult } from './support/single-run.ts';
 
 const MAX_WRITE_RATIO = 1.5;
 /** The write comparison's floor on size, whatever the scale (why: above the test). */
@@ -110,15 +110,7 @@ describe('Azure faults', () => {
       timeoutMs,
       bindingsAfterPrincipals: true,
     });
-    const scan = scanWithCanary(
-      [...calm.needles, ...stormy.needles],
-      await gatherHaystacks({
-        logFiles: [calm.logFile, stormy.logFile],
-        namespaces: [calm.namespace, stormy.namespace],
-        objects: [...calm.verdict.objects, ...stormy.verdict.objects],
-        metrics: [calm.metrics, stormy.metrics],
-      }),
-    );
+    const scan = await scanRuns([calm, stormy]);
     const ratio = stormy.armWrites / calm.armWrites;
     printFigures({
       suite: 'Azure faults',
@@ -137,8 +129,9 @@ describe('Azure faults', () => {
       convergedFaultFreeMs: calm.verdict.waitedMs,
       convergedFaultedMs: stormy.verdict.waitedMs,
       discrepancies: stormy.verdict.discrepancies.length,
+      haystacks: scan.haystacks.length,
+      bytesScanned: scan.haystackBytes,
       leaks: scan.leaks.length,
-      canaryFound: scan.canaryFound,
       durationMs: Date.now() - started,
     });
     expect(stormy.verdict.converged, describeVerdict(stormy.verdict)).toBe(true);
@@ -148,7 +141,6 @@ describe('Azure faults', () => {
     expect(stormy.writeLog.length).toBe(stormy.armWrites);
     expect(ratio).toBeLessThanOrEqual(MAX_WRITE_RATIO);
     expect(scan.leaks).toEqual([]);
-    expect(scan.canaryFound).toBe(true);
   });
 
   // F2 (fixed, docs/reliability.md): a failed token request is classified by its cause. One
@@ -180,6 +172,8 @@ describe('Azure faults', () => {
         timeoutMs: 45_000,
       });
       const log = await readFile(run.logFile, 'utf8');
+      // A failed token request is where a client secret would end up in an error message.
+      const scan = await scanRuns([run]);
       printFigures({
         suite: 'Azure faults: token endpoint',
         scale: scale.name,
@@ -189,11 +183,14 @@ describe('Azure faults', () => {
         durationMs: run.verdict.waitedMs,
         stalledReconciles: stalledLines(log),
         notReady: run.verdict.notReady.slice(0, 4),
+        haystacks: scan.haystacks.length,
+        leaks: scan.leaks.length,
       });
       expect(run.faults.injected[rule.code]).toBe(injected);
       expect(run.verdict.converged, describeVerdict(run.verdict)).toBe(true);
       expect(stalledLines(log)).toBe(0);
       expect(log).not.toContain('[object Object]');
+      expect(scan.leaks).toEqual([]);
     },
   );
 
@@ -234,6 +231,7 @@ describe('Azure faults', () => {
     });
     const extraMs = throttled.verdict.waitedMs - calm.verdict.waitedMs;
     const limiterWaitSeconds = limiterWaitSecondsIn(throttled.metrics);
+    const scan = await scanRuns([calm, throttled]);
     printFigures({
       suite: 'Azure faults: 429 without Retry-After',
       scale: scale.name,
@@ -245,6 +243,8 @@ describe('Azure faults', () => {
       convergedThrottledMs: throttled.verdict.waitedMs,
       extraMs,
       limiterWaitSeconds,
+      haystacks: scan.haystacks.length,
+      leaks: scan.leaks.length,
       durationMs: calm.verdict.waitedMs + throttled.verdict.waitedMs,
     });
     expect(throttled.faults.injected.TooManyRequests ?? 0).toBeGreaterThan(0);
@@ -256,6 +256,7 @@ describe('Azure faults', () => {
     expect(limiterWaitSeconds).toBeLessThan(1);
     // One bounded wait (2–5 s) per refusal, never the old 10 s requeue behind a drained class.
     expect(extraMs).toBeLessThan(30_000);
+    expect(scan.leaks).toEqual([]);
   });
 
   // F3 (fixed, docs/reliability.md): the operator's own app registration is brand new — the seeded
@@ -274,6 +275,7 @@ describe('Azure faults', () => {
       timeoutMs: 120_000,
     });
     const log = await readFile(run.logFile, 'utf8');
+    const scan = await scanRuns([run]);
     printFigures({
       suite: 'Azure faults: young operator app',
       scale: scale.name,
@@ -283,12 +285,28 @@ describe('Azure faults', () => {
       durationMs: run.verdict.waitedMs,
       stalledReconciles: stalledLines(log),
       notReady: run.verdict.notReady.slice(0, 4),
+      haystacks: scan.haystacks.length,
+      leaks: scan.leaks.length,
     });
     expect(run.faults.replicationLag.tokenRefused).toBeGreaterThan(0);
     expect(run.verdict.converged, describeVerdict(run.verdict)).toBe(true);
     expect(stalledLines(log)).toBe(0);
+    expect(scan.leaks).toEqual([]);
   });
 });
+
+/** The leak scan over everything these runs' operators produced and sent to Azure. */
+function scanRuns(runs: readonly RunResult[]) {
+  return scanMaterial(
+    runs.flatMap((run) => run.needles),
+    {
+      logFiles: runs.map((run) => run.logFile),
+      namespaces: runs.map((run) => run.namespace),
+      metrics: runs.map((run) => run.metrics),
+      emulators: runs.map((run) => run.emulator),
+    },
+  );
+}
 
 /** Total seconds calls waited for the client-side ARM limiter, from a /metrics scrape. */
 function limiterWaitSecondsIn(metrics: string): number {

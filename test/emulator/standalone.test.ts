@@ -1,12 +1,13 @@
 // `npm run emulator` as a separate process, called by a second process that trusts its CA
 // through NODE_EXTRA_CA_CERTS; restarted from its state file, it has lost nothing.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { trustCa } from './support/harness.ts';
 
 const run = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -14,6 +15,7 @@ const CLIENT = path.join(import.meta.dirname, 'support', 'standalone-client.ts')
 
 interface Info {
   armEndpoint: string;
+  adminEndpoint: string;
   authorityHost: string;
   managedIdentityEndpoint: string;
   caCertPath: string;
@@ -117,4 +119,25 @@ it('runs standalone, serves a process that trusts its CA, and survives a restart
   const read = await client(restarted.info, 'read', true);
   expect(read.stderr).toBe('');
   expect(JSON.parse(read.stdout)).toEqual(result);
+  // Started without --capture-request-bodies: the capture says it is off.
+  trustCa(readFileSync(restarted.info.caCertPath, 'utf8'));
+  const bodies = await fetch(`${restarted.info.adminEndpoint}/request-bodies`);
+  expect(bodies.status).toBe(409);
+});
+
+it('keeps the request bodies a client sent when started with --capture-request-bodies', {
+  timeout: 120_000,
+}, async () => {
+  const { info } = await startStandalone(['--port', '0', '--capture-request-bodies']);
+  const created = await client(info, 'create', true);
+  expect(created.stderr).toBe('');
+  trustCa(readFileSync(info.caCertPath, 'utf8'));
+  const response = await fetch(`${info.adminEndpoint}/request-bodies`);
+  expect(response.status).toBe(200);
+  const { value } = (await response.json()) as { value: { operation: string; body: string }[] };
+  expect(value.map((b) => b.operation)).toEqual([
+    'Microsoft.Logic/workflows/write',
+    'Microsoft.Authorization/roleAssignments/write',
+  ]);
+  expect(value[0]?.body).toContain('SystemAssigned');
 });

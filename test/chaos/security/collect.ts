@@ -1,58 +1,108 @@
-// Gathers everything a suite's operators produced that a human or a monitoring system may read —
-// log files, Events, object status, metrics — and scans it for the suite's secrets and the tokens
-// the emulator issued. The scan proves itself on every run: a canary planted in a copy of the
-// real material must be found, or the zero means nothing.
-import { randomBytes } from 'node:crypto';
+// Gathers everything a suite's operators produced that a human, a monitoring system or Azure may
+// read — log files (written at debug level), Events (events.k8s.io/v1), the status of every
+// object, the operator's own records, metrics, and every request body the operator sent to the
+// emulator — and scans it for
+// the suite's secrets, client secrets and the tokens the emulator issued. A source that cannot be
+// read, or holds nothing where the operator must have written something, fails the scan
+// (haystacks.ts); that the collectors reach the real content is shown by the leak-control suite,
+// which plants a value at the origin of each source and must find it.
 import { readFile } from 'node:fs/promises';
-import { CoreV1Api } from '@kubernetes/client-node';
-import { type KubeObject, suiteKubeConfig } from '../support/kube.ts';
-import { type Haystack, type Leak, type Needle, scanForLeaks } from './leak-scanner.ts';
+import path from 'node:path';
+import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
+import { recordSelector } from '../../../src/controllers/shared/records/record-configmap.ts';
+import type { Emulator } from '../../../src/emulator/index.ts';
+import { listObjects, suiteKubeConfig } from '../support/kube.ts';
+import {
+  collectHaystacks,
+  eventHaystack,
+  type HaystackSource,
+  logHaystacks,
+  metricsHaystack,
+  recordHaystack,
+  requestBodyHaystacks,
+  statusHaystack,
+} from './haystacks.ts';
+import { type Leak, type Needle, scanForLeaks } from './leak-scanner.ts';
 
 export interface Material {
+  /** Every file the suite's operator processes wrote to (they run at debug level). */
   logFiles: string[];
+  /** The namespaces the operators worked in: their Events and the status of their objects. */
   namespaces: string[];
-  objects: readonly KubeObject[];
+  /** /metrics scrapes of the operators. */
   metrics: string[];
+  /** The emulators the operators talked to, started with captureRequestBodies. */
+  emulators: Array<Pick<Emulator, 'requestBodies'>>;
 }
 
-export async function gatherHaystacks(material: Material): Promise<Haystack[]> {
-  const haystacks: Haystack[] = [];
-  for (const file of material.logFiles)
-    haystacks.push({ source: `log ${file}`, text: await readFile(file, 'utf8') });
-  const core = suiteKubeConfig().makeApiClient(CoreV1Api);
-  for (const namespace of material.namespaces) {
-    const events = await core.listNamespacedEvent({ namespace });
-    haystacks.push({ source: `events ${namespace}`, text: JSON.stringify(events.items) });
-  }
-  haystacks.push({ source: 'status', text: JSON.stringify(material.objects.map((o) => o.status ?? {})) });
-  material.metrics.forEach((text, i) => {
-    haystacks.push({ source: `metrics #${i + 1}`, text });
-  });
-  return haystacks;
+export function materialSources(material: Material): HaystackSource[] {
+  const kubeConfig = suiteKubeConfig();
+  const events = kubeConfig.makeApiClient(EventsV1Api);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  return [
+    ...material.logFiles.map((file) => {
+      const source = `log ${path.basename(path.dirname(file))}/${path.basename(file)}`;
+      return { source, read: async () => logHaystacks(source, await readFile(file, 'utf8')) };
+    }),
+    ...material.namespaces.map((namespace) => {
+      const source = `events ${namespace}`;
+      return {
+        source,
+        read: async () => [eventHaystack(source, (await events.listNamespacedEvent({ namespace })).items)],
+      };
+    }),
+    ...material.namespaces.map((namespace) => {
+      const source = `status ${namespace}`;
+      return {
+        source,
+        read: async () => [
+          statusHaystack(source, [
+            ...(await listObjects(namespace, 'LogicAppWorkflow')),
+            ...(await listObjects(namespace, 'VaultSecretBinding')),
+          ]),
+        ],
+      };
+    }),
+    ...material.namespaces.map((namespace) => {
+      // Wherever --records-namespace put them: the labels name the namespace they are about.
+      const source = `records ${namespace}`;
+      return {
+        source,
+        read: async () => {
+          const list = await core.listConfigMapForAllNamespaces({
+            labelSelector: recordSelector([namespace]),
+          });
+          return [recordHaystack(source, list.items)];
+        },
+      };
+    }),
+    ...material.metrics.map((text, i) => {
+      const source = `metrics #${i + 1}`;
+      return { source, read: async () => [metricsHaystack(source, text)] };
+    }),
+    ...material.emulators.map((emulator, i) => {
+      const source = `azure request bodies #${i + 1}`;
+      return { source, read: async () => requestBodyHaystacks(source, emulator.requestBodies()) };
+    }),
+  ];
 }
 
 export interface ScanResult {
   leaks: Leak[];
   needles: number;
+  /** Every haystack scanned, by source, with its size: what "no leak" covers. */
+  haystacks: Array<{ source: string; bytes: number }>;
   haystackBytes: number;
-  canaryFound: boolean;
 }
 
-export function scanWithCanary(needles: readonly Needle[], haystacks: readonly Haystack[]): ScanResult {
-  const leaks = scanForLeaks(needles, haystacks);
-  // Plant a canary in the middle of the largest real haystack, as a log line would carry it.
-  const canary: Needle = { label: 'canary', value: `canary-${randomBytes(16).toString('hex')}` };
-  const largest = [...haystacks].sort((a, b) => b.text.length - a.text.length)[0];
-  const middle = Math.floor((largest?.text.length ?? 0) / 2);
-  const planted: Haystack = {
-    source: 'planted',
-    text: `${largest?.text.slice(0, middle) ?? ''}{"msg":${JSON.stringify(canary.value)}}\n${largest?.text.slice(middle) ?? ''}`,
-  };
-  const canaryFound = scanForLeaks([canary], [planted]).length === 1;
+export async function scanMaterial(needles: readonly Needle[], material: Material): Promise<ScanResult> {
+  const haystacks = await collectHaystacks(materialSources(material));
+  // One value planted under two labels (a world's list and the emulator's state) is one needle.
+  const unique = [...new Map(needles.map((n) => [n.value, n])).values()];
   return {
-    leaks,
-    needles: needles.length,
+    leaks: scanForLeaks(unique, haystacks),
+    needles: unique.length,
+    haystacks: haystacks.map((h) => ({ source: h.source, bytes: h.text.length })),
     haystackBytes: haystacks.reduce((sum, h) => sum + h.text.length, 0),
-    canaryFound,
   };
 }

@@ -1,5 +1,6 @@
 // The in-process Azure emulator for a chaos suite, with one extra pipeline stage that keeps every
-// access token it hands out: the leak scan looks for exactly those strings.
+// access token it hands out (the leak scan looks for exactly those strings) and the request body
+// capture on (the leak scan reads every body the operator sent).
 import {
   type Emulator,
   type EmulatorSeed,
@@ -13,7 +14,11 @@ export interface ChaosAzure {
   emulator: Emulator;
   /** The state before the suite created anything: what logicops must leave as it was. */
   baseline: EmulatorState;
-  /** Tokens issued so far and the operator's client secret. */
+  /**
+   * Every credential and secret the emulator holds or handed out so far: tokens issued, every
+   * app registration's client secrets (the operator's included), every version of every secret
+   * value in its vaults (seeded or written later).
+   */
   credentialNeedles(): Needle[];
   close(): Promise<void>;
 }
@@ -34,6 +39,7 @@ export async function startChaosAzure(
   const emulator = await startEmulator({
     seed,
     now: () => Date.now() + shift,
+    captureRequestBodies: true,
     ...(faults ? { faults } : {}),
   });
   shift = seedAgeMs;
@@ -50,7 +56,20 @@ export async function startChaosAzure(
     emulator,
     baseline: structuredClone(emulator.state),
     credentialNeedles: () => [
-      { label: 'operator client secret', value: emulator.operatorClientSecret },
+      ...Object.values(emulator.state.applications).flatMap((app) =>
+        app.clientSecrets.map((value, i) => ({
+          label: `client secret #${i + 1} of app ${app.displayName} (${app.clientId})`,
+          value,
+        })),
+      ),
+      ...Object.values(emulator.state.vaults).flatMap((vault) =>
+        Object.values(vault.secrets).flatMap((secret) =>
+          secret.versions.map((version) => ({
+            label: `secret ${vault.name}/${secret.name}/${version.version}`,
+            value: version.value,
+          })),
+        ),
+      ),
       ...[...tokens].flatMap((token, i) => tokenNeedles(`issued token #${i + 1}`, token)),
     ],
     close: () => emulator.close(),

@@ -12,7 +12,8 @@ export interface SuiteFigures {
   faults?: FaultCounters;
   discrepancies?: number;
   leaks?: number;
-  canaryFound?: boolean;
+  /** Haystacks the leak scan read (one per log level, namespace, scrape, Azure operation). */
+  haystacks?: number;
   durationMs: number;
   [extra: string]: unknown;
 }

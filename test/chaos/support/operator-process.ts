@@ -25,6 +25,11 @@ export interface OperatorSettings {
   clusterId: string;
   /** Every start appends to this file: the security scan reads all of it. */
   logFile: string;
+  /**
+   * `--log-level`; default trace, the most the operator says: the leak scan must read the lines
+   * someone debugging an incident would turn on, and it refuses a log without debug lines.
+   */
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   /** `--shutdown-grace`; default 2s (the crash suites want quick restarts). */
   shutdownGrace?: string;
   flags?: string[];
@@ -99,6 +104,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Operato
     settings.clusterId,
     '--shutdown-grace',
     settings.shutdownGrace ?? '2s',
+    '--log-level',
+    settings.logLevel ?? 'trace',
     ...(settings.flags ?? []),
   ];
   const child: ChildProcess = spawn(nodeExecutable(), args, {

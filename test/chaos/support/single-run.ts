@@ -3,7 +3,12 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
-import { DEMO_SUBSCRIPTION_ID, type FaultConfig, type RequestLogEntry } from '../../../src/emulator/index.ts';
+import {
+  DEMO_SUBSCRIPTION_ID,
+  type Emulator,
+  type FaultConfig,
+  type RequestLogEntry,
+} from '../../../src/emulator/index.ts';
 import type { Needle } from '../security/leak-scanner.ts';
 import { armWrites, startChaosAzure } from './azure.ts';
 import { type Verdict, waitForConvergence } from './converge.ts';
@@ -27,6 +32,8 @@ export interface RunResult {
   logFile: string;
   metrics: string;
   needles: Needle[];
+  /** The run's emulator, closed; its request body capture stays readable for the leak scan. */
+  emulator: Pick<Emulator, 'requestBodies'>;
 }
 
 export async function convergeOnce(options: {
@@ -108,6 +115,7 @@ export async function convergeOnce(options: {
       logFile,
       metrics,
       needles: [...world.secretNeedles, ...azure.credentialNeedles()],
+      emulator,
     };
   } finally {
     writeLog.stop();
