@@ -23,7 +23,7 @@ export async function vouchFor(
       observedAtBeforeRecords(run.object.status?.identity, identity.principalId) ??
       new Date(run.context.clock.now()).toISOString(),
   };
-  if (!before || JSON.stringify(before) !== JSON.stringify(record)) {
+  if (!before || !sameIdentity(before, record)) {
     const { uid } = run.object.metadata;
     await records.write(
       'identity',
@@ -53,6 +53,18 @@ function observedAtBeforeRecords(
 ): string | undefined {
   if (status?.principalId?.toLowerCase() !== principalId.toLowerCase()) return undefined;
   return status.principalObservedAt ?? new Date(0).toISOString();
+}
+
+const IDENTITY_FIELDS = [
+  'type',
+  'principalId',
+  'tenantId',
+  'userAssignedIdentityId',
+  'principalObservedAt',
+] as const satisfies readonly (keyof IdentityRecord)[];
+
+function sameIdentity(a: IdentityRecord, b: IdentityRecord): boolean {
+  return IDENTITY_FIELDS.every((field) => (a[field] ?? '') === (b[field] ?? ''));
 }
 
 function definedOnly<T extends object>(value: T): T {
