@@ -21,7 +21,6 @@ import {
 import { leanConfigMap, leanObject } from './controllers/shared/lean-cache.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
-import { TEST_PAUSE_ENV, testPauseFrom } from './controllers/vault-secret-binding/test-pause.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
@@ -186,7 +185,6 @@ export async function createOperator({
       workers: config.workers,
       resync,
       principalPropagationMs: config.principalPropagationMs,
-      ...testPauseSettings(logger),
     },
   });
 
@@ -234,15 +232,4 @@ async function kubeSystemUid(kubeConfig: KubeConfig): Promise<string> {
   throw new Error(
     'could not read the kube-system namespace to derive the cluster id; set --cluster-id (env LOGICOPS_CLUSTER_ID) or grant get on namespaces/kube-system',
   );
-}
-
-/** TEST-ONLY crash point from LOGICOPS_TEST_PAUSE_AFTER (test-pause.ts), announced loudly when set. */
-function testPauseSettings(logger: Logger) {
-  const testPause = testPauseFrom(process.env);
-  if (!testPause) return {};
-  logger.warn(
-    { testPause: testPause.point },
-    `${TEST_PAUSE_ENV} is set: this process will HANG after its first ${testPause.point}. Test use only; never set it in production.`,
-  );
-  return { testPause };
 }
