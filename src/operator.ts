@@ -123,6 +123,7 @@ export async function createOperator({
         subscriptionId,
         credential,
         maxRetries: config.azure.maxRetries,
+        requestTimeoutMs: config.azure.requestTimeoutMs,
         // The instance in the User-Agent: the emulator's request log and ARM's activity log name the replica.
         userAgent: { version: logicopsVersion(), instance: identity },
         // Asked again right before each write attempt is sent, after token and retry waits.
