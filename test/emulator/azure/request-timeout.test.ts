@@ -58,9 +58,9 @@ describe('the per-attempt request timeout', () => {
     expect(classifyAzureError(failure)).toMatchObject({ kind: 'retry', reason: 'aborted' });
     expect(exists('wf-timed-out')).toBe(true);
     // The emulator saw the caller hang up; the write it repeats is answered as usual.
-    await expect.poll(() => emu.requests().findLast((r) => r.operation === WORKFLOW_WRITE)?.afterCommit).toBe(
-      'timeout',
-    );
+    await expect
+      .poll(() => emu.requests().findLast((r) => r.operation === WORKFLOW_WRITE)?.afterCommit)
+      .toBe('timeout');
     await expect(put(logic(1000), 'wf-timed-out')).resolves.toMatchObject({ name: 'wf-timed-out' });
   });
 
