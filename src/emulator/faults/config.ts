@@ -28,16 +28,17 @@ export interface ErrorInjectionRule {
   /** Destroy the connection instead of answering (the client sees a socket error). */
   dropConnection?: boolean;
   /**
-   * Fire only in the down part of a repeating cycle on the emulator's clock: up for `upSeconds`,
-   * then down for `downSeconds`, counted from when the configuration was applied (an outage of,
-   * say, the token endpoint). Combined with `rate`/`next`, those apply inside the down part.
+   * Fire only in the down part of a repeating cycle on the emulator's clock: down for
+   * `downSeconds` from when the configuration was applied (an outage of, say, the token
+   * endpoint), then up for `upSeconds`, and again. Combined with `rate`/`next`, those apply inside
+   * the down part.
    */
   outage?: OutageWindow;
 }
 
 export interface OutageWindow {
-  upSeconds: number;
   downSeconds: number;
+  upSeconds: number;
 }
 
 /**
@@ -192,11 +193,11 @@ function parseAnswer(
 }
 
 function parseOutage(value: unknown, where: string): OutageWindow {
-  if (!isRecord(value)) throw invalid(`${where} must be {upSeconds, downSeconds}.`);
-  const upSeconds = nonNegative(value.upSeconds, `${where}.upSeconds`);
+  if (!isRecord(value)) throw invalid(`${where} must be {downSeconds, upSeconds}.`);
   const downSeconds = nonNegative(value.downSeconds, `${where}.downSeconds`);
-  if (downSeconds === 0) throw invalid(`${where}.downSeconds must be > 0.`);
-  return { upSeconds, downSeconds };
+  const upSeconds = nonNegative(value.upSeconds, `${where}.upSeconds`);
+  if (downSeconds === 0 || upSeconds === 0) throw invalid(`${where}: downSeconds and upSeconds must be > 0.`);
+  return { downSeconds, upSeconds };
 }
 
 function parseRule(value: unknown, where: string): ErrorInjectionRule {

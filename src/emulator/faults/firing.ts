@@ -25,8 +25,8 @@ export function fires(rule: Firing, random: Random): boolean {
   return rule.rate === undefined || random() < rule.rate;
 }
 
-/** True in the down part of the cycle (up first), `sinceMs` after the cycle started. */
-export function inOutage(window: { upSeconds: number; downSeconds: number }, sinceMs: number): boolean {
-  const cycleMs = (window.upSeconds + window.downSeconds) * 1000;
-  return sinceMs >= 0 && sinceMs % cycleMs >= window.upSeconds * 1000;
+/** True in the down part of the cycle (down first), `sinceMs` after the cycle started. */
+export function inOutage(window: { downSeconds: number; upSeconds: number }, sinceMs: number): boolean {
+  const cycleMs = (window.downSeconds + window.upSeconds) * 1000;
+  return sinceMs >= 0 && sinceMs % cycleMs < window.downSeconds * 1000;
 }
