@@ -18,6 +18,8 @@ export interface OperatorConfig {
     authorityHost: string;
     credential: CredentialConfig;
     maxRetries: number;
+    /** Each attempt of an ARM request fails after this long without an answer. */
+    requestTimeoutMs: number;
     /** The client-side ARM limiter's buckets per subscription. */
     budget: ArmBudget;
   };
@@ -98,6 +100,11 @@ export const OPTIONS = {
     env: 'LOGICOPS_AZURE_MAX_RETRIES',
     help: 'SDK-level retries before the reconcile backoff takes over',
     default: '2',
+  },
+  'azure-request-timeout': {
+    env: 'LOGICOPS_AZURE_REQUEST_TIMEOUT',
+    help: 'an ARM request attempt without an answer after this long fails and is retried by the reconcile, e.g. 100s',
+    default: '100s',
   },
   'arm-read-budget': {
     env: 'LOGICOPS_ARM_READ_BUDGET',
@@ -337,6 +344,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
         env,
       ),
       maxRetries: int('azure-max-retries', 0, 10),
+      requestTimeoutMs: duration('azure-request-timeout', 1000),
       budget: {
         read: bucket('arm-read-budget'),
         write: bucket('arm-write-budget'),

@@ -27,7 +27,6 @@ import {
   recordSelector,
 } from './controllers/shared/records/record-configmap.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
-import { TEST_PAUSE_ENV, testPauseFrom } from './controllers/vault-secret-binding/test-pause.ts';
 import {
   LOGIC_APP_WORKFLOW,
   type LogicAppWorkflow,
@@ -153,6 +152,7 @@ export async function createOperator({
         subscriptionId,
         credential,
         maxRetries: config.azure.maxRetries,
+        requestTimeoutMs: config.azure.requestTimeoutMs,
         // The instance in the User-Agent: the emulator's request log and ARM's activity log name the replica.
         userAgent: { version: logicopsVersion(), instance: identity },
         // Asked again right before each write attempt is sent, after token and retry waits.
@@ -217,7 +217,6 @@ export async function createOperator({
       workers: config.workers,
       resync,
       principalPropagationMs: config.principalPropagationMs,
-      ...testPauseSettings(logger),
     },
   });
 
@@ -273,15 +272,4 @@ async function kubeSystemUid(kubeConfig: KubeConfig): Promise<string> {
   throw new Error(
     'could not read the kube-system namespace to derive the cluster id; set --cluster-id (env LOGICOPS_CLUSTER_ID) or grant get on namespaces/kube-system',
   );
-}
-
-/** TEST-ONLY crash point from LOGICOPS_TEST_PAUSE_AFTER (test-pause.ts), announced loudly when set. */
-function testPauseSettings(logger: Logger) {
-  const testPause = testPauseFrom(process.env);
-  if (!testPause) return {};
-  logger.warn(
-    { testPause: testPause.point },
-    `${TEST_PAUSE_ENV} is set: this process will HANG after its first ${testPause.point}. Test use only; never set it in production.`,
-  );
-  return { testPause };
 }

@@ -10,8 +10,11 @@ import type { TokenCredential } from '@azure/identity';
 import type { WriteFence } from '../runtime/leadership-fence.ts';
 import { checkSubscriptionId } from './arm-names.ts';
 import { leadershipFencePolicy } from './leadership-fence-policy.ts';
+import { requestTimeoutPolicy } from './request-timeout-policy.ts';
 
 export const AZURE_PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
+/** Azure.Core for .NET's per-try network timeout (request-timeout-policy.ts). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
 
 export interface AzureClientSettings {
   /** ARM base URL, e.g. `https://management.azure.com` or the emulator's URL. */
@@ -24,6 +27,8 @@ export interface AzureClientSettings {
    * own backoff, so a small number keeps a worker from sleeping for minutes.
    */
   maxRetries?: number;
+  /** Each attempt of each request fails after this long without an answer (request-timeout-policy.ts); default 100 s. */
+  requestTimeoutMs?: number;
   /**
    * Who sends the requests, for the User-Agent (`logicops/<version> (<instance>)`): ARM's activity
    * log and the emulator's request log then tell replicas apart, although they share one identity.
@@ -54,13 +59,15 @@ export function createAzureClients(settings: AzureClientSettings): AzureClients 
     endpoint,
     userAgentOptions: { userAgentPrefix: userAgentPrefix(settings.userAgent) },
     ...(settings.maxRetries === undefined ? {} : { retryOptions: { maxRetries: settings.maxRetries } }),
-    ...(settings.writeFence
-      ? {
-          additionalPolicies: [
-            { policy: leadershipFencePolicy(settings.writeFence), position: 'perRetry' as const },
-          ],
-        }
-      : {}),
+    additionalPolicies: [
+      {
+        policy: requestTimeoutPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+        position: 'perRetry' as const,
+      },
+      ...(settings.writeFence
+        ? [{ policy: leadershipFencePolicy(settings.writeFence), position: 'perRetry' as const }]
+        : []),
+    ],
   };
   const classic = { ...common, credentialScopes: [scope] };
   const { credential, subscriptionId } = settings;

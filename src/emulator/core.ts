@@ -35,6 +35,8 @@ export class EmulatorCore {
   replicationLagSeconds = 0;
   /** Key Vault data plane: a new grant (access policy or role assignment) takes effect after this long. */
   grantPropagationSeconds = 0;
+  /** Lifetime of the access tokens issued from now on; starts at the configured value, faults may change it. */
+  tokenLifetimeSeconds: number;
 
   constructor(
     readonly store: StateStore,
@@ -43,7 +45,9 @@ export class EmulatorCore {
     readonly telemetry: Telemetry,
     readonly rateLimits: RateLimits,
     readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.tokenLifetimeSeconds = config.tokenLifetimeSeconds;
+  }
 
   get state() {
     return this.store.state;
@@ -53,11 +57,16 @@ export class EmulatorCore {
     return new Date(this.now()).toISOString();
   }
 
-  /** Creates a managed-identity service principal (new object and client ids). */
-  createManagedPrincipal(kind: 'SystemAssigned' | 'UserAssigned', resourceId: string, displayName: string) {
+  /** Creates a managed-identity service principal (new object and client ids, unless a seed names them). */
+  createManagedPrincipal(
+    kind: 'SystemAssigned' | 'UserAssigned',
+    resourceId: string,
+    displayName: string,
+    ids: { objectId?: string; clientId?: string } = {},
+  ) {
     const principal: PrincipalRecord = {
-      objectId: newGuid(),
-      clientId: newGuid(),
+      objectId: (ids.objectId ?? newGuid()).toLowerCase(),
+      clientId: (ids.clientId ?? newGuid()).toLowerCase(),
       principalType: 'ServicePrincipal',
       kind,
       displayName,

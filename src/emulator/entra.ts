@@ -76,7 +76,7 @@ export function issueToken(
     iss: `${baseUrl}/${core.state.tenantId}/v2.0`,
     iat: now,
     nbf: now - 60,
-    exp: now + core.config.tokenLifetimeSeconds,
+    exp: now + core.tokenLifetimeSeconds,
     oid: subject.objectId,
     sub: subject.objectId,
     tid: core.state.tenantId,
@@ -189,8 +189,8 @@ function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorRespons
   ctx.caller = claims;
   return json(200, {
     token_type: 'Bearer',
-    expires_in: core.config.tokenLifetimeSeconds,
-    ext_expires_in: core.config.tokenLifetimeSeconds,
+    expires_in: core.tokenLifetimeSeconds,
+    ext_expires_in: core.tokenLifetimeSeconds,
     access_token: token,
   });
 }
@@ -239,10 +239,10 @@ function managedIdentityToken(core: EmulatorCore, ctx: RequestContext): Emulator
   return json(200, {
     access_token: token,
     client_id: principal.clientId,
-    expires_in: String(core.config.tokenLifetimeSeconds),
+    expires_in: String(core.tokenLifetimeSeconds),
     // msal-node reads expires_on (epoch seconds) and ignores expires_in on this path.
     expires_on: String(claims.exp),
-    ext_expires_in: String(core.config.tokenLifetimeSeconds),
+    ext_expires_in: String(core.tokenLifetimeSeconds),
     not_before: String(claims.nbf),
     resource: audience,
     token_type: 'Bearer',

@@ -7,9 +7,18 @@ export type {
   RequestBodyCaptureOptions,
 } from './body-capture.ts';
 export * from './demo.ts';
-export type { ErrorInjectionRule, FaultConfig, LatencyClass, LatencyDistribution } from './faults/config.ts';
+export type {
+  AfterCommitFault,
+  AfterCommitRule,
+  ErrorInjectionRule,
+  FaultConfig,
+  LatencyClass,
+  LatencyDistribution,
+  OutageWindow,
+} from './faults/config.ts';
+export type { HeldResponse, ReleaseAnswer } from './faults/held-responses.ts';
 export type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';
-export type { EmulatorSeed, SeedApplication, SeedVault } from './seed.ts';
+export type { EmulatorSeed, SeedApplication, SeedVault, SeedWorkflow } from './seed.ts';
 export { type Emulator, type StartEmulatorOptions, startEmulator } from './server.ts';
 export type { EmulatorState } from './state.ts';
 export type { Counters, FaultCounters, RequestLogEntry } from './telemetry.ts';

@@ -3,6 +3,7 @@
 // list of middleware before the route's handler. Part 2 (faults, throttling, latency)
 // plugs in as more middleware; nothing in the handlers needs to change for it.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AfterCommitFault } from './faults/config.ts';
 import type { TokenClaims } from './tokens.ts';
 
 /** How a request counts: ARM's throttling buckets are per kind (reads/writes/deletes). */
@@ -52,6 +53,10 @@ export interface RequestContext {
   receivedAt: number;
   /** Monotonic start time (performance.now()), for durations even under a fake clock. */
   startedAt: number;
+  /** Aborted when the client closes the connection before it was answered (gave up, or died). */
+  clientGone: AbortSignal;
+  /** Set when an after-commit fault took this write's answer (logged with the request). */
+  afterCommitFault?: AfterCommitFault;
 }
 
 export type Handler = (ctx: RequestContext) => EmulatorResponse | Promise<EmulatorResponse>;

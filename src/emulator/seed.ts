@@ -1,9 +1,11 @@
 // Seed data: the resource groups, vaults, secrets, identities and app registrations an
 // emulator starts with. The same shape serves the demo, the samples, the dev mode and the bench.
 
+import { normalizeLocation } from './arm/common.ts';
 import { putUserAssignedIdentity } from './arm/identities.ts';
 import { createResourceGroup } from './arm/resource-groups.ts';
 import { addSecretVersion, putVault } from './arm/vaults.ts';
+import { readProperties, writeWorkflow } from './arm/workflows.ts';
 import type { EmulatorCore } from './core.ts';
 import { armErrors } from './errors.ts';
 import { isGuid, newGuid } from './ids.ts';
@@ -33,10 +35,43 @@ export interface SeedVault {
   secrets?: { name: string; value: string; contentType?: string }[];
 }
 
+/** A workflow that exists before anyone asked logicops for it (someone else's, or one to adopt). */
+export interface SeedWorkflow {
+  resourceGroup: string;
+  name: string;
+  location?: string;
+  tags?: Record<string, string>;
+  /** Default `None`; a user-assigned identity by its ARM id (it must be seeded too). */
+  identity?:
+    | { type: 'None' }
+    | { type: 'SystemAssigned' }
+    | { type: 'UserAssigned'; userAssignedIdentityId: string };
+  /** A system-assigned identity's principal id, so that seeded grants can name it; generated when absent. */
+  principalId?: string;
+  /** Workflow `properties` (definition, parameters, state), validated as a PUT's; default: an empty definition. */
+  properties?: Record<string, unknown>;
+}
+
+const EMPTY_DEFINITION = {
+  $schema:
+    'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+  contentVersion: '1.0.0.0',
+  triggers: {},
+  actions: {},
+};
+
 export interface EmulatorSeed {
   resourceGroups?: { name: string; location: string; tags?: Record<string, string> }[];
   vaults?: SeedVault[];
-  userAssignedIdentities?: { resourceGroup: string; name: string; location?: string }[];
+  /** `principalId`/`clientId` fix the identity's ids, so that seeded grants can name it; generated when absent. */
+  userAssignedIdentities?: {
+    resourceGroup: string;
+    name: string;
+    location?: string;
+    principalId?: string;
+    clientId?: string;
+  }[];
+  workflows?: SeedWorkflow[];
   applications?: SeedApplication[];
   /** Users and groups in the directory (for role assignments without principalType). */
   principals?: { objectId: string; principalType: 'User' | 'Group'; displayName: string }[];
@@ -102,7 +137,31 @@ export function applySeed(core: EmulatorCore, seed: EmulatorSeed, subscriptionId
       identity.name,
       locationOf(identity.resourceGroup, identity.location),
       {},
+      {
+        ...(identity.principalId ? { objectId: identity.principalId } : {}),
+        ...(identity.clientId ? { clientId: identity.clientId } : {}),
+      },
     );
+  }
+  for (const workflow of seed.workflows ?? []) {
+    const identity = workflow.identity ?? { type: 'None' };
+    writeWorkflow(core, {
+      subscriptionId,
+      resourceGroup: workflow.resourceGroup,
+      name: workflow.name,
+      location: normalizeLocation(locationOf(workflow.resourceGroup, workflow.location)),
+      tags: workflow.tags ?? {},
+      properties: readProperties({ properties: { definition: EMPTY_DEFINITION, ...workflow.properties } }),
+      identity:
+        identity.type === 'UserAssigned'
+          ? { type: 'UserAssigned', id: identity.userAssignedIdentityId }
+          : identity.type === 'SystemAssigned'
+            ? {
+                type: 'SystemAssigned',
+                ...(workflow.principalId ? { principalId: workflow.principalId } : {}),
+              }
+            : { type: 'None' },
+    });
   }
   for (const vault of seed.vaults ?? []) {
     const { record } = putVault(

@@ -39,9 +39,11 @@ import {
 import { entraRoutes } from './entra.ts';
 import { ArmError } from './errors.ts';
 import { faultRoutes } from './faults/admin-routes.ts';
+import { afterCommitFaults } from './faults/after-commit.ts';
 import { type FaultConfig, parseFaultConfig } from './faults/config.ts';
 import { FaultEngine } from './faults/engine.ts';
 import { injectErrors } from './faults/error-injection.ts';
+import type { HeldResponse, ReleaseAnswer } from './faults/held-responses.ts';
 import { injectLatency } from './faults/latency.ts';
 import { throttleArmRequests } from './faults/throttling.ts';
 import { conflictOnConcurrentVaultWrites } from './faults/vault-write-conflicts.ts';
@@ -82,7 +84,7 @@ export interface StartEmulatorOptions {
   /** Items per page in ARM lists (default 100). */
   pageSize?: number;
   limits?: Partial<EmulatorLimits>;
-  /** Access-token lifetime (default 3599 s, like Entra ID). */
+  /** Access-token lifetime (default 3599 s, like Entra ID); the fault configuration may change it at run time. */
   tokenLifetimeSeconds?: number;
   /** Extra middleware, run after authentication, throttling and error injection, before the resource checks. */
   middleware?: Middleware[];
@@ -138,6 +140,12 @@ export interface Emulator {
   faults(): FaultConfig;
   /** Replaces the fault configuration as a whole (`{}` turns every fault off); validated like the admin API. */
   setFaults(config: FaultConfig): void;
+  /** Answers of applied writes kept back by the `hold` after-commit fault. */
+  heldResponses(): HeldResponse[];
+  /** Resolves once at least `count` answers are held (default 1), or with what is held after `timeoutMs`. */
+  waitForHeldResponses(count?: number, timeoutMs?: number): Promise<HeldResponse[]>;
+  /** Sends (default) or drops one held answer; false when no answer with that id is held. */
+  releaseHeldResponse(id: string, answer?: ReleaseAnswer): boolean;
   /**
    * For `new SecretClient(vaultUri, credential, { agent: emu.dataPlaneAgent })`: sends every
    * connection to the emulator, keeping the vault host for TLS and routing.
@@ -232,6 +240,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     injectErrors(core, faultEngine),
     ...extraMiddleware,
     resourceGroupGate(core),
+    // Outside the conflict stage: a write whose answer is lost is no longer in flight.
+    afterCommitFaults(core, faultEngine, () => store.persist()),
     // Registered before the latency wait, so latency widens the window in which writes collide.
     conflictOnConcurrentVaultWrites(core, faultEngine),
     injectLatency(core, faultEngine),
@@ -254,6 +264,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     // A vault host (`{name}.vault.<domain>`) is the Key Vault data plane; everything else is ARM,
     // Entra ID, managed identity or admin.
     const isDataPlane = vaultNameFromHost(req.headers.host) !== undefined;
+    // The body is read: a close before the answer means the client gave up (or its process died).
+    const clientGone = new AbortController();
+    res.once('close', () => clientGone.abort());
     const lookup = (isDataPlane ? dataPlaneRouter : router).lookup(method, requestPath);
     const match =
       lookup && 'match' in lookup
@@ -272,6 +285,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       match,
       receivedAt: core.now(),
       startedAt: performance.now(),
+      clientGone: clientGone.signal,
     };
     send(res, await runPipeline(ctx, pipeline()), method);
   }
@@ -331,8 +345,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     faults: () => faultEngine.current,
     setFaults: (config) => faultEngine.apply(parseFaultConfig(config)),
+    heldResponses: () => faultEngine.held.list(),
+    waitForHeldResponses: (count, timeoutMs) => faultEngine.held.waitFor(count, timeoutMs),
+    releaseHeldResponse: (id, answer) => faultEngine.held.release(id, answer),
     dataPlaneAgent,
     close: async () => {
+      faultEngine.held.releaseAll('drop');
       dataPlaneAgent.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -392,6 +410,8 @@ function send(res: ServerResponse, response: EmulatorResponse, method: string): 
     res.socket?.destroy();
     return;
   }
+  // The client went away while the answer was held back (after-commit faults): nobody to answer.
+  if (res.destroyed || !res.socket || res.socket.destroyed) return;
   const headers: Record<string, string> = { ...(response.headers ?? {}) };
   let payload: string | Buffer | undefined;
   if (response.body !== undefined) {

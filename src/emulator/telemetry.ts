@@ -1,7 +1,7 @@
 // What the admin API reports: a bounded request log and counters by kind and by operation.
 // Bodies are never recorded: token requests carry client secrets and assertions, and
 // responses can carry tokens.
-import type { LatencyClass } from './faults/config.ts';
+import type { AfterCommitFault, LatencyClass } from './faults/config.ts';
 import type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';
 import type { ThrottledKind } from './rate-limits.ts';
 
@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   callerObjectId?: string;
   /** The User-Agent header; logicops puts its instance there (`logicops/<version> (<instance>) …`). */
   userAgent?: string;
+  /** The write was applied and then this fault took its answer (`status` is what was sent; 0: nothing). */
+  afterCommit?: AfterCommitFault;
 }
 
 export interface Counters {
@@ -62,6 +64,8 @@ export interface FaultCounters {
   injected: Record<string, number>;
   /** Connections destroyed instead of answered. */
   dropped: number;
+  /** Writes applied whose answer was then lost, by fault. */
+  afterCommit: Record<AfterCommitFault, number>;
 }
 
 export type FaultEvent =
@@ -70,7 +74,8 @@ export type FaultEvent =
   | { fault: 'replicationLag'; refused: 'principalNotFound' | 'tokenRefused' }
   | { fault: 'conflict' }
   | { fault: 'injected'; code: string }
-  | { fault: 'dropped' };
+  | { fault: 'dropped' }
+  | { fault: 'afterCommit'; afterCommit: AfterCommitFault };
 
 const KIND_COUNTER: Record<OperationKind, keyof Counters | undefined> = {
   read: 'reads',
@@ -130,6 +135,7 @@ export class Telemetry {
       durationMs: Math.round(performance.now() - ctx.startedAt),
       ...(ctx.caller ? { callerObjectId: ctx.caller.oid } : {}),
       ...(header(ctx, 'user-agent') ? { userAgent: header(ctx, 'user-agent') } : {}),
+      ...(ctx.afterCommitFault ? { afterCommit: ctx.afterCommitFault } : {}),
     });
     if (this.log.length > this.maxLogEntries) this.log.splice(0, this.log.length - this.maxLogEntries);
   }
@@ -155,6 +161,9 @@ export class Telemetry {
         break;
       case 'dropped':
         f.dropped++;
+        break;
+      case 'afterCommit':
+        f.afterCommit[event.afterCommit]++;
         break;
     }
   }
@@ -203,6 +212,7 @@ function emptyCounters(): Counters {
       conflicts: 0,
       injected: {},
       dropped: 0,
+      afterCommit: { timeout: 0, dropConnection: 0, serverError: 0, hold: 0 },
     },
   };
 }

@@ -37,6 +37,8 @@ describe('latency distributions', () => {
     expect(() => parseFaultConfig({ latency: { action: { type: 'fixed', ms: 1 } } })).toThrow(
       /class must be/,
     );
-    expect(() => parseFaultConfig({ errors: [{ operation: '*' }] })).toThrow(/needs 'rate' or 'next'/);
+    expect(() => parseFaultConfig({ errors: [{ operation: '*' }] })).toThrow(
+      /needs 'rate', 'next' or 'outage'/,
+    );
   });
 });

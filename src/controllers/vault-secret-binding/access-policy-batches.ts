@@ -102,8 +102,6 @@ export interface AccessPolicyBatchesOptions {
   expectedAdditions?: (vaultId: string) => number;
   /** Told the keys of the bindings whose write settled (the controller enqueues them). */
   settled?: (keys: string[]) => void;
-  /** Test-only pause point right after a write succeeded (test-pause.ts); never set in production. */
-  afterWrite?: () => Promise<void>;
 }
 
 export class AccessPolicyBatches<E = unknown> {
@@ -236,7 +234,6 @@ export class AccessPolicyBatches<E = unknown> {
     };
     try {
       await batch.gateway.addAccessPolicies(batch.ref, compose);
-      await this.options.afterWrite?.();
       this.settle(sent ?? [], undefined);
     } catch (error) {
       // Refused before composing (fenced, budget wait aborted): nothing was taken, so the

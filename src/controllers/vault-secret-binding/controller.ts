@@ -33,7 +33,6 @@ import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
 import { RoleAssignmentCounts } from './role-assignment-counts.ts';
-import { pauseForever, type TestPause } from './test-pause.ts';
 import { VaultLocks } from './vault-lock.ts';
 import { VaultReads } from './vault-reads.ts';
 import { WorkflowIdentities } from './workflow-identities.ts';
@@ -73,8 +72,6 @@ export interface VaultSecretBindingControllerDeps {
     principalPropagationMs?: number;
     /** How long a batch of access-policy adds gathers before it is written (access-policy-batches.ts). */
     accessPolicyBatch?: BatchTiming;
-    /** TEST-ONLY crash point (test-pause.ts); never set in production. */
-    testPause?: TestPause;
   };
 }
 
@@ -84,7 +81,6 @@ export function createVaultSecretBindingController(
   const clock = deps.clock ?? systemClock;
   const locks = new VaultLocks();
   const vaultReads = new VaultReads(clock, deps.settings.vaultReadTtlMs);
-  const testPause = deps.settings.testPause;
   // The controller exists only after the reconcile is built; the batches enqueue through it.
   let enqueue: (key: string) => void = () => undefined;
   const accessPolicyBatches: AccessPolicyBatches<GrantEvent> = new AccessPolicyBatches<GrantEvent>(locks, {
@@ -104,7 +100,6 @@ export function createVaultSecretBindingController(
     settled: (keys) => {
       for (const key of keys) enqueue(key);
     },
-    ...(testPause?.point === 'accessPolicyAdd' ? { afterWrite: () => pauseForever(testPause) } : {}),
   });
   const reconcile = createBindingReconciler({
     kube: deps.kube,

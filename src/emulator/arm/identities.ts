@@ -54,6 +54,8 @@ export function putUserAssignedIdentity(
   name: string,
   location: string,
   tags: Record<string, string>,
+  /** Seeds may fix the principal's ids, so that seeded grants can name it. */
+  ids: { objectId?: string; clientId?: string } = {},
 ): { record: UserAssignedIdentityRecord; created: boolean } {
   const id = providerResourceId(subscriptionId, resourceGroup, TYPE, name);
   const existing = core.state.userAssignedIdentities[armKey(id)];
@@ -61,7 +63,7 @@ export function putUserAssignedIdentity(
     existing.tags = tags;
     return { record: existing, created: false };
   }
-  const principal = core.createManagedPrincipal('UserAssigned', id, name);
+  const principal = core.createManagedPrincipal('UserAssigned', id, name, ids);
   const record: UserAssignedIdentityRecord = {
     id,
     name,

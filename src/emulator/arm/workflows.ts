@@ -72,7 +72,11 @@ export function deleteWorkflowRecord(core: EmulatorCore, record: WorkflowRecord)
   delete core.state.workflows[armKey(record.id)];
 }
 
-type RequestedIdentity = { type: 'None' } | { type: 'SystemAssigned' } | { type: 'UserAssigned'; id: string };
+export type RequestedIdentity =
+  | { type: 'None' }
+  /** `principalId`: seeds only; Azure always makes a new one. */
+  | { type: 'SystemAssigned'; principalId?: string }
+  | { type: 'UserAssigned'; id: string };
 
 function readIdentity(core: EmulatorCore, body: Json): RequestedIdentity {
   // PUT replaces the resource: no identity block means no identity.
@@ -124,7 +128,9 @@ function applyIdentity(core: EmulatorCore, record: WorkflowRecord, requested: Re
   if (requested.type === 'SystemAssigned' && current?.type === 'SystemAssigned') return;
   if (current?.type === 'SystemAssigned') core.deletePrincipal(current.principalId);
   if (requested.type === 'SystemAssigned') {
-    const principal = core.createManagedPrincipal('SystemAssigned', record.id, record.name);
+    const principal = core.createManagedPrincipal('SystemAssigned', record.id, record.name, {
+      ...(requested.principalId ? { objectId: requested.principalId } : {}),
+    });
     record.identity = {
       type: 'SystemAssigned',
       principalId: principal.objectId,
@@ -137,7 +143,8 @@ function applyIdentity(core: EmulatorCore, record: WorkflowRecord, requested: Re
   }
 }
 
-function readProperties(body: Json): Json {
+/** The writable `properties` of a workflow body, validated as a PUT's are. */
+export function readProperties(body: Json): Json {
   const properties = body.properties === undefined ? {} : body.properties;
   if (!isObject(properties)) throw armErrors.invalidRequestContent("'properties' must be a JSON object");
   if (
@@ -164,15 +171,35 @@ function newVersion(): string {
 }
 
 function putWorkflow(core: EmulatorCore, ctx: RequestContext) {
-  const subscriptionId = param(ctx, 'subscriptionId');
-  const resourceGroup = param(ctx, 'resourceGroup');
-  const name = param(ctx, 'name');
-  checkWorkflowName(name);
+  checkWorkflowName(param(ctx, 'name'));
   const body = requireObjectBody(jsonBody(ctx));
-  const location = normalizeLocation(requireLocation(body));
-  const tags = readTags(body);
-  const properties = readProperties(body);
-  const requestedIdentity = readIdentity(core, body);
+  const { record, created } = writeWorkflow(core, {
+    subscriptionId: param(ctx, 'subscriptionId'),
+    resourceGroup: param(ctx, 'resourceGroup'),
+    name: param(ctx, 'name'),
+    location: normalizeLocation(requireLocation(body)),
+    tags: readTags(body),
+    properties: readProperties(body),
+    identity: readIdentity(core, body),
+  });
+  return json(created ? 201 : 200, workflowBody(core, record));
+}
+
+/** Creates or replaces a workflow from validated parts (a PUT's body, or a seed). */
+export function writeWorkflow(
+  core: EmulatorCore,
+  input: {
+    subscriptionId: string;
+    resourceGroup: string;
+    name: string;
+    location: string;
+    tags: Record<string, string>;
+    properties: Json;
+    identity: RequestedIdentity;
+  },
+): { record: WorkflowRecord; created: boolean } {
+  const { subscriptionId, resourceGroup, name, location, tags, properties } = input;
+  const requestedIdentity = input.identity;
   const id = providerResourceId(subscriptionId, resourceGroup, TYPE, name);
   const existing = core.state.workflows[armKey(id)];
   const now = core.nowIso();
@@ -201,7 +228,7 @@ function putWorkflow(core: EmulatorCore, ctx: RequestContext) {
   };
   applyIdentity(core, record, requestedIdentity);
   core.state.workflows[armKey(id)] = record;
-  return json(existing ? 200 : 201, workflowBody(core, record));
+  return { record, created: !existing };
 }
 
 function findWorkflow(core: EmulatorCore, ctx: RequestContext): WorkflowRecord {

@@ -27,6 +27,48 @@ export interface ErrorInjectionRule {
   message?: string;
   /** Destroy the connection instead of answering (the client sees a socket error). */
   dropConnection?: boolean;
+  /**
+   * Fire only in the down part of a repeating cycle on the emulator's clock: down for
+   * `downSeconds` from when the configuration was applied (an outage of, say, the token
+   * endpoint), then up for `upSeconds`, and again. Combined with `rate`/`next`, those apply inside
+   * the down part.
+   */
+  outage?: OutageWindow;
+}
+
+export interface OutageWindow {
+  downSeconds: number;
+  upSeconds: number;
+}
+
+/**
+ * What is lost after a write was applied: `timeout` holds the answer (`holdMs`, or until the
+ * client closes the connection) and then sends it to whoever still listens; `dropConnection`
+ * destroys the socket; `serverError` answers 5xx; `hold` keeps the answer until a test releases
+ * it through the admin API (`/_emulator/faults/held`).
+ */
+export type AfterCommitFault = 'timeout' | 'dropConnection' | 'serverError' | 'hold';
+export const AFTER_COMMIT_FAULTS: readonly AfterCommitFault[] = [
+  'timeout',
+  'dropConnection',
+  'serverError',
+  'hold',
+];
+
+export interface AfterCommitRule {
+  /** A write's operation name as in the counters (ARM writes, deletes, actions; data-plane setSecret), or `*` for every write. */
+  operation: string;
+  /** Fraction (0..1] of matching applied writes whose answer is lost, from the seeded PRNG. */
+  rate?: number;
+  /** Lose the answers of only the next N matching applied writes. */
+  next?: number;
+  fault: AfterCommitFault;
+  /** `timeout`: how long the answer is held before it is sent; default: until the client gives up. */
+  holdMs?: number;
+  /** `serverError`: the answer; default 500 InternalServerError. */
+  status?: number;
+  code?: string;
+  message?: string;
 }
 
 export interface FaultConfig {
@@ -40,6 +82,10 @@ export interface FaultConfig {
   /** 409 ConflictError when a write to a vault starts while another write to it is in flight. */
   vaultWriteConflicts?: { enabled: boolean; holdMs?: number };
   errors?: ErrorInjectionRule[];
+  /** Faults that strike after a write was applied: the state changed, the answer is lost. */
+  afterCommit?: AfterCommitRule[];
+  /** Lifetime of the access tokens issued from now on (Entra ID and managed identity); default: the start option (3599 s). */
+  tokenLifetimeSeconds?: number;
   /** Data plane: a new access-policy permission or role assignment takes effect after N s (default 0). */
   grantPropagationSeconds?: number;
 }
@@ -51,6 +97,8 @@ const TOP_LEVEL = new Set([
   'replicationLag',
   'vaultWriteConflicts',
   'errors',
+  'afterCommit',
+  'tokenLifetimeSeconds',
   'grantPropagationSeconds',
 ]);
 
@@ -101,11 +149,12 @@ function parseBucket(value: unknown, where: string): BucketSpec {
   return { capacity, refillPerSecond };
 }
 
-function parseRule(value: unknown, where: string): ErrorInjectionRule {
+/** The fields every rule shares: which operation, and how often it fires (rate and/or next). */
+function parseFiring(value: unknown, where: string): { operation: string; rate?: number; next?: number } {
   if (!isRecord(value) || typeof value.operation !== 'string' || value.operation === '') {
     throw invalid(`${where}.operation must be an operation name or '*'.`);
   }
-  const rule: ErrorInjectionRule = { operation: value.operation };
+  const rule: { operation: string; rate?: number; next?: number } = { operation: value.operation };
   if (value.rate !== undefined) {
     const rate = nonNegative(value.rate, `${where}.rate`);
     if (rate > 1) throw invalid(`${where}.rate must be between 0 and 1.`);
@@ -116,22 +165,68 @@ function parseRule(value: unknown, where: string): ErrorInjectionRule {
       throw invalid(`${where}.next must be a non-negative integer.`);
     rule.next = value.next as number;
   }
-  if (rule.rate === undefined && rule.next === undefined) throw invalid(`${where} needs 'rate' or 'next'.`);
+  return rule;
+}
+
+/** `status` (within `range`), `code` and `message` of an answer a rule sends. */
+function parseAnswer(
+  value: Record<string, unknown>,
+  where: string,
+  range: [number, number],
+): { status?: number; code?: string; message?: string } {
+  const answer: { status?: number; code?: string; message?: string } = {};
   if (value.status !== undefined) {
-    if (!Number.isInteger(value.status) || (value.status as number) < 400 || (value.status as number) > 599)
-      throw invalid(`${where}.status must be an HTTP error status (400-599).`);
-    rule.status = value.status as number;
+    const [low, high] = range;
+    if (!Number.isInteger(value.status) || (value.status as number) < low || (value.status as number) > high)
+      throw invalid(`${where}.status must be an HTTP status from ${low} to ${high}.`);
+    answer.status = value.status as number;
   }
   if (value.code !== undefined) {
     if (typeof value.code !== 'string') throw invalid(`${where}.code must be a string.`);
-    rule.code = value.code;
+    answer.code = value.code;
   }
   if (value.message !== undefined) {
     if (typeof value.message !== 'string') throw invalid(`${where}.message must be a string.`);
-    rule.message = value.message;
+    answer.message = value.message;
   }
-  if (value.dropConnection !== undefined) rule.dropConnection = value.dropConnection === true;
+  return answer;
+}
+
+function parseOutage(value: unknown, where: string): OutageWindow {
+  if (!isRecord(value)) throw invalid(`${where} must be {downSeconds, upSeconds}.`);
+  const downSeconds = nonNegative(value.downSeconds, `${where}.downSeconds`);
+  const upSeconds = nonNegative(value.upSeconds, `${where}.upSeconds`);
+  if (downSeconds === 0 || upSeconds === 0) throw invalid(`${where}: downSeconds and upSeconds must be > 0.`);
+  return { downSeconds, upSeconds };
+}
+
+function parseRule(value: unknown, where: string): ErrorInjectionRule {
+  const rule: ErrorInjectionRule = parseFiring(value, where);
+  const fields = value as Record<string, unknown>;
+  if (fields.outage !== undefined) rule.outage = parseOutage(fields.outage, `${where}.outage`);
+  if (rule.rate === undefined && rule.next === undefined && rule.outage === undefined)
+    throw invalid(`${where} needs 'rate', 'next' or 'outage'.`);
+  Object.assign(rule, parseAnswer(fields, where, [400, 599]));
+  if (fields.dropConnection !== undefined) rule.dropConnection = fields.dropConnection === true;
   return rule;
+}
+
+function parseAfterCommitRule(value: unknown, where: string): AfterCommitRule {
+  const firing = parseFiring(value, where);
+  if (firing.rate === undefined && firing.next === undefined)
+    throw invalid(`${where} needs 'rate' or 'next'.`);
+  const fields = value as Record<string, unknown>;
+  if (!AFTER_COMMIT_FAULTS.includes(fields.fault as AfterCommitFault))
+    throw invalid(`${where}.fault must be one of ${AFTER_COMMIT_FAULTS.join(', ')}.`);
+  const rule: AfterCommitRule = { ...firing, fault: fields.fault as AfterCommitFault };
+  if (fields.holdMs !== undefined) {
+    if (rule.fault !== 'timeout') throw invalid(`${where}.holdMs applies to the 'timeout' fault only.`);
+    rule.holdMs = nonNegative(fields.holdMs, `${where}.holdMs`);
+  }
+  const answer = parseAnswer(fields, where, [500, 599]);
+  if (Object.keys(answer).length > 0 && rule.fault !== 'serverError')
+    throw invalid(`${where}: status, code and message apply to the 'serverError' fault only.`);
+  return Object.assign(rule, answer);
 }
 
 /** Validates a configuration from JSON (admin API, --faults file); throws 400 InvalidFaultConfiguration. */
@@ -188,6 +283,18 @@ export function parseFaultConfig(value: unknown): FaultConfig {
   if (value.errors !== undefined) {
     if (!Array.isArray(value.errors)) throw invalid('errors must be an array of rules.');
     config.errors = value.errors.map((rule, index) => parseRule(rule, `errors[${index}]`));
+  }
+  if (value.afterCommit !== undefined) {
+    if (!Array.isArray(value.afterCommit)) throw invalid('afterCommit must be an array of rules.');
+    config.afterCommit = value.afterCommit.map((rule, index) =>
+      parseAfterCommitRule(rule, `afterCommit[${index}]`),
+    );
+  }
+  if (value.tokenLifetimeSeconds !== undefined) {
+    const seconds = value.tokenLifetimeSeconds;
+    if (!Number.isInteger(seconds) || (seconds as number) < 1)
+      throw invalid('tokenLifetimeSeconds must be a whole number of seconds, at least 1.');
+    config.tokenLifetimeSeconds = seconds as number;
   }
   if (value.grantPropagationSeconds !== undefined) {
     config.grantPropagationSeconds = nonNegative(value.grantPropagationSeconds, 'grantPropagationSeconds');

@@ -1,32 +1,30 @@
 // Per-operation error injection: the first matching rule that fires answers with its ARM
-// error (or drops the connection). "next N" rules count down; "rate" rules draw from the
-// seeded PRNG, so the same seed and request order fail the same calls.
+// error (or drops the connection) before the handler runs, so nothing is applied. "next N"
+// rules count down; "rate" rules draw from the seeded PRNG, so the same seed and request order
+// fail the same calls; an outage window fails every matching call in its down part.
 import type { EmulatorCore } from '../core.ts';
 import { ArmError } from '../errors.ts';
 import type { Middleware, RequestContext } from '../pipeline.ts';
 import type { ErrorInjectionRule } from './config.ts';
 import type { FaultEngine } from './engine.ts';
+import { fires, inOutage, matchesOperation } from './firing.ts';
 
 function matches(rule: ErrorInjectionRule, ctx: RequestContext): boolean {
   const { route } = ctx.match;
   if (route.plane === 'admin') return false;
-  return rule.operation === '*' || rule.operation.toLowerCase() === route.operation.toLowerCase();
+  return matchesOperation(rule, route.operation);
 }
 
-/** Decides whether the rule fires for this call, updating its countdown. */
-function fires(rule: ErrorInjectionRule, engine: FaultEngine): boolean {
-  if (rule.next !== undefined) {
-    if (rule.next <= 0) return false;
-    if (rule.rate !== undefined && engine.errorRandom() >= rule.rate) return false;
-    rule.next--;
-    return true;
-  }
-  return rule.rate !== undefined && engine.errorRandom() < rule.rate;
+function firesNow(rule: ErrorInjectionRule, engine: FaultEngine): boolean {
+  if (rule.outage && !inOutage(rule.outage, engine.sinceAppliedMs())) return false;
+  return fires(rule, engine.errorRandom);
 }
 
 export function injectErrors(core: EmulatorCore, engine: FaultEngine): Middleware {
   return async (ctx, next) => {
-    const rule = engine.errorRules.find((candidate) => matches(candidate, ctx) && fires(candidate, engine));
+    const rule = engine.errorRules.find(
+      (candidate) => matches(candidate, ctx) && firesNow(candidate, engine),
+    );
     if (!rule) return next();
     if (rule.dropConnection) {
       core.telemetry.recordFault({ fault: 'dropped' });

@@ -3,8 +3,9 @@
 // leave wrong. Pure: the same inputs always give the same list of discrepancies (empty = good).
 //
 // "Live" objects are the ones that still exist and are not being deleted. The baseline is the
-// emulator's state before the suite created anything (seeded vault entries, assignments and
-// identities that logicops must leave alone).
+// emulator's state before the suite created anything (seeded workflows, vault entries, assignments,
+// identities and directory objects): what no live object claims is foreign, and any change to it
+// is a `foreign` discrepancy.
 import type { EmulatorState, WorkflowRecord } from '../../../src/emulator/state.ts';
 
 /** Key Vault Secrets User, the only role logicops assigns. */
@@ -34,7 +35,8 @@ export interface LiveBinding {
   };
 }
 
-export type DiscrepancyKind = 'missing' | 'orphan' | 'duplicate' | 'mismatch';
+/** `foreign`: something logicops does not own (the baseline's) was changed or removed. */
+export type DiscrepancyKind = 'missing' | 'orphan' | 'duplicate' | 'mismatch' | 'foreign';
 export type AzureThing = 'workflow' | 'identity' | 'access-policy' | 'role-assignment';
 
 export interface Discrepancy {
@@ -99,7 +101,49 @@ function judgeWorkflows({ clusterId, workflows, state, baseline }: OracleInput):
       found.push({ kind: 'orphan', thing: 'workflow', detail: `workflow ${key} has no live object` });
     }
   }
+  // What was there before and no live object claims is someone else's: exactly as it was.
+  for (const [key, before] of Object.entries(baseline.workflows)) {
+    if (expected.has(key)) continue;
+    const after = state.workflows[key];
+    if (!after) {
+      found.push({ kind: 'foreign', thing: 'workflow', detail: `pre-existing workflow ${key} was deleted` });
+    } else if (!sameJson(after, before)) {
+      found.push({
+        kind: 'foreign',
+        thing: 'workflow',
+        detail: `pre-existing workflow ${key} was changed (${changedFields(before, after).join(', ')})`,
+      });
+    }
+  }
   return found;
+}
+
+/** Deep equality of plain JSON values, key order ignored. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Top-level fields (and `properties.*`) that differ: names only, never values. */
+function changedFields(before: WorkflowRecord, after: WorkflowRecord): string[] {
+  const fields = (['tags', 'identity', 'location'] as const).filter((f) => !sameJson(before[f], after[f]));
+  const keys = new Set([...Object.keys(before.properties), ...Object.keys(after.properties)]);
+  return [
+    ...fields,
+    ...[...keys]
+      .filter((k) => !sameJson(before.properties[k], after.properties[k]))
+      .map((k) => `properties.${k}`),
+  ];
 }
 
 function identityMismatch(workflow: LiveWorkflow, record: WorkflowRecord): string | undefined {
@@ -133,6 +177,18 @@ function judgeIdentities({ workflows, state, baseline }: OracleInput): Discrepan
       });
     }
   }
+  // Directory objects that were there before stay (a foreign workflow's identity among them),
+  // unless a live object claims the workflow they belong to.
+  const claimed = new Set(workflows.map((w) => armKey(workflowIdOf(w))));
+  for (const principal of Object.values(baseline.principals)) {
+    if (state.principals[principal.objectId]) continue;
+    if (principal.resourceId && claimed.has(armKey(principal.resourceId))) continue;
+    found.push({
+      kind: 'foreign',
+      thing: 'identity',
+      detail: `pre-existing principal ${principal.objectId} (${principal.kind}) was deleted`,
+    });
+  }
   for (const principal of Object.values(state.principals)) {
     if (principal.kind !== 'SystemAssigned' || baseline.principals[principal.objectId]) continue;
     if (!liveSystemPrincipals.has(principal.objectId.toLowerCase())) {
@@ -150,7 +206,7 @@ function judgeIdentities({ workflows, state, baseline }: OracleInput): Discrepan
     found.push({ kind: 'orphan', thing: 'identity', detail: `user-assigned identity ${key} was created` });
   }
   for (const key of before.filter((k) => !after.includes(k))) {
-    found.push({ kind: 'missing', thing: 'identity', detail: `user-assigned identity ${key} was deleted` });
+    found.push({ kind: 'foreign', thing: 'identity', detail: `user-assigned identity ${key} was deleted` });
   }
   return found;
 }
@@ -250,6 +306,10 @@ function judgeAccessPolicies(input: OracleInput): Discrepancy[] {
       }
       const extra = [...have].filter((p) => !want.has(p));
       const lacking = [...want].filter((p) => !have.has(p));
+      // A permission that was there before logicops came is someone else's: losing it is a foreign change.
+      const seeded = lowerSet(before.get(principal)?.permissions.secrets);
+      const lostSeeded = lacking.filter((p) => seeded.has(p));
+      const lostGranted = lacking.filter((p) => !seeded.has(p));
       if (extra.length) {
         found.push({
           kind: 'orphan',
@@ -257,11 +317,18 @@ function judgeAccessPolicies(input: OracleInput): Discrepancy[] {
           detail: `${where}: permissions [${sorted(extra)}] not called for`,
         });
       }
-      if (lacking.length) {
+      if (lostGranted.length) {
         found.push({
           kind: 'missing',
           thing: 'access-policy',
-          detail: `${where}: permissions [${sorted(lacking)}] missing`,
+          detail: `${where}: permissions [${sorted(lostGranted)}] missing`,
+        });
+      }
+      if (lostSeeded.length) {
+        found.push({
+          kind: 'foreign',
+          thing: 'access-policy',
+          detail: `${where}: pre-existing permissions [${sorted(lostSeeded)}] removed`,
         });
       }
       // Categories logicops never writes must be exactly as they were.
@@ -269,7 +336,7 @@ function judgeAccessPolicies(input: OracleInput): Discrepancy[] {
       for (const category of ['keys', 'certificates', 'storage'] as const) {
         if (sorted(lowerSet(old[category])) !== sorted(lowerSet(entry.permissions[category]))) {
           found.push({
-            kind: 'mismatch',
+            kind: 'foreign',
             thing: 'access-policy',
             detail: `${where}: ${category} permissions changed`,
           });
@@ -279,11 +346,16 @@ function judgeAccessPolicies(input: OracleInput): Discrepancy[] {
     for (const principal of expected.keys()) {
       if (!seen.has(principal)) {
         found.push({
-          kind: 'missing',
+          kind: before.has(principal) ? 'foreign' : 'missing',
           thing: 'access-policy',
-          detail: `vault ${vault.name}, principal ${principal}: no entry`,
+          detail: `vault ${vault.name}, principal ${principal}: no entry${before.has(principal) ? ' (it was there before)' : ''}`,
         });
       }
+    }
+  }
+  for (const [vaultKey, vault] of Object.entries(baseline.vaults)) {
+    if (!state.vaults[vaultKey]) {
+      found.push({ kind: 'foreign', thing: 'access-policy', detail: `vault ${vault.name} was deleted` });
     }
   }
   return found;
@@ -333,7 +405,7 @@ function judgeRoleAssignments(input: OracleInput): Discrepancy[] {
   for (const key of Object.keys(baseline.roleAssignments)) {
     if (!state.roleAssignments[key]) {
       found.push({
-        kind: 'missing',
+        kind: 'foreign',
         thing: 'role-assignment',
         detail: `pre-existing assignment ${key} was deleted`,
       });

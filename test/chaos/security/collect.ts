@@ -29,6 +29,11 @@ export interface Material {
   logFiles: string[];
   /** The namespaces the operators worked in: their Events and the status of their objects. */
   namespaces: string[];
+  /**
+   * Whether objects (and so status and records) still exist there; default true. A suite that
+   * deletes everything scans status and records before its deletions, and the rest at the end.
+   */
+  objectsLive?: boolean;
   /** /metrics scrapes of the operators. */
   metrics: string[];
   /** The emulators the operators talked to, started with captureRequestBodies. */
@@ -39,6 +44,7 @@ export function materialSources(material: Material): HaystackSource[] {
   const kubeConfig = suiteKubeConfig();
   const events = kubeConfig.makeApiClient(EventsV1Api);
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const liveNamespaces = material.objectsLive === false ? [] : material.namespaces;
   return [
     ...material.logFiles.map((file) => {
       const source = `log ${path.basename(path.dirname(file))}/${path.basename(file)}`;
@@ -51,7 +57,7 @@ export function materialSources(material: Material): HaystackSource[] {
         read: async () => [eventHaystack(source, (await events.listNamespacedEvent({ namespace })).items)],
       };
     }),
-    ...material.namespaces.map((namespace) => {
+    ...liveNamespaces.map((namespace) => {
       const source = `status ${namespace}`;
       return {
         source,
@@ -63,7 +69,7 @@ export function materialSources(material: Material): HaystackSource[] {
         ],
       };
     }),
-    ...material.namespaces.map((namespace) => {
+    ...liveNamespaces.map((namespace) => {
       // Wherever --records-namespace put them: the labels name the namespace they are about.
       const source = `records ${namespace}`;
       return {

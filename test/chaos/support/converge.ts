@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorState } from '../../../src/emulator/state.ts';
 import { type Discrepancy, judgeAzure } from '../oracle/azure-oracle.ts';
+import type { Intruder } from './foreign.ts';
 import { isReady, type KubeObject, listObjects, liveBindings, liveWorkflows, readyReason } from './kube.ts';
 import type { Manifest } from './world.ts';
 
@@ -23,6 +24,11 @@ export interface JudgeOptions {
   expected: readonly Manifest[];
   state: () => EmulatorState;
   baseline: EmulatorState;
+  /**
+   * Objects pointed at what is not theirs (support/foreign.ts): never Ready, one of their reasons
+   * instead, and left out of the oracle's live objects, so anything they caused in Azure shows.
+   */
+  intruders?: readonly Intruder[];
 }
 
 export async function judge(options: JudgeOptions): Promise<Verdict> {
@@ -39,11 +45,33 @@ export async function judge(options: JudgeOptions): Promise<Verdict> {
   ]);
   const unexpected = [...have].filter((k) => !want.has(k));
   const missing = [...want].filter((k) => !have.has(k));
-  const notReady = objects.filter((o) => !isReady(o)).map((o) => `${o.metadata.name} (${readyReason(o)})`);
+  const intruders = new Map(
+    (options.intruders ?? []).map((i) => [key(i.manifest.kind, i.manifest.metadata.name), i.reasons]),
+  );
+  const isIntruder = (kind: Manifest['kind']) => (o: KubeObject) => intruders.has(key(kind, o.metadata.name));
+  const notReady = [
+    ...workflows.filter((o) => !isIntruder('LogicAppWorkflow')(o) && !isReady(o)),
+    ...bindings.filter((o) => !isIntruder('VaultSecretBinding')(o) && !isReady(o)),
+  ].map((o) => `${o.metadata.name} (${readyReason(o)})`);
+  // An intruder being deleted has no claim left to refuse; until then it shows why it does nothing.
+  for (const [kind, list] of [
+    ['LogicAppWorkflow', workflows],
+    ['VaultSecretBinding', bindings],
+  ] as const) {
+    for (const o of list.filter(isIntruder(kind))) {
+      const reasons = intruders.get(key(kind, o.metadata.name)) ?? [];
+      const reason = o.status?.conditions?.find((c) => c.type === 'Ready')?.reason ?? '';
+      if (!o.metadata.deletionTimestamp && (isReady(o) || !reasons.includes(reason))) {
+        notReady.push(
+          `intruder ${o.metadata.name} (${readyReason(o)}, expected one of ${reasons.join('/')})`,
+        );
+      }
+    }
+  }
   const discrepancies = judgeAzure({
     clusterId: options.clusterId,
-    workflows: liveWorkflows(workflows),
-    bindings: liveBindings(bindings),
+    workflows: liveWorkflows(workflows.filter((o) => !isIntruder('LogicAppWorkflow')(o))),
+    bindings: liveBindings(bindings.filter((o) => !isIntruder('VaultSecretBinding')(o))),
     state: structuredClone(options.state()),
     baseline: options.baseline,
   });

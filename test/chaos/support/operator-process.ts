@@ -35,8 +35,6 @@ export interface OperatorSettings {
   flags?: string[];
   /** The script to run; default: the build the chaos global setup compiled. */
   entry?: string;
-  /** Extra environment (e.g. the test-only pause hook). */
-  env?: Record<string, string>;
 }
 
 /** What the emulator supplies: its endpoints, its CA and the operator's app registration. */
@@ -119,7 +117,6 @@ export async function startOperator(settings: OperatorSettings): Promise<Operato
       AZURE_CLIENT_ID: settings.clientId,
       AZURE_CLIENT_SECRET: settings.clientSecret,
       LOGICOPS_AZURE_CREDENTIAL: 'client-secret',
-      ...settings.env,
     },
   });
   const pid = child.pid;

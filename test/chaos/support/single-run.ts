@@ -10,6 +10,7 @@ import {
   type RequestLogEntry,
 } from '../../../src/emulator/index.ts';
 import type { Needle } from '../security/leak-scanner.ts';
+import { recordArmWrites } from './arm-write-log.ts';
 import { armWrites, startChaosAzure } from './azure.ts';
 import { type Verdict, waitForConvergence } from './converge.ts';
 import { createAll, createNamespace, listObjects } from './kube.ts';
@@ -139,23 +140,4 @@ async function waitForPrincipals(namespace: string, count: number, timeoutMs: nu
     }
     await sleep(250);
   }
-}
-
-const WRITE_KINDS = new Set<RequestLogEntry['kind']>(['write', 'action', 'delete']);
-
-/**
- * Copies the write-class ARM entries out of the emulator's request log every 250 ms: the log
- * keeps only its last 2,000 entries (reads and tokens included), fewer than a full-scale run sends.
- */
-function recordArmWrites(emulator: { requests(sinceSeq?: number): RequestLogEntry[] }) {
-  const entries: RequestLogEntry[] = [];
-  let seen = 0;
-  const collect = () => {
-    for (const entry of emulator.requests(seen)) {
-      seen = entry.seq;
-      if (entry.plane === 'arm' && WRITE_KINDS.has(entry.kind)) entries.push(entry);
-    }
-  };
-  const timer = setInterval(collect, 250);
-  return { entries, collect, stop: () => clearInterval(timer) };
 }

@@ -3,8 +3,9 @@
 // and the settings to run `logicops run` as a process against all of that. `close()` undoes it.
 import path from 'node:path';
 import { inject } from 'vitest';
-import { DEMO_SUBSCRIPTION_ID, type Emulator } from '../../../src/emulator/index.ts';
+import { DEMO_SUBSCRIPTION_ID, type Emulator, type FaultConfig } from '../../../src/emulator/index.ts';
 import { type ChaosAzure, startChaosAzure } from './azure.ts';
+import { addForeign, type Intruder } from './foreign.ts';
 import { createNamespace, installCrds } from './kube.ts';
 import {
   type OperatorProcess,
@@ -21,6 +22,8 @@ export interface ChaosSuite {
   emulator: Emulator;
   /** The suite's namespace; every manifest of `world` is already placed in it. */
   namespace: string;
+  /** Objects pointed at foreign workflows (with `foreign: true`), placed in the namespace; none otherwise. */
+  intruders: Intruder[];
   /** Where the operator process writes (every start appends); the leak scan reads it. */
   logFile: string;
   /** `logicops run` against this suite's namespace and emulator (for `startOperator` or a `CrashLoop`). */
@@ -39,6 +42,12 @@ export async function startChaosSuite(options: {
   worldNamespace?: string;
   /** The namespace's annotations; default the world's (its policy allows the chaos scopes). */
   annotations?: Record<string, string>;
+  /** Seed foreign workflows and access-policy entries, and make intruders (support/foreign.ts). */
+  foreign?: boolean;
+  /** Faults from the start (the emulator's fault configuration). */
+  faults?: FaultConfig;
+  /** Extra `logicops run` flags for every start, `operatorSettings` (and so a CrashLoop) included. */
+  flags?: string[];
 }): Promise<ChaosSuite> {
   await installCrds();
   const world = buildWorld({
@@ -46,20 +55,25 @@ export async function startChaosSuite(options: {
     namespace: options.worldNamespace ?? '',
     workflows: options.workflows,
   });
-  const azure = await startChaosAzure(world.seed);
+  const intruders = options.foreign
+    ? addForeign(world, { subscriptionId: DEMO_SUBSCRIPTION_ID }).intruders
+    : [];
+  const azure = await startChaosAzure(world.seed, options.faults);
   try {
     const emulator = azure.emulator;
     const namespace = await createNamespace(
       options.namespacePrefix,
       options.annotations ?? world.namespaceAnnotations,
     );
-    for (const m of [...world.workflows, ...world.bindings]) m.metadata.namespace = namespace;
+    for (const m of [...world.workflows, ...world.bindings, ...intruders.map((i) => i.manifest)])
+      m.metadata.namespace = namespace;
     const logFile = path.join(await chaosTempDir(), 'operator.log');
     const operatorSettings = operatorSettingsFor(emulator, {
       kubeconfigPath: inject('kubeconfigPath'),
       namespaces: [namespace],
       clusterId: options.clusterId,
       logFile,
+      ...(options.flags ? { flags: options.flags } : {}),
     });
     const started: OperatorProcess[] = [];
     return {
@@ -67,10 +81,14 @@ export async function startChaosSuite(options: {
       azure,
       emulator,
       namespace,
+      intruders,
       logFile,
       operatorSettings,
       async startOperator(flags) {
-        const operator = await startOperator({ ...operatorSettings, flags });
+        const operator = await startOperator({
+          ...operatorSettings,
+          flags: [...(operatorSettings.flags ?? []), ...(flags ?? [])],
+        });
         started.push(operator);
         return operator;
       },

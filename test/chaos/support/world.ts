@@ -14,13 +14,13 @@ import { DEMO_TENANT_ID, demoSeed, type EmulatorSeed } from '../../../src/emulat
 import type { Needle } from '../security/leak-scanner.ts';
 
 export const CHAOS_RESOURCE_GROUP = 'logicops-chaos';
-const LOCATION = 'westeurope';
+export const LOCATION = 'westeurope';
 const SECRETS_PER_VAULT = 3;
 
 export interface Manifest {
   apiVersion: string;
   kind: 'LogicAppWorkflow' | 'VaultSecretBinding';
-  metadata: { name: string; namespace: string };
+  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
   spec: Record<string, unknown>;
 }
 
@@ -33,9 +33,11 @@ export interface ChaosWorld {
   toDelete: Manifest[];
   /** Every secret value in the seed, for the leak scan. */
   secretNeedles: Needle[];
+  /** The shared user-assigned identity's principal (fixed in the seed, so seeded grants can name it). */
+  sharedIdentityPrincipalId: string;
 }
 
-const VAULTS = [
+export const VAULTS = [
   { name: 'chaos-ap-0', rbac: false },
   { name: 'chaos-ap-1', rbac: false },
   { name: 'chaos-rbac-0', rbac: true },
@@ -55,6 +57,7 @@ export function buildWorld(options: {
   const vaultId = (name: string) => `${rg}/providers/Microsoft.KeyVault/vaults/${prefix}${name}`;
   const sharedIdentity = `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${prefix}chaos-shared`;
   const bystander = randomUUID();
+  const sharedIdentityPrincipalId = randomUUID();
   const demo = demoSeed();
   const secretNeedles: Needle[] = (demo.vaults ?? []).flatMap((vault) =>
     (vault.secrets ?? []).map((secret) => ({
@@ -67,7 +70,12 @@ export function buildWorld(options: {
     resourceGroups: [...(demo.resourceGroups ?? []), { name: CHAOS_RESOURCE_GROUP, location: LOCATION }],
     principals: [{ objectId: bystander, principalType: 'User', displayName: 'bystander' }],
     userAssignedIdentities: [
-      { resourceGroup: CHAOS_RESOURCE_GROUP, name: `${prefix}chaos-shared`, location: LOCATION },
+      {
+        resourceGroup: CHAOS_RESOURCE_GROUP,
+        name: `${prefix}chaos-shared`,
+        location: LOCATION,
+        principalId: sharedIdentityPrincipalId,
+      },
     ],
     vaults: [
       ...(demo.vaults ?? []),
@@ -148,5 +156,6 @@ export function buildWorld(options: {
     bindings,
     toDelete,
     secretNeedles,
+    sharedIdentityPrincipalId,
   };
 }

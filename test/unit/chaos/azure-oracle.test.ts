@@ -183,9 +183,10 @@ describe('the Azure oracle', () => {
     ap.accessPolicies = ap.accessPolicies.filter((e) => e.objectId !== UAI_PRINCIPAL);
     const seeded = ap.accessPolicies.find((e) => e.objectId === SEEDED_USER);
     if (seeded) seeded.permissions = { secrets: ['get'], keys: [] };
+    // The seeded user's lost `set` and changed keys are foreign changes; the shared identity's grant is missing.
     expect(kinds(world).sort()).toEqual([
-      'mismatch access-policy',
-      'missing access-policy',
+      'foreign access-policy',
+      'foreign access-policy',
       'missing access-policy',
     ]);
   });
@@ -232,6 +233,88 @@ describe('the Azure oracle', () => {
     expect(kinds(world).sort()).toEqual(['missing access-policy', 'orphan role-assignment']);
     const other = convergedWorld();
     delete other.state.userAssignedIdentities[armKey(UAI)];
-    expect(kinds(other)).toContain('missing identity');
+    expect(kinds(other)).toContain('foreign identity');
+  });
+
+  it('reports every change to what was there before and no live object claims', () => {
+    const foreignId = `${RG}/providers/Microsoft.Logic/workflows/theirs`;
+    const foreignPrincipal = 'ffffffff-0000-4000-8000-000000000001';
+    const withForeign = () => {
+      const world = convergedWorld();
+      for (const state of [world.baseline, world.state]) {
+        state.workflows[armKey(foreignId)] = {
+          id: foreignId,
+          name: 'theirs',
+          resourceGroup: 'rg',
+          location: 'westeurope',
+          tags: { 'logicops-owner': 'other-cluster/ns/theirs' },
+          identity: { type: 'SystemAssigned', principalId: foreignPrincipal, tenantId: TENANT },
+          properties: { state: 'Enabled', version: '1' },
+        };
+        state.principals[foreignPrincipal] = {
+          objectId: foreignPrincipal,
+          principalType: 'ServicePrincipal',
+          kind: 'SystemAssigned',
+          displayName: 'theirs',
+          resourceId: foreignId,
+          createdAt: '',
+        };
+      }
+      return world;
+    };
+    expect(judgeAzure(withForeign())).toEqual([]);
+
+    const retagged = withForeign();
+    const record = retagged.state.workflows[armKey(foreignId)];
+    if (!record) throw new Error('fixture');
+    record.tags['logicops-owner'] = 'c1/ns/intruder';
+    record.properties.version = '2';
+    expect(judgeAzure(retagged)).toEqual([
+      expect.objectContaining({
+        kind: 'foreign',
+        thing: 'workflow',
+        detail: expect.stringContaining('changed (tags, properties.version)'),
+      }),
+    ]);
+
+    const deleted = withForeign();
+    delete deleted.state.workflows[armKey(foreignId)];
+    delete deleted.state.principals[foreignPrincipal];
+    expect(kinds(deleted).sort()).toEqual(['foreign identity', 'foreign workflow']);
+
+    // A live object that claims it may change it (it is then judged as its own).
+    const claimed = withForeign();
+    claimed.workflows = [...claimed.workflows, workflow('theirs')];
+    expect(kinds(claimed)).toEqual(['mismatch workflow']); // its owner tag is not c1/ns/theirs
+  });
+
+  it('reports a removed pre-existing permission that a binding also asks for as foreign, not as missing', () => {
+    const world = convergedWorld();
+    for (const state of [world.baseline, world.state]) {
+      const entries = state.vaults[armKey(AP_VAULT)]?.accessPolicies;
+      const shared = entries?.find((e) => e.objectId === UAI_PRINCIPAL);
+      if (shared) shared.permissions.certificates = ['list'];
+      else
+        entries?.push({
+          tenantId: TENANT,
+          objectId: UAI_PRINCIPAL,
+          permissions: { secrets: ['get'], certificates: ['list'] },
+        });
+    }
+    expect(judgeAzure(world)).toEqual([]);
+    const entry = world.state.vaults[armKey(AP_VAULT)]?.accessPolicies.find(
+      (e) => e.objectId === UAI_PRINCIPAL,
+    );
+    if (!entry) throw new Error('fixture');
+    entry.permissions = { secrets: ['list'], certificates: [] };
+    expect(
+      judgeAzure(world)
+        .map((d) => `${d.kind} ${d.detail.split(': ')[1]}`)
+        .sort(),
+    ).toEqual(['foreign certificates permissions changed', 'foreign pre-existing permissions [get] removed']);
+    // After the last binding went, the entry holds exactly what was there before.
+    world.bindings = world.bindings.filter((b) => b.name !== 'b3' && b.name !== 'b4');
+    entry.permissions = { secrets: ['get'], certificates: ['list'] };
+    expect(judgeAzure(world)).toEqual([]);
   });
 });

@@ -24,6 +24,15 @@ describe('loadConfig', () => {
     expect(config.quota.accessPoliciesPerVault).toBe(1024);
   });
 
+  it('gives each ARM request attempt 100 s by default, at least 1 s when set', () => {
+    expect(loadConfig([], SECRET_ENV).azure.requestTimeoutMs).toBe(100_000);
+    expect(loadConfig(['--azure-request-timeout', '5s'], SECRET_ENV).azure.requestTimeoutMs).toBe(5000);
+    expect(
+      loadConfig([], { ...SECRET_ENV, LOGICOPS_AZURE_REQUEST_TIMEOUT: '2m' }).azure.requestTimeoutMs,
+    ).toBe(120_000);
+    expect(() => loadConfig(['--azure-request-timeout', '500ms'], SECRET_ENV)).toThrow(ConfigError);
+  });
+
   it('budgets ARM per subscription like ARM does, leaving 10 % to others by default', () => {
     expect(loadConfig([], SECRET_ENV).azure.budget).toEqual({
       read: { burst: 250, perSecond: 25 },

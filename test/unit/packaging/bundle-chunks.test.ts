@@ -58,6 +58,19 @@ describe('the operator bundle', () => {
     }
   });
 
+  // Test-only hooks have no place in what ships: the chart's extraEnv could switch one on (issue 20,
+  // item 8: LOGICOPS_TEST_PAUSE_AFTER wedged a vault). Crash points live in the emulator instead.
+  it('carries no test-only switch (no LOGICOPS_TEST_ string in any chunk)', async () => {
+    const chunks = (await readdir(cliDir)).filter((file) => file.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(2);
+    const found: string[] = [];
+    for (const chunk of chunks) {
+      const source = await readFile(path.join(cliDir, chunk), 'utf8');
+      for (const match of source.matchAll(/LOGICOPS_TEST_\w*/g)) found.push(`${chunk}: ${match[0]}`);
+    }
+    expect(found).toEqual([]);
+  });
+
   it('keeps the licence notices of the bundled packages, next to the code', async () => {
     const files = await readdir(cliDir);
     const notices = files.filter((file) => file.endsWith('.LEGAL.txt'));

@@ -1,13 +1,14 @@
 // Issue 9 must-show: "kill -9 of the operator right after an `add` → after restart the ledger is
 // complete and deleting the binding removes the grant".
 //
-// The operator runs as its own process (`logicops run`). The first incarnation carries the
-// test-only hook LOGICOPS_TEST_PAUSE_AFTER=accessPolicyAdd (src/controllers/vault-secret-binding/
-// test-pause.ts): right after the accessPolicies/add returned — the permission is in Azure — and
-// before any binding records Granted, it says so in a file and hangs. The test checks that the
-// write-ahead ledger (phase Intended) already covers the grant, SIGKILLs the process, starts a
-// second one without the hook, and judges Azure from the emulator's state only.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// The operator runs as its own process (`logicops run`), unchanged: the crash point lives in the
+// emulator. Its `hold` after-commit fault (docs/emulator.md) lets the first accessPolicies/add
+// complete — the permission is in Azure, as the service would have applied it — and keeps the
+// answer back, so the operator is waiting for it: before any binding can record Granted. The test
+// waits until the write is held, checks that the write-ahead ledger (phase Intended) already covers
+// the grant, SIGKILLs the process, sees the emulator note that its caller went away, starts a
+// second process, and judges Azure from the emulator's state only.
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ import {
 import { type OperatorProcess, startOperatorProcess } from './operator-process.ts';
 
 const ACCESS_POLICY_WRITE = 'Microsoft.KeyVault/vaults/accessPolicies/write';
+const ACCESS_POLICY_ADD_PATH = /\/providers\/microsoft\.keyvault\/vaults\/[^/]+\/accesspolicies\/add$/i;
 const BYSTANDER = '00000000-0000-4000-8000-0000000b0001';
 
 describe('VaultSecretBinding must-show: kill -9 right after an accessPolicies/add', () => {
@@ -77,24 +79,21 @@ describe('VaultSecretBinding must-show: kill -9 right after an accessPolicies/ad
 
   it('keeps a complete ledger across the kill, and the revoke after restart removes exactly the grant', async () => {
     const logFile = path.join(tmp, 'operator.log');
-    const pauseFile = path.join(tmp, 'paused');
     const vaultId = `${world.subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${DEMO_ACCESS_POLICY_VAULT}`;
-    const start = (env?: Record<string, string>) =>
+    const start = () =>
       startOperatorProcess({
         emulator: world.emulator,
         namespace: ns,
         clusterId: 'must-show-kill',
         logFile,
-        ...(env ? { env } : {}),
       });
 
-    // First incarnation, with the crash point armed.
-    operator = await start({
-      LOGICOPS_TEST_PAUSE_AFTER: 'accessPolicyAdd',
-      LOGICOPS_TEST_PAUSE_FILE: pauseFile,
-    });
+    // First incarnation; the emulator will apply its first access-policy write and hold the answer.
+    operator = await start();
     await operator.ready(90_000);
+    world.emulator.setFaults({ afterCommit: [{ operation: ACCESS_POLICY_WRITE, next: 1, fault: 'hold' }] });
     const writesBefore = accessPolicyWrites();
+    const logBefore = world.emulator.requests().at(-1)?.seq ?? 0;
     await createWorkflow(world, ns, 'wf');
     await createBinding(world, ns, 'kv-read', { workflowRef: { name: 'wf' }, vaultId });
     const principalId = await eventually(async () => {
@@ -106,14 +105,18 @@ describe('VaultSecretBinding must-show: kill -9 right after an accessPolicies/ad
     const bystanderBefore = othersThan(principalId);
     expect(bystanderBefore?.some((p) => p.objectId === BYSTANDER)).toBe(true);
 
-    await eventually(
-      async () => expect(await readFile(pauseFile, 'utf8')).toContain('paused after accessPolicyAdd'),
-      60_000,
-      200,
-    );
-    // Paused right after the add: Azure has the permission, and the ledger already covers it
-    // (written ahead, phase Intended) although Granted was never recorded.
-    expect(accessPolicyWrites() - writesBefore).toBe(1);
+    const held = await world.emulator.waitForHeldResponses(1, 60_000);
+    expect(held).toHaveLength(1);
+    const [add] = held;
+    expect(add).toMatchObject({
+      operation: ACCESS_POLICY_WRITE,
+      method: 'PUT',
+      status: 200,
+      clientGone: false,
+    });
+    expect(add?.path).toMatch(ACCESS_POLICY_ADD_PATH);
+    // The add is applied and its answer held: Azure has the permission, and the ledger already
+    // covers it (written ahead, phase Intended) although Granted was never recorded.
     expect(entryOf(principalId)?.permissions.secrets).toEqual(['get']);
     const atKill = (await readBinding(world, ns, 'kv-read')) as VaultSecretBinding;
     expect(atKill.status?.grant).toMatchObject({
@@ -124,12 +127,26 @@ describe('VaultSecretBinding must-show: kill -9 right after an accessPolicies/ad
       permissionsAdded: ['get'],
     });
     expect(atKill.metadata.finalizers).toContain('logicops.io/finalizer');
-    expect((await readFile(logFile, 'utf8')).includes('LOGICOPS_TEST_PAUSE_AFTER is set')).toBe(true);
 
     operator.signal('SIGKILL');
     expect(await operator.exited).toBeNull();
+    // The answer never reached anyone: the emulator saw its caller go away while it was held.
+    await eventually(
+      async () => expect(world.emulator.heldResponses()[0]?.clientGone).toBe(true),
+      10_000,
+      100,
+    );
+    expect(world.emulator.releaseHeldResponse(add?.id ?? '')).toBe(true);
+    // Released to nobody: the log records the one add, applied, answered with nothing.
+    await eventually(async () => {
+      const writes = world.emulator.requests(logBefore).filter((r) => r.operation === ACCESS_POLICY_WRITE);
+      expect(writes.map((r) => ({ status: r.status, afterCommit: r.afterCommit }))).toEqual([
+        { status: 0, afterCommit: 'hold' },
+      ]);
+    }, 10_000);
+    expect(accessPolicyWrites() - writesBefore).toBe(1);
 
-    // Second incarnation, no hook: it finishes from the ledger without writing Azure again.
+    // Second incarnation: it finishes from the ledger without writing Azure again.
     operator = await start();
     await operator.ready(90_000);
     const granted = await eventually(async () => {

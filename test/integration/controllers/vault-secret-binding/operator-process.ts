@@ -20,8 +20,6 @@ export function startOperatorProcess(settings: {
   namespace: string;
   clusterId: string;
   logFile: string;
-  /** Extra environment (the test-only pause hook). */
-  env?: Record<string, string>;
 }): Promise<OperatorProcess> {
   return startOperator(
     operatorSettingsFor(settings.emulator, {
@@ -30,7 +28,6 @@ export function startOperatorProcess(settings: {
       namespaces: [settings.namespace],
       clusterId: settings.clusterId,
       logFile: settings.logFile,
-      ...(settings.env ? { env: settings.env } : {}),
     }),
   );
 }
