@@ -95,6 +95,22 @@ async function eventReasons(namespace: string, name: string): Promise<string[]> 
   return events.items.map((event) => event.reason ?? '');
 }
 
+/** Team A deletes one of its objects and it is gone (its finalizer ran). */
+async function removeAsAttacker(plural: Kind, name: string) {
+  await deleteAs(t.attacker, plural, name);
+  await waitGone(t, plural, t.attacker.namespace, name);
+}
+
+/** Team A binds its own workflow's principal on `vaultId`, and the binding is Ready. */
+async function grantedAsAttacker(name: string, vaultId: string) {
+  await createAs(
+    t.attacker,
+    'vaultsecretbindings',
+    bindingManifest(t.attacker.namespace, name, 'wf-a', vaultId),
+  );
+  return waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, name, 'Succeeded');
+}
+
 async function victimApplies(plural: Kind, body: { metadata: { namespace: string } }) {
   await createAs(t.adminCustom, plural, body);
 }
@@ -195,8 +211,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
       'NamespacePolicyDenied',
     );
     expect(conditionOf(denied, 'Stalled')?.message).toContain('rg-team-b');
-    await deleteAs(t.attacker, 'logicappworkflows', 'steal-b');
-    await waitGone(t, 'logicappworkflows', t.attacker.namespace, 'steal-b');
+    await removeAsAttacker('logicappworkflows', 'steal-b');
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
 
@@ -268,8 +283,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
       'AlreadyOwned',
     );
     expect(conditionOf(refused, 'Ready')?.message).toContain('a cluster admin annotates the namespace');
-    await deleteAs(t.attacker, 'logicappworkflows', 'legacy-shared');
-    await waitGone(t, 'logicappworkflows', t.attacker.namespace, 'legacy-shared');
+    await removeAsAttacker('logicappworkflows', 'legacy-shared');
     expect(requestsTo(mark, 'PUT', 'legacy-shared')).toEqual([]);
     expect(requestsTo(mark, 'DELETE', 'legacy-shared')).toEqual([]);
     expect(outsideAttackerScope(t, mark)).toEqual([]);
@@ -307,8 +321,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
     );
     expect(granted.status?.principalId).toBe(attackerPrincipal);
     expect(entriesOf('kv-team-a', victimPrincipal)).toEqual([]);
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-forged-identity');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-forged-identity');
+    await removeAsAttacker('vaultsecretbindings', 'bind-forged-identity');
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
 
@@ -318,12 +331,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
       ['forge-shared', 'kv-shared', victimSharedPrincipal],
     ] as const) {
       const mark = lastSeq(t);
-      await createAs(
-        t.attacker,
-        'vaultsecretbindings',
-        bindingManifest(t.attacker.namespace, name, 'wf-a', t.vault('kv-team-a')),
-      );
-      await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, name, 'Succeeded');
+      await grantedAsAttacker(name, t.vault('kv-team-a'));
       await patchStatusAs(t.attacker, 'vaultsecretbindings', name, {
         grant: {
           phase: 'Granted',
@@ -346,12 +354,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
     );
     expect(assignment).toBeDefined();
     const mark = lastSeq(t);
-    await createAs(
-      t.attacker,
-      'vaultsecretbindings',
-      bindingManifest(t.attacker.namespace, 'forge-rbac', 'wf-a', t.vault('kv-team-a')),
-    );
-    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'forge-rbac', 'Succeeded');
+    await grantedAsAttacker('forge-rbac', t.vault('kv-team-a'));
     await patchStatusAs(t.attacker, 'vaultsecretbindings', 'forge-rbac', {
       grant: {
         phase: 'Granted',
@@ -362,8 +365,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
         roleAssignmentScope: assignment?.scope,
       },
     });
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'forge-rbac');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'forge-rbac');
+    await removeAsAttacker('vaultsecretbindings', 'forge-rbac');
     expect(t.world.emulator.requests(mark).filter((r) => r.method === 'DELETE')).toEqual([]);
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
@@ -388,8 +390,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
         permissionsPreExisting: [],
       },
     });
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'forge-foreign');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'forge-foreign');
+    await removeAsAttacker('vaultsecretbindings', 'forge-foreign');
     expect(entriesOf('kv-team-a', FOREIGN_PRINCIPAL)).toHaveLength(1);
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
@@ -410,8 +411,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
     );
     expect(conditionOf(waiting, 'Ready')?.message).toContain('does not exist');
     expect(entriesOf('kv-team-a', victimPrincipal)).toEqual([]);
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-cross');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-cross');
+    await removeAsAttacker('vaultsecretbindings', 'bind-cross');
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
 
@@ -435,8 +435,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
     );
     expect(conditionOf(denied, 'Ready')?.message).toContain('uai-b');
     expect(requestsTo(mark, 'PUT', 'uai-steal')).toEqual([]);
-    await deleteAs(t.attacker, 'logicappworkflows', 'uai-steal');
-    await waitGone(t, 'logicappworkflows', t.attacker.namespace, 'uai-steal');
+    await removeAsAttacker('logicappworkflows', 'uai-steal');
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
 
@@ -448,8 +447,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
       bindingManifest(t.attacker.namespace, 'bind-kv-b', 'wf-a', t.vault('kv-team-b')),
     );
     await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-kv-b', 'NamespacePolicyDenied');
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-kv-b');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-kv-b');
+    await removeAsAttacker('vaultsecretbindings', 'bind-kv-b');
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
 
@@ -511,8 +509,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
     );
     expect(granted.status?.principalId).toBe(attackerPrincipal);
     expect(entriesOf('kv-shared', attackerPrincipal)).toHaveLength(1);
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-planted');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-planted');
+    await removeAsAttacker('vaultsecretbindings', 'bind-planted');
     expect(entriesOf('kv-shared', attackerPrincipal)).toEqual([]);
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
@@ -538,12 +535,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
 
   it('14. re-creating a binding under the same name takes nothing along: its old grant is revoked', async () => {
     const mark = lastSeq(t);
-    await createAs(
-      t.attacker,
-      'vaultsecretbindings',
-      bindingManifest(t.attacker.namespace, 'bind-renamed', 'wf-a', t.vault('kv-shared')),
-    );
-    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed', 'Succeeded');
+    await grantedAsAttacker('bind-renamed', t.vault('kv-shared'));
     // Deleted while no operator runs and its finalizer removed by hand (a force-delete), then
     // re-created under the same name on another vault.
     await t.stopOperator();
@@ -557,27 +549,16 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
     await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed');
     expect(entriesOf('kv-shared', attackerPrincipal)).toHaveLength(1);
     await t.startOperator();
-    await createAs(
-      t.attacker,
-      'vaultsecretbindings',
-      bindingManifest(t.attacker.namespace, 'bind-renamed', 'wf-a', t.vault('kv-team-a')),
-    );
-    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed', 'Succeeded');
+    await grantedAsAttacker('bind-renamed', t.vault('kv-team-a'));
     expect(entriesOf('kv-shared', attackerPrincipal)).toEqual([]);
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-renamed');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-renamed');
+    await removeAsAttacker('vaultsecretbindings', 'bind-renamed');
     // The restarted operator reads team B's objects once (its start-up pass), and writes nothing there.
     expect(outsideAttackerScope(t, mark).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   it('15. a policy narrowed by an admin revokes what falls outside it, with a reason', async () => {
     const mark = lastSeq(t);
-    await createAs(
-      t.attacker,
-      'vaultsecretbindings',
-      bindingManifest(t.attacker.namespace, 'bind-narrowed', 'wf-a', t.vault('kv-shared')),
-    );
-    await waitForReason(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-narrowed', 'Succeeded');
+    await grantedAsAttacker('bind-narrowed', t.vault('kv-shared'));
     expect(entriesOf('kv-shared', attackerPrincipal)).toHaveLength(1);
     const namespace = await t.admin.get<{ metadata: { annotations: Record<string, string> } }>(
       NAMESPACE_RESOURCE,
@@ -610,8 +591,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
         metadata: { annotations: { 'logicops.io/allowed-vaults': vaults } },
       });
     }
-    await deleteAs(t.attacker, 'vaultsecretbindings', 'bind-narrowed');
-    await waitGone(t, 'vaultsecretbindings', t.attacker.namespace, 'bind-narrowed');
+    await removeAsAttacker('vaultsecretbindings', 'bind-narrowed');
     expect(outsideAttackerScope(t, mark)).toEqual([]);
   });
 
