@@ -33,6 +33,11 @@ export class EmulatorCore {
    * principal is invisible to directory lookups (role assignments, token issuance).
    */
   replicationLagSeconds = 0;
+  /**
+   * A role assignment with `principalType: ServicePrincipal` skips the directory lookup, but for
+   * a principal still replicating it can fail all the same (fault, default off).
+   */
+  replicationLagIgnoresPrincipalType = false;
   /** Key Vault data plane: a new grant (access policy or role assignment) takes effect after this long. */
   grantPropagationSeconds = 0;
   /** Lifetime of the access tokens issued from now on; starts at the configured value, faults may change it. */

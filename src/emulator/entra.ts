@@ -97,18 +97,57 @@ function secretMatches(app: ApplicationRecord, presented: string): boolean {
   });
 }
 
-function assertionProblem(app: ApplicationRecord, assertion: string): string | undefined {
+interface AssertionProblem {
+  status: number;
+  error: string;
+  aadsts: number;
+  description: string;
+}
+
+function assertionProblem(
+  core: EmulatorCore,
+  app: ApplicationRecord,
+  assertion: string,
+): AssertionProblem | undefined {
   const payload = decodeJwtPayload(assertion);
-  if (!payload) return 'The client assertion is not a well-formed JWT.';
-  if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now())
-    return 'The client assertion has expired.';
+  if (!payload) {
+    return {
+      status: 400,
+      error: 'invalid_client',
+      aadsts: 70021,
+      description: 'The client assertion is not a well-formed JWT.',
+    };
+  }
+  const now = core.now();
+  if (typeof payload.exp === 'number' && payload.exp * 1000 < now) {
+    // An expired assertion is AADSTS700024, 401 invalid_client (Entra ID error codes,
+    // learn.microsoft.com/entra/identity-platform/reference-error-codes; the answer as a workload
+    // identity saw it: Azure/azure-sdk-for-rust#1739, risingwavelabs/risingwave#16262).
+    const validFrom =
+      typeof payload.nbf === 'number'
+        ? payload.nbf
+        : typeof payload.iat === 'number'
+          ? payload.iat
+          : payload.exp;
+    return {
+      status: 401,
+      error: 'invalid_client',
+      aadsts: 700024,
+      description: `Client assertion is not within its valid time range. Current time: ${new Date(now).toISOString()}, assertion valid from ${new Date(validFrom * 1000).toISOString()}, expiry time of assertion ${new Date(payload.exp * 1000).toISOString()}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
+    };
+  }
   if (!app.federatedCredentials) return undefined;
   const matches = app.federatedCredentials.some(
     (fc) => fc.issuer === payload.iss && fc.subject === payload.sub,
   );
   return matches
     ? undefined
-    : `No matching federated identity record found for presented assertion issuer '${String(payload.iss)}' and subject '${String(payload.sub)}'.`;
+    : {
+        status: 400,
+        error: 'invalid_client',
+        aadsts: 70021,
+        description: `No matching federated identity record found for presented assertion issuer '${String(payload.iss)}' and subject '${String(payload.sub)}'.`,
+      };
 }
 
 function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorResponse {
@@ -170,8 +209,8 @@ function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorRespons
         `client_assertion_type must be '${CLIENT_ASSERTION_TYPE}'.`,
       );
     }
-    const problem = assertionProblem(app, assertion);
-    if (problem) return oauthError(400, 'invalid_client', 70021, problem);
+    const problem = assertionProblem(core, app, assertion);
+    if (problem) return oauthError(problem.status, problem.error, problem.aadsts, problem.description);
   } else {
     return oauthError(
       401,

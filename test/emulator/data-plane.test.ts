@@ -114,6 +114,25 @@ describe('data plane: a workflow identity reads a secret (access policy)', () =>
     });
   });
 
+  // The inner error code tells the two access models apart. Access policies: 403 Forbidden,
+  // "The user, group or application '…' does not have secrets get permission on key vault '…'",
+  // InnerError={"code":"AccessDenied"} (as Key Vault answered in turbot/steampipe-plugin-azure#127);
+  // RBAC: InnerError={"code":"ForbiddenByRbac"} (the RBAC test below).
+  it('a refusal on an access-policy vault carries the inner code AccessDenied', async () => {
+    const principalId = await workflowPrincipal();
+    const client = secretClient(
+      h.emu,
+      await vaultUriOf(DEMO_ACCESS_POLICY_VAULT),
+      managedIdentityCredential(h.emu, principalId),
+    );
+    const refused = await client.getSecret('partner-api-key').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ statusCode: 403, code: 'Forbidden' });
+    expect(
+      await innerCodeOfRefusal(await vaultUriOf(DEMO_ACCESS_POLICY_VAULT), 'partner-api-key', principalId),
+    ).toEqual({ status: 403, code: 'Forbidden', innerCode: 'AccessDenied' });
+    expect((refused as Error).message).toMatch(/does not have secrets get permission on key vault/);
+  });
+
   it('`get` does not allow `set`; `set` writes a new version the next read returns', async () => {
     const principalId = await workflowPrincipal();
     const client = secretClient(
@@ -169,9 +188,12 @@ describe('data plane: RBAC at secret scope', () => {
     await expect(client.getSecret('partner-api-key')).resolves.toMatchObject({
       value: 'value-for-rbac-test',
     });
-    await expect(client.getSecret('other-secret')).rejects.toMatchObject({
-      statusCode: 403,
+    const refused = await client.getSecret('other-secret').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ statusCode: 403, code: 'Forbidden' });
+    expect(await innerCodeOfRefusal(await vaultUriOf(DEMO_RBAC_VAULT), 'other-secret', principalId)).toEqual({
+      status: 403,
       code: 'Forbidden',
+      innerCode: 'ForbiddenByRbac',
     });
 
     await h.authorization.roleAssignments.delete(scope, assignment);
@@ -218,3 +240,28 @@ describe('data plane: RBAC at secret scope', () => {
     await expect(client.getSecret('partner-api-key')).rejects.toMatchObject({ statusCode: 403 });
   });
 });
+
+/** `error.innererror.code` of the refusal a raw GET of the secret gets (the SDK's error model drops it). */
+async function innerCodeOfRefusal(vaultUri: string, secret: string, principalId: string): Promise<unknown> {
+  const token = await managedIdentityCredential(h.emu, principalId).getToken(
+    'https://vault.azure.net/.default',
+  );
+  const body = await new Promise<string>((resolve, reject) => {
+    https
+      .get(
+        `${vaultUri}secrets/${secret}?api-version=2025-07-01`,
+        { agent: h.emu.dataPlaneAgent, headers: { authorization: `Bearer ${token?.token}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+          });
+          res.on('end', () => resolve(`${res.statusCode} ${text}`));
+        },
+      )
+      .on('error', reject);
+  });
+  const [status, ...rest] = body.split(' ');
+  const parsed = JSON.parse(rest.join(' ')) as { error?: { code?: string; innererror?: { code?: string } } };
+  return { status: Number(status), code: parsed.error?.code, innerCode: parsed.error?.innererror?.code };
+}

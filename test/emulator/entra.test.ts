@@ -187,6 +187,50 @@ describe('Entra ID: client assertion (workload identity)', () => {
   });
 });
 
+// An expired client assertion (a projected service-account token that was not renewed) is
+// AADSTS700024, "Client assertion is not within its valid time range", 401 invalid_client — as
+// Entra ID answered a workload identity in Azure/azure-sdk-for-rust#1739 (error codes:
+// learn.microsoft.com/entra/identity-platform/reference-error-codes). Not AADSTS70021, which is
+// "No matching federated identity record found".
+describe('Entra ID: an expired client assertion', () => {
+  it('is refused with AADSTS700024 (401 invalid_client), whatever the federated credentials say', async () => {
+    const registered = await admin(h.emu, 'POST', '/applications', {
+      federatedCredentials: [{ issuer: 'https://issuer.example', subject: 'system:serviceaccount:a:b' }],
+    });
+    const { clientId } = registered.body as { clientId: string };
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const expired = assertion({
+      iss: 'https://issuer.example',
+      sub: 'system:serviceaccount:a:b',
+      aud: 'api://AzureADTokenExchange',
+      iat: nowSeconds - 7200,
+      nbf: nowSeconds - 7200,
+      exp: nowSeconds - 3600,
+    });
+    const response = await fetch(`${h.emu.authorityHost}/${h.emu.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        scope: `${h.emu.armEndpoint}/.default`,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: expired,
+      }),
+    });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as {
+      error: string;
+      error_codes: number[];
+      error_description: string;
+    };
+    expect(body).toMatchObject({ error: 'invalid_client', error_codes: [700024] });
+    expect(body.error_description).toMatch(
+      /^AADSTS700024: Client assertion is not within its valid time range/,
+    );
+  });
+});
+
 describe('Entra ID: managed identity (IMDS-style)', () => {
   it('issues a token for a user-assigned identity selected by client_id', async () => {
     const identity = await h.msi.userAssignedIdentities.createOrUpdate(

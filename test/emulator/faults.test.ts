@@ -3,7 +3,12 @@
 // writes, injected errors and dropped connections, and the counters of what fired.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '../../src/emulator/index.ts';
+import {
+  DEMO_ACCESS_POLICY_VAULT,
+  DEMO_RBAC_VAULT,
+  DEMO_RESOURCE_GROUP,
+  entraThrottling,
+} from '../../src/emulator/index.ts';
 import { managedIdentityCredential } from './support/data-plane.ts';
 import {
   admin,
@@ -150,6 +155,25 @@ describe('replication lag of new principals', () => {
     await expect(token()).resolves.toMatchObject({ token: expect.any(String) });
     expect(h.emu.counters().faults.replicationLag).toMatchObject({ principalNotFound: 1, tokenRefused: 1 });
   });
+
+  // principalType: ServicePrincipal makes ARM skip the directory lookup (the documented way
+  // around replication lag, aka.ms/docs-principaltype; the service team on it in
+  // hashicorp/terraform-provider-azurerm#4168), but PrincipalNotFound can still occur for new
+  // service principals: `evenWithPrincipalType` models that.
+  it('with evenWithPrincipalType, a replicating principal is PrincipalNotFound even with principalType ServicePrincipal', async () => {
+    frozenAt = Date.now();
+    h.emu.setFaults({ replicationLag: { seconds: 30, evenWithPrincipalType: true } });
+    const refusedBefore = h.emu.counters().faults.replicationLag.principalNotFound;
+    const { principalId } = await newWorkflow();
+    await expect(roleAssignment(principalId, 'ServicePrincipal')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'PrincipalNotFound',
+    });
+    // Once replicated, the same request succeeds.
+    frozenAt += 30_000;
+    await expect(roleAssignment(principalId, 'ServicePrincipal')).resolves.toMatchObject({ principalId });
+    expect(h.emu.counters().faults.replicationLag.principalNotFound - refusedBefore).toBe(1);
+  });
 });
 
 describe('409 on concurrent writes to one vault', () => {
@@ -172,6 +196,45 @@ describe('409 on concurrent writes to one vault', () => {
     expect(rejected.reason).toMatchObject({ statusCode: 409, code: 'ConflictError' });
     // Once the first write finished, the vault takes writes again.
     await expect(addPolicy(DEMO_ACCESS_POLICY_VAULT)).resolves.toBeDefined();
+  });
+});
+
+describe("Entra ID's throttling answer", () => {
+  // For client credentials Entra ID answers "429 Too Many Requests, with a Retry-After: 60
+  // header" (learn.microsoft.com/entra/msal/dotnet/advanced/client-and-server-throttling); the
+  // body can be plain text, "ResponseBody: Too Many Requests"
+  // (AzureAD/microsoft-authentication-library-for-dotnet#2855). `entraThrottling` injects that.
+  it('is 429 with Retry-After 60 and a text/plain body, for the next N token requests', async () => {
+    h.emu.setFaults({ errors: [entraThrottling({ next: 1 })] });
+    const ask = () =>
+      fetch(`${h.emu.authorityHost}/${h.emu.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: h.emu.operatorClientId,
+          client_secret: h.emu.operatorClientSecret,
+          scope: `${h.emu.armEndpoint}/.default`,
+        }),
+      });
+    const throttled = await ask();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('60');
+    expect(throttled.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await throttled.text()).toBe('Too Many Requests');
+    expect((await ask()).status).toBe(200);
+    expect(h.emu.counters().faults.injected.TooManyRequests).toBe(1);
+  });
+
+  it('validates the answer fields of a rule', async () => {
+    const bad = await admin(h.emu, 'PUT', '/faults', {
+      errors: [{ operation: 'Entra/token', next: 1, status: 429, body: 'xml' }],
+    });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'InvalidFaultConfiguration' } } });
+    const negative = await admin(h.emu, 'PUT', '/faults', {
+      errors: [{ operation: 'Entra/token', next: 1, status: 429, retryAfterSeconds: -1 }],
+    });
+    expect(negative).toMatchObject({ status: 400 });
   });
 });
 

@@ -270,11 +270,18 @@ describe('workflows: errors ARM and Logic Apps answer', () => {
     expect(ok.parameters?.secretUri?.value).toBe('https://v.vault.azure.net/secrets/s');
   });
 
-  it('a definition without a workflow $schema is 400 InvalidTemplate', async () => {
+  // "$schema — Required: Only when externally referencing a workflow definition" (Workflow
+  // Definition Language schema reference, learn.microsoft.com/azure/logic-apps/logic-apps-workflow-definition-language).
+  it('a definition without $schema is accepted; a $schema that is not the workflow definition schema is 400 InvalidTemplate', async () => {
+    const created = await h.logic.workflows.createOrUpdate(RG, 'wf-no-schema', {
+      location: 'westeurope',
+      definition: { actions: {} },
+    });
+    expect(created.provisioningState).toBe('Succeeded');
     await expect(
-      h.logic.workflows.createOrUpdate(RG, 'wf-no-schema', {
+      h.logic.workflows.createOrUpdate(RG, 'wf-other-schema', {
         location: 'westeurope',
-        definition: { actions: {} },
+        definition: { $schema: 'https://json-schema.org/draft-07/schema#', actions: {} },
       }),
     ).rejects.toMatchObject(armError(400, 'InvalidTemplate'));
   });

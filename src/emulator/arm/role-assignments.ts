@@ -129,9 +129,15 @@ function putRoleAssignment(core: EmulatorCore, ctx: RequestContext) {
     : `/providers/Microsoft.Authorization/roleDefinitions/${role}`;
 
   // With principalType ServicePrincipal Azure skips the directory lookup (the documented way
-  // around replication lag of new identities); otherwise an unknown principal is refused.
+  // around replication lag of new identities); otherwise an unknown principal is refused. The
+  // skip is no guarantee: "PrincipalNotFound can still occur for new service principals" (the
+  // replicationLag fault's `evenWithPrincipalType`; Microsoft's service team on the lookup,
+  // hashicorp/terraform-provider-azurerm#4168).
   const principal = core.findPrincipal(principalId);
-  if (!principal && principalType !== 'ServicePrincipal') {
+  const lookupSkipped =
+    principalType === 'ServicePrincipal' &&
+    !(core.replicationLagIgnoresPrincipalType && core.hiddenByReplicationLag(principalId));
+  if (!principal && !lookupSkipped) {
     if (core.hiddenByReplicationLag(principalId)) {
       core.telemetry.recordFault({ fault: 'replicationLag', refused: 'principalNotFound' });
     }

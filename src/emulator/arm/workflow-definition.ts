@@ -22,9 +22,12 @@ function invalid(reason: string): ArmError {
 
 export function validateWorkflow(definition: unknown, workflowParameters: unknown): void {
   if (!isObject(definition)) throw invalid("The workflow 'definition' must be a JSON object");
+  // `$schema` is required "only when externally referencing a workflow definition" (Workflow
+  // Definition Language schema reference, learn.microsoft.com/azure/logic-apps/logic-apps-workflow-definition-language):
+  // an inline definition may leave it out. One that is given must name the WDL schema.
   const schema = definition.$schema;
-  if (typeof schema !== 'string' || !/workflowdefinition\.json#?$/i.test(schema)) {
-    throw invalid("The template '$schema' is missing or is not a workflow definition schema");
+  if (schema !== undefined && (typeof schema !== 'string' || !/workflowdefinition\.json#?$/i.test(schema))) {
+    throw invalid("The template '$schema' is not a workflow definition schema");
   }
   for (const section of ['parameters', 'triggers', 'actions', 'outputs', 'staticResults'] as const) {
     if (definition[section] !== undefined && !isObject(definition[section])) {

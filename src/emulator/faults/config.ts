@@ -27,6 +27,13 @@ export interface ErrorInjectionRule {
   message?: string;
   /** Destroy the connection instead of answering (the client sees a socket error). */
   dropConnection?: boolean;
+  /** Send `Retry-After: <n>` with the answer (injected errors carry no retry hint otherwise). */
+  retryAfterSeconds?: number;
+  /**
+   * `json` (default): the ARM error envelope. `text`: `message` as a `text/plain` body, as Entra ID
+   * throttling answers (see `entraThrottling`).
+   */
+  body?: 'json' | 'text';
   /**
    * Fire only in the down part of a repeating cycle on the emulator's clock: down for
    * `downSeconds` from when the configuration was applied (an outage of, say, the token
@@ -77,8 +84,12 @@ export interface FaultConfig {
   latency?: Partial<Record<LatencyClass, LatencyDistribution>>;
   /** 429 + Retry-After when the subscription's bucket is empty (buckets default to ARM's). */
   throttling?: { enabled: boolean; buckets?: Partial<Record<ThrottledKind, BucketSpec>> };
-  /** New principals are invisible to role assignments (without principalType) and token issuance for N s. */
-  replicationLag?: { seconds: number };
+  /**
+   * New principals are invisible to role assignments (without principalType) and token issuance
+   * for N s. `evenWithPrincipalType`: a role assignment with `principalType: ServicePrincipal` is
+   * refused too (PrincipalNotFound can still occur for new service principals).
+   */
+  replicationLag?: { seconds: number; evenWithPrincipalType?: boolean };
   /** 409 ConflictError when a write to a vault starts while another write to it is in flight. */
   vaultWriteConflicts?: { enabled: boolean; holdMs?: number };
   errors?: ErrorInjectionRule[];
@@ -208,6 +219,16 @@ function parseRule(value: unknown, where: string): ErrorInjectionRule {
     throw invalid(`${where} needs 'rate', 'next' or 'outage'.`);
   Object.assign(rule, parseAnswer(fields, where, [400, 599]));
   if (fields.dropConnection !== undefined) rule.dropConnection = fields.dropConnection === true;
+  if (fields.retryAfterSeconds !== undefined) {
+    if (!Number.isInteger(fields.retryAfterSeconds) || (fields.retryAfterSeconds as number) < 0)
+      throw invalid(`${where}.retryAfterSeconds must be a whole number of seconds, at least 0.`);
+    rule.retryAfterSeconds = fields.retryAfterSeconds as number;
+  }
+  if (fields.body !== undefined) {
+    if (fields.body !== 'json' && fields.body !== 'text')
+      throw invalid(`${where}.body must be 'json' or 'text'.`);
+    rule.body = fields.body;
+  }
   return rule;
 }
 
@@ -266,8 +287,16 @@ export function parseFaultConfig(value: unknown): FaultConfig {
     }
   }
   if (value.replicationLag !== undefined) {
-    if (!isRecord(value.replicationLag)) throw invalid('replicationLag must be {seconds}.');
-    config.replicationLag = { seconds: nonNegative(value.replicationLag.seconds, 'replicationLag.seconds') };
+    const lag = value.replicationLag;
+    if (!isRecord(lag)) throw invalid('replicationLag must be {seconds, evenWithPrincipalType?}.');
+    if (lag.evenWithPrincipalType !== undefined && typeof lag.evenWithPrincipalType !== 'boolean')
+      throw invalid('replicationLag.evenWithPrincipalType must be a boolean.');
+    config.replicationLag = {
+      seconds: nonNegative(lag.seconds, 'replicationLag.seconds'),
+      ...(lag.evenWithPrincipalType === undefined
+        ? {}
+        : { evenWithPrincipalType: lag.evenWithPrincipalType }),
+    };
   }
   if (value.vaultWriteConflicts !== undefined) {
     const conflicts = value.vaultWriteConflicts;

@@ -66,6 +66,7 @@ export class FaultEngine {
     this.#appliedAt = this.core.now();
     this.core.rateLimits.configure(config.throttling?.buckets ?? {});
     this.core.replicationLagSeconds = config.replicationLag?.seconds ?? 0;
+    this.core.replicationLagIgnoresPrincipalType = config.replicationLag?.evenWithPrincipalType ?? false;
     this.core.grantPropagationSeconds = config.grantPropagationSeconds ?? 0;
     this.core.tokenLifetimeSeconds = config.tokenLifetimeSeconds ?? this.#startTokenLifetimeSeconds;
   }

@@ -98,8 +98,12 @@ export function denySecretAccess(
     );
   }
   if (hasAccessPolicyGrant(core, grants, vault, caller, permission)) return undefined;
+  // An access-policy vault answers 403 Forbidden with inner code AccessDenied, as in
+  // turbot/steampipe-plugin-azure#127: "… does not have secrets list permission on key vault
+  // '…;location=…'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287"
+  // InnerError={"code":"AccessDenied"}. (ForbiddenByRbac is the RBAC vault's inner code.)
   return forbidden(
-    'ForbiddenByPolicy',
+    'AccessDenied',
     `The user, group or application '${who}' does not have secrets ${permission} permission on key vault '${where}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`,
   );
 }
