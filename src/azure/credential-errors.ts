@@ -41,6 +41,15 @@ const WRONG_CREDENTIAL: ReadonlyMap<number, string> = new Map([
     "Entra ID has no federated credential matching the service account token: add one to the app registration with the cluster's OIDC issuer and the subject system:serviceaccount:<namespace>:<service account>.",
   ],
   [
+    // "AADSTS700024: Client assertion is not within its valid time range" (Entra ID error codes,
+    // https://learn.microsoft.com/entra/identity-platform/reference-error-codes; as answered to
+    // workload identity in Azure/azure-sdk-for-rust#1739): the projected service-account token
+    // has expired. @azure/identity re-reads the file every few minutes, so an expired token that
+    // stays means the file is not being renewed, or the node's clock is wrong.
+    700024,
+    'The federated token in AZURE_FEDERATED_TOKEN_FILE has expired: check that the projected service-account token is being renewed (the pod must mount it as a projected volume with the api://AzureADTokenExchange audience) and that the node clock is right.',
+  ],
+  [
     700027,
     "Entra ID did not accept the client assertion's signature: check the certificate or federated credential registered on the app.",
   ],

@@ -89,7 +89,10 @@ export function credentialFactsOf(
  * MSAL looks for `Retry-After`, so the lock is always its 60 s default (msal-common
  * ThrottlingUtils; seen against the emulator). Here the lock is Entra ID's own Retry-After, or
  * DEFAULT_THROTTLE_MS without one; requests inside it fail at once without a network call, as
- * MSAL's would, and the first one after it goes to a fresh credential, whose MSAL has no lock.
+ * MSAL's would, each with what is left of the wait as its retry hint, and the first one after it
+ * goes to a fresh credential, whose MSAL has no lock. With the probe ending an attempt whose hint
+ * is long (TokenRequestDeferred), one throttled token request costs each waiting reconcile a
+ * requeue, never a worker sleeping through Entra ID's 60 s.
  */
 export class ExplainedCredential implements TokenCredential {
   #inner: TokenCredential;
@@ -110,7 +113,11 @@ export class ExplainedCredential implements TokenCredential {
   }
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    if (this.#lock && this.now() < this.#lock.until) throw new CredentialFailure(this.#lock.facts);
+    const now = this.now();
+    if (this.#lock && now < this.#lock.until) {
+      // What is left of Entra ID's wait, so the reconcile comes back when it is over.
+      throw new CredentialFailure({ ...this.#lock.facts, retryAfterMs: this.#lock.until - now });
+    }
     try {
       const token = await this.#inner.getToken(scopes, options);
       this.#unknownClientSince = undefined;

@@ -27,6 +27,8 @@ export type CredentialConfig =
 export interface CredentialSettings {
   /** Entra ID authority, e.g. `https://login.microsoftonline.com` or the emulator's URL. */
   authorityHost?: string;
+  /** Epoch ms, for how long a throttled credential waits (tests pass a fake clock). */
+  now?: () => number;
 }
 
 /** Public-cloud and sovereign authorities MSAL knows; anything else needs instance discovery off. */
@@ -44,9 +46,13 @@ export function createCredential(
   config: CredentialConfig,
   settings: CredentialSettings = {},
 ): ExplainedCredential {
-  const probe = new TokenEndpointProbe();
+  const probe = new TokenEndpointProbe(settings.now ? { now: settings.now } : {});
   const probeOptions = { additionalPolicies: [{ policy: probe.policy, position: 'perRetry' as const }] };
-  return new ExplainedCredential(() => identityCredential(config, settings, probeOptions), probe);
+  return new ExplainedCredential(
+    () => identityCredential(config, settings, probeOptions),
+    probe,
+    settings.now,
+  );
 }
 
 function identityCredential(

@@ -9,6 +9,14 @@
 //     or 5xx without one gets a short one here (2–4 s), so one throttled token request is retried
 //     inside the credential and the caller never sees it. (MSAL's own lock after a failed answer
 //     is bounded by ExplainedCredential, credential-failure.ts.)
+//  3. A hint longer than MAX_INLINE_TOKEN_WAIT_MS is never slept on inside the credential. Entra ID
+//     throttles client credentials with `Retry-After: 60` (docs/azure-layer.md, "Token
+//     throttling"); identity's retry policy would sleep that long up to three times inside one
+//     getToken, and the SDK's bearer-token policy makes every request of the client that needs a
+//     token wait on that one refresh (core-rest-pipeline's token cycler) — every worker of the
+//     operator, for three minutes, unable to be aborted. The probe ends the attempt instead
+//     (TokenRequestDeferred); ExplainedCredential then refuses token requests until the hint has
+//     passed, without a network call, and each reconcile is requeued as Throttled.
 // Success bodies hold access tokens: they are never read. Failure descriptions are redacted and cut.
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import { redactSecrets, truncate } from './redact.ts';
@@ -41,6 +49,23 @@ export interface TokenEndpointProbeOptions {
 /** Seconds added as Retry-After to a 429/5xx without one: 2–4 s, jittered so replicas do not align. */
 export const TOKEN_RETRY_HINT_SECONDS = { min: 2, spread: 3 } as const;
 
+/** The longest retry hint identity's retry policy may sleep on inside one token request. */
+export const MAX_INLINE_TOKEN_WAIT_MS = 5_000;
+
+/**
+ * Thrown by the probe instead of handing identity's retry policy an answer whose retry hint is
+ * longer than MAX_INLINE_TOKEN_WAIT_MS: no retry in the credential, the facts stay in the probe.
+ */
+export class TokenRequestDeferred extends Error {
+  override readonly name = 'TokenRequestDeferred';
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number,
+  ) {
+    super(`Entra ID answered ${status} and asked to wait ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
 export class TokenEndpointProbe {
   #last: TokenEndpointFailure | undefined;
   readonly #now: () => number;
@@ -72,7 +97,11 @@ export class TokenEndpointProbe {
         return response;
       }
       this.#last = this.#readFailure(response);
-      if (isRetryable(response.status) && this.#last.retryAfterMs === undefined) {
+      const hint = this.#last.retryAfterMs;
+      if (isRetryable(response.status) && hint !== undefined && hint > MAX_INLINE_TOKEN_WAIT_MS) {
+        throw new TokenRequestDeferred(response.status, hint);
+      }
+      if (isRetryable(response.status) && hint === undefined) {
         const seconds =
           TOKEN_RETRY_HINT_SECONDS.min + Math.floor(this.#random() * TOKEN_RETRY_HINT_SECONDS.spread);
         response.headers.set('retry-after', String(seconds));
@@ -87,7 +116,9 @@ export class TokenEndpointProbe {
     const body = parseJson(response.bodyAsText);
     const oauthError = typeof body?.error === 'string' ? body.error : undefined;
     const description =
-      typeof body?.error_description === 'string' ? body.error_description : nonOAuthDescription(body?.error);
+      typeof body?.error_description === 'string'
+        ? body.error_description
+        : (nonOAuthDescription(body?.error) ?? plainText(response.bodyAsText, body));
     const codes = Array.isArray(body?.error_codes)
       ? body.error_codes.filter((c): c is number => Number.isInteger(c))
       : [];
@@ -117,6 +148,17 @@ function nonOAuthDescription(error: unknown): string | undefined {
   const { code, message } = error as { code?: unknown; message?: unknown };
   const parts = [code, message].filter((part): part is string => typeof part === 'string' && part !== '');
   return parts.length > 0 ? parts.join(': ') : undefined;
+}
+
+/**
+ * A failure answered in plain text (Entra ID's throttling answer is `Too Many Requests`, not OAuth
+ * JSON): the text itself, when it is short and is no JSON document.
+ */
+function plainText(text: string | null | undefined, parsed: Record<string, unknown> | undefined) {
+  const trimmed = text?.trim();
+  if (!trimmed || parsed !== undefined || trimmed.startsWith('{') || trimmed.startsWith('<'))
+    return undefined;
+  return trimmed.length <= 300 ? trimmed : undefined;
 }
 
 function isRetryable(status: number): boolean {

@@ -47,6 +47,8 @@ export async function startTestbed(options: StartEmulatorOptions = {}): Promise<
 export function operatorClients(
   emu: Emulator,
   userAgent?: { version: string; instance: string },
+  /** The credential's clock (how long it honours a throttling answer); default Date.now. */
+  now?: () => number,
 ): AzureClients {
   const credential = createCredential(
     {
@@ -55,7 +57,7 @@ export function operatorClients(
       clientId: emu.operatorClientId,
       clientSecret: emu.operatorClientSecret,
     },
-    { authorityHost: emu.authorityHost },
+    { authorityHost: emu.authorityHost, ...(now ? { now } : {}) },
   );
   return createAzureClients({
     armEndpoint: emu.armEndpoint,

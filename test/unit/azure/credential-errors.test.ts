@@ -26,6 +26,19 @@ const cases: { name: string; error: unknown; expected: Expected; says?: RegExp }
     expected: { kind: 'throttled', retryAfterMs: 12_000 },
   },
   {
+    // What a throttling Entra ID answers (MSAL.NET client-and-server-throttling docs), as the
+    // probe records it when it ends the attempt (TokenRequestDeferred).
+    name: "Entra ID's throttling: 429, Retry-After 60, a plain-text body",
+    error: failure({
+      errorName: 'AuthenticationRequiredError',
+      status: 429,
+      retryAfterMs: 60_000,
+      description: 'Too Many Requests',
+    }),
+    expected: { kind: 'throttled', retryAfterMs: 60_000 },
+    says: /Entra ID throttled the token request/,
+  },
+  {
     name: '500 with a non-OAuth body',
     error: failure({ status: 500, description: 'InternalServerError: injected' }),
     expected: { kind: 'retry', reason: 'serverError' },
@@ -78,6 +91,14 @@ const cases: { name: string; error: unknown; expected: Expected; says?: RegExp }
     error: failure({ status: 400, oauthError: 'invalid_client', aadsts: [70021] }),
     expected: { kind: 'stalled', reason: 'AuthorizationFailed' },
     says: /federated credential/,
+  },
+  {
+    // The answer to an expired client assertion (Azure/azure-sdk-for-rust#1739): 401
+    // invalid_client, "AADSTS700024: Client assertion is not within its valid time range."
+    name: 'AADSTS700024 expired client assertion (federated token)',
+    error: failure({ status: 401, oauthError: 'invalid_client', aadsts: [700024] }),
+    expected: { kind: 'stalled', reason: 'AuthorizationFailed', code: 'AADSTS700024' },
+    says: /AZURE_FEDERATED_TOKEN_FILE has expired/,
   },
   {
     name: 'AADSTS700027 assertion signature',

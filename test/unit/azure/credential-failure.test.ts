@@ -5,7 +5,12 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { CredentialFailure, ExplainedCredential } from '../../../src/azure/credential-failure.ts';
 import { DEFAULT_THROTTLE_MS } from '../../../src/azure/retry-hint.ts';
-import { aadstsCodesIn, TokenEndpointProbe } from '../../../src/azure/token-endpoint-probe.ts';
+import {
+  aadstsCodesIn,
+  MAX_INLINE_TOKEN_WAIT_MS,
+  TokenEndpointProbe,
+  TokenRequestDeferred,
+} from '../../../src/azure/token-endpoint-probe.ts';
 import { namedError } from './fake-errors.ts';
 
 const request = createPipelineRequest({
@@ -48,18 +53,47 @@ describe('TokenEndpointProbe', () => {
     expect(low.lastFailure()?.retryAfterMs).toBeUndefined();
   });
 
-  it("keeps Entra ID's own Retry-After and reports it", async () => {
+  it("keeps a short Retry-After of Entra ID's and reports it", async () => {
     const probe = new TokenEndpointProbe({ now: () => 0 });
     const response = await send(
       probe,
-      answer(429, { error: 'temporarily_unavailable' }, { 'retry-after': '30' }),
+      answer(429, { error: 'temporarily_unavailable' }, { 'retry-after': '5' }),
     );
-    expect(response.headers.get('retry-after')).toBe('30');
+    expect(response.headers.get('retry-after')).toBe('5');
     expect(probe.lastFailure()).toMatchObject({
       status: 429,
-      retryAfterMs: 30_000,
+      retryAfterMs: MAX_INLINE_TOKEN_WAIT_MS,
       oauthError: 'temporarily_unavailable',
     });
+  });
+
+  // Entra ID's answer to a throttled client-credentials request: "429 Too Many Requests, with a
+  // Retry-After: 60 header" (https://learn.microsoft.com/entra/msal/dotnet/advanced/client-and-server-throttling),
+  // body "Too Many Requests" as plain text (AzureAD/microsoft-authentication-library-for-dotnet#2855).
+  it('ends the attempt instead of letting identity sleep through a long Retry-After, keeping the facts', async () => {
+    const probe = new TokenEndpointProbe({ now: () => 0 });
+    const error = await send(
+      probe,
+      answer(429, 'Too Many Requests', { 'retry-after': '60', 'content-type': 'text/plain' }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestDeferred);
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 60_000 });
+    expect(probe.lastFailure()).toMatchObject({
+      status: 429,
+      retryAfterMs: 60_000,
+      aadsts: [],
+      description: 'Too Many Requests',
+    });
+  });
+
+  it('ends a 503 with a long hint too, and lets a 503 with a short one be retried', async () => {
+    const probe = new TokenEndpointProbe({ now: () => 0 });
+    await expect(send(probe, answer(503, 'busy', { 'retry-after': '120' }))).rejects.toBeInstanceOf(
+      TokenRequestDeferred,
+    );
+    expect((await send(probe, answer(503, 'busy', { 'retry-after': '1' }))).headers.get('retry-after')).toBe(
+      '1',
+    );
   });
 
   it('adds a hint to a 5xx too, and none to a 4xx refusal', async () => {
@@ -205,6 +239,11 @@ describe('ExplainedCredential', () => {
       () => now,
     );
     await credential.getToken('scope').catch(() => undefined);
+    now = 20_000;
+    // Refused at once, with what is left of the wait as its hint: the reconcile comes back then.
+    const locked = (await credential.getToken('scope').catch((e: unknown) => e)) as CredentialFailure;
+    expect(locked).toBeInstanceOf(CredentialFailure);
+    expect(locked.facts).toMatchObject({ status: 429, retryAfterMs: 10_000 });
     now = 29_999;
     await expect(credential.getToken('scope')).rejects.toBeInstanceOf(CredentialFailure);
     now = 30_000;
