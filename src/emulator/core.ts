@@ -1,5 +1,6 @@
 // What every handler needs: the state store, the token signer, the configuration and the
 // directory operations shared by several resource types.
+import { VaultReadLag } from './faults/vault-read-lag.ts';
 import { newGuid } from './ids.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { PrincipalRecord, StateStore } from './state.ts';
@@ -42,6 +43,8 @@ export class EmulatorCore {
   grantPropagationSeconds = 0;
   /** Lifetime of the access tokens issued from now on; starts at the configured value, faults may change it. */
   tokenLifetimeSeconds: number;
+  /** Key Vault reads that lag behind access-policy writes (fault `vaultReadLag`, default off). */
+  readonly vaultReadLag: VaultReadLag;
 
   constructor(
     readonly store: StateStore,
@@ -52,6 +55,7 @@ export class EmulatorCore {
     readonly now: () => number = Date.now,
   ) {
     this.tokenLifetimeSeconds = config.tokenLifetimeSeconds;
+    this.vaultReadLag = new VaultReadLag(now);
   }
 
   get state() {

@@ -66,6 +66,8 @@ export interface FaultCounters {
   dropped: number;
   /** Writes applied whose answer was then lost, by fault. */
   afterCommit: Record<AfterCommitFault, number>;
+  /** Vault reads answered from the stale copy, and removals that skipped a permission it lacked. */
+  vaultReadLag: { staleReads: number; removalsSkipped: number };
 }
 
 export type FaultEvent =
@@ -75,7 +77,8 @@ export type FaultEvent =
   | { fault: 'conflict' }
   | { fault: 'injected'; code: string }
   | { fault: 'dropped' }
-  | { fault: 'afterCommit'; afterCommit: AfterCommitFault };
+  | { fault: 'afterCommit'; afterCommit: AfterCommitFault }
+  | { fault: 'vaultReadLag'; lagged: 'staleReads' | 'removalsSkipped' };
 
 const KIND_COUNTER: Record<OperationKind, keyof Counters | undefined> = {
   read: 'reads',
@@ -165,6 +168,9 @@ export class Telemetry {
       case 'afterCommit':
         f.afterCommit[event.afterCommit]++;
         break;
+      case 'vaultReadLag':
+        f.vaultReadLag[event.lagged]++;
+        break;
     }
   }
 
@@ -213,6 +219,7 @@ function emptyCounters(): Counters {
       injected: {},
       dropped: 0,
       afterCommit: { timeout: 0, dropConnection: 0, serverError: 0, hold: 0 },
+      vaultReadLag: { staleReads: 0, removalsSkipped: 0 },
     },
   };
 }

@@ -121,7 +121,7 @@ function readEntry(entry: unknown, where: string): AccessPolicyEntry {
   };
 }
 
-function sameEntry(a: AccessPolicyEntry, b: AccessPolicyEntry): boolean {
+export function sameEntry(a: AccessPolicyEntry, b: AccessPolicyEntry): boolean {
   return (
     a.tenantId.toLowerCase() === b.tenantId.toLowerCase() &&
     a.objectId.toLowerCase() === b.objectId.toLowerCase() &&

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorCore } from '../core.ts';
 import { ArmError, armErrors } from '../errors.ts';
+import { removalSeenBy } from '../faults/vault-read-lag.ts';
 import { armKey, isGuid, providerResourceId } from '../ids.ts';
 import { json, jsonBody, param, type RequestContext, type Route } from '../pipeline.ts';
 import { pathPattern } from '../router.ts';
@@ -12,6 +13,7 @@ import {
   type AccessPolicyOperation,
   applyAccessPolicyOperation,
   readAccessPolicies,
+  sameEntry,
   tooManyAccessPolicies,
 } from './access-policies.ts';
 import {
@@ -151,6 +153,20 @@ function findVault(core: EmulatorCore, ctx: RequestContext): VaultRecord {
   return findRequested(core.state.vaults, ctx, TYPE);
 }
 
+/** The vault as a GET sees it: the stale copy while an access-policy write is still catching up. */
+function readVault(core: EmulatorCore, ctx: RequestContext): VaultRecord {
+  const record = findVault(core, ctx);
+  const stale = core.vaultReadLag.read(armKey(record.id));
+  if (!stale) return record;
+  core.telemetry.recordFault({ fault: 'vaultReadLag', lagged: 'staleReads' });
+  return stale;
+}
+
+/** A vault in a list, as a lagging read shows it. */
+function listedVault(core: EmulatorCore, record: VaultRecord): VaultRecord {
+  return core.vaultReadLag.view(armKey(record.id)) ?? record;
+}
+
 export function addSecretVersion(
   vault: VaultRecord,
   name: string,
@@ -222,7 +238,7 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
       pattern: pathPattern(VAULT),
       operation: 'Microsoft.KeyVault/vaults/read',
       kind: 'read',
-      handler: (ctx) => json(200, vaultBody(findVault(core, ctx))),
+      handler: (ctx) => json(200, vaultBody(readVault(core, ctx))),
     },
     {
       ...base,
@@ -306,13 +322,20 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
         if (!isObject(body.properties))
           throw armErrors.badRequest('BadRequest', "'properties.accessPolicies' is required.");
         const changes = readAccessPolicies(body.properties.accessPolicies, 'properties.accessPolicies');
+        const key = armKey(record.id);
+        const before = structuredClone(record);
+        // Under read lag a remove acts on what the lagging copy shows (vault-read-lag.ts).
+        const stale = operation === 'remove' ? core.vaultReadLag.view(key) : undefined;
+        const seen = stale ? removalSeenBy(stale, changes, sameEntry) : { changes, skipped: false };
+        if (seen.skipped) core.telemetry.recordFault({ fault: 'vaultReadLag', lagged: 'removalsSkipped' });
         record.accessPolicies = applyAccessPolicyOperation(
           record.accessPolicies,
           operation as AccessPolicyOperation,
-          changes,
+          seen.changes,
           core.config.limits.accessPoliciesPerVault,
         );
         record.updatedAt = core.nowIso();
+        core.vaultReadLag.wrote(key, before, record);
         // Key Vault echoes the request's entries, not the vault's resulting list.
         return json(200, {
           id: `${record.id}/accessPolicies/`,
@@ -385,7 +408,7 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
             core,
             ctx,
             inScope(core.state.vaults, param(ctx, 'subscriptionId'), param(ctx, 'resourceGroup')).map((v) =>
-              vaultBody(v),
+              vaultBody(listedVault(core, v)),
             ),
           ),
         ),
@@ -403,7 +426,9 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
           page(
             core,
             ctx,
-            inScope(core.state.vaults, param(ctx, 'subscriptionId')).map((v) => vaultBody(v)),
+            inScope(core.state.vaults, param(ctx, 'subscriptionId')).map((v) =>
+              vaultBody(listedVault(core, v)),
+            ),
           ),
         ),
     },

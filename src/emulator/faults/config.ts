@@ -2,6 +2,7 @@
 // (`startEmulator({ faults })`, `--faults <file>`) or at run time (`PUT /_emulator/faults`).
 import { ArmError } from '../errors.ts';
 import type { BucketSpec, ThrottledKind } from '../rate-limits.ts';
+import type { VaultReadLagConfig } from './vault-read-lag.ts';
 
 /** Latency is configured per class; ARM actions (enable, accessPolicies/add, ...) count as writes. */
 export type LatencyClass = 'read' | 'write' | 'delete' | 'token' | 'dataPlane';
@@ -99,6 +100,11 @@ export interface FaultConfig {
   tokenLifetimeSeconds?: number;
   /** Data plane: a new access-policy permission or role assignment takes effect after N s (default 0). */
   grantPropagationSeconds?: number;
+  /**
+   * Control plane: after an access-policy write, reads of the vault show it as it was before for
+   * `seconds` or for the next `reads` GETs, and removals act on that stale copy (vault-read-lag.ts).
+   */
+  vaultReadLag?: VaultReadLagConfig;
 }
 
 const TOP_LEVEL = new Set([
@@ -111,6 +117,7 @@ const TOP_LEVEL = new Set([
   'afterCommit',
   'tokenLifetimeSeconds',
   'grantPropagationSeconds',
+  'vaultReadLag',
 ]);
 
 function invalid(message: string): ArmError {
@@ -327,6 +334,19 @@ export function parseFaultConfig(value: unknown): FaultConfig {
   }
   if (value.grantPropagationSeconds !== undefined) {
     config.grantPropagationSeconds = nonNegative(value.grantPropagationSeconds, 'grantPropagationSeconds');
+  }
+  if (value.vaultReadLag !== undefined) {
+    const lag = value.vaultReadLag;
+    if (!isRecord(lag)) throw invalid('vaultReadLag must be {seconds?, reads?}.');
+    const parsed: VaultReadLagConfig = {};
+    if (lag.seconds !== undefined) parsed.seconds = nonNegative(lag.seconds, 'vaultReadLag.seconds');
+    if (lag.reads !== undefined) {
+      if (!Number.isInteger(lag.reads) || (lag.reads as number) < 0)
+        throw invalid('vaultReadLag.reads must be a non-negative integer.');
+      parsed.reads = lag.reads as number;
+    }
+    if (!parsed.seconds && !parsed.reads) throw invalid("vaultReadLag needs 'seconds' or 'reads' above 0.");
+    config.vaultReadLag = parsed;
   }
   return config;
 }

@@ -68,6 +68,7 @@ export class FaultEngine {
     this.core.replicationLagSeconds = config.replicationLag?.seconds ?? 0;
     this.core.replicationLagIgnoresPrincipalType = config.replicationLag?.evenWithPrincipalType ?? false;
     this.core.grantPropagationSeconds = config.grantPropagationSeconds ?? 0;
+    this.core.vaultReadLag.configure(config.vaultReadLag);
     this.core.tokenLifetimeSeconds = config.tokenLifetimeSeconds ?? this.#startTokenLifetimeSeconds;
   }
 
