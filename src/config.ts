@@ -27,6 +27,8 @@ export interface OperatorConfig {
   resyncPeriodMs: number;
   /** Ready waits this long after a workflow's principal was first recorded; 0: off. */
   principalPropagationMs: number;
+  /** Vault reads that must agree before a revoke right after an access-policy write is done; 0 reads: off. */
+  consistentVaultReads: { reads: number; intervalMs: number };
   quota: {
     workflowsPerRegion: number;
     managedIdentityWorkflowsPerSubscriptionRegion: number;
@@ -157,6 +159,11 @@ export const OPTIONS = {
     help: 'bindings stay WaitingForPrincipal until the workflow principal is this old (Entra ID replication), e.g. 60s; 0s: off',
     default: '0s',
   },
+  'consistent-vault-reads': {
+    env: 'LOGICOPS_CONSISTENT_VAULT_READS',
+    help: "within this span of an access-policy write, a revoke is done only when this many vault reads, this far apart, agree (Key Vault's read-after-write lag; Terraform's azurerm waits 3x5s), READSxINTERVAL; 0x0s: off",
+    default: '3x5s',
+  },
   'leader-elect': {
     env: 'LOGICOPS_LEADER_ELECT',
     help: 'use leader election (run several replicas)',
@@ -249,6 +256,18 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       );
     }
     return ms;
+  };
+  const readsTimesInterval = (name: OptionName): { reads: number; intervalMs: number } => {
+    const text = raw(name) ?? '';
+    const match = /^(\d+)x(.+)$/.exec(text);
+    const reads = Number(match?.[1]);
+    const intervalMs = match ? parseDuration(match[2] ?? '') : undefined;
+    if (!match || reads > 10 || intervalMs === undefined || (reads > 0 && intervalMs < 100)) {
+      throw new ConfigError(
+        `${where(name)} must look like 3x5s (0 to 10 reads, at least 100ms apart; 0x0s: off), got '${text}'`,
+      );
+    }
+    return { reads, intervalMs };
   };
   const url = (name: OptionName): string => {
     const text = raw(name) ?? '';
@@ -355,6 +374,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     workers: int('workers', 1, 64),
     resyncPeriodMs: duration('resync-period', 1000),
     principalPropagationMs: duration('principal-propagation-hold', 0),
+    consistentVaultReads: readsTimesInterval('consistent-vault-reads'),
     quota: {
       workflowsPerRegion: int('quota-workflows-per-region', 1, 1_000_000),
       managedIdentityWorkflowsPerSubscriptionRegion: int('quota-identity-workflows-per-region', 1, 1_000_000),

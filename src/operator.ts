@@ -217,6 +217,7 @@ export async function createOperator({
       workers: config.workers,
       resync,
       principalPropagationMs: config.principalPropagationMs,
+      consistentReads: config.consistentVaultReads,
     },
   });
 

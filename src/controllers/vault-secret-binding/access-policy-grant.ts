@@ -1,7 +1,7 @@
 // Access-policy mode: the principal's entry in the vault's access-policy list, changed only
 // with the atomic accessPolicies/add and /remove operations (never a PUT of the vault), and
 // only by the permissions this binding's ledger says logicops added. Callers hold the vault lock.
-import type { AccessPolicy } from '../../azure/index.ts';
+import { type AccessPolicy, normalizeResourceId } from '../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord, type QuotaUsage, Reason } from '../../crds/index.ts';
 import type { DeepReadonly } from '../../runtime/deep-freeze.ts';
 import type { EventType } from '../../runtime/events.ts';
@@ -9,7 +9,9 @@ import type { BindingRun, Principal } from './context.ts';
 import { hasAccessPolicyPart, hasRoleAssignmentPart, sameGrantRecord } from './grant-model.ts';
 import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { normalizePermissions, planAccessPolicyGrant, sharedEntryView } from './permissions-math.ts';
+import { removeConfirmed } from './removal-confirmation.ts';
 import { revokeRoleAssignmentPart } from './revoke.ts';
+import { AwaitingConsistentReads } from './vault-consistency.ts';
 import type { SharedVault } from './vault-reads.ts';
 
 export function entryOf(vault: SharedVault, principal: Principal): DeepReadonly<AccessPolicy> | undefined {
@@ -45,14 +47,30 @@ export async function ensureAccessPolicyGrant(
   const step = shared?.settled || writtenForUs ? shared : await decideOnFreshRead(run, principal);
   const { vault, existing, plan, granted, leftoverAssignment, limit } = step;
   const record = run.record;
+  const consistency = run.shared.consistency;
+  const { uid } = run.batchOwner;
   run.observed.quota = step.quota;
-  if (step.settled) return undefined;
+  if (step.settled) {
+    consistency.forgetAddition(uid);
+    return undefined;
+  }
+  // A permission recorded as pre-existing is never revoked: only reads that agree may say so.
+  await confirmPreExisting(run, step, principal);
   if (step.inSync) {
+    consistency.forgetAddition(uid);
     run.recordGranted(granted);
     // The coalesced write that carried our add: announce it with the status write that records Granted.
     const event = run.batchWrite?.event;
     if (event) run.announce(event.type, event.reason, 'Grant', event.note);
     return undefined;
+  }
+  if (plan.add.length > 0 && consistency.awaitingAddition(uid, run.spec.vaultId)) {
+    // Our add for this binding went out moments ago: a read that does not show it yet proves
+    // nothing, and adding again on every pass until reads catch up is a write storm.
+    throw new AwaitingConsistentReads(
+      `the access-policy add for principal ${principal.principalId} is not in the vault's reads yet`,
+      consistency.settings.intervalMs,
+    );
   }
   if (run.paused) throw new PausedWrite(describeChange(plan.add, plan.remove, Boolean(leftoverAssignment)));
   // Quota counts entries, so only a new entry can exceed it (an update never is blocked). New
@@ -103,12 +121,24 @@ export async function ensureAccessPolicyGrant(
     return waiting;
   }
   await run.writeLedger(intended);
-  try {
-    if (plan.add.length > 0) await vaults.addAccessPolicy(ref, entryKey, plan.add, { signal: run.signal });
-    if (plan.remove.length > 0)
-      await vaults.removeAccessPolicy(ref, entryKey, plan.remove, { signal: run.signal });
-  } finally {
-    run.shared.vaultReads.wrote(run.spec.vaultId);
+  if (plan.add.length > 0) {
+    try {
+      await vaults.addAccessPolicy(ref, entryKey, plan.add, { signal: run.signal });
+      consistency.addedFor(uid, run.spec.vaultId);
+    } finally {
+      run.shared.vaultReads.wrote(run.spec.vaultId);
+      consistency.wrote(run.spec.vaultId);
+    }
+  }
+  // Confirmed by reads that agree when the vault was written recently; until then the pass ends
+  // here with the Intended record covering what is being removed.
+  if (plan.remove.length > 0) {
+    await removeConfirmed(
+      run,
+      { vaultId: run.spec.vaultId, ref, gateways: run.gateways() },
+      entryKey,
+      plan.remove,
+    );
   }
   if (leftoverAssignment) await revokeRoleAssignmentPart(run, intended);
   await run.writeLedger(granted);
@@ -152,12 +182,57 @@ export async function concludeWithoutLock(run: BindingRun, principal: Required<P
   const step = decide(run, run.vault, principal);
   const writtenForUs = run.batchWrite !== undefined && step.inSync;
   if (!step.settled && !writtenForUs) return false;
+  if (!step.settled && needsPresenceConfirmation(run, step)) return false;
+  if (step.settled || writtenForUs) run.shared.consistency.forgetAddition(run.batchOwner.uid);
   run.observed.quota = step.quota;
   if (step.settled) return true;
   run.recordGranted(step.granted);
   const event = run.batchWrite?.event;
   if (event) run.announce(event.type, event.reason, 'Grant', event.note);
   return true;
+}
+
+/** Permissions this read would record as pre-existing that the ledger does not already. */
+function newlyPreExisting(run: BindingRun, step: GrantDecision): string[] {
+  const recorded = hasAccessPolicyPart(run.record) ? (run.record?.permissionsPreExisting ?? []) : [];
+  return step.plan.permissionsPreExisting.filter((permission) => !recorded.includes(permission));
+}
+
+function needsPresenceConfirmation(run: BindingRun, step: GrantDecision): boolean {
+  return newlyPreExisting(run, step).length > 0 && run.shared.consistency.mayLag(run.spec.vaultId);
+}
+
+/**
+ * A read that shows a permission no ledger claims makes it pre-existing, and pre-existing
+ * permissions are never revoked. Right after an access-policy write the read may be an older copy
+ * (one from before a revoke of ours), so while the vault may lag, such a permission is recorded
+ * only once `reads` reads in a row, `intervalMs` apart, show it (vault-consistency.ts).
+ */
+async function confirmPreExisting(
+  run: BindingRun,
+  step: GrantDecision,
+  principal: Required<Principal>,
+): Promise<void> {
+  const consistency = run.shared.consistency;
+  const key = `present|${run.batchOwner.uid}|${normalizeResourceId(run.spec.vaultId)}|${principal.principalId.toLowerCase()}`;
+  const newly = newlyPreExisting(run, step);
+  if (newly.length === 0 || !consistency.mayLag(run.spec.vaultId)) {
+    consistency.forget(key);
+    return;
+  }
+  const subject = newly.join(',');
+  const message = () =>
+    `vault ${step.vault.name} shows ${subject} for principal ${principal.principalId} with no logicops grant behind it; recording it as there before once ${consistency.settings.reads} reads agree (${consistency.agreeing(key)} so far)`;
+  if (!consistency.pending(key, subject)) {
+    consistency.start(key, subject);
+    // This pass's read is the first of them.
+    if (consistency.record(key, true) === 'agreed') return;
+    throw new AwaitingConsistentReads(message(), consistency.settings.intervalMs);
+  }
+  const dueIn = consistency.dueInMs(key);
+  if (dueIn > 0) throw new AwaitingConsistentReads(message(), dueIn);
+  if (consistency.record(key, true) === 'waiting')
+    throw new AwaitingConsistentReads(message(), consistency.settings.intervalMs);
 }
 
 async function decideOnFreshRead(run: BindingRun, principal: Required<Principal>): Promise<GrantDecision> {

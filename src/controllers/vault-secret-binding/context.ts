@@ -25,6 +25,7 @@ import { vaultCoordinates } from './grant-model.ts';
 import type { BindingName, LedgerBook } from './ledger-book.ts';
 import type { PrincipalAges } from './principal-ages.ts';
 import type { RoleAssignmentCounts } from './role-assignment-counts.ts';
+import type { VaultConsistency } from './vault-consistency.ts';
 import type { VaultLocks } from './vault-lock.ts';
 import type { SharedVault, VaultReads } from './vault-reads.ts';
 import type { WorkflowIdentities } from './workflow-identities.ts';
@@ -75,6 +76,8 @@ export interface BindingShared {
   roleAssignmentCounts?: RoleAssignmentCounts;
   /** Vault reads shared by the bindings of one vault for a few seconds. */
   vaultReads: VaultReads;
+  /** Reads that must agree before a recent access-policy write is trusted (vault-consistency.ts). */
+  consistency: VaultConsistency;
   principals: PrincipalAges;
   settings: BindingSettings;
   clock: Clock;

@@ -33,6 +33,7 @@ import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
 import { RoleAssignmentCounts } from './role-assignment-counts.ts';
+import { type ConsistentReads, VaultConsistency } from './vault-consistency.ts';
 import { VaultLocks } from './vault-lock.ts';
 import { VaultReads } from './vault-reads.ts';
 import { WorkflowIdentities } from './workflow-identities.ts';
@@ -72,6 +73,11 @@ export interface VaultSecretBindingControllerDeps {
     principalPropagationMs?: number;
     /** How long a batch of access-policy adds gathers before it is written (access-policy-batches.ts). */
     accessPolicyBatch?: BatchTiming;
+    /**
+     * Reads that must agree before a revoke right after an access-policy write counts as done
+     * (vault-consistency.ts). Default: 3 reads, 5 s apart (Terraform's azurerm provider).
+     */
+    consistentReads?: ConsistentReads;
   };
 }
 
@@ -81,12 +87,16 @@ export function createVaultSecretBindingController(
   const clock = deps.clock ?? systemClock;
   const locks = new VaultLocks();
   const vaultReads = new VaultReads(clock, deps.settings.vaultReadTtlMs);
+  const consistency = new VaultConsistency(clock, deps.settings.consistentReads);
   // The controller exists only after the reconcile is built; the batches enqueue through it.
   let enqueue: (key: string) => void = () => undefined;
   const accessPolicyBatches: AccessPolicyBatches<GrantEvent> = new AccessPolicyBatches<GrantEvent>(locks, {
     clock,
     ...(deps.settings.accessPolicyBatch ? { timing: deps.settings.accessPolicyBatch } : {}),
-    wrote: (vaultId) => vaultReads.wrote(vaultId),
+    wrote: (vaultId) => {
+      vaultReads.wrote(vaultId);
+      consistency.wrote(vaultId);
+    },
     expectedAdditions: (vaultId): number =>
       expectedAdditions(
         {
@@ -115,6 +125,7 @@ export function createVaultSecretBindingController(
     accessPolicyBatches,
     roleAssignmentCounts: new RoleAssignmentCounts(clock),
     vaultReads,
+    consistency,
     principals: new PrincipalAges(clock, deps.settings.replicationWindowMs),
     clock,
     settings: {

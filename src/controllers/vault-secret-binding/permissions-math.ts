@@ -75,7 +75,12 @@ export interface AccessPolicyGrantInput {
 export interface AccessPolicyGrantPlan {
   /** Send to accessPolicies/add (missing from the entry). */
   add: SecretPermission[];
-  /** Send to accessPolicies/remove (no longer wanted, and nobody else needs them). */
+  /**
+   * Send to accessPolicies/remove: what this binding's ledger added and no longer wants, that
+   * nobody else needs and that was not there before — whether or not the read shows it. A read may
+   * lag our own add by seconds (vault-consistency.ts); removing only what it shows left the
+   * permission behind while the ledger let go of it. A remove of a missing permission is a no-op.
+   */
   remove: SecretPermission[];
   /** The ledger once both writes are done. */
   permissionsAdded: SecretPermission[];
@@ -103,7 +108,7 @@ export function planAccessPolicyGrant(input: AccessPolicyGrantInput): AccessPoli
   const noLongerWanted = minus(recordedAdded, permissionsAdded);
   return {
     add: minus(desired, entry),
-    remove: intersect(minus(noLongerWanted, input.shared.neededByOthers, permissionsPreExisting), entry),
+    remove: minus(noLongerWanted, input.shared.neededByOthers, permissionsPreExisting),
     permissionsAdded,
     permissionsPreExisting,
     intendedPermissionsAdded: union(recordedAdded, permissionsAdded),

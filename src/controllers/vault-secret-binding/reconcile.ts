@@ -36,6 +36,7 @@ import { holdForPropagation } from './steps/hold-for-propagation.ts';
 import { observeVault } from './steps/observe-vault.ts';
 import { resolvePrincipal } from './steps/resolve-principal.ts';
 import { runSteps } from './steps/step.ts';
+import { AwaitingConsistentReads } from './vault-consistency.ts';
 
 const STEPS = [checkNamespacePolicy, resolvePrincipal, observeVault, ensureGrant, holdForPropagation];
 
@@ -95,6 +96,15 @@ async function finalize(run: BindingRun): Promise<BindingOutcome> {
 
 function outcomeOfThrown(error: unknown, run: BindingRun): BindingOutcome {
   const deleting = isBeingDeleted(run.current);
+  if (error instanceof AwaitingConsistentReads) {
+    // The next read of a confirmation is a pass of its own (vault-consistency.ts).
+    return {
+      kind: 'waiting',
+      reason: deleting ? Reason.Deleting : Reason.Progressing,
+      message: `Waiting for Key Vault reads to agree: ${error.message}`,
+      afterMs: error.afterMs,
+    };
+  }
   if (error instanceof PausedWrite) {
     // No requeue: removing the annotation is an update, and updates enqueue the binding.
     return {

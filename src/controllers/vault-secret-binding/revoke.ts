@@ -15,6 +15,7 @@ import {
 } from './grant-model.ts';
 import { PausedWrite } from './outcome.ts';
 import { planAccessPolicyRevoke, sharedEntryView } from './permissions-math.ts';
+import { removeConfirmed } from './removal-confirmation.ts';
 
 /** Revokes the whole recorded grant and clears the ledger. */
 export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise<void> {
@@ -42,6 +43,8 @@ export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise
  * bindings still need and what was there before. Returns the permissions removed.
  */
 export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecord): Promise<string[]> {
+  // Planned afresh on every pass of a confirmation: a binding that started needing one of these
+  // permissions meanwhile (its Intended record comes before its add) takes it out of the removal.
   const shared = sharedEntryView(run.otherLedgers(), record.principalId, record.vaultId);
   const toRemove = planAccessPolicyRevoke(record, shared);
   if (toRemove.length === 0) return [];
@@ -49,20 +52,13 @@ export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecor
   const observedTenant =
     run.vault && sameResourceId(run.vault.id, record.vaultId) ? run.vault.tenantId : undefined;
   const tenantId = record.tenantId ?? observedTenant ?? '';
-  try {
-    return await goneIsDone(
-      vault.gateways.vaults.removeAccessPolicy(
-        vault.ref,
-        { tenantId, objectId: record.principalId },
-        toRemove,
-        { signal: run.signal },
-      ),
-      [],
-    );
-  } finally {
-    // Shared reads of this vault no longer hold (vault-reads.ts).
-    run.shared.vaultReads.wrote(record.vaultId);
-  }
+  // Confirmed by reads that agree when the grant may be too recent for one remove to take
+  // (removal-confirmation.ts); a pass that must wait for the next read ends here, Revoking.
+  const target = { vaultId: record.vaultId, ref: vault.ref, gateways: vault.gateways };
+  return goneIsDone(
+    removeConfirmed(run, target, { tenantId, objectId: record.principalId }, toRemove).then(() => toRemove),
+    [],
+  );
 }
 
 /**

@@ -45,7 +45,22 @@ describe('loadConfig', () => {
     expect(tuned.azure.budget.headroom).toBe(0.5);
   });
 
+  it("confirms revokes with Terraform's 3 vault reads 5 s apart by default; 0x0s turns it off", () => {
+    expect(loadConfig([], SECRET_ENV).consistentVaultReads).toEqual({ reads: 3, intervalMs: 5_000 });
+    expect(loadConfig(['--consistent-vault-reads', '5x2s'], SECRET_ENV).consistentVaultReads).toEqual({
+      reads: 5,
+      intervalMs: 2_000,
+    });
+    expect(
+      loadConfig([], { ...SECRET_ENV, LOGICOPS_CONSISTENT_VAULT_READS: '0x0s' }).consistentVaultReads,
+    ).toEqual({ reads: 0, intervalMs: 0 });
+  });
+
   it.each([
+    ['--consistent-vault-reads', '3'],
+    ['--consistent-vault-reads', '3x'],
+    ['--consistent-vault-reads', '3x10ms'],
+    ['--consistent-vault-reads', '11x5s'],
     ['--arm-read-budget', '250/s'],
     ['--arm-read-budget', '0+25/s'],
     ['--arm-delete-budget', '10+0/s'],

@@ -34,7 +34,11 @@ export const ensureGrant: Step = async (run) => {
   const { uid } = run.batchOwner;
   const result = batches.takeResult(uid);
   if (result && !result.ok) throw result.error;
-  if (result?.ok) run.batchWrite = { event: result.event };
+  if (result?.ok) {
+    run.batchWrite = { event: result.event };
+    // Reads may not show that write for a while: they are waited for, not answered with another add.
+    run.shared.consistency.addedFor(uid, run.spec.vaultId);
+  }
   if (batches.isPending(uid)) return waitingForVaultWrite(run);
   const record = run.record;
   const samePrincipal =

@@ -24,8 +24,16 @@ export class FakeAzure {
   readonly assignments: RoleAssignment[] = [];
   /** Every read sent (`vaults.get`, `secrets.get`, role-assignment reads), to count what sharing saves. */
   readonly reads: string[] = [];
+  /** Every access-policy remove sent (its permissions), whether or not it changed the vault. */
+  readonly removesSent: string[] = [];
   /** An error the next call of this operation throws. */
   private readonly failures = new Map<string, Error>();
+  /**
+   * Key Vault's read-after-write lag (the emulator's `vaultReadLag`): after an access-policy write,
+   * reads return the vault as it was before it, and a remove acts on that copy, until `catchUp()`.
+   */
+  lagging = false;
+  private readonly stale = new Map<string, ObservedVault>();
 
   constructor(readonly journal: string[]) {}
 
@@ -35,6 +43,18 @@ export class FakeAzure {
 
   failNext(operation: string, error: Error): void {
     this.failures.set(operation, error);
+  }
+
+  /** Reads see every write made so far. */
+  catchUp(): void {
+    this.stale.clear();
+  }
+
+  /** Keeps the vault as it is now for lagging reads, unless an older copy is kept already. */
+  private beforeWrite(vaultName: string): void {
+    const vault = this.vaults.get(vaultName);
+    if (this.lagging && vault && !this.stale.has(vaultName))
+      this.stale.set(vaultName, structuredClone(vault));
   }
 
   entry(vaultName: string, objectId: string): string[] | undefined {
@@ -72,7 +92,7 @@ export class FakeAzure {
     const get = async (ref: VaultRef) => {
       this.check('vaults.get');
       this.reads.push('vaults.get');
-      const vault = this.vaults.get(ref.name);
+      const vault = this.stale.get(ref.name) ?? this.vaults.get(ref.name);
       return vault ? structuredClone(vault) : undefined;
     };
     return {
@@ -83,6 +103,7 @@ export class FakeAzure {
         permissions: readonly string[],
       ) => {
         this.check('vaults.add');
+        this.beforeWrite(ref.name);
         this.merge(ref, principal, permissions);
         this.journal.push(`azure:add ${[...permissions].join(',')}`);
       },
@@ -92,6 +113,7 @@ export class FakeAzure {
         const additions = typeof entries === 'function' ? await entries() : entries;
         if (additions.length === 0) return;
         this.check('vaults.add');
+        this.beforeWrite(ref.name);
         for (const { principal, secretPermissions } of additions)
           this.merge(ref, principal, secretPermissions);
         this.journal.push(`azure:add ${additions.map((a) => a.secretPermissions.join(',')).join(' + ')}`);
@@ -104,9 +126,16 @@ export class FakeAzure {
         this.check('vaults.remove');
         const vault = this.vaults.get(ref.name);
         const entry = vault?.accessPolicies.find((p) => p.objectId === principal.objectId);
-        const removed = entry ? entry.permissions.secrets.filter((p) => permissions.includes(p)) : [];
+        // Lagging, the remove acts on the older copy: what it does not show is not removed.
+        const seen = (this.stale.get(ref.name) ?? vault)?.accessPolicies.find(
+          (p) => p.objectId === principal.objectId,
+        );
+        const removable = permissions.filter((p) => seen?.permissions.secrets.includes(p));
+        const removed = entry ? entry.permissions.secrets.filter((p) => removable.includes(p)) : [];
+        this.removesSent.push([...permissions].join(','));
         if (!vault || !entry || removed.length === 0) return [];
-        entry.permissions.secrets = entry.permissions.secrets.filter((p) => !permissions.includes(p));
+        this.beforeWrite(ref.name);
+        entry.permissions.secrets = entry.permissions.secrets.filter((p) => !removable.includes(p));
         const empty = Object.values(entry.permissions).every((list) => list.length === 0);
         if (empty) vault.accessPolicies = vault.accessPolicies.filter((p) => p !== entry);
         this.journal.push(`azure:remove ${removed.join(',')}`);

@@ -13,6 +13,10 @@ import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/
 import { PrincipalAges } from '../../../../../src/controllers/vault-secret-binding/principal-ages.ts';
 import { createBindingReconciler } from '../../../../../src/controllers/vault-secret-binding/reconcile.ts';
 import { RoleAssignmentCounts } from '../../../../../src/controllers/vault-secret-binding/role-assignment-counts.ts';
+import {
+  type ConsistentReads,
+  VaultConsistency,
+} from '../../../../../src/controllers/vault-secret-binding/vault-consistency.ts';
 import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/vault-lock.ts';
 import { VaultReads } from '../../../../../src/controllers/vault-secret-binding/vault-reads.ts';
 import { WorkflowIdentities } from '../../../../../src/controllers/vault-secret-binding/workflow-identities.ts';
@@ -78,6 +82,12 @@ export function createWorld(
     principalPropagationMs?: number;
     /** The records cache hears of record writes only on `records.deliver()`. */
     laggingRecords?: boolean;
+    /**
+     * Reads that must agree after a recent access-policy write (vault-consistency.ts). Off by
+     * default: the fake clock stands still, so every write would count as recent; the
+     * confirmation has its own scenarios (consistent-reads.test.ts).
+     */
+    consistentReads?: ConsistentReads;
   } = {},
 ) {
   const journal: string[] = [];
@@ -90,6 +100,7 @@ export function createWorld(
   const events: RecordedEvent[] = [];
   const locks = new VaultLocks();
   const vaultReads = new VaultReads(clock, options.vaultReadTtlMs ?? 0);
+  const consistency = new VaultConsistency(clock, options.consistentReads ?? { reads: 0, intervalMs: 0 });
   const bindings = new ListSource<VaultSecretBinding>(() => [...kube.objects.entries()]);
   const shared: BindingShared = {
     kube: kube.asClient(),
@@ -111,10 +122,14 @@ export function createWorld(
     accessPolicyBatches: new AccessPolicyBatches(locks, {
       clock,
       timing: { quietMs: 0, maxWaitMs: Number.POSITIVE_INFINITY, backlogMaxWaitMs: 0 },
-      wrote: (vaultId) => vaultReads.wrote(vaultId),
+      wrote: (vaultId) => {
+        vaultReads.wrote(vaultId);
+        consistency.wrote(vaultId);
+      },
     }),
     roleAssignmentCounts: new RoleAssignmentCounts(clock),
     vaultReads,
+    consistency,
     principals: new PrincipalAges(clock),
     clock,
     settings: {
