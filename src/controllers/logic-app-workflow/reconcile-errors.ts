@@ -65,7 +65,8 @@ export function decideOnError(error: unknown, deleting: boolean): ErrorDecision 
         outcome: {
           kind: 'reconciling',
           reason: Reason.Throttled,
-          message: `Azure throttled ${error.operation}; retrying in ${Math.ceil(failure.retryAfterMs / 1000)} s.`,
+          // The failure says who throttled: ARM, or Entra ID refusing the token the call needed.
+          message: `Azure throttled ${error.operation}; retrying in ${Math.ceil(failure.retryAfterMs / 1000)} s. ${failure.message}`,
         },
       };
     default:
