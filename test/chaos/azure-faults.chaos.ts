@@ -3,7 +3,12 @@
 // the faulted run sends at most 1.5x the ARM writes of a fault-free run of the same objects.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { ErrorInjectionRule, FaultConfig, RequestLogEntry } from '../../src/emulator/index.ts';
+import {
+  type ErrorInjectionRule,
+  entraThrottling,
+  type FaultConfig,
+  type RequestLogEntry,
+} from '../../src/emulator/index.ts';
 import { scanMaterial } from './security/collect.ts';
 import { describeVerdict } from './support/converge.ts';
 import { printFigures } from './support/figures.ts';
@@ -144,32 +149,36 @@ describe('Azure faults', () => {
   });
 
   // F2 (fixed, docs/reliability.md): a failed token request is classified by its cause. One
-  // throttled token request (429 without Retry-After) and one token acquisition refused with a
-  // non-OAuth 500 body (four answers: identity's first try and its three retries) must heal on
-  // their own — every object Ready within seconds, none ever Stalled (a Stalled object would wait
-  // for the 10-minute resync), and no "[object Object]" anywhere in the log.
+  // throttled token request, answered as Entra ID answers it (429, Retry-After 60, a text body:
+  // the MSAL throttling docs, entraThrottling), and one token acquisition refused with a non-OAuth
+  // 500 body (four answers: identity's first try and its three retries) must heal on their own —
+  // every object Ready once Entra ID's wait is over, none ever Stalled (a Stalled object would
+  // wait for the 10-minute resync), and no "[object Object]" anywhere in the log.
   it.each([
     {
-      fault: 'one throttled token request (429, no Retry-After)',
-      rule: { operation: 'Entra/token', next: 1, status: 429, code: 'TooManyRequests' },
+      fault: "one throttled token request (Entra ID's 429, Retry-After 60, text body)",
+      rule: entraThrottling({ next: 1 }),
       injected: 1,
+      // Entra ID's 60 s, then about 5 s of work.
+      timeoutMs: 150_000,
     },
     {
       fault: 'one token acquisition answered 500 with a non-OAuth body',
       rule: { operation: 'Entra/token', next: 4, status: 500, code: 'InternalServerError' },
       injected: 4,
+      // Two objects converge in about 5 s without the fault; Stalled would hold them for 10 min.
+      timeoutMs: 45_000,
     },
-  ] satisfies { fault: string; rule: ErrorInjectionRule; injected: number }[])(
+  ] satisfies { fault: string; rule: ErrorInjectionRule; injected: number; timeoutMs: number }[])(
     'F2: $fault converges without a Stalled object',
-    async ({ rule, injected }) => {
+    async ({ rule, injected, timeoutMs }) => {
       await installCrds();
       const run = await convergeOnce({
         label: `token-${rule.status}`,
         clusterId: `chaos-token-${rule.status}`,
         workflows: 2,
         faults: { seed, errors: [rule] },
-        // Two objects converge in about 5 s without the fault; Stalled would hold them for 10 min.
-        timeoutMs: 45_000,
+        timeoutMs,
       });
       const log = await readFile(run.logFile, 'utf8');
       // A failed token request is where a client secret would end up in an error message.
@@ -186,7 +195,7 @@ describe('Azure faults', () => {
         haystacks: scan.haystacks.length,
         leaks: scan.leaks.length,
       });
-      expect(run.faults.injected[rule.code]).toBe(injected);
+      expect(run.faults.injected[rule.code ?? 'InternalServerError']).toBe(injected);
       expect(run.verdict.converged, describeVerdict(run.verdict)).toBe(true);
       expect(stalledLines(log)).toBe(0);
       expect(log).not.toContain('[object Object]');

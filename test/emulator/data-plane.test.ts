@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '../../src/emulator/index.ts';
-import { managedIdentityCredential, secretClient } from './support/data-plane.ts';
+import { managedIdentityCredential, readSecretRaw, secretClient } from './support/data-plane.ts';
 import { DEFINITION, type Harness, KEY_VAULT_SECRETS_USER, startHarness } from './support/harness.ts';
 
 const RG = DEMO_RESOURCE_GROUP;
@@ -128,7 +128,7 @@ describe('data plane: a workflow identity reads a secret (access policy)', () =>
     const refused = await client.getSecret('partner-api-key').catch((e: unknown) => e);
     expect(refused).toMatchObject({ statusCode: 403, code: 'Forbidden' });
     expect(
-      await innerCodeOfRefusal(await vaultUriOf(DEMO_ACCESS_POLICY_VAULT), 'partner-api-key', principalId),
+      await readSecretRaw(h.emu, await vaultUriOf(DEMO_ACCESS_POLICY_VAULT), 'partner-api-key', principalId),
     ).toEqual({ status: 403, code: 'Forbidden', innerCode: 'AccessDenied' });
     expect((refused as Error).message).toMatch(/does not have secrets get permission on key vault/);
   });
@@ -190,7 +190,9 @@ describe('data plane: RBAC at secret scope', () => {
     });
     const refused = await client.getSecret('other-secret').catch((e: unknown) => e);
     expect(refused).toMatchObject({ statusCode: 403, code: 'Forbidden' });
-    expect(await innerCodeOfRefusal(await vaultUriOf(DEMO_RBAC_VAULT), 'other-secret', principalId)).toEqual({
+    expect(
+      await readSecretRaw(h.emu, await vaultUriOf(DEMO_RBAC_VAULT), 'other-secret', principalId),
+    ).toEqual({
       status: 403,
       code: 'Forbidden',
       innerCode: 'ForbiddenByRbac',
@@ -240,28 +242,3 @@ describe('data plane: RBAC at secret scope', () => {
     await expect(client.getSecret('partner-api-key')).rejects.toMatchObject({ statusCode: 403 });
   });
 });
-
-/** `error.innererror.code` of the refusal a raw GET of the secret gets (the SDK's error model drops it). */
-async function innerCodeOfRefusal(vaultUri: string, secret: string, principalId: string): Promise<unknown> {
-  const token = await managedIdentityCredential(h.emu, principalId).getToken(
-    'https://vault.azure.net/.default',
-  );
-  const body = await new Promise<string>((resolve, reject) => {
-    https
-      .get(
-        `${vaultUri}secrets/${secret}?api-version=2025-07-01`,
-        { agent: h.emu.dataPlaneAgent, headers: { authorization: `Bearer ${token?.token}` } },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => {
-            text += chunk.toString('utf8');
-          });
-          res.on('end', () => resolve(`${res.statusCode} ${text}`));
-        },
-      )
-      .on('error', reject);
-  });
-  const [status, ...rest] = body.split(' ');
-  const parsed = JSON.parse(rest.join(' ')) as { error?: { code?: string; innererror?: { code?: string } } };
-  return { status: Number(status), code: parsed.error?.code, innerCode: parsed.error?.innererror?.code };
-}

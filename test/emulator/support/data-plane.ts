@@ -1,6 +1,7 @@
 // Data-plane helpers: a SecretClient pointed at the emulator (only the transport changes: the
 // vault keeps its real URI) and a credential that asks the emulator's managed-identity route
 // for a given principal's token, as a workflow's system-assigned identity would.
+import https from 'node:https';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { Emulator } from '../../../src/emulator/index.ts';
@@ -35,4 +36,41 @@ export function secretClient(emu: Emulator, vaultUri: string, credential: TokenC
     agent: emu.dataPlaneAgent,
     retryOptions: { maxRetries: 0 },
   });
+}
+
+/**
+ * A GET of a secret with the principal's token, answered raw: status, error code and inner error
+ * code (the SDK's error model drops `innererror`, which tells access policies from RBAC).
+ */
+export async function readSecretRaw(
+  emu: Emulator,
+  vaultUri: string,
+  secretName: string,
+  principalId: string,
+): Promise<{ status: number; code?: string; innerCode?: string }> {
+  const token = await managedIdentityCredential(emu, principalId).getToken(
+    'https://vault.azure.net/.default',
+  );
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    https
+      .get(
+        `${vaultUri}secrets/${secretName}?api-version=2025-07-01`,
+        { agent: emu.dataPlaneAgent, headers: { authorization: `Bearer ${token?.token}` } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => {
+            body += chunk.toString('utf8');
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: body }));
+        },
+      )
+      .on('error', reject);
+  });
+  const error = (JSON.parse(text || '{}') as { error?: { code?: string; innererror?: { code?: string } } })
+    .error;
+  return {
+    status,
+    ...(error?.code ? { code: error.code } : {}),
+    ...(error?.innererror?.code ? { innerCode: error.innererror.code } : {}),
+  };
 }

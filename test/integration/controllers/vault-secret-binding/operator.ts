@@ -12,6 +12,7 @@ import {
 } from '../../../../src/controllers/resource-kinds.ts';
 import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import { createVaultSecretBindingController } from '../../../../src/controllers/vault-secret-binding/controller.ts';
+import type { ConsistentReads } from '../../../../src/controllers/vault-secret-binding/vault-consistency.ts';
 import type {
   LogicAppWorkflow,
   VaultSecretBinding,
@@ -47,7 +48,10 @@ export interface BindingOperator {
   stop(): Promise<void>;
 }
 
-export async function startBindingOperator(prefix: string): Promise<BindingOperator> {
+export async function startBindingOperator(
+  prefix: string,
+  options: { consistentReads?: ConsistentReads } = {},
+): Promise<BindingOperator> {
   const vaultsOf = (subscriptionRoot: string, name: string) =>
     `${subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${name}`;
   // The namespace may bind any vault of the demo resource group (no resource-group annotation).
@@ -93,6 +97,7 @@ export async function startBindingOperator(prefix: string): Promise<BindingOpera
       quota: { accessPoliciesPerVault: 1024, roleAssignmentsPerSubscription: 4000 },
       workers: 2,
       waitingRequeueMs: 500,
+      ...(options.consistentReads ? { consistentReads: options.consistentReads } : {}),
     },
   });
   bindings.start();
