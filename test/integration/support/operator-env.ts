@@ -20,7 +20,12 @@ export interface InProcessOperator {
 export async function startInProcessOperator(
   emulator: Emulator,
   namespaces: string[],
-  options: { instance: string; flags?: string[] },
+  options: {
+    instance: string;
+    flags?: string[];
+    /** Environment the operator reads, over the emulator's app (e.g. a workload identity's). */
+    env?: Record<string, string>;
+  },
 ): Promise<InProcessOperator> {
   const config = loadConfig(
     [
@@ -43,6 +48,7 @@ export async function startInProcessOperator(
       AZURE_CLIENT_ID: emulator.operatorClientId,
       AZURE_CLIENT_SECRET: emulator.operatorClientSecret,
       LOGICOPS_CLUSTER_ID: TEST_CLUSTER_ID,
+      ...options.env,
     },
   );
   const logger = pino({ level: process.env.LOGICOPS_TEST_LOG_LEVEL ?? 'silent' });
