@@ -102,7 +102,8 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   },
   WaitingForBindings: {
     kinds: ['LogicAppWorkflow'],
-    meaning: 'Deletion waits until every binding that granted this principal has revoked its grant.',
+    meaning:
+      'Deletion waits until every binding that granted this principal has revoked its grant; or a parameter the definition declares without a defaultValue has no value yet (Azure would refuse the workflow): nothing is written until a VaultSecretBinding with that spec.parameterName, or spec.parameters, gives it one.',
   },
   WaitingForSecret: {
     kinds: ['VaultSecretBinding'],

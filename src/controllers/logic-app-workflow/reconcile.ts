@@ -6,6 +6,7 @@
 //            secret URIs → write (diff, PUT only when different) → identity
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag) → withdraw the vouched identity
+//            and forget the secure values written
 import { type LogicAppWorkflow, type LogicAppWorkflowStatus, Reason } from '../../crds/index.ts';
 import {
   done,
@@ -38,10 +39,11 @@ import { resolveDefinition } from './steps/definition.ts';
 import { recordIdentity } from './steps/identity.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
 import { checkOwnership } from './steps/ownership.ts';
+import { awaitParameterValues } from './steps/parameter-values.ts';
 import { checkQuota } from './steps/quota.ts';
 import { readWorkflow } from './steps/read-workflow.ts';
 import { resolveSecretUris } from './steps/secret-uris.ts';
-import { writeWorkflow } from './steps/write-workflow.ts';
+import { forgetSecureValues, writeWorkflow } from './steps/write-workflow.ts';
 import { VaultUris } from './vault-uris.ts';
 import { withdrawIdentity } from './vouched-identity.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS, WorkflowCounts } from './workflow-counts.ts';
@@ -53,6 +55,9 @@ export const APPLY_STEPS: readonly Step[] = [
   checkQuota,
   resolveDefinition,
   resolveSecretUris,
+  // Between the secret URIs and the write: a parameter without a value is waited for, never
+  // sent to Azure to be refused.
+  awaitParameterValues,
   writeWorkflow,
   recordIdentity,
 ];
@@ -108,6 +113,7 @@ export function createLogicAppWorkflowReconciler(
           // and no principal left to vouch for (before the finalizer goes: a failed withdrawal keeps it).
           if (stop.result.type === 'done') {
             await withdrawIdentity(run);
+            await forgetSecureValues(run);
             objectGone = true;
             lastWritten.delete(context.key);
           }
