@@ -122,6 +122,7 @@ export function buildScenario(size: ScenarioSize, subscriptionId: string, namesp
       });
     }
   }
+  for (const workflow of workflows) addSecureParameters(workflow.spec);
   return {
     namespace,
     namespaceAnnotations: {
@@ -186,5 +187,30 @@ export function sampleDefinition(bindings: number): Record<string, unknown> {
         },
       },
     },
+  };
+}
+
+/**
+ * Secure parameters in the workload (issue 21): Azure never returns their values, so a diff
+ * that compared them with Azure would rewrite every workflow at every resync. Two declared
+ * secure parameters, given values in spec.parameters and used in the partner call.
+ */
+export function addSecureParameters(spec: Record<string, unknown>): void {
+  const definition = structuredClone(spec.definition) as {
+    parameters: Record<string, unknown>;
+    actions: { Call_partner_API?: { inputs: { headers: Record<string, string>; body?: unknown } } };
+  };
+  definition.parameters.partnerClientId = { type: 'SecureString' };
+  definition.parameters.partnerSettings = { type: 'SecureObject' };
+  const call = definition.actions.Call_partner_API;
+  if (call) {
+    call.inputs.headers['X-Client-Id'] = "@parameters('partnerClientId')";
+    call.inputs.body = "@parameters('partnerSettings')";
+  }
+  spec.definition = definition;
+  spec.parameters = {
+    ...(spec.parameters as Record<string, unknown>),
+    partnerClientId: 'bench-client-id-not-a-secret',
+    partnerSettings: { account: 'bench', region: BENCH_LOCATION },
   };
 }

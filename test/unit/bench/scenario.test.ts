@@ -45,6 +45,21 @@ describe('buildScenario', () => {
     expect(scenario.bindings[0]?.spec.accessModel).toBe('AccessPolicy');
   });
 
+  it('gives every workflow secure parameters, declared, valued and used (issue 21)', () => {
+    const { definition, parameters } = scenario.workflows[0]?.spec as {
+      definition: { parameters: Record<string, { type: string }>; actions: Record<string, unknown> };
+      parameters: Record<string, unknown>;
+    };
+    expect(definition.parameters.partnerClientId?.type).toBe('SecureString');
+    expect(definition.parameters.partnerSettings?.type).toBe('SecureObject');
+    expect(parameters.partnerClientId).toEqual(expect.any(String));
+    expect(parameters.partnerSettings).toEqual(expect.any(Object));
+    expect(parameters.partnerEndpoint).toEqual(expect.any(String));
+    const text = JSON.stringify(definition.actions);
+    expect(text).toContain("@parameters('partnerClientId')");
+    expect(text).toContain("@parameters('partnerSettings')");
+  });
+
   it('uses RBAC vaults and forced RBAC bindings in RBAC mode', () => {
     const rbac = buildScenario(
       { workflows: 1, vaults: 1, bindingsPerWorkflow: 1, model: 'rbac' },
