@@ -46,7 +46,9 @@ describe('buildScenario', () => {
   });
 
   it('gives every workflow secure parameters, declared, valued and used (issue 21)', () => {
-    const { definition, parameters } = scenario.workflows[0]?.spec as {
+    const [first] = scenario.workflows;
+    if (!first) throw new Error('no workflow');
+    const { definition, parameters } = first.spec as {
       definition: { parameters: Record<string, { type: string }>; actions: Record<string, unknown> };
       parameters: Record<string, unknown>;
     };
