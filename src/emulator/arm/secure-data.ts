@@ -30,26 +30,28 @@ const NEITHER: Securable = { inputs: false, outputs: false };
 const INPUTS_ONLY: Securable = { inputs: true, outputs: false };
 
 /** Action types (as WDL spells them, compared case-insensitively) with less than both settings. */
-const ACTION_TYPES: Readonly<Record<string, Securable>> = {
-  initializevariable: NEITHER,
-  setvariable: NEITHER,
-  incrementvariable: NEITHER,
-  decrementvariable: NEITHER,
-  appendtoarrayvariable: NEITHER,
-  appendtostringvariable: NEITHER,
-  foreach: NEITHER,
-  if: NEITHER,
-  scope: NEITHER,
-  switch: NEITHER,
-  until: NEITHER,
-  terminate: NEITHER,
-  compose: INPUTS_ONLY,
-  parsejson: INPUTS_ONLY,
-  response: INPUTS_ONLY,
-  wait: INPUTS_ONLY,
-};
+const ACTION_TYPES: ReadonlyMap<string, Securable> = new Map(
+  Object.entries({
+    initializevariable: NEITHER,
+    setvariable: NEITHER,
+    incrementvariable: NEITHER,
+    decrementvariable: NEITHER,
+    appendtoarrayvariable: NEITHER,
+    appendtostringvariable: NEITHER,
+    foreach: NEITHER,
+    if: NEITHER,
+    scope: NEITHER,
+    switch: NEITHER,
+    until: NEITHER,
+    terminate: NEITHER,
+    compose: INPUTS_ONLY,
+    parsejson: INPUTS_ONLY,
+    response: INPUTS_ONLY,
+    wait: INPUTS_ONLY,
+  }),
+);
 
-const TRIGGER_TYPES: Readonly<Record<string, Securable>> = { recurrence: NEITHER };
+const TRIGGER_TYPES: ReadonlyMap<string, Securable> = new Map([['recurrence', NEITHER]]);
 
 /**
  * Why this trigger's or action's secureData is not valid, as the template validation words it;
@@ -60,7 +62,7 @@ export function secureDataProblem(kind: 'trigger' | 'action', name: string, item
   const secureData = isObject(runtimeConfiguration?.secureData) ? runtimeConfiguration.secureData : undefined;
   if (!secureData || !Array.isArray(secureData.properties)) return undefined;
   const type = typeof item.type === 'string' ? item.type : '';
-  const support = (kind === 'action' ? ACTION_TYPES : TRIGGER_TYPES)[type.toLowerCase()];
+  const support = (kind === 'action' ? ACTION_TYPES : TRIGGER_TYPES).get(type.toLowerCase());
   if (!support) return undefined;
   const refused = secureData.properties
     .filter((property): property is string => typeof property === 'string')
