@@ -4,7 +4,12 @@
 // returning a StepStop; returning nothing hands over to the next step.
 import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
 import type { AzureGateways, DesiredWorkflow, ObservedWorkflow, WorkflowRef } from '../../azure/index.ts';
-import type { LogicAppWorkflow, VaultSecretBinding, WorkflowDefinition } from '../../crds/index.ts';
+import type {
+  LogicAppWorkflow,
+  RunHistoryExposure,
+  VaultSecretBinding,
+  WorkflowDefinition,
+} from '../../crds/index.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { OperatorMetrics } from '../../observability/metrics.ts';
 import type { EventRecorder } from '../../runtime/events.ts';
@@ -66,6 +71,8 @@ export class WorkflowRun {
   /** Parameter name → secret URI, from bindings with spec.parameterName. */
   secretUris: Record<string, string> = {};
   desired: DesiredWorkflow | undefined;
+  /** Actions whose secret data Azure cannot hide; undefined while not analysed (secureRunHistory off). */
+  exposedInRunHistory: RunHistoryExposure[] | undefined;
   readonly status: StatusDraft = {};
   /** The controller's shared quota listing; absent: every check lists the subscription. */
   workflowCounts: WorkflowCounts | undefined;

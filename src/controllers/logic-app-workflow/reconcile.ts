@@ -3,7 +3,7 @@
 // status write at the end, whatever happened.
 //
 //   apply:   namespace policy → read → ownership → quota (create only) → definition →
-//            secret URIs → write (diff, PUT only when different) → identity
+//            secret URIs → write (diff, PUT only when different) → run-history report → identity
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag) → withdraw the vouched identity
 import { type LogicAppWorkflow, type LogicAppWorkflowStatus, Reason } from '../../crds/index.ts';
@@ -40,6 +40,7 @@ import { checkNamespacePolicy } from './steps/namespace-policy.ts';
 import { checkOwnership } from './steps/ownership.ts';
 import { checkQuota } from './steps/quota.ts';
 import { readWorkflow } from './steps/read-workflow.ts';
+import { reportRunHistory } from './steps/report-run-history.ts';
 import { resolveSecretUris } from './steps/secret-uris.ts';
 import { writeWorkflow } from './steps/write-workflow.ts';
 import { VaultUris } from './vault-uris.ts';
@@ -54,6 +55,7 @@ export const APPLY_STEPS: readonly Step[] = [
   resolveDefinition,
   resolveSecretUris,
   writeWorkflow,
+  reportRunHistory,
   recordIdentity,
 ];
 

@@ -30,6 +30,7 @@ import {
   LOGIC_APP_WORKFLOW,
   type LogicAppWorkflowSpec,
   type LogicAppWorkflowStatus,
+  type RunHistoryExposure,
   type WorkflowIdentity,
   type WorkflowIdentityStatus,
   WorkflowState,
@@ -39,6 +40,10 @@ import {
 export const MAX_PARAMETERS = 50;
 /** Azure allows 50 tags per resource; logicops keeps one for its owner tag. */
 export const MAX_TAGS = 49;
+/** status.exposedInRunHistory lists at most this many actions (the Event counts them all). */
+export const MAX_RUN_HISTORY_EXPOSURES = 100;
+/** Longest strings status.exposedInRunHistory holds; the controller shortens longer ones. */
+export const RUN_HISTORY_EXPOSURE_LIMITS = { action: 256, type: 64, change: 512 } as const;
 
 const identity = object(
   'The managed identity the workflow runs as. Consumption workflows have either their system-assigned identity or one user-assigned identity.',
@@ -188,7 +193,7 @@ const spec = object(
     },
     deletionPolicy: deletionPolicySchema,
     secureRunHistory: boolean(
-      'Marks every action that reads Key Vault with the managed identity, and every action that uses its outputs, with runtimeConfiguration.secureData (inputs and outputs) so secrets never reach run history.',
+      'Marks every action that reads Key Vault with the managed identity, and every action that uses its data (directly, through other actions or through variables), with runtimeConfiguration.secureData for what its type supports (inputs and outputs; inputs only for Compose, Parse JSON and Response, whose outputs follow). Actions whose type cannot be secured (variables, For each, If, Switch, Until, Scope, Terminate) are reported in status.exposedInRunHistory and a Warning Event.',
       true,
     ),
   } satisfies Record<keyof LogicAppWorkflowSpec, JsonSchema>,
@@ -227,6 +232,33 @@ const status = object('What logicops observed in Azure.', {
   provisioningState: string('Azure provisioningState of the workflow.', { maxLength: 64 }),
   accessEndpoint: string('Azure access endpoint of the workflow.', { maxLength: 2048 }),
   quota: quotaSchema,
+  exposedInRunHistory: {
+    type: 'array',
+    description:
+      'Actions that handle secret data where Azure cannot hide it in run history (their type has no secureData setting for that part), with what to change. Reported, not refused: the workflow deploys as written. Absent when there are none or secureRunHistory is false.',
+    maxItems: MAX_RUN_HISTORY_EXPOSURES,
+    'x-kubernetes-list-type': 'atomic',
+    items: object(
+      'One action whose secret data run history can show.',
+      {
+        action: string('The action name in the definition.', {
+          maxLength: RUN_HISTORY_EXPOSURE_LIMITS.action,
+        }),
+        type: string('The action type as written.', { maxLength: RUN_HISTORY_EXPOSURE_LIMITS.type }),
+        shows: {
+          type: 'array',
+          description: 'What run history can show: inputs, outputs or both.',
+          maxItems: 2,
+          'x-kubernetes-list-type': 'set',
+          items: enumOf('A part of the action in run history.', ['inputs', 'outputs']),
+        },
+        change: string('What to change in the definition so the secret stays hidden.', {
+          maxLength: RUN_HISTORY_EXPOSURE_LIMITS.change,
+        }),
+      } satisfies Record<keyof RunHistoryExposure, JsonSchema>,
+      { required: ['action', 'type', 'shows', 'change'] },
+    ),
+  },
   lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
 } satisfies Record<keyof LogicAppWorkflowStatus, JsonSchema>);
 

@@ -6,17 +6,18 @@ import { done } from '../../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../annotations.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { desiredDigest } from '../desired-digest.ts';
-import { desiredWorkflow } from '../desired-workflow.ts';
+import { planWorkflow } from '../desired-workflow.ts';
 import { type WorkflowField, workflowDifferences } from '../workflow-diff.ts';
 
 export const writeWorkflow: Step = async (run) => {
-  const desired = desiredWorkflow({
+  const { desired, exposedInRunHistory } = planWorkflow({
     spec: run.spec,
     definition: run.definition ?? {},
     owner: run.owner,
     secretUris: run.secretUris,
   });
   run.desired = desired;
+  run.exposedInRunHistory = exposedInRunHistory;
   const differences = run.observed ? workflowDifferences(desired, run.observed) : undefined;
   if (differences?.length === 0) return undefined;
 

@@ -222,6 +222,73 @@ describe('LogicAppWorkflow reconcile', () => {
     expect(events.recorded.at(-1)).toMatchObject({ reason: 'Updated' });
   });
 
+  it('reports actions whose secret data Azure cannot hide: status always, an Event only when the list changes', async () => {
+    const withVariable = {
+      ...DEFINITION,
+      actions: {
+        ...DEFINITION.actions,
+        Keep_key: {
+          type: 'InitializeVariable',
+          inputs: { variables: [{ name: 'key', type: 'string', value: "@body('Get')?['value']" }] },
+        },
+        Call: {
+          type: 'Http',
+          inputs: { method: 'GET', uri: 'https://p.example', headers: { k: "@variables('key')" } },
+        },
+      },
+    };
+    await run(workflow({ definition: withVariable }));
+    const written = azure.workflows.get('wf')?.definition as {
+      actions: Record<string, { runtimeConfiguration?: unknown }>;
+    };
+    expect(written.actions.Keep_key?.runtimeConfiguration).toBeUndefined();
+    expect(written.actions.Call?.runtimeConfiguration).toEqual({
+      secureData: { properties: ['inputs', 'outputs'] },
+    });
+    expect(condition('Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(stored()?.status?.exposedInRunHistory).toEqual([
+      {
+        action: 'Keep_key',
+        type: 'InitializeVariable',
+        shows: ['inputs', 'outputs'],
+        change: expect.stringContaining("'Get'"),
+      },
+    ]);
+    expect(events.recorded.filter((e) => e.type === 'Warning')).toEqual([
+      expect.objectContaining({
+        reason: 'RunHistoryExposed',
+        note: expect.stringMatching(/Keep_key \(InitializeVariable, inputs and outputs\)/),
+      }),
+    ]);
+
+    // A resync with nothing new: no status write, no second Event.
+    kube.calls.length = 0;
+    await run();
+    expect(kube.calls).toEqual([]);
+    expect(events.recorded.filter((e) => e.reason === 'RunHistoryExposed')).toHaveLength(1);
+
+    // The team takes the advice: the report goes, and an Event says so.
+    const fixed = stored()!;
+    fixed.metadata.generation = 2;
+    fixed.spec.definition = DEFINITION;
+    await run(fixed);
+    expect(stored()?.status?.exposedInRunHistory).toBeUndefined();
+    expect(events.recorded.at(-1)).toMatchObject({ type: 'Normal', reason: 'RunHistorySecured' });
+  });
+
+  it('reports nothing when secureRunHistory is off: nothing was analysed', async () => {
+    const withVariable = {
+      ...DEFINITION,
+      actions: {
+        ...DEFINITION.actions,
+        Keep_key: { type: 'SetVariable', inputs: { name: 'key', value: "@body('Get')" } },
+      },
+    };
+    await run(workflow({ definition: withVariable, secureRunHistory: false }));
+    expect(stored()?.status?.exposedInRunHistory).toBeUndefined();
+    expect(events.recorded.map((e) => e.reason)).toEqual(['Created']);
+  });
+
   it('waits for a missing ConfigMap without touching Azure beyond reads', async () => {
     const object = workflow({
       definition: undefined,
