@@ -7,6 +7,8 @@ export type {
   RequestBodyCaptureOptions,
 } from './body-capture.ts';
 export * from './demo.ts';
+export type { Exchange, ExchangeObserver } from './exchange-observer.ts';
+export { observeEveryEmulator } from './exchange-observer.ts';
 export type { ErrorInjectionRule, FaultConfig, LatencyClass, LatencyDistribution } from './faults/config.ts';
 export type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';
 export type { EmulatorSeed, SeedApplication, SeedVault } from './seed.ts';
