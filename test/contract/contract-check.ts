@@ -27,7 +27,10 @@ export interface Violation {
 export interface OperationTally {
   requests: number;
   responses: number;
+  /** Violations recorded, those a test expected (took with `expected`) included. */
   violations: number;
+  /** Of `violations`, those a test provoked on purpose. */
+  expected: number;
 }
 
 export interface Tally {
@@ -69,7 +72,7 @@ export class ContractCheck {
     }
     const { operation } = match;
     const key = `${operation.id}@${operation.apiVersion}`;
-    const tally = this.counts.operations[key] ?? { requests: 0, responses: 0, violations: 0 };
+    const tally = this.counts.operations[key] ?? { requests: 0, responses: 0, violations: 0, expected: 0 };
     this.counts.operations[key] = tally;
     tally.requests++;
     for (const problem of checkRequest(operation, exchange)) this.record(exchange, key, 'request', problem);
@@ -83,10 +86,22 @@ export class ContractCheck {
     return this.pending;
   }
 
-  /** Removes and returns the pending violations that `matches` selects (all by default). */
-  take(matches: (violation: Violation) => boolean = () => true): Violation[] {
+  /**
+   * Removes and returns the pending violations that `matches` selects (all by default);
+   * `expected`: a test provoked them on purpose, and the tally says so.
+   */
+  take(
+    matches: (violation: Violation) => boolean = () => true,
+    options: { expected?: boolean } = {},
+  ): Violation[] {
     const taken = this.pending.filter(matches);
     this.pending = this.pending.filter((violation) => !matches(violation));
+    if (options.expected) {
+      for (const violation of taken) {
+        const tally = this.counts.operations[violation.operation];
+        if (tally) tally.expected++;
+      }
+    }
     return taken;
   }
 

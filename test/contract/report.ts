@@ -1,6 +1,6 @@
 // Sums the per-test-file tallies of the contract check and renders the table printed at the end
 // of the emulator and integration tiers.
-import type { Tally, Violation } from './contract-check.ts';
+import type { OperationTally, Tally, Violation } from './contract-check.ts';
 
 export interface TallyFile {
   file: string;
@@ -13,11 +13,12 @@ export function sumTallies(files: readonly TallyFile[]): Tally {
   const total: Tally = { operations: {}, unchecked: {} };
   for (const { tally } of files) {
     for (const [operation, counts] of Object.entries(tally.operations)) {
-      const sum = total.operations[operation] ?? { requests: 0, responses: 0, violations: 0 };
+      const sum = total.operations[operation] ?? { requests: 0, responses: 0, violations: 0, expected: 0 };
       total.operations[operation] = sum;
       sum.requests += counts.requests;
       sum.responses += counts.responses;
       sum.violations += counts.violations;
+      sum.expected += counts.expected;
     }
     for (const [route, count] of Object.entries(tally.unchecked)) {
       total.unchecked[route] = (total.unchecked[route] ?? 0) + count;
@@ -29,25 +30,23 @@ export function sumTallies(files: readonly TallyFile[]): Tally {
 export function renderTally(project: string, tally: Tally): string {
   const rows = Object.entries(tally.operations).sort(([a], [b]) => a.localeCompare(b));
   const width = Math.max(9, ...rows.map(([operation]) => operation.length));
+  const row = (name: string, c: OperationTally) =>
+    `  ${name.padEnd(width)}  ${String(c.requests).padStart(8)}  ${String(c.responses).padStart(9)}  ${String(c.violations - c.expected).padStart(10)}  ${String(c.expected).padStart(8)}`;
+  const total = rows.reduce<OperationTally>(
+    (sum, [, c]) => ({
+      requests: sum.requests + c.requests,
+      responses: sum.responses + c.responses,
+      violations: sum.violations + c.violations,
+      expected: sum.expected + c.expected,
+    }),
+    { requests: 0, responses: 0, violations: 0, expected: 0 },
+  );
   const lines = [
     `[contract] ${project}: bodies validated against the Azure REST spec schemas (test/contract/schemas)`,
-    `  ${'operation'.padEnd(width)}  requests  responses  violations`,
-    ...rows.map(
-      ([operation, counts]) =>
-        `  ${operation.padEnd(width)}  ${String(counts.requests).padStart(8)}  ${String(counts.responses).padStart(9)}  ${String(counts.violations).padStart(10)}`,
-    ),
+    `  ${'operation'.padEnd(width)}  requests  responses  violations  expected`,
+    ...rows.map(([operation, counts]) => row(operation, counts)),
+    row('total', total),
   ];
-  const totals = rows.reduce(
-    (sum, [, counts]) => ({
-      requests: sum.requests + counts.requests,
-      responses: sum.responses + counts.responses,
-      violations: sum.violations + counts.violations,
-    }),
-    { requests: 0, responses: 0, violations: 0 },
-  );
-  lines.push(
-    `  ${'total'.padEnd(width)}  ${String(totals.requests).padStart(8)}  ${String(totals.responses).padStart(9)}  ${String(totals.violations).padStart(10)}`,
-  );
   const unchecked = Object.entries(tally.unchecked).sort(([a], [b]) => a.localeCompare(b));
   if (unchecked.length > 0) {
     lines.push(

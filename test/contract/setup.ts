@@ -16,7 +16,7 @@ function failOnViolations(when: string): void {
   const violations = check.take();
   if (violations.length === 0) return;
   throw new Error(
-    `The Azure contract check found ${violations.length} bod${violations.length === 1 ? 'y' : 'ies'} the REST spec does not allow (${when}); fix the emulator or the operator's gateway, or expect it with expectContractViolations():\n${describeViolations(violations)}`,
+    `The Azure contract check found ${violations.length} bod${violations.length === 1 ? 'y' : 'ies'} the REST spec does not allow (${when}); fix the emulator or the operator's gateway, or expect it with expectContractViolations() (test/contract/expect-violations.ts):\n${describeViolations(violations)}`,
   );
 }
 
