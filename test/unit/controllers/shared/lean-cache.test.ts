@@ -2,8 +2,8 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import {
   LAST_APPLIED_ANNOTATION,
-  leanConfigMap,
   leanObject,
+  metadataStub,
 } from '../../../../src/controllers/shared/lean-cache.ts';
 
 describe('lean informer caches', () => {
@@ -26,15 +26,28 @@ describe('lean informer caches', () => {
     expect(object.metadata.managedFields).toHaveLength(1);
   });
 
-  it('keeps a ConfigMap’s data and drops its binaryData', () => {
+  it('keeps of a ConfigMap only which one it is and its resourceVersion, whatever its size', () => {
     const configMap: V1ConfigMap = {
-      metadata: { name: 'cm', namespace: 'ns' },
-      data: { 'wf.json': '{}' },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'cm',
+        namespace: 'ns',
+        uid: 'u1',
+        resourceVersion: '42',
+        labels: { team: 'a' },
+        annotations: { [LAST_APPLIED_ANNOTATION]: 'x'.repeat(1000) },
+        managedFields: [{ manager: 'kubectl' }],
+      },
+      data: { 'wf.json': 'y'.repeat(1024 * 1024) },
       binaryData: { blob: 'AAAA' },
     };
-    expect(leanConfigMap(configMap)).toEqual({
-      metadata: { name: 'cm', namespace: 'ns' },
-      data: { 'wf.json': '{}' },
+    const stub = metadataStub(configMap);
+    expect(stub).toEqual({
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'PartialObjectMetadata',
+      metadata: { name: 'cm', namespace: 'ns', uid: 'u1', resourceVersion: '42' },
     });
+    expect(JSON.stringify(stub).length).toBeLessThan(200);
   });
 });
