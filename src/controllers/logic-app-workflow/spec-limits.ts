@@ -24,18 +24,17 @@
 // The 50 parameters are the CRD's own bound (maxProperties), and an expression is a string
 // within the byte limit. The bench's figure for 50 workflows at these limits: docs/benchmark.md,
 // "Bounded memory (issue 20)".
-import type { LogicAppWorkflow } from '../../crds/index.ts';
+import {
+  DEFINITION_LIMITS,
+  type JsonLimits,
+  type LogicAppWorkflow,
+  PARAMETERS_LIMITS,
+} from '../../crds/index.ts';
 import { type JsonSize, measureJson } from '../shared/json-size.ts';
 import { leanObject } from '../shared/lean-cache.ts';
 
-export interface JsonLimits {
-  bytes: number;
-  values: number;
-  depth: number;
-}
-
-export const DEFINITION_LIMITS: Readonly<JsonLimits> = { bytes: 256 * 1024, values: 10_000, depth: 64 };
-export const PARAMETERS_LIMITS: Readonly<JsonLimits> = { bytes: 64 * 1024, values: 2_500, depth: 64 };
+// The numbers are part of the API (src/crds/logic-app-workflow/limits.ts); the reasons are here.
+export { DEFINITION_LIMITS, type JsonLimits, PARAMETERS_LIMITS };
 
 /** What a size breaks, as phrases for a message; empty when within the limits. */
 export function limitBreaches(size: JsonSize, limits: Readonly<JsonLimits>): string[] {
