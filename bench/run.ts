@@ -174,10 +174,16 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     const afterConvergence = snapshot(emulator);
     const convergenceProcess = monitor.figures();
     const convergenceDelta = counterDelta(before, afterConvergence);
+    // An operator that died (out of heap, say) still leaves a report: its figures up to then.
+    const metricsText = await scrapeMetrics(operator.metricsUrl).catch((error: unknown) => {
+      say(`could not read the operator's /metrics (did it exit? see ${logFile}): ${String(error)}`);
+      return '';
+    });
     const reconcile = Object.fromEntries(
-      [...parseHistograms(await scrapeMetrics(operator.metricsUrl)).entries()].map(
-        ([controller, histogram]) => [controller, percentiles(histogram)],
-      ),
+      [...parseHistograms(metricsText).entries()].map(([controller, histogram]) => [
+        controller,
+        percentiles(histogram),
+      ]),
     );
 
     // --- lower bound -----------------------------------------------------------------------
