@@ -89,10 +89,10 @@ export class ConfigMapDefinitions {
       if (event.type !== 'added') this.entries.delete(keyOf(event.object));
     });
     sources.workflows.subscribe((event) => {
+      const before = event.type === 'updated' ? referenceOf(event.previous) : referenceOf(event.object);
       const dropped =
-        event.type === 'deleted' ||
-        (event.type === 'updated' && referenceOf(event.previous) !== referenceOf(event.object));
-      if (dropped) this.forgetUnreferenced();
+        event.type === 'deleted' || (event.type === 'updated' && before !== referenceOf(event.object));
+      if (dropped && before !== undefined) this.forgetIfUnreferenced(before);
     });
   }
 
@@ -121,13 +121,11 @@ export class ConfigMapDefinitions {
     return [...this.entries.keys()].sort();
   }
 
-  private forgetUnreferenced(): void {
-    const referenced = new Set<string>();
-    for (const workflow of this.sources.workflows.list()) {
-      const reference = referenceOf(workflow);
-      if (reference) referenced.add(reference);
-    }
-    for (const key of this.entries.keys()) if (!referenced.has(key)) this.entries.delete(key);
+  /** A workflow stopped referencing `key`: forget it unless another workflow still does. */
+  private forgetIfUnreferenced(key: string): void {
+    if (!this.entries.has(key)) return;
+    const stillUsed = this.sources.workflows.list().some((workflow) => referenceOf(workflow) === key);
+    if (!stillUsed) this.entries.delete(key);
   }
 }
 

@@ -101,6 +101,11 @@ class ConfigMapWorld {
     });
   }
 
+  deleteWorkflow(name: string): void {
+    const workflow = this.workflows.get(`${NS}/${name}`);
+    if (workflow) this.workflows.remove(workflow as LogicAppWorkflow);
+  }
+
   definitions(): ConfigMapDefinitions {
     return new ConfigMapDefinitions({ kube: this.kube, configMaps: this.stubs, workflows: this.workflows });
   }
@@ -158,6 +163,19 @@ describe('ConfigMapDefinitions: a GET per referenced ConfigMap, kept per resourc
     world.deleteConfigMap('cm');
     expect(definitions.rememberedConfigMaps()).toEqual([]);
     expect(await definitions.read(NS, REF)).toEqual({ kind: 'missing', what: 'does not exist' });
+  });
+
+  it('keeps a ConfigMap another workflow still references', async () => {
+    const world = new ConfigMapWorld();
+    world.putConfigMap('cm', { 'wf.json': '{}' });
+    world.putWorkflow('wf', 'cm');
+    world.putWorkflow('wf2', 'cm');
+    const definitions = world.definitions();
+    await definitions.read(NS, REF);
+    world.deleteWorkflow('wf');
+    expect(definitions.rememberedConfigMaps()).toEqual([`${NS}/cm`]);
+    world.deleteWorkflow('wf2');
+    expect(definitions.rememberedConfigMaps()).toEqual([]);
   });
 
   it('treats a ConfigMap deleted between the watch and the GET as missing', async () => {
