@@ -3,6 +3,7 @@ export * from './api-group.ts';
 export * from './azure-formats.ts';
 export * from './common-types.ts';
 export * from './conditions.ts';
+export * from './logic-app-workflow/limits.ts';
 export {
   logicAppWorkflowCrd,
   MAX_PARAMETERS,

@@ -23,6 +23,7 @@ import {
   readyColumns,
 } from '../schema/common.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
+import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
 import {
   type ConfigMapKeyRef,
   type DefinitionSource,
@@ -89,7 +90,7 @@ const identity = object(
 );
 
 const definitionFrom = object(
-  'Reads the definition from a ConfigMap key in the same namespace; a change to the ConfigMap re-reconciles the workflow.',
+  `Reads the definition from a ConfigMap key in the same namespace; a change to the ConfigMap re-reconciles the workflow. The key's value is held to the same limits as spec.definition (at most ${describeLimits(DEFINITION_LIMITS)}), measured as written.`,
   {
     configMapKeyRef: object(
       'The ConfigMap and key holding the definition JSON.',
@@ -164,12 +165,12 @@ const spec = object(
       WorkflowState.Enabled,
     ),
     definition: freeFormObject(
-      'Workflow Definition Language JSON ($schema, contentVersion, parameters, triggers, actions, outputs). Exactly one of definition and definitionFrom.',
+      `Workflow Definition Language JSON ($schema, contentVersion, parameters, triggers, actions, outputs). Exactly one of definition and definitionFrom. At most ${describeLimits(DEFINITION_LIMITS)}; a larger one is refused (Stalled, InvalidSpec).`,
     ),
     definitionFrom,
     parameters: {
       type: 'object',
-      description: `Workflow parameter values by name; each value is any JSON. At most ${MAX_PARAMETERS}.`,
+      description: `Workflow parameter values by name; each value is any JSON. At most ${MAX_PARAMETERS}, and together at most ${describeLimits(PARAMETERS_LIMITS)}; larger ones are refused (Stalled, InvalidSpec).`,
       maxProperties: MAX_PARAMETERS,
       // Values are any JSON. (additionalProperties without a type would make the map
       // opaque to CEL; there is no CEL rule here, only the count bound.)
