@@ -120,7 +120,7 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   InvalidSpec: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
     meaning:
-      'The spec passed admission but cannot work (e.g. the definition is not valid JSON). Not retried until the spec changes.',
+      'The spec passed admission but cannot work (e.g. the definition is not valid JSON, or is over the size or nesting limits). Not retried until the spec changes.',
   },
   ResourceGroupNotFound: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],

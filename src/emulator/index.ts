@@ -7,6 +7,8 @@ export type {
   RequestBodyCaptureOptions,
 } from './body-capture.ts';
 export * from './demo.ts';
+export type { Exchange, ExchangeObserver } from './exchange-observer.ts';
+export { observeEveryEmulator } from './exchange-observer.ts';
 export type {
   AfterCommitFault,
   AfterCommitRule,

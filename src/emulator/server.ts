@@ -38,6 +38,7 @@ import {
 } from './demo.ts';
 import { entraRoutes } from './entra.ts';
 import { ArmError } from './errors.ts';
+import { type ExchangeObserver, observeExchanges } from './exchange-observer.ts';
 import { faultRoutes } from './faults/admin-routes.ts';
 import { afterCommitFaults } from './faults/after-commit.ts';
 import { type FaultConfig, parseFaultConfig } from './faults/config.ts';
@@ -103,6 +104,11 @@ export interface StartEmulatorOptions {
    * `GET /_emulator/request-bodies`. Off by default.
    */
   captureRequestBodies?: boolean | RequestBodyCaptureOptions;
+  /**
+   * Tests only: see every request body and every answer per route (exchange-observer.ts); the
+   * contract check uses `observeEveryEmulator` instead, for all emulators of a test process.
+   */
+  observers?: ExchangeObserver[];
 }
 
 export interface Emulator {
@@ -229,6 +235,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   // Rebuilt per request so middleware added later with use() takes effect at once.
   const pipeline = (): Middleware[] => [
     core.telemetry.middleware(),
+    observeExchanges(options.observers ?? []),
     ...(bodyCapture ? [bodyCapture.middleware()] : []),
     persistAfterChanges(store),
     armResponseHeaders(),

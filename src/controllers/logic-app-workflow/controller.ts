@@ -5,7 +5,7 @@
 //                 only changes the workflow reads, not every binding status write
 //   configMaps  → the workflows whose definitionFrom names the ConfigMap
 //   namespaces  → every workflow in a namespace whose policy annotations changed
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
@@ -86,7 +86,7 @@ export function workflowKeyOf(binding: Readonly<VaultSecretBinding>): string {
 
 export function workflowsUsingConfigMap(
   workflows: readonly Readonly<LogicAppWorkflow>[],
-  configMap: Readonly<V1ConfigMap>,
+  configMap: Readonly<KubernetesObject>,
 ): string[] {
   return workflows
     .filter(

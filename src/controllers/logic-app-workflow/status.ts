@@ -5,6 +5,7 @@ import type {
   InFlightReason,
   LogicAppWorkflowStatus,
   QuotaUsage,
+  RunHistoryExposure,
   WorkflowIdentityStatus,
 } from '../../crds/index.ts';
 import { ConditionType, Reason } from '../../crds/index.ts';
@@ -36,6 +37,8 @@ export interface StatusDraft {
   observed?: ObservedFields;
   identity?: WorkflowIdentityStatus;
   quota?: { usage: QuotaUsage[]; exceeded: boolean; message: string };
+  /** Actions whose secret data run history can show; null: none (or not analysed), the field goes. */
+  exposedInRunHistory?: RunHistoryExposure[] | null;
   /** The `logicops.io/reconcile-request` value this reconcile handled. */
   reconcileRequest?: string;
 }
@@ -63,6 +66,8 @@ export function applyStatusDraft(
       clock.now(),
     );
   }
+  if (draft.exposedInRunHistory === null) delete status.exposedInRunHistory;
+  else if (draft.exposedInRunHistory) status.exposedInRunHistory = draft.exposedInRunHistory;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
   if (draft.outcome) applyOutcome(status, draft.outcome, generation, clock);
 }

@@ -37,6 +37,11 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   '87a39d53-fc1b-424a-814c-f7e04687dc9e': 'Logic App Contributor',
 };
 
+/**
+ * The assignment as ARM answers it. Optional properties that are not set are left out, not sent
+ * as null: RoleAssignmentProperties (authorization-RoleAssignmentsCalls.json, 2022-04-01) types
+ * them as strings without x-nullable, and the spec's examples (RoleAssignments_Get.json) omit them.
+ */
 export function roleAssignmentBody(record: RoleAssignmentRecord) {
   return {
     properties: {
@@ -44,14 +49,16 @@ export function roleAssignmentBody(record: RoleAssignmentRecord) {
       principalId: record.principalId,
       principalType: record.principalType,
       scope: record.scope,
-      condition: record.condition ?? null,
-      conditionVersion: record.conditionVersion ?? null,
+      ...(record.condition !== undefined ? { condition: record.condition } : {}),
+      ...(record.conditionVersion !== undefined ? { conditionVersion: record.conditionVersion } : {}),
       createdOn: record.createdOn,
       updatedOn: record.updatedOn,
-      createdBy: record.createdBy ?? null,
-      updatedBy: record.updatedBy ?? null,
-      delegatedManagedIdentityResourceId: record.delegatedManagedIdentityResourceId ?? null,
-      description: record.description ?? null,
+      ...(record.createdBy !== undefined ? { createdBy: record.createdBy } : {}),
+      ...(record.updatedBy !== undefined ? { updatedBy: record.updatedBy } : {}),
+      ...(record.delegatedManagedIdentityResourceId !== undefined
+        ? { delegatedManagedIdentityResourceId: record.delegatedManagedIdentityResourceId }
+        : {}),
+      ...(record.description !== undefined ? { description: record.description } : {}),
     },
     id: record.id,
     type: TYPE,

@@ -8,7 +8,7 @@ import { done } from '../../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../annotations.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { desiredDigest } from '../desired-digest.ts';
-import { desiredWorkflow } from '../desired-workflow.ts';
+import { planWorkflow } from '../desired-workflow.ts';
 import {
   recordHolds,
   type SecureValues,
@@ -22,13 +22,14 @@ import { type WorkflowField, workflowDifferences } from '../workflow-diff.ts';
 const SECURE_RECORD = 'secure-parameters';
 
 export const writeWorkflow: Step = async (run) => {
-  const desired = desiredWorkflow({
+  const { desired, exposedInRunHistory } = planWorkflow({
     spec: run.spec,
     definition: run.definition ?? {},
     owner: run.owner,
     secretUris: run.secretUris,
   });
   run.desired = desired;
+  run.exposedInRunHistory = exposedInRunHistory;
   const secureValues = secureValuesOf(desired);
   const record = run.deps.records.read(SECURE_RECORD, run.namespace, run.name);
   const verdict = secureValues
