@@ -3,8 +3,8 @@
 // status write at the end, whatever happened.
 //
 //   apply:   size limits → namespace policy → read → ownership → quota (create only) →
-//            definition → secret URIs → write (diff, PUT only when different) → run-history
-//            report → identity
+//            definition → secret URIs → parameter values (wait, never send what Azure refuses) →
+//            write (diff, PUT only when different) → run-history report → identity
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag) → withdraw the vouched identity
 //            and forget the secure values written
@@ -61,8 +61,6 @@ export const APPLY_STEPS: readonly Step[] = [
   checkQuota,
   resolveDefinition,
   resolveSecretUris,
-  // Between the secret URIs and the write: a parameter without a value is waited for, never
-  // sent to Azure to be refused.
   awaitParameterValues,
   writeWorkflow,
   reportRunHistory,
