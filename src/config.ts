@@ -132,8 +132,8 @@ export const OPTIONS = {
   },
   'quota-identity-workflows-per-region': {
     env: 'LOGICOPS_QUOTA_IDENTITY_WORKFLOWS_PER_REGION',
-    help: 'workflows with a managed identity per subscription and region',
-    default: '1000',
+    help: 'workflows with a managed identity per subscription and region (Azure: 5,000 for Consumption)',
+    default: '5000',
   },
   'quota-access-policies-per-vault': {
     env: 'LOGICOPS_QUOTA_ACCESS_POLICIES_PER_VAULT',

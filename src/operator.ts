@@ -12,6 +12,7 @@ import { AzureCalls, type AzureCallsSettings } from './azure/instrumentation.ts'
 import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
+import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
 import {
   CONFIG_MAP_RESOURCE,
   LOGIC_APP_WORKFLOW_RESOURCE,
@@ -195,6 +196,8 @@ export async function createOperator({
       resync,
       // A vault's URI never changes: read it once per vault, not once per workflow pass.
       vaultUriTtlMs: config.resyncPeriodMs,
+      // status.quota is refreshed from this listing at every pass: never older than one resync.
+      quotaListTtlMs: Math.min(DEFAULT_QUOTA_LIST_TTL_MS, config.resyncPeriodMs),
     },
   });
   const bindingController = createVaultSecretBindingController({

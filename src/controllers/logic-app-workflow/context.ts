@@ -20,7 +20,7 @@ import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import { isPaused } from './annotations.ts';
-import type { WorkflowQuotaLimits } from './quota.ts';
+import type { QuotaCheck, WorkflowQuotaLimits } from './quota.ts';
 import type { StatusDraft, WorkflowOutcome } from './status.ts';
 import type { VaultUris } from './vault-uris.ts';
 import type { WorkflowCounts } from './workflow-counts.ts';
@@ -69,6 +69,8 @@ export class WorkflowRun {
   readonly status: StatusDraft = {};
   /** The controller's shared quota listing; absent: every check lists the subscription. */
   workflowCounts: WorkflowCounts | undefined;
+  /** This pass's quota count (steps/quota.ts), kept so a create can be counted in status. */
+  quotaCheck: QuotaCheck | undefined;
   /** Vault URIs already resolved for injected secret URIs; absent: read the vault each pass. */
   vaultUris: VaultUris | undefined;
   private azure: AzureGateways | undefined;
