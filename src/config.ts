@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ArmBucketSettings, ArmBudget } from './azure/arm-rate-limiter.ts';
 import type { CredentialConfig } from './azure/credentials.ts';
+import { MAX_CLUSTER_ID_LENGTH } from './controllers/shared/owner-tag.ts';
 
 export interface OperatorConfig {
   kubeconfig?: string;
@@ -278,6 +279,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     return text;
   };
+  const clusterId = (name: OptionName): string | undefined => {
+    const text = raw(name);
+    if (text !== undefined && (text.length > MAX_CLUSTER_ID_LENGTH || text.trim() === '')) {
+      throw new ConfigError(
+        `${where(name)} must be 1 to ${MAX_CLUSTER_ID_LENGTH} characters (it starts every owner tag, and an Azure tag value holds 256), got ${text.length}`,
+      );
+    }
+    return text;
+  };
   const oneOf = <T extends string>(name: OptionName, choices: readonly T[]): T => {
     const text = raw(name) ?? '';
     if (!(choices as readonly string[]).includes(text)) {
@@ -320,7 +330,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     kubeconfig: raw('kubeconfig'),
     namespaces,
     labelSelector: raw('label-selector'),
-    clusterId: raw('cluster-id'),
+    clusterId: clusterId('cluster-id'),
     namespacePolicy: oneOf('namespace-policy', ['enabled', 'disabled'] as const) === 'enabled',
     azure: {
       armEndpoint: url('arm-endpoint'),
