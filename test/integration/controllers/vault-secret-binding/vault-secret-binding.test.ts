@@ -239,13 +239,16 @@ describe('RBAC mode', () => {
 });
 
 describe('waiting, policy and migration', () => {
-  it('waits for a principal while the workflow does not exist', async () => {
+  it('waits for the workflow while it does not exist', async () => {
     await op.createBinding('no-workflow', {
       workflowRef: { name: 'wf-missing' },
       vaultId: op.vaultId(DEMO_ACCESS_POLICY_VAULT),
     });
-    const binding = await waitReason('no-workflow', 'Reconciling', 'WaitingForPrincipal');
+    const binding = await waitReason('no-workflow', 'Reconciling', 'WaitingForWorkflow');
     expect(computeKstatus(binding)).toBe('InProgress');
+    expect(binding.status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain(
+      'LogicAppWorkflow wf-missing does not exist (yet)',
+    );
   });
 
   it('waits for a secret that does not exist yet, and grants once it is seeded', async () => {
