@@ -148,8 +148,8 @@ export const OPTIONS = {
   },
   'principal-propagation-hold': {
     env: 'LOGICOPS_PRINCIPAL_PROPAGATION_HOLD',
-    help: 'bindings stay WaitingForPrincipal until the workflow principal is this old (Entra ID replication), e.g. 60s; 0s: off',
-    default: '0s',
+    help: 'bindings stay WaitingForPrincipal until the workflow principal is this old (Entra ID replication); 0s: off (dev mode and tests only)',
+    default: '60s',
   },
   'leader-elect': {
     env: 'LOGICOPS_LEADER_ELECT',
