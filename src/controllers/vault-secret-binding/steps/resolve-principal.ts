@@ -65,7 +65,7 @@ function whyNoPrincipal(workflow: LogicAppWorkflow): string {
     return ': its spec.identity.type is None. Give it a SystemAssigned or UserAssigned identity';
   }
   const ready = workflow.status?.conditions?.find((condition) => condition.type === ConditionType.Ready);
-  if (!ready || ready.status !== 'True') {
+  if (ready?.status !== 'True') {
     return ` (yet): the workflow is not Ready${ready?.reason ? ` (${ready.reason})` : ''}`;
   }
   return ' (yet)';
