@@ -35,11 +35,14 @@ afterAll(async () => {
 const condition = (binding: VaultSecretBinding, type: string) =>
   binding.status?.conditions?.find((c) => c.type === type);
 
-/** The principal's secret permissions in a vault, read through the SDK. */
+/**
+ * The principal's secret permissions in a vault, read through the SDK, in lower case: Key Vault
+ * returns its own spelling (`Get`), which logicops treats as `get`.
+ */
 async function entryOf(vault: string, principalId: string): Promise<string[] | undefined> {
   const found = await op.clients.keyVault.vaults.get(DEMO_RESOURCE_GROUP, vault);
   const entry = found.properties.accessPolicies?.find((p) => p.objectId === principalId);
-  return entry ? [...(entry.permissions.secrets ?? [])].sort() : undefined;
+  return entry ? (entry.permissions.secrets ?? []).map((p) => p.toLowerCase()).sort() : undefined;
 }
 
 async function addPermissionsAsHuman(vault: string, principalId: string, secrets: string[]): Promise<void> {
