@@ -1,4 +1,4 @@
-// Condition types and reasons: DESIGN.md's shared vocabulary as constants. Controllers write
+// Condition types and reasons: docs/design.md's shared vocabulary as constants. Controllers write
 // them, docs list them and the Argo CD / kstatus health checks read them, so a reason that is
 // not here does not exist. Add a reason by extending these lists, never by a string literal.
 

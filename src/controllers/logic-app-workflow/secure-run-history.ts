@@ -1,4 +1,4 @@
-// Secure run history (DESIGN.md, LogicAppWorkflow spec): every action that reads Key Vault with
+// Secure run history (docs/design.md, LogicAppWorkflow spec): every action that reads Key Vault with
 // the workflow's managed identity, and every action that uses such an action's outputs —
 // directly or through other actions, at any nesting depth — gets
 // `runtimeConfiguration.secureData.properties: ["inputs", "outputs"]`, so the secret never shows

@@ -112,8 +112,9 @@ describe('access-policy mode', () => {
       'remove',
       {
         properties: {
+          // As Key Vault spells it: a remove in another casing is a silent no-op.
           accessPolicies: [
-            { tenantId: op.emu.tenantId, objectId: principalId, permissions: { secrets: ['get'] } },
+            { tenantId: op.emu.tenantId, objectId: principalId, permissions: { secrets: ['Get'] } },
           ],
         },
       },
