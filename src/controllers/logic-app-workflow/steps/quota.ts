@@ -1,8 +1,8 @@
 // Step: count what the subscription has in the workflow's region (docs/design.md guarantee 6).
 // Before a create, a create that would pass a limit is refused; for a workflow that exists the
 // count is only reported, at every pass, so status.quota follows what Azure holds (updates are
-// never blocked). Both read the controller's shared listing (workflow-counts.ts): at most one
-// listing per subscription per TTL, whatever the number of workflows.
+// never blocked). Both read the controller's shared listings (workflow-counts.ts): at most one
+// listing per subscription per TTL for each, whatever the number of workflows.
 import { Reason } from '../../../crds/index.ts';
 import { StalledError } from '../../../runtime/index.ts';
 import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
@@ -13,14 +13,14 @@ import { placementOf } from '../workflow-counts.ts';
 export const checkQuota: Step = async (run) => {
   // Each page is cut down to placements as it arrives: the listing carries every workflow's definition.
   const list = () => run.gateways.workflows.listBySubscription({ signal: run.signal }, placementOf);
-  const existing = run.workflowCounts
-    ? await run.workflowCounts.workflows(
-        run.spec.subscriptionId,
-        list,
-        hasUnhandledReconcileRequest(run.object),
-      )
-    : await list();
   const creating = !run.observed;
+  const fresh = hasUnhandledReconcileRequest(run.object);
+  const counts = run.workflowCounts;
+  const existing = !counts
+    ? await list()
+    : creating
+      ? await counts.workflows(run.spec.subscriptionId, list, fresh)
+      : await counts.report(run.spec.subscriptionId, list, fresh);
   const check = checkWorkflowQuota({
     existing,
     subscriptionId: run.spec.subscriptionId,
