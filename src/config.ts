@@ -71,7 +71,7 @@ export const OPTIONS = {
   },
   'cluster-id': {
     env: 'LOGICOPS_CLUSTER_ID',
-    help: "owner-tag cluster id; default: the kube-system namespace's uid",
+    help: "owner-tag cluster id, at most 120 characters; default: the kube-system namespace's uid",
   },
   'namespace-policy': {
     env: 'LOGICOPS_NAMESPACE_POLICY',
