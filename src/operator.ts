@@ -13,6 +13,7 @@ import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
 import { createInformers } from './controllers/informers.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
+import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
 import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from './controllers/resource-kinds.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { OperatorRecords } from './controllers/shared/records/operator-records.ts';
@@ -163,6 +164,8 @@ export async function createOperator({
       resync,
       // A vault's URI never changes: read it once per vault, not once per workflow pass.
       vaultUriTtlMs: config.resyncPeriodMs,
+      // status.quota is refreshed from this listing at every pass: never older than one resync.
+      quotaListTtlMs: Math.min(DEFAULT_QUOTA_LIST_TTL_MS, config.resyncPeriodMs),
     },
   });
   const bindingController = createVaultSecretBindingController({

@@ -84,6 +84,10 @@ export async function runDev(argv: string[]): Promise<number> {
         '1m',
         '--shutdown-grace',
         '5s',
+        // The emulator replicates principals at once: dev mode does not wait the 60 s a real
+        // cluster waits before a binding's Ready (docs/operations.md, "Principal propagation hold").
+        '--principal-propagation-hold',
+        '0s',
       ],
       {
         AZURE_TENANT_ID: emulator.tenantId,

@@ -8,6 +8,7 @@ import type { Step, WorkflowRun } from '../context.ts';
 import { desiredDigest } from '../desired-digest.ts';
 import { planWorkflow } from '../desired-workflow.ts';
 import { type WorkflowField, workflowDifferences } from '../workflow-diff.ts';
+import { countCreate } from './quota.ts';
 
 export const writeWorkflow: Step = async (run) => {
   const { desired, exposedInRunHistory } = planWorkflow({
@@ -36,6 +37,7 @@ export const writeWorkflow: Step = async (run) => {
   const drift = differences !== undefined && isDrift(run);
   run.observed = await run.gateways.workflows.createOrUpdate(run.ref, desired, { signal: run.signal });
   if (differences === undefined) {
+    countCreate(run);
     run.workflowCounts?.noteCreated(run.spec.subscriptionId, {
       location: run.spec.location,
       identity: { type: run.spec.identity?.type ?? 'SystemAssigned' },
