@@ -19,15 +19,20 @@ import {
 import { ControlPlane } from '../controlplane/control-plane.ts';
 import { allCrds } from '../crds/index.ts';
 import { crdYaml } from '../crds/render.ts';
-import { DEMO_OPERATOR_CLIENT_ID, DEMO_OPERATOR_CLIENT_SECRET, startEmulator } from '../emulator/index.ts';
+import {
+  DEMO_OPERATOR_CLIENT_ID,
+  DEMO_OPERATOR_CLIENT_SECRET,
+  demoOperatorRoleAssignments,
+  demoSeed,
+  startEmulator,
+} from '../emulator/index.ts';
 import { createOperator } from '../operator.ts';
 import { type ObjectRow, renderProgress } from './dev-progress.ts';
 
 const DEMO_NAMESPACE = 'logicops-demo';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export async function runDev(argv: string[]): Promise<number> {
-  const exitWhenReady = argv.includes('--exit-when-ready');
+export async function runDev({ exitWhenReady }: { exitWhenReady: boolean }): Promise<number> {
   const say = (line: string) => console.log(line);
   const started = Date.now();
 
@@ -40,8 +45,14 @@ export async function runDev(argv: string[]): Promise<number> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    say('starting the Azure emulator (demo tenant, subscription, vaults and secret)');
-    const emulator = await startEmulator({ seed: 'demo', port: 0 });
+    say(
+      "starting the Azure emulator (demo tenant, subscription, vaults and secret; the operator identity's roles)",
+    );
+    // The operator's Azure roles as an admin would give them, so `logicops doctor` finds them.
+    const emulator = await startEmulator({
+      seed: { ...demoSeed(), roleAssignments: demoOperatorRoleAssignments() },
+      port: 0,
+    });
     cleanups.push(() => emulator.close());
     // The operator runs in this process: trust the emulator's CA for its SDK clients.
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), emulator.caCertPem]);
