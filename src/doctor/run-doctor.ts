@@ -44,7 +44,11 @@ export async function runDoctor({
     const { questions, skipped } = accessQuestions(config);
     rows.push(...(await rbacRows(kubeConfig, questions, skipped)));
     try {
-      namespaces = await listAll<V1Namespace>(kube, NAMESPACE_RESOURCE, [undefined]);
+      // The operator serves only the watched namespaces: other namespaces' policies are not its concern.
+      namespaces = (await listAll<V1Namespace>(kube, NAMESPACE_RESOURCE, [undefined])).filter(
+        (namespace) =>
+          config.namespaces.length === 0 || config.namespaces.includes(namespace.metadata?.name ?? ''),
+      );
       const watched = config.namespaces.length > 0 ? config.namespaces : [undefined];
       const installed = (plural: string) =>
         crds.some((row) => row.status === 'ok' && row.target.startsWith(`${plural}.`));
