@@ -3,14 +3,19 @@
 // imports its module, so `version`, `crds` and every `--help` need none of the operator.
 import { ConfigError } from '../config.ts';
 import { commandHelp, parseCommandLine, USAGE_EXIT_CODE, UsageError, wantsHelp } from './command-line.ts';
-import { CRDS, commandNamed, DEV, DOCTOR, RUN, usage, VERSION } from './commands.ts';
+import { CRDS, commandNamed, DEV, DOCTOR, HELP, RUN, usage, VERSION } from './commands.ts';
 import { printCrds } from './crds.ts';
 import { logicopsVersion } from './version.ts';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    return help(command === 'help' ? rest : []);
+  if (command === undefined || command === '--help' || command === '-h') return help([]);
+  if (command === 'help') {
+    if (wantsHelp(rest)) {
+      console.log(commandHelp(HELP));
+      return 0;
+    }
+    return help(rest);
   }
   if (command === '--version') return main(['version', ...rest]);
   const spec = commandNamed(command);
@@ -41,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function help(args: string[]): number {
-  const [topic, ...extra] = args.filter((arg) => arg !== '--help' && arg !== '-h');
+  const [topic, ...extra] = args;
   if (topic === undefined) {
     console.log(usage());
     return 0;
