@@ -160,8 +160,15 @@ export class OperatorMetrics {
     registers: [this.registry],
   });
 
-  /** Maps a controller's reconcile outcomes to controller_runtime_reconcile_*. */
+  /**
+   * Maps a controller's reconcile outcomes to controller_runtime_reconcile_*. Like
+   * controller-runtime, every result and the error count start at 0 for each controller, so
+   * rate() and alerts see the series before the first error instead of no data.
+   */
   reconcileObserver(controller: string): ReconcileObserver {
+    for (const result of new Set(Object.values(RESULT_LABEL)))
+      this.reconcileTotal.inc({ controller, result }, 0);
+    this.reconcileErrors.inc({ controller }, 0);
     return {
       reconciled: (_key, outcome, durationMs) => {
         const result = RESULT_LABEL[outcome] ?? 'error';

@@ -72,6 +72,18 @@ describe('OperatorMetrics', () => {
     expect(labelled).not.toContain('logicops_arm_budget_remaining{class="read",subscription="sub-a"}');
   });
 
+  it('starts each controller at 0 reconciles of every result and 0 errors, as controller-runtime does', async () => {
+    const metrics = new OperatorMetrics();
+    metrics.reconcileObserver('vaultsecretbinding');
+    const { body } = await metrics.render();
+    expect(body).toContain('controller_runtime_reconcile_errors_total{controller="vaultsecretbinding"} 0');
+    for (const result of ['success', 'requeue_after', 'error']) {
+      expect(body).toContain(
+        `controller_runtime_reconcile_total{controller="vaultsecretbinding",result="${result}"} 0`,
+      );
+    }
+  });
+
   it('runs its collectors before each render', async () => {
     const metrics = new OperatorMetrics();
     let succeeded = 1;
