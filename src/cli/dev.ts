@@ -133,6 +133,12 @@ export async function runDev({ exitWhenReady }: { exitWhenReady: boolean }): Pro
     say(`  ${plane.binaries.kubectl} get logicops -n ${DEMO_NAMESPACE}`);
     say(`  ${plane.binaries.kubectl} describe law -n ${DEMO_NAMESPACE}`);
     say(`Azure emulator: ${emulator.armEndpoint} (state: ${emulator.adminEndpoint}/state)`);
+    // The demo secret is not printed: docs/emulator.md names it (DEMO_OPERATOR_CLIENT_SECRET).
+    say('\nCheck it with logicops doctor (AZURE_CLIENT_SECRET: the demo secret, docs/emulator.md):');
+    say(
+      `  NODE_EXTRA_CA_CERTS=${emulator.caCertPath} AZURE_TENANT_ID=${emulator.tenantId} AZURE_CLIENT_ID=${DEMO_OPERATOR_CLIENT_ID} AZURE_CLIENT_SECRET=... \\\n` +
+        `    node bin/logicops.mjs doctor --kubeconfig ${plane.kubeconfigPath} --namespaces ${DEMO_NAMESPACE} --arm-endpoint ${emulator.armEndpoint} --authority-host ${emulator.authorityHost}`,
+    );
     if (exitWhenReady) return allReady ? 0 : 1;
 
     say('\nPress Ctrl-C to stop.');
