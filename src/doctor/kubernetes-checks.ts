@@ -21,10 +21,22 @@ interface InstalledCrd {
   status?: { conditions?: Array<{ type: string; status: string; message?: string }> };
 }
 
+/** A server that swallows packets would hold the doctor for the kernel's connect timeout (minutes). */
+export const REACHABLE_TIMEOUT_MS = 15_000;
+
 export async function kubernetesReachable(kubeConfig: KubeConfig): Promise<CheckRow> {
   const server = kubeConfig.getCurrentCluster()?.server ?? '(no current cluster)';
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const version = await kubeConfig.makeApiClient(VersionApi).getCode();
+    const version = await Promise.race([
+      kubeConfig.makeApiClient(VersionApi).getCode(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${REACHABLE_TIMEOUT_MS / 1000} s`)),
+          REACHABLE_TIMEOUT_MS,
+        );
+      }),
+    ]);
     return {
       check: 'kubernetes',
       target: server,
@@ -38,6 +50,8 @@ export async function kubernetesReachable(kubeConfig: KubeConfig): Promise<Check
       status: 'fail',
       detail: `the API server did not answer (${errorText(error)}): check --kubeconfig (KUBECONFIG), its current context, and that the server is reachable from here`,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -193,6 +193,19 @@ describe('logicops doctor against a broken setup', () => {
     await plane?.stop();
   });
 
+  it('reports an unreachable API server once, and skips what needs it', async () => {
+    const run = await doctor(emulator, ['--json'], {
+      kubeconfig: path.join(ROOT, 'test/integration/cli/support/unreachable.kubeconfig'),
+    });
+    expect(run.code).toBe(1);
+    const rows = rowsOf(run);
+    expect(find(rows, 'kubernetes')[0]).toMatchObject({ status: 'fail', target: 'https://127.0.0.1:1' });
+    for (const check of ['crd', 'rbac', 'namespace-policy'])
+      expect(find(rows, check)[0]?.status).toBe('skip');
+    // Azure is checked all the same.
+    expect(find(rows, 'azure-token')[0]?.status).toBe('ok');
+  }, 60_000);
+
   it('names the wrong client secret, the missing CRD and the unannotated namespace, and exits 1', async () => {
     const run = await doctor(emulator, ['--json'], {
       kubeconfig: plane.kubeconfigPath,
