@@ -196,7 +196,7 @@ export const OPTIONS = {
   },
   'metrics-identifying-labels': {
     env: 'LOGICOPS_METRICS_IDENTIFYING_LABELS',
-    help: 'label the quota metrics with the Azure scope (vault ids, subscriptions and regions: one series per scope); /metrics has no authentication, so off by default',
+    help: 'label the quota and ARM budget metrics with the Azure scope (vault ids, subscriptions and regions: one series per scope); /metrics has no authentication, so off by default',
     type: 'boolean',
   },
   'shutdown-grace': {

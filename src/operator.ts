@@ -113,6 +113,19 @@ export async function createOperator({
   };
   const credential = createCredential(config.azure.credential, { authorityHost: config.azure.authorityHost });
   const gatewaysBySubscription = new Map<string, AzureGateways>();
+  // One client-side ARM budget per subscription (as ARM counts), reported at each scrape.
+  const limiters = new Map<string, ArmRateLimiter>();
+  metrics.onCollect(() =>
+    metrics.armBudget(
+      [...limiters].flatMap(([subscription, limiter]) =>
+        Object.entries(limiter.remaining()).map(([operationClass, remaining]) => ({
+          subscription,
+          class: operationClass,
+          remaining,
+        })),
+      ),
+    ),
+  );
   const gatewaysFor = (subscriptionId: string): AzureGateways => {
     let gateways = gatewaysBySubscription.get(subscriptionId);
     if (!gateways) {
@@ -128,10 +141,9 @@ export async function createOperator({
         writeFence: fence,
       });
       // ARM budgets each subscription separately: one limiter (and call seam) per subscription.
-      const calls = new AzureCalls({
-        observer,
-        limiter: new ArmRateLimiter(config.azure.budget, systemClock),
-      });
+      const limiter = new ArmRateLimiter(config.azure.budget, systemClock);
+      limiters.set(subscriptionId, limiter);
+      const calls = new AzureCalls({ observer, limiter });
       gateways = createAzureGateways(clients, calls);
       gatewaysBySubscription.set(subscriptionId, gateways);
     }

@@ -19,6 +19,7 @@ import {
   resourceGroupGate,
 } from './arm/gateway.ts';
 import { identityRoutes } from './arm/identities.ts';
+import { permissionRoutes } from './arm/permissions.ts';
 import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
 import { vaultRoutes } from './arm/vaults.ts';
@@ -237,6 +238,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...vaultRoutes(core),
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),
+    ...permissionRoutes(core),
   );
   const dataPlaneRouter = new Router().add(...dataPlaneRoutes(core, grants));
   // Rebuilt per request so middleware added later with use() takes effect at once.
