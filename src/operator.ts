@@ -13,6 +13,7 @@ import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
 import { createInformers } from './controllers/informers.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
+import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
 import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from './controllers/resource-kinds.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { OperatorRecords } from './controllers/shared/records/operator-records.ts';
@@ -112,6 +113,19 @@ export async function createOperator({
   };
   const credential = createCredential(config.azure.credential, { authorityHost: config.azure.authorityHost });
   const gatewaysBySubscription = new Map<string, AzureGateways>();
+  // One client-side ARM budget per subscription (as ARM counts), reported at each scrape.
+  const limiters = new Map<string, ArmRateLimiter>();
+  metrics.onCollect(() =>
+    metrics.armBudget(
+      [...limiters].flatMap(([subscription, limiter]) =>
+        Object.entries(limiter.remaining()).map(([operationClass, remaining]) => ({
+          subscription,
+          class: operationClass,
+          remaining,
+        })),
+      ),
+    ),
+  );
   const gatewaysFor = (subscriptionId: string): AzureGateways => {
     let gateways = gatewaysBySubscription.get(subscriptionId);
     if (!gateways) {
@@ -127,10 +141,9 @@ export async function createOperator({
         writeFence: fence,
       });
       // ARM budgets each subscription separately: one limiter (and call seam) per subscription.
-      const calls = new AzureCalls({
-        observer,
-        limiter: new ArmRateLimiter(config.azure.budget, systemClock),
-      });
+      const limiter = new ArmRateLimiter(config.azure.budget, systemClock);
+      limiters.set(subscriptionId, limiter);
+      const calls = new AzureCalls({ observer, limiter });
       gateways = createAzureGateways(clients, calls);
       gatewaysBySubscription.set(subscriptionId, gateways);
     }
@@ -163,6 +176,8 @@ export async function createOperator({
       resync,
       // A vault's URI never changes: read it once per vault, not once per workflow pass.
       vaultUriTtlMs: config.resyncPeriodMs,
+      // status.quota is refreshed from this listing at every pass: never older than one resync.
+      quotaListTtlMs: Math.min(DEFAULT_QUOTA_LIST_TTL_MS, config.resyncPeriodMs),
     },
   });
   const bindingController = createVaultSecretBindingController({

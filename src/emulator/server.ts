@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type AdminHooks, adminRoutes, seedSecretValue } from './admin.ts';
+import type { PermissionCasing } from './arm/access-policies.ts';
 import {
   armResponseHeaders,
   authenticate,
@@ -18,6 +19,7 @@ import {
   resourceGroupGate,
 } from './arm/gateway.ts';
 import { identityRoutes } from './arm/identities.ts';
+import { permissionRoutes } from './arm/permissions.ts';
 import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
 import { vaultRoutes } from './arm/vaults.ts';
@@ -94,6 +96,11 @@ export interface StartEmulatorOptions {
    * answers for hosts `{name}.vault.<domain>`; the certificate covers `*.vault.azure.net` only.
    */
   vaultUri?: (vaultName: string) => string;
+  /**
+   * How access-policy permissions come back: `service` (default) in Key Vault's own spelling
+   * (`Get`, `List`) whatever the caller sent, `as-sent` exactly as written (src/emulator/arm/access-policies.ts).
+   */
+  permissionCasing?: PermissionCasing;
   /** The clock for tokens, rate buckets, replication lag and grant propagation (tests pass a fake one). */
   now?: () => number;
   /** Faults and limits (all off by default); change them at run time with setFaults or /_emulator/faults. */
@@ -179,6 +186,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       vaultUri: options.vaultUri ?? ((name) => `https://${name}.vault.azure.net/`),
+      permissionCasing: options.permissionCasing ?? 'service',
     },
     new Telemetry(),
     new RateLimits(ARM_SUBSCRIPTION_BUCKETS, options.now ?? Date.now),
@@ -230,6 +238,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...vaultRoutes(core),
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),
+    ...permissionRoutes(core),
   );
   const dataPlaneRouter = new Router().add(...dataPlaneRoutes(core, grants));
   // Rebuilt per request so middleware added later with use() takes effect at once.

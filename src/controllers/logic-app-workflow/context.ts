@@ -26,7 +26,7 @@ import { ownerValue } from '../shared/owner-tag.ts';
 import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import { isPaused } from './annotations.ts';
 import type { ConfigMapDefinitions } from './config-map-definitions.ts';
-import type { WorkflowQuotaLimits } from './quota.ts';
+import type { QuotaCheck, WorkflowQuotaLimits } from './quota.ts';
 import type { StatusDraft, WorkflowOutcome } from './status.ts';
 import type { VaultUris } from './vault-uris.ts';
 import type { WorkflowCounts } from './workflow-counts.ts';
@@ -78,6 +78,8 @@ export class WorkflowRun {
   readonly status: StatusDraft = {};
   /** The controller's shared quota listing; absent: every check lists the subscription. */
   workflowCounts: WorkflowCounts | undefined;
+  /** This pass's quota count (steps/quota.ts), kept so a create can be counted in status. */
+  quotaCheck: QuotaCheck | undefined;
   /** Vault URIs already resolved for injected secret URIs; absent: read the vault each pass. */
   vaultUris: VaultUris | undefined;
   /** ConfigMap definitions already read, per resourceVersion; absent: a GET each pass. */

@@ -1,4 +1,4 @@
-// Secure run history (DESIGN.md, LogicAppWorkflow spec). Every action that handles secret data —
+// Secure run history (docs/design.md, LogicAppWorkflow spec). Every action that handles secret data —
 // reads Key Vault with the workflow's managed identity, or uses such data directly, through other
 // actions or through variables, at any nesting depth — gets `runtimeConfiguration.secureData` for
 // what its type supports, so the secret never shows in run history. Where the type supports less,

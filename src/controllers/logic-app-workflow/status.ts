@@ -1,4 +1,4 @@
-// What one reconcile writes to status, and how it maps onto kstatus conditions (DESIGN.md
+// What one reconcile writes to status, and how it maps onto kstatus conditions (docs/design.md
 // guarantee 8). The reconcile fills a StatusDraft as it goes; the frame applies it once, in
 // one status patch, and only when something changed (StatusPatcher sends nothing otherwise).
 import type {

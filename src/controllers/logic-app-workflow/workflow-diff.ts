@@ -1,4 +1,4 @@
-// Diff before write (DESIGN.md guarantee 7): which parts of the desired workflow Azure does not
+// Diff before write (docs/design.md guarantee 7): which parts of the desired workflow Azure does not
 // hold. An empty list means in sync and no PUT. Only field names are returned — values (a
 // parameter may be sensitive) never leave this function. What Azure does not hand back as sent
 // is compared for its meaning (definition-round-trip.ts), and what it does not hand back at all

@@ -176,6 +176,10 @@ const spec = object(
       // opaque to CEL; there is no CEL rule here, only the count bound.)
       'x-kubernetes-preserve-unknown-fields': true,
     },
+    // Azure's tag limits (Microsoft Learn, "Use tags to organize your Azure resources and
+    // management hierarchy", Limitations): 50 tags, names up to 512 characters without
+    // < > % & \ ? /, values up to 256. ARM also refuses control characters and blank names
+    // (src/emulator/arm/tags.ts). The owner tag is the 50th; its value always fits (owner-tag.ts).
     tags: {
       type: 'object',
       description: `Azure tags (name 1-512, value up to 256 characters). At most ${MAX_TAGS}: Azure allows 50 and logicops adds its owner tag.`,
@@ -183,8 +187,9 @@ const spec = object(
       additionalProperties: { type: 'string', maxLength: 256 },
       'x-kubernetes-validations': [
         {
-          rule: "self.all(name, size(name) >= 1 && size(name) <= 512 && !name.matches(r'[<>%&\\\\?/]'))",
-          message: 'tag names must be 1-512 characters and must not contain < > % & \\ ? /',
+          rule: "self.all(name, size(name) >= 1 && size(name) <= 512 && name.matches(r'\\S') && !name.matches(r'[<>%&\\\\?/\\p{Cc}]'))",
+          message:
+            'tag names must be 1-512 characters, not only spaces, and must not contain < > % & \\ ? / or control characters',
         },
         {
           rule: "self.all(name, !name.lowerAscii().startsWith('logicops'))",

@@ -33,6 +33,7 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
   '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
+  'f58310d9-a9f6-439a-9e8d-f62e7b41a168': 'Role Based Access Control Administrator',
   'f1a07417-d97a-45cb-824c-7a7467783830': 'Managed Identity Operator',
   '87a39d53-fc1b-424a-814c-f7e04687dc9e': 'Logic App Contributor',
 };

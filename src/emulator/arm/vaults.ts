@@ -11,6 +11,7 @@ import type { SecretRecord, SecretVersionRecord, VaultRecord } from '../state.ts
 import {
   type AccessPolicyOperation,
   applyAccessPolicyOperation,
+  inStoredCasing,
   readAccessPolicies,
   tooManyAccessPolicies,
 } from './access-policies.ts';
@@ -111,7 +112,10 @@ export function putVault(
       "'properties.sku' is required: {family: 'A', name: 'standard' | 'premium'}.",
     );
   }
-  const accessPolicies = readAccessPolicies(properties.accessPolicies, 'properties.accessPolicies');
+  const accessPolicies = inStoredCasing(
+    readAccessPolicies(properties.accessPolicies, 'properties.accessPolicies'),
+    core.config.permissionCasing,
+  );
   if (accessPolicies.length > core.config.limits.accessPoliciesPerVault) {
     throw tooManyAccessPolicies(core.config.limits.accessPoliciesPerVault);
   }
@@ -258,7 +262,10 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
           for (const key of READ_ONLY) delete rest[key];
           Object.assign(record.properties, rest);
           if (accessPolicies !== undefined) {
-            const replaced = readAccessPolicies(accessPolicies, 'properties.accessPolicies');
+            const replaced = inStoredCasing(
+              readAccessPolicies(accessPolicies, 'properties.accessPolicies'),
+              core.config.permissionCasing,
+            );
             if (replaced.length > core.config.limits.accessPoliciesPerVault) {
               throw tooManyAccessPolicies(core.config.limits.accessPoliciesPerVault);
             }
@@ -306,10 +313,11 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
         if (!isObject(body.properties))
           throw armErrors.badRequest('BadRequest', "'properties.accessPolicies' is required.");
         const changes = readAccessPolicies(body.properties.accessPolicies, 'properties.accessPolicies');
+        // add and replace store Key Vault's spelling; remove matches the stored one exactly.
         record.accessPolicies = applyAccessPolicyOperation(
           record.accessPolicies,
           operation as AccessPolicyOperation,
-          changes,
+          operation === 'remove' ? changes : inStoredCasing(changes, core.config.permissionCasing),
           core.config.limits.accessPoliciesPerVault,
         );
         record.updatedAt = core.nowIso();

@@ -1,9 +1,9 @@
 // What became of one generated object. Issue 13 allows three ends: refused at admission with a
 // message naming the field, Stalled with a reason, or Ready. A fourth is accepted and reported
 // apart: Reconciling on a documented wait for something that may yet appear (a secret, a
-// principal, a ConfigMap, a binding that fills a parameter) — DESIGN.md guarantee 8 calls that
-// in flight, not broken. Anything else (no Ready condition, or Reconciling on an error retried
-// forever) is a violation.
+// principal, a ConfigMap, a binding that fills a parameter) — docs/design.md guarantee 8 calls
+// that in flight, not broken. Anything else (no Ready condition, or Reconciling on an error
+// retried forever) is a violation.
 import type { KubeObject } from '../support/kube.ts';
 
 export type Outcome =

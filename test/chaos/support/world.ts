@@ -125,7 +125,7 @@ export function buildWorld(options: {
         parameters: { partnerEndpoint: 'https://api.partner.example/v1/orders' },
       },
     };
-    const vault = VAULTS[i % VAULTS.length]?.name ?? '';
+    const { name: vault, rbac } = VAULTS[i % VAULTS.length] ?? { name: '', rbac: false };
     const binding: Manifest = {
       apiVersion: API_VERSION,
       kind: 'VaultSecretBinding',
@@ -135,7 +135,8 @@ export function buildWorld(options: {
         vaultId: vaultId(vault),
         secretName: `s${i % SECRETS_PER_VAULT}`,
         parameterName: 'partnerApiKeyUri',
-        ...(i % 3 === 0 ? { permissions: ['get', 'list'] } : {}),
+        // list only where access policies can grant it: under RBAC it is refused (InvalidSpec).
+        ...(i % 3 === 0 && !rbac ? { permissions: ['get', 'list'] } : {}),
       },
     };
     workflows.push(workflow);

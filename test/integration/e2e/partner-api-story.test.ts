@@ -1,4 +1,4 @@
-// The story logicops exists for (DESIGN.md, "The end-to-end example"): a team applies a
+// The story logicops exists for (docs/design.md, "The end-to-end example"): a team applies a
 // workflow and a binding — nothing else — and gets a Logic App whose managed identity can read
 // exactly one secret through Key Vault's data plane, with the secret hidden from run history.
 // Deleting the binding takes the access away; deleting the workflow leaves nothing behind.

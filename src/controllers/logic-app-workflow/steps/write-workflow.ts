@@ -18,6 +18,7 @@ import {
   secureValuesVerdict,
 } from '../secure-values.ts';
 import { type WorkflowField, workflowDifferences } from '../workflow-diff.ts';
+import { countCreate } from './quota.ts';
 
 const SECURE_RECORD = 'secure-parameters';
 
@@ -55,6 +56,7 @@ export const writeWorkflow: Step = async (run) => {
   const drift = differences !== undefined && isDrift(run, differences, verdict);
   run.observed = await run.gateways.workflows.createOrUpdate(run.ref, desired, { signal: run.signal });
   if (differences === undefined) {
+    countCreate(run);
     run.workflowCounts?.noteCreated(run.spec.subscriptionId, {
       location: run.spec.location,
       identity: { type: run.spec.identity?.type ?? 'SystemAssigned' },

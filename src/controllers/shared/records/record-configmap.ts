@@ -1,5 +1,5 @@
 // How an operator record is kept in Kubernetes: one ConfigMap per (kind, namespace, name) in the
-// operator's own namespace, where teams have no rights (DESIGN.md guarantee 3, issue 20). The
+// operator's own namespace, where teams have no rights (docs/design.md guarantee 3, issue 20). The
 // name is a digest, so any object name fits and none can collide with or point at another's;
 // labels select the records of the watched namespaces; the payload is one JSON document.
 //

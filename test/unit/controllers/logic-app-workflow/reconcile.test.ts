@@ -221,7 +221,65 @@ describe('LogicAppWorkflow reconcile', () => {
     clock.setTimeout(() => undefined, 0);
     await clock.advance(60_000);
     await run();
-    expect(azure.calls).toEqual(['workflows.get', 'workflows.get', 'vaults.get']);
+    // The quota listing (TTL 30 s) is older than its TTL too: one listing refreshes status.quota.
+    expect(azure.calls).toEqual([
+      'workflows.get',
+      'workflows.get',
+      'workflows.listBySubscription',
+      'vaults.get',
+    ]);
+  });
+
+  const other = (name: string, location = 'westeurope') => ({
+    id: name,
+    name,
+    location,
+    tags: {},
+    identity: { type: 'SystemAssigned' },
+    parameters: {},
+  });
+  const usage = () =>
+    Object.fromEntries((stored()?.status?.quota ?? []).map((entry) => [entry.name, entry.used]));
+
+  it('counts the new workflow in status.quota right after creating it', async () => {
+    azure.workflows.set('a', other('a'));
+    await run(workflow());
+    expect(usage()).toEqual({ WorkflowsPerRegion: 2, ManagedIdentityWorkflowsPerSubscriptionRegion: 2 });
+  });
+
+  it('refreshes status.quota of an existing workflow from the shared listing, at most once per TTL', async () => {
+    await run(workflow());
+    expect(usage()).toEqual({ WorkflowsPerRegion: 1, ManagedIdentityWorkflowsPerSubscriptionRegion: 1 });
+    azure.workflows.set('a', other('a'));
+    azure.workflows.set('b', other('b'));
+    azure.workflows.set('far', other('far', 'northeurope'));
+    azure.calls.length = 0;
+    await run();
+    // Within the listing's TTL: no read, the figure stays what that listing said.
+    expect(azure.calls).not.toContain('workflows.listBySubscription');
+    expect(usage()).toEqual({ WorkflowsPerRegion: 1, ManagedIdentityWorkflowsPerSubscriptionRegion: 1 });
+    clock.setTimeout(() => undefined, 0);
+    await clock.advance(30_000);
+    await run();
+    expect(azure.calls.filter((call) => call === 'workflows.listBySubscription')).toHaveLength(1);
+    expect(usage()).toEqual({ WorkflowsPerRegion: 3, ManagedIdentityWorkflowsPerSubscriptionRegion: 3 });
+    expect(condition('QuotaAvailable')).toMatchObject({ status: 'True', reason: 'WithinLimit' });
+  });
+
+  it('reports a region already past a limit without blocking the existing workflow', async () => {
+    await run(workflow());
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'])
+      azure.workflows.set(name, other(name));
+    clock.setTimeout(() => undefined, 0);
+    await clock.advance(30_000);
+    expect(await run()).toEqual({ type: 'done' });
+    expect(usage()).toMatchObject({ WorkflowsPerRegion: 11 });
+    expect(condition('QuotaAvailable')).toMatchObject({
+      status: 'False',
+      reason: 'QuotaExceeded',
+      message: expect.stringContaining('this workflow is unaffected'),
+    });
+    expect(condition('Ready')).toMatchObject({ status: 'True' });
   });
 
   it('restores drift with a DriftCorrected event, but calls a spec change an update', async () => {

@@ -1,6 +1,6 @@
 // Fakes for reconcile-level tests: an in-memory API server for the few calls the frame makes
 // (get, JSON-Patch finalizers, merge-patch status), in-memory Azure gateways with a call log,
-// and plain sources. No SDK method is mocked: the gateways are the seam (DESIGN.md).
+// and plain sources. No SDK method is mocked: the gateways are the seam (docs/design.md).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   AzureError,
