@@ -24,6 +24,9 @@ export default defineConfig({
           include: ['test/emulator/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          // The contract check: every body to and from the emulator against the REST spec schemas.
+          globalSetup: ['test/contract/global-setup.ts'],
+          setupFiles: ['test/contract/setup.ts'],
         },
       },
       {
@@ -31,7 +34,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/integration/global-setup.ts', 'test/contract/global-setup.ts'],
+          setupFiles: ['test/contract/setup.ts'],
           // A first build of the control-plane binaries happens in the global setup, not here.
           testTimeout: 60_000,
           hookTimeout: 120_000,

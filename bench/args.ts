@@ -6,12 +6,17 @@ import { parseDuration } from '../src/config.ts';
 import { IMAGE_NODE_FLAGS } from './compiled-operator.ts';
 
 export type GrantModel = 'access-policy' | 'rbac';
+/** sample: the end-to-end sample's definition; max: definition and parameters at logicops' size limits. */
+export type DefinitionSize = 'sample' | 'max';
 
 export interface BenchOptions {
   workflows: number;
   vaults: number;
   bindingsPerWorkflow: number;
   model: GrantModel;
+  definitionSize: DefinitionSize;
+  /** 1 MiB ConfigMaps no workflow references, created in the bench namespace before the workflows. */
+  unreferencedConfigMaps: number;
   /** Write the full report as JSON here. */
   jsonPath?: string;
   /** Write the convergence chart (SVG) here; default next to the JSON, else a temp file. */
@@ -52,6 +57,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --vaults V                   Key Vaults the bindings spread over (default 10)
   --bindings-per-workflow B    VaultSecretBindings per workflow (default 1)
   --model access-policy|rbac   how vaults grant access (default access-policy)
+  --definition-size sample|max each workflow's definition: the end-to-end sample's, or definition
+                               and parameters at logicops' size limits (default sample)
+  --unreferenced-config-maps K 1 MiB ConfigMaps no workflow references, in the bench namespace (default 0)
   --json out.json              also write the report as JSON
   --chart out.svg              where to write the convergence chart (default: next to --json, else a temp file)
   --resync-period D            operator drift-check period, e.g. 20s (default 20s)
@@ -74,6 +82,8 @@ const FLAGS = {
   vaults: { type: 'string' },
   'bindings-per-workflow': { type: 'string' },
   model: { type: 'string' },
+  'definition-size': { type: 'string' },
+  'unreferenced-config-maps': { type: 'string' },
   json: { type: 'string' },
   chart: { type: 'string' },
   'resync-period': { type: 'string' },
@@ -129,6 +139,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   if (model !== 'access-policy' && model !== 'rbac') {
     throw new BenchArgsError(`--model must be access-policy or rbac, got '${model}'`);
   }
+  const definitionSize = text('definition-size') ?? 'sample';
+  if (definitionSize !== 'sample' && definitionSize !== 'max') {
+    throw new BenchArgsError(`--definition-size must be sample or max, got '${definitionSize}'`);
+  }
   const logLevel = text('operator-log-level') ?? 'info';
   if (!['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new BenchArgsError(
@@ -146,6 +160,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     vaults: int('vaults', 10, 1, 1_000),
     bindingsPerWorkflow: int('bindings-per-workflow', 1, 0, 100),
     model,
+    definitionSize,
+    unreferencedConfigMaps: int('unreferenced-config-maps', 0, 0, 1_000),
     resyncPeriodMs: duration('resync-period', '20s', 1000),
     steadyPeriods: int('steady-periods', 2, 2, 100),
     workers: int('workers', 16, 1, 64),

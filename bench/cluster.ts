@@ -126,6 +126,35 @@ async function createOne(api: CustomObjectsApi, manifest: Manifest): Promise<voi
   }
 }
 
+/** The API server's limit on a ConfigMap's data (1 MiB); the bench's ConfigMaps stay just under it. */
+const CONFIG_MAP_DATA_LIMIT = 1024 * 1024;
+
+/**
+ * `count` ConfigMaps of ~1 MiB that no workflow references (issue 20: every ConfigMap of a
+ * watched namespace was cached whole). Names `bench-unreferenced-NNN`; four creates in flight.
+ */
+export async function createUnreferencedConfigMaps(
+  cluster: BenchCluster,
+  namespace: string,
+  count: number,
+): Promise<void> {
+  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+  const width = String(Math.max(0, count - 1)).length;
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < count; index = next++) {
+      const name = `bench-unreferenced-${String(index).padStart(width, '0')}`;
+      // Each its own text, so no two share a string anywhere.
+      const blob = `${name}:`.padEnd(CONFIG_MAP_DATA_LIMIT - 1024, String.fromCharCode(97 + (index % 26)));
+      await core.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name }, data: { 'blob.txt': blob } },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, count) }, worker));
+}
+
 export function customObjectsApi(cluster: BenchCluster): CustomObjectsApi {
   return cluster.kubeConfig.makeApiClient(CustomObjectsApi);
 }

@@ -1,9 +1,10 @@
 // The bench's result: one JSON-able object (for --json and for comparing runs) and a human
 // table that puts every figure next to its target from issue 12.
 
-import type { GrantModel } from './args.ts';
+import type { DefinitionSize, GrantModel } from './args.ts';
 import type { CounterDelta, PerObjectFigures, SteadyStateFigures } from './arm-figures.ts';
 import type { ReadySample } from './chart.ts';
+import type { MemoryLimit } from './chart-limits.ts';
 import { type LatencyPercentiles, RECONCILE_HISTOGRAM } from './reconcile-latency.ts';
 
 export interface BenchReport {
@@ -16,6 +17,9 @@ export interface BenchReport {
     bindingsPerWorkflow: number;
     model: GrantModel;
     objects: number;
+    /** Absent in reports from before issue 20: sample. */
+    definitionSize?: DefinitionSize;
+    unreferencedConfigMaps?: number;
   };
   settings: {
     operatorBuild: 'compiled' | 'source (tsx)';
@@ -57,6 +61,8 @@ export interface BenchReport {
     cpuSecondsConvergence: number;
     cpuSecondsSteady: number;
     reconcile: Record<string, LatencyPercentiles>;
+    /** deploy/helm/logicops/values.yaml resources.limits.memory, when set. */
+    chartMemoryLimit?: MemoryLimit;
   };
   chartPath: string;
   targets: TargetCheck[];
@@ -124,6 +130,16 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetChe
     (v) => v <= 150,
     1,
   );
+  if (operator.chartMemoryLimit) {
+    const limitMiB = operator.chartMemoryLimit.bytes / MIB;
+    add(
+      `operator peak RSS within the chart's memory limit, MiB (issue 20)`,
+      `≤ ${num1(limitMiB)} (${operator.chartMemoryLimit.quantity})`,
+      operator.lifetimePeakRssBytes / MIB,
+      (v) => v <= limitMiB,
+      1,
+    );
+  }
   return checks;
 }
 
@@ -137,6 +153,15 @@ export function formatReport(report: BenchReport): string {
       'objects',
       `${size.workflows} workflows, ${size.bindings} bindings over ${size.vaults} vaults (${size.model})`,
     ],
+    [
+      '  definitions',
+      size.definitionSize === 'max'
+        ? 'definition and parameters at the size limits (bytes and JSON values)'
+        : 'the end-to-end sample',
+    ],
+    ...(size.unreferencedConfigMaps
+      ? [['  unreferenced ConfigMaps', `${size.unreferencedConfigMaps} × 1 MiB`] as [string, string]]
+      : []),
     [
       'emulator',
       `reads ${settings.readLatencyMs} ms, writes ${settings.writeLatencyMs} ms, throttling ${settings.throttling ? 'on' : 'off'}`,
@@ -168,7 +193,7 @@ export function formatReport(report: BenchReport): string {
     ['', ''],
     [
       'operator peak RSS',
-      `${num(o.lifetimePeakRssBytes / MIB, 1)} MiB (while converging ${num(o.peakRssBytes / MIB, 1)} MiB)`,
+      `${num(o.lifetimePeakRssBytes / MIB, 1)} MiB (while converging ${num(o.peakRssBytes / MIB, 1)} MiB)${o.chartMemoryLimit ? `; the chart's limit ${o.chartMemoryLimit.quantity}` : ''}`,
     ],
     [
       'operator CPU',
@@ -192,7 +217,7 @@ export function formatReport(report: BenchReport): string {
   rows.push(['chart', report.chartPath]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => (label === '' ? '' : `${label.padEnd(width)}  ${value}`));
-  lines.push('', 'targets (issue 12):');
+  lines.push('', 'targets (issue 12; the memory limit row, issue 20):');
   const nameWidth = Math.max(...report.targets.map((t) => t.name.length));
   for (const t of report.targets) {
     const verdict = t.met === undefined ? '  ?' : t.met ? ' ok' : 'MISS';
@@ -201,6 +226,10 @@ export function formatReport(report: BenchReport): string {
     );
   }
   return lines.join('\n');
+}
+
+function num1(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
 function ms(secondsValue: number | undefined): string {

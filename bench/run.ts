@@ -16,9 +16,11 @@ import {
 import type { BenchOptions } from './args.ts';
 import { type CounterSnapshot, counterDelta, perObjectFigures, steadyStateFigures } from './arm-figures.ts';
 import { renderConvergenceSvg } from './chart.ts';
+import { chartMemoryLimit } from './chart-limits.ts';
 import {
   createAll,
   createNamespace,
+  createUnreferencedConfigMaps,
   customObjectsApi,
   deleteNamespace,
   installCrds,
@@ -131,8 +133,12 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     const api = customObjectsApi(cluster);
     const before = snapshot(emulator);
     await monitor.restart();
+    if (options.unreferencedConfigMaps > 0) {
+      say(`creating ${options.unreferencedConfigMaps} ConfigMaps of 1 MiB that no workflow references`);
+      await createUnreferencedConfigMaps(cluster, namespace, options.unreferencedConfigMaps);
+    }
     say(
-      `creating ${options.workflows} workflows and ${bindings} bindings (${options.createConcurrency} in parallel)`,
+      `creating ${options.workflows} workflows (${options.definitionSize === 'max' ? 'definitions and parameters at the size limits' : 'the sample definition'}) and ${bindings} bindings (${options.createConcurrency} in parallel)`,
     );
     const createStart = performance.now();
     // Each workflow is followed by its bindings, as one file per app would be applied.
@@ -168,10 +174,16 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     const afterConvergence = snapshot(emulator);
     const convergenceProcess = monitor.figures();
     const convergenceDelta = counterDelta(before, afterConvergence);
+    // An operator that died (out of heap, say) still leaves a report: its figures up to then.
+    const metricsText = await scrapeMetrics(operator.metricsUrl).catch((error: unknown) => {
+      say(`could not read the operator's /metrics (did it exit? see ${logFile}): ${String(error)}`);
+      return '';
+    });
     const reconcile = Object.fromEntries(
-      [...parseHistograms(await scrapeMetrics(operator.metricsUrl)).entries()].map(
-        ([controller, histogram]) => [controller, percentiles(histogram)],
-      ),
+      [...parseHistograms(metricsText).entries()].map(([controller, histogram]) => [
+        controller,
+        percentiles(histogram),
+      ]),
     );
 
     // --- lower bound -----------------------------------------------------------------------
@@ -211,6 +223,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     }
     await monitor.sample();
 
+    const memoryLimit = chartMemoryLimit();
     const chartPath =
       options.chartPath ??
       (options.jsonPath
@@ -226,6 +239,8 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         bindingsPerWorkflow: options.bindingsPerWorkflow,
         model: options.model,
         objects: options.workflows + bindings,
+        definitionSize: options.definitionSize,
+        unreferencedConfigMaps: options.unreferencedConfigMaps,
       },
       settings: {
         operatorBuild: options.compiled ? 'compiled' : 'source (tsx)',
@@ -273,6 +288,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         cpuSecondsConvergence: convergenceProcess.cpuSeconds,
         cpuSecondsSteady: steadyCpu,
         reconcile,
+        ...(memoryLimit ? { chartMemoryLimit: memoryLimit } : {}),
       },
       chartPath,
     };

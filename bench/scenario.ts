@@ -4,12 +4,18 @@
 // workflow spread round-robin over the vaults. Pure: main.ts applies it.
 
 import {
+  DEFINITION_LIMITS,
+  type JsonLimits,
+  PARAMETERS_LIMITS,
+} from '../src/controllers/logic-app-workflow/spec-limits.ts';
+import { measureJson } from '../src/controllers/shared/json-size.ts';
+import {
   ALLOWED_RESOURCE_GROUPS_ANNOTATION,
   ALLOWED_VAULTS_ANNOTATION,
 } from '../src/controllers/shared/namespace-policy.ts';
 import { API_VERSION } from '../src/crds/api-group.ts';
 import { demoSeed, type EmulatorSeed } from '../src/emulator/index.ts';
-import type { GrantModel } from './args.ts';
+import type { DefinitionSize, GrantModel } from './args.ts';
 
 export const BENCH_RESOURCE_GROUP = 'logicops-bench';
 export const BENCH_LOCATION = 'westeurope';
@@ -19,6 +25,8 @@ export interface ScenarioSize {
   vaults: number;
   bindingsPerWorkflow: number;
   model: GrantModel;
+  /** Default sample. */
+  definitionSize?: DefinitionSize;
 }
 
 /** A namespaced custom object as sent to the API server (the CRD schema fills in defaults). */
@@ -101,8 +109,12 @@ export function buildScenario(size: ScenarioSize, subscriptionId: string, namesp
         subscriptionId,
         resourceGroup: BENCH_RESOURCE_GROUP,
         location: BENCH_LOCATION,
-        definition: sampleDefinition(size.bindingsPerWorkflow),
-        parameters: { partnerEndpoint: 'https://api.partner.example/v1/orders' },
+        ...(size.definitionSize === 'max'
+          ? maxSizeSpec(size.bindingsPerWorkflow, i)
+          : {
+              definition: sampleDefinition(size.bindingsPerWorkflow),
+              parameters: { partnerEndpoint: PARTNER_ENDPOINT },
+            }),
       },
     });
     for (let j = 0; j < size.bindingsPerWorkflow; j++) {
@@ -122,6 +134,8 @@ export function buildScenario(size: ScenarioSize, subscriptionId: string, namesp
       });
     }
   }
+  // The max-size specs sit exactly at the size limits: secure parameters would take them over.
+  if (size.definitionSize !== 'max') for (const workflow of workflows) addSecureParameters(workflow.spec);
   return {
     namespace,
     namespaceAnnotations: {
@@ -134,6 +148,65 @@ export function buildScenario(size: ScenarioSize, subscriptionId: string, namesp
     bindings,
     bindingVaults,
   };
+}
+
+const PARTNER_ENDPOINT = 'https://api.partner.example/v1/orders';
+
+/**
+ * The sample's definition and parameters grown to exactly logicops' limits in bytes and JSON
+ * values (spec-limits.ts): the most a workflow can make the operator hold. The growth is a
+ * Compose action and a declared `padding` parameter, each holding an array of one-key objects
+ * (an object per two values: objects cost the heap more than strings do); `seed` makes every
+ * workflow's text different, so no two share strings.
+ */
+export function maxSizeSpec(
+  bindings: number,
+  seed: number,
+): { definition: Record<string, unknown>; parameters: Record<string, unknown> } {
+  const sample = sampleDefinition(bindings);
+  const definition = fillTo(DEFINITION_LIMITS, seed, (padding) => ({
+    ...sample,
+    parameters: { ...(sample.parameters as object), padding: { type: 'Array' } },
+    actions: {
+      ...(sample.actions as object),
+      Padding: { type: 'Compose', runAfter: {}, inputs: padding },
+    },
+  }));
+  const parameters = fillTo(PARAMETERS_LIMITS, seed, (padding) => ({
+    partnerEndpoint: PARTNER_ENDPOINT,
+    padding,
+  }));
+  return { definition, parameters };
+}
+
+/**
+ * `build(padding)` with a padding array sized so the result measures exactly `limits.bytes`
+ * bytes and `limits.values` values: `{"s":"…"}` elements (two values each, one bare string when
+ * the count is odd), their strings lengthened to take the remaining bytes.
+ */
+export function fillTo(
+  limits: Readonly<JsonLimits>,
+  seed: number,
+  build: (padding: unknown[]) => Record<string, unknown>,
+): Record<string, unknown> {
+  const spare = limits.values - measureJson(build([])).values; // the empty array is counted already
+  const objects = Math.floor(spare / 2);
+  const padding: unknown[] = Array.from({ length: objects }, () => ({ s: '' }));
+  if (spare % 2 === 1) padding.push('');
+  const bare = measureJson(build(padding)).bytes;
+  let remaining = limits.bytes - bare;
+  if (remaining < 0)
+    throw new Error(`the sample alone is over ${limits.bytes} bytes at ${limits.values} values`);
+  const strings = padding.length;
+  for (let k = 0; k < strings; k++) {
+    const length = Math.floor(remaining / (strings - k));
+    const text = `${seed.toString(36)}-${k.toString(36)}-`.padEnd(length, 'x').slice(0, length);
+    remaining -= text.length;
+    const item = padding[k];
+    if (typeof item === 'string') padding[k] = text;
+    else (item as { s: string }).s = text;
+  }
+  return build(padding);
 }
 
 /**
@@ -186,5 +259,30 @@ export function sampleDefinition(bindings: number): Record<string, unknown> {
         },
       },
     },
+  };
+}
+
+/**
+ * Secure parameters in the workload (issue 21): Azure never returns their values, so a diff
+ * that compared them with Azure would rewrite every workflow at every resync. Two declared
+ * secure parameters, given values in spec.parameters and used in the partner call.
+ */
+export function addSecureParameters(spec: Record<string, unknown>): void {
+  const definition = structuredClone(spec.definition) as {
+    parameters: Record<string, unknown>;
+    actions: { Call_partner_API?: { inputs: { headers: Record<string, string>; body?: unknown } } };
+  };
+  definition.parameters.partnerClientId = { type: 'SecureString' };
+  definition.parameters.partnerSettings = { type: 'SecureObject' };
+  const call = definition.actions.Call_partner_API;
+  if (call) {
+    call.inputs.headers['X-Client-Id'] = "@parameters('partnerClientId')";
+    call.inputs.body = "@parameters('partnerSettings')";
+  }
+  spec.definition = definition;
+  spec.parameters = {
+    ...(spec.parameters as Record<string, unknown>),
+    partnerClientId: 'bench-client-id-not-a-secret',
+    partnerSettings: { account: 'bench', region: BENCH_LOCATION },
   };
 }

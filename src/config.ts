@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ArmBucketSettings, ArmBudget } from './azure/arm-rate-limiter.ts';
 import type { CredentialConfig } from './azure/credentials.ts';
+import { MAX_CLUSTER_ID_LENGTH } from './controllers/shared/owner-tag.ts';
 
 export interface OperatorConfig {
   kubeconfig?: string;
@@ -74,7 +75,7 @@ export const OPTIONS = {
   },
   'cluster-id': {
     env: 'LOGICOPS_CLUSTER_ID',
-    help: "owner-tag cluster id; default: the kube-system namespace's uid",
+    help: "owner-tag cluster id, at most 120 characters; default: the kube-system namespace's uid",
   },
   'namespace-policy': {
     env: 'LOGICOPS_NAMESPACE_POLICY',
@@ -141,8 +142,8 @@ export const OPTIONS = {
   },
   'quota-identity-workflows-per-region': {
     env: 'LOGICOPS_QUOTA_IDENTITY_WORKFLOWS_PER_REGION',
-    help: 'workflows with a managed identity per subscription and region',
-    default: '1000',
+    help: 'workflows with a managed identity per subscription and region (Azure: 5,000 for Consumption)',
+    default: '5000',
   },
   'quota-access-policies-per-vault': {
     env: 'LOGICOPS_QUOTA_ACCESS_POLICIES_PER_VAULT',
@@ -156,8 +157,8 @@ export const OPTIONS = {
   },
   'principal-propagation-hold': {
     env: 'LOGICOPS_PRINCIPAL_PROPAGATION_HOLD',
-    help: 'bindings stay WaitingForPrincipal until the workflow principal is this old (Entra ID replication), e.g. 60s; 0s: off',
-    default: '0s',
+    help: 'bindings stay WaitingForPrincipal until the workflow principal is this old (Entra ID replication); 0s: off (dev mode and tests only)',
+    default: '60s',
   },
   'consistent-vault-reads': {
     env: 'LOGICOPS_CONSISTENT_VAULT_READS',
@@ -202,7 +203,7 @@ export const OPTIONS = {
   },
   'metrics-identifying-labels': {
     env: 'LOGICOPS_METRICS_IDENTIFYING_LABELS',
-    help: 'label the quota metrics with the Azure scope (vault ids, subscriptions and regions: one series per scope); /metrics has no authentication, so off by default',
+    help: 'label the quota and ARM budget metrics with the Azure scope (vault ids, subscriptions and regions: one series per scope); /metrics has no authentication, so off by default',
     type: 'boolean',
   },
   'shutdown-grace': {
@@ -304,6 +305,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     return text;
   };
+  const clusterId = (name: OptionName): string | undefined => {
+    const text = raw(name);
+    if (text !== undefined && (text.length > MAX_CLUSTER_ID_LENGTH || text.trim() === '')) {
+      throw new ConfigError(
+        `${where(name)} must be 1 to ${MAX_CLUSTER_ID_LENGTH} characters (it starts every owner tag, and an Azure tag value holds 256), got ${text.length}`,
+      );
+    }
+    return text;
+  };
   const oneOf = <T extends string>(name: OptionName, choices: readonly T[]): T => {
     const text = raw(name) ?? '';
     if (!(choices as readonly string[]).includes(text)) {
@@ -346,7 +356,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     kubeconfig: raw('kubeconfig'),
     namespaces,
     labelSelector: raw('label-selector'),
-    clusterId: raw('cluster-id'),
+    clusterId: clusterId('cluster-id'),
     namespacePolicy: oneOf('namespace-policy', ['enabled', 'disabled'] as const) === 'enabled',
     azure: {
       armEndpoint: url('arm-endpoint'),

@@ -3,7 +3,7 @@
 // controllers, and the manager that runs them. Used by `logicops run`, `logicops dev` and
 // the integration tests, so all three run the same wiring.
 import { hostname } from 'node:os';
-import type { KubeConfig, V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
+import type { KubeConfig, V1Namespace } from '@kubernetes/client-node';
 import { ArmRateLimiter } from './azure/arm-rate-limiter.ts';
 import { createAzureClients } from './azure/clients.ts';
 import { createCredential } from './azure/credentials.ts';
@@ -11,14 +11,10 @@ import { type AzureGateways, createAzureGateways } from './azure/gateways.ts';
 import { AzureCalls, type AzureCallsSettings } from './azure/instrumentation.ts';
 import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
+import { createInformers } from './controllers/informers.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
-import {
-  CONFIG_MAP_RESOURCE,
-  LOGIC_APP_WORKFLOW_RESOURCE,
-  NAMESPACE_RESOURCE,
-  VAULT_SECRET_BINDING_RESOURCE,
-} from './controllers/resource-kinds.ts';
-import { leanConfigMap, leanObject } from './controllers/shared/lean-cache.ts';
+import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
+import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from './controllers/resource-kinds.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { OperatorRecords } from './controllers/shared/records/operator-records.ts';
 import {
@@ -27,12 +23,7 @@ import {
   recordSelector,
 } from './controllers/shared/records/record-configmap.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
-import {
-  LOGIC_APP_WORKFLOW,
-  type LogicAppWorkflow,
-  VAULT_SECRET_BINDING,
-  type VaultSecretBinding,
-} from './crds/index.ts';
+import { LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING } from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
 import { collectObjectMetrics } from './observability/object-metrics.ts';
@@ -84,33 +75,11 @@ export async function createOperator({
   // Status and finalizer patches go through this client: none leaves a deposed leader.
   const kube = new FencedKubeClient(kubeConfig, fence);
   const metrics = new OperatorMetrics({ identifyingLabels: config.metricsIdentifyingLabels });
-  const scope = { namespaces: config.namespaces, labelSelector: config.labelSelector, logger };
-
-  const workflows = new Informer<LogicAppWorkflow>({
+  const { workflows, bindings, configMaps, namespaces } = createInformers({
     client: kube,
-    kind: LOGIC_APP_WORKFLOW_RESOURCE,
-    ...scope,
-    transform: leanObject,
-  });
-  const bindings = new Informer<VaultSecretBinding>({
-    client: kube,
-    kind: VAULT_SECRET_BINDING_RESOURCE,
-    ...scope,
-    transform: leanObject,
-  });
-  // Related kinds are not sharded by the label selector: a labelled workflow may use any ConfigMap.
-  const configMaps = new Informer<V1ConfigMap>({
-    client: kube,
-    kind: CONFIG_MAP_RESOURCE,
     namespaces: config.namespaces,
+    labelSelector: config.labelSelector,
     logger,
-    transform: leanConfigMap,
-  });
-  const namespaces = new Informer<V1Namespace>({
-    client: kube,
-    kind: NAMESPACE_RESOURCE,
-    logger,
-    transform: leanObject,
   });
   // The operator's own records, in its own namespace (teams have no rights there): what was
   // granted and which principals are vouched for. Not sharded: shared access-policy entries are
@@ -144,6 +113,19 @@ export async function createOperator({
   };
   const credential = createCredential(config.azure.credential, { authorityHost: config.azure.authorityHost });
   const gatewaysBySubscription = new Map<string, AzureGateways>();
+  // One client-side ARM budget per subscription (as ARM counts), reported at each scrape.
+  const limiters = new Map<string, ArmRateLimiter>();
+  metrics.onCollect(() =>
+    metrics.armBudget(
+      [...limiters].flatMap(([subscription, limiter]) =>
+        Object.entries(limiter.remaining()).map(([operationClass, remaining]) => ({
+          subscription,
+          class: operationClass,
+          remaining,
+        })),
+      ),
+    ),
+  );
   const gatewaysFor = (subscriptionId: string): AzureGateways => {
     let gateways = gatewaysBySubscription.get(subscriptionId);
     if (!gateways) {
@@ -159,10 +141,9 @@ export async function createOperator({
         writeFence: fence,
       });
       // ARM budgets each subscription separately: one limiter (and call seam) per subscription.
-      const calls = new AzureCalls({
-        observer,
-        limiter: new ArmRateLimiter(config.azure.budget, systemClock),
-      });
+      const limiter = new ArmRateLimiter(config.azure.budget, systemClock);
+      limiters.set(subscriptionId, limiter);
+      const calls = new AzureCalls({ observer, limiter });
       gateways = createAzureGateways(clients, calls);
       gatewaysBySubscription.set(subscriptionId, gateways);
     }
@@ -195,6 +176,8 @@ export async function createOperator({
       resync,
       // A vault's URI never changes: read it once per vault, not once per workflow pass.
       vaultUriTtlMs: config.resyncPeriodMs,
+      // status.quota is refreshed from this listing at every pass: never older than one resync.
+      quotaListTtlMs: Math.min(DEFAULT_QUOTA_LIST_TTL_MS, config.resyncPeriodMs),
     },
   });
   const bindingController = createVaultSecretBindingController({

@@ -74,9 +74,9 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
   {
     apiGroup: '',
     resource: 'configmaps',
-    verbs: ['list', 'watch'],
+    verbs: ['get', 'list', 'watch'],
     scope: 'watched',
-    why: 'workflow definitions may come from a ConfigMap key; read from the informer cache, never with GET',
+    why: 'metadata-only list and watch (a change wakes the workflows that use it); GET of a ConfigMap a workflow takes its definition from',
   },
   {
     apiGroup: 'events.k8s.io',

@@ -62,6 +62,13 @@ export class ArmTokenBucket {
     return drained + (this.tokens < 0 ? Math.ceil(-this.tokens / this.perMs) : 0);
   }
 
+  /** Whole tokens a call could take now without waiting; 0 while drained or owed (metrics only). */
+  available(): number {
+    const now = this.refill();
+    if (this.countedUntil > now) return 0;
+    return Math.max(0, Math.floor(this.tokens));
+  }
+
   /** Gives back a reserved token that was never used (the caller gave up waiting). */
   cancel(): void {
     this.tokens = Math.min(this.burst, this.tokens + 1);
@@ -122,6 +129,15 @@ export class ArmRateLimiter {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     return waitMs;
+  }
+
+  /** Whole tokens left per class, for the logicops_arm_budget_remaining gauge. */
+  remaining(): Record<ArmOperationClass, number> {
+    return {
+      read: this.buckets.read.available(),
+      write: this.buckets.write.available(),
+      delete: this.buckets.delete.available(),
+    };
   }
 
   throttled(operationClass: ArmOperationClass, retryAfterMs: number): void {

@@ -4,7 +4,7 @@
 //   notFound  — the thing is not there (a GET answers undefined, a DELETE is done);
 //   retry     — transient: back off and try again;
 //   throttled — Azure said how long to wait (429, or 503 with Retry-After);
-//   stalled   — a human must act; `reason` is DESIGN.md's vocabulary and `message` says what to do;
+//   stalled   — a human must act; `reason` is docs/design.md's vocabulary and `message` says what to do;
 //   conflict  — the write collides with something that exists under another name
 //               (RoleAssignmentExists): the caller looks for the existing thing.
 // A failed token request is classified by its cause in credential-errors.ts (F2/F3).

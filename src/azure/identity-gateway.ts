@@ -1,5 +1,5 @@
 // Microsoft.ManagedIdentity/userAssignedIdentities, read-only: logicops references a
-// user-assigned identity by ARM id and never creates or deletes one (DESIGN.md guarantee 1).
+// user-assigned identity by ARM id and never creates or deletes one (docs/design.md guarantee 1).
 import type { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { AzureCalls, CallOptions } from './instrumentation.ts';
 import { isNotFound } from './not-found.ts';

@@ -1,7 +1,7 @@
 // Role assignments as logicops sees them, and the pure rules for naming and matching them.
 // The name is a UUIDv5 of (scope, role, principal): a retry, a restart or a second replica
 // computes the same name, so a PUT repeated after a crash is idempotent instead of creating a
-// duplicate (DESIGN.md guarantee 2).
+// duplicate (docs/design.md guarantee 2).
 import type {
   RoleAssignment as ArmRoleAssignment,
   RoleAssignmentCreateParameters,

@@ -19,15 +19,20 @@ import {
 import { ControlPlane } from '../controlplane/control-plane.ts';
 import { allCrds } from '../crds/index.ts';
 import { crdYaml } from '../crds/render.ts';
-import { DEMO_OPERATOR_CLIENT_ID, DEMO_OPERATOR_CLIENT_SECRET, startEmulator } from '../emulator/index.ts';
+import {
+  DEMO_OPERATOR_CLIENT_ID,
+  DEMO_OPERATOR_CLIENT_SECRET,
+  demoOperatorRoleAssignments,
+  demoSeed,
+  startEmulator,
+} from '../emulator/index.ts';
 import { createOperator } from '../operator.ts';
 import { type ObjectRow, renderProgress } from './dev-progress.ts';
 
 const DEMO_NAMESPACE = 'logicops-demo';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export async function runDev(argv: string[]): Promise<number> {
-  const exitWhenReady = argv.includes('--exit-when-ready');
+export async function runDev({ exitWhenReady }: { exitWhenReady: boolean }): Promise<number> {
   const say = (line: string) => console.log(line);
   const started = Date.now();
 
@@ -40,8 +45,14 @@ export async function runDev(argv: string[]): Promise<number> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    say('starting the Azure emulator (demo tenant, subscription, vaults and secret)');
-    const emulator = await startEmulator({ seed: 'demo', port: 0 });
+    say(
+      "starting the Azure emulator (demo tenant, subscription, vaults and secret; the operator identity's roles)",
+    );
+    // The operator's Azure roles as an admin would give them, so `logicops doctor` finds them.
+    const emulator = await startEmulator({
+      seed: { ...demoSeed(), roleAssignments: demoOperatorRoleAssignments() },
+      port: 0,
+    });
     cleanups.push(() => emulator.close());
     // The operator runs in this process: trust the emulator's CA for its SDK clients.
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), emulator.caCertPem]);
@@ -84,6 +95,10 @@ export async function runDev(argv: string[]): Promise<number> {
         '1m',
         '--shutdown-grace',
         '5s',
+        // The emulator replicates principals at once: dev mode does not wait the 60 s a real
+        // cluster waits before a binding's Ready (docs/operations.md, "Principal propagation hold").
+        '--principal-propagation-hold',
+        '0s',
       ],
       {
         AZURE_TENANT_ID: emulator.tenantId,
@@ -122,6 +137,12 @@ export async function runDev(argv: string[]): Promise<number> {
     say(`  ${plane.binaries.kubectl} get logicops -n ${DEMO_NAMESPACE}`);
     say(`  ${plane.binaries.kubectl} describe law -n ${DEMO_NAMESPACE}`);
     say(`Azure emulator: ${emulator.armEndpoint} (state: ${emulator.adminEndpoint}/state)`);
+    // The demo secret is not printed: docs/emulator.md names it (DEMO_OPERATOR_CLIENT_SECRET).
+    say('\nCheck it with logicops doctor (AZURE_CLIENT_SECRET: the demo secret, docs/emulator.md):');
+    say(
+      `  NODE_EXTRA_CA_CERTS=${emulator.caCertPath} AZURE_TENANT_ID=${emulator.tenantId} AZURE_CLIENT_ID=${DEMO_OPERATOR_CLIENT_ID} AZURE_CLIENT_SECRET=... \\\n` +
+        `    node bin/logicops.mjs doctor --kubeconfig ${plane.kubeconfigPath} --namespaces ${DEMO_NAMESPACE} --arm-endpoint ${emulator.armEndpoint} --authority-host ${emulator.authorityHost}`,
+    );
     if (exitWhenReady) return allReady ? 0 : 1;
 
     say('\nPress Ctrl-C to stop.');

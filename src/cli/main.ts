@@ -1,54 +1,75 @@
-// The logicops command line.
-// Commands load their modules on demand: `version` and `crds` need none of the operator.
-import { ConfigError, helpText } from '../config.ts';
+// The logicops command line. `--help`/`-h` is answered before anything else is loaded or started;
+// every command checks its flags (an unknown one is an error listing the valid ones) before it
+// imports its module, so `version`, `crds` and every `--help` need none of the operator.
+import { ConfigError } from '../config.ts';
+import { commandHelp, parseCommandLine, USAGE_EXIT_CODE, UsageError, wantsHelp } from './command-line.ts';
+import { CRDS, commandNamed, DEV, DOCTOR, HELP, RUN, usage, VERSION } from './commands.ts';
 import { printCrds } from './crds.ts';
 import { logicopsVersion } from './version.ts';
 
-const USAGE = `usage: logicops <command> [options]
-
-commands:
-  run       run the operator (see logicops run --help for every option)
-  dev       the embedded default: a local control plane, the Azure emulator, the operator and
-            the samples, with live progress, until Ctrl-C
-  crds      print the CustomResourceDefinitions as YAML
-  version   print the version
-  help      show this text`;
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'run':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        console.log(helpText());
-        return 0;
-      }
+  if (command === undefined || command === '--help' || command === '-h') return help([]);
+  if (command === 'help') {
+    if (wantsHelp(rest)) {
+      console.log(commandHelp(HELP));
+      return 0;
+    }
+    return help(rest);
+  }
+  if (command === '--version') return main(['version', ...rest]);
+  const spec = commandNamed(command);
+  if (!spec) {
+    console.error(`logicops: unknown command '${command}'\n\n${usage()}`);
+    return USAGE_EXIT_CODE;
+  }
+  if (wantsHelp(rest)) {
+    console.log(commandHelp(spec));
+    return 0;
+  }
+  const values = parseCommandLine(spec, rest);
+  switch (spec) {
+    case RUN:
       return (await import('./run.ts')).runOperator(rest);
-    case 'dev':
-      return (await import('./dev.ts')).runDev(rest);
-    case 'crds':
+    case DOCTOR:
+      return (await import('./doctor.ts')).runDoctorCommand(rest, values.json === true);
+    case DEV:
+      return (await import('./dev.ts')).runDev({ exitWhenReady: values['exit-when-ready'] === true });
+    case CRDS:
       return printCrds();
-    case 'version':
-    case '--version':
+    case VERSION:
       console.log(logicopsVersion());
       return 0;
-    case 'help':
-    case '--help':
-    case '-h':
-    case undefined:
-      console.log(USAGE);
-      return 0;
     default:
-      console.error(`logicops: unknown command '${command}'\n\n${USAGE}`);
-      return 2;
+      throw new Error(`logicops: command '${spec.name}' has no handler`);
   }
+}
+
+function help(args: string[]): number {
+  const [topic, ...extra] = args;
+  if (topic === undefined) {
+    console.log(usage());
+    return 0;
+  }
+  const spec = commandNamed(topic);
+  if (!spec || extra.length > 0) {
+    console.error(`logicops help: unknown command '${[topic, ...extra].join(' ')}'\n\n${usage()}`);
+    return USAGE_EXIT_CODE;
+  }
+  console.log(commandHelp(spec));
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`logicops: ${error.message}`);
+      process.exit(USAGE_EXIT_CODE);
+    }
     if (error instanceof ConfigError) {
       console.error(`logicops: configuration error: ${error.message}`);
-      process.exit(2);
+      process.exit(USAGE_EXIT_CODE);
     }
     console.error(`logicops: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);

@@ -1,4 +1,4 @@
-// Condition types and reasons: DESIGN.md's shared vocabulary as constants. Controllers write
+// Condition types and reasons: docs/design.md's shared vocabulary as constants. Controllers write
 // them, docs list them and the Argo CD / kstatus health checks read them, so a reason that is
 // not here does not exist. Add a reason by extending these lists, never by a string literal.
 
@@ -94,15 +94,18 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   },
   WaitingForPrincipal: {
     kinds: ['VaultSecretBinding'],
-    meaning: "The workflow's identity has no principalId yet, or Entra ID has not replicated it yet.",
+    meaning:
+      'The workflow exists but has no managed-identity principal logicops vouches for yet (it is not Ready, or its identity is None), or the principal is younger than the propagation hold (Entra ID replication: the message says how long is left).',
   },
   WaitingForWorkflow: {
     kinds: ['VaultSecretBinding'],
-    meaning: 'The referenced LogicAppWorkflow does not exist, is not Ready yet, or is being deleted.',
+    meaning:
+      'The referenced LogicAppWorkflow does not exist (yet), or is being deleted (the grant was revoked).',
   },
   WaitingForBindings: {
     kinds: ['LogicAppWorkflow'],
-    meaning: 'Deletion waits until every binding that granted this principal has revoked its grant.',
+    meaning:
+      'Deletion waits until every binding that granted this principal has revoked its grant; or a parameter the definition declares without a defaultValue has no value yet (Azure would refuse the workflow): nothing is written until a VaultSecretBinding with that spec.parameterName, or spec.parameters, gives it one.',
   },
   WaitingForSecret: {
     kinds: ['VaultSecretBinding'],
@@ -119,7 +122,7 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   InvalidSpec: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
     meaning:
-      'The spec passed admission but cannot work (e.g. the definition is not valid JSON). Not retried until the spec changes.',
+      'The spec passed admission but cannot work (e.g. the definition is not valid JSON, or is over the size or nesting limits). Not retried until the spec changes.',
   },
   ResourceGroupNotFound: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
@@ -138,7 +141,7 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
     meaning: 'Creating the resource or grant would exceed an Azure limit; nothing was attempted.',
   },
   AlreadyOwned: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow'],
     meaning:
       'The Azure resource exists without the logicops owner tag or with another owner. One tagged for another owner is never taken over; an untagged one is adopted when the object has logicops.io/adopt: "true" and a cluster admin annotated the namespace logicops.io/allow-adoption: "true".',
   },

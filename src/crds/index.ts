@@ -3,7 +3,14 @@ export * from './api-group.ts';
 export * from './azure-formats.ts';
 export * from './common-types.ts';
 export * from './conditions.ts';
-export { logicAppWorkflowCrd, MAX_PARAMETERS, MAX_TAGS } from './logic-app-workflow/schema.ts';
+export * from './logic-app-workflow/limits.ts';
+export {
+  logicAppWorkflowCrd,
+  MAX_PARAMETERS,
+  MAX_RUN_HISTORY_EXPOSURES,
+  MAX_TAGS,
+  RUN_HISTORY_EXPOSURE_LIMITS,
+} from './logic-app-workflow/schema.ts';
 export * from './logic-app-workflow/types.ts';
 export { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
 export * from './vault-secret-binding/types.ts';

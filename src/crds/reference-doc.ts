@@ -30,9 +30,11 @@ Conventions shared by both kinds:
 - \`deletionPolicy: Delete\` (default) removes what logicops created or granted when the object is deleted;
   \`Orphan\` leaves Azure untouched.
 - Annotations: \`logicops.io/paused: "true"\` (observe only: reads, no writes), \`logicops.io/reconcile-request: <any new
-  value>\` (reconcile now; echoed in \`status.lastHandledReconcileRequest\`), \`logicops.io/adopt: "true"\` (take over an
-  existing Azure resource that carries no logicops owner tag; only where a cluster admin annotated the namespace
-  \`logicops.io/allow-adoption: "true"\`, and never a resource tagged for another owner).
+  value>\` (reconcile now; echoed in \`status.lastHandledReconcileRequest\`), \`logicops.io/adopt: "true"\` (LogicAppWorkflow
+  only: take over an existing Azure workflow that carries no logicops owner tag; only where a cluster admin annotated
+  the namespace \`logicops.io/allow-adoption: "true"\`, and never a workflow tagged for another owner). A binding
+  needs no adoption: grants carry no owner tag, an access-policy permission that was there before logicops added it
+  is recorded as pre-existing and never removed, and a role assignment under another name is left alone.
 - Status is a report, never an input: what logicops granted and which principal it grants are kept in the operator's
   own records (ConfigMaps in its namespace, see docs/security.md), so a forged or lost status changes nothing in Azure.
 - A workflow's \`spec.parameters\` holds plain values (\`name: value\`); each becomes \`{ "value": ... }\` of the

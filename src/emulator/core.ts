@@ -1,5 +1,6 @@
 // What every handler needs: the state store, the token signer, the configuration and the
 // directory operations shared by several resource types.
+import type { PermissionCasing } from './arm/access-policies.ts';
 import { VaultReadLag } from './faults/vault-read-lag.ts';
 import { newGuid } from './ids.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -26,6 +27,8 @@ export interface EmulatorConfig {
   limits: EmulatorLimits;
   /** The `vaultUri` reported for a vault; the data plane answers for `{name}.vault.<any domain>`. */
   vaultUri: (vaultName: string) => string;
+  /** How access-policy permissions are stored and returned (arm/access-policies.ts). */
+  permissionCasing: PermissionCasing;
 }
 
 export class EmulatorCore {

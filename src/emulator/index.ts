@@ -1,5 +1,6 @@
 // Public surface of the Azure emulator for tests, the dev mode, the samples and the bench.
 
+export type { PermissionCasing } from './arm/access-policies.ts';
 export { BUILT_IN_ROLES } from './arm/role-assignments.ts';
 export type {
   CapturedRequestBodies,
@@ -7,6 +8,8 @@ export type {
   RequestBodyCaptureOptions,
 } from './body-capture.ts';
 export * from './demo.ts';
+export type { Exchange, ExchangeObserver } from './exchange-observer.ts';
+export { observeEveryEmulator } from './exchange-observer.ts';
 export type {
   AfterCommitFault,
   AfterCommitRule,

@@ -4,6 +4,7 @@
 import { normalizeLocation } from './arm/common.ts';
 import { putUserAssignedIdentity } from './arm/identities.ts';
 import { createResourceGroup } from './arm/resource-groups.ts';
+import { BUILT_IN_ROLES } from './arm/role-assignments.ts';
 import { addSecretVersion, putVault } from './arm/vaults.ts';
 import { readProperties, writeWorkflow } from './arm/workflows.ts';
 import type { EmulatorCore } from './core.ts';
@@ -75,6 +76,16 @@ export interface EmulatorSeed {
   applications?: SeedApplication[];
   /** Users and groups in the directory (for role assignments without principalType). */
   principals?: { objectId: string; principalType: 'User' | 'Group'; displayName: string }[];
+  /**
+   * Role assignments that exist from the start (an admin gave them): `scope` is an ARM id,
+   * `roleDefinitionId` a built-in role's GUID (BUILT_IN_ROLES). Named by a fresh GUID.
+   */
+  roleAssignments?: {
+    scope: string;
+    roleDefinitionId: string;
+    principalId: string;
+    principalType: 'User' | 'Group' | 'ServicePrincipal';
+  }[];
 }
 
 export function registerApplication(core: EmulatorCore, seed: SeedApplication): ApplicationRecord {
@@ -162,6 +173,22 @@ export function applySeed(core: EmulatorCore, seed: EmulatorSeed, subscriptionId
               }
             : { type: 'None' },
     });
+  }
+  for (const assignment of seed.roleAssignments ?? []) {
+    const name = newGuid();
+    const role = assignment.roleDefinitionId.toLowerCase();
+    if (!BUILT_IN_ROLES[role]) throw new Error(`seed: unknown built-in role ${assignment.roleDefinitionId}`);
+    const at = core.nowIso();
+    core.state.roleAssignments[name] = {
+      id: `${assignment.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+      name,
+      scope: assignment.scope,
+      roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+      principalId: assignment.principalId.toLowerCase(),
+      principalType: assignment.principalType,
+      createdOn: at,
+      updatedOn: at,
+    };
   }
   for (const vault of seed.vaults ?? []) {
     const { record } = putVault(

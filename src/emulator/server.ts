@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type AdminHooks, adminRoutes, seedSecretValue } from './admin.ts';
+import type { PermissionCasing } from './arm/access-policies.ts';
 import {
   armResponseHeaders,
   authenticate,
@@ -18,6 +19,7 @@ import {
   resourceGroupGate,
 } from './arm/gateway.ts';
 import { identityRoutes } from './arm/identities.ts';
+import { permissionRoutes } from './arm/permissions.ts';
 import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
 import { vaultRoutes } from './arm/vaults.ts';
@@ -38,6 +40,7 @@ import {
 } from './demo.ts';
 import { entraRoutes } from './entra.ts';
 import { ArmError } from './errors.ts';
+import { type ExchangeObserver, observeExchanges } from './exchange-observer.ts';
 import { faultRoutes } from './faults/admin-routes.ts';
 import { afterCommitFaults } from './faults/after-commit.ts';
 import { type FaultConfig, parseFaultConfig } from './faults/config.ts';
@@ -93,6 +96,11 @@ export interface StartEmulatorOptions {
    * answers for hosts `{name}.vault.<domain>`; the certificate covers `*.vault.azure.net` only.
    */
   vaultUri?: (vaultName: string) => string;
+  /**
+   * How access-policy permissions come back: `service` (default) in Key Vault's own spelling
+   * (`Get`, `List`) whatever the caller sent, `as-sent` exactly as written (src/emulator/arm/access-policies.ts).
+   */
+  permissionCasing?: PermissionCasing;
   /** The clock for tokens, rate buckets, replication lag and grant propagation (tests pass a fake one). */
   now?: () => number;
   /** Faults and limits (all off by default); change them at run time with setFaults or /_emulator/faults. */
@@ -103,6 +111,11 @@ export interface StartEmulatorOptions {
    * `GET /_emulator/request-bodies`. Off by default.
    */
   captureRequestBodies?: boolean | RequestBodyCaptureOptions;
+  /**
+   * Tests only: see every request body and every answer per route (exchange-observer.ts); the
+   * contract check uses `observeEveryEmulator` instead, for all emulators of a test process.
+   */
+  observers?: ExchangeObserver[];
 }
 
 export interface Emulator {
@@ -173,6 +186,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       vaultUri: options.vaultUri ?? ((name) => `https://${name}.vault.azure.net/`),
+      permissionCasing: options.permissionCasing ?? 'service',
     },
     new Telemetry(),
     new RateLimits(ARM_SUBSCRIPTION_BUCKETS, options.now ?? Date.now),
@@ -224,11 +238,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...vaultRoutes(core),
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),
+    ...permissionRoutes(core),
   );
   const dataPlaneRouter = new Router().add(...dataPlaneRoutes(core, grants));
   // Rebuilt per request so middleware added later with use() takes effect at once.
   const pipeline = (): Middleware[] => [
     core.telemetry.middleware(),
+    observeExchanges(options.observers ?? []),
     ...(bodyCapture ? [bodyCapture.middleware()] : []),
     persistAfterChanges(store),
     armResponseHeaders(),

@@ -4,7 +4,7 @@ import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'p
 
 export type { Logger };
 
-// Secret values must never reach logs (DESIGN.md guarantee 9). pino's redaction works on
+// Secret values must never reach logs (docs/design.md guarantee 9). pino's redaction works on
 // paths, so we list the names secrets travel under, at the top level and one level down.
 const SECRET_FIELD_NAMES = [
   'password',

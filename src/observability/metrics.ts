@@ -147,6 +147,12 @@ export class OperatorMetrics {
     labelNames: ['limit', 'scope'],
     registers: [this.registry],
   });
+  private readonly armBudgetRemaining = new Gauge({
+    name: 'logicops_arm_budget_remaining',
+    help: "Tokens left in the client-side ARM bucket (--arm-*-budget, less headroom), by class (read, write, delete); ARM's own buckets are per subscription",
+    labelNames: ['class', 'subscription'],
+    registers: [this.registry],
+  });
   private readonly objectsByCondition = new Gauge({
     name: 'logicops_objects',
     help: 'Managed objects by kind and the reason of their Ready condition',
@@ -154,8 +160,15 @@ export class OperatorMetrics {
     registers: [this.registry],
   });
 
-  /** Maps a controller's reconcile outcomes to controller_runtime_reconcile_*. */
+  /**
+   * Maps a controller's reconcile outcomes to controller_runtime_reconcile_*. Like
+   * controller-runtime, every result and the error count start at 0 for each controller, so
+   * rate() and alerts see the series before the first error instead of no data.
+   */
   reconcileObserver(controller: string): ReconcileObserver {
+    for (const result of new Set(Object.values(RESULT_LABEL)))
+      this.reconcileTotal.inc({ controller, result }, 0);
+    this.reconcileErrors.inc({ controller }, 0);
     return {
       reconciled: (_key, outcome, durationMs) => {
         const result = RESULT_LABEL[outcome] ?? 'error';
@@ -223,6 +236,32 @@ export class OperatorMetrics {
     for (const { labels, used, max } of series.values()) {
       this.quotaUsed.set(labels, used);
       this.quotaLimit.set(labels, max);
+    }
+  }
+
+  /**
+   * Replaces the ARM budget series. With identifying labels, one series per subscription and
+   * class; without, one per class holding the emptiest subscription's figure (the one that
+   * throttles first).
+   */
+  armBudget(figures: Iterable<{ subscription: string; class: string; remaining: number }>): void {
+    this.armBudgetRemaining.reset();
+    const lowest = new Map<string, number>();
+    for (const figure of figures) {
+      if (this.identifyingLabels) {
+        this.armBudgetRemaining.set(
+          { class: figure.class, subscription: figure.subscription },
+          figure.remaining,
+        );
+      } else {
+        lowest.set(
+          figure.class,
+          Math.min(lowest.get(figure.class) ?? Number.POSITIVE_INFINITY, figure.remaining),
+        );
+      }
+    }
+    for (const [operationClass, remaining] of lowest) {
+      this.armBudgetRemaining.set({ class: operationClass }, remaining);
     }
   }
 

@@ -1,5 +1,5 @@
 // metav1.Condition helpers with apimachinery's exact semantics, and the three kstatus
-// summaries every logicops object is in (anchors-features.md §4, DESIGN.md guarantee 8):
+// summaries every logicops object is in (anchors-features.md §4, docs/design.md guarantee 8):
 //
 //   markReady        Ready=True,          no Reconciling, no Stalled, observedGeneration = generation
 //   markReconciling  Ready=False(reason), Reconciling=True(reason), no Stalled  (observedGeneration kept)
@@ -15,7 +15,7 @@ export type ConditionStatus = 'True' | 'False' | 'Unknown';
 export interface Condition {
   type: string;
   status: ConditionStatus;
-  /** CamelCase, from the shared vocabulary in DESIGN.md. */
+  /** CamelCase, from the shared vocabulary in docs/design.md. */
   reason: string;
   message: string;
   observedGeneration?: number;

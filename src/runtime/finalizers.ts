@@ -18,7 +18,7 @@ import { type KubeClient, PatchStrategy, type ResourceKind } from './kube-client
 import { httpStatusOf, isNotFound } from './kube-errors.ts';
 import type { ReconcileResult } from './reconcile-result.ts';
 
-/** DESIGN.md's fixed finalizer name. */
+/** docs/design.md's fixed finalizer name. */
 export const LOGICOPS_FINALIZER = 'logicops.io/finalizer';
 
 const MAX_ATTEMPTS = 5;

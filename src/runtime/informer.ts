@@ -52,6 +52,12 @@ export interface InformerOptions<K extends KubernetesObject> {
   watchTimeoutSeconds?: () => number;
   /** Applied to every object before it is cached. Default: drop metadata.managedFields (memory). */
   transform?: (object: K) => K;
+  /**
+   * List and watch metadata only (PartialObjectMetadata): for a kind whose changes matter but
+   * whose content is read, when needed, with a GET. The cache then holds metadata, whatever the
+   * objects' size.
+   */
+  metadataOnly?: boolean;
   observer?: InformerObserver;
   random?: () => number;
 }
@@ -197,6 +203,7 @@ export class Informer<K extends KubernetesObject> implements WatchedSource<K> {
         labelSelector: this.options.labelSelector,
         limit: this.options.pageSize ?? 500,
         continueToken,
+        ...(this.options.metadataOnly ? { metadataOnly: true } : {}),
       });
       items.push(...page.items.map((item) => this.transform(item)));
       resourceVersion = page.resourceVersion;
@@ -271,7 +278,12 @@ export class Informer<K extends KubernetesObject> implements WatchedSource<K> {
         .watch<K>(
           this.options.kind,
           namespace,
-          { resourceVersion: fromVersion, labelSelector: this.options.labelSelector, timeoutSeconds },
+          {
+            resourceVersion: fromVersion,
+            labelSelector: this.options.labelSelector,
+            timeoutSeconds,
+            ...(this.options.metadataOnly ? { metadataOnly: true } : {}),
+          },
           onEvent,
           onDone,
         )

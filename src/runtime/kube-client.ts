@@ -38,6 +38,8 @@ export interface ListOptions {
   labelSelector?: string;
   limit?: number;
   continueToken?: string;
+  /** Ask for metadata only (PartialObjectMetadataList): no spec, data or status crosses the wire. */
+  metadataOnly?: boolean;
 }
 
 export interface WatchOptions {
@@ -45,7 +47,16 @@ export interface WatchOptions {
   resourceVersion: string;
   /** Asked of the server; it ends the watch cleanly after this long. */
   timeoutSeconds?: number;
+  /** Ask for metadata only: each event carries a PartialObjectMetadata. */
+  metadataOnly?: boolean;
 }
+
+/**
+ * The API server's metadata-only representations (what client-go's metadata informer asks
+ * for): the object's metadata, whatever its kind and size.
+ */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 /** What the server sent on a watch: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR. */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -78,9 +89,10 @@ class RawRequests {
     path: string,
     query: Record<string, string | undefined> = {},
     body?: { contentType: string; value: unknown },
+    accept = 'application/json',
   ): Promise<T> {
     let request = this.configuration.baseServer.makeRequestContext(path, method);
-    request.setHeaderParam('Accept', 'application/json');
+    request.setHeaderParam('Accept', accept);
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) request.setQueryParam(name, value);
     }
@@ -121,10 +133,12 @@ export type ListWatchClient = Pick<KubeClient, 'list' | 'watch'>;
 export class KubeClient {
   private readonly raw: RawRequests;
   private readonly watcher: Watch;
+  private readonly metadataWatcher: Watch;
 
   constructor(readonly kubeConfig: KubeConfig) {
     this.raw = kubeConfig.makeApiClient(RawRequests);
     this.watcher = new Watch(kubeConfig);
+    this.metadataWatcher = new Watch(withAcceptHeader(kubeConfig, METADATA_ACCEPT));
   }
 
   async list<K extends KubernetesObject>(
@@ -135,17 +149,26 @@ export class KubeClient {
     const response = await this.raw.send<{
       items?: K[];
       metadata?: { resourceVersion?: string; continue?: string };
-    }>(HttpMethod.GET, resourcePath(kind, { namespace }), {
-      labelSelector: options.labelSelector,
-      limit: options.limit?.toString(),
-      continue: options.continueToken,
-    });
+    }>(
+      HttpMethod.GET,
+      resourcePath(kind, { namespace }),
+      {
+        labelSelector: options.labelSelector,
+        limit: options.limit?.toString(),
+        continue: options.continueToken,
+      },
+      undefined,
+      options.metadataOnly ? METADATA_LIST_ACCEPT : undefined,
+    );
     // Items of a list carry no apiVersion/kind; give them back so cached objects are complete.
-    const items = (response.items ?? []).map((item) => ({
-      ...item,
-      apiVersion: apiVersionOf(kind),
-      kind: kind.kind,
-    }));
+    // (Metadata-only items say what they are: PartialObjectMetadata.)
+    const items = options.metadataOnly
+      ? (response.items ?? [])
+      : (response.items ?? []).map((item) => ({
+          ...item,
+          apiVersion: apiVersionOf(kind),
+          kind: kind.kind,
+        }));
     return {
       items,
       resourceVersion: response.metadata?.resourceVersion ?? '',
@@ -166,7 +189,8 @@ export class KubeClient {
     onEvent: (type: WatchEventType, object: K) => void,
     onDone: (error: unknown) => void,
   ): Promise<() => void> {
-    const controller = await this.watcher.watch(
+    const watcher = options.metadataOnly ? this.metadataWatcher : this.watcher;
+    const controller = await watcher.watch(
       resourcePath(kind, { namespace }),
       {
         resourceVersion: options.resourceVersion,
@@ -228,5 +252,19 @@ export class KubeClient {
 }
 
 export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
+
+/**
+ * The same KubeConfig (cluster, credentials, shared connections), with `accept` as the Accept
+ * header of every request authenticated through it: client-node's Watch takes no headers, and
+ * asks only `getCurrentCluster` and `applySecurityAuthentication` of its config.
+ */
+function withAcceptHeader(kubeConfig: KubeConfig, accept: string): KubeConfig {
+  const view = Object.create(kubeConfig) as KubeConfig;
+  view.applySecurityAuthentication = async (context) => {
+    await kubeConfig.applySecurityAuthentication(context);
+    context.setHeaderParam('Accept', accept);
+  };
+  return view;
+}
 
 export { PatchStrategy };

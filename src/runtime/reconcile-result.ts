@@ -6,7 +6,7 @@
 //   throw new Error(...)       → retry with per-key exponential backoff (1 s → 5 min) and the global rate limit
 //   throw new StalledError(..) → a human must fix the environment (missing resource group, authorization,
 //                                policy, quota, already owned): no backoff retries; look again at resync
-//                                cadence, or when a watched related object changes (DESIGN.md guarantee 8)
+//                                cadence, or when a watched related object changes (docs/design.md guarantee 8)
 //   throw new TerminalError(..)→ the spec is invalid: no retry at all until the object's generation changes
 //
 // There is no "requeue now": the rate limiter is for errors, not for polling. The mapping to
@@ -26,7 +26,7 @@ export function requeueAfter(delayMs: number): ReconcileResult {
   return { type: 'requeueAfter', delayMs };
 }
 
-/** Base for errors that carry a condition reason from DESIGN.md's vocabulary. */
+/** Base for errors that carry a condition reason from docs/design.md's vocabulary. */
 abstract class ReasonedError extends Error {
   constructor(
     readonly reason: string,

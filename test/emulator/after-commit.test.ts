@@ -142,7 +142,7 @@ describe('a dropped connection after the write', () => {
       (error: unknown) => error,
     );
     expect(failure).toMatchObject({ name: 'RestError', code: 'ECONNRESET' });
-    expect(entryOf(DEMO_ACCESS_POLICY_VAULT, principal)?.permissions.secrets).toEqual(['get']);
+    expect(entryOf(DEMO_ACCESS_POLICY_VAULT, principal)?.permissions.secrets).toEqual(['Get']);
     expect(lastLogged(ACCESS_POLICY_WRITE)).toMatchObject({ status: 0, afterCommit: 'dropConnection' });
   });
 });
@@ -160,7 +160,9 @@ describe('a timeout after the write', () => {
     expect(failure).toMatchObject({ name: 'AbortError' });
     expect(Object.values(h.emu.state.roleAssignments).some((a) => a.name === name)).toBe(true);
     // Logged once the client closed the connection: nothing was sent.
-    await expect.poll(() => lastLogged(ROLE_ASSIGNMENT_WRITE)?.afterCommit).toBe('timeout');
+    await expect
+      .poll(() => lastLogged(ROLE_ASSIGNMENT_WRITE)?.afterCommit, { timeout: 10_000 })
+      .toBe('timeout');
     expect(lastLogged(ROLE_ASSIGNMENT_WRITE)).toMatchObject({ status: 0 });
   });
 
@@ -190,7 +192,7 @@ describe('an answer held until the test releases it', () => {
       status: 200,
       clientGone: false,
     });
-    expect(entryOf(DEMO_ACCESS_POLICY_VAULT, principal)?.permissions.secrets).toEqual(['get']);
+    expect(entryOf(DEMO_ACCESS_POLICY_VAULT, principal)?.permissions.secrets).toEqual(['Get']);
     expect(settled).toBe(false);
 
     expect(await admin(h.emu, 'POST', `/faults/held/${held!.id}`, { answer: 'send' })).toEqual({
@@ -211,7 +213,7 @@ describe('an answer held until the test releases it', () => {
     );
     const [first] = await h.emu.waitForHeldResponses(1, 10_000);
     expect(await gone).toMatchObject({ name: 'AbortError' });
-    await expect.poll(() => h.emu.heldResponses()[0]?.clientGone).toBe(true);
+    await expect.poll(() => h.emu.heldResponses()[0]?.clientGone, { timeout: 10_000 }).toBe(true);
     expect(h.emu.releaseHeldResponse(first!.id)).toBe(true);
 
     const waiting = addGet(once.keyVault, randomUUID()).catch((error: unknown) => error);

@@ -101,7 +101,8 @@ describe('data plane: a workflow identity reads a secret (access policy)', () =>
     expect(secret.value).toBe('value-for-policy-test');
     expect(secret.properties.vaultUrl).toBe(`https://${DEMO_ACCESS_POLICY_VAULT}.vault.azure.net`);
 
-    await setAccessPolicy('remove', DEMO_ACCESS_POLICY_VAULT, principalId, ['get']);
+    // remove names permissions as Key Vault stores them (`Get`): other casing is a no-op.
+    await setAccessPolicy('remove', DEMO_ACCESS_POLICY_VAULT, principalId, ['Get']);
     await expect(client.getSecret('partner-api-key')).rejects.toMatchObject({
       statusCode: 403,
       code: 'Forbidden',

@@ -180,8 +180,9 @@ describe('vaults: access policies', () => {
     expect(raw.last().status).toBe(200);
     expect(shapeDifferences(raw.last().body, fixtureBody('updateAccessPoliciesAdd.json'))).toEqual([]);
     expect(result.id).toMatch(/\/vaults\/ap-add\/accessPolicies\/$/);
+    // Stored and returned in Key Vault's spelling (permission-casing.test.ts has the sources).
     expect(await policiesOf('ap-add')).toEqual([
-      entry(objectId, { secrets: ['get'], keys: ['encrypt'], certificates: ['get'] }),
+      entry(objectId, { secrets: ['Get'], keys: ['Encrypt'], certificates: ['Get'] }),
     ]);
   });
 
@@ -193,7 +194,7 @@ describe('vaults: access policies', () => {
     });
     const policies = await policiesOf('ap-merge');
     expect(policies).toHaveLength(1);
-    expect(policies[0]?.permissions).toEqual({ secrets: ['Get', 'list'], keys: ['decrypt'] });
+    expect(policies[0]?.permissions).toEqual({ secrets: ['Get', 'List'], keys: ['Decrypt'] });
   });
 
   it('remove takes away only the listed permissions', async () => {
@@ -202,11 +203,11 @@ describe('vaults: access policies', () => {
       entry(objectId, { secrets: ['get', 'list', 'set'], keys: ['get'] }),
     ]);
     await h.keyVault.vaults.updateAccessPolicy(RG, 'ap-partial', 'remove', {
-      properties: { accessPolicies: [entry(objectId, { secrets: ['list'] })] },
+      properties: { accessPolicies: [entry(objectId, { secrets: ['List'] })] },
     });
     expect((await policiesOf('ap-partial'))[0]?.permissions).toEqual({
-      secrets: ['get', 'set'],
-      keys: ['get'],
+      secrets: ['Get', 'Set'],
+      keys: ['Get'],
     });
   });
 
@@ -218,7 +219,7 @@ describe('vaults: access policies', () => {
       entry(staying, { secrets: ['get'] }),
     ]);
     await h.keyVault.vaults.updateAccessPolicy(RG, 'ap-drop', 'remove', {
-      properties: { accessPolicies: [entry(leaving, { secrets: ['get'] })] },
+      properties: { accessPolicies: [entry(leaving, { secrets: ['Get'] })] },
     });
     expect((await policiesOf('ap-drop')).map((p) => p.objectId)).toEqual([staying]);
   });
@@ -244,7 +245,7 @@ describe('vaults: access policies', () => {
     await h.keyVault.vaults.updateAccessPolicy(RG, 'ap-replace', 'replace', {
       properties: { accessPolicies: [entry(objectId, { secrets: ['set'] })] },
     });
-    expect((await policiesOf('ap-replace'))[0]?.permissions).toEqual({ secrets: ['set'] });
+    expect((await policiesOf('ap-replace'))[0]?.permissions).toEqual({ secrets: ['Set'] });
   });
 
   it('accepts any well-formed object id (no directory lookup) and refuses a malformed one', async () => {

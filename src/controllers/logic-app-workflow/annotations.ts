@@ -1,4 +1,4 @@
-// The annotations a LogicAppWorkflow understands (DESIGN.md guarantee 7).
+// The annotations a LogicAppWorkflow understands (docs/design.md guarantee 7).
 import type { LogicAppWorkflow } from '../../crds/index.ts';
 
 /** "true": observe only — reads, no writes to Azure. */

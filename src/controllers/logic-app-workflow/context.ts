@@ -2,9 +2,14 @@
 // WorkflowRun holding what the steps learn on the way (Azure's view, the resolved definition,
 // the desired workflow, the status draft). Steps share one signature and stop the reconcile by
 // returning a StepStop; returning nothing hands over to the next step.
-import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import type { AzureGateways, DesiredWorkflow, ObservedWorkflow, WorkflowRef } from '../../azure/index.ts';
-import type { LogicAppWorkflow, VaultSecretBinding, WorkflowDefinition } from '../../crds/index.ts';
+import type {
+  LogicAppWorkflow,
+  RunHistoryExposure,
+  VaultSecretBinding,
+  WorkflowDefinition,
+} from '../../crds/index.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { OperatorMetrics } from '../../observability/metrics.ts';
 import type { EventRecorder } from '../../runtime/events.ts';
@@ -20,7 +25,8 @@ import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import { isPaused } from './annotations.ts';
-import type { WorkflowQuotaLimits } from './quota.ts';
+import type { ConfigMapDefinitions } from './config-map-definitions.ts';
+import type { QuotaCheck, WorkflowQuotaLimits } from './quota.ts';
 import type { StatusDraft, WorkflowOutcome } from './status.ts';
 import type { VaultUris } from './vault-uris.ts';
 import type { WorkflowCounts } from './workflow-counts.ts';
@@ -43,7 +49,8 @@ export interface LogicAppWorkflowControllerSettings {
 export interface LogicAppWorkflowControllerDeps {
   workflows: WatchedSource<LogicAppWorkflow>;
   bindings: WatchedSource<VaultSecretBinding>;
-  configMaps: WatchedSource<V1ConfigMap>;
+  /** Metadata only (controllers/informers.ts): which ConfigMaps exist, at which resourceVersion. */
+  configMaps: WatchedSource<KubernetesObject>;
   /** Cluster-scoped: the namespace policy annotations. */
   namespaces: WatchedSource<V1Namespace>;
   /** The operator's own records: this controller vouches for workflows' identities there, and reads grant ledgers. */
@@ -66,11 +73,17 @@ export class WorkflowRun {
   /** Parameter name → secret URI, from bindings with spec.parameterName. */
   secretUris: Record<string, string> = {};
   desired: DesiredWorkflow | undefined;
+  /** Actions whose secret data Azure cannot hide; undefined while not analysed (secureRunHistory off). */
+  exposedInRunHistory: RunHistoryExposure[] | undefined;
   readonly status: StatusDraft = {};
   /** The controller's shared quota listing; absent: every check lists the subscription. */
   workflowCounts: WorkflowCounts | undefined;
+  /** This pass's quota count (steps/quota.ts), kept so a create can be counted in status. */
+  quotaCheck: QuotaCheck | undefined;
   /** Vault URIs already resolved for injected secret URIs; absent: read the vault each pass. */
   vaultUris: VaultUris | undefined;
+  /** ConfigMap definitions already read, per resourceVersion; absent: a GET each pass. */
+  configMapDefinitions: ConfigMapDefinitions | undefined;
   private azure: AzureGateways | undefined;
 
   constructor(

@@ -5,7 +5,7 @@
 //                 only changes the workflow reads, not every binding status write
 //   configMaps  → the workflows whose definitionFrom names the ConfigMap
 //   namespaces  → every workflow in a namespace whose policy annotations changed
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
@@ -86,7 +86,7 @@ export function workflowKeyOf(binding: Readonly<VaultSecretBinding>): string {
 
 export function workflowsUsingConfigMap(
   workflows: readonly Readonly<LogicAppWorkflow>[],
-  configMap: Readonly<V1ConfigMap>,
+  configMap: Readonly<KubernetesObject>,
 ): string[] {
   return workflows
     .filter(
@@ -101,21 +101,33 @@ export function workflowsUsingConfigMap(
 
 /**
  * A terminally failed workflow is looked at again when its spec, its deletion, its definition's
- * ConfigMap or its reconcile-request annotation changes — an invalid definition is fixed in the
- * ConfigMap, which does not bump the workflow's generation.
+ * ConfigMap, the bindings that inject its parameters, or its reconcile-request annotation change
+ * — an invalid definition is fixed in the ConfigMap, and a parameter Azure refused for want of a
+ * value is filled by a binding, neither of which bumps the workflow's generation.
  */
-function terminalFingerprint(
+export function terminalFingerprint(
   workflow: Readonly<LogicAppWorkflow>,
-  deps: LogicAppWorkflowControllerDeps,
+  deps: Pick<LogicAppWorkflowControllerDeps, 'configMaps' | 'bindings'>,
 ): string {
   const ref = workflow.spec.definitionFrom?.configMapKeyRef;
   const configMap = ref
     ? deps.configMaps.get(objectKey({ namespace: workflow.metadata.namespace, name: ref.name }))
     : undefined;
+  const injecting = deps.bindings
+    .list()
+    .filter(
+      (binding) =>
+        binding.metadata.namespace === workflow.metadata.namespace &&
+        binding.spec.workflowRef.name === workflow.metadata.name &&
+        Boolean(binding.spec.parameterName),
+    )
+    .map((binding) => `${binding.metadata.name}:${bindingInputs(binding, false)}`)
+    .sort();
   return [
     workflow.metadata.generation ?? '',
     workflow.metadata.deletionTimestamp ?? '',
     configMap?.metadata?.resourceVersion ?? '',
     workflow.metadata.annotations?.['logicops.io/reconcile-request'] ?? '',
+    ...injecting,
   ].join('/');
 }

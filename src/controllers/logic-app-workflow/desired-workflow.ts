@@ -2,7 +2,7 @@
 // (the definition's source, the secret URIs of bindings). Pure and table-tested: no I/O, no
 // clock, no logging — parameter values may be sensitive, so nothing here ever prints them.
 import type { DesiredWorkflow, WorkflowParameterValue } from '../../azure/index.ts';
-import type { LogicAppWorkflowSpec, WorkflowDefinition } from '../../crds/index.ts';
+import type { LogicAppWorkflowSpec, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
 import { OWNER_TAG } from '../shared/owner-tag.ts';
 import { secureRunHistory } from './secure-run-history.ts';
 
@@ -16,7 +16,21 @@ export interface DesiredWorkflowInput {
   secretUris?: Readonly<Record<string, string>>;
 }
 
+export interface WorkflowPlan {
+  desired: DesiredWorkflow;
+  /**
+   * Actions whose secret data Azure cannot hide in run history (secure-run-history.ts), to be
+   * reported; undefined when secureRunHistory is off (nothing is analysed then).
+   */
+  exposedInRunHistory: RunHistoryExposure[] | undefined;
+}
+
 export function desiredWorkflow(input: DesiredWorkflowInput): DesiredWorkflow {
+  return planWorkflow(input).desired;
+}
+
+/** The desired workflow, and what the definition leaves visible in run history. */
+export function planWorkflow(input: DesiredWorkflowInput): WorkflowPlan {
   const { spec, owner } = input;
   const secretUris = input.secretUris ?? {};
   const parameters: Record<string, WorkflowParameterValue> = {};
@@ -25,10 +39,11 @@ export function desiredWorkflow(input: DesiredWorkflowInput): DesiredWorkflow {
   // declared source of truth for that parameter.
   for (const [name, uri] of Object.entries(secretUris)) parameters[name] = { value: uri };
 
-  const secure = spec.secureRunHistory !== false;
-  const definition = secure
-    ? secureRunHistory(input.definition, { vaultUriParameters: Object.keys(secretUris) })
-    : structuredClone(input.definition);
+  const secured =
+    spec.secureRunHistory === false
+      ? undefined
+      : secureRunHistory(input.definition, { vaultUriParameters: Object.keys(secretUris) });
+  const definition = secured?.definition ?? structuredClone(input.definition);
 
   const identityType = spec.identity?.type ?? 'SystemAssigned';
   const identity: DesiredWorkflow['identity'] =
@@ -36,7 +51,7 @@ export function desiredWorkflow(input: DesiredWorkflowInput): DesiredWorkflow {
       ? { type: 'UserAssigned', userAssignedIdentityId: spec.identity.userAssignedIdentityId }
       : { type: identityType };
 
-  return {
+  const desired: DesiredWorkflow = {
     location: spec.location,
     // The owner tag goes last: the CRD forbids user tags starting with `logicops`, and even if
     // one slipped through it could not overwrite ownership.
@@ -46,4 +61,5 @@ export function desiredWorkflow(input: DesiredWorkflowInput): DesiredWorkflow {
     definition,
     parameters,
   };
+  return { desired, exposedInRunHistory: secured?.exposed };
 }

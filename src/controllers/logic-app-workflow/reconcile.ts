@@ -2,10 +2,12 @@
 // stop it first (InvalidSpec, no Azure call), then the finalizer, then the ordered steps; one
 // status write at the end, whatever happened.
 //
-//   apply:   namespace policy → read → ownership → quota (create only) → definition →
-//            secret URIs → write (diff, PUT only when different) → identity
+//   apply:   size limits → namespace policy → read → ownership → quota (create only) →
+//            definition → secret URIs → parameter values (wait, never send what Azure refuses) →
+//            write (diff, PUT only when different) → run-history report → identity
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag) → withdraw the vouched identity
+//            and forget the secure values written
 import { type LogicAppWorkflow, type LogicAppWorkflowStatus, Reason } from '../../crds/index.ts';
 import {
   done,
@@ -23,9 +25,11 @@ import {
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
 import { workflowSpecNameProblem } from '../shared/spec-names.ts';
 import { reconcileRequestOf } from './annotations.ts';
+import { ConfigMapDefinitions } from './config-map-definitions.ts';
 import { type LogicAppWorkflowControllerDeps, runSteps, type Step, WorkflowRun } from './context.ts';
 import { desiredDigest } from './desired-digest.ts';
 import { decideOnError } from './reconcile-errors.ts';
+import { leanWorkflow } from './spec-limits.ts';
 import { applyStatusDraft } from './status.ts';
 import {
   deleteWorkflow,
@@ -38,22 +42,28 @@ import { resolveDefinition } from './steps/definition.ts';
 import { recordIdentity } from './steps/identity.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
 import { checkOwnership } from './steps/ownership.ts';
+import { awaitParameterValues } from './steps/parameter-values.ts';
 import { checkQuota } from './steps/quota.ts';
 import { readWorkflow } from './steps/read-workflow.ts';
+import { reportRunHistory } from './steps/report-run-history.ts';
 import { resolveSecretUris } from './steps/secret-uris.ts';
-import { writeWorkflow } from './steps/write-workflow.ts';
+import { checkSpecLimits } from './steps/spec-limits.ts';
+import { forgetSecureValues, writeWorkflow } from './steps/write-workflow.ts';
 import { VaultUris } from './vault-uris.ts';
 import { withdrawIdentity } from './vouched-identity.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS, WorkflowCounts } from './workflow-counts.ts';
 
 export const APPLY_STEPS: readonly Step[] = [
+  checkSpecLimits,
   checkNamespacePolicy,
   readWorkflow,
   checkOwnership,
   checkQuota,
   resolveDefinition,
   resolveSecretUris,
+  awaitParameterValues,
   writeWorkflow,
+  reportRunHistory,
   recordIdentity,
 ];
 
@@ -72,6 +82,7 @@ export function createLogicAppWorkflowReconciler(
   /** The digest of the desired workflow last written or confirmed per key: tells drift (Azure changed) from a spec or input change. */
   const lastWritten = new Map<string, string>();
   const vaultUris = new VaultUris(deps.clock ?? systemClock, deps.settings.vaultUriTtlMs ?? 0);
+  const configMapDefinitions = new ConfigMapDefinitions(deps);
   const workflowCounts = new WorkflowCounts(
     deps.clock ?? systemClock,
     deps.settings.quotaListTtlMs ?? DEFAULT_QUOTA_LIST_TTL_MS,
@@ -81,13 +92,16 @@ export function createLogicAppWorkflowReconciler(
     const run = new WorkflowRun(deps, workflow, context, lastWritten.get(context.key));
     run.workflowCounts = workflowCounts;
     run.vaultUris = vaultUris;
+    run.configMapDefinitions = configMapDefinitions;
     const deleting = Boolean(workflow.metadata.deletionTimestamp);
     let objectGone = false;
     try {
       refuseNamesAzureRefuses(workflow, deleting);
       return await withFinalizer(deps.kube, LOGIC_APP_WORKFLOW_RESOURCE, workflow, LOGICOPS_FINALIZER, {
         apply: async (stored) => {
-          run.object = stored;
+          // Adding the finalizer returns the object as the API server holds it, whole: lean it
+          // as the cache does, so an oversized definition stays out of this reconcile too.
+          run.object = stored === workflow ? stored : leanWorkflow(stored);
           const stop = await runSteps(run, APPLY_STEPS);
           if (stop) {
             run.status.outcome = stop.outcome;
@@ -108,6 +122,7 @@ export function createLogicAppWorkflowReconciler(
           // and no principal left to vouch for (before the finalizer goes: a failed withdrawal keeps it).
           if (stop.result.type === 'done') {
             await withdrawIdentity(run);
+            await forgetSecureValues(run);
             objectGone = true;
             lastWritten.delete(context.key);
           }

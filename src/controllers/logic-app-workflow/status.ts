@@ -1,10 +1,11 @@
-// What one reconcile writes to status, and how it maps onto kstatus conditions (DESIGN.md
+// What one reconcile writes to status, and how it maps onto kstatus conditions (docs/design.md
 // guarantee 8). The reconcile fills a StatusDraft as it goes; the frame applies it once, in
 // one status patch, and only when something changed (StatusPatcher sends nothing otherwise).
 import type {
   InFlightReason,
   LogicAppWorkflowStatus,
   QuotaUsage,
+  RunHistoryExposure,
   WorkflowIdentityStatus,
 } from '../../crds/index.ts';
 import { ConditionType, Reason } from '../../crds/index.ts';
@@ -36,6 +37,8 @@ export interface StatusDraft {
   observed?: ObservedFields;
   identity?: WorkflowIdentityStatus;
   quota?: { usage: QuotaUsage[]; exceeded: boolean; message: string };
+  /** Actions whose secret data run history can show; null: none (or not analysed), the field goes. */
+  exposedInRunHistory?: RunHistoryExposure[] | null;
   /** The `logicops.io/reconcile-request` value this reconcile handled. */
   reconcileRequest?: string;
 }
@@ -63,6 +66,8 @@ export function applyStatusDraft(
       clock.now(),
     );
   }
+  if (draft.exposedInRunHistory === null) delete status.exposedInRunHistory;
+  else if (draft.exposedInRunHistory) status.exposedInRunHistory = draft.exposedInRunHistory;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
   if (draft.outcome) applyOutcome(status, draft.outcome, generation, clock);
 }

@@ -1,5 +1,12 @@
-// The quota check's view of a subscription's workflows, shared by every new workflow: one
-// listing per subscription for a short while plus our own creates since (shared-listing.ts).
+// The quota check's view of a subscription's workflows, shared by every workflow: one listing per
+// subscription for a short while plus our own creates since (shared-listing.ts).
+//
+// Two listings, so reporting does not change what a create decides on. A create counts from a
+// listing a create started (as before status.quota was refreshed at every pass): if resyncs kept
+// that listing warm, a create would decide on a count up to a TTL old much more often, and miss
+// workflows made outside logicops meanwhile. Reports (status.quota of existing workflows, at
+// every pass) take the creates' listing when it is young enough, else their own: at most one
+// listing per subscription per TTL for reports, whatever the number of workflows.
 import type { Clock } from '../../runtime/index.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS, SharedListing } from '../shared/shared-listing.ts';
 
@@ -12,25 +19,41 @@ export interface WorkflowPlacement {
 }
 
 export class WorkflowCounts {
-  private readonly listing: SharedListing<WorkflowPlacement>;
+  private readonly forCreates: SharedListing<WorkflowPlacement>;
+  private readonly forReports: SharedListing<WorkflowPlacement>;
 
   constructor(clock: Clock, ttlMs: number = DEFAULT_QUOTA_LIST_TTL_MS) {
-    this.listing = new SharedListing(clock, ttlMs);
+    this.forCreates = new SharedListing(clock, ttlMs);
+    this.forReports = new SharedListing(clock, ttlMs);
   }
 
-  /** The subscription's workflows as of the shared listing, plus the creates noted since. */
+  /** Before a create: the workflows as of the creates' shared listing, plus the creates noted since. */
   workflows(
     subscriptionId: string,
     list: () => Promise<readonly WorkflowPlacement[]>,
     /** List now whatever the last listing's age (a reconcile request). */
     fresh = false,
   ): Promise<WorkflowPlacement[]> {
-    return this.listing.items(subscriptionId, async () => (await list()).map(placementOf), fresh);
+    return this.forCreates.items(subscriptionId, async () => (await list()).map(placementOf), fresh);
+  }
+
+  /** For status: the youngest listing at hand, the creates' or the reports' own (listed when neither is). */
+  async report(
+    subscriptionId: string,
+    list: () => Promise<readonly WorkflowPlacement[]>,
+    fresh = false,
+  ): Promise<WorkflowPlacement[]> {
+    if (!fresh) {
+      const fromCreates = this.forCreates.cached(subscriptionId);
+      if (fromCreates) return fromCreates;
+    }
+    return this.forReports.items(subscriptionId, async () => (await list()).map(placementOf), fresh);
   }
 
   /** A create this controller just made (counted until a listing that started after it). */
   noteCreated(subscriptionId: string, workflow: WorkflowPlacement): void {
-    this.listing.noteCreated(subscriptionId, placementOf(workflow));
+    this.forCreates.noteCreated(subscriptionId, placementOf(workflow));
+    this.forReports.noteCreated(subscriptionId, placementOf(workflow));
   }
 }
 

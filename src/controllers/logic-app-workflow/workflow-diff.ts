@@ -1,19 +1,45 @@
-// Diff before write (DESIGN.md guarantee 7): which parts of the desired workflow Azure does not
+// Diff before write (docs/design.md guarantee 7): which parts of the desired workflow Azure does not
 // hold. An empty list means in sync and no PUT. Only field names are returned — values (a
-// parameter may be sensitive) never leave this function.
+// parameter may be sensitive) never leave this function. What Azure does not hand back as sent
+// is compared for its meaning (definition-round-trip.ts), and what it does not hand back at all
+// — secure values — through the record of what logicops last wrote (secure-values.ts).
 import { type DesiredWorkflow, type ObservedWorkflow, sameResourceId } from '../../azure/index.ts';
+import { comparableDefinitions } from './definition-round-trip.ts';
+import { secureParameterNames } from './secure-values.ts';
 
-export type WorkflowField = 'location' | 'tags' | 'identity' | 'state' | 'definition' | 'parameters';
+/** `secureParameters`: values Azure withholds, which are not (known to be) the ones logicops wrote. */
+export type WorkflowField =
+  | 'location'
+  | 'tags'
+  | 'identity'
+  | 'state'
+  | 'definition'
+  | 'parameters'
+  | 'secureParameters';
 
-export function workflowDifferences(desired: DesiredWorkflow, observed: ObservedWorkflow): WorkflowField[] {
+export interface DiffOptions {
+  /** The secure values are the ones logicops last wrote, and nobody wrote the workflow since. */
+  secureValuesWritten?: boolean;
+}
+
+export function workflowDifferences(
+  desired: DesiredWorkflow,
+  observed: ObservedWorkflow,
+  options: DiffOptions = {},
+): WorkflowField[] {
   const differences: WorkflowField[] = [];
   if (normalizeLocation(desired.location) !== normalizeLocation(observed.location))
     differences.push('location');
   if (!sameJson(desired.tags, observed.tags)) differences.push('tags');
   if (!sameIdentity(desired.identity, observed.identity)) differences.push('identity');
   if ((observed.state ?? '').toLowerCase() !== desired.state.toLowerCase()) differences.push('state');
-  if (!sameJson(desired.definition, observed.definition ?? {})) differences.push('definition');
-  if (!sameParameters(desired.parameters, observed.parameters)) differences.push('parameters');
+  const definitions = comparableDefinitions(desired.definition, observed.definition ?? {});
+  if (!sameJson(definitions.desired, definitions.observed)) differences.push('definition');
+  const secure = secureParameterNames(desired.definition);
+  const parameters = compareParameters(desired.parameters, observed.parameters, secure);
+  if (parameters.different) differences.push('parameters');
+  const withheld = parameters.withheld || definitions.withheldDefaults;
+  if (withheld && !options.secureValuesWritten) differences.push('secureParameters');
   return differences;
 }
 
@@ -32,14 +58,23 @@ function sameIdentity(desired: DesiredWorkflow['identity'], observed: ObservedWo
   );
 }
 
-/** Values are compared; Azure may add `type`/`metadata` to a parameter, which is not drift. */
-function sameParameters(
+/**
+ * Values are compared; Azure may add `type`/`metadata` to a parameter, which is not drift. A
+ * secure parameter's value is compared only when Azure shows one; otherwise it is withheld.
+ */
+function compareParameters(
   desired: DesiredWorkflow['parameters'],
   observed: ObservedWorkflow['parameters'],
-): boolean {
-  const names = Object.keys(desired);
-  if (names.length !== Object.keys(observed).length) return false;
-  return names.every((name) => name in observed && sameJson(desired[name]?.value, observed[name]?.value));
+  secure: ReadonlySet<string>,
+): { different: boolean; withheld: boolean } {
+  let withheld = false;
+  let different = Object.keys(observed).some((name) => !(name in desired));
+  for (const [name, parameter] of Object.entries(desired)) {
+    const shown = observed[name];
+    if (secure.has(name) && shown?.value === undefined) withheld = true;
+    else if (!shown || !sameJson(parameter.value, shown.value)) different = true;
+  }
+  return { different, withheld };
 }
 
 /** Deep equality that ignores object key order (JSON objects are unordered). */

@@ -1,4 +1,4 @@
-// Namespace policy (DESIGN.md guarantee 9), default deny: a namespace may use only the Azure
+// Namespace policy (docs/design.md guarantee 9), default deny: a namespace may use only the Azure
 // scopes its annotations allow. Only cluster admins can edit Namespaces, so a tenant cannot
 // widen its own reach. Patterns are ARM id globs, matched case-insensitively (ARM ids are):
 //   logicops.io/allowed-resource-groups: /subscriptions/<sub>/resourceGroups/team-a-*

@@ -44,6 +44,18 @@ export class SharedListing<T> {
     return [...listing.items, ...created.map((entry) => entry.item)];
   }
 
+  /**
+   * The subscription's items if a listing younger than the TTL is at hand (plus the creates
+   * noted since), without listing; undefined otherwise.
+   */
+  cached(subscriptionId: string): T[] | undefined {
+    const key = subscriptionId.toLowerCase();
+    const listing = this.listings.get(key);
+    if (!listing || this.clock.now() - listing.startedAt >= this.ttlMs) return undefined;
+    const created = (this.created.get(key) ?? []).filter((entry) => entry.at >= listing.startedAt);
+    return [...listing.items, ...created.map((entry) => entry.item)];
+  }
+
   /** A create this controller just made (counted until a listing that started after it). */
   noteCreated(subscriptionId: string, item: T): void {
     const key = subscriptionId.toLowerCase();

@@ -99,7 +99,7 @@ export interface Observations {
 }
 
 export class BindingRun {
-  /** The object as last written by this pass (ledger writes move its resourceVersion). */
+  /** The object as last written by this pass (adding the finalizer moves its resourceVersion). */
   current: VaultSecretBinding;
   readonly observed: Observations = {};
   principal?: Principal;
@@ -186,8 +186,8 @@ export class BindingRun {
   }
 
   /**
-   * Records a grant Azure already shows at the end of the pass, alongside the status write,
-   * rather than ahead of anything: there is nothing to write ahead of (after a crash the next
+   * Records a grant Azure already shows at the end of the pass, just before the status write
+   * that reports it, rather than ahead of anything: there is nothing to write ahead of (after a crash the next
    * pass finds the grant in Azure again and records it then).
    */
   recordGranted(grant: GrantRecord): void {

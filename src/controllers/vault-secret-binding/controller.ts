@@ -33,6 +33,7 @@ import { LedgerBook } from './ledger-book.ts';
 import { PrincipalAges } from './principal-ages.ts';
 import { createBindingReconciler } from './reconcile.ts';
 import { RoleAssignmentCounts } from './role-assignment-counts.ts';
+import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from './steps/hold-for-propagation.ts';
 import { type ConsistentReads, VaultConsistency } from './vault-consistency.ts';
 import { VaultLocks } from './vault-lock.ts';
 import { VaultReads } from './vault-reads.ts';
@@ -69,7 +70,7 @@ export interface VaultSecretBindingControllerDeps {
     vaultReadTtlMs?: number;
     /** How long after first sight a principal's PrincipalNotFound/AuthorizationFailed counts as replication lag. */
     replicationWindowMs?: number;
-    /** Ready waits this long after the workflow first recorded its principal (Entra ID replication). Default 0: off. */
+    /** Ready waits this long after the workflow first recorded its principal (Entra ID replication). Default 60 s; 0: off (dev mode, tests). */
     principalPropagationMs?: number;
     /** How long a batch of access-policy adds gathers before it is written (access-policy-batches.ts). */
     accessPolicyBatch?: BatchTiming;
@@ -136,7 +137,7 @@ export function createVaultSecretBindingController(
       batchBackstopMs:
         (deps.settings.waitingRequeueMs ?? DEFAULT_WAITING_REQUEUE_MS) +
         (deps.settings.accessPolicyBatch ?? DEFAULT_BATCH_TIMING).backlogMaxWaitMs,
-      principalPropagationMs: deps.settings.principalPropagationMs ?? 0,
+      principalPropagationMs: deps.settings.principalPropagationMs ?? DEFAULT_PRINCIPAL_PROPAGATION_MS,
     },
   });
   const controller: Controller<VaultSecretBinding> = new Controller<VaultSecretBinding>({

@@ -1,4 +1,4 @@
-// Pure arithmetic of shared access-policy entries (DESIGN.md guarantees 2 and 3).
+// Pure arithmetic of shared access-policy entries (docs/design.md guarantees 2 and 3).
 //
 // Key Vault keeps ONE access-policy entry per principal, so every binding that grants the same
 // principal on the same vault shares it — across namespaces too, when a user-assigned identity

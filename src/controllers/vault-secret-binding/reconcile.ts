@@ -1,6 +1,6 @@
 // The frame of one binding's reconcile: deletion or steps, then one status write, then the
-// queue action. Order of the steps: namespace policy → principal → vault and secret → grant →
-// principal propagation hold (the grant is written first, so Ready comes as soon as it ends).
+// queue action. Order of the steps: namespace policy → principal → vault and secret →
+// permissions the vault's model can grant (no `list` under RBAC) → grant → principal propagation hold (the grant is written first, so Ready comes as soon as it ends).
 //
 //   deleting (finalizer present) → policy Orphan: keep the grant; Delete: revoke exactly what
 //     the ledger says (under the vault lock) → remove the finalizer. A failed revoke keeps it.
@@ -30,6 +30,7 @@ import { adoptLegacyLedger } from './legacy-ledger.ts';
 import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { revokeGrant } from './revoke.ts';
 import { applyObservations, applyOutcome } from './status.ts';
+import { checkModelPermissions } from './steps/check-model-permissions.ts';
 import { checkNamespacePolicy } from './steps/check-namespace-policy.ts';
 import { ensureGrant } from './steps/ensure-grant.ts';
 import { holdForPropagation } from './steps/hold-for-propagation.ts';
@@ -38,7 +39,14 @@ import { resolvePrincipal } from './steps/resolve-principal.ts';
 import { runSteps } from './steps/step.ts';
 import { AwaitingConsistentReads } from './vault-consistency.ts';
 
-const STEPS = [checkNamespacePolicy, resolvePrincipal, observeVault, ensureGrant, holdForPropagation];
+const STEPS = [
+  checkNamespacePolicy,
+  resolvePrincipal,
+  observeVault,
+  checkModelPermissions,
+  ensureGrant,
+  holdForPropagation,
+];
 
 export function createBindingReconciler(shared: BindingShared): ReconcileFn<VaultSecretBinding> {
   return async (binding, rc) => {

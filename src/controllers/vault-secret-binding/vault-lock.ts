@@ -1,4 +1,4 @@
-// One writer at a time per vault, in this process (DESIGN.md guarantee 3). Key Vault answers
+// One writer at a time per vault, in this process (docs/design.md guarantee 3). Key Vault answers
 // 409 to concurrent writes, and the shared-entry arithmetic is only right when the read of the
 // entry, the ledger write and the Azure write of one binding are not interleaved with another
 // binding's on the same vault. Across replicas, leader election keeps one writer.

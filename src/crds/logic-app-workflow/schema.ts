@@ -23,6 +23,7 @@ import {
   readyColumns,
 } from '../schema/common.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
+import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
 import {
   type ConfigMapKeyRef,
   type DefinitionSource,
@@ -30,6 +31,7 @@ import {
   LOGIC_APP_WORKFLOW,
   type LogicAppWorkflowSpec,
   type LogicAppWorkflowStatus,
+  type RunHistoryExposure,
   type WorkflowIdentity,
   type WorkflowIdentityStatus,
   WorkflowState,
@@ -39,6 +41,10 @@ import {
 export const MAX_PARAMETERS = 50;
 /** Azure allows 50 tags per resource; logicops keeps one for its owner tag. */
 export const MAX_TAGS = 49;
+/** status.exposedInRunHistory lists at most this many actions (the Event counts them all). */
+export const MAX_RUN_HISTORY_EXPOSURES = 100;
+/** Longest strings status.exposedInRunHistory holds; the controller shortens longer ones. */
+export const RUN_HISTORY_EXPOSURE_LIMITS = { action: 256, type: 64, change: 512 } as const;
 
 const identity = object(
   'The managed identity the workflow runs as. Consumption workflows have either their system-assigned identity or one user-assigned identity.',
@@ -84,7 +90,7 @@ const identity = object(
 );
 
 const definitionFrom = object(
-  'Reads the definition from a ConfigMap key in the same namespace; a change to the ConfigMap re-reconciles the workflow.',
+  `Reads the definition from a ConfigMap key in the same namespace; a change to the ConfigMap re-reconciles the workflow. The key's value is held to the same limits as spec.definition (at most ${describeLimits(DEFINITION_LIMITS)}), measured as written.`,
   {
     configMapKeyRef: object(
       'The ConfigMap and key holding the definition JSON.',
@@ -159,17 +165,21 @@ const spec = object(
       WorkflowState.Enabled,
     ),
     definition: freeFormObject(
-      'Workflow Definition Language JSON ($schema, contentVersion, parameters, triggers, actions, outputs). Exactly one of definition and definitionFrom.',
+      `Workflow Definition Language JSON ($schema, contentVersion, parameters, triggers, actions, outputs). Exactly one of definition and definitionFrom. At most ${describeLimits(DEFINITION_LIMITS)}; a larger one is refused (Stalled, InvalidSpec).`,
     ),
     definitionFrom,
     parameters: {
       type: 'object',
-      description: `Workflow parameter values by name; each value is any JSON. At most ${MAX_PARAMETERS}.`,
+      description: `Workflow parameter values by name; each value is any JSON. At most ${MAX_PARAMETERS}, and together at most ${describeLimits(PARAMETERS_LIMITS)}; larger ones are refused (Stalled, InvalidSpec).`,
       maxProperties: MAX_PARAMETERS,
       // Values are any JSON. (additionalProperties without a type would make the map
       // opaque to CEL; there is no CEL rule here, only the count bound.)
       'x-kubernetes-preserve-unknown-fields': true,
     },
+    // Azure's tag limits (Microsoft Learn, "Use tags to organize your Azure resources and
+    // management hierarchy", Limitations): 50 tags, names up to 512 characters without
+    // < > % & \ ? /, values up to 256. ARM also refuses control characters and blank names
+    // (src/emulator/arm/tags.ts). The owner tag is the 50th; its value always fits (owner-tag.ts).
     tags: {
       type: 'object',
       description: `Azure tags (name 1-512, value up to 256 characters). At most ${MAX_TAGS}: Azure allows 50 and logicops adds its owner tag.`,
@@ -177,8 +187,9 @@ const spec = object(
       additionalProperties: { type: 'string', maxLength: 256 },
       'x-kubernetes-validations': [
         {
-          rule: "self.all(name, size(name) >= 1 && size(name) <= 512 && !name.matches(r'[<>%&\\\\?/]'))",
-          message: 'tag names must be 1-512 characters and must not contain < > % & \\ ? /',
+          rule: "self.all(name, size(name) >= 1 && size(name) <= 512 && name.matches(r'\\S') && !name.matches(r'[<>%&\\\\?/\\p{Cc}]'))",
+          message:
+            'tag names must be 1-512 characters, not only spaces, and must not contain < > % & \\ ? / or control characters',
         },
         {
           rule: "self.all(name, !name.lowerAscii().startsWith('logicops'))",
@@ -188,7 +199,7 @@ const spec = object(
     },
     deletionPolicy: deletionPolicySchema,
     secureRunHistory: boolean(
-      'Marks every action that reads Key Vault with the managed identity, and every action that uses its outputs, with runtimeConfiguration.secureData (inputs and outputs) so secrets never reach run history.',
+      'Marks every action that reads Key Vault with the managed identity, and every action that uses its data (directly, through other actions or through variables), with runtimeConfiguration.secureData for what its type supports (inputs and outputs; inputs only for Compose, Parse JSON and Response, whose outputs follow). Actions whose type cannot be secured (variables, For each, If, Switch, Until, Scope, Terminate) are reported in status.exposedInRunHistory and a Warning Event.',
       true,
     ),
   } satisfies Record<keyof LogicAppWorkflowSpec, JsonSchema>,
@@ -227,6 +238,33 @@ const status = object('What logicops observed in Azure.', {
   provisioningState: string('Azure provisioningState of the workflow.', { maxLength: 64 }),
   accessEndpoint: string('Azure access endpoint of the workflow.', { maxLength: 2048 }),
   quota: quotaSchema,
+  exposedInRunHistory: {
+    type: 'array',
+    description:
+      'Actions that handle secret data where Azure cannot hide it in run history (their type has no secureData setting for that part), with what to change. Reported, not refused: the workflow deploys as written. Absent when there are none or secureRunHistory is false.',
+    maxItems: MAX_RUN_HISTORY_EXPOSURES,
+    'x-kubernetes-list-type': 'atomic',
+    items: object(
+      'One action whose secret data run history can show.',
+      {
+        action: string('The action name in the definition.', {
+          maxLength: RUN_HISTORY_EXPOSURE_LIMITS.action,
+        }),
+        type: string('The action type as written.', { maxLength: RUN_HISTORY_EXPOSURE_LIMITS.type }),
+        shows: {
+          type: 'array',
+          description: 'What run history can show: inputs, outputs or both.',
+          maxItems: 2,
+          'x-kubernetes-list-type': 'set',
+          items: enumOf('A part of the action in run history.', ['inputs', 'outputs']),
+        },
+        change: string('What to change in the definition so the secret stays hidden.', {
+          maxLength: RUN_HISTORY_EXPOSURE_LIMITS.change,
+        }),
+      } satisfies Record<keyof RunHistoryExposure, JsonSchema>,
+      { required: ['action', 'type', 'shows', 'change'] },
+    ),
+  },
   lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
 } satisfies Record<keyof LogicAppWorkflowStatus, JsonSchema>);
 

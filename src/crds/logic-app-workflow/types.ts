@@ -72,6 +72,25 @@ export interface WorkflowIdentityStatus {
   principalObservedAt?: string;
 }
 
+/** Which part of an action run history shows. */
+export type RunHistoryPart = 'inputs' | 'outputs';
+
+/**
+ * An action that handles secret data (from a Key Vault read, directly or through other actions
+ * and variables) where Azure cannot hide it in run history: its type has no secureData setting
+ * for that part. logicops deploys the definition as written and reports it here, names only.
+ */
+export interface RunHistoryExposure {
+  /** The action's name in the definition. */
+  action: string;
+  /** Its WDL type, as written. */
+  type: string;
+  /** What run history can show of the secret data. */
+  shows: RunHistoryPart[];
+  /** What to change in the definition so that it stops. */
+  change: string;
+}
+
 export interface LogicAppWorkflowStatus {
   observedGeneration?: number;
   conditions?: Condition[];
@@ -81,6 +100,8 @@ export interface LogicAppWorkflowStatus {
   provisioningState?: string;
   accessEndpoint?: string;
   quota?: QuotaUsage[];
+  /** Actions whose secret data run history can show (secureRunHistory on); absent when there are none. */
+  exposedInRunHistory?: RunHistoryExposure[];
   /** The last `logicops.io/reconcile-request` annotation value handled. */
   lastHandledReconcileRequest?: string;
 }

@@ -85,7 +85,9 @@ const spec = object(
       ],
     }),
     permissions: {
-      ...permissionList('Secret permissions to grant: read-only, get (default) and optionally list.'),
+      ...permissionList(
+        'Secret permissions to grant: read-only, get (default) and optionally list. list needs access policies: where the vault uses Azure RBAC it is refused (InvalidSpec), since Key Vault Secrets User on one secret cannot list the vault.',
+      ),
       minItems: 1,
       default: [SecretPermission.Get],
     },
@@ -107,7 +109,20 @@ const spec = object(
     ),
     deletionPolicy: deletionPolicySchema,
   } satisfies Record<keyof VaultSecretBindingSpec, JsonSchema>,
-  { required: ['workflowRef', 'vaultId', 'secretName'] },
+  {
+    required: ['workflowRef', 'vaultId', 'secretName'],
+    'x-kubernetes-validations': [
+      {
+        // Listing applies to the whole vault (Key Vault REST "Get Secrets"); RBAC mode grants
+        // Key Vault Secrets User on the one secret, which cannot list (docs/design.md).
+        rule: "!(has(self.accessModel) && self.accessModel == 'RBAC' && has(self.permissions) && self.permissions.exists(p, p == 'list'))",
+        message:
+          'permissions list cannot be granted with accessModel RBAC: logicops assigns Key Vault Secrets User on the one secret, which reads it but cannot list the vault. Remove list, or use accessModel AccessPolicy on a vault with access policies',
+        fieldPath: '.permissions',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  },
 );
 
 const grant = object(

@@ -2,77 +2,113 @@
 //   add     merges the listed permissions into the principal's entry (creating it), case-insensitively;
 //   replace sets the entry's permissions to exactly the listed ones;
 //   remove  takes away only the listed permissions (exact, case-sensitive match, as API 2026-02-01
-//           does) and drops the entry when nothing is left; 200 even when nothing matched.
+//           does) and drops the entry when nothing is left; 200 even when nothing matched
+//           (github.com/Azure/azure-rest-api-specs/issues/42963).
+//
+// Casing: the REST spec's enums are lower case (`get`, `list`; keys `wrapKey`), and the spec's
+// examples echo them so, but the service returns permissions in another casing: `Get`, `List`
+// (azure-rest-api-specs#34772, "Key Vault Access Policy API returns capitalized permission values
+// (e.g., Get) instead of lowercase (get) as defined in spec", API 2024-11-01; azure-cli#15907; the
+// AzureRM provider normalises to that spelling because "the casing being returned from the API"
+// differs, terraform-provider-azurerm#10593). The emulator stores what add, replace and a vault
+// PUT/PATCH write in that spelling (PERMISSION_VALUES) by default, so a client that compares or
+// removes permissions in the spec's casing fails here as it would against Azure. Some entries
+// do keep the caller's casing (terraform-provider-azurerm#17137 saw lower case kept on create):
+// `permissionCasing: 'as-sent'` models that.
 import { type ArmError, armErrors } from '../errors.ts';
 import { isGuid } from '../ids.ts';
 import type { AccessPolicyEntry, PermissionCategory } from '../state.ts';
 import { isObject } from './common.ts';
 
+/**
+ * Every permission Key Vault accepts, in the spelling it stores and returns (the REST spec's
+ * enums are lower case, `modelAsString`; requests are matched case-insensitively).
+ */
 export const PERMISSION_VALUES: Record<PermissionCategory, readonly string[]> = {
-  secrets: ['all', 'get', 'list', 'set', 'delete', 'backup', 'restore', 'recover', 'purge'],
+  secrets: ['All', 'Get', 'List', 'Set', 'Delete', 'Backup', 'Restore', 'Recover', 'Purge'],
   keys: [
-    'all',
-    'encrypt',
-    'decrypt',
-    'wrapKey',
-    'unwrapKey',
-    'sign',
-    'verify',
-    'get',
-    'list',
-    'create',
-    'update',
-    'import',
-    'delete',
-    'backup',
-    'restore',
-    'recover',
-    'purge',
-    'release',
-    'rotate',
-    'getrotationpolicy',
-    'setrotationpolicy',
+    'All',
+    'Encrypt',
+    'Decrypt',
+    'WrapKey',
+    'UnwrapKey',
+    'Sign',
+    'Verify',
+    'Get',
+    'List',
+    'Create',
+    'Update',
+    'Import',
+    'Delete',
+    'Backup',
+    'Restore',
+    'Recover',
+    'Purge',
+    'Release',
+    'Rotate',
+    'GetRotationPolicy',
+    'SetRotationPolicy',
   ],
   certificates: [
-    'all',
-    'get',
-    'list',
-    'delete',
-    'create',
-    'import',
-    'update',
-    'managecontacts',
-    'getissuers',
-    'listissuers',
-    'setissuers',
-    'deleteissuers',
-    'manageissuers',
-    'recover',
-    'purge',
-    'backup',
-    'restore',
+    'All',
+    'Get',
+    'List',
+    'Delete',
+    'Create',
+    'Import',
+    'Update',
+    'ManageContacts',
+    'GetIssuers',
+    'ListIssuers',
+    'SetIssuers',
+    'DeleteIssuers',
+    'ManageIssuers',
+    'Recover',
+    'Purge',
+    'Backup',
+    'Restore',
   ],
   storage: [
-    'all',
-    'get',
-    'list',
-    'delete',
-    'set',
-    'update',
-    'regeneratekey',
-    'recover',
-    'purge',
-    'backup',
-    'restore',
-    'setsas',
-    'listsas',
-    'getsas',
-    'deletesas',
+    'All',
+    'Get',
+    'List',
+    'Delete',
+    'Set',
+    'Update',
+    'RegenerateKey',
+    'Recover',
+    'Purge',
+    'Backup',
+    'Restore',
+    'SetSAS',
+    'ListSAS',
+    'GetSAS',
+    'DeleteSAS',
   ],
 };
 const CATEGORIES = Object.keys(PERMISSION_VALUES) as PermissionCategory[];
 
 export type AccessPolicyOperation = 'add' | 'replace' | 'remove';
+
+/** How stored permissions are spelt: Key Vault's own (`Get`), or exactly as the caller sent them. */
+export type PermissionCasing = 'service' | 'as-sent';
+
+/** The entries as Key Vault stores them: each permission in its own spelling (`get` → `Get`). */
+export function inStoredCasing(entries: AccessPolicyEntry[], casing: PermissionCasing): AccessPolicyEntry[] {
+  if (casing === 'as-sent') return entries;
+  return entries.map((entry) => {
+    const permissions: AccessPolicyEntry['permissions'] = {};
+    for (const category of CATEGORIES) {
+      const values = entry.permissions[category];
+      if (values) permissions[category] = values.map((value) => storedSpelling(category, value));
+    }
+    return { ...entry, permissions };
+  });
+}
+
+function storedSpelling(category: PermissionCategory, value: string): string {
+  return PERMISSION_VALUES[category].find((known) => known.toLowerCase() === value.toLowerCase()) ?? value;
+}
 
 /** Validates and copies access-policy entries from a request body. */
 export function readAccessPolicies(value: unknown, where: string): AccessPolicyEntry[] {

@@ -5,6 +5,7 @@ import { ArmError, armErrors } from '../errors.ts';
 import { armKey, providerResourceId, resourceGroupId } from '../ids.ts';
 import { param, type RequestContext } from '../pipeline.ts';
 import type { ResourceGroupRecord } from '../state.ts';
+import { checkTagLimits } from './tags.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -25,12 +26,15 @@ export function requireLocation(body: Json): string {
   return body.location;
 }
 
+/** The `tags` of a write, within ARM's tag limits (tags.ts) on every resource type. */
 export function readTags(body: Json): Record<string, string> {
   if (body.tags === undefined || body.tags === null) return {};
   if (!isObject(body.tags) || !Object.values(body.tags).every((v) => typeof v === 'string')) {
     throw armErrors.badRequest('InvalidTag', 'Tags must be a map of string names to string values.');
   }
-  return { ...(body.tags as Record<string, string>) };
+  const tags = { ...(body.tags as Record<string, string>) };
+  checkTagLimits(tags);
+  return tags;
 }
 
 /** Azure normalises locations to lower case without spaces ("West Europe" → "westeurope"). */

@@ -33,10 +33,16 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
   '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
+  'f58310d9-a9f6-439a-9e8d-f62e7b41a168': 'Role Based Access Control Administrator',
   'f1a07417-d97a-45cb-824c-7a7467783830': 'Managed Identity Operator',
   '87a39d53-fc1b-424a-814c-f7e04687dc9e': 'Logic App Contributor',
 };
 
+/**
+ * The assignment as ARM answers it. Optional properties that are not set are left out, not sent
+ * as null: RoleAssignmentProperties (authorization-RoleAssignmentsCalls.json, 2022-04-01) types
+ * them as strings without x-nullable, and the spec's examples (RoleAssignments_Get.json) omit them.
+ */
 export function roleAssignmentBody(record: RoleAssignmentRecord) {
   return {
     properties: {
@@ -44,14 +50,16 @@ export function roleAssignmentBody(record: RoleAssignmentRecord) {
       principalId: record.principalId,
       principalType: record.principalType,
       scope: record.scope,
-      condition: record.condition ?? null,
-      conditionVersion: record.conditionVersion ?? null,
+      ...(record.condition !== undefined ? { condition: record.condition } : {}),
+      ...(record.conditionVersion !== undefined ? { conditionVersion: record.conditionVersion } : {}),
       createdOn: record.createdOn,
       updatedOn: record.updatedOn,
-      createdBy: record.createdBy ?? null,
-      updatedBy: record.updatedBy ?? null,
-      delegatedManagedIdentityResourceId: record.delegatedManagedIdentityResourceId ?? null,
-      description: record.description ?? null,
+      ...(record.createdBy !== undefined ? { createdBy: record.createdBy } : {}),
+      ...(record.updatedBy !== undefined ? { updatedBy: record.updatedBy } : {}),
+      ...(record.delegatedManagedIdentityResourceId !== undefined
+        ? { delegatedManagedIdentityResourceId: record.delegatedManagedIdentityResourceId }
+        : {}),
+      ...(record.description !== undefined ? { description: record.description } : {}),
     },
     id: record.id,
     type: TYPE,

@@ -12,6 +12,7 @@ import type { SecretRecord, SecretVersionRecord, VaultRecord } from '../state.ts
 import {
   type AccessPolicyOperation,
   applyAccessPolicyOperation,
+  inStoredCasing,
   readAccessPolicies,
   sameEntry,
   tooManyAccessPolicies,
@@ -113,7 +114,10 @@ export function putVault(
       "'properties.sku' is required: {family: 'A', name: 'standard' | 'premium'}.",
     );
   }
-  const accessPolicies = readAccessPolicies(properties.accessPolicies, 'properties.accessPolicies');
+  const accessPolicies = inStoredCasing(
+    readAccessPolicies(properties.accessPolicies, 'properties.accessPolicies'),
+    core.config.permissionCasing,
+  );
   if (accessPolicies.length > core.config.limits.accessPoliciesPerVault) {
     throw tooManyAccessPolicies(core.config.limits.accessPoliciesPerVault);
   }
@@ -274,7 +278,10 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
           for (const key of READ_ONLY) delete rest[key];
           Object.assign(record.properties, rest);
           if (accessPolicies !== undefined) {
-            const replaced = readAccessPolicies(accessPolicies, 'properties.accessPolicies');
+            const replaced = inStoredCasing(
+              readAccessPolicies(accessPolicies, 'properties.accessPolicies'),
+              core.config.permissionCasing,
+            );
             if (replaced.length > core.config.limits.accessPoliciesPerVault) {
               throw tooManyAccessPolicies(core.config.limits.accessPoliciesPerVault);
             }
@@ -324,6 +331,7 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
         const changes = readAccessPolicies(body.properties.accessPolicies, 'properties.accessPolicies');
         const key = armKey(record.id);
         const before = structuredClone(record);
+        // add and replace store Key Vault's spelling; remove matches the stored one exactly.
         // Under read lag a remove acts on what the lagging copy shows (vault-read-lag.ts).
         const stale = operation === 'remove' ? core.vaultReadLag.view(key) : undefined;
         const seen = stale ? removalSeenBy(stale, changes, sameEntry) : { changes, skipped: false };
@@ -331,7 +339,7 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
         record.accessPolicies = applyAccessPolicyOperation(
           record.accessPolicies,
           operation as AccessPolicyOperation,
-          seen.changes,
+          operation === 'remove' ? seen.changes : inStoredCasing(changes, core.config.permissionCasing),
           core.config.limits.accessPoliciesPerVault,
         );
         record.updatedAt = core.nowIso();

@@ -1,8 +1,10 @@
 // The basic checks Logic Apps makes when a workflow is saved, answered in Azure's shape:
 // 400 InvalidTemplate "The template validation failed: '...'". Not a full WDL validator:
-// structure, action types, runAfter references, and declared vs. provided vs. used parameters.
+// structure, action types, runAfter references, declared vs. provided vs. used parameters, and
+// secureData only where the trigger or action type supports it (secure-data.ts).
 import { ArmError } from '../errors.ts';
 import { isObject, type Json } from './common.ts';
+import { secureDataProblem } from './secure-data.ts';
 
 const PARAMETER_TYPES = new Set([
   'string',
@@ -49,6 +51,8 @@ export function validateWorkflow(definition: unknown, workflowParameters: unknow
     if (!isObject(trigger) || typeof trigger.type !== 'string') {
       throw invalid(`The template trigger '${name}' must be an object with a 'type'`);
     }
+    const secureData = secureDataProblem('trigger', name, trigger);
+    if (secureData) throw invalid(secureData);
   }
   validateActions((definition.actions ?? {}) as Json);
   validateWorkflowParameters(declared, workflowParameters);
@@ -77,6 +81,8 @@ function validateActions(actions: Json): void {
         }
       }
     }
+    const secureData = secureDataProblem('action', name, action);
+    if (secureData) throw invalid(secureData);
     for (const nested of nestedScopes(action)) validateActions(nested);
   }
 }

@@ -21,7 +21,9 @@ import {
 } from './common.ts';
 import { checkWorkflowName } from './names.ts';
 import { page } from './paging.ts';
+import { requireParameterValues } from './parameter-values.ts';
 import { validateWorkflow } from './workflow-definition.ts';
+import { propertiesAsReturned } from './workflow-read-back.ts';
 
 export const LOGIC_API_VERSIONS = ['2016-06-01', '2018-07-01-preview', '2019-05-01'] as const;
 const TYPE = 'Microsoft.Logic/workflows';
@@ -39,9 +41,10 @@ const WRITABLE = [
   'endpointsConfiguration',
 ];
 
+/** A workflow as every read answers it (and a PUT's answer): not byte for byte what was sent. */
 export function workflowBody(core: EmulatorCore, record: WorkflowRecord) {
   return {
-    properties: { provisioningState: 'Succeeded', ...record.properties },
+    properties: propertiesAsReturned({ provisioningState: 'Succeeded', ...record.properties }),
     id: record.id,
     name: record.name,
     type: TYPE,
@@ -157,6 +160,7 @@ export function readProperties(body: Json): Json {
     );
   }
   validateWorkflow(properties.definition, properties.parameters);
+  requireParameterValues(properties.definition, properties.parameters);
   const writable: Json = {};
   for (const key of WRITABLE) if (properties[key] !== undefined) writable[key] = properties[key];
   return writable;

@@ -1,8 +1,9 @@
 // What became of one generated object. Issue 13 allows three ends: refused at admission with a
 // message naming the field, Stalled with a reason, or Ready. A fourth is accepted and reported
 // apart: Reconciling on a documented wait for something that may yet appear (a secret, a
-// principal, a ConfigMap) — DESIGN.md guarantee 8 calls that in flight, not broken. Anything
-// else (no Ready condition, or Reconciling on an error retried forever) is a violation.
+// principal, a ConfigMap, a binding that fills a parameter) — docs/design.md guarantee 8 calls
+// that in flight, not broken. Anything else (no Ready condition, or Reconciling on an error
+// retried forever) is a violation.
 import type { KubeObject } from '../support/kube.ts';
 
 export type Outcome =
@@ -17,6 +18,9 @@ const WAITING_REASONS = new Set([
   'WaitingForSecret',
   'WaitingForConfigMap',
   'WaitingForWorkflow',
+  // A declared parameter without a default has no value yet (no binding fills it): the workflow
+  // waits for one instead of sending Azure what it refuses (issue 21, item 3).
+  'WaitingForBindings',
 ]);
 
 /** The admission message names the offending field (`spec.x`, `.spec.x`, `metadata.name`). */

@@ -104,6 +104,10 @@ export async function startOperator(settings: OperatorSettings): Promise<Operato
     settings.shutdownGrace ?? '2s',
     '--log-level',
     settings.logLevel ?? 'trace',
+    // The suites judge Azure's state, not Ready's timing: no 60 s hold before a binding's Ready
+    // (a suite that tests the hold passes its own value in `flags`; the last one wins).
+    '--principal-propagation-hold',
+    '0s',
     ...(settings.flags ?? []),
   ];
   const child: ChildProcess = spawn(nodeExecutable(), args, {

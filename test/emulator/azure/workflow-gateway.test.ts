@@ -17,7 +17,7 @@ afterAll(async () => {
 function desired(overrides: Partial<DesiredWorkflow> = {}): DesiredWorkflow {
   return {
     location: 'westeurope',
-    tags: { 'logicops.io/owner': 'test-cluster/team-a/orders' },
+    tags: { 'logicops-owner': 'test-cluster/team-a/orders' },
     identity: { type: 'SystemAssigned' },
     state: 'Enabled',
     definition: DEFINITION,
@@ -43,7 +43,7 @@ describe('WorkflowGateway', () => {
       name: 'wf-system',
       location: 'westeurope',
       state: 'Enabled',
-      tags: { 'logicops.io/owner': 'test-cluster/team-a/orders' },
+      tags: { 'logicops-owner': 'test-cluster/team-a/orders' },
       identity: { type: 'SystemAssigned', tenantId: t.emu.tenantId },
     });
     expect(created.id.toLowerCase()).toBe(

@@ -1,4 +1,4 @@
-// Argo CD and Flux read the statuses logicops writes the way DESIGN.md promises:
+// Argo CD and Flux read the statuses logicops writes the way docs/design.md promises:
 //   Reconciling -> Progressing / InProgress, Stalled -> Degraded / Failed, Ready -> Healthy / Current.
 // The statuses are the real operator's (createOperator against the in-process Azure emulator,
 // as in the end-to-end story), read back from the API server after it wrote them, and judged

@@ -1,4 +1,4 @@
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { Informer } from '../../../src/runtime/informer.ts';
@@ -108,5 +108,65 @@ describe('Informer against a real API server', () => {
     const cached = informer.get(`${namespace}/before-start`)!;
     expect(cached.metadata?.managedFields).toBeUndefined();
     expect(Object.isFrozen(cached.metadata)).toBe(true);
+  });
+});
+
+describe('A metadata-only Informer against a real API server', () => {
+  let namespace: string;
+  let informer: Informer<KubernetesObject>;
+  /** What the API server sent, before the cache's transform: no data may be in it. */
+  const arrived: KubernetesObject[] = [];
+  const core = adminKubeConfig().makeApiClient(CoreV1Api);
+  const half = 'x'.repeat(512 * 1024);
+
+  beforeAll(async () => {
+    namespace = await createTestNamespace('rt-informer-meta');
+    // Listed at start, then seen changing on the watch.
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'listed' }, data: { half } },
+    });
+    informer = new Informer<KubernetesObject>({
+      client: new KubeClient(adminKubeConfig()),
+      kind: CONFIG_MAP,
+      namespaces: [namespace],
+      logger: silentLogger(),
+      metadataOnly: true,
+      transform: (object) => {
+        arrived.push(object);
+        return object;
+      },
+    });
+    informer.start();
+    await informer.waitForSync();
+  });
+
+  afterAll(async () => {
+    await informer?.stop();
+    await deleteTestNamespace(namespace);
+  });
+
+  it('lists and watches metadata only: a ConfigMap’s data never crosses the wire', async () => {
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'watched' }, data: { half } },
+    });
+    const changed = await core.patchNamespacedConfigMap({
+      namespace,
+      name: 'listed',
+      body: [{ op: 'replace', path: '/data/half', value: 'small now' }],
+    });
+    await eventually(() => {
+      expect(informer.get(`${namespace}/watched`)).toBeDefined();
+      expect(informer.get(`${namespace}/listed`)?.metadata?.resourceVersion).toBe(
+        changed.metadata?.resourceVersion,
+      );
+    });
+    expect(arrived.map((object) => object.metadata?.name)).toEqual(['listed', 'watched', 'listed']);
+    for (const object of arrived) {
+      expect(object.kind).toBe('PartialObjectMetadata');
+      expect(object).not.toHaveProperty('data');
+      expect(JSON.stringify(object).length).toBeLessThan(4_096);
+    }
   });
 });

@@ -47,7 +47,8 @@ const admin = adminClients();
 function entry(principalId: string): string[] | undefined {
   const vault = Object.values(world.emulator.state.vaults).find((v) => v.name === VAULT);
   const found = vault?.accessPolicies.find((e) => e.objectId.toLowerCase() === principalId.toLowerCase());
-  return found ? [...(found.permissions.secrets ?? [])].sort() : undefined;
+  // Lower case: Key Vault returns its own spelling (`Get`), which logicops treats as `get`.
+  return found ? (found.permissions.secrets ?? []).map((p) => p.toLowerCase()).sort() : undefined;
 }
 
 async function startOperator(instance: string) {

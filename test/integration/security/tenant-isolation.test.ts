@@ -407,7 +407,7 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
       'vaultsecretbindings',
       t.attacker.namespace,
       'bind-cross',
-      'WaitingForPrincipal',
+      'WaitingForWorkflow',
     );
     expect(conditionOf(waiting, 'Ready')?.message).toContain('does not exist');
     expect(entriesOf('kv-team-a', victimPrincipal)).toEqual([]);

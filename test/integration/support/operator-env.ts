@@ -41,6 +41,11 @@ export async function startInProcessOperator(
       '0',
       '--shutdown-grace',
       '2s',
+      // Tests judge grants from the emulator, which has no replication lag unless a test asks for
+      // it: no 60 s hold before Ready. A test of the hold passes its own value in `flags` (the
+      // last value of a flag wins).
+      '--principal-propagation-hold',
+      '0s',
       ...(options.flags ?? []),
     ],
     {

@@ -18,6 +18,26 @@ const budget = {
 };
 
 describe('ArmTokenBucket', () => {
+  it('reports the whole tokens a call could take now: none while owed or drained', () => {
+    let now = 0;
+    const bucket = new ArmTokenBucket({ burst: 3, perSecond: 10 }, 0, () => now);
+    expect(bucket.available()).toBe(3);
+    bucket.reserve();
+    expect(bucket.available()).toBe(2);
+    bucket.reserve();
+    bucket.reserve();
+    bucket.reserve(); // one owed
+    expect(bucket.available()).toBe(0);
+    now = 150; // 1.5 tokens refilled, 1 owed
+    expect(bucket.available()).toBe(0);
+    now = 250; // 2.5 refilled, 1 owed
+    expect(bucket.available()).toBe(1);
+    bucket.drain(1_000);
+    expect(bucket.available()).toBe(0);
+    now = 1_250 + 200; // 200 ms after Retry-After: 2 tokens refilled from empty
+    expect(bucket.available()).toBe(2);
+  });
+
   it('serves the burst at once, then queues callers at the refill rate in arrival order', () => {
     let now = 0;
     const bucket = new ArmTokenBucket({ burst: 3, perSecond: 10 }, 0, () => now);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   IN_FLIGHT_REASONS,
@@ -25,7 +27,18 @@ describe('condition reasons', () => {
     expect(STALLED_REASONS.filter((r) => isInFlightReason(r))).toEqual([]);
   });
 
-  it('matches the vocabulary in DESIGN.md', () => {
+  it('is the vocabulary docs/design.md lists, every reason in its row', () => {
+    const design = readFileSync(path.resolve(import.meta.dirname, '../../../docs/design.md'), 'utf8');
+    const row = (start: string) => design.split('\n').find((line) => line.startsWith(start)) ?? '';
+    const inFlight = row('| `Ready=False` + `Reconciling=True`');
+    const stalled = row('| `Ready=False` + `Stalled=True`');
+    for (const reason of IN_FLIGHT_REASONS) expect(inFlight).toContain(`\`${reason}\``);
+    for (const reason of STALLED_REASONS) expect(stalled).toContain(`\`${reason}\``);
+    const listed = [...`${inFlight}${stalled}`.matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1]);
+    expect(new Set(listed)).toEqual(new Set([...IN_FLIGHT_REASONS, ...STALLED_REASONS]));
+  });
+
+  it('matches the vocabulary in docs/design.md', () => {
     expect(IN_FLIGHT_REASONS).toEqual([
       'Progressing',
       'Throttled',

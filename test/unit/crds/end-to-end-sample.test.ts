@@ -1,4 +1,4 @@
-// The end-to-end sample tells the story DESIGN.md promises; these checks keep it honest as it
+// The end-to-end sample tells the story docs/design.md promises; these checks keep it honest as it
 // is edited: the binding feeds a parameter the workflow declares, the vault call uses the
 // managed identity with the exact Key Vault audience, and no credential is written anywhere.
 import { readFile } from 'node:fs/promises';

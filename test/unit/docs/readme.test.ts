@@ -13,6 +13,12 @@ describe('README', () => {
     expect(row).toContain(`\`${spec.env}\``);
   });
 
+  it.each(Object.entries(OPTIONS))('states the default of --%s as the operator has it', (flag, spec) => {
+    const row = README.split('\n').find((line) => line.startsWith(`| \`--${flag}\` |`));
+    const stated = row?.split('|')[3]?.trim().replaceAll('`', '');
+    expect(stated).toBe((spec as { default?: string }).default ?? '');
+  });
+
   it('keeps the two-command quickstart', () => {
     expect(README).toContain('npm run dev');
     expect(README).toContain('npm test');

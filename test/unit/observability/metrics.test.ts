@@ -49,6 +49,41 @@ describe('OperatorMetrics', () => {
     expect(body).toContain(`logicops_quota_limit{limit="AccessPoliciesPerVault",scope="${VAULT_B}"} 1024`);
   });
 
+  it('reports the ARM budget per class, the emptiest subscription by default and each with identifying labels', async () => {
+    const figures = [
+      { subscription: 'sub-a', class: 'read', remaining: 200 },
+      { subscription: 'sub-b', class: 'read', remaining: 12 },
+      { subscription: 'sub-a', class: 'write', remaining: 180 },
+    ];
+    const anonymous = new OperatorMetrics();
+    anonymous.armBudget(figures);
+    const { body } = await anonymous.render();
+    expect(body).not.toContain('sub-');
+    expect(body).toContain('logicops_arm_budget_remaining{class="read"} 12');
+    expect(body).toContain('logicops_arm_budget_remaining{class="write"} 180');
+
+    const identifying = new OperatorMetrics({ identifyingLabels: true });
+    identifying.armBudget(figures);
+    identifying.armBudget(figures.slice(1));
+    const labelled = (await identifying.render()).body;
+    expect(labelled).toContain('logicops_arm_budget_remaining{class="read",subscription="sub-b"} 12');
+    expect(labelled).toContain('logicops_arm_budget_remaining{class="write",subscription="sub-a"} 180');
+    // A series nobody reports any more disappears.
+    expect(labelled).not.toContain('logicops_arm_budget_remaining{class="read",subscription="sub-a"}');
+  });
+
+  it('starts each controller at 0 reconciles of every result and 0 errors, as controller-runtime does', async () => {
+    const metrics = new OperatorMetrics();
+    metrics.reconcileObserver('vaultsecretbinding');
+    const { body } = await metrics.render();
+    expect(body).toContain('controller_runtime_reconcile_errors_total{controller="vaultsecretbinding"} 0');
+    for (const result of ['success', 'requeue_after', 'error']) {
+      expect(body).toContain(
+        `controller_runtime_reconcile_total{controller="vaultsecretbinding",result="${result}"} 0`,
+      );
+    }
+  });
+
   it('runs its collectors before each render', async () => {
     const metrics = new OperatorMetrics();
     let succeeded = 1;

@@ -1,4 +1,4 @@
-// Deletion (DESIGN.md guarantee 5). Orphan: Azure untouched. Delete: first wait until no
+// Deletion (docs/design.md guarantee 5). Orphan: Azure untouched. Delete: first wait until no
 // binding of this workflow holds a grant (each revokes its own when it sees this workflow
 // going away), then delete the Azure workflow — and with it its system-assigned identity.
 // The finalizer stays until a step reports done; a throw or a wait keeps it.

@@ -1,8 +1,10 @@
 // Step: the workflow definition, inline or from a ConfigMap key. A missing ConfigMap or key is
-// waited for (the ConfigMap watch wakes the workflow); content that is not a JSON object is an
-// invalid spec.
+// waited for (the ConfigMap watch wakes the workflow); a value over the size or nesting limits
+// (spec-limits.ts), or content that is not a JSON object, is an invalid spec. An inline
+// definition over the limits never gets here: the cache held it back (steps/spec-limits.ts).
 import { Reason } from '../../../crds/index.ts';
-import { done, objectKey, TerminalError } from '../../../runtime/index.ts';
+import { done, TerminalError } from '../../../runtime/index.ts';
+import { readConfigMapDefinition } from '../config-map-definitions.ts';
 import type { Step } from '../context.ts';
 
 export const resolveDefinition: Step = async (run) => {
@@ -17,21 +19,28 @@ export const resolveDefinition: Step = async (run) => {
       'Set spec.definition or spec.definitionFrom.configMapKeyRef.',
     );
   }
-  const configMap = run.deps.configMaps.get(objectKey({ namespace: run.namespace, name: ref.name }));
-  const text = configMap?.data?.[ref.key];
-  if (text === undefined) {
-    const missing = configMap ? `has no key '${ref.key}'` : 'does not exist';
-    return {
-      result: done(),
-      outcome: {
-        kind: 'reconciling',
-        reason: Reason.WaitingForConfigMap,
-        message: `ConfigMap ${run.namespace}/${ref.name} ${missing}; the workflow is created once it does.`,
-      },
-    };
+  const definition = run.configMapDefinitions
+    ? await run.configMapDefinitions.read(run.namespace, ref)
+    : (await readConfigMapDefinition(run.deps, run.namespace, ref)).definition;
+  switch (definition.kind) {
+    case 'missing':
+      return {
+        result: done(),
+        outcome: {
+          kind: 'reconciling',
+          reason: Reason.WaitingForConfigMap,
+          message: `ConfigMap ${run.namespace}/${ref.name} ${definition.what}; the workflow is created once it does.`,
+        },
+      };
+    case 'overLimit':
+      throw new TerminalError(Reason.InvalidSpec, definition.message);
+    case 'text':
+      run.definition = parseDefinition(
+        definition.text,
+        `ConfigMap ${run.namespace}/${ref.name} key '${ref.key}'`,
+      );
+      return undefined;
   }
-  run.definition = parseDefinition(text, `ConfigMap ${run.namespace}/${ref.name} key '${ref.key}'`);
-  return undefined;
 };
 
 function parseDefinition(text: string, where: string): Record<string, unknown> {

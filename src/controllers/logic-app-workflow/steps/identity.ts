@@ -1,4 +1,4 @@
-// Step: record the identity Azure reports (DESIGN.md guarantee 1) and vouch for its principal
+// Step: record the identity Azure reports (docs/design.md guarantee 1) and vouch for its principal
 // (vouched-identity.ts): bindings grant only that. System-assigned: the principal from the
 // workflow's own PUT/GET response. User-assigned: the identity's principal, read through the
 // IdentityGateway (logicops never creates or deletes one). None: nothing to vouch for.

@@ -1,4 +1,4 @@
-// Step: the namespace may only use the Azure scopes its annotations allow (DESIGN.md guarantee
+// Step: the namespace may only use the Azure scopes its annotations allow (docs/design.md guarantee
 // 9): the workflow's resource group, and the resource group of a user-assigned identity. No
 // Azure call is made for a denied workflow, deletion included; a policy narrowed after the fact
 // stops every write and withdraws the workflow's vouched identity, so its bindings revoke.

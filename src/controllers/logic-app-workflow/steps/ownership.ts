@@ -1,6 +1,6 @@
 // Step: an existing workflow is only touched when logicops owns it (this object's owner tag), or
 // when it carries no owner tag at all and both the object asks to adopt it and a cluster admin
-// allows adoption in the namespace (DESIGN.md guarantee 4, issue 20). A workflow tagged for
+// allows adoption in the namespace (docs/design.md guarantee 4, issue 20). A workflow tagged for
 // another owner — another namespace, object or cluster — is never adopted: adopting it would
 // run this team's definition as the other team's identity, with the other team's grants.
 //

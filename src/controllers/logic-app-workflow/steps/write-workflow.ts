@@ -1,27 +1,48 @@
 // Step: build the desired workflow (pure), compare it with Azure, and PUT only when they
 // differ (diff before write). A difference in a workflow this controller had already brought
 // in line is drift, restored with an Event. Paused objects are compared but never written.
+// Secure values, which Azure never returns, are compared with the record of the last write
+// (secure-values.ts), and that record is renewed after every write that carried them.
 import { Reason } from '../../../crds/index.ts';
 import { done } from '../../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../annotations.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { desiredDigest } from '../desired-digest.ts';
-import { desiredWorkflow } from '../desired-workflow.ts';
+import { planWorkflow } from '../desired-workflow.ts';
+import {
+  recordHolds,
+  type SecureValues,
+  type SecureValuesVerdict,
+  sealSecureValues,
+  secureValuesOf,
+  secureValuesVerdict,
+} from '../secure-values.ts';
 import { type WorkflowField, workflowDifferences } from '../workflow-diff.ts';
+import { countCreate } from './quota.ts';
+
+const SECURE_RECORD = 'secure-parameters';
 
 export const writeWorkflow: Step = async (run) => {
-  const desired = desiredWorkflow({
+  const { desired, exposedInRunHistory } = planWorkflow({
     spec: run.spec,
     definition: run.definition ?? {},
     owner: run.owner,
     secretUris: run.secretUris,
   });
   run.desired = desired;
-  const differences = run.observed ? workflowDifferences(desired, run.observed) : undefined;
+  run.exposedInRunHistory = exposedInRunHistory;
+  const secureValues = secureValuesOf(desired);
+  const record = run.deps.records.read(SECURE_RECORD, run.namespace, run.name);
+  const verdict = secureValues
+    ? secureValuesVerdict(secureValues, record, run.observed?.version)
+    : 'unchanged';
+  const differences = run.observed
+    ? workflowDifferences(desired, run.observed, { secureValuesWritten: verdict === 'unchanged' })
+    : undefined;
   if (differences?.length === 0) return undefined;
 
   if (run.paused) {
-    const what = differences ? `differs in ${differences.join(', ')}` : 'does not exist';
+    const what = differences ? `differs in ${describe(differences, verdict)}` : 'does not exist';
     return {
       result: done(),
       outcome: {
@@ -32,30 +53,86 @@ export const writeWorkflow: Step = async (run) => {
     };
   }
 
-  const drift = differences !== undefined && isDrift(run);
+  const drift = differences !== undefined && isDrift(run, differences, verdict);
   run.observed = await run.gateways.workflows.createOrUpdate(run.ref, desired, { signal: run.signal });
   if (differences === undefined) {
+    countCreate(run);
     run.workflowCounts?.noteCreated(run.spec.subscriptionId, {
       location: run.spec.location,
       identity: { type: run.spec.identity?.type ?? 'SystemAssigned' },
     });
   }
-  await announce(run, differences, drift);
+  await rememberSecureValues(run, secureValues, run.observed.version);
+  await announce(run, differences, drift, verdict);
   return undefined;
 };
 
 /**
+ * After a write: the record describes what Azure now holds. Written after the PUT, never ahead
+ * of it: a record ahead of a failed PUT would claim values Azure does not have, and the diff
+ * would never send them. A lost record costs one more PUT, no more.
+ */
+async function rememberSecureValues(
+  run: WorkflowRun,
+  values: SecureValues | undefined,
+  workflowVersion: string | undefined,
+): Promise<void> {
+  const records = run.deps.records;
+  const record = records.read(SECURE_RECORD, run.namespace, run.name);
+  if (!values) {
+    if (record) await records.remove(SECURE_RECORD, run.namespace, run.name);
+    return;
+  }
+  if (recordHolds(record, values, workflowVersion)) return;
+  const { uid } = run.object.metadata;
+  await records.write(
+    SECURE_RECORD,
+    { namespace: run.namespace, name: run.name, ...(uid ? { uid } : {}) },
+    sealSecureValues(values, workflowVersion),
+  );
+}
+
+/** The object is going: nothing is left to compare against. */
+export async function forgetSecureValues(run: WorkflowRun): Promise<void> {
+  if (run.deps.records.read(SECURE_RECORD, run.namespace, run.name) === undefined) return;
+  await run.deps.records.remove(SECURE_RECORD, run.namespace, run.name);
+}
+
+/**
  * Drift, not a spec change: this generation was already Ready and what we would write is what
  * we last wrote (when this process remembers it) — so Azure changed, not the spec or its inputs.
+ * Secure values count only when Azure shows someone else wrote the workflow: values that merely
+ * differ from the record changed in the spec, and values without a record were never compared.
  */
-function isDrift(run: WorkflowRun): boolean {
+function isDrift(run: WorkflowRun, differences: WorkflowField[], verdict: SecureValuesVerdict): boolean {
+  const seen = differences.filter((field) => field !== 'secureParameters' || verdict === 'writtenElsewhere');
+  if (seen.length === 0) return false;
   const ready = run.object.status?.conditions?.find((c) => c.type === 'Ready');
   const readyNow = ready?.status === 'True' && run.object.status?.observedGeneration === run.generation;
   if (!readyNow) return false;
   return run.lastWrittenDigest === undefined || run.lastWrittenDigest === desiredDigest(run.desired);
 }
 
-async function announce(run: WorkflowRun, differences: WorkflowField[] | undefined, drift: boolean) {
+/** Field names for people; never a value. */
+function describe(differences: WorkflowField[], verdict: SecureValuesVerdict): string {
+  return differences
+    .map((field) => (field === 'secureParameters' ? `secure parameters (${SECURE_REASONS[verdict]})` : field))
+    .join(', ');
+}
+
+const SECURE_REASONS: Readonly<Record<SecureValuesVerdict, string>> = {
+  unchanged: 'unchanged',
+  changed: 'changed in the spec',
+  unrecorded: 'Azure does not return them and logicops has no record of writing them',
+  writtenElsewhere: 'the workflow was written outside logicops since, and Azure does not return them',
+};
+
+async function announce(
+  run: WorkflowRun,
+  differences: WorkflowField[] | undefined,
+  drift: boolean,
+  verdict: SecureValuesVerdict,
+) {
   const target = `Azure workflow ${run.spec.resourceGroup}/${run.ref.name}`;
   if (differences === undefined) {
     run.logger.info({ workflow: run.ref }, 'Created Azure workflow');
@@ -67,7 +144,7 @@ async function announce(run: WorkflowRun, differences: WorkflowField[] | undefin
       'Normal',
       'DriftCorrected',
       'Update',
-      `Restored ${differences.join(', ')} of ${target}, changed outside logicops.`,
+      `Restored ${describe(differences, verdict)} of ${target}, changed outside logicops.`,
     );
   } else {
     run.logger.info({ workflow: run.ref, fields: differences }, 'Updated Azure workflow');
@@ -76,7 +153,7 @@ async function announce(run: WorkflowRun, differences: WorkflowField[] | undefin
       'Normal',
       'Updated',
       'Update',
-      `Updated ${differences.join(', ')} of ${target}.`,
+      `Updated ${describe(differences, verdict)} of ${target}.`,
     );
   }
 }

@@ -1,5 +1,5 @@
 // How an operator record is kept in Kubernetes: one ConfigMap per (kind, namespace, name) in the
-// operator's own namespace, where teams have no rights (DESIGN.md guarantee 3, issue 20). The
+// operator's own namespace, where teams have no rights (docs/design.md guarantee 3, issue 20). The
 // name is a digest, so any object name fits and none can collide with or point at another's;
 // labels select the records of the watched namespaces; the payload is one JSON document.
 //
@@ -17,8 +17,13 @@ export const RECORD_UID_ANNOTATION = 'logicops.io/object-uid';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'logicops' };
 const PAYLOAD_KEY = 'record';
 
-/** grant: what a VaultSecretBinding's grant holds in Azure; identity: a workflow's vouched principal. */
-export type RecordKind = 'grant' | 'identity';
+/**
+ * grant: what a VaultSecretBinding's grant holds in Azure; identity: a workflow's vouched
+ * principal; secure-parameters: a salted digest of the secure values last written to a workflow
+ * (Azure never returns them).
+ */
+export type RecordKind = 'grant' | 'identity' | 'secure-parameters';
+const RECORD_KINDS: readonly RecordKind[] = ['grant', 'identity', 'secure-parameters'];
 
 export interface RecordedObject {
   namespace: string;
@@ -36,9 +41,25 @@ export interface IdentityRecord {
   principalObservedAt: string;
 }
 
+/**
+ * What logicops last wrote of a workflow's secure values (parameters declared securestring or
+ * secureobject, and their secure defaults), which Azure does not hand back: never the values,
+ * only an HMAC-SHA256 keyed with a random per-record salt (logic-app-workflow/secure-values.ts),
+ * and the version stamp Azure gave that write.
+ */
+export interface SecureParametersRecord {
+  /** Base64, 16 random bytes: the HMAC key. */
+  salt: string;
+  /** Base64 HMAC-SHA256 of the canonical JSON of the secure values. */
+  digest: string;
+  /** `properties.version` of the workflow that write produced; another version: written by someone else since. */
+  workflowVersion?: string;
+}
+
 export interface RecordPayloads {
   grant: GrantRecord;
   identity: IdentityRecord;
+  'secure-parameters': SecureParametersRecord;
 }
 
 /** A record ConfigMap as the cache keeps it: metadata and the parsed payload (no raw data). */
@@ -90,12 +111,12 @@ export function parseRecordConfigMap(configMap: V1ConfigMap): RecordConfigMap {
   const [namespace, ...nameParts] = (metadata.annotations?.[RECORD_OBJECT_ANNOTATION] ?? '').split('/');
   const name = nameParts.join('/');
   const lean: RecordConfigMap = { ...rest, metadata };
-  if ((kind !== 'grant' && kind !== 'identity') || !namespace || !name) return lean;
+  if (!isRecordKind(kind) || !namespace || !name) return lean;
   // A ConfigMap whose name is not the one its labels and annotation give was not written by us.
   if (metadata.name !== recordName(kind, namespace, name)) return lean;
   try {
     const payload: unknown = JSON.parse(data?.[PAYLOAD_KEY] ?? '');
-    const valid = kind === 'grant' ? isGrantRecord(payload) : isIdentityRecord(payload);
+    const valid = PAYLOAD_CHECKS[kind](payload);
     if (!valid) return lean;
     const uid = metadata.annotations?.[RECORD_UID_ANNOTATION];
     return { ...lean, record: { kind, object: { namespace, name, ...(uid ? { uid } : {}) }, payload } };
@@ -103,6 +124,16 @@ export function parseRecordConfigMap(configMap: V1ConfigMap): RecordConfigMap {
     return lean;
   }
 }
+
+function isRecordKind(kind: string | undefined): kind is RecordKind {
+  return (RECORD_KINDS as readonly (string | undefined)[]).includes(kind);
+}
+
+const PAYLOAD_CHECKS: Readonly<Record<RecordKind, (payload: unknown) => boolean>> = {
+  grant: isGrantRecord,
+  identity: isIdentityRecord,
+  'secure-parameters': isSecureParametersRecord,
+};
 
 const PHASES: readonly GrantPhase[] = ['Intended', 'Granted', 'Revoking'];
 const PERMISSIONS = new Set(['get', 'list']);
@@ -144,5 +175,17 @@ function isIdentityRecord(value: unknown): value is IdentityRecord {
     typeof record.principalObservedAt === 'string' &&
     isStringOrAbsent(record.tenantId) &&
     isStringOrAbsent(record.userAssignedIdentityId)
+  );
+}
+
+function isSecureParametersRecord(value: unknown): value is SecureParametersRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.salt === 'string' &&
+    record.salt.length > 0 &&
+    typeof record.digest === 'string' &&
+    record.digest.length > 0 &&
+    isStringOrAbsent(record.workflowVersion)
   );
 }

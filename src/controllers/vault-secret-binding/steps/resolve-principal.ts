@@ -5,7 +5,7 @@
 // the workflow). A grant whose principal is no longer vouched for — the workflow is gone, left
 // the namespace policy, lost its ownership or its identity — is revoked too: logicops grants
 // only principals of workflows it manages.
-import { Reason } from '../../../crds/index.ts';
+import { ConditionType, IdentityType, type LogicAppWorkflow, Reason } from '../../../crds/index.ts';
 import { objectKey } from '../../../runtime/index.ts';
 import type { BindingRun } from '../context.ts';
 import { adoptLegacyLedger } from '../legacy-ledger.ts';
@@ -28,17 +28,21 @@ export const resolvePrincipal: Step = async (run) => {
   }
   if (!workflow || !identity) {
     const revoked = await revokeRecorded(run);
+    const afterRevoke = revoked ? '; the grant of its previous principal was revoked' : '';
+    // No polling: the workflow and records watches wake this binding when the workflow appears
+    // or its identity is recorded (and resync backs that up). A poll cost every binding of a
+    // bulk apply a pass every 30 s while its workflow waited for ARM's write budget.
+    if (!workflow) {
+      return {
+        kind: 'waiting',
+        reason: Reason.WaitingForWorkflow,
+        message: `LogicAppWorkflow ${workflowName} does not exist (yet) in namespace ${namespace}${afterRevoke}`,
+      };
+    }
     return {
       kind: 'waiting',
       reason: Reason.WaitingForPrincipal,
-      message: `${
-        workflow
-          ? `LogicAppWorkflow ${workflowName} has no managed identity principal that logicops vouches for (yet)`
-          : `LogicAppWorkflow ${workflowName} does not exist (yet)`
-      }${revoked ? '; the grant of its previous principal was revoked' : ''}`,
-      // No polling: the workflow and records watches wake this binding when the workflow appears
-      // or its identity is recorded (and resync backs that up). A poll cost every binding of a
-      // bulk apply a pass every 30 s while its workflow waited for ARM's write budget.
+      message: `LogicAppWorkflow ${workflowName} has no managed identity principal that logicops vouches for${whyNoPrincipal(workflow)}${afterRevoke}`,
     };
   }
   run.principal = {
@@ -54,6 +58,18 @@ export const resolvePrincipal: Step = async (run) => {
   run.principalAgeMs = ageMs;
   return undefined;
 };
+
+/** What the workflow's own status says about its missing principal (a hint for people; decides nothing). */
+function whyNoPrincipal(workflow: LogicAppWorkflow): string {
+  if (workflow.spec.identity?.type === IdentityType.None) {
+    return ': its spec.identity.type is None. Give it a SystemAssigned or UserAssigned identity';
+  }
+  const ready = workflow.status?.conditions?.find((condition) => condition.type === ConditionType.Ready);
+  if (ready?.status !== 'True') {
+    return ` (yet): the workflow is not Ready${ready?.reason ? ` (${ready.reason})` : ''}`;
+  }
+  return ' (yet)';
+}
 
 /** Revokes what the ledger records (after an add of ours still in flight settled); whether there was one. */
 async function revokeRecorded(run: BindingRun): Promise<boolean> {

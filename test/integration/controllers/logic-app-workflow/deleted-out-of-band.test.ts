@@ -1,4 +1,4 @@
-// DESIGN.md guarantee 7: a workflow deleted in Azure behind logicops' back comes back at the
+// docs/design.md guarantee 7: a workflow deleted in Azure behind logicops' back comes back at the
 // next resync — with a new system-assigned principal in status — and an Event says so.
 
 import { LogicManagementClient } from '@azure/arm-logic';

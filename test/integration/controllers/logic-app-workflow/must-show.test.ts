@@ -234,7 +234,9 @@ describe('LogicAppWorkflow must-show: steady state, identity, ownership, secure 
       { kind: 'action', name: 'Get_partner_API_key', secureData: ['inputs', 'outputs'] },
       { kind: 'action', name: 'Log_run_started', secureData: 'none' },
       { kind: 'action', name: 'Note_call_finished', secureData: 'none' },
-      { kind: 'action', name: 'Parse_secret', secureData: ['inputs', 'outputs'] },
+      // Parse JSON has secure inputs only, which hide its outputs too (Microsoft Learn, "Secure
+      // access and data in Azure Logic Apps" #obfuscate); the emulator refuses "outputs" on it.
+      { kind: 'action', name: 'Parse_secret', secureData: ['inputs'] },
       { kind: 'trigger', name: 'Every_15_minutes', secureData: 'none' },
     ]);
   });

@@ -88,8 +88,11 @@ describe('VaultSecretBinding must-show', () => {
       },
     }));
   }
+  /** Lower case: Key Vault returns its own spelling (`Get`), which logicops treats as `get`. */
   async function secretsOf(vault: string, principalId: string) {
-    return (await entries(vault)).find((e) => e.objectId === principalId.toLowerCase())?.permissions.secrets;
+    return (await entries(vault))
+      .find((e) => e.objectId === principalId.toLowerCase())
+      ?.permissions.secrets.map((p) => p.toLowerCase());
   }
   async function othersThan(vault: string, principalId: string) {
     return (await entries(vault))

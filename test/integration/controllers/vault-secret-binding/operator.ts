@@ -97,6 +97,8 @@ export async function startBindingOperator(
       quota: { accessPoliciesPerVault: 1024, roleAssignmentsPerSubscription: 4000 },
       workers: 2,
       waitingRequeueMs: 500,
+      // The emulator replicates principals at once: no 60 s hold before Ready in these tests.
+      principalPropagationMs: 0,
       ...(options.consistentReads ? { consistentReads: options.consistentReads } : {}),
     },
   });

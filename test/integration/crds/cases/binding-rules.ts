@@ -92,6 +92,22 @@ export const bindingRules: RuleCase[] = [
     message: 'spec.permissions in body should have at least 1 items',
   },
   {
+    rule: 'list is not asked for with accessModel RBAC (Secrets User on one secret cannot list the vault)',
+    base,
+    accepted: [
+      (o) => Object.assign(o.spec, { accessModel: 'RBAC', permissions: ['get'] }),
+      (o) => Object.assign(o.spec, { accessModel: 'AccessPolicy', permissions: ['get', 'list'] }),
+      (o) => Object.assign(o.spec, { accessModel: 'Auto', permissions: ['get', 'list'] }),
+    ],
+    rejected: [
+      (o) => Object.assign(o.spec, { accessModel: 'RBAC', permissions: ['get', 'list'] }),
+      (o) => Object.assign(o.spec, { accessModel: 'RBAC', permissions: ['list'] }),
+    ],
+    field: 'spec.permissions',
+    message:
+      'permissions list cannot be granted with accessModel RBAC: logicops assigns Key Vault Secrets User on the one secret, which reads it but cannot list the vault. Remove list, or use accessModel AccessPolicy on a vault with access policies',
+  },
+  {
     rule: 'accessModel is Auto, AccessPolicy or RBAC',
     base,
     accepted: [(o) => (o.spec.accessModel = 'RBAC'), (o) => (o.spec.accessModel = 'AccessPolicy')],

@@ -241,15 +241,21 @@ export const workflowRules: RuleCase[] = [
   {
     rule: 'tag names follow Azure tag rules',
     base,
-    accepted: [(o) => (o.spec.tags = { 'cost-center': '42', [repeat('t', 512)]: 'long name' })],
+    accepted: [
+      (o) => (o.spec.tags = { 'cost-center': '42', [repeat('t', 512)]: 'long name' }),
+      (o) => (o.spec.tags = { 'cost center: q1#2=x': 'spaces and : # = are allowed' }),
+    ],
     rejected: [
       (o) => (o.spec.tags = { 'cost/center': '42' }),
       (o) => (o.spec.tags = { 'a?b': '1' }),
       (o) => (o.spec.tags = { 'a\\b': '1' }),
       (o) => (o.spec.tags = { [repeat('t', 513)]: 'too long' }),
+      (o) => (o.spec.tags = { 'tab\there': 'control character' }),
+      (o) => (o.spec.tags = { '   ': 'blank' }),
     ],
     field: 'spec.tags',
-    message: 'tag names must be 1-512 characters and must not contain < > % & \\ ? /',
+    message:
+      'tag names must be 1-512 characters, not only spaces, and must not contain < > % & \\ ? / or control characters',
   },
   {
     rule: 'tag names starting with logicops are reserved',

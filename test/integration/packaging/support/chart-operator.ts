@@ -83,6 +83,8 @@ export function emulatorValues(emulator: Emulator): string[] {
     `azure.tenantId=${emulator.tenantId}`,
     `azure.clientId=${emulator.operatorClientId}`,
     'azure.clientSecret.existingSecret=logicops-azure',
+    // The emulator replicates principals at once: the tests do not wait the chart's 60 s hold.
+    'operator.principalPropagationHold=0s',
   ].flatMap((value) => ['--set', value]);
 }
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedWorkflow } from '../../../../src/azure/index.ts';
-import { desiredWorkflow } from '../../../../src/controllers/logic-app-workflow/desired-workflow.ts';
+import {
+  desiredWorkflow,
+  planWorkflow,
+} from '../../../../src/controllers/logic-app-workflow/desired-workflow.ts';
 import { workflowDifferences } from '../../../../src/controllers/logic-app-workflow/workflow-diff.ts';
 import type { LogicAppWorkflowSpec } from '../../../../src/crds/index.ts';
 
@@ -73,6 +76,32 @@ describe('desiredWorkflow', () => {
       owner: OWNER,
     });
     expect(desired.definition).toEqual(DEFINITION);
+  });
+
+  it('plans the run-history report with the workflow: the injected secret read into a variable is exposed', () => {
+    const definition = {
+      ...DEFINITION,
+      actions: {
+        ...DEFINITION.actions,
+        Keep: {
+          type: 'InitializeVariable',
+          inputs: { variables: [{ name: 'k', type: 'string', value: "@body('Get')" }] },
+        },
+      },
+    };
+    const plan = planWorkflow({ spec: spec(), definition, owner: OWNER });
+    expect(plan.exposedInRunHistory).toEqual([
+      {
+        action: 'Keep',
+        type: 'InitializeVariable',
+        shows: ['inputs', 'outputs'],
+        change: expect.stringContaining("'Get'"),
+      },
+    ]);
+    expect(plan.desired).toEqual(desiredWorkflow({ spec: spec(), definition, owner: OWNER }));
+    // Secure run history off: nothing is analysed, so nothing is reported (not "nothing exposed").
+    const off = planWorkflow({ spec: spec({ secureRunHistory: false }), definition, owner: OWNER });
+    expect(off.exposedInRunHistory).toBeUndefined();
   });
 
   it('names the one user-assigned identity', () => {

@@ -1,10 +1,15 @@
 // Reconcile-level tests: the frame and its steps against an in-memory API server and fake
 // gateways, asserting the Azure calls made, the status written and the reconcile's outcome.
-import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidAzureNameError } from '../../../../src/azure/index.ts';
 import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
 import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
+import {
+  DEFINITION_LIMITS,
+  leanWorkflow,
+} from '../../../../src/controllers/logic-app-workflow/spec-limits.ts';
+import { metadataStub } from '../../../../src/controllers/shared/lean-cache.ts';
 import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
 import { silentLogger } from '../../../../src/observability/logger.ts';
@@ -82,7 +87,7 @@ describe('LogicAppWorkflow reconcile', () => {
   let azure: FakeAzure;
   let events: RecordingEvents;
   let bindings: FakeSource<VaultSecretBinding>;
-  let configMaps: FakeSource<V1ConfigMap>;
+  let configMaps: FakeSource<KubernetesObject>;
   let clock: FakeClock;
   let reconcile: ReconcileFn<LogicAppWorkflow>;
   let deps: LogicAppWorkflowControllerDeps;
@@ -105,7 +110,7 @@ describe('LogicAppWorkflow reconcile', () => {
     });
     events = new RecordingEvents();
     bindings = new FakeSource([binding('api-key')]);
-    configMaps = new FakeSource<V1ConfigMap>();
+    configMaps = new FakeSource<KubernetesObject>();
     clock = new FakeClock();
     namespaces = new FakeSource<V1Namespace>([
       {
@@ -147,13 +152,28 @@ describe('LogicAppWorkflow reconcile', () => {
     signal: new AbortController().signal,
     reconcileId: 'r',
   });
+  /** Stores `object` (as the API server would), then reconciles the copy the informer cache holds. */
   async function run(object?: LogicAppWorkflow) {
     if (object) kube.put(object);
     const current = kube.stored<LogicAppWorkflow>(KEY);
     if (!current) throw new Error('no object');
-    return reconcile(structuredClone(current), context());
+    return reconcile(leanWorkflow(structuredClone(current)), context());
   }
   const stored = () => kube.stored<LogicAppWorkflow>(KEY);
+  /** A ConfigMap as the API server holds it, and its stub as the metadata-only cache does. */
+  function putConfigMap(name: string, data: Record<string, string>, resourceVersion = '1') {
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: NS, resourceVersion },
+      data,
+    };
+    kube.put(configMap);
+    configMaps.set([
+      ...configMaps.list().filter((stub) => stub.metadata?.name !== name),
+      metadataStub(configMap),
+    ]);
+  }
   const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
 
   it('adds the finalizer first, creates once with the secret URI, and reports Ready with the principal', async () => {
@@ -201,7 +221,65 @@ describe('LogicAppWorkflow reconcile', () => {
     clock.setTimeout(() => undefined, 0);
     await clock.advance(60_000);
     await run();
-    expect(azure.calls).toEqual(['workflows.get', 'workflows.get', 'vaults.get']);
+    // The quota listing (TTL 30 s) is older than its TTL too: one listing refreshes status.quota.
+    expect(azure.calls).toEqual([
+      'workflows.get',
+      'workflows.get',
+      'workflows.listBySubscription',
+      'vaults.get',
+    ]);
+  });
+
+  const other = (name: string, location = 'westeurope') => ({
+    id: name,
+    name,
+    location,
+    tags: {},
+    identity: { type: 'SystemAssigned' },
+    parameters: {},
+  });
+  const usage = () =>
+    Object.fromEntries((stored()?.status?.quota ?? []).map((entry) => [entry.name, entry.used]));
+
+  it('counts the new workflow in status.quota right after creating it', async () => {
+    azure.workflows.set('a', other('a'));
+    await run(workflow());
+    expect(usage()).toEqual({ WorkflowsPerRegion: 2, ManagedIdentityWorkflowsPerSubscriptionRegion: 2 });
+  });
+
+  it('refreshes status.quota of an existing workflow from the shared listing, at most once per TTL', async () => {
+    await run(workflow());
+    expect(usage()).toEqual({ WorkflowsPerRegion: 1, ManagedIdentityWorkflowsPerSubscriptionRegion: 1 });
+    azure.workflows.set('a', other('a'));
+    azure.workflows.set('b', other('b'));
+    azure.workflows.set('far', other('far', 'northeurope'));
+    azure.calls.length = 0;
+    await run();
+    // Within the listing's TTL: no read, the figure stays what that listing said.
+    expect(azure.calls).not.toContain('workflows.listBySubscription');
+    expect(usage()).toEqual({ WorkflowsPerRegion: 1, ManagedIdentityWorkflowsPerSubscriptionRegion: 1 });
+    clock.setTimeout(() => undefined, 0);
+    await clock.advance(30_000);
+    await run();
+    expect(azure.calls.filter((call) => call === 'workflows.listBySubscription')).toHaveLength(1);
+    expect(usage()).toEqual({ WorkflowsPerRegion: 3, ManagedIdentityWorkflowsPerSubscriptionRegion: 3 });
+    expect(condition('QuotaAvailable')).toMatchObject({ status: 'True', reason: 'WithinLimit' });
+  });
+
+  it('reports a region already past a limit without blocking the existing workflow', async () => {
+    await run(workflow());
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'])
+      azure.workflows.set(name, other(name));
+    clock.setTimeout(() => undefined, 0);
+    await clock.advance(30_000);
+    expect(await run()).toEqual({ type: 'done' });
+    expect(usage()).toMatchObject({ WorkflowsPerRegion: 11 });
+    expect(condition('QuotaAvailable')).toMatchObject({
+      status: 'False',
+      reason: 'QuotaExceeded',
+      message: expect.stringContaining('this workflow is unaffected'),
+    });
+    expect(condition('Ready')).toMatchObject({ status: 'True' });
   });
 
   it('restores drift with a DriftCorrected event, but calls a spec change an update', async () => {
@@ -222,6 +300,73 @@ describe('LogicAppWorkflow reconcile', () => {
     expect(events.recorded.at(-1)).toMatchObject({ reason: 'Updated' });
   });
 
+  it('reports actions whose secret data Azure cannot hide: status always, an Event only when the list changes', async () => {
+    const withVariable = {
+      ...DEFINITION,
+      actions: {
+        ...DEFINITION.actions,
+        Keep_key: {
+          type: 'InitializeVariable',
+          inputs: { variables: [{ name: 'key', type: 'string', value: "@body('Get')?['value']" }] },
+        },
+        Call: {
+          type: 'Http',
+          inputs: { method: 'GET', uri: 'https://p.example', headers: { k: "@variables('key')" } },
+        },
+      },
+    };
+    await run(workflow({ definition: withVariable }));
+    const written = azure.workflows.get('wf')?.definition as {
+      actions: Record<string, { runtimeConfiguration?: unknown }>;
+    };
+    expect(written.actions.Keep_key?.runtimeConfiguration).toBeUndefined();
+    expect(written.actions.Call?.runtimeConfiguration).toEqual({
+      secureData: { properties: ['inputs', 'outputs'] },
+    });
+    expect(condition('Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(stored()?.status?.exposedInRunHistory).toEqual([
+      {
+        action: 'Keep_key',
+        type: 'InitializeVariable',
+        shows: ['inputs', 'outputs'],
+        change: expect.stringContaining("'Get'"),
+      },
+    ]);
+    expect(events.recorded.filter((e) => e.type === 'Warning')).toEqual([
+      expect.objectContaining({
+        reason: 'RunHistoryExposed',
+        note: expect.stringMatching(/Keep_key \(InitializeVariable, inputs and outputs\)/),
+      }),
+    ]);
+
+    // A resync with nothing new: no status write, no second Event.
+    kube.calls.length = 0;
+    await run();
+    expect(kube.calls).toEqual([]);
+    expect(events.recorded.filter((e) => e.reason === 'RunHistoryExposed')).toHaveLength(1);
+
+    // The team takes the advice: the report goes, and an Event says so.
+    const fixed = stored()!;
+    fixed.metadata.generation = 2;
+    fixed.spec.definition = DEFINITION;
+    await run(fixed);
+    expect(stored()?.status?.exposedInRunHistory).toBeUndefined();
+    expect(events.recorded.at(-1)).toMatchObject({ type: 'Normal', reason: 'RunHistorySecured' });
+  });
+
+  it('reports nothing when secureRunHistory is off: nothing was analysed', async () => {
+    const withVariable = {
+      ...DEFINITION,
+      actions: {
+        ...DEFINITION.actions,
+        Keep_key: { type: 'SetVariable', inputs: { name: 'key', value: "@body('Get')" } },
+      },
+    };
+    await run(workflow({ definition: withVariable, secureRunHistory: false }));
+    expect(stored()?.status?.exposedInRunHistory).toBeUndefined();
+    expect(events.recorded.map((e) => e.reason)).toEqual(['Created']);
+  });
+
   it('waits for a missing ConfigMap without touching Azure beyond reads', async () => {
     const object = workflow({
       definition: undefined,
@@ -232,11 +377,90 @@ describe('LogicAppWorkflow reconcile', () => {
     expect(condition('Reconciling')).toMatchObject({ status: 'True', reason: 'WaitingForConfigMap' });
     expect(condition('Ready')).toMatchObject({ status: 'False', reason: 'WaitingForConfigMap' });
 
-    configMaps.set([
-      { metadata: { name: 'cm', namespace: NS }, data: { 'wf.json': JSON.stringify(DEFINITION) } },
-    ]);
+    putConfigMap('cm', { 'wf.json': JSON.stringify(DEFINITION) });
     expect(await run()).toEqual({ type: 'done' });
     expect(condition('Ready')).toMatchObject({ status: 'True' });
+  });
+
+  describe('size and nesting limits', () => {
+    /** A definition one byte over the limit: {"x":"aaa…"}. */
+    const oversized = () => ({ x: 'a'.repeat(DEFINITION_LIMITS.bytes - 7) });
+
+    it('holds a definition over the limits as InvalidSpec (terminal) without calling Azure', async () => {
+      await expect(run(workflow({ definition: oversized() }))).rejects.toBeInstanceOf(TerminalError);
+      expect(azure.calls).toEqual([]);
+      expect(kube.calls).toEqual(['add finalizer', 'patch status']);
+      expect(condition('Stalled')).toMatchObject({
+        status: 'True',
+        reason: 'InvalidSpec',
+        message: expect.stringContaining('spec.definition is 262,145 bytes of JSON (the limit is 262,144)'),
+      });
+      expect(condition('Ready')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
+      expect(computeKstatus(stored()!)).toBe('Failed');
+      expect(events.recorded).toEqual([
+        { type: 'Warning', reason: 'InvalidSpec', note: expect.stringContaining('262,145 bytes') },
+      ]);
+
+      // Once the finalizer is there the cache's copy is what the reconcile works with.
+      kube.calls.length = 0;
+      await expect(run()).rejects.toBeInstanceOf(TerminalError);
+      expect(azure.calls).toEqual([]);
+      expect(kube.calls).toEqual([]);
+    });
+
+    it('holds parameters over the limits the same way', async () => {
+      const parameters = { p: { a: { b: 'nested' } } };
+      let deep: Record<string, unknown> = parameters;
+      for (let i = 0; i < 70; i++) deep = { wrap: deep };
+      await expect(run(workflow({ parameters: deep }))).rejects.toBeInstanceOf(TerminalError);
+      expect(azure.calls).toEqual([]);
+      expect(condition('Stalled')?.message).toContain(
+        'spec.parameters is nested 73 levels deep (the limit is 64)',
+      );
+    });
+
+    it('still deletes the Azure workflow of an object whose definition became too big', async () => {
+      expect(await run(workflow())).toEqual({ type: 'done' });
+      expect(azure.workflows.has('wf')).toBe(true);
+      const grown = stored()!;
+      grown.metadata.generation = 2;
+      grown.spec.definition = oversized();
+      azure.calls.length = 0;
+      await expect(run(grown)).rejects.toBeInstanceOf(TerminalError);
+      expect(azure.calls).toEqual([]);
+      expect(condition('Stalled')).toMatchObject({ reason: 'InvalidSpec', observedGeneration: 2 });
+
+      const deleting = stored()!;
+      deleting.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
+      kube.put(deleting);
+      kube.calls.length = 0;
+      azure.calls.length = 0;
+      expect(await run()).toEqual({ type: 'done' });
+      expect(azure.calls).toEqual(['workflows.get', 'workflows.delete']);
+      expect(azure.workflows.has('wf')).toBe(false);
+      expect(kube.calls).toEqual(['remove finalizer']);
+    });
+
+    it('holds a ConfigMap value over the limits as InvalidSpec, never writing Azure, until the ConfigMap changes', async () => {
+      putConfigMap('cm', { 'wf.json': JSON.stringify(oversized()) });
+      const object = workflow({
+        definition: undefined,
+        definitionFrom: { configMapKeyRef: { name: 'cm', key: 'wf.json' } },
+      });
+      await expect(run(object)).rejects.toBeInstanceOf(TerminalError);
+      expect(azure.calls).not.toContain('workflows.createOrUpdate');
+      expect(condition('Stalled')).toMatchObject({
+        reason: 'InvalidSpec',
+        message: expect.stringContaining(
+          "ConfigMap team-a/cm key 'wf.json' is 262,145 bytes of JSON (the limit is 262,144)",
+        ),
+      });
+
+      putConfigMap('cm', { 'wf.json': JSON.stringify(DEFINITION) }, '2');
+      expect(await run()).toEqual({ type: 'done' });
+      expect(condition('Ready')).toMatchObject({ status: 'True' });
+      expect(azure.calls).toContain('workflows.createOrUpdate');
+    });
   });
 
   it('turns a throttled call into a requeue after Retry-After with Reconciling Throttled', async () => {

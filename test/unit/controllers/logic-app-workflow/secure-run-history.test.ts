@@ -1,11 +1,19 @@
+// What each action type supports is Microsoft Learn's "Secure access and data in Azure Logic
+// Apps", section "Secure data in run history by using obfuscation"
+// (learn.microsoft.com/azure/logic-apps/logic-apps-securing-a-logic-app#obfuscate): variables,
+// For each, If, Scope, Switch, Terminate and Until support neither secure inputs nor outputs;
+// Compose, Parse JSON and Response have secure inputs only, which also hide their outputs; Wait
+// has secure inputs only.
 import { describe, expect, it } from 'vitest';
 import {
   collectActions,
-  securedActionNames,
+  secretHandlingActions,
+  secureDataSupport,
   secureRunHistory,
 } from '../../../../src/controllers/logic-app-workflow/secure-run-history.ts';
 
-const SECURE = { secureData: { properties: ['inputs', 'outputs'] } };
+const BOTH = { secureData: { properties: ['inputs', 'outputs'] } };
+const INPUTS = { secureData: { properties: ['inputs'] } };
 
 const kvGet = (uri = 'https://kv.vault.azure.net/secrets/api-key?api-version=7.4') => ({
   type: 'Http',
@@ -21,12 +29,17 @@ const http = (inputs: Record<string, unknown>, runAfter: Record<string, string[]
   runAfter,
 });
 const compose = (inputs: unknown) => ({ type: 'Compose', inputs });
+const initVariable = (name: string, value: unknown) => ({
+  type: 'InitializeVariable',
+  inputs: { variables: [{ name, type: 'string', value }] },
+});
+const setVariable = (name: string, value: unknown) => ({ type: 'SetVariable', inputs: { name, value } });
 
-function secured(actions: Record<string, unknown>, vaultUriParameters: string[] = []): string[] {
-  return securedActionNames(collectActions(actions), { vaultUriParameters });
+function handling(actions: Record<string, unknown>, vaultUriParameters: string[] = []): string[] {
+  return [...secretHandlingActions(collectActions(actions), { vaultUriParameters }).keys()];
 }
 
-describe('securedActionNames', () => {
+describe('secretHandlingActions', () => {
   const cases: Array<{
     name: string;
     actions: Record<string, unknown>;
@@ -126,7 +139,7 @@ describe('securedActionNames', () => {
       expected: ['Get', 'If', 'InCase', 'InElse', 'InThen', 'Loop', 'PerItem'],
     },
     {
-      name: 'result() of a scope that holds a secured action',
+      name: 'result() of a scope that holds a secret-reading action',
       actions: {
         Scope: { type: 'Scope', actions: { Get: kvGet() } },
         After: compose("@result('Scope')"),
@@ -134,36 +147,258 @@ describe('securedActionNames', () => {
       expected: ['After', 'Get'],
     },
     {
-      name: 'a container is not secured just for holding a secured action',
+      name: 'a container does not handle secret data just for holding an action that does',
       actions: { Scope: { type: 'Scope', actions: { Get: kvGet() } } },
       expected: ['Get'],
+    },
+    {
+      name: 'a variable initialised from the secret, and every action reading it (names case-insensitive)',
+      actions: {
+        Get: kvGet(),
+        Init_key: initVariable('apiKey', "@body('Get')?['value']"),
+        Init_other: initVariable('greeting', 'hello'),
+        Call: http({
+          method: 'GET',
+          uri: 'https://partner.example',
+          headers: { 'Api-key': "@{variables('APIKEY')}" },
+        }),
+        Greet: compose("@variables('greeting')"),
+      },
+      expected: ['Call', 'Get', 'Init_key'],
+    },
+    {
+      name: 'a variable set later from the secret taints every reader, through further variables',
+      actions: {
+        Get: kvGet(),
+        Init_key: initVariable('key', ''),
+        Init_header: initVariable('header', ''),
+        Scope: {
+          type: 'Scope',
+          actions: {
+            Set_key: setVariable('key', "@body('Get')?['value']"),
+            Set_header: setVariable('header', "@{concat('Bearer ', variables('key'))}"),
+          },
+        },
+        Call: http({
+          method: 'GET',
+          uri: 'https://partner.example',
+          headers: { Authorization: "@variables('header')" },
+        }),
+      },
+      expected: ['Call', 'Get', 'Set_header', 'Set_key'],
+    },
+    {
+      name: 'item() inside a loop over secret data, not inside a loop over other data',
+      actions: {
+        Get: kvGet(),
+        Secret_loop: {
+          type: 'Foreach',
+          foreach: "@body('Get')?['items']",
+          actions: { Nested: { type: 'Scope', actions: { Each_secret: compose('@item()') } } },
+        },
+        Plain_loop: {
+          type: 'Foreach',
+          foreach: '@triggerBody()',
+          actions: { Each_plain: compose('@item()') },
+        },
+      },
+      expected: ['Each_secret', 'Get', 'Secret_loop'],
     },
     { name: 'no actions at all', actions: {}, expected: [] },
   ];
 
   for (const testCase of cases) {
     it(testCase.name, () => {
-      expect(secured(testCase.actions, testCase.params)).toEqual(testCase.expected);
+      expect(handling(testCase.actions, testCase.params)).toEqual(testCase.expected);
     });
   }
+
+  it('names the Key Vault action each handler gets its data from', () => {
+    const actions = collectActions({
+      Get_a: kvGet(),
+      Get_b: kvGet('https://other.vault.azure.net/secrets/b'),
+      Use_b: compose("@body('Get_b')"),
+      Keep_b: initVariable('b', "@outputs('Use_b')"),
+      Read_b: compose("@variables('b')"),
+    });
+    expect(Object.fromEntries(secretHandlingActions(actions))).toEqual({
+      Get_a: 'Get_a',
+      Get_b: 'Get_b',
+      Keep_b: 'Get_b',
+      Read_b: 'Get_b',
+      Use_b: 'Get_b',
+    });
+  });
+});
+
+describe('secureDataSupport', () => {
+  const table: Array<[string, { settable: string[]; shows: string[] }]> = [
+    ['Http', { settable: ['inputs', 'outputs'], shows: [] }],
+    ['ApiConnection', { settable: ['inputs', 'outputs'], shows: [] }],
+    ['Select', { settable: ['inputs', 'outputs'], shows: [] }],
+    ['Compose', { settable: ['inputs'], shows: [] }],
+    ['ParseJson', { settable: ['inputs'], shows: [] }],
+    ['Response', { settable: ['inputs'], shows: [] }],
+    ['Wait', { settable: ['inputs'], shows: ['outputs'] }],
+    ['InitializeVariable', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['SetVariable', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['IncrementVariable', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['DecrementVariable', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['AppendToArrayVariable', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['AppendToStringVariable', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['Foreach', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['If', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['Scope', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['Switch', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['Until', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['Terminate', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['initializeVariable', { settable: [], shows: ['inputs', 'outputs'] }],
+    ['PARSEJSON', { settable: ['inputs'], shows: [] }],
+    // Not a WDL type, and not an inherited property of a lookup table either.
+    ['constructor', { settable: ['inputs', 'outputs'], shows: [] }],
+  ];
+  it.each(table)('%s', (type, expected) => {
+    expect(secureDataSupport(type)).toEqual(expected);
+  });
 });
 
 describe('secureRunHistory', () => {
-  it('adds secureData to the secured actions, deep inside, and leaves the input untouched', () => {
+  type Row = {
+    type: string;
+    action: Record<string, unknown>;
+    runtimeConfiguration: unknown;
+    exposed?: { shows: string[]; change: RegExp };
+  };
+  const rows: Row[] = [
+    {
+      type: 'Http',
+      action: http({ method: 'POST', uri: 'https://partner.example', headers: { k: "@{body('Get')}" } }),
+      runtimeConfiguration: BOTH,
+    },
+    { type: 'Compose', action: compose("@body('Get')"), runtimeConfiguration: INPUTS },
+    {
+      type: 'ParseJson',
+      action: { type: 'ParseJson', inputs: { content: "@body('Get')", schema: {} } },
+      runtimeConfiguration: INPUTS,
+    },
+    {
+      type: 'Response',
+      action: { type: 'Response', kind: 'Http', inputs: { statusCode: 200, body: "@body('Get')" } },
+      runtimeConfiguration: INPUTS,
+    },
+    {
+      type: 'Wait',
+      action: { type: 'Wait', inputs: { interval: { count: "@length(body('Get'))", unit: 'Second' } } },
+      runtimeConfiguration: INPUTS,
+      exposed: { shows: ['outputs'], change: /keep data from 'Get' out of the Wait action/ },
+    },
+    {
+      type: 'InitializeVariable',
+      action: initVariable('key', "@body('Get')?['value']"),
+      runtimeConfiguration: undefined,
+      exposed: {
+        shows: ['inputs', 'outputs'],
+        change: /keep the secret out of variables: use the output of 'Get' directly .* HTTP action's header/,
+      },
+    },
+    {
+      type: 'AppendToStringVariable',
+      action: { type: 'AppendToStringVariable', inputs: { name: 'log', value: "@body('Get')" } },
+      runtimeConfiguration: undefined,
+      exposed: { shows: ['inputs', 'outputs'], change: /keep the secret out of variables/ },
+    },
+    {
+      type: 'If',
+      action: { type: 'If', expression: { equals: ["@body('Get')", 'x'] }, actions: {} },
+      runtimeConfiguration: undefined,
+      exposed: {
+        shows: ['inputs', 'outputs'],
+        change:
+          /decide on data that does not come from 'Get': Azure cannot hide the expression of an If action/,
+      },
+    },
+    {
+      type: 'Switch',
+      action: { type: 'Switch', expression: "@body('Get')", cases: {} },
+      runtimeConfiguration: undefined,
+      exposed: { shows: ['inputs', 'outputs'], change: /a Switch action/ },
+    },
+    {
+      type: 'Until',
+      action: { type: 'Until', expression: "@equals(body('Get'), '')", limit: { count: 1 }, actions: {} },
+      runtimeConfiguration: undefined,
+      exposed: { shows: ['inputs', 'outputs'], change: /an Until action/ },
+    },
+    {
+      type: 'Foreach',
+      action: { type: 'Foreach', foreach: "@body('Get')", actions: {} },
+      runtimeConfiguration: undefined,
+      exposed: { shows: ['inputs', 'outputs'], change: /loop over data that does not come from 'Get'/ },
+    },
+    {
+      type: 'Scope',
+      action: { type: 'Scope', trackedProperties: { key: "@body('Get')" }, actions: {} },
+      runtimeConfiguration: undefined,
+      exposed: { shows: ['inputs', 'outputs'], change: /into an action inside the Scope/ },
+    },
+    {
+      type: 'Terminate',
+      action: { type: 'Terminate', inputs: { runStatus: 'Failed', runError: { message: "@{body('Get')}" } } },
+      runtimeConfiguration: undefined,
+      exposed: {
+        shows: ['inputs', 'outputs'],
+        change: /out of the Terminate action's error code and message/,
+      },
+    },
+  ];
+
+  it.each(rows)('$type that handles the secret', ({ type, action, runtimeConfiguration, exposed }) => {
+    const result = secureRunHistory({ actions: { Get: kvGet(), Use: action } });
+    const actions = result.definition.actions as Record<string, Record<string, unknown>>;
+    expect(actions.Get?.runtimeConfiguration).toEqual(BOTH);
+    expect(actions.Use?.runtimeConfiguration).toEqual(runtimeConfiguration);
+    expect(result.exposed).toEqual(
+      exposed
+        ? [{ action: 'Use', type, shows: exposed.shows, change: expect.stringMatching(exposed.change) }]
+        : [],
+    );
+  });
+
+  it('adds secureData deep inside, keeps other runtime settings, leaves others and the input untouched', () => {
     const definition = {
       actions: {
         Scope: { type: 'Scope', actions: { Get: kvGet() } },
-        Use: { ...compose("@body('Get')"), runtimeConfiguration: { staticResult: { name: 'x' } } },
-        Plain: compose('x'),
+        Use: {
+          ...compose("@body('Get')"),
+          runtimeConfiguration: { staticResult: { name: 'x' }, secureData: BOTH.secureData },
+        },
+        // Not handling the secret: the team's own settings, right or wrong, are theirs.
+        Plain: { ...compose('x'), runtimeConfiguration: { secureData: { properties: ['outputs'] } } },
       },
     };
     const before = structuredClone(definition);
-    const result = secureRunHistory(definition) as { actions: Record<string, Record<string, unknown>> };
+    const result = secureRunHistory(definition);
     expect(definition).toEqual(before);
-    const scope = result.actions.Scope as { actions: Record<string, Record<string, unknown>> };
-    expect(scope.actions.Get?.runtimeConfiguration).toEqual(SECURE);
-    expect(result.actions.Use?.runtimeConfiguration).toEqual({ staticResult: { name: 'x' }, ...SECURE });
-    expect(result.actions.Plain?.runtimeConfiguration).toBeUndefined();
-    expect(result.actions.Scope?.runtimeConfiguration).toBeUndefined();
+    const actions = result.definition.actions as Record<string, Record<string, unknown>>;
+    const scope = actions.Scope as { actions: Record<string, Record<string, unknown>> };
+    expect(scope.actions.Get?.runtimeConfiguration).toEqual(BOTH);
+    expect(actions.Use?.runtimeConfiguration).toEqual({ staticResult: { name: 'x' }, ...INPUTS });
+    expect(actions.Plain?.runtimeConfiguration).toEqual({ secureData: { properties: ['outputs'] } });
+    expect(actions.Scope?.runtimeConfiguration).toBeUndefined();
+    expect(result.exposed).toEqual([]);
+  });
+
+  it('reports every exposed action once, sorted by name, and secures what reads the variable', () => {
+    const result = secureRunHistory({
+      actions: {
+        Get: kvGet(),
+        Z_keep: initVariable('key', "@body('Get')"),
+        A_check: { type: 'If', expression: { equals: ["@variables('key')", ''] }, actions: {} },
+        Call: http({ method: 'GET', uri: 'https://partner.example', headers: { k: "@variables('key')" } }),
+      },
+    });
+    expect(result.exposed.map((e) => e.action)).toEqual(['A_check', 'Z_keep']);
+    const actions = result.definition.actions as Record<string, Record<string, unknown>>;
+    expect(actions.Call?.runtimeConfiguration).toEqual(BOTH);
   });
 });

@@ -98,3 +98,41 @@ describe('WorkflowCounts', () => {
     expect(calls.count).toBe(1);
   });
 });
+
+describe('WorkflowCounts for status (report)', () => {
+  it("takes the creates' listing while it is young, else lists once per TTL for every report", async () => {
+    const clock = new FakeClock(0);
+    const counts = new WorkflowCounts(clock, 30_000);
+    const azure = [placed('westeurope')];
+    const { calls, list } = lister(azure);
+    await counts.workflows('sub', list);
+    expect(await counts.report('sub', list)).toHaveLength(1);
+    expect(calls.count).toBe(1);
+    clock.setTimeout(() => undefined, 0);
+    await clock.advance(30_000);
+    azure.push(placed('westeurope'));
+    for (let i = 0; i < 10; i += 1) expect(await counts.report('sub', list)).toHaveLength(2);
+    expect(calls.count).toBe(2);
+  });
+
+  it("never lets a create decide on the reports' listing", async () => {
+    const clock = new FakeClock(0);
+    const counts = new WorkflowCounts(clock, 30_000);
+    const azure = [placed('westeurope')];
+    const { calls, list } = lister(azure);
+    await counts.report('sub', list);
+    azure.push(placed('westeurope'), placed('westeurope'));
+    // A create right after a report still lists: it counts what Azure holds now.
+    expect(await counts.workflows('sub', list)).toHaveLength(3);
+    expect(calls.count).toBe(2);
+  });
+
+  it('counts the creates noted since in reports too', async () => {
+    const clock = new FakeClock(0);
+    const counts = new WorkflowCounts(clock, 30_000);
+    const { list } = lister([placed('westeurope')]);
+    await counts.report('sub', list);
+    counts.noteCreated('sub', placed('westeurope'));
+    expect(await counts.report('sub', list)).toHaveLength(2);
+  });
+});

@@ -4,8 +4,10 @@
 // (it survives restarts), and the workflow controller stamps it only when a principal appears
 // or changes.
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../src/config.ts';
 import type { WorkflowRun } from '../../../../src/controllers/logic-app-workflow/context.ts';
 import { vouchFor } from '../../../../src/controllers/logic-app-workflow/vouched-identity.ts';
+import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../../../../src/controllers/vault-secret-binding/steps/hold-for-propagation.ts';
 import type { LogicAppWorkflow, WorkflowIdentityStatus } from '../../../../src/crds/index.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
@@ -33,6 +35,7 @@ describe('principal propagation hold', () => {
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({
       status: 'False',
       reason: 'WaitingForPrincipal',
+      message: expect.stringMatching(/first seen 5 s ago .*hold 20 s\): Ready in 15 s$/),
     });
     expect(condition(world.get('b1'), 'Reconciling')).toMatchObject({ status: 'True' });
 
@@ -52,12 +55,30 @@ describe('principal propagation hold', () => {
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True' });
   });
 
-  it('holds nothing when the hold is 0 (the default)', async () => {
+  it('holds nothing when the hold is 0 (dev mode and tests only)', async () => {
     const world = worldWithVault(0);
     world.workflow('wf', PRINCIPAL, NAMESPACE, false, secondsAgo(world, 0));
     world.binding('b1');
     expect(await world.reconcile('b1')).toEqual({ type: 'done' });
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True' });
+  });
+});
+
+describe('the default hold', () => {
+  const env = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 'x' };
+
+  it('is 60 s in the operator configuration and in the controller, and 0 only when asked for', () => {
+    expect(DEFAULT_PRINCIPAL_PROPAGATION_MS).toBe(60_000);
+    expect(loadConfig([], env).principalPropagationMs).toBe(60_000);
+    expect(loadConfig(['--principal-propagation-hold', '0s'], env).principalPropagationMs).toBe(0);
+  });
+
+  it('holds a binding of a principal first seen 10 s ago for the 50 s left', async () => {
+    const world = worldWithVault(DEFAULT_PRINCIPAL_PROPAGATION_MS);
+    world.workflow('wf', PRINCIPAL, NAMESPACE, false, secondsAgo(world, 10));
+    world.binding('b1');
+    expect(await world.reconcile('b1')).toEqual({ type: 'requeueAfter', delayMs: 50_000 });
+    expect(condition(world.get('b1'), 'Ready')?.message).toMatch(/hold 60 s\): Ready in 50 s$/);
   });
 });
 

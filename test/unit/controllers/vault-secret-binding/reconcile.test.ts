@@ -244,7 +244,7 @@ describe('access-policy grant', () => {
 });
 
 describe('waiting and policy', () => {
-  it('waits for the principal while the workflow is missing or has none', async () => {
+  it('waits for a missing workflow, then for the principal of one that has none', async () => {
     accessPolicyVault(world);
     world.workflows.clear();
     world.binding('b1');
@@ -252,17 +252,21 @@ describe('waiting and policy', () => {
     expect(await world.reconcile('b1')).toEqual({ type: 'done' });
     expect(condition(world.get('b1'), 'Reconciling')).toMatchObject({
       status: 'True',
-      reason: 'WaitingForPrincipal',
+      reason: 'WaitingForWorkflow',
+      message: expect.stringContaining('does not exist'),
     });
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({
       status: 'False',
-      reason: 'WaitingForPrincipal',
+      reason: 'WaitingForWorkflow',
     });
     world.workflow('wf', undefined);
     await world.reconcile('b1');
-    expect(condition(world.get('b1'), 'Reconciling')?.message).toMatch(
-      /no managed identity principal that logicops vouches for/,
-    );
+    expect(condition(world.get('b1'), 'Reconciling')).toMatchObject({
+      reason: 'WaitingForPrincipal',
+      message: expect.stringMatching(
+        /no managed identity principal that logicops vouches for \(yet\): the workflow is not Ready/,
+      ),
+    });
     expect(world.get('b1').status?.observedGeneration).toBeUndefined();
   });
 

@@ -1,38 +1,29 @@
 // One LogicAppWorkflow controller per test file, built from its factory exactly as the wiring
-// would: informers scoped to the file's namespace (namespaces cluster-wide), the real SDK
+// would: the wiring's informers (createInformers) scoped to the file's namespace (namespaces
+// cluster-wide), the real SDK
 // clients over HTTPS to an in-process emulator whose CA this process trusts, a real event
 // recorder. Only the workflow controller runs: a binding's ledger is simulated by patching
 // its status as admin.
 import tls from 'node:tls';
 import { LogicManagementClient } from '@azure/arm-logic';
 import { ClientSecretCredential } from '@azure/identity';
-import { CustomObjectsApi, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { AzureCalls, createAzureClients, createAzureGateways } from '../../../../../src/azure/index.ts';
+import { createInformers, type OperatorInformers } from '../../../../../src/controllers/informers.ts';
 import { createLogicAppWorkflowController } from '../../../../../src/controllers/logic-app-workflow/index.ts';
-import {
-  CONFIG_MAP_RESOURCE,
-  LOGIC_APP_WORKFLOW_RESOURCE,
-  NAMESPACE_RESOURCE,
-  VAULT_SECRET_BINDING_RESOURCE,
-} from '../../../../../src/controllers/resource-kinds.ts';
+import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../../src/controllers/resource-kinds.ts';
 import {
   ALLOWED_RESOURCE_GROUPS_ANNOTATION,
   ALLOWED_VAULTS_ANNOTATION,
   namespacePolicy,
 } from '../../../../../src/controllers/shared/namespace-policy.ts';
 import type { OperatorRecords } from '../../../../../src/controllers/shared/records/operator-records.ts';
-import {
-  allCrds,
-  GROUP,
-  type LogicAppWorkflow,
-  type VaultSecretBinding,
-  VERSION,
-} from '../../../../../src/crds/index.ts';
+import { allCrds, GROUP, type LogicAppWorkflow, VERSION } from '../../../../../src/crds/index.ts';
 import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '../../../../../src/emulator/index.ts';
 import { KubeEventRecorder } from '../../../../../src/runtime/events.ts';
-import { type Controller, Informer, KubeClient } from '../../../../../src/runtime/index.ts';
-import { PatchStrategy } from '../../../../../src/runtime/kube-client.ts';
+import { type Controller, KubeClient } from '../../../../../src/runtime/index.ts';
+import { PatchStrategy, type ResourceKind } from '../../../../../src/runtime/kube-client.ts';
 import {
   adminKubeConfig,
   type CrdManifest,
@@ -54,7 +45,20 @@ export interface WorkflowOperatorEnv {
   controller: Controller<LogicAppWorkflow>;
   /** The operator's records, as the binding controller would write grant ledgers there. */
   records: OperatorRecords;
+  /** The controller's caches, to see what the operator holds. */
+  informers: OperatorInformers;
+  /** Every GET the controller made, as `plural namespace/name`. */
+  operatorGets: readonly string[];
   stop(): Promise<void>;
+}
+
+class CountingKubeClient extends KubeClient {
+  readonly gets: string[] = [];
+
+  override get<K extends KubernetesObject>(kind: ResourceKind, namespace: string | undefined, name: string) {
+    this.gets.push(`${kind.plural} ${namespace}/${name}`);
+    return super.get<K>(kind, namespace, name);
+  }
 }
 
 export interface WorkflowOperatorOptions {
@@ -77,11 +81,11 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
   const logger = pino({ level: process.env.LOGICOPS_TEST_LOG_LEVEL ?? 'silent' });
   const kubeConfig = adminKubeConfig();
   const kube = new KubeClient(kubeConfig);
-  const scoped = { client: kube, namespaces: [namespace], logger };
-  const workflows = new Informer<LogicAppWorkflow>({ ...scoped, kind: LOGIC_APP_WORKFLOW_RESOURCE });
-  const bindings = new Informer<VaultSecretBinding>({ ...scoped, kind: VAULT_SECRET_BINDING_RESOURCE });
-  const configMaps = new Informer<V1ConfigMap>({ ...scoped, kind: CONFIG_MAP_RESOURCE });
-  const namespaces = new Informer<V1Namespace>({ client: kube, kind: NAMESPACE_RESOURCE, logger });
+  // The operator's own client, counting its reads: which objects it fetched beyond its caches.
+  const operatorKube = new CountingKubeClient(kubeConfig);
+  // The caches the operator's wiring builds (what each keeps of an object included).
+  const cached = createInformers({ client: operatorKube, namespaces: [namespace], logger });
+  const { workflows, bindings, configMaps, namespaces } = cached;
   const { informer: recordConfigMaps, records } = startRecords(kube, [namespace], logger);
   const informers = [workflows, bindings, configMaps, namespaces];
   const stopRecords = () => recordConfigMaps.stop();
@@ -111,7 +115,7 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
     configMaps,
     namespaces,
     records,
-    kube,
+    kube: operatorKube,
     gatewaysFor: () => gateways,
     events: new KubeEventRecorder(kubeConfig, { instance: namespace }, logger),
     logger,
@@ -139,6 +143,8 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
     custom: kubeConfig.makeApiClient(CustomObjectsApi),
     controller,
     records,
+    informers: cached,
+    operatorGets: operatorKube.gets,
     async stop() {
       await controller.stop();
       await Promise.all([...informers.map((informer) => informer.stop()), stopRecords()]);

@@ -1,6 +1,6 @@
 // Fakes for reconcile-level tests: an in-memory API server for the few calls the frame makes
 // (get, JSON-Patch finalizers, merge-patch status), in-memory Azure gateways with a call log,
-// and plain sources. No SDK method is mocked: the gateways are the seam (DESIGN.md).
+// and plain sources. No SDK method is mocked: the gateways are the seam (docs/design.md).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   AzureError,
@@ -12,6 +12,7 @@ import {
   type UserAssignedIdentity,
   type WorkflowRef,
 } from '../../../../../src/azure/index.ts';
+import { propertiesAsReturned } from '../../../../../src/emulator/arm/workflow-read-back.ts';
 import type { EventRecorder } from '../../../../../src/runtime/events.ts';
 import type { CacheEventHandler, KubeClient, WatchedSource } from '../../../../../src/runtime/index.ts';
 import { keyOf } from '../../../../../src/runtime/index.ts';
@@ -110,14 +111,37 @@ export class FakeSource<K extends KubernetesObject> implements WatchedSource<K> 
 export const PRINCIPAL = '11111111-1111-1111-1111-111111111111';
 export const TENANT = '22222222-2222-2222-2222-222222222222';
 
+/**
+ * A stored workflow as Azure answers it: secure values withheld, evaluatedRecurrence dropped,
+ * parameter types in the spec's casing — the emulator's own read-back, one belief for both.
+ */
+export function asReturned(stored: ObservedWorkflow): ObservedWorkflow {
+  const copy = structuredClone(stored);
+  const properties = propertiesAsReturned({ definition: copy.definition, parameters: copy.parameters });
+  return {
+    ...copy,
+    definition: properties.definition as ObservedWorkflow['definition'],
+    parameters: properties.parameters as ObservedWorkflow['parameters'],
+  };
+}
+
 /** Azure for one subscription: workflows, vaults and identities in memory; every call logged. */
 export class FakeAzure {
   readonly calls: string[] = [];
+  /** What Azure holds (reads answer it through `asReturned`). */
   readonly workflows = new Map<string, ObservedWorkflow>();
+  /** Azure's version stamp: a new one on every write. */
+  private versions = 0;
   readonly vaults = new Map<string, ObservedVault>();
   readonly identities = new Map<string, UserAssignedIdentity>();
   /** Thrown by the next call of that operation (e.g. `workflows.createOrUpdate`). */
   readonly failNext = new Map<string, AzureFailure>();
+
+  /** A version stamp as a write (ours or someone else's) gets. */
+  newVersion(): string {
+    this.versions += 1;
+    return String(this.versions).padStart(20, '0');
+  }
 
   private maybeFail(operation: string): void {
     this.calls.push(operation);
@@ -135,7 +159,7 @@ export class FakeAzure {
         async get(ref: WorkflowRef) {
           azure.maybeFail('workflows.get');
           const found = azure.workflows.get(ref.name);
-          return found && structuredClone(found);
+          return found && asReturned(found);
         },
         async createOrUpdate(ref: WorkflowRef, desired: DesiredWorkflow) {
           azure.maybeFail('workflows.createOrUpdate');
@@ -156,9 +180,10 @@ export class FakeAzure {
             accessEndpoint: `https://prod-00.westeurope.logic.azure.com/workflows/${ref.name}`,
             definition: structuredClone(desired.definition),
             parameters: structuredClone(desired.parameters),
+            version: azure.newVersion(),
           };
           azure.workflows.set(ref.name, stored);
-          return structuredClone(stored);
+          return asReturned(stored);
         },
         async delete(ref: WorkflowRef) {
           azure.maybeFail('workflows.delete');
@@ -166,14 +191,14 @@ export class FakeAzure {
         },
         async listByResourceGroup() {
           azure.maybeFail('workflows.listByResourceGroup');
-          return [...azure.workflows.values()];
+          return [...azure.workflows.values()].map(asReturned);
         },
         async listBySubscription<T = ObservedWorkflow>(
           _options?: unknown,
           select: (workflow: ObservedWorkflow) => T = (workflow) => workflow as unknown as T,
         ) {
           azure.maybeFail('workflows.listBySubscription');
-          return [...azure.workflows.values()].map(select);
+          return [...azure.workflows.values()].map(asReturned).map(select);
         },
       },
       identities: {

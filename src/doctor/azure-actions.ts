@@ -1,0 +1,66 @@
+// Which Azure actions the operator needs on each kind of scope (docs/operations.md, "Azure roles
+// the operator needs"), and whether a list of ARM permissions grants an action.
+//
+// ARM's rules (https://learn.microsoft.com/azure/role-based-access-control/role-definitions):
+// an action matches a pattern case-insensitively, `*` standing for any run of characters
+// ("Microsoft.Authorization/*/read"); within one permission block `notActions` are subtracted
+// from `actions`; blocks from different role assignments add up, so an action one block
+// excludes is still allowed when another block grants it.
+
+export interface ArmPermission {
+  actions?: string[];
+  notActions?: string[];
+}
+
+export type ScopeKind = 'resourceGroup' | 'userAssignedIdentity' | 'accessPolicyVault' | 'rbacVault';
+
+/** The control-plane actions logicops performs on each kind of scope. */
+export const REQUIRED_ACTIONS: Readonly<Record<ScopeKind, readonly string[]>> = {
+  resourceGroup: [
+    'Microsoft.Logic/workflows/read',
+    'Microsoft.Logic/workflows/write',
+    'Microsoft.Logic/workflows/delete',
+  ],
+  userAssignedIdentity: [
+    'Microsoft.ManagedIdentity/userAssignedIdentities/read',
+    'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action',
+  ],
+  accessPolicyVault: [
+    'Microsoft.KeyVault/vaults/read',
+    'Microsoft.KeyVault/vaults/accessPolicies/write',
+    'Microsoft.KeyVault/vaults/secrets/read',
+  ],
+  rbacVault: [
+    'Microsoft.KeyVault/vaults/read',
+    'Microsoft.KeyVault/vaults/secrets/read',
+    'Microsoft.Authorization/roleAssignments/read',
+    'Microsoft.Authorization/roleAssignments/write',
+    'Microsoft.Authorization/roleAssignments/delete',
+  ],
+};
+
+// `*` matches any run of characters, and a wildcard segment between two slashes also matches no
+// segment at all: Managed Identity Operator grants reading and assigning identities with the
+// patterns `userAssignedIdentities/` + `*` + `/read` and `.../` + `*` + `/assign/action`, and the
+// operations it exists for are `userAssignedIdentities/read` and `userAssignedIdentities/assign/action`.
+export function patternMatches(pattern: string, action: string): boolean {
+  const literal = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  const source = pattern
+    .split('/*/')
+    .map((part) => part.split('*').map(literal).join('.*'))
+    .join('/(?:.*/)?');
+  return new RegExp(`^${source}$`, 'i').test(action);
+}
+
+export function isActionAllowed(permissions: readonly ArmPermission[], action: string): boolean {
+  return permissions.some(
+    (permission) =>
+      (permission.actions ?? []).some((pattern) => patternMatches(pattern, action)) &&
+      !(permission.notActions ?? []).some((pattern) => patternMatches(pattern, action)),
+  );
+}
+
+/** The required actions the permissions do not grant, in the order they are listed. */
+export function missingActions(permissions: readonly ArmPermission[], kind: ScopeKind): string[] {
+  return REQUIRED_ACTIONS[kind].filter((action) => !isActionAllowed(permissions, action));
+}

@@ -1,0 +1,192 @@
+// The doctor's pure checks: which scopes it asks ARM about, which access reviews it asks the API
+// server, what it says about namespaces and quota, and how it prints.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.ts';
+import type { LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/index.ts';
+import { namespacePolicyRows } from '../../../src/doctor/namespace-check.ts';
+import { quotaRows } from '../../../src/doctor/quota-check.ts';
+import { accessQuestions, describeQuestion } from '../../../src/doctor/rbac-questions.ts';
+import { exitCodeOf, renderTable, report } from '../../../src/doctor/report.ts';
+import { scopesToCheck } from '../../../src/doctor/scopes.ts';
+import { RBAC_NEEDS } from '../../../src/rbac-needs.ts';
+
+const SUB = '5ab1e0c5-1d2e-4f3a-8b4c-10c1c0a5d3e1';
+const RG = `/subscriptions/${SUB}/resourceGroups/team-a`;
+const VAULT = `${RG}/providers/Microsoft.KeyVault/vaults/team-a-kv`;
+const IDENTITY = `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared`;
+const ENV = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' };
+
+const workflow = (spec: Partial<LogicAppWorkflow['spec']>) => ({ spec }) as Pick<LogicAppWorkflow, 'spec'>;
+const binding = (vaultId: string) => ({ spec: { vaultId } }) as Pick<VaultSecretBinding, 'spec'>;
+
+describe('scopesToCheck', () => {
+  it('checks each group, identity and vault the objects use, and the annotations naming one scope, once', () => {
+    const { scopes, globs } = scopesToCheck(
+      [
+        workflow({ subscriptionId: SUB, resourceGroup: 'team-a', identity: { type: 'SystemAssigned' } }),
+        workflow({
+          subscriptionId: SUB,
+          resourceGroup: 'TEAM-A',
+          identity: { type: 'UserAssigned', userAssignedIdentityId: IDENTITY },
+        }),
+      ],
+      [binding(VAULT), binding(VAULT.toUpperCase().replace('/SUBSCRIPTIONS', '/subscriptions'))],
+      [
+        {
+          name: 'team-a',
+          annotations: {
+            'logicops.io/allowed-resource-groups': `${RG}, /subscriptions/${SUB}/resourceGroups/team-b, /subscriptions/${SUB}/resourceGroups/team-*`,
+            'logicops.io/allowed-vaults': `${RG}/providers/Microsoft.KeyVault/vaults/*`,
+          },
+        },
+      ],
+    );
+    expect(scopes.map((scope) => [scope.kind, scope.id])).toEqual([
+      ['resourceGroup', RG],
+      ['vault', VAULT],
+      ['userAssignedIdentity', IDENTITY],
+      ['resourceGroup', `/subscriptions/${SUB}/resourceGroups/team-b`],
+    ]);
+    expect(globs).toEqual([
+      `/subscriptions/${SUB}/resourceGroups/team-*`,
+      `${RG}/providers/Microsoft.KeyVault/vaults/*`,
+    ]);
+  });
+});
+
+describe('accessQuestions', () => {
+  it('asks every need in every watched namespace, the records namespace and (with leader election) the Lease by name', () => {
+    const config = loadConfig(
+      [
+        '--namespaces',
+        'team-a,team-b',
+        '--leader-elect',
+        '--leader-election-namespace',
+        'ops',
+        '--records-namespace',
+        'records',
+      ],
+      ENV,
+    );
+    const { questions, skipped } = accessQuestions(config);
+    const asked = questions.map(describeQuestion);
+    expect(asked).toContain('patch logicops.io/logicappworkflows/status in team-a');
+    expect(asked).toContain('watch core/configmaps in team-b');
+    expect(asked).toContain('list core/namespaces cluster-wide');
+    expect(asked).toContain('update coordination.k8s.io/leases named logicops-leader in ops');
+    expect(asked).toContain('create coordination.k8s.io/leases in ops');
+    expect(asked).toContain('delete core/configmaps in records');
+    expect(skipped.map((s) => s.need.resource)).toEqual(['secrets']);
+    // Every verb of every need that applies is asked.
+    const verbs = RBAC_NEEDS.filter((need) => need.scope !== 'credential').reduce(
+      (sum, need) => sum + need.verbs.length * (need.scope === 'watched' ? 2 : 1),
+      0,
+    );
+    expect(questions).toHaveLength(verbs);
+  });
+
+  it('skips the Lease without leader election and asks cluster-wide when every namespace is watched', () => {
+    const { questions, skipped } = accessQuestions(loadConfig([], ENV));
+    expect(skipped.map((s) => `${s.need.resource} ${s.why}`)).toContain(
+      'leases leader election is off (--leader-elect not set)',
+    );
+    expect(questions.map(describeQuestion)).toContain('list logicops.io/vaultsecretbindings cluster-wide');
+    expect(questions.map(describeQuestion)).toContain('patch core/configmaps in default');
+  });
+});
+
+describe('namespacePolicyRows', () => {
+  const counts = {
+    workflows: new Map([
+      ['team-a', 2],
+      ['team-b', 1],
+    ]),
+    bindings: new Map([['team-b', 3]]),
+  };
+  it('fails each namespace whose objects lack the annotation they need', () => {
+    const rows = namespacePolicyRows(
+      true,
+      [
+        { name: 'team-a', annotations: { 'logicops.io/allowed-resource-groups': RG } },
+        { name: 'team-b', annotations: { 'logicops.io/allowed-resource-groups': RG } },
+      ],
+      counts,
+    );
+    expect(rows.map((row) => [row.status, row.target])).toEqual([['fail', 'team-b']]);
+    expect(rows[0]?.detail).toContain('no logicops.io/allowed-vaults (3 VaultSecretBindings)');
+  });
+  it('passes with every namespace annotated, or the policy off', () => {
+    const annotated = { 'logicops.io/allowed-resource-groups': RG, 'logicops.io/allowed-vaults': VAULT };
+    expect(
+      namespacePolicyRows(
+        true,
+        [
+          { name: 'team-a', annotations: annotated },
+          { name: 'team-b', annotations: annotated },
+        ],
+        counts,
+      ),
+    ).toMatchObject([{ status: 'ok' }]);
+    expect(namespacePolicyRows(false, [], counts)).toMatchObject([
+      { status: 'ok', detail: expect.stringContaining('disabled') },
+    ]);
+  });
+});
+
+describe('quotaRows', () => {
+  const quota = loadConfig(['--quota-access-policies-per-vault', '10'], ENV).quota;
+  it('fails at the configured limit, warns from 90 %, names the flag', () => {
+    const rows = quotaRows(quota, [
+      { status: { quota: [{ name: 'AccessPoliciesPerVault', scope: VAULT, used: 10, limit: 1024 }] } },
+      { status: { quota: [{ name: 'AccessPoliciesPerVault', scope: `${VAULT}2`, used: 9, limit: 1024 }] } },
+      {
+        status: {
+          quota: [
+            {
+              name: 'WorkflowsPerRegion',
+              scope: `/subscriptions/${SUB}/locations/westeurope`,
+              used: 3,
+              limit: 1000,
+            },
+          ],
+        },
+      },
+    ]);
+    expect(rows.map((row) => [row.status, row.target])).toEqual([
+      ['fail', VAULT],
+      ['warn', `${VAULT}2`],
+    ]);
+    expect(rows[0]?.detail).toContain('10 of 10 used');
+    expect(rows[0]?.detail).toContain('--quota-access-policies-per-vault');
+  });
+  it('passes below 90 %', () => {
+    expect(
+      quotaRows(quota, [
+        { status: { quota: [{ name: 'AccessPoliciesPerVault', scope: VAULT, used: 1, limit: 1024 }] } },
+      ]),
+    ).toMatchObject([{ status: 'ok' }]);
+  });
+});
+
+describe('report', () => {
+  it('exits 1 on a failure only, and prints an aligned table with a summary', () => {
+    const ok = report([
+      { check: 'kubernetes', target: 'https://api', status: 'ok', detail: 'answers' },
+      { check: 'quota', target: VAULT, status: 'warn', detail: '95 %' },
+    ]);
+    expect(exitCodeOf(ok)).toBe(0);
+    expect(renderTable(ok).split('\n').at(-1)).toBe('all checks passed (1 warning)');
+    const failed = report([
+      ...ok.rows,
+      { check: 'crd', target: 'x', status: 'fail', detail: 'not installed' },
+    ]);
+    expect(exitCodeOf(failed)).toBe(1);
+    const lines = renderTable(failed).split('\n');
+    expect(lines.at(-1)).toBe('1 check failed, 1 warning');
+    // Every row's detail starts in the DETAIL column.
+    const column = lines[0]?.indexOf('DETAIL') ?? -1;
+    expect(lines[0]).toMatch(/^STATUS {2}CHECK +TARGET +DETAIL$/);
+    expect(lines.slice(1, 4).map((line) => line.slice(column))).toEqual(['answers', '95 %', 'not installed']);
+    expect(lines.slice(1, 4).map((line) => line.split(/ +/)[0])).toEqual(['OK', 'WARN', 'FAIL']);
+  });
+});
