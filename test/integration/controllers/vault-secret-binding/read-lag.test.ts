@@ -32,10 +32,12 @@ afterAll(async () => {
   if (op) await deleteTestNamespace(op.namespace);
 });
 
-/** The principal's secret permissions as the vault really holds them (the emulator's state). */
+/** The principal's secret permissions as the vault really holds them (the emulator's state), lower-cased. */
 function held(principalId: string): string[] | undefined {
   const vault = Object.values(op.emu.state.vaults).find((v) => v.name === DEMO_ACCESS_POLICY_VAULT);
-  return vault?.accessPolicies.find((entry) => entry.objectId === principalId)?.permissions.secrets;
+  return vault?.accessPolicies
+    .find((entry) => entry.objectId === principalId)
+    ?.permissions.secrets?.map((permission) => permission.toLowerCase());
 }
 
 describe('VaultSecretBinding under Key Vault read lag', () => {
