@@ -808,6 +808,19 @@ describe('LogicAppWorkflow reconcile', () => {
       expect(events.recorded.at(-1)).toMatchObject({ reason: 'Orphaned' });
     });
 
+    it('withdraws the vouched identity when the identity becomes None, so the old principal loses its grants', async () => {
+      await run(workflow());
+      expect(records.payload('identity', NS, 'wf')?.principalId).toBe(PRINCIPAL);
+      const next = stored()!;
+      next.metadata.generation = 2;
+      next.spec.identity = { type: 'None' };
+      journal.splice(0);
+      expect(await run(next)).toEqual({ type: 'done' });
+      expect(journal).toEqual(['identity:withdrawn']);
+      expect(records.payload('identity', NS, 'wf')).toBeUndefined();
+      expect(stored()?.status?.identity).toEqual({ type: 'None' });
+    });
+
     it('withdraws the vouched identity when the policy narrows, without an Azure call', async () => {
       await run(workflow());
       expect(records.payload('identity', NS, 'wf')).toBeDefined();
