@@ -25,24 +25,11 @@ if [ -x "$out/promqlcheck" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  for candidate in /usr/local/go/bin/go /usr/lib/go/bin/go; do
-    [ -x "$candidate" ] && export PATH="$(dirname "$candidate"):$PATH" && break
-  done
-fi
-if ! command -v go >/dev/null 2>&1; then
-  log "Go is not installed: Go >= 1.26.7 is needed once to build the PromQL checker (Prometheus v3 modules)."
-  exit 3
-fi
-
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
-rm -rf "$out.partial"
-mkdir -p "$out.partial"
+# shellcheck source=lib/go-tool-build.sh
+. "$here/scripts/lib/go-tool-build.sh"
+require_go "Go is not installed: Go >= 1.26.7 is needed once to build the PromQL checker (Prometheus v3 modules)."
 start=$(date +%s)
 log "building promqlcheck from github.com/prometheus/prometheus $(cd "$here/hack/promql" && go list -m -f '{{.Version}}' github.com/prometheus/prometheus) (first time only; about 2 minutes on 2 cores)"
 (cd "$here/hack/promql" && go build -trimpath -ldflags "-s -w" -o "$out.partial/" ./promqlcheck)
 log "promqlcheck built in $(( $(date +%s) - start ))s"
-# Rename last so an interrupted build is never mistaken for a complete cache.
-rm -rf "$out"
-mv "$out.partial" "$out"
-echo "$out"
+publish_build

@@ -27,19 +27,9 @@ if [ -x "$out/helm" ] && [ -x "$out/kstatus" ] && [ -x "$out/luahealth" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  for candidate in /usr/local/go/bin/go /usr/lib/go/bin/go; do
-    [ -x "$candidate" ] && export PATH="$(dirname "$candidate"):$PATH" && break
-  done
-fi
-if ! command -v go >/dev/null 2>&1; then
-  log "Go is not installed: Go >= 1.26 is needed once to build helm $HELM_VERSION and the test helpers."
-  exit 3
-fi
-
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
-rm -rf "$out.partial"
-mkdir -p "$out.partial"
+# shellcheck source=lib/go-tool-build.sh
+. "$here/scripts/lib/go-tool-build.sh"
+require_go "Go is not installed: Go >= 1.26 is needed once to build helm $HELM_VERSION and the test helpers."
 # helm's default Kubernetes version (for `template`, `lint` and kubeVersion checks) is
 # stamped at link time, as helm's Makefile does, from the client-go the module resolves.
 k8s_minor=$(cd "$here/hack/tools" && go list -m -f '{{.Version}}' k8s.io/client-go | cut -d. -f2)
@@ -52,7 +42,4 @@ log "building helm $HELM_VERSION, kstatus and luahealth (first time only; a few 
   -o "$out.partial/" helm.sh/helm/v3/cmd/helm ./kstatus ./luahealth)
 log "tools built in $(( $(date +%s) - start ))s"
 "$out.partial/helm" version --short >&2
-# Rename last so an interrupted build is never mistaken for a complete cache.
-rm -rf "$out"
-mv "$out.partial" "$out"
-echo "$out"
+publish_build
