@@ -1,7 +1,7 @@
 // What a reconcile of one LogicAppWorkflow works with: the controller's dependencies, and a
 // WorkflowRun holding what the steps learn on the way (Azure's view, the resolved definition,
-// the desired workflow, the status draft). Steps share one signature and stop the reconcile by
-// returning a StepStop; returning nothing hands over to the next step.
+// the desired workflow, the status draft). Steps have the frame's one signature
+// (controllers/shared/frame/steps.ts): an outcome concludes the pass, nothing hands over to the next step.
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import type { AzureGateways, DesiredWorkflow, ObservedWorkflow, WorkflowRef } from '../../azure/index.ts';
 import type {
@@ -17,17 +17,17 @@ import type {
   Clock,
   KubeClient,
   ReconcileContext,
-  ReconcileResult,
   ResyncSettings,
   WatchedSource,
 } from '../../runtime/index.ts';
+import type { Step as FrameStep } from '../shared/frame/steps.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import { isPaused } from './annotations.ts';
 import type { ConfigMapDefinitions } from './config-map-definitions.ts';
 import type { QuotaCheck, WorkflowQuotaLimits } from './quota.ts';
-import type { StatusDraft, WorkflowOutcome } from './status.ts';
+import type { StatusDraft } from './status.ts';
 import type { VaultUris } from './vault-uris.ts';
 import type { WorkflowCounts } from './workflow-counts.ts';
 
@@ -91,9 +91,14 @@ export class WorkflowRun {
     /** The object as last stored (replaced once the finalizer is added). */
     public object: LogicAppWorkflow,
     readonly context: ReconcileContext,
-    /** The digest of what this controller last wrote for this key (telling drift from spec changes). */
-    readonly lastWrittenDigest: string | undefined,
+    /** Per key, the digest of what this controller last wrote (telling drift from spec changes). */
+    readonly writtenDigests: Map<string, string>,
   ) {}
+
+  /** The digest of what this controller last wrote for this object, if it remembers. */
+  get lastWrittenDigest(): string | undefined {
+    return this.writtenDigests.get(this.context.key);
+  }
 
   get spec() {
     return this.object.spec;
@@ -132,19 +137,5 @@ export class WorkflowRun {
   }
 }
 
-/** A step ends the reconcile with this result, and the condition that says why. */
-export interface StepStop {
-  result: ReconcileResult;
-  outcome: WorkflowOutcome;
-}
-
-export type Step = (run: WorkflowRun) => Promise<StepStop | undefined>;
-
-/** Runs steps in order; the first that stops decides. */
-export async function runSteps(run: WorkflowRun, steps: readonly Step[]): Promise<StepStop | undefined> {
-  for (const step of steps) {
-    const stop = await step(run);
-    if (stop) return stop;
-  }
-  return undefined;
-}
+/** A step of this kind (controllers/shared/frame/steps.ts). */
+export type Step = FrameStep<WorkflowRun>;

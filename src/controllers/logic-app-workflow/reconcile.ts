@@ -1,34 +1,22 @@
-// The reconcile frame of a LogicAppWorkflow (style-anchors §5 pattern 4): names Azure refuses
-// stop it first (InvalidSpec, no Azure call), then the finalizer, then the ordered steps; one
-// status write at the end, whatever happened.
+// The LogicAppWorkflow kind in the reconcile frame (controllers/shared/frame/reconcile-frame.ts):
+// its steps, its status projection and its per-pass state. A name Azure refuses stops it first
+// (InvalidSpec, no Azure call); the frame owns the finalizer, the outcome and the status write.
 //
 //   apply:   size limits → namespace policy → read → ownership → quota (create only) →
 //            definition → secret URIs → parameter values (wait, never send what Azure refuses) →
-//            write (diff, PUT only when different) → run-history report → identity
+//            write (diff, PUT only when different) → run-history report → identity → ready
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
-//            Azure (only what carries this object's owner tag) → withdraw the vouched identity
-//            and forget the secure values written
-import { type LogicAppWorkflow, type LogicAppWorkflowStatus, Reason } from '../../crds/index.ts';
-import {
-  done,
-  hasFinalizer,
-  LOGICOPS_FINALIZER,
-  type ReconcileContext,
-  type ReconcileFn,
-  type ReconcileResult,
-  requeueAfter,
-  StatusPatcher,
-  systemClock,
-  TerminalError,
-  withFinalizer,
-} from '../../runtime/index.ts';
+//            Azure (only what carries this object's owner tag); once released, withdraw the
+//            vouched identity and forget the secure values written
+import type { LogicAppWorkflow, LogicAppWorkflowStatus } from '../../crds/index.ts';
+import { type ReconcileFn, StatusPatcher, systemClock } from '../../runtime/index.ts';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
+import { reconcileWithFrame } from '../shared/frame/reconcile-frame.ts';
 import { workflowSpecNameProblem } from '../shared/spec-names.ts';
 import { reconcileRequestOf } from './annotations.ts';
 import { ConfigMapDefinitions } from './config-map-definitions.ts';
-import { type LogicAppWorkflowControllerDeps, runSteps, type Step, WorkflowRun } from './context.ts';
+import { type LogicAppWorkflowControllerDeps, type Step, WorkflowRun } from './context.ts';
 import { desiredDigest } from './desired-digest.ts';
-import { decideOnError } from './reconcile-errors.ts';
 import { leanWorkflow } from './spec-limits.ts';
 import { applyStatusDraft } from './status.ts';
 import {
@@ -53,6 +41,12 @@ import { VaultUris } from './vault-uris.ts';
 import { withdrawIdentity } from './vouched-identity.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS, WorkflowCounts } from './workflow-counts.ts';
 
+/** The last step: Azure matches; remember what was written, to tell drift from spec changes next time. */
+const concludeReady: Step = async (run) => {
+  if (run.desired && !run.paused) run.writtenDigests.set(run.context.key, desiredDigest(run.desired));
+  return { kind: 'ready', message: run.paused ? 'Paused; Azure matches the spec.' : '' };
+};
+
 export const APPLY_STEPS: readonly Step[] = [
   checkSpecLimits,
   checkNamespacePolicy,
@@ -65,6 +59,7 @@ export const APPLY_STEPS: readonly Step[] = [
   writeWorkflow,
   reportRunHistory,
   recordIdentity,
+  concludeReady,
 ];
 
 export const CLEANUP_STEPS: readonly Step[] = [
@@ -78,107 +73,57 @@ export const CLEANUP_STEPS: readonly Step[] = [
 export function createLogicAppWorkflowReconciler(
   deps: LogicAppWorkflowControllerDeps,
 ): ReconcileFn<LogicAppWorkflow> {
-  const patcher = new StatusPatcher(deps.kube);
+  const clock = deps.clock ?? systemClock;
   /** The digest of the desired workflow last written or confirmed per key: tells drift (Azure changed) from a spec or input change. */
-  const lastWritten = new Map<string, string>();
-  const vaultUris = new VaultUris(deps.clock ?? systemClock, deps.settings.vaultUriTtlMs ?? 0);
+  const writtenDigests = new Map<string, string>();
+  const vaultUris = new VaultUris(clock, deps.settings.vaultUriTtlMs ?? 0);
   const configMapDefinitions = new ConfigMapDefinitions(deps);
-  const workflowCounts = new WorkflowCounts(
-    deps.clock ?? systemClock,
-    deps.settings.quotaListTtlMs ?? DEFAULT_QUOTA_LIST_TTL_MS,
-  );
+  const workflowCounts = new WorkflowCounts(clock, deps.settings.quotaListTtlMs ?? DEFAULT_QUOTA_LIST_TTL_MS);
 
-  return async (workflow: LogicAppWorkflow, context: ReconcileContext): Promise<ReconcileResult> => {
-    const run = new WorkflowRun(deps, workflow, context, lastWritten.get(context.key));
-    run.workflowCounts = workflowCounts;
-    run.vaultUris = vaultUris;
-    run.configMapDefinitions = configMapDefinitions;
-    const deleting = Boolean(workflow.metadata.deletionTimestamp);
-    let objectGone = false;
-    try {
-      refuseNamesAzureRefuses(workflow, deleting);
-      return await withFinalizer(deps.kube, LOGIC_APP_WORKFLOW_RESOURCE, workflow, LOGICOPS_FINALIZER, {
-        apply: async (stored) => {
-          // Adding the finalizer returns the object as the API server holds it, whole: lean it
-          // as the cache does, so an oversized definition stays out of this reconcile too.
-          run.object = stored === workflow ? stored : leanWorkflow(stored);
-          const stop = await runSteps(run, APPLY_STEPS);
-          if (stop) {
-            run.status.outcome = stop.outcome;
-            return stop.result;
-          }
-          if (run.desired && !run.paused) lastWritten.set(context.key, desiredDigest(run.desired));
-          run.status.outcome = {
-            kind: 'ready',
-            message: run.paused ? 'Paused; Azure matches the spec.' : '',
-          };
-          return done();
-        },
-        cleanup: async () => {
-          const stop = await runSteps(run, CLEANUP_STEPS);
-          if (!stop) throw new Error('cleanup steps ended without an outcome');
-          run.status.outcome = stop.outcome;
-          // Done means the finalizer goes and the object with it: there is no status to write,
-          // and no principal left to vouch for (before the finalizer goes: a failed withdrawal keeps it).
-          if (stop.result.type === 'done') {
-            await withdrawIdentity(run);
-            await forgetSecureValues(run);
-            objectGone = true;
-            lastWritten.delete(context.key);
-          }
-          return stop.result;
-        },
-      });
-    } catch (error) {
-      const decision = decideOnError(error, deleting);
-      run.status.outcome = decision.outcome;
-      if (decision.outcome.kind === 'stalled') {
-        await deps.events.record(
-          run.object,
-          'Warning',
-          decision.outcome.reason,
-          'Reconcile',
-          decision.outcome.message,
-        );
+  return reconcileWithFrame<LogicAppWorkflow, LogicAppWorkflowStatus, WorkflowRun>({
+    resource: LOGIC_APP_WORKFLOW_RESOURCE,
+    kube: deps.kube,
+    patcher: new StatusPatcher(deps.kube),
+    events: deps.events,
+    clock,
+    startPass: (workflow, context) => {
+      const run = new WorkflowRun(deps, workflow, context, writtenDigests);
+      run.workflowCounts = workflowCounts;
+      run.vaultUris = vaultUris;
+      run.configMapDefinitions = configMapDefinitions;
+      return run;
+    },
+    specProblem: (workflow, deleting) => {
+      const problem = workflowSpecNameProblem(workflow);
+      // An older release may have added the finalizer to such an object: it stays through
+      // deletion, since logicops cannot tell from here what Azure holds for it.
+      return problem && deleting
+        ? `${problem} The finalizer stays: if Azure holds nothing for this object, remove it by hand (docs/operations.md, "Clearing a stuck finalizer").`
+        : problem;
+    },
+    // Adding the finalizer returns the object as the API server holds it, whole: lean it as the
+    // cache does, so an oversized definition stays out of this reconcile too.
+    stored: leanWorkflow,
+    apply: APPLY_STEPS,
+    cleanup: CLEANUP_STEPS,
+    // No principal is left to vouch for once the object goes (before the finalizer goes: a failed
+    // withdrawal keeps it), and no secure values to compare.
+    onReleased: async (run) => {
+      await withdrawIdentity(run);
+      await forgetSecureValues(run);
+      writtenDigests.delete(run.context.key);
+    },
+    project: (status, run) => {
+      const { observed } = run;
+      if (observed) {
+        run.status.observed = {
+          resourceId: observed.id,
+          provisioningState: observed.provisioningState,
+          accessEndpoint: observed.accessEndpoint,
+        };
       }
-      if (decision.type === 'requeue') return requeueAfter(decision.delayMs);
-      throw decision.error;
-    } finally {
-      if (!objectGone) await writeStatus(patcher, run);
-    }
-  };
-}
-
-/**
- * Before the finalizer and before any step: a name Azure refuses never becomes a URL. The
- * object gets no finalizer; one that already has it (an older release added it) keeps it
- * through deletion, since logicops cannot tell from here what Azure holds for it.
- */
-function refuseNamesAzureRefuses(workflow: LogicAppWorkflow, deleting: boolean): void {
-  if (deleting && !hasFinalizer(workflow, LOGICOPS_FINALIZER)) return;
-  const problem = workflowSpecNameProblem(workflow);
-  if (!problem) return;
-  throw new TerminalError(
-    Reason.InvalidSpec,
-    deleting
-      ? `${problem} The finalizer stays: if Azure holds nothing for this object, remove it by hand (docs/operations.md, "Clearing a stuck finalizer").`
-      : problem,
-  );
-}
-
-async function writeStatus(patcher: StatusPatcher, run: WorkflowRun) {
-  const { observed } = run;
-  if (observed) {
-    run.status.observed = {
-      resourceId: observed.id,
-      provisioningState: observed.provisioningState,
-      accessEndpoint: observed.accessEndpoint,
-    };
-  }
-  run.status.reconcileRequest = reconcileRequestOf(run.object);
-  await patcher.patch<LogicAppWorkflowStatus, LogicAppWorkflow>(
-    LOGIC_APP_WORKFLOW_RESOURCE,
-    run.object,
-    (status) => applyStatusDraft(status, run.status, run.generation, run.context.clock),
-  );
+      run.status.reconcileRequest = reconcileRequestOf(run.object);
+      applyStatusDraft(status, run.status, run.generation, clock);
+    },
+  });
 }

@@ -1,30 +1,15 @@
-// What one reconcile writes to status, and how it maps onto kstatus conditions (docs/design.md
-// guarantee 8). The reconcile fills a StatusDraft as it goes; the frame applies it once, in
-// one status patch, and only when something changed (StatusPatcher sends nothing otherwise).
+// What one reconcile writes to status besides the conditions of its outcome (those are the
+// frame's: controllers/shared/frame/conditions.ts). The steps fill a StatusDraft as they go; the
+// frame applies it once, in one status patch, and only when something changed (StatusPatcher
+// sends nothing otherwise).
 import type {
-  InFlightReason,
   LogicAppWorkflowStatus,
   QuotaUsage,
   RunHistoryExposure,
   WorkflowIdentityStatus,
 } from '../../crds/index.ts';
 import { ConditionType, Reason } from '../../crds/index.ts';
-import {
-  type Clock,
-  conditionsOf,
-  type KstatusFields,
-  markReady,
-  markReconciling,
-  markStalled,
-  setCondition,
-} from '../../runtime/index.ts';
-import { keepsReadyWhileThrottled } from '../shared/throttled-resync.ts';
-
-export type WorkflowOutcome =
-  | { kind: 'ready'; message?: string }
-  | { kind: 'reconciling'; reason: InFlightReason; message: string }
-  /** Stalled reasons come from the shared vocabulary (StalledError/TerminalError carry them). */
-  | { kind: 'stalled'; reason: string; message: string };
+import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../runtime/index.ts';
 
 export interface ObservedFields {
   resourceId?: string;
@@ -33,7 +18,6 @@ export interface ObservedFields {
 }
 
 export interface StatusDraft {
-  outcome?: WorkflowOutcome;
   observed?: ObservedFields;
   identity?: WorkflowIdentityStatus;
   quota?: { usage: QuotaUsage[]; exceeded: boolean; message: string };
@@ -69,29 +53,6 @@ export function applyStatusDraft(
   if (draft.exposedInRunHistory === null) delete status.exposedInRunHistory;
   else if (draft.exposedInRunHistory) status.exposedInRunHistory = draft.exposedInRunHistory;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
-  if (draft.outcome) applyOutcome(status, draft.outcome, generation, clock);
-}
-
-function applyOutcome(
-  status: LogicAppWorkflowStatus,
-  outcome: WorkflowOutcome,
-  generation: number,
-  clock: Clock,
-): void {
-  const fields = status as KstatusFields;
-  switch (outcome.kind) {
-    case 'ready':
-      markReady(fields, { generation, reason: Reason.Succeeded, message: outcome.message ?? '' }, clock);
-      return;
-    case 'reconciling':
-      // Throttled while already Ready: ARM was busy, the workflow is not (shared/throttled-resync.ts).
-      if (outcome.reason === Reason.Throttled && keepsReadyWhileThrottled(fields, generation)) return;
-      markReconciling(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
-      return;
-    case 'stalled':
-      markStalled(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
-      return;
-  }
 }
 
 function definedOnly<T extends object>(value: T): T {

@@ -8,13 +8,14 @@
 // and only a workflow carrying this object's own owner tag is deleted — neither the adopt
 // annotation nor a finalizer in a manifest makes a workflow this object's.
 import { DeletionPolicy, Reason } from '../../../crds/index.ts';
-import { done, requeueAfter } from '../../../runtime/index.ts';
+import type { Outcome } from '../../shared/frame/outcome.ts';
 import { ownershipOf } from '../../shared/owner-tag.ts';
 import { PAUSED_ANNOTATION } from '../annotations.ts';
-import type { Step, StepStop } from '../context.ts';
+import type { Step } from '../context.ts';
 import { policyDenial } from './namespace-policy.ts';
 
-const FINISHED: StepStop = { result: done(), outcome: { kind: 'ready' } };
+/** Nothing more to do in Azure: the frame withdraws the identity, then the finalizer goes. */
+const FINISHED: Outcome = { kind: 'released' };
 
 export const orphanIfAsked: Step = async (run) => {
   if (run.spec.deletionPolicy !== DeletionPolicy.Orphan) return undefined;
@@ -42,24 +43,20 @@ export const waitForBindings: Step = async (run) => {
     .sort();
   if (holding.length === 0) return undefined;
   return {
-    result: requeueAfter(run.waitPollMs),
-    outcome: {
-      kind: 'reconciling',
-      reason: Reason.WaitingForBindings,
-      message: `Waiting for VaultSecretBinding(s) ${holding.join(', ')} to revoke their grants before the Azure workflow and its identity are deleted.`,
-    },
+    kind: 'waiting',
+    reason: Reason.WaitingForBindings,
+    message: `Waiting for VaultSecretBinding(s) ${holding.join(', ')} to revoke their grants before the Azure workflow and its identity are deleted.`,
+    afterMs: run.waitPollMs,
   };
 };
 
 export const holdWhilePaused: Step = async (run) => {
   if (!run.paused) return undefined;
   return {
-    result: requeueAfter(run.waitPollMs),
-    outcome: {
-      kind: 'reconciling',
-      reason: Reason.Deleting,
-      message: `Paused: the Azure workflow is not deleted while ${PAUSED_ANNOTATION} is "true".`,
-    },
+    kind: 'waiting',
+    reason: Reason.Deleting,
+    message: `Paused: the Azure workflow is not deleted while ${PAUSED_ANNOTATION} is "true".`,
+    afterMs: run.waitPollMs,
   };
 };
 

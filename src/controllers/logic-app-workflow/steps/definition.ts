@@ -3,7 +3,7 @@
 // (spec-limits.ts), or content that is not a JSON object, is an invalid spec. An inline
 // definition over the limits never gets here: the cache held it back (steps/spec-limits.ts).
 import { Reason } from '../../../crds/index.ts';
-import { done, TerminalError } from '../../../runtime/index.ts';
+import { TerminalError } from '../../../runtime/index.ts';
 import { readConfigMapDefinition } from '../config-map-definitions.ts';
 import type { Step } from '../context.ts';
 
@@ -24,13 +24,11 @@ export const resolveDefinition: Step = async (run) => {
     : (await readConfigMapDefinition(run.deps, run.namespace, ref)).definition;
   switch (definition.kind) {
     case 'missing':
+      // No delay: the ConfigMap watch enqueues the workflow when it appears.
       return {
-        result: done(),
-        outcome: {
-          kind: 'reconciling',
-          reason: Reason.WaitingForConfigMap,
-          message: `ConfigMap ${run.namespace}/${ref.name} ${definition.what}; the workflow is created once it does.`,
-        },
+        kind: 'waiting',
+        reason: Reason.WaitingForConfigMap,
+        message: `ConfigMap ${run.namespace}/${ref.name} ${definition.what}; the workflow is created once it does.`,
       };
     case 'overLimit':
       throw new TerminalError(Reason.InvalidSpec, definition.message);

@@ -4,7 +4,7 @@
 // IdentityGateway (logicops never creates or deletes one). None: nothing to vouch for.
 import { parseResourceId } from '../../../azure/index.ts';
 import { Reason } from '../../../crds/index.ts';
-import { requeueAfter, StalledError } from '../../../runtime/index.ts';
+import { StalledError } from '../../../runtime/index.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { vouchFor, withdrawIdentity } from '../vouched-identity.ts';
 
@@ -24,12 +24,10 @@ export const recordIdentity: Step = async (run) => {
   const principalId = run.observed?.identity.principalId;
   if (!principalId) {
     return {
-      result: requeueAfter(Math.min(run.waitPollMs, 5_000)),
-      outcome: {
-        kind: 'reconciling',
-        reason: Reason.Progressing,
-        message: 'Waiting for Azure to report the principal of the system-assigned identity.',
-      },
+      kind: 'waiting',
+      reason: Reason.Progressing,
+      message: 'Waiting for Azure to report the principal of the system-assigned identity.',
+      afterMs: Math.min(run.waitPollMs, 5_000),
     };
   }
   const tenantId = run.observed?.identity.tenantId;

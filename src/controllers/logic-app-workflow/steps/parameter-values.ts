@@ -6,7 +6,6 @@
 // Decided against writing a placeholder first: that is two writes, and a workflow that runs (a
 // schedule fires) with a value that cannot work until the second.
 import { Reason } from '../../../crds/index.ts';
-import { done } from '../../../runtime/index.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { parametersWithoutValue } from '../parameter-values.ts';
 
@@ -14,14 +13,8 @@ export const awaitParameterValues: Step = async (run) => {
   const values = { ...(run.spec.parameters ?? {}), ...run.secretUris };
   const missing = parametersWithoutValue(run.definition ?? {}, values);
   if (missing.length === 0) return undefined;
-  return {
-    result: done(),
-    outcome: {
-      kind: 'reconciling',
-      reason: Reason.WaitingForBindings,
-      message: waitingMessage(run, missing),
-    },
-  };
+  // No delay: a binding naming the parameter enqueues the workflow (controller.ts watches).
+  return { kind: 'waiting', reason: Reason.WaitingForBindings, message: waitingMessage(run, missing) };
 };
 
 function waitingMessage(run: WorkflowRun, missing: string[]): string {

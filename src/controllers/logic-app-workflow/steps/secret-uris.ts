@@ -4,7 +4,7 @@
 // principal, so waiting for the binding here would deadlock.
 import { parseResourceId } from '../../../azure/index.ts';
 import { Reason, type VaultSecretBinding } from '../../../crds/index.ts';
-import { requeueAfter, StalledError } from '../../../runtime/index.ts';
+import { StalledError } from '../../../runtime/index.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 
 const VAULT_TYPE = 'Microsoft.KeyVault/vaults';
@@ -17,12 +17,10 @@ export const resolveSecretUris: Step = async (run) => {
     const vaultUri = await vaultUriOf(run, binding);
     if (vaultUri === undefined) {
       return {
-        result: requeueAfter(run.waitPollMs),
-        outcome: {
-          kind: 'reconciling',
-          reason: Reason.Progressing,
-          message: `Waiting for vault ${binding.spec.vaultId} (VaultSecretBinding ${binding.metadata.name}) to exist: its secret URI goes into parameter '${parameter}'.`,
-        },
+        kind: 'waiting',
+        reason: Reason.Progressing,
+        message: `Waiting for vault ${binding.spec.vaultId} (VaultSecretBinding ${binding.metadata.name}) to exist: its secret URI goes into parameter '${parameter}'.`,
+        afterMs: run.waitPollMs,
       };
     }
     uris[parameter] = `${vaultUri.replace(/\/*$/, '/')}secrets/${binding.spec.secretName}`;

@@ -4,7 +4,6 @@
 // Secure values, which Azure never returns, are compared with the record of the last write
 // (secure-values.ts), and that record is renewed after every write that carried them.
 import { Reason } from '../../../crds/index.ts';
-import { done } from '../../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../annotations.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { desiredDigest } from '../desired-digest.ts';
@@ -43,13 +42,11 @@ export const writeWorkflow: Step = async (run) => {
 
   if (run.paused) {
     const what = differences ? `differs in ${describe(differences, verdict)}` : 'does not exist';
+    // No delay: removing the annotation is an update, and updates enqueue the workflow.
     return {
-      result: done(),
-      outcome: {
-        kind: 'reconciling',
-        reason: Reason.Progressing,
-        message: `Paused: the Azure workflow ${what}; nothing is written while ${PAUSED_ANNOTATION} is "true".`,
-      },
+      kind: 'waiting',
+      reason: Reason.Progressing,
+      message: `Paused: the Azure workflow ${what}; nothing is written while ${PAUSED_ANNOTATION} is "true".`,
     };
   }
 

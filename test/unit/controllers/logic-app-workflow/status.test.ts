@@ -1,45 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { applyStatusDraft, type StatusDraft } from '../../../../src/controllers/logic-app-workflow/status.ts';
 import type { LogicAppWorkflowStatus } from '../../../../src/crds/index.ts';
-import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
 
 const clock = new FakeClock();
-const at = (status: LogicAppWorkflowStatus, generation = 3) => ({ metadata: { generation }, status });
 const types = (status: LogicAppWorkflowStatus) =>
   status.conditions?.map((c) => `${c.type}=${c.status}/${c.reason}`);
 
 describe('applyStatusDraft', () => {
-  it('walks waiting → stalled → ready as kstatus InProgress → Failed → Current', () => {
-    const status: LogicAppWorkflowStatus = {};
-    applyStatusDraft(
-      status,
-      { outcome: { kind: 'reconciling', reason: 'WaitingForConfigMap', message: 'm' } },
-      3,
-      clock,
-    );
-    expect(types(status)).toEqual([
-      'Ready=False/WaitingForConfigMap',
-      'Reconciling=True/WaitingForConfigMap',
-    ]);
-    expect(status.observedGeneration).toBeUndefined();
-    expect(computeKstatus(at(status))).toBe('InProgress');
-
-    applyStatusDraft(
-      status,
-      { outcome: { kind: 'stalled', reason: 'AlreadyOwned', message: 'adopt' } },
-      3,
-      clock,
-    );
-    expect(types(status)).toEqual(['Ready=False/AlreadyOwned', 'Stalled=True/AlreadyOwned']);
-    expect(status.observedGeneration).toBe(3);
-    expect(computeKstatus(at(status))).toBe('Failed');
-
-    applyStatusDraft(status, { outcome: { kind: 'ready' } }, 3, clock);
-    expect(types(status)).toEqual(['Ready=True/Succeeded']);
-    expect(computeKstatus(at(status))).toBe('Current');
-  });
-
   it('records observed fields, identity, quota and the handled reconcile request', () => {
     const status: LogicAppWorkflowStatus = {};
     const draft: StatusDraft = {
@@ -51,7 +19,6 @@ describe('applyStatusDraft', () => {
         message: 'full',
       },
       reconcileRequest: 'now',
-      outcome: { kind: 'stalled', reason: 'QuotaExceeded', message: 'full' },
     };
     applyStatusDraft(status, draft, 1, clock);
     expect(status).toMatchObject({
