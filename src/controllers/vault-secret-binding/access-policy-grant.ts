@@ -5,14 +5,15 @@ import { type AccessPolicy, normalizeResourceId } from '../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord, type QuotaUsage, Reason } from '../../crds/index.ts';
 import type { DeepReadonly } from '../../runtime/deep-freeze.ts';
 import type { EventType } from '../../runtime/events.ts';
+import type { Outcome } from '../shared/frame/outcome.ts';
 import type { BindingRun, Principal } from './context.ts';
 import { hasAccessPolicyPart, hasRoleAssignmentPart, sameGrantRecord } from './grant-model.ts';
-import { type BindingOutcome, PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { normalizePermissions, planAccessPolicyGrant, sharedEntryView } from './permissions-math.ts';
 import { removeConfirmed } from './removal-confirmation.ts';
 import { revokeRoleAssignmentPart } from './revoke.ts';
 import { AwaitingConsistentReads } from './vault-consistency.ts';
 import type { SharedVault } from './vault-reads.ts';
+import { pausedWrite, quotaWouldExceed } from './write-refusals.ts';
 
 export function entryOf(vault: SharedVault, principal: Principal): DeepReadonly<AccessPolicy> | undefined {
   const objectId = principal.principalId.toLowerCase();
@@ -36,7 +37,7 @@ export interface GrantEvent {
 export async function ensureAccessPolicyGrant(
   run: BindingRun,
   principal: Required<Principal>,
-): Promise<BindingOutcome | undefined> {
+): Promise<Outcome | undefined> {
   const { vaults } = run.gateways();
   const ref = run.vaultRef();
   // The observed (possibly shared) read may only conclude "nothing to do" — or, right after our
@@ -72,7 +73,7 @@ export async function ensureAccessPolicyGrant(
       consistency.settings.intervalMs,
     );
   }
-  if (run.paused) throw new PausedWrite(describeChange(plan.add, plan.remove, Boolean(leftoverAssignment)));
+  if (run.paused) return pausedWrite(run, describeChange(plan.add, plan.remove, Boolean(leftoverAssignment)));
   // Quota counts entries, so only a new entry can exceed it (an update never is blocked). New
   // entries already waiting in the vault's coalesced write count as used.
   const batches = run.shared.accessPolicyBatches;
@@ -86,7 +87,7 @@ export async function ensureAccessPolicyGrant(
   if (!existing && plan.add.length > 0 && used >= limit) {
     run.observed.quota.used = used;
     run.observed.quotaExceeded = true;
-    throw new QuotaWouldExceed(
+    return quotaWouldExceed(
       `vault ${vault.name} already has ${used} of ${limit} access policies; a new entry for principal ${principal.principalId} would exceed the limit`,
     );
   }
@@ -148,7 +149,7 @@ export async function ensureAccessPolicyGrant(
 }
 
 /** The pass ends here; the batch enqueues the binding when its write settled (and a requeue backs that up). */
-export function waitingForVaultWrite(run: BindingRun): BindingOutcome {
+export function waitingForVaultWrite(run: BindingRun): Outcome {
   return {
     kind: 'waiting',
     reason: Reason.Progressing,

@@ -100,7 +100,7 @@ export interface Observations {
 
 export class BindingRun {
   /** The object as last written by this pass (adding the finalizer moves its resourceVersion). */
-  current: VaultSecretBinding;
+  object: VaultSecretBinding;
   readonly observed: Observations = {};
   principal?: Principal;
   /** Within Entra's replication window and never granted yet: lag errors mean "wait". */
@@ -118,7 +118,7 @@ export class BindingRun {
     binding: VaultSecretBinding,
     readonly rc: ReconcileContext,
   ) {
-    this.current = binding;
+    this.object = binding;
     this.startedAt = shared.clock.now();
   }
 
@@ -126,7 +126,7 @@ export class BindingRun {
   readonly startedAt: number;
 
   get spec() {
-    return this.current.spec;
+    return this.object.spec;
   }
 
   /** What logicops granted for this binding: its operator record, never its status. */
@@ -135,29 +135,29 @@ export class BindingRun {
   }
 
   get bindingName(): BindingName {
-    const { namespace = '', name = '', uid } = this.current.metadata;
+    const { namespace = '', name = '', uid } = this.object.metadata;
     return { namespace, name, ...(uid ? { uid } : {}) };
   }
 
   get paused(): boolean {
-    return this.current.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
+    return this.object.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
   }
 
   get generation(): number {
-    return this.current.metadata.generation ?? 0;
+    return this.object.metadata.generation ?? 0;
   }
 
   get owner(): string {
     return ownerValue(
       this.shared.settings.clusterId,
-      this.current.metadata.namespace ?? '',
-      this.current.metadata.name ?? '',
+      this.object.metadata.namespace ?? '',
+      this.object.metadata.name ?? '',
     );
   }
 
   /** This binding as the owner of an addition in a coalesced access-policy write. */
   get batchOwner(): BatchOwner {
-    const { namespace = '', name = '', uid = '' } = this.current.metadata;
+    const { namespace = '', name = '', uid = '' } = this.object.metadata;
     return { uid: uid || `${namespace}/${name}`, key: `${namespace}/${name}` };
   }
 
@@ -203,7 +203,7 @@ export class BindingRun {
   }
 
   async event(type: EventType, reason: string, action: string, note: string): Promise<void> {
-    await this.shared.events.record(this.current, type, reason, action, note);
+    await this.shared.events.record(this.object, type, reason, action, note);
   }
 
   /**

@@ -19,7 +19,7 @@ export async function adoptLegacyLedger(
   run: BindingRun,
   identity: IdentityRecord | undefined,
 ): Promise<void> {
-  const legacy = run.current.status?.grant;
+  const legacy = run.object.status?.grant;
   if (!legacy || run.record || !identity) return;
   if (!isPlausibleLegacyLedger(legacy, run, identity)) {
     run.rc.logger.warn(

@@ -6,6 +6,7 @@
 // is settled before the lock, by rbac-settled.ts, with the same conclusion as here.)
 import type { RoleAssignment } from '../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord } from '../../crds/index.ts';
+import type { Outcome } from '../shared/frame/outcome.ts';
 import { hasUnhandledReconcileRequest } from '../shared/reconcile-request.ts';
 import type { BindingRun, Principal } from './context.ts';
 import {
@@ -15,13 +16,13 @@ import {
   sameGrantRecord,
   vaultCoordinates,
 } from './grant-model.ts';
-import { PausedWrite, QuotaWouldExceed } from './outcome.ts';
 import { revokeAccessPolicyPart } from './revoke.ts';
+import { pausedWrite, quotaWouldExceed } from './write-refusals.ts';
 
 export async function ensureRoleAssignmentGrant(
   run: BindingRun,
   principal: Required<Principal>,
-): Promise<void> {
+): Promise<Outcome | undefined> {
   const { roleAssignments } = run.gateways();
   const target = roleAssignmentTarget(run.spec.vaultId, run.spec.secretName, principal.principalId);
   const record = run.record;
@@ -37,16 +38,20 @@ export async function ensureRoleAssignmentGrant(
   if (present && !leftoverPolicy) {
     await noteQuota(run, false);
     if (!sameGrantRecord(record, granted(present))) await run.writeLedger(granted(present));
-    return;
+    return undefined;
   }
   if (run.paused) {
-    throw new PausedWrite(
+    return pausedWrite(
+      run,
       present
         ? 'would revoke the access policy of the previous access model'
         : 'would create the role assignment',
     );
   }
-  if (!present) await noteQuota(run, true);
+  if (!present) {
+    const overQuota = await noteQuota(run, true);
+    if (overQuota) return overQuota;
+  }
 
   // Write-ahead: the deterministic name is recorded before the PUT, alongside anything of the
   // previous model still to revoke.
@@ -78,6 +83,7 @@ export async function ensureRoleAssignmentGrant(
   if (leftoverPolicy) await revokeAccessPolicyPart(run, leftoverPolicy);
   await run.writeLedger(granted(assignment));
   await announce(run, record, assignment, target.name, Boolean(leftoverPolicy), !present);
+  return undefined;
 }
 
 /** The ledger of this binding's RBAC grant through `assignment`. */
@@ -115,20 +121,21 @@ async function findPresent(
 /**
  * Role assignments used in the subscription. Listing them all is costly, so it is counted only
  * when a create is coming, or when status has no figure yet; otherwise the last figure stays.
+ * Returns the outcome of a create that would exceed the limit.
  */
-export async function noteQuota(run: BindingRun, creating: boolean): Promise<void> {
+export async function noteQuota(run: BindingRun, creating: boolean): Promise<Outcome | undefined> {
   const limit = run.shared.settings.quota.roleAssignmentsPerSubscription;
   const scope = `/subscriptions/${vaultCoordinates(run.spec.vaultId).subscriptionId}`;
-  const known = run.current.status?.quota?.find((q) => q.name === 'RoleAssignmentsPerSubscription');
+  const known = run.object.status?.quota?.find((q) => q.name === 'RoleAssignmentsPerSubscription');
   if (!creating && known) {
     run.observed.quota = { ...known, limit };
-    return;
+    return undefined;
   }
   const { subscriptionId } = vaultCoordinates(run.spec.vaultId);
   const countNow = () => run.gateways().roleAssignments.countInSubscription({ signal: run.signal });
   const counts = run.shared.roleAssignmentCounts;
   const used = counts
-    ? await counts.count(subscriptionId, countNow, hasUnhandledReconcileRequest(run.current))
+    ? await counts.count(subscriptionId, countNow, hasUnhandledReconcileRequest(run.object))
     : await countNow();
   run.observed.quota = {
     name: 'RoleAssignmentsPerSubscription',
@@ -139,10 +146,11 @@ export async function noteQuota(run: BindingRun, creating: boolean): Promise<voi
   if (creating && used >= limit) {
     run.observed.quota.used = used;
     run.observed.quotaExceeded = true;
-    throw new QuotaWouldExceed(
+    return quotaWouldExceed(
       `subscription ${scope} already has ${used} of ${limit} role assignments; a new one would exceed the limit`,
     );
   }
+  return undefined;
 }
 
 async function announce(

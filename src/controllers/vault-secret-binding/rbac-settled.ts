@@ -22,7 +22,7 @@ export async function rbacGrantSettled(run: BindingRun, principal: Required<Prin
   if (record?.phase !== GrantPhase.Granted || record.accessModel !== AccessModel.RBAC) return false;
   if (!record.roleAssignmentName || hasAccessPolicyPart(record)) return false;
   // A reconcile request asks for a look at Azure now, not at a listing another binding made.
-  if (hasUnhandledReconcileRequest(run.current)) return false;
+  if (hasUnhandledReconcileRequest(run.object)) return false;
   const target = roleAssignmentTarget(run.spec.vaultId, run.spec.secretName, principal.principalId);
   // The ledger must already be the one a grant in place would leave (same principal, tenant,
   // scope), or the locked path has work to do whatever the listing says.

@@ -6,6 +6,7 @@
 // the same name). Callers hold the lock of the record's vault.
 import { isAzureError, sameResourceId } from '../../azure/index.ts';
 import { GrantPhase, type GrantRecord } from '../../crds/index.ts';
+import type { Outcome } from '../shared/frame/outcome.ts';
 import type { BindingRun } from './context.ts';
 import {
   hasAccessPolicyPart,
@@ -13,13 +14,13 @@ import {
   isOwnRoleAssignment,
   vaultCoordinates,
 } from './grant-model.ts';
-import { PausedWrite } from './outcome.ts';
 import { planAccessPolicyRevoke, sharedEntryView } from './permissions-math.ts';
 import { removeConfirmed } from './removal-confirmation.ts';
+import { pausedWrite } from './write-refusals.ts';
 
-/** Revokes the whole recorded grant and clears the ledger. */
-export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise<void> {
-  if (run.paused) throw new PausedWrite('would revoke the grant');
+/** Revokes the whole recorded grant and clears the ledger; an outcome when it must not (paused). */
+export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise<Outcome | undefined> {
+  if (run.paused) return pausedWrite(run, 'would revoke the grant');
   if (record.phase !== GrantPhase.Revoking) await run.writeLedger({ ...record, phase: GrantPhase.Revoking });
   const removed = hasAccessPolicyPart(record) ? await revokeAccessPolicyPart(run, record) : [];
   const deleted = hasRoleAssignmentPart(record) ? await revokeRoleAssignmentPart(run, record) : false;
@@ -36,6 +37,7 @@ export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise
       ? `Revoked the grant of principal ${record.principalId}: ${what.join('; ')}`
       : `Cleared the grant record of principal ${record.principalId}; nothing of logicops' was left to remove`,
   );
+  return undefined;
 }
 
 /**

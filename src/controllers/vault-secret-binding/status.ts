@@ -1,51 +1,17 @@
-// The status write at the end of a pass (ledger writes during the pass are the only other
-// ones; the write-ahead record of a coalesced add carries the pass's outcome with it, so the
-// end-of-pass write then finds nothing left to change). kstatus: Ready from the first pass on, Reconciling
-// while waiting on something that clears by itself, Stalled when a human must act
-// (anchors-features.md §4); QuotaAvailable whenever usage was counted.
+// A binding's fields of status, written by the frame's one status write at the end of a pass
+// (the conditions of the outcome are the frame's: controllers/shared/frame/conditions.ts): the
+// grant record as a report, what the pass observed, and QuotaAvailable whenever usage was counted.
 import { ConditionType, Reason, type VaultSecretBindingStatus } from '../../crds/index.ts';
-import {
-  type Clock,
-  conditionsOf,
-  type KstatusFields,
-  markReady,
-  markReconciling,
-  markStalled,
-  setCondition,
-} from '../../runtime/index.ts';
-import { keepsReadyWhileThrottled } from '../shared/throttled-resync.ts';
+import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../runtime/index.ts';
 import { type BindingRun, RECONCILE_REQUEST_ANNOTATION } from './context.ts';
 import { grantScopeOf } from './grant-model.ts';
-import type { BindingOutcome } from './outcome.ts';
 
-export function applyOutcome(
-  status: VaultSecretBindingStatus,
-  outcome: BindingOutcome,
-  generation: number,
-  clock: Clock,
-): void {
-  const fields = status as KstatusFields;
-  switch (outcome.kind) {
-    case 'ready':
-      markReady(fields, { generation }, clock);
-      return;
-    case 'waiting':
-      // Throttled while already Ready: ARM was busy, the binding is not (shared/throttled-resync.ts).
-      if (outcome.reason === Reason.Throttled && keepsReadyWhileThrottled(fields, generation)) return;
-      markReconciling(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
-      return;
-    case 'retry':
-      markReconciling(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
-      return;
-    case 'stalled':
-      markStalled(fields, { generation, reason: outcome.reason, message: outcome.message }, clock);
-      return;
-    case 'invalid':
-      markStalled(fields, { generation, reason: Reason.InvalidSpec, message: outcome.message }, clock);
-      return;
-    case 'released':
-      return;
-  }
+/** The grant record as a report (status shows the operator record, and nothing reads it back), then the observations. */
+export function projectBindingStatus(status: VaultSecretBindingStatus, run: BindingRun, clock: Clock): void {
+  const ledger = run.record;
+  if (ledger) status.grant = structuredClone(ledger);
+  else delete status.grant;
+  applyObservations(status, run, clock);
 }
 
 /** What the pass observed: effective model and scope, principal granted, secret URI, quota. */
@@ -62,7 +28,7 @@ export function applyObservations(status: VaultSecretBindingStatus, run: Binding
   if (granted) status.principalId = granted;
   else delete status.principalId;
   if (!ledger && !observed.accessModel) delete status.scope;
-  const request = run.current.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
+  const request = run.object.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
   if (request !== undefined) status.lastHandledReconcileRequest = request;
   if (observed.quota) {
     const { used, limit, name } = observed.quota;

@@ -13,6 +13,7 @@
 // writes are unknown. A grant older than that is in every read, and its revoke needs no wait.
 import { normalizeResourceId } from '../../azure/index.ts';
 import type { Clock } from '../../runtime/index.ts';
+import { WaitingError } from '../shared/frame/outcome.ts';
 
 export interface ConsistentReads {
   /** Consecutive reads that must agree; 0: no confirmation. */
@@ -139,13 +140,12 @@ export class VaultConsistency {
   }
 }
 
-/** Thrown when a pass must wait for the next read of a confirmation: the reconcile requeues it. */
-export class AwaitingConsistentReads extends Error {
-  override readonly name = 'AwaitingConsistentReads';
-  constructor(
-    message: string,
-    readonly afterMs: number,
-  ) {
-    super(message);
+/**
+ * Thrown when a pass must wait for the next read of a confirmation, from deep in a grant or a
+ * revoke: the frame maps it to waiting and requeues after `afterMs`.
+ */
+export class AwaitingConsistentReads extends WaitingError {
+  constructor(subject: string, afterMs: number) {
+    super(`Waiting for Key Vault reads to agree: ${subject}`, afterMs);
   }
 }

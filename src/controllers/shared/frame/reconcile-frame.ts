@@ -85,7 +85,10 @@ export function reconcileWithFrame<
     } catch (error) {
       outcome = outcomeOfError(error, { deleting, ...kind.errorFacts?.(run) });
     }
-    if (outcome.kind === 'released') return queueResult(outcome);
+    if (outcome.kind === 'released') {
+      await kind.announce?.(run);
+      return queueResult(outcome);
+    }
     await kind.beforeStatus?.(run);
     await Promise.all([writeStatus(kind, run, outcome), kind.announce?.(run)]);
     if (outcome.kind === 'stalled' || outcome.kind === 'invalid') {

@@ -7,7 +7,7 @@ import { revokeGrant } from '../revoke.ts';
 import type { Step } from './step.ts';
 
 export const checkNamespacePolicy: Step = async (run) => {
-  const namespace = run.shared.namespaces.get(run.current.metadata.namespace ?? '');
+  const namespace = run.shared.namespaces.get(run.object.metadata.namespace ?? '');
   const verdict = run.shared.settings.namespacePolicy.check(
     namespace?.metadata?.annotations,
     'vault',
@@ -16,7 +16,10 @@ export const checkNamespacePolicy: Step = async (run) => {
   if (verdict.allowed) return undefined;
   await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
   const record = run.record;
-  if (record) await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
+  const heldBack = record
+    ? await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record))
+    : undefined;
+  if (heldBack) return heldBack;
   return {
     kind: 'stalled',
     reason: Reason.NamespacePolicyDenied,

@@ -27,7 +27,8 @@ export const ensureGrant: Step = async (run) => {
   // first, under that vault's lock.
   const elsewhere = run.record;
   if (elsewhere && !sameResourceId(elsewhere.vaultId, run.spec.vaultId)) {
-    await run.shared.locks.withVault(elsewhere.vaultId, () => revokeGrant(run, elsewhere));
+    const heldBack = await run.shared.locks.withVault(elsewhere.vaultId, () => revokeGrant(run, elsewhere));
+    if (heldBack) return heldBack;
   }
   // Outside the lock: a binding waiting for its coalesced write must not delay that write.
   const batches = run.shared.accessPolicyBatches;
@@ -52,12 +53,11 @@ export const ensureGrant: Step = async (run) => {
   return run.shared.locks.withVault(run.spec.vaultId, async () => {
     const record = run.record;
     if (record && ledgerRelation(record, { ...full, vaultId: run.spec.vaultId }) === 'otherPrincipal') {
-      await revokeGrant(run, record);
+      const heldBack = await revokeGrant(run, record);
+      if (heldBack) return heldBack;
     }
-    if (model === AccessModel.RBAC) {
-      await ensureRoleAssignmentGrant(run, full);
-      return undefined;
-    }
-    return ensureAccessPolicyGrant(run, full);
+    return model === AccessModel.RBAC
+      ? ensureRoleAssignmentGrant(run, full)
+      : ensureAccessPolicyGrant(run, full);
   });
 };

@@ -12,7 +12,7 @@ export const observeVault: Step = async (run) => {
   const ref = run.vaultRef();
   const reads = run.shared.vaultReads;
   // A reconcile request asks for a look at Azure now, not at a read another binding made.
-  const now = hasUnhandledReconcileRequest(run.current);
+  const now = hasUnhandledReconcileRequest(run.object);
   const vault = now
     ? await reads.fresh(vaults, run.spec.vaultId, ref, run.signal)
     : await reads.vault(vaults, run.spec.vaultId, ref, run.signal);

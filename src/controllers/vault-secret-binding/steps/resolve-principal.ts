@@ -7,19 +7,21 @@
 // only principals of workflows it manages.
 import { ConditionType, IdentityType, type LogicAppWorkflow, Reason } from '../../../crds/index.ts';
 import { objectKey } from '../../../runtime/index.ts';
+import type { Outcome } from '../../shared/frame/outcome.ts';
 import type { BindingRun } from '../context.ts';
 import { adoptLegacyLedger } from '../legacy-ledger.ts';
 import { revokeGrant } from '../revoke.ts';
 import type { Step } from './step.ts';
 
 export const resolvePrincipal: Step = async (run) => {
-  const namespace = run.current.metadata.namespace ?? '';
+  const namespace = run.object.metadata.namespace ?? '';
   const workflowName = run.spec.workflowRef.name;
   const workflow = run.shared.workflows.get(objectKey({ namespace, name: workflowName }));
   const identity = workflow ? run.shared.identities.of(namespace, workflowName) : undefined;
   await adoptLegacyLedger(run, identity);
   if (workflow?.metadata.deletionTimestamp) {
-    await revokeRecorded(run);
+    const revoke = await revokeRecorded(run);
+    if (revoke.heldBack) return revoke.heldBack;
     return {
       kind: 'waiting',
       reason: Reason.WaitingForWorkflow,
@@ -27,8 +29,9 @@ export const resolvePrincipal: Step = async (run) => {
     };
   }
   if (!workflow || !identity) {
-    const revoked = await revokeRecorded(run);
-    const afterRevoke = revoked ? '; the grant of its previous principal was revoked' : '';
+    const revoke = await revokeRecorded(run);
+    if (revoke.heldBack) return revoke.heldBack;
+    const afterRevoke = revoke.revoked ? '; the grant of its previous principal was revoked' : '';
     // No polling: the workflow and records watches wake this binding when the workflow appears
     // or its identity is recorded (and resync backs that up). A poll cost every binding of a
     // bulk apply a pass every 30 s while its workflow waited for ARM's write budget.
@@ -71,11 +74,14 @@ function whyNoPrincipal(workflow: LogicAppWorkflow): string {
   return ' (yet)';
 }
 
-/** Revokes what the ledger records (after an add of ours still in flight settled); whether there was one. */
-async function revokeRecorded(run: BindingRun): Promise<boolean> {
+/**
+ * Revokes what the ledger records (after an add of ours still in flight settled): whether there
+ * was one, or the outcome that held the revoke back (paused).
+ */
+async function revokeRecorded(run: BindingRun): Promise<{ revoked: boolean; heldBack?: Outcome }> {
   await run.shared.accessPolicyBatches.whenSettled(run.batchOwner.uid);
   const record = run.record;
-  if (!record) return false;
-  await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
-  return true;
+  if (!record) return { revoked: false };
+  const heldBack = await run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
+  return heldBack ? { revoked: false, heldBack } : { revoked: true };
 }
