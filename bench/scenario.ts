@@ -9,12 +9,10 @@ import {
   PARAMETERS_LIMITS,
 } from '../src/controllers/logic-app-workflow/spec-limits.ts';
 import { measureJson } from '../src/controllers/shared/json-size.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../src/controllers/shared/namespace-policy.ts';
+
 import { API_VERSION } from '../src/crds/api-group.ts';
 import { demoSeed, type EmulatorSeed } from '../src/emulator/index.ts';
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../src/vocabulary.ts';
 import type { DefinitionSize, GrantModel } from './args.ts';
 
 export const BENCH_RESOURCE_GROUP = 'logicops-bench';

@@ -1,7 +1,7 @@
 // What a gateway throws: the classified failure plus which call it was. The SDK error itself is
 // not kept — its request/response objects can carry headers we must never log — only the
 // facts the reconciler needs (status, ARM code, a redacted message).
-import type { AzureFailure } from './errors.ts';
+import type { AzureFailure } from './failure.ts';
 
 export class AzureError extends Error {
   override readonly name = 'AzureError';

@@ -13,7 +13,7 @@ import {
   isCredentialFailure,
   UNKNOWN_CLIENT_CODES,
 } from './credential-failure.ts';
-import type { AzureFailure } from './errors.ts';
+import type { AzureFailure } from './failure.ts';
 import { defaultThrottleMs } from './retry-hint.ts';
 
 /** How long "no such application" (AADSTS700016/7000229) counts as replication lag of a new app registration. */

@@ -9,43 +9,16 @@
 //               (RoleAssignmentExists): the caller looks for the existing thing.
 // A failed token request is classified by its cause in credential-errors.ts (F2/F3).
 // Messages are shown in conditions and events: they never carry tokens or secret values.
-import { Reason, type StalledReason } from '../crds/conditions.ts';
+import { Reason } from '../crds/conditions.ts';
 import { isAzureError } from './azure-error.ts';
 import { classifyCredentialFailure } from './credential-errors.ts';
+import type { AzureFailure, AzureStalledReason, RetryReason } from './failure.ts';
 import { redactSecrets, truncate } from './redact.ts';
 import { type AzureErrorFacts, readAzureError, retryAfterMs } from './rest-error.ts';
 import { DEFAULT_THROTTLE_JITTER_MS, DEFAULT_THROTTLE_MS, defaultThrottleMs } from './retry-hint.ts';
 
+export type { AzureFailure, AzureStalledReason, RetryReason };
 export { DEFAULT_THROTTLE_JITTER_MS, DEFAULT_THROTTLE_MS };
-
-export type RetryReason =
-  | 'serverError'
-  | 'connection'
-  | 'timeout'
-  | 'concurrentWrite'
-  | 'replicationLag'
-  | 'aborted'
-  | 'unknown';
-
-/** The stalled reasons an Azure answer alone can justify (AlreadyOwned etc. are decided by callers). */
-export type AzureStalledReason = Extract<
-  StalledReason,
-  'ResourceGroupNotFound' | 'AuthorizationFailed' | 'PolicyDenied' | 'QuotaExceeded' | 'InvalidSpec'
->;
-
-export type AzureFailure =
-  | { kind: 'notFound'; code?: string; message: string }
-  | { kind: 'retry'; reason: RetryReason; code?: string; message: string }
-  | {
-      kind: 'throttled';
-      retryAfterMs: number;
-      /** Azure said how long to wait (Retry-After); false: the default wait for a bare 429. */
-      hinted?: boolean;
-      code?: string;
-      message: string;
-    }
-  | { kind: 'stalled'; reason: AzureStalledReason; code?: string; message: string }
-  | { kind: 'conflict'; code: string; message: string };
 
 export interface ClassifyOptions {
   /**

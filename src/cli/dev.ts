@@ -12,10 +12,7 @@ import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { loadConfig } from '../config.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../controllers/shared/namespace-policy.ts';
+
 import { ControlPlane } from '../controlplane/control-plane.ts';
 import { allCrds } from '../crds/index.ts';
 import { crdYaml } from '../crds/render.ts';
@@ -27,6 +24,7 @@ import {
   startEmulator,
 } from '../emulator/index.ts';
 import { createOperator } from '../operator.ts';
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../vocabulary.ts';
 import { type ObjectRow, renderProgress } from './dev-progress.ts';
 
 const DEMO_NAMESPACE = 'logicops-demo';

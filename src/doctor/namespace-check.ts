@@ -1,10 +1,8 @@
 // Namespaces that hold logicops objects but lack the policy annotation those objects need: with
 // the namespace policy on (default deny), every such object is Stalled with NamespacePolicyDenied
 // and no Azure request is made for it (docs/operations.md, "Namespace policy").
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../controllers/shared/namespace-policy.ts';
+
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../vocabulary.ts';
 import type { CheckRow } from './report.ts';
 import type { NamespaceAnnotations } from './scopes.ts';
 

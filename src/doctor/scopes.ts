@@ -7,11 +7,9 @@ import {
   USER_ASSIGNED_IDENTITY_TYPE,
   VAULT_TYPE,
 } from '../azure/resource-id.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../controllers/shared/namespace-policy.ts';
+
 import type { LogicAppWorkflow, VaultSecretBinding } from '../crds/index.ts';
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../vocabulary.ts';
 
 export type ScopeToCheck =
   | { kind: 'resourceGroup'; id: string; subscriptionId: string; resourceGroup: string }

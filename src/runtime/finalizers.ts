@@ -18,9 +18,6 @@ import { type KubeClient, PatchStrategy, type ResourceKind } from './kube-client
 import { httpStatusOf, isNotFound } from './kube-errors.ts';
 import type { ReconcileResult } from './reconcile-result.ts';
 
-/** docs/design.md's fixed finalizer name. */
-export const LOGICOPS_FINALIZER = 'logicops.io/finalizer';
-
 const MAX_ATTEMPTS = 5;
 
 export function hasFinalizer(object: Readonly<KubernetesObject>, finalizer: string): boolean {

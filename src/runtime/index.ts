@@ -1,4 +1,6 @@
 // The runtime both controllers stand on. See docs/architecture.md § Runtime.
+
+export { LOGICOPS_FINALIZER } from '../vocabulary.ts';
 export { AZURE_BACKOFF, type BackoffPolicy, backoffDelay, jitter } from './backoff.ts';
 export { type Clock, sleep, systemClock } from './clock.ts';
 export {
@@ -30,7 +32,6 @@ export {
   type FinalizerHandlers,
   hasFinalizer,
   isBeingDeleted,
-  LOGICOPS_FINALIZER,
   removeFinalizer,
   withFinalizer,
 } from './finalizers.ts';

@@ -20,8 +20,9 @@
 import { randomBytes } from 'node:crypto';
 import { EventsV1Api, V1MicroTime } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RECONCILE_REQUEST_ANNOTATION } from '../../src/controllers/logic-app-workflow/annotations.ts';
+
 import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
+import { RECONCILE_REQUEST_ANNOTATION } from '../../src/vocabulary.ts';
 import { type Material, scanMaterial } from './security/collect.ts';
 import type { Needle } from './security/leak-scanner.ts';
 import { printFigures } from './support/figures.ts';

@@ -4,11 +4,9 @@
 // Secrets outside the namespaces it is configured for.
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../../src/controllers/shared/namespace-policy.ts';
+
 import { DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../src/vocabulary.ts';
 import { kubectl } from '../integration/support/cluster.ts';
 import { helmTemplate, packagingTools } from '../support/packaging-tools.ts';
 import { armKey } from './oracle/azure-oracle.ts';

@@ -1,10 +1,6 @@
 // The annotations a LogicAppWorkflow understands (docs/design.md guarantee 7).
 import type { LogicAppWorkflow } from '../../crds/index.ts';
-
-/** "true": observe only — reads, no writes to Azure. */
-export const PAUSED_ANNOTATION = 'logicops.io/paused';
-/** Any new value: reconcile now; echoed as status.lastHandledReconcileRequest. */
-export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
+import { PAUSED_ANNOTATION, RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
 
 export function isPaused(workflow: Readonly<LogicAppWorkflow>): boolean {
   return workflow.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';

@@ -8,6 +8,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
+import { RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { LogicAppWorkflowControllerDeps } from './context.ts';
@@ -127,7 +128,7 @@ export function terminalFingerprint(
     workflow.metadata.generation ?? '',
     workflow.metadata.deletionTimestamp ?? '',
     configMap?.metadata?.resourceVersion ?? '',
-    workflow.metadata.annotations?.['logicops.io/reconcile-request'] ?? '',
+    workflow.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION] ?? '',
     ...injecting,
   ].join('/');
 }

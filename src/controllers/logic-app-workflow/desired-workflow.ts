@@ -3,7 +3,7 @@
 // clock, no logging — parameter values may be sensitive, so nothing here ever prints them.
 import type { DesiredWorkflow, WorkflowParameterValue } from '../../azure/index.ts';
 import type { LogicAppWorkflowSpec, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
-import { OWNER_TAG } from '../shared/owner-tag.ts';
+import { OWNER_TAG } from '../../vocabulary.ts';
 import { secureRunHistory } from './secure-run-history.ts';
 
 export interface DesiredWorkflowInput {

@@ -1,6 +1,6 @@
 // The LogicAppWorkflow controller's public surface, for the wiring.
 
-export { PAUSED_ANNOTATION, RECONCILE_REQUEST_ANNOTATION } from './annotations.ts';
+export { PAUSED_ANNOTATION, RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
 export {
   DEFAULT_WAIT_POLL_MS,
   type LogicAppWorkflowControllerDeps,

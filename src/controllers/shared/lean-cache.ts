@@ -7,10 +7,9 @@
 // make them 1 MiB); the one a workflow references is read with a GET
 // (logic-app-workflow/config-map-definitions.ts).
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { OWN_ANNOTATION_PREFIX } from '../../vocabulary.ts';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
-/** Every annotation logicops reads starts so: paused, reconcile-request, adopt, the namespace policy. */
-export const OWN_ANNOTATION_PREFIX = 'logicops.io/';
 
 /**
  * Drops managedFields, labels and every annotation but logicops' own (shallow copies, input

@@ -6,15 +6,11 @@
 // A resource-group pattern also covers everything inside the group (the workflow itself, a
 // user-assigned identity in it). Several patterns are separated by commas or newlines.
 // `*` matches within one path segment, `**` across segments.
-
-export const ALLOWED_RESOURCE_GROUPS_ANNOTATION = 'logicops.io/allowed-resource-groups';
-export const ALLOWED_VAULTS_ANNOTATION = 'logicops.io/allowed-vaults';
-/**
- * "true": objects in the namespace may adopt existing Azure resources that carry no owner tag
- * (with their own `logicops.io/adopt: "true"`). A cluster admin's decision, like the scopes:
- * the team itself must not be able to take over resources it did not create.
- */
-export const ALLOW_ADOPTION_ANNOTATION = 'logicops.io/allow-adoption';
+import {
+  ALLOW_ADOPTION_ANNOTATION,
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../../vocabulary.ts';
 
 export type ScopeKind = 'resource group' | 'vault';
 

@@ -14,9 +14,7 @@
 // ':'). Ownership checks compare with exactly this value. The cluster id is bounded in the
 // configuration (MAX_CLUSTER_ID_LENGTH) so that the digest form always fits.
 import { createHash } from 'node:crypto';
-
-export const OWNER_TAG = 'logicops-owner';
-export const ADOPT_ANNOTATION = 'logicops.io/adopt';
+import { ADOPT_ANNOTATION, OWNER_TAG } from '../../vocabulary.ts';
 
 /** Azure's limit on a tag value's length. */
 export const MAX_TAG_VALUE_LENGTH = 256;

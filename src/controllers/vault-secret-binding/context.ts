@@ -17,21 +17,20 @@ import type {
   StatusPatcher,
   WatchedSource,
 } from '../../runtime/index.ts';
+import { PAUSED_ANNOTATION } from '../../vocabulary.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
-import type { AccessPolicyBatches, BatchOwner } from './access-policy-batches.ts';
-import type { GrantEvent } from './access-policy-grant.ts';
-import { vaultCoordinates } from './grant-model.ts';
-import type { BindingName, LedgerBook } from './ledger-book.ts';
-import type { PrincipalAges } from './principal-ages.ts';
-import type { RoleAssignmentCounts } from './role-assignment-counts.ts';
-import type { VaultConsistency } from './vault-consistency.ts';
-import type { VaultLocks } from './vault-lock.ts';
-import type { SharedVault, VaultReads } from './vault-reads.ts';
-import type { WorkflowIdentities } from './workflow-identities.ts';
-
-export const PAUSED_ANNOTATION = 'logicops.io/paused';
-export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
+import type { BindingName, LedgerBook } from './ledger/ledger-book.ts';
+import { LedgerWriter } from './ledger/ledger-writer.ts';
+import type { PrincipalAges } from './observe/principal-ages.ts';
+import type { RoleAssignmentCounts } from './observe/role-assignment-counts.ts';
+import type { VaultConsistency } from './observe/vault-consistency.ts';
+import type { SharedVault, VaultReads } from './observe/vault-reads.ts';
+import type { WorkflowIdentities } from './observe/workflow-identities.ts';
+import { vaultCoordinates } from './plan/grant-model.ts';
+import { Announcer, type GrantEvent } from './report/announcer.ts';
+import type { AccessPolicyBatches, BatchOwner } from './write/access-policy-batches.ts';
+import type { VaultLocks } from './write/vault-lock.ts';
 
 export interface QuotaLimits {
   accessPoliciesPerVault: number;
@@ -110,8 +109,6 @@ export class BindingRun {
   vault?: SharedVault;
   /** Set when the coalesced write carrying this binding's last add succeeded (its Event to announce). */
   batchWrite?: { event: GrantEvent | undefined };
-  /** A Granted record to write with the pass's status (`recordGranted`). */
-  deferredLedger?: GrantRecord;
 
   constructor(
     readonly shared: BindingShared,
@@ -120,7 +117,14 @@ export class BindingRun {
   ) {
     this.object = binding;
     this.startedAt = shared.clock.now();
+    this.ledger = new LedgerWriter(shared.ledgers, () => this.bindingName);
+    this.announcer = new Announcer(shared.events, () => this.object);
   }
+
+  /** This pass's writes of the grant ledger. */
+  readonly ledger: LedgerWriter;
+  /** Events sent alongside the pass's status write. */
+  readonly announcer: Announcer;
 
   /** When this pass began: a vault read started later shows everything changed before it. */
   readonly startedAt: number;
@@ -131,7 +135,7 @@ export class BindingRun {
 
   /** What logicops granted for this binding: its operator record, never its status. */
   get record(): GrantRecord | undefined {
-    return this.deferredLedger ?? this.shared.ledgers.of(this.bindingName);
+    return this.ledger.record;
   }
 
   get bindingName(): BindingName {
@@ -176,54 +180,24 @@ export class BindingRun {
     return this.shared.ledgers.othersThan(this.bindingName);
   }
 
-  /**
-   * Persists the ledger now — the write-ahead record of guarantee 4. Throws when the write
-   * fails, so the Azure write it guards never happens without its record.
-   */
+  /** Persists the ledger now (write-ahead); see LedgerWriter. */
   async writeLedger(grant: GrantRecord | undefined): Promise<void> {
-    this.deferredLedger = undefined;
-    await this.shared.ledgers.write(this.bindingName, grant);
+    await this.ledger.write(grant);
   }
 
-  /**
-   * Records a grant Azure already shows at the end of the pass, just before the status write
-   * that reports it, rather than ahead of anything: there is nothing to write ahead of (after a crash the next
-   * pass finds the grant in Azure again and records it then).
-   */
+  /** Records a grant Azure already shows, with the pass's status write; see LedgerWriter. */
   recordGranted(grant: GrantRecord): void {
-    this.deferredLedger = structuredClone(grant);
-  }
-
-  /** Writes the record `recordGranted` deferred, if any. */
-  async storeDeferredLedger(): Promise<void> {
-    const deferred = this.deferredLedger;
-    if (!deferred) return;
-    await this.shared.ledgers.write(this.bindingName, deferred);
-    this.deferredLedger = undefined;
+    this.ledger.recordGranted(grant);
   }
 
   async event(type: EventType, reason: string, action: string, note: string): Promise<void> {
     await this.shared.events.record(this.object, type, reason, action, note);
   }
 
-  /**
-   * An Event about what the pass's closing status write records (a grant taking effect): sent
-   * alongside that write rather than before it (`sendAnnouncements`). A granted binding's pass
-   * then waits for one API round trip instead of two; at the end of a bulk apply hundreds of
-   * them are recorded at once (issue 12).
-   */
+  /** An Event about what the pass's closing status write records; see Announcer. */
   announce(type: EventType, reason: string, action: string, note: string): void {
-    this.announcements.push({ type, reason, action, note });
+    this.announcer.announce(type, reason, action, note);
   }
-
-  /** Sends the announced Events (each at most once). */
-  async sendAnnouncements(): Promise<void> {
-    const pending = this.announcements.splice(0);
-    for (const { type, reason, action, note } of pending) await this.event(type, reason, action, note);
-  }
-
-  private readonly announcements: Array<{ type: EventType; reason: string; action: string; note: string }> =
-    [];
 
   get signal(): AbortSignal {
     return this.rc.signal;

@@ -25,19 +25,23 @@ import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import type { RecordConfigMap } from '../shared/records/record-configmap.ts';
-import { AccessPolicyBatches, type BatchTiming, DEFAULT_BATCH_TIMING } from './access-policy-batches.ts';
-import type { GrantEvent } from './access-policy-grant.ts';
 import type { QuotaLimits } from './context.ts';
-import { expectedAdditions } from './expected-additions.ts';
-import { LedgerBook } from './ledger-book.ts';
-import { PrincipalAges } from './principal-ages.ts';
+import { LedgerBook } from './ledger/ledger-book.ts';
+import { expectedAdditions } from './observe/expected-additions.ts';
+import { PrincipalAges } from './observe/principal-ages.ts';
+import { RoleAssignmentCounts } from './observe/role-assignment-counts.ts';
+import { type ConsistentReads, VaultConsistency } from './observe/vault-consistency.ts';
+import { VaultReads } from './observe/vault-reads.ts';
+import { WorkflowIdentities } from './observe/workflow-identities.ts';
 import { createBindingReconciler } from './reconcile.ts';
-import { RoleAssignmentCounts } from './role-assignment-counts.ts';
+import type { GrantEvent } from './report/announcer.ts';
 import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from './steps/hold-for-propagation.ts';
-import { type ConsistentReads, VaultConsistency } from './vault-consistency.ts';
-import { VaultLocks } from './vault-lock.ts';
-import { VaultReads } from './vault-reads.ts';
-import { WorkflowIdentities } from './workflow-identities.ts';
+import {
+  AccessPolicyBatches,
+  type BatchTiming,
+  DEFAULT_BATCH_TIMING,
+} from './write/access-policy-batches.ts';
+import { VaultLocks } from './write/vault-lock.ts';
 
 export const DEFAULT_QUOTA: QuotaLimits = {
   accessPoliciesPerVault: 1024,

@@ -15,9 +15,9 @@ import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
 import { reconcileWithFrame } from '../shared/frame/reconcile-frame.ts';
 import { bindingSpecNameProblem } from '../shared/spec-names.ts';
 import { BindingRun, type BindingShared } from './context.ts';
-import { adoptLegacyLedger } from './legacy-ledger.ts';
-import { revokeGrant } from './revoke.ts';
-import { projectBindingStatus } from './status.ts';
+import { adoptLegacyLedger } from './ledger/legacy-ledger.ts';
+import { projectBindingStatus } from './report/status.ts';
+import { revokeGrant } from './revoke/revoke.ts';
 import { checkModelPermissions } from './steps/check-model-permissions.ts';
 import { checkNamespacePolicy } from './steps/check-namespace-policy.ts';
 import { ensureGrant } from './steps/ensure-grant.ts';
@@ -74,9 +74,9 @@ export function createBindingReconciler(shared: BindingShared): ReconcileFn<Vaul
     cleanup: CLEANUP_STEPS,
     errorFacts: (run) => ({ principalIsNew: run.principalIsNew }),
     // The record of a grant Azure already shows goes first: status reports the record, never more.
-    beforeStatus: (run) => run.storeDeferredLedger(),
+    beforeStatus: (run) => run.ledger.storeDeferred(),
     project: (status, run) => projectBindingStatus(status, run, shared.clock),
     // Announced Events go out alongside the status write that reports what they announce.
-    announce: (run) => run.sendAnnouncements(),
+    announce: (run) => run.announcer.send(),
   });
 }

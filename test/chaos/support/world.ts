@@ -5,12 +5,10 @@
 // lost ledger would revoke too much or too little.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sampleDefinition } from '../../../bench/scenario.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../../../src/controllers/shared/namespace-policy.ts';
+
 import { API_VERSION } from '../../../src/crds/api-group.ts';
 import { DEMO_TENANT_ID, demoSeed, type EmulatorSeed } from '../../../src/emulator/index.ts';
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../src/vocabulary.ts';
 import type { Needle } from '../security/leak-scanner.ts';
 
 export const CHAOS_RESOURCE_GROUP = 'logicops-chaos';

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/observability/logger.ts';
 import { systemClock } from '../../../src/runtime/clock.ts';
 import { markReady, markReconciling, markStalled } from '../../../src/runtime/conditions.ts';
 import { Controller, type ReconcileContext } from '../../../src/runtime/controller.ts';
-import { LOGICOPS_FINALIZER, withFinalizer } from '../../../src/runtime/finalizers.ts';
+import { withFinalizer } from '../../../src/runtime/finalizers.ts';
 import { Informer } from '../../../src/runtime/informer.ts';
 import { computeKstatus } from '../../../src/runtime/kstatus.ts';
 import { KubeClient } from '../../../src/runtime/kube-client.ts';
@@ -15,6 +15,7 @@ import { isNotFound } from '../../../src/runtime/kube-errors.ts';
 import { keyOf, objectKey } from '../../../src/runtime/object-key.ts';
 import { done, TerminalError } from '../../../src/runtime/reconcile-result.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
+import { LOGICOPS_FINALIZER } from '../../../src/vocabulary.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, installCrd } from '../support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 import {

@@ -11,13 +11,9 @@ import {
   NAMESPACE_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../src/controllers/resource-kinds.ts';
-import {
-  RECORD_LABEL,
-  RECORD_NAMESPACE_LABEL,
-  RECORD_OBJECT_ANNOTATION,
-  recordName,
-} from '../../../src/controllers/shared/records/record-configmap.ts';
+import { recordName } from '../../../src/controllers/shared/records/record-configmap.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
+import { RECORD_LABEL, RECORD_NAMESPACE_LABEL, RECORD_OBJECT_ANNOTATION } from '../../../src/vocabulary.ts';
 import { DEFINITION, operatorCredential } from '../../emulator/support/harness.ts';
 import { eventually } from '../runtime/support/eventually.ts';
 import { adminKubeConfig } from '../support/cluster.ts';

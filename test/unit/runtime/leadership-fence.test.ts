@@ -18,7 +18,7 @@ import {
   isFencedRequest,
 } from '../../../src/runtime/connection-fence.ts';
 import { KubeEventRecorder } from '../../../src/runtime/events.ts';
-import { addFinalizer, LOGICOPS_FINALIZER, removeFinalizer } from '../../../src/runtime/finalizers.ts';
+import { addFinalizer, removeFinalizer } from '../../../src/runtime/finalizers.ts';
 import { KubeClient, type ResourceKind } from '../../../src/runtime/kube-client.ts';
 import {
   FencedKubeClient,
@@ -28,6 +28,7 @@ import {
 } from '../../../src/runtime/leadership-fence.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
 import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { LOGICOPS_FINALIZER } from '../../../src/vocabulary.ts';
 import { unreachableKubeConfig } from './support/unreachable-kubeconfig.ts';
 
 const KIND: ResourceKind = {

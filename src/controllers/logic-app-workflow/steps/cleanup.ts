@@ -8,9 +8,9 @@
 // and only a workflow carrying this object's own owner tag is deleted — neither the adopt
 // annotation nor a finalizer in a manifest makes a workflow this object's.
 import { DeletionPolicy, Reason } from '../../../crds/index.ts';
+import { PAUSED_ANNOTATION } from '../../../vocabulary.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
 import { ownershipOf } from '../../shared/owner-tag.ts';
-import { PAUSED_ANNOTATION } from '../annotations.ts';
 import type { Step } from '../context.ts';
 import { policyDenial } from './namespace-policy.ts';
 

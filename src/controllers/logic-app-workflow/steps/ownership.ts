@@ -11,8 +11,8 @@
 // are what make that acceptable. docs/security.md says so.
 import { Reason } from '../../../crds/index.ts';
 import { StalledError } from '../../../runtime/index.ts';
-import { ALLOW_ADOPTION_ANNOTATION } from '../../shared/namespace-policy.ts';
-import { ADOPT_ANNOTATION, OWNER_TAG, ownershipOf, wantsAdoption } from '../../shared/owner-tag.ts';
+import { ADOPT_ANNOTATION, ALLOW_ADOPTION_ANNOTATION, OWNER_TAG } from '../../../vocabulary.ts';
+import { ownershipOf, wantsAdoption } from '../../shared/owner-tag.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { withdrawIdentity } from '../vouched-identity.ts';
 

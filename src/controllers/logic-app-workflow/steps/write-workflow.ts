@@ -4,7 +4,7 @@
 // Secure values, which Azure never returns, are compared with the record of the last write
 // (secure-values.ts), and that record is renewed after every write that carried them.
 import { Reason } from '../../../crds/index.ts';
-import { PAUSED_ANNOTATION } from '../annotations.ts';
+import { PAUSED_ANNOTATION } from '../../../vocabulary.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { desiredDigest } from '../desired-digest.ts';
 import { planWorkflow } from '../desired-workflow.ts';

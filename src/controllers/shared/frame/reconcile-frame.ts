@@ -20,7 +20,6 @@ import {
   isBeingDeleted,
   isNotFound,
   type KubeClient,
-  LOGICOPS_FINALIZER,
   type ReconcileContext,
   type ReconcileFn,
   type ReconcileResult,
@@ -29,6 +28,7 @@ import {
   type StatusPatcher,
   withFinalizer,
 } from '../../../runtime/index.ts';
+import { LOGICOPS_FINALIZER } from '../../../vocabulary.ts';
 import { applyOutcome } from './conditions.ts';
 import type { Outcome } from './outcome.ts';
 import { type ErrorFacts, outcomeOfError } from './outcome-of-error.ts';

@@ -9,12 +9,14 @@
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { GrantPhase, GrantRecord } from '../../../crds/index.ts';
+import {
+  MANAGED_BY_LABELS,
+  RECORD_LABEL,
+  RECORD_NAMESPACE_LABEL,
+  RECORD_OBJECT_ANNOTATION,
+  RECORD_UID_ANNOTATION,
+} from '../../../vocabulary.ts';
 
-export const RECORD_LABEL = 'logicops.io/record';
-export const RECORD_NAMESPACE_LABEL = 'logicops.io/namespace';
-export const RECORD_OBJECT_ANNOTATION = 'logicops.io/object';
-export const RECORD_UID_ANNOTATION = 'logicops.io/object-uid';
-const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'logicops' };
 const PAYLOAD_KEY = 'record';
 
 /**
@@ -90,7 +92,7 @@ export function recordConfigMap<R extends RecordKind>(
     metadata: {
       name: recordName(kind, object.namespace, object.name),
       namespace: recordsNamespace,
-      labels: { ...MANAGED_BY, [RECORD_LABEL]: kind, [RECORD_NAMESPACE_LABEL]: object.namespace },
+      labels: { ...MANAGED_BY_LABELS, [RECORD_LABEL]: kind, [RECORD_NAMESPACE_LABEL]: object.namespace },
       annotations: {
         [RECORD_OBJECT_ANNOTATION]: `${object.namespace}/${object.name}`,
         ...(object.uid ? { [RECORD_UID_ANNOTATION]: object.uid } : {}),

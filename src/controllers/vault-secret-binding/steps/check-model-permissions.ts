@@ -8,7 +8,7 @@
 // accessModel Auto the vault can switch back to access policies, and a resync or a spec change
 // looks again. Explicit `accessModel: RBAC` with `list` is refused at admission already.
 import { AccessModel, Reason, SecretPermission } from '../../../crds/index.ts';
-import { normalizePermissions } from '../permissions-math.ts';
+import { normalizePermissions } from '../plan/permissions-math.ts';
 import type { Step } from './step.ts';
 
 export const checkModelPermissions: Step = async (run) => {

@@ -3,7 +3,7 @@
 // namespace watch re-reconciles when the annotation changes. A policy narrowed after the grant
 // was made revokes it (what the ledger records, nothing else) before the binding stalls.
 import { Reason } from '../../../crds/index.ts';
-import { revokeGrant } from '../revoke.ts';
+import { revokeGrant } from '../revoke/revoke.ts';
 import type { Step } from './step.ts';
 
 export const checkNamespacePolicy: Step = async (run) => {

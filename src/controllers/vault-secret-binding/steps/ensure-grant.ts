@@ -6,15 +6,15 @@
 // that write, and the next one (enqueued when it settled) learns its result here first.
 import { sameResourceId } from '../../../azure/index.ts';
 import { AccessModel } from '../../../crds/index.ts';
+import { ledgerRelation } from '../plan/grant-model.ts';
+import { revokeGrant } from '../revoke/revoke.ts';
 import {
   concludeWithoutLock,
   ensureAccessPolicyGrant,
   waitingForVaultWrite,
-} from '../access-policy-grant.ts';
-import { ledgerRelation } from '../grant-model.ts';
-import { ensureRoleAssignmentGrant } from '../rbac-grant.ts';
-import { rbacGrantSettled } from '../rbac-settled.ts';
-import { revokeGrant } from '../revoke.ts';
+} from '../write/access-policy-grant.ts';
+import { ensureRoleAssignmentGrant } from '../write/rbac-grant.ts';
+import { rbacGrantSettled } from '../write/rbac-settled.ts';
 import type { Step } from './step.ts';
 
 export const ensureGrant: Step = async (run) => {

@@ -4,7 +4,7 @@
 // the vault for a few seconds (vault-reads.ts): observation only, never a write decision.
 import { Reason } from '../../../crds/index.ts';
 import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
-import { effectiveAccessModel, secretUriOf } from '../grant-model.ts';
+import { effectiveAccessModel, secretUriOf } from '../plan/grant-model.ts';
 import type { Step } from './step.ts';
 
 export const observeVault: Step = async (run) => {

@@ -9,8 +9,8 @@ import { ConditionType, IdentityType, type LogicAppWorkflow, Reason } from '../.
 import { objectKey } from '../../../runtime/index.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
 import type { BindingRun } from '../context.ts';
-import { adoptLegacyLedger } from '../legacy-ledger.ts';
-import { revokeGrant } from '../revoke.ts';
+import { adoptLegacyLedger } from '../ledger/legacy-ledger.ts';
+import { revokeGrant } from '../revoke/revoke.ts';
 import type { Step } from './step.ts';
 
 export const resolvePrincipal: Step = async (run) => {

@@ -12,7 +12,7 @@ import {
 } from '../../../../src/controllers/resource-kinds.ts';
 import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import { createVaultSecretBindingController } from '../../../../src/controllers/vault-secret-binding/controller.ts';
-import type { ConsistentReads } from '../../../../src/controllers/vault-secret-binding/vault-consistency.ts';
+import type { ConsistentReads } from '../../../../src/controllers/vault-secret-binding/observe/vault-consistency.ts';
 import type {
   LogicAppWorkflow,
   VaultSecretBinding,

@@ -16,11 +16,12 @@ import { OperatorMetrics } from '../../../../src/observability/metrics.ts';
 import { systemClock } from '../../../../src/runtime/clock.ts';
 import { markReconciling } from '../../../../src/runtime/conditions.ts';
 import { KubeEventRecorder } from '../../../../src/runtime/events.ts';
-import { addFinalizer, LOGICOPS_FINALIZER, removeFinalizer } from '../../../../src/runtime/finalizers.ts';
+import { addFinalizer, removeFinalizer } from '../../../../src/runtime/finalizers.ts';
 import { Informer } from '../../../../src/runtime/informer.ts';
 import { KubeClient, type ResourceKind } from '../../../../src/runtime/kube-client.ts';
 import { Manager, type Runnable } from '../../../../src/runtime/manager.ts';
 import { StatusPatcher } from '../../../../src/runtime/status-patcher.ts';
+import { LOGICOPS_FINALIZER } from '../../../../src/vocabulary.ts';
 
 export interface ScenarioSettings {
   kubeConfig: KubeConfig;

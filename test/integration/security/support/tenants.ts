@@ -12,14 +12,12 @@ import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../../src/controllers/resource-kinds.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../../../../src/controllers/shared/namespace-policy.ts';
+
 import { GROUP, type LogicAppWorkflow, VERSION } from '../../../../src/crds/index.ts';
 import { DEMO_TENANT_ID, type EmulatorSeed, type RequestLogEntry } from '../../../../src/emulator/index.ts';
 import { KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../../src/vocabulary.ts';
 import { DEFINITION } from '../../../emulator/support/harness.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, kubectl } from '../../support/cluster.ts';

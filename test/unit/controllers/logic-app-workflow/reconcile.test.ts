@@ -15,12 +15,12 @@ import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/
 import { silentLogger } from '../../../../src/observability/logger.ts';
 import {
   computeKstatus,
-  LOGICOPS_FINALIZER,
   type ReconcileFn,
   StalledError,
   TerminalError,
 } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { LOGICOPS_FINALIZER } from '../../../../src/vocabulary.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
 

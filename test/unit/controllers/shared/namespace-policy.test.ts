@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-  namespacePolicy,
-} from '../../../../src/controllers/shared/namespace-policy.ts';
+import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import { ownershipOf, ownerValue } from '../../../../src/controllers/shared/owner-tag.ts';
+import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../../src/vocabulary.ts';
 
 const SUB = '/subscriptions/11111111-1111-1111-1111-111111111111';
 const vault = (rg: string, name: string) =>

@@ -7,10 +7,10 @@ import { ConfigError, loadConfig } from '../../../../src/config.ts';
 import {
   MAX_CLUSTER_ID_LENGTH,
   MAX_TAG_VALUE_LENGTH,
-  OWNER_TAG,
   ownershipOf,
   ownerValue,
 } from '../../../../src/controllers/shared/owner-tag.ts';
+import { OWNER_TAG } from '../../../../src/vocabulary.ts';
 
 const UID = '0f5c2a8e-3b1d-4e59-9a7c-2d4b6e8f1a3c';
 const NAMESPACE = 'n'.repeat(63);

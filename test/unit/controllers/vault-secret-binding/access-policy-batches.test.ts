@@ -7,8 +7,8 @@ import {
   AccessPolicyBatches,
   type BatchTiming,
   SEAL_WHEN_PENDING_REACHES,
-} from '../../../../src/controllers/vault-secret-binding/access-policy-batches.ts';
-import { VaultLocks } from '../../../../src/controllers/vault-secret-binding/vault-lock.ts';
+} from '../../../../src/controllers/vault-secret-binding/write/access-policy-batches.ts';
+import { VaultLocks } from '../../../../src/controllers/vault-secret-binding/write/vault-lock.ts';
 import { FakeClock, flushMicrotasks } from '../../../../src/runtime/testing/fake-clock.ts';
 
 const VAULT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';

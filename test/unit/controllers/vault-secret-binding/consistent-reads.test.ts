@@ -5,7 +5,7 @@
 // (hashicorp/terraform-provider-azurerm PR #9125); the binding does the same where a decision
 // depends on it, one read per pass (vault-consistency.ts, removal-confirmation.ts).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LOGICOPS_FINALIZER } from '../../../../src/runtime/index.ts';
+import { LOGICOPS_FINALIZER } from '../../../../src/vocabulary.ts';
 import { addTestVault, condition, createWorld, PRINCIPAL, TENANT, type World } from './support/world.ts';
 
 const CONFIRM = { reads: 3, intervalMs: 5_000 };

@@ -1,7 +1,7 @@
 // Which bindings hold a vault's coalesced access-policy add back: only those on their way to a
 // first grant whose workflow's principal is coming by itself.
 import { describe, expect, it } from 'vitest';
-import { expectedAdditions } from '../../../../src/controllers/vault-secret-binding/expected-additions.ts';
+import { expectedAdditions } from '../../../../src/controllers/vault-secret-binding/observe/expected-additions.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
 import { ListSource } from './support/world.ts';
 

@@ -6,7 +6,7 @@ import {
   ledgerRelation,
   roleAssignmentTarget,
   secretUriOf,
-} from '../../../../src/controllers/vault-secret-binding/grant-model.ts';
+} from '../../../../src/controllers/vault-secret-binding/plan/grant-model.ts';
 import type { GrantRecord } from '../../../../src/crds/index.ts';
 
 const KV =

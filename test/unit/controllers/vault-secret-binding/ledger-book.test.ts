@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerBook } from '../../../../src/controllers/vault-secret-binding/ledger-book.ts';
+import { LedgerBook } from '../../../../src/controllers/vault-secret-binding/ledger/ledger-book.ts';
 import { AccessModel, GrantPhase, type GrantRecord } from '../../../../src/crds/index.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { PRINCIPAL, vaultId } from './support/world.ts';

@@ -4,7 +4,7 @@ import {
   planAccessPolicyGrant,
   planAccessPolicyRevoke,
   sharedEntryView,
-} from '../../../../src/controllers/vault-secret-binding/permissions-math.ts';
+} from '../../../../src/controllers/vault-secret-binding/plan/permissions-math.ts';
 import type { GrantRecord } from '../../../../src/crds/index.ts';
 
 const P1 = 'aaaaaaaa-0000-4000-8000-000000000001';

@@ -4,7 +4,7 @@
 // (a missing assignment, a reconcile request, no ledger yet) still goes through the locked path
 // and its own read.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { roleAssignmentTarget } from '../../../../src/controllers/vault-secret-binding/grant-model.ts';
+import { roleAssignmentTarget } from '../../../../src/controllers/vault-secret-binding/plan/grant-model.ts';
 import { addTestVault, createWorld, vaultId } from './support/world.ts';
 
 type World = ReturnType<typeof createWorld>;

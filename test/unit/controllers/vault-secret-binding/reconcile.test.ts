@@ -2,7 +2,7 @@
 // the exact order of Kubernetes and Azure writes asserted (the write-ahead protocol).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AzureError, classifyAzureError } from '../../../../src/azure/index.ts';
-import { roleAssignmentTarget } from '../../../../src/controllers/vault-secret-binding/grant-model.ts';
+import { roleAssignmentTarget } from '../../../../src/controllers/vault-secret-binding/plan/grant-model.ts';
 import { StalledError, TerminalError } from '../../../../src/runtime/index.ts';
 import { restError } from '../../azure/fake-errors.ts';
 import {

@@ -3,8 +3,9 @@
 // records, so a lost status loses nothing; a narrowed policy revokes. Judged from the fake
 // Azure's state and the ordered journal of record and Azure writes.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ALLOWED_VAULTS_ANNOTATION } from '../../../../src/controllers/shared/namespace-policy.ts';
+
 import type { GrantRecord, VaultSecretBinding } from '../../../../src/crds/index.ts';
+import { ALLOWED_VAULTS_ANNOTATION } from '../../../../src/vocabulary.ts';
 import {
   addTestVault,
   condition,

@@ -5,7 +5,7 @@ import {
   DEFAULT_CONSISTENT_READS,
   MAX_CHECKS_PER_READ,
   VaultConsistency,
-} from '../../../../src/controllers/vault-secret-binding/vault-consistency.ts';
+} from '../../../../src/controllers/vault-secret-binding/observe/vault-consistency.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
 
 const VAULT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VaultLocks } from '../../../../src/controllers/vault-secret-binding/vault-lock.ts';
+import { VaultLocks } from '../../../../src/controllers/vault-secret-binding/write/vault-lock.ts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

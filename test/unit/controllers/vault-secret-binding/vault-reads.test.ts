@@ -5,7 +5,7 @@ import type {
   RoleAssignmentGateway,
   VaultGateway,
 } from '../../../../src/azure/index.ts';
-import { VaultReads } from '../../../../src/controllers/vault-secret-binding/vault-reads.ts';
+import { VaultReads } from '../../../../src/controllers/vault-secret-binding/observe/vault-reads.ts';
 import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
 
 const VAULT_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';

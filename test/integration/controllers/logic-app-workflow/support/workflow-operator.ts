@@ -13,17 +13,17 @@ import { AzureCalls, createAzureClients, createAzureGateways } from '../../../..
 import { createInformers, type OperatorInformers } from '../../../../../src/controllers/informers.ts';
 import { createLogicAppWorkflowController } from '../../../../../src/controllers/logic-app-workflow/index.ts';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../../src/controllers/resource-kinds.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-  namespacePolicy,
-} from '../../../../../src/controllers/shared/namespace-policy.ts';
+import { namespacePolicy } from '../../../../../src/controllers/shared/namespace-policy.ts';
 import type { OperatorRecords } from '../../../../../src/controllers/shared/records/operator-records.ts';
 import { allCrds, GROUP, type LogicAppWorkflow, VERSION } from '../../../../../src/crds/index.ts';
 import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '../../../../../src/emulator/index.ts';
 import { KubeEventRecorder } from '../../../../../src/runtime/events.ts';
 import { type Controller, KubeClient } from '../../../../../src/runtime/index.ts';
 import { PatchStrategy, type ResourceKind } from '../../../../../src/runtime/kube-client.ts';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../../../../../src/vocabulary.ts';
 import {
   adminKubeConfig,
   type CrdManifest,

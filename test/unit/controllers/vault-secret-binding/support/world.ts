@@ -2,24 +2,21 @@
 // real reconcile function. `reconcile(name)` runs one pass the way the controller would and
 // returns what it said (a result, or the error it threw).
 import type { V1Namespace } from '@kubernetes/client-node';
-import {
-  ALLOWED_VAULTS_ANNOTATION,
-  namespacePolicy,
-} from '../../../../../src/controllers/shared/namespace-policy.ts';
+import { namespacePolicy } from '../../../../../src/controllers/shared/namespace-policy.ts';
 import { parseRecordConfigMap } from '../../../../../src/controllers/shared/records/record-configmap.ts';
-import { AccessPolicyBatches } from '../../../../../src/controllers/vault-secret-binding/access-policy-batches.ts';
 import type { BindingShared } from '../../../../../src/controllers/vault-secret-binding/context.ts';
-import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/ledger-book.ts';
-import { PrincipalAges } from '../../../../../src/controllers/vault-secret-binding/principal-ages.ts';
-import { createBindingReconciler } from '../../../../../src/controllers/vault-secret-binding/reconcile.ts';
-import { RoleAssignmentCounts } from '../../../../../src/controllers/vault-secret-binding/role-assignment-counts.ts';
+import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/ledger/ledger-book.ts';
+import { PrincipalAges } from '../../../../../src/controllers/vault-secret-binding/observe/principal-ages.ts';
+import { RoleAssignmentCounts } from '../../../../../src/controllers/vault-secret-binding/observe/role-assignment-counts.ts';
 import {
   type ConsistentReads,
   VaultConsistency,
-} from '../../../../../src/controllers/vault-secret-binding/vault-consistency.ts';
-import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/vault-lock.ts';
-import { VaultReads } from '../../../../../src/controllers/vault-secret-binding/vault-reads.ts';
-import { WorkflowIdentities } from '../../../../../src/controllers/vault-secret-binding/workflow-identities.ts';
+} from '../../../../../src/controllers/vault-secret-binding/observe/vault-consistency.ts';
+import { VaultReads } from '../../../../../src/controllers/vault-secret-binding/observe/vault-reads.ts';
+import { WorkflowIdentities } from '../../../../../src/controllers/vault-secret-binding/observe/workflow-identities.ts';
+import { createBindingReconciler } from '../../../../../src/controllers/vault-secret-binding/reconcile.ts';
+import { AccessPolicyBatches } from '../../../../../src/controllers/vault-secret-binding/write/access-policy-batches.ts';
+import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/write/vault-lock.ts';
 import type {
   LogicAppWorkflow,
   VaultSecretBinding,
@@ -33,6 +30,7 @@ import {
   type WatchedSource,
 } from '../../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../../../src/runtime/testing/fake-clock.ts';
+import { ALLOWED_VAULTS_ANNOTATION } from '../../../../../src/vocabulary.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { FakeAzure } from './fake-azure.ts';
 import { FakeKube } from './fake-kube.ts';

@@ -9,11 +9,11 @@
 // binding's secret. Anything else is ignored (and logged): a forged status can then at most
 // misstate which of the team's own principal's read permissions on its own vault were there
 // before — the residual risk docs/security.md names.
-import { sameResourceId } from '../../azure/index.ts';
-import type { GrantRecord } from '../../crds/index.ts';
-import { type IdentityRecord, isGrantRecord } from '../shared/records/record-configmap.ts';
-import type { BindingRun } from './context.ts';
-import { roleAssignmentTarget } from './grant-model.ts';
+import { sameResourceId } from '../../../azure/index.ts';
+import type { GrantRecord } from '../../../crds/index.ts';
+import { type IdentityRecord, isGrantRecord } from '../../shared/records/record-configmap.ts';
+import type { BindingRun } from '../context.ts';
+import { roleAssignmentTarget } from '../plan/grant-model.ts';
 
 export async function adoptLegacyLedger(
   run: BindingRun,

@@ -9,11 +9,11 @@
 //
 // Why outside the lock: the lock serialises a vault's bindings, so a resync slot that brings
 // them due together took longer than the shared reads live, and each binding paid its own GET.
-import { grantsExactly } from '../../azure/index.ts';
-import { AccessModel, GrantPhase } from '../../crds/index.ts';
-import { hasUnhandledReconcileRequest } from '../shared/reconcile-request.ts';
-import type { BindingRun, Principal } from './context.ts';
-import { hasAccessPolicyPart, roleAssignmentTarget, sameGrantRecord } from './grant-model.ts';
+import { grantsExactly } from '../../../azure/index.ts';
+import { AccessModel, GrantPhase } from '../../../crds/index.ts';
+import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
+import type { BindingRun, Principal } from '../context.ts';
+import { hasAccessPolicyPart, roleAssignmentTarget, sameGrantRecord } from '../plan/grant-model.ts';
 import { grantedRecord, noteQuota } from './rbac-grant.ts';
 
 /** True when the RBAC grant is in place as recorded (the pass needs nothing more from the grant step). */

@@ -1,33 +1,19 @@
 // Access-policy mode: the principal's entry in the vault's access-policy list, changed only
 // with the atomic accessPolicies/add and /remove operations (never a PUT of the vault), and
 // only by the permissions this binding's ledger says logicops added. Callers hold the vault lock.
-import { type AccessPolicy, normalizeResourceId } from '../../azure/index.ts';
-import { AccessModel, GrantPhase, type GrantRecord, type QuotaUsage, Reason } from '../../crds/index.ts';
-import type { DeepReadonly } from '../../runtime/deep-freeze.ts';
-import type { EventType } from '../../runtime/events.ts';
-import type { Outcome } from '../shared/frame/outcome.ts';
-import type { BindingRun, Principal } from './context.ts';
-import { hasAccessPolicyPart, hasRoleAssignmentPart, sameGrantRecord } from './grant-model.ts';
-import { normalizePermissions, planAccessPolicyGrant, sharedEntryView } from './permissions-math.ts';
-import { removeConfirmed } from './removal-confirmation.ts';
-import { revokeRoleAssignmentPart } from './revoke.ts';
-import { AwaitingConsistentReads } from './vault-consistency.ts';
-import type { SharedVault } from './vault-reads.ts';
+import { normalizeResourceId } from '../../../azure/index.ts';
+import { AccessModel, GrantPhase, type GrantRecord, Reason } from '../../../crds/index.ts';
+import type { Outcome } from '../../shared/frame/outcome.ts';
+import type { BindingRun, Principal } from '../context.ts';
+import { AwaitingConsistentReads } from '../observe/vault-consistency.ts';
+import type { SharedVault } from '../observe/vault-reads.ts';
+import { type GrantDecision, planAccessPolicyGrantOn } from '../plan/access-policy-plan.ts';
+import { hasAccessPolicyPart } from '../plan/grant-model.ts';
+import { normalizePermissions } from '../plan/permissions-math.ts';
+import type { GrantEvent } from '../report/announcer.ts';
+import { removeConfirmed } from '../revoke/removal-confirmation.ts';
+import { revokeRoleAssignmentPart } from '../revoke/revoke.ts';
 import { pausedWrite, quotaWouldExceed } from './write-refusals.ts';
-
-export function entryOf(vault: SharedVault, principal: Principal): DeepReadonly<AccessPolicy> | undefined {
-  const objectId = principal.principalId.toLowerCase();
-  return vault.accessPolicies.find(
-    (policy) => policy.objectId.toLowerCase() === objectId && !policy.applicationId,
-  );
-}
-
-/** An Event a binding announces once it records Granted (kept by the batch until then). */
-export interface GrantEvent {
-  type: EventType;
-  reason: string;
-  note: string;
-}
 
 /**
  * Grants (or restores, or finishes migrating to) this binding's access policy. A plain add
@@ -158,20 +144,6 @@ export function waitingForVaultWrite(run: BindingRun): Outcome {
   };
 }
 
-interface GrantDecision {
-  vault: SharedVault;
-  existing: DeepReadonly<AccessPolicy> | undefined;
-  plan: ReturnType<typeof planAccessPolicyGrant>;
-  granted: GrantRecord;
-  leftoverAssignment: GrantRecord | undefined;
-  limit: number;
-  quota: QuotaUsage;
-  /** Azure matches the spec (no write needed). */
-  inSync: boolean;
-  /** In sync and the ledger already says so: nothing at all to do. */
-  settled: boolean;
-}
-
 /**
  * Concludes without the vault lock what the shared read can conclude: nothing to do, or — right
  * after our own coalesced write carried this binding's add — record Granted. Returns whether it
@@ -194,12 +166,12 @@ export async function concludeWithoutLock(run: BindingRun, principal: Required<P
 }
 
 /** Permissions this read would record as pre-existing that the ledger does not already. */
-function newlyPreExisting(run: BindingRun, step: GrantDecision): string[] {
+function newlyPreExisting(run: BindingRun, step: GrantDecision<SharedVault>): string[] {
   const recorded = hasAccessPolicyPart(run.record) ? (run.record?.permissionsPreExisting ?? []) : [];
   return step.plan.permissionsPreExisting.filter((permission) => !recorded.includes(permission));
 }
 
-function needsPresenceConfirmation(run: BindingRun, step: GrantDecision): boolean {
+function needsPresenceConfirmation(run: BindingRun, step: GrantDecision<SharedVault>): boolean {
   return newlyPreExisting(run, step).length > 0 && run.shared.consistency.mayLag(run.spec.vaultId);
 }
 
@@ -211,7 +183,7 @@ function needsPresenceConfirmation(run: BindingRun, step: GrantDecision): boolea
  */
 async function confirmPreExisting(
   run: BindingRun,
-  step: GrantDecision,
+  step: GrantDecision<SharedVault>,
   principal: Required<Principal>,
 ): Promise<void> {
   const consistency = run.shared.consistency;
@@ -236,7 +208,10 @@ async function confirmPreExisting(
     throw new AwaitingConsistentReads(message(), consistency.settings.intervalMs);
 }
 
-async function decideOnFreshRead(run: BindingRun, principal: Required<Principal>): Promise<GrantDecision> {
+async function decideOnFreshRead(
+  run: BindingRun,
+  principal: Required<Principal>,
+): Promise<GrantDecision<SharedVault>> {
   const { vaults } = run.gateways();
   const vault =
     (await run.shared.vaultReads.startedAfter(
@@ -250,41 +225,20 @@ async function decideOnFreshRead(run: BindingRun, principal: Required<Principal>
   return decide(run, vault, principal);
 }
 
-/** Plans this binding's access-policy grant against one read of the vault (pure). */
-function decide(run: BindingRun, vault: SharedVault, principal: Required<Principal>): GrantDecision {
-  const existing = entryOf(vault, principal);
-  const record = run.record;
-  const shared = sharedEntryView(run.otherLedgers(), principal.principalId, run.spec.vaultId);
-  const plan = planAccessPolicyGrant({
-    desired: run.spec.permissions,
-    entry: existing?.permissions.secrets ?? [],
-    ...(hasAccessPolicyPart(record) && record ? { ledger: record } : {}),
-    shared,
-  });
-  const limit = run.shared.settings.quota.accessPoliciesPerVault;
-  const entriesAfter = vault.accessPolicies.length + (existing || plan.add.length === 0 ? 0 : 1);
-  const granted: GrantRecord = {
-    phase: GrantPhase.Granted,
-    principalId: principal.principalId,
-    tenantId: principal.tenantId,
+/** Plans against one read of the vault, with what this pass knows (planAccessPolicyGrantOn is pure). */
+function decide(
+  run: BindingRun,
+  vault: SharedVault,
+  principal: Required<Principal>,
+): GrantDecision<SharedVault> {
+  return planAccessPolicyGrantOn(vault, {
+    principal,
     vaultId: run.spec.vaultId,
-    accessModel: AccessModel.AccessPolicy,
-    permissionsAdded: plan.permissionsAdded,
-    permissionsPreExisting: plan.permissionsPreExisting,
-  };
-  const leftoverAssignment = hasRoleAssignmentPart(record) ? record : undefined;
-  const inSync = plan.add.length === 0 && plan.remove.length === 0 && !leftoverAssignment;
-  return {
-    vault,
-    existing,
-    plan,
-    granted,
-    leftoverAssignment,
-    limit,
-    quota: { name: 'AccessPoliciesPerVault', scope: run.spec.vaultId, used: entriesAfter, limit },
-    inSync,
-    settled: inSync && sameGrantRecord(record, granted),
-  };
+    permissions: run.spec.permissions,
+    record: run.record,
+    otherLedgers: run.otherLedgers(),
+    limit: run.shared.settings.quota.accessPoliciesPerVault,
+  });
 }
 
 function grantEvent(

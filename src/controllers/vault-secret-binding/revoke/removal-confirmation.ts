@@ -11,10 +11,10 @@ import {
   type AzureGateways,
   normalizeResourceId,
   type VaultRef,
-} from '../../azure/index.ts';
-import type { BindingRun } from './context.ts';
-import { normalizePermissions } from './permissions-math.ts';
-import { AwaitingConsistentReads, MAX_CHECKS_PER_READ } from './vault-consistency.ts';
+} from '../../../azure/index.ts';
+import type { BindingRun } from '../context.ts';
+import { AwaitingConsistentReads, MAX_CHECKS_PER_READ } from '../observe/vault-consistency.ts';
+import { normalizePermissions } from '../plan/permissions-math.ts';
 
 export interface RemovalTarget {
   vaultId: string;

@@ -1,10 +1,11 @@
 // A binding's fields of status, written by the frame's one status write at the end of a pass
 // (the conditions of the outcome are the frame's: controllers/shared/frame/conditions.ts): the
 // grant record as a report, what the pass observed, and QuotaAvailable whenever usage was counted.
-import { ConditionType, Reason, type VaultSecretBindingStatus } from '../../crds/index.ts';
-import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../runtime/index.ts';
-import { type BindingRun, RECONCILE_REQUEST_ANNOTATION } from './context.ts';
-import { grantScopeOf } from './grant-model.ts';
+import { ConditionType, Reason, type VaultSecretBindingStatus } from '../../../crds/index.ts';
+import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../../runtime/index.ts';
+import { RECONCILE_REQUEST_ANNOTATION } from '../../../vocabulary.ts';
+import type { BindingRun } from '../context.ts';
+import { grantScopeOf } from '../plan/grant-model.ts';
 
 /** The grant record as a report (status shows the operator record, and nothing reads it back), then the observations. */
 export function projectBindingStatus(status: VaultSecretBindingStatus, run: BindingRun, clock: Clock): void {

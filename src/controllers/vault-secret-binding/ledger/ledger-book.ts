@@ -2,8 +2,8 @@
 // (shared/records/), never read from status. A team that can write `*/status` could otherwise
 // make the operator revoke any principal's permissions anywhere, or count its own additions as
 // pre-existing; a restore that drops status would leak every grant (issue 20, items 3 and 4).
-import type { GrantRecord } from '../../crds/index.ts';
-import type { OperatorRecords } from '../shared/records/operator-records.ts';
+import type { GrantRecord } from '../../../crds/index.ts';
+import type { OperatorRecords } from '../../shared/records/operator-records.ts';
 
 export interface BindingName {
   namespace: string;

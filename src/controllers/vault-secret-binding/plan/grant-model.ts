@@ -7,8 +7,8 @@ import {
   roleDefinitionResourceId,
   sameResourceId,
   secretScope,
-} from '../../azure/index.ts';
-import { AccessModel, type EffectiveAccessModel, type GrantRecord, GrantScope } from '../../crds/index.ts';
+} from '../../../azure/index.ts';
+import { AccessModel, type EffectiveAccessModel, type GrantRecord, GrantScope } from '../../../crds/index.ts';
 
 const VAULT_TYPE = 'Microsoft.KeyVault/vaults';
 

@@ -11,9 +11,9 @@
 // It is needed only while reads may still lag a write of ours: within `reads × intervalMs` of our
 // last access-policy write to the vault — or of this process's start, since an earlier process's
 // writes are unknown. A grant older than that is in every read, and its revoke needs no wait.
-import { normalizeResourceId } from '../../azure/index.ts';
-import type { Clock } from '../../runtime/index.ts';
-import { WaitingError } from '../shared/frame/outcome.ts';
+import { normalizeResourceId } from '../../../azure/index.ts';
+import type { Clock } from '../../../runtime/index.ts';
+import { WaitingError } from '../../shared/frame/outcome.ts';
 
 export interface ConsistentReads {
   /** Consecutive reads that must agree; 0: no confirmation. */

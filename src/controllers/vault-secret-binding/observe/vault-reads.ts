@@ -24,9 +24,9 @@ import {
   type RoleAssignmentGateway,
   type VaultGateway,
   type VaultRef,
-} from '../../azure/index.ts';
-import { type DeepReadonly, deepFreeze } from '../../runtime/deep-freeze.ts';
-import type { Clock } from '../../runtime/index.ts';
+} from '../../../azure/index.ts';
+import { type DeepReadonly, deepFreeze } from '../../../runtime/deep-freeze.ts';
+import type { Clock } from '../../../runtime/index.ts';
 
 export const DEFAULT_VAULT_READ_TTL_MS = 5_000;
 

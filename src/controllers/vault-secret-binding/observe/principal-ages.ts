@@ -8,7 +8,7 @@
 // controller when the principal first appears, so it survives operator restarts). Workflows whose
 // status predates that field fall back to "first seen by this process" (a restart grants one more
 // window: a few retries, not a loop).
-import type { Clock } from '../../runtime/index.ts';
+import type { Clock } from '../../../runtime/index.ts';
 
 export const DEFAULT_REPLICATION_WINDOW_MS = 10 * 60_000;
 

@@ -4,19 +4,19 @@
 // logicops' and is never deleted (its name differs from the deterministic one). Callers hold
 // the vault lock. (A Granted binding whose assignment the vault's shared listing still shows
 // is settled before the lock, by rbac-settled.ts, with the same conclusion as here.)
-import type { RoleAssignment } from '../../azure/index.ts';
-import { AccessModel, GrantPhase, type GrantRecord } from '../../crds/index.ts';
-import type { Outcome } from '../shared/frame/outcome.ts';
-import { hasUnhandledReconcileRequest } from '../shared/reconcile-request.ts';
-import type { BindingRun, Principal } from './context.ts';
+import type { RoleAssignment } from '../../../azure/index.ts';
+import { AccessModel, GrantPhase, type GrantRecord } from '../../../crds/index.ts';
+import type { Outcome } from '../../shared/frame/outcome.ts';
+import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
+import type { BindingRun, Principal } from '../context.ts';
 import {
   hasAccessPolicyPart,
   type RoleAssignmentTarget,
   roleAssignmentTarget,
   sameGrantRecord,
   vaultCoordinates,
-} from './grant-model.ts';
-import { revokeAccessPolicyPart } from './revoke.ts';
+} from '../plan/grant-model.ts';
+import { revokeAccessPolicyPart } from '../revoke/revoke.ts';
 import { pausedWrite, quotaWouldExceed } from './write-refusals.ts';
 
 export async function ensureRoleAssignmentGrant(

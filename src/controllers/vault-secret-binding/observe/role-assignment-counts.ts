@@ -3,8 +3,8 @@
 // N creates cost N full listings (2.5 reads per binding at 200 bindings, more with every
 // assignment added). One count per subscription now serves the checks for a short while, plus
 // the creates made since (shared-listing.ts).
-import type { Clock } from '../../runtime/index.ts';
-import { DEFAULT_QUOTA_LIST_TTL_MS, SharedListing } from '../shared/shared-listing.ts';
+import type { Clock } from '../../../runtime/index.ts';
+import { DEFAULT_QUOTA_LIST_TTL_MS, SharedListing } from '../../shared/shared-listing.ts';
 
 export class RoleAssignmentCounts {
   /** Only the number matters: one placeholder per assignment. */

@@ -29,10 +29,10 @@ import type {
   AccessPolicyPrincipal,
   VaultGateway,
   VaultRef,
-} from '../../azure/index.ts';
-import { normalizeResourceId } from '../../azure/index.ts';
-import type { Clock } from '../../runtime/index.ts';
-import { normalizePermissions } from './permissions-math.ts';
+} from '../../../azure/index.ts';
+import { normalizeResourceId } from '../../../azure/index.ts';
+import type { Clock } from '../../../runtime/index.ts';
+import { normalizePermissions } from '../plan/permissions-math.ts';
 import type { VaultLocks } from './vault-lock.ts';
 
 /** Entries per `accessPolicies/add` request; the rest go in the next one. */

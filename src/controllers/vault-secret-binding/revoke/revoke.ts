@@ -4,19 +4,19 @@
 // Everything is addressed from the record (its vault, principal, scope), which only logicops
 // writes — not from the spec, which may name another vault by now (a binding re-created under
 // the same name). Callers hold the lock of the record's vault.
-import { isAzureError, sameResourceId } from '../../azure/index.ts';
-import { GrantPhase, type GrantRecord } from '../../crds/index.ts';
-import type { Outcome } from '../shared/frame/outcome.ts';
-import type { BindingRun } from './context.ts';
+import { isAzureError, sameResourceId } from '../../../azure/index.ts';
+import { GrantPhase, type GrantRecord } from '../../../crds/index.ts';
+import type { Outcome } from '../../shared/frame/outcome.ts';
+import type { BindingRun } from '../context.ts';
 import {
   hasAccessPolicyPart,
   hasRoleAssignmentPart,
   isOwnRoleAssignment,
   vaultCoordinates,
-} from './grant-model.ts';
-import { planAccessPolicyRevoke, sharedEntryView } from './permissions-math.ts';
+} from '../plan/grant-model.ts';
+import { planAccessPolicyRevoke, sharedEntryView } from '../plan/permissions-math.ts';
+import { pausedWrite } from '../write/write-refusals.ts';
 import { removeConfirmed } from './removal-confirmation.ts';
-import { pausedWrite } from './write-refusals.ts';
 
 /** Revokes the whole recorded grant and clears the ledger; an outcome when it must not (paused). */
 export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise<Outcome | undefined> {

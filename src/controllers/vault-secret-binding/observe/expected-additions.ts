@@ -4,15 +4,15 @@
 // being created now, or already has its principal, will plan an add within moments. Anything
 // waiting on a human — a missing workflow, vault or secret, a stalled object — is not counted,
 // so it never holds the other bindings' write back.
-import { normalizeResourceId } from '../../azure/index.ts';
+import { normalizeResourceId } from '../../../azure/index.ts';
 import {
   AccessModel,
   ConditionType,
   type LogicAppWorkflow,
   Reason,
   type VaultSecretBinding,
-} from '../../crds/index.ts';
-import { keyOf, objectKey, type WatchedSource } from '../../runtime/index.ts';
+} from '../../../crds/index.ts';
+import { keyOf, objectKey, type WatchedSource } from '../../../runtime/index.ts';
 
 /** Ready reasons of an object that is getting there by itself. */
 const ON_ITS_WAY: ReadonlySet<string> = new Set([Reason.Progressing, Reason.Throttled]);

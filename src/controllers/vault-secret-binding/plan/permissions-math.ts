@@ -8,8 +8,8 @@
 // revocation may remove: what this binding added, minus what another binding still needs, minus
 // what was pre-existing. Nothing here talks to Azure or Kubernetes.
 
-import { sameResourceId } from '../../azure/index.ts';
-import type { GrantRecord, SecretPermission } from '../../crds/index.ts';
+import { sameResourceId } from '../../../azure/index.ts';
+import type { GrantRecord, SecretPermission } from '../../../crds/index.ts';
 
 /** Lower-case, de-duplicated, sorted: the one form permissions are compared and recorded in. */
 export function normalizePermissions(permissions: Iterable<string>): SecretPermission[] {

@@ -2,7 +2,7 @@
 // 409 to concurrent writes, and the shared-entry arithmetic is only right when the read of the
 // entry, the ledger write and the Azure write of one binding are not interleaved with another
 // binding's on the same vault. Across replicas, leader election keeps one writer.
-import { normalizeResourceId } from '../../azure/index.ts';
+import { normalizeResourceId } from '../../../azure/index.ts';
 
 interface VaultQueue {
   /** Settles when the last holder or waiter so far has released. */

@@ -1,0 +1,33 @@
+// Every name logicops writes or reads on objects it does not own the schema of: annotations,
+// labels, the finalizer and the Azure tag. One file, so a reader (or an admission policy) sees
+// the whole vocabulary at once. The meanings are in docs/api-reference.md and docs/security.md.
+
+// --- On LogicAppWorkflow and VaultSecretBinding objects (set by the team) ---
+/** "true": observe only — reads, no writes to Azure. */
+export const PAUSED_ANNOTATION = 'logicops.io/paused';
+/** Any new value: reconcile now, without cached or shared reads; echoed as status.lastHandledReconcileRequest. */
+export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
+/** "true": this object may adopt an existing Azure resource that carries no owner tag (if its namespace allows). */
+export const ADOPT_ANNOTATION = 'logicops.io/adopt';
+/** logicops' finalizer on both kinds (docs/design.md's fixed name). */
+export const LOGICOPS_FINALIZER = 'logicops.io/finalizer';
+
+// --- On Namespaces (set by a cluster admin: the namespace policy) ---
+export const ALLOWED_RESOURCE_GROUPS_ANNOTATION = 'logicops.io/allowed-resource-groups';
+export const ALLOWED_VAULTS_ANNOTATION = 'logicops.io/allowed-vaults';
+/** "true": objects in the namespace may adopt (with their own ADOPT_ANNOTATION); the team must not decide this itself. */
+export const ALLOW_ADOPTION_ANNOTATION = 'logicops.io/allow-adoption';
+
+/** Every annotation logicops reads starts so (the lean caches keep only these). */
+export const OWN_ANNOTATION_PREFIX = 'logicops.io/';
+
+// --- On the operator's own records (ConfigMaps in the records namespace) ---
+export const RECORD_LABEL = 'logicops.io/record';
+export const RECORD_NAMESPACE_LABEL = 'logicops.io/namespace';
+export const RECORD_OBJECT_ANNOTATION = 'logicops.io/object';
+export const RECORD_UID_ANNOTATION = 'logicops.io/object-uid';
+export const MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'logicops' } as const;
+
+// --- On Azure resources ---
+/** Azure refuses '/' in tag names; the value (`<cluster-id>/<namespace>/<name>`) may hold it (owner-tag.ts). */
+export const OWNER_TAG = 'logicops-owner';
