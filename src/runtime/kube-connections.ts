@@ -46,8 +46,6 @@ export interface KubeConnectionsOptions {
 interface Pools {
   /** What requests are sent through; undefined: undici's global dispatcher (client-node's choice). */
   dispatcher: Dispatcher | undefined;
-  /** True when fenced writes have a fenced pool of their own. */
-  fencedWrites: boolean;
   close(): void;
 }
 
@@ -102,34 +100,31 @@ export class KubeConnections {
   private poolsFor(tls: TlsSettings): Promise<Pools> {
     const cluster = this.source.getCurrentCluster();
     const key = settingsKey(cluster, tls);
-    if (this.current?.key !== key) {
-      // Requests already dispatched keep their connection; close() waits for them.
-      const previous = this.current;
-      const pools = this.open(cluster, tls);
-      const current = { key, pools };
-      this.current = current;
-      // A failed open (an auth plugin erring) is not remembered: the next request tries again.
-      pools.catch(() => {
-        if (this.current === current) this.current = undefined;
-      });
-      previous?.pools.then((old) => old.close()).catch(() => undefined);
-    }
-    return (this.current as { pools: Promise<Pools> }).pools;
+    if (this.current?.key === key) return this.current.pools;
+    // Requests already dispatched keep their connection; close() waits for them.
+    const previous = this.current;
+    const pools = this.open(cluster, tls);
+    const current = { key, pools };
+    this.current = current;
+    // A failed open (an auth plugin erring) is not remembered: the next request tries again.
+    pools.catch(() => {
+      if (this.current === current) this.current = undefined;
+    });
+    previous?.pools.then((old) => old.close()).catch(() => undefined);
+    return pools;
   }
 
   private async open(cluster: Cluster | null, tls: TlsSettings): Promise<Pools> {
     const own = await clientNodeDispatcher(this.source, cluster);
     const fence = this.options.fence;
-    if (!fence) return { dispatcher: own, fencedWrites: false, close: () => closeQuietly(own) };
+    if (!fence) return { dispatcher: own, close: () => closeQuietly(own) };
     const reads = own ?? new Agent();
     const unavailable = fenceUnavailableReason(this.source, cluster);
-    const plan = this.source.createDispatcherOptions(cluster, tls);
-    const writes = unavailable
-      ? undefined
-      : fencedWritePool(plan.type === 'agent' ? plan.connect : {}, fence);
+    // The TLS options client-node would connect with ('none': no options of its own, Node's defaults).
+    const plan = unavailable ? undefined : this.source.createDispatcherOptions(cluster, tls);
+    const writes = plan && fencedWritePool(plan.type === 'agent' ? plan.connect : {}, fence);
     return {
       dispatcher: fencedDispatcher(reads, writes, fence, () => fenceUnavailable(unavailable ?? '')),
-      fencedWrites: writes !== undefined,
       close: () => {
         closeQuietly(reads);
         closeQuietly(writes);
