@@ -28,13 +28,13 @@ import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
 import { collectObjectMetrics } from './observability/object-metrics.ts';
 import { systemClock } from './runtime/clock.ts';
-import { fenceConnections } from './runtime/connection-fence.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
 import { Informer } from './runtime/informer.ts';
 import { KubeClient } from './runtime/kube-client.ts';
-import { FencedKubeClient, type WriteFence } from './runtime/leadership-fence.ts';
+import { KubeConnections } from './runtime/kube-connections.ts';
+import { ProcessFence } from './runtime/leadership/fence.ts';
+import { FencedKubeClient } from './runtime/leadership/fenced-kube-client.ts';
 import { Manager } from './runtime/manager.ts';
-import { shareDispatchers } from './runtime/shared-dispatcher.ts';
 
 export interface Operator {
   manager: Manager;
@@ -54,24 +54,23 @@ export interface OperatorDependencies {
 
 export async function createOperator({
   config,
-  kubeConfig,
+  kubeConfig: given,
   logger,
   instance,
 }: OperatorDependencies): Promise<Operator> {
-  // Before any client is built: one connection pool per API server, not one per request.
-  if (!shareDispatchers(kubeConfig))
-    logger.warn('Could not share Kubernetes connections: client-node changed');
+  // The leadership fence (runtime/leadership/fence.ts): closed until the manager, built after the
+  // clients, says who leads; every write asks it at the time of the write.
+  const fence = new ProcessFence();
+  // Every client below is built from this KubeConfig: one connection pool per API server, not one
+  // per request, and with several replicas writes are fenced again on the wire. Verified before
+  // anything runs: the operator refuses to start when a hook it relies on is missing.
+  const connections = new KubeConnections(given, {
+    fence: config.leaderElection.enabled ? fence : undefined,
+  });
+  await connections.verify();
+  const kubeConfig = connections.kubeConfig;
   const identity = instance ?? `${hostname()}-${process.pid}`;
   const clusterId = config.clusterId ?? (await kubeSystemUid(kubeConfig));
-  // The manager exists after the clients; the fence asks it who leads at the time of each write.
-  let manager: Manager | undefined;
-  const fence: WriteFence = { mayWrite: () => manager?.mayWrite() ?? false };
-  // With several replicas, writes are checked again as they go on the wire: one may wait for a
-  // connection (connection-fence.ts). The Lease requests are exempt.
-  if (config.leaderElection.enabled && !fenceConnections(kubeConfig, fence))
-    logger.warn(
-      'Could not fence Kubernetes writes at send time (client-node changed, or a shared KubeConfig)',
-    );
   // Status and finalizer patches go through this client: none leaves a deposed leader.
   const kube = new FencedKubeClient(kubeConfig, fence);
   const metrics = new OperatorMetrics({ identifyingLabels: config.metricsIdentifyingLabels });
@@ -204,7 +203,7 @@ export async function createOperator({
     },
   });
 
-  manager = new Manager({
+  const manager = new Manager({
     kubeConfig,
     logger,
     metrics,
@@ -223,7 +222,7 @@ export async function createOperator({
     probes: { healthPort: config.healthPort, metricsPort: config.metricsPort },
     shutdownGraceMs: config.shutdownGraceMs,
   });
-  const running = manager;
+  fence.follow(manager);
   logger.info(
     {
       clusterId,
@@ -233,7 +232,7 @@ export async function createOperator({
     },
     'Assembled the operator',
   );
-  return { manager: running, metrics, run: () => running.run(), stop: () => running.stop() };
+  return { manager, metrics, run: () => manager.run(), stop: () => manager.stop() };
 }
 
 /**

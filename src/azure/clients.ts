@@ -7,7 +7,7 @@ import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { LogicManagementClient } from '@azure/arm-logic';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { TokenCredential } from '@azure/identity';
-import type { WriteFence } from '../runtime/leadership-fence.ts';
+import type { WriteFence } from '../runtime/leadership/fence.ts';
 import { checkSubscriptionId } from './arm-names.ts';
 import { leadershipFencePolicy } from './leadership-fence-policy.ts';
 import { requestTimeoutPolicy } from './request-timeout-policy.ts';

@@ -20,7 +20,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { WriteFence } from '../runtime/leadership-fence.ts';
+import type { WriteFence } from '../runtime/leadership/fence.ts';
 
 export const LEADERSHIP_FENCE_POLICY = 'logicopsLeadershipFence';
 

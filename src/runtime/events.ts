@@ -9,7 +9,7 @@
 // the window a new Event starts. Recording never throws: an Event is a courtesy to humans, never
 // a reason for a reconcile to fail.
 //
-// Every request first asks the leadership fence (leadership-fence.ts): a deposed leader's
+// Every request first asks the leadership fence (the story: leadership/fence.ts): a deposed leader's
 // reconciles and flush timers record nothing, so `kubectl describe` never shows a stale replica
 // reporting over the new leader. A dropped occurrence is not queued for later.
 import {
@@ -22,7 +22,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from '../observability/logger.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
-import { OPEN_FENCE, type WriteFence } from './leadership-fence.ts';
+import { OPEN_FENCE, type WriteFence } from './leadership/fence.ts';
 
 export const REPORTING_CONTROLLER = 'logicops';
 const NOTE_MAX_BYTES = 1024;

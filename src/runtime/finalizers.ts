@@ -10,8 +10,8 @@
 //
 // Writes are JSON Patches guarded by a `test` on the finalizer list (add) or the exact index
 // (remove), so another controller's finalizer is never clobbered; a failed test re-reads and retries.
-// Through the operator's FencedKubeClient (leadership-fence.ts) each patch first asks the
-// leadership fence; a refusal (NotLeaderError) is passed up unretried, so a deposed leader never
+// Through the operator's FencedKubeClient each patch first asks the leadership fence (the
+// story: leadership/fence.ts); a refusal (NotLeaderError) is passed up unretried, so a deposed leader never
 // adds or removes a finalizer.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { type KubeClient, PatchStrategy, type ResourceKind } from './kube-client.ts';

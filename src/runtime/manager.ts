@@ -15,7 +15,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { OperatorMetrics } from '../observability/metrics.ts';
 import { type ProbeServers, startProbeServers } from '../observability/probe-server.ts';
 import type { Informer } from './informer.ts';
-import { type LeaderElectionSettings, LeaderElector } from './leader-election.ts';
+import { type LeaderElectionSettings, LeaderElector } from './leadership/leader-election.ts';
 
 /** The part of a Controller the manager drives. */
 export interface Runnable {

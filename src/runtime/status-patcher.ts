@@ -7,8 +7,8 @@
 // object is read again and `mutate` is re-run on the fresh status; that is why the change is a
 // function and not a finished status (and why `setCondition` keeps transition times right).
 //
-// Leadership: the operator hands this patcher a FencedKubeClient (leadership-fence.ts), so each
-// attempt asks the fence right before its request. A refusal (NotLeaderError) is not a conflict:
+// Leadership: the operator hands this patcher a FencedKubeClient (the fence story:
+// leadership/fence.ts), so each attempt asks the fence right before its request. A refusal (NotLeaderError) is not a conflict:
 // it is neither retried nor re-read, and a deposed leader's reconcile leaves status alone.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { type KubeClient, PatchStrategy, type ResourceKind } from './kube-client.ts';

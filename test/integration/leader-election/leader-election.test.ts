@@ -5,7 +5,10 @@ import { CoordinationV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernet
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { silentLogger } from '../../../src/observability/logger.ts';
-import { type LeaderElectionSettings, LeaderElector } from '../../../src/runtime/leader-election.ts';
+import {
+  type LeaderElectionSettings,
+  LeaderElector,
+} from '../../../src/runtime/leadership/leader-election.ts';
 
 const TIMING = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 };
 

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LEADER_ELECTION_TIMING,
   validateLeaderElectionTiming,
-} from '../../../src/runtime/leader-election.ts';
+} from '../../../src/runtime/leadership/leader-election.ts';
 import {
   candidatePollMs,
   EXPIRY_MARGIN_MS,
   leaseExpired,
   type NextAttemptInput,
   nextCandidateAttemptMs,
-} from '../../../src/runtime/lease-timing.ts';
+} from '../../../src/runtime/leadership/lease-timing.ts';
 
 describe('validateLeaderElectionTiming', () => {
   it('accepts the defaults', () => {

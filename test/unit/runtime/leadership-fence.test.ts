@@ -2,30 +2,26 @@
 // and Events never reach the API server. The HTTP layer is replaced by spies on the client
 // prototypes, so "no request" is observable without a network.
 
-import type { TLSSocket } from 'node:tls';
-import {
-  EventsV1Api,
-  type EventsV1Event,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { PassThrough } from 'node:stream';
+import { EventsV1Api, type EventsV1Event, type KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
-import {
-  fenceConnections,
-  fencedHandler,
-  guardWrites,
-  isFencedRequest,
-} from '../../../src/runtime/connection-fence.ts';
 import { KubeEventRecorder } from '../../../src/runtime/events.ts';
 import { addFinalizer, removeFinalizer } from '../../../src/runtime/finalizers.ts';
 import { KubeClient, type ResourceKind } from '../../../src/runtime/kube-client.ts';
 import {
-  FencedKubeClient,
+  FenceUnavailableError,
+  isFencedRequest,
   isNotLeader,
   NotLeaderError,
   type WriteFence,
-} from '../../../src/runtime/leadership-fence.ts';
+} from '../../../src/runtime/leadership/fence.ts';
+import {
+  FencedTransport,
+  fencedDispatcher,
+  fencedHandler,
+} from '../../../src/runtime/leadership/fenced-connections.ts';
+import { FencedKubeClient } from '../../../src/runtime/leadership/fenced-kube-client.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
 import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
 import { LOGICOPS_FINALIZER } from '../../../src/vocabulary.ts';
@@ -228,57 +224,100 @@ describe('the connection-level fence (undici handlers)', () => {
     expect(Object.keys(wrapped).sort()).toEqual(Object.keys(inner).sort());
   });
 
-  it('fenceConnections wraps the dispatchers a KubeConfig hands out, once per KubeConfig', () => {
-    const dispatched: Array<{ method: string; wrapped: boolean }> = [];
-    const inner = {
-      compose: (interceptor: (dispatch: unknown) => (options: unknown, h: unknown) => boolean) => ({
-        dispatch: interceptor((options: { method: string }, h: unknown) => {
-          dispatched.push({ method: options.method, wrapped: h !== sentinel });
-          return true;
-        }),
-      }),
+  /** A dispatcher that records what reaches it and whether the handler was wrapped. */
+  function recorder(name: string, log: Array<{ to: string; method: string; wrapped: boolean }>) {
+    return {
+      dispatch: (options: { method: string }, h: unknown) => {
+        log.push({ to: name, method: options.method, wrapped: h !== sentinel });
+        return true;
+      },
+      compose(interceptor: (dispatch: unknown) => (options: unknown, h: unknown) => boolean) {
+        return { dispatch: interceptor(this.dispatch) };
+      },
     };
-    const sentinel = handler();
-    const kc = { createDispatcher: () => inner } as unknown as KubeConfig;
-    expect(fenceConnections(kc, switchable(true))).toBe(true);
-    expect(fenceConnections(kc, switchable(true))).toBe(false);
-    const factory = (kc as unknown as { createDispatcher(): { dispatch(o: unknown, h: unknown): boolean } })
-      .createDispatcher;
-    const dispatcher = factory();
-    expect(factory()).toBe(dispatcher); // composed once per underlying dispatcher
-    dispatcher.dispatch({ method: 'GET', path: '/api/v1/namespaces' }, sentinel);
+  }
+  const sentinel = handler();
+
+  it('fencedDispatcher sends reads and the Lease to the shared pool, other writes to the fenced pool', () => {
+    const log: Array<{ to: string; method: string; wrapped: boolean }> = [];
+    const dispatcher = fencedDispatcher(
+      recorder('reads', log) as never,
+      recorder('writes', log) as never,
+      switchable(true),
+      () => new FenceUnavailableError('unused'),
+    );
+    dispatcher.dispatch({ method: 'GET', path: '/api/v1/namespaces' }, sentinel as never);
+    dispatcher.dispatch(
+      { method: 'PUT', path: '/apis/coordination.k8s.io/v1/namespaces/ns/leases/l' },
+      sentinel as never,
+    );
     dispatcher.dispatch(
       { method: 'PATCH', path: '/apis/logicops.io/v1alpha1/namespaces/ns/things/a' },
-      sentinel,
+      sentinel as never,
     );
-    expect(dispatched).toEqual([
-      { method: 'GET', wrapped: false },
-      { method: 'PATCH', wrapped: true },
+    expect(log).toEqual([
+      { to: 'reads', method: 'GET', wrapped: false },
+      { to: 'reads', method: 'PUT', wrapped: false },
+      { to: 'writes', method: 'PATCH', wrapped: true },
     ]);
+  });
+
+  it('fencedDispatcher without a fenced pool aborts every write, unsent, saying why (fails closed)', () => {
+    const log: Array<{ to: string; method: string; wrapped: boolean }> = [];
+    const inner = handler();
+    const dispatcher = fencedDispatcher(
+      {
+        ...recorder('reads', log),
+        compose(interceptor: (dispatch: unknown) => (options: unknown, h: unknown) => boolean) {
+          return {
+            dispatch: interceptor((options: { method: string }, h: { onRequestStart(c: unknown): void }) => {
+              h.onRequestStart(controller);
+              log.push({ to: 'reads', method: options.method, wrapped: true });
+              return true;
+            }),
+          };
+        },
+      } as never,
+      undefined,
+      switchable(true),
+      () => new FenceUnavailableError('no fenced pool'),
+    );
+    const controller = { abort: vi.fn() };
+    dispatcher.dispatch(
+      { method: 'POST', path: '/apis/events.k8s.io/v1/namespaces/ns/events' },
+      inner as never,
+    );
+    expect(controller.abort).toHaveBeenCalledWith(expect.any(FenceUnavailableError));
+    expect(inner.onRequestStart).not.toHaveBeenCalled();
   });
 });
 
-describe('guardWrites (the write pool sockets)', () => {
-  function fakeSocket() {
-    const written: unknown[] = [];
-    const socket = {
-      write: (chunk: unknown) => {
-        written.push(chunk);
-        return true;
-      },
-      destroy: vi.fn(),
-    };
-    return { socket, written };
-  }
-
-  it('writes while the leader is fresh, and closes the socket unsent once the fence closed', () => {
-    const { socket, written } = fakeSocket();
+describe('FencedTransport (under the TLS of the fenced write pool)', () => {
+  it('writes while the leader is fresh, and closes the connection unsent once the fence closed', async () => {
+    const tcp = new PassThrough();
+    const written: Buffer[] = [];
+    tcp.on('data', (chunk: Buffer) => written.push(chunk));
     const fence = switchable(true);
-    guardWrites(socket as unknown as TLSSocket, fence);
-    expect(socket.write('PATCH /status HTTP/1.1\r\n')).toBe(true);
+    const transport = new FencedTransport(tcp, fence);
+    const errors: unknown[] = [];
+    transport.on('error', (error) => errors.push(error));
+    await new Promise<void>((resolve) => transport.write('PATCH /status HTTP/1.1\r\n', () => resolve()));
     fence.open = false; // frozen between two writes of one request, resumed stale
-    expect(socket.write('{"status":{}}')).toBe(false);
-    expect(written).toEqual(['PATCH /status HTTP/1.1\r\n']);
-    expect(socket.destroy).toHaveBeenCalledWith(expect.any(NotLeaderError));
+    transport.write('{"status":{}}');
+    await new Promise((resolve) => transport.once('close', resolve));
+    expect(Buffer.concat(written).toString()).toBe('PATCH /status HTTP/1.1\r\n');
+    expect(errors).toEqual([expect.any(NotLeaderError)]);
+    expect(tcp.destroyed).toBe(true);
+  });
+
+  it('passes what the server sends, fence open or closed (reads are not fenced)', async () => {
+    const tcp = new PassThrough();
+    const transport = new FencedTransport(tcp, switchable(false));
+    const read: Buffer[] = [];
+    transport.on('data', (chunk: Buffer) => read.push(chunk));
+    tcp.push('HTTP/1.1 200 OK\r\n');
+    tcp.push(null);
+    await new Promise((resolve) => transport.once('end', resolve));
+    expect(Buffer.concat(read).toString()).toBe('HTTP/1.1 200 OK\r\n');
   });
 });

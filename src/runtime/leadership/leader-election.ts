@@ -23,8 +23,8 @@ import {
   type V1Lease,
   V1MicroTime,
 } from '@kubernetes/client-node';
-import type { Logger } from '../observability/logger.ts';
-import { type Clock, sleep, systemClock } from './clock.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { type Clock, sleep, systemClock } from '../clock.ts';
 import {
   DEFAULT_LEADER_ELECTION_TIMING,
   leaseExpired,
