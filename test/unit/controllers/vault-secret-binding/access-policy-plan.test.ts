@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessPolicy } from '../../../../src/azure/index.ts';
 import { planAccessPolicyGrantOn } from '../../../../src/controllers/vault-secret-binding/plan/access-policy-plan.ts';
-import type { GrantRecord } from '../../../../src/crds/index.ts';
+import type { GrantRecord, SecretPermission } from '../../../../src/crds/index.ts';
 
 const VAULT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';
 const principal = { principalId: 'P1', tenantId: 't' };
@@ -12,7 +12,10 @@ const entry = (objectId: string, secrets: string[], applicationId?: string): Acc
   ...(applicationId ? { applicationId } : {}),
   permissions: { secrets, keys: [], certificates: [], storage: [] },
 });
-const granted = (permissionsAdded: string[], permissionsPreExisting: string[] = []): GrantRecord => ({
+const granted = (
+  permissionsAdded: SecretPermission[],
+  permissionsPreExisting: SecretPermission[] = [],
+): GrantRecord => ({
   phase: 'Granted',
   principalId: 'P1',
   tenantId: 't',
