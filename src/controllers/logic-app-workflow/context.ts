@@ -2,28 +2,15 @@
 // WorkflowRun holding what the steps learn on the way (Azure's view, the resolved definition,
 // the desired workflow, the status draft). Steps have the frame's one signature
 // (controllers/shared/frame/steps.ts): an outcome concludes the pass, nothing hands over to the next step.
-import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AzureGateways, DesiredWorkflow, ObservedWorkflow, WorkflowRef } from '../../azure/index.ts';
-import type {
-  LogicAppWorkflow,
-  RunHistoryExposure,
-  VaultSecretBinding,
-  WorkflowDefinition,
-} from '../../crds/index.ts';
+import type { LogicAppWorkflow, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
 import type { Logger } from '../../observability/logger.ts';
-import type { OperatorMetrics } from '../../observability/metrics.ts';
-import type { EventRecorder } from '../../runtime/events.ts';
-import type {
-  Clock,
-  KubeClient,
-  ReconcileContext,
-  ResyncSettings,
-  WatchedSource,
-} from '../../runtime/index.ts';
+import type { ReconcileContext, ResyncSettings, WatchedSource } from '../../runtime/index.ts';
+import type { ControllerDeps } from '../shared/controller-deps.ts';
 import type { Step as FrameStep } from '../shared/frame/steps.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
-import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import { isPaused } from './annotations.ts';
 import type { ConfigMapDefinitions } from './config-map-definitions.ts';
 import type { QuotaCheck, WorkflowQuotaLimits } from './quota.ts';
@@ -46,22 +33,9 @@ export interface LogicAppWorkflowControllerSettings {
   waitPollMs?: number;
 }
 
-export interface LogicAppWorkflowControllerDeps {
-  workflows: WatchedSource<LogicAppWorkflow>;
-  bindings: WatchedSource<VaultSecretBinding>;
+export interface LogicAppWorkflowControllerDeps extends ControllerDeps {
   /** Metadata only (controllers/informers.ts): which ConfigMaps exist, at which resourceVersion. */
   configMaps: WatchedSource<KubernetesObject>;
-  /** Cluster-scoped: the namespace policy annotations. */
-  namespaces: WatchedSource<V1Namespace>;
-  /** The operator's own records: this controller vouches for workflows' identities there, and reads grant ledgers. */
-  records: OperatorRecords;
-  kube: KubeClient;
-  gatewaysFor(subscriptionId: string): AzureGateways;
-  events: EventRecorder;
-  logger: Logger;
-  clock?: Clock;
-  /** controller-runtime's reconcile and workqueue metrics; omitted in unit tests. */
-  metrics?: OperatorMetrics;
   settings: LogicAppWorkflowControllerSettings;
 }
 

@@ -1,18 +1,8 @@
-// Wiring of the VaultSecretBinding controller: the primary watch on bindings, plus the related
-// kinds whose changes can change a binding's outcome — its workflow (principal, deletion) and
-// its namespace (policy annotations). Handlers only map to keys. Informers are created and
-// started by the caller, so the same caches can serve other controllers.
-import type { V1Namespace } from '@kubernetes/client-node';
-import type { AzureGateways } from '../../azure/index.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
-import type { Logger } from '../../observability/logger.ts';
-import type { OperatorMetrics } from '../../observability/metrics.ts';
-import type { EventRecorder } from '../../runtime/events.ts';
 import {
   type Clock,
   Controller,
   DEFAULT_RESYNC,
-  type KubeClient,
   keyOf,
   type ResyncSettings,
   StatusPatcher,
@@ -21,9 +11,9 @@ import {
 } from '../../runtime/index.ts';
 import { alignedResyncDelay } from '../shared/aligned-resync.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
+import type { ControllerDeps } from '../shared/controller-deps.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
-import type { OperatorRecords } from '../shared/records/operator-records.ts';
 import type { RecordConfigMap } from '../shared/records/record-configmap.ts';
 import type { QuotaLimits } from './context.ts';
 import { LedgerBook } from './ledger/ledger-book.ts';
@@ -49,19 +39,7 @@ export const DEFAULT_QUOTA: QuotaLimits = {
 };
 export const DEFAULT_WAITING_REQUEUE_MS = 30_000;
 
-export interface VaultSecretBindingControllerDeps {
-  bindings: WatchedSource<VaultSecretBinding>;
-  workflows: WatchedSource<LogicAppWorkflow>;
-  namespaces: WatchedSource<V1Namespace>;
-  /** The operator's own records (grant ledgers, workflows' vouched identities). */
-  records: OperatorRecords;
-  kube: KubeClient;
-  gatewaysFor(subscriptionId: string): AzureGateways;
-  events: EventRecorder;
-  logger: Logger;
-  clock?: Clock;
-  /** controller-runtime's reconcile and workqueue metrics; omitted in unit tests. */
-  metrics?: OperatorMetrics;
+export interface VaultSecretBindingControllerDeps extends ControllerDeps {
   settings: {
     clusterId: string;
     namespacePolicy: NamespacePolicy;
