@@ -27,7 +27,7 @@ import {
   type WriteFence,
 } from '../../../src/runtime/leadership-fence.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import { unreachableKubeConfig } from './support/unreachable-kubeconfig.ts';
 
 const KIND: ResourceKind = {

@@ -20,7 +20,7 @@ import {
   StalledError,
   TerminalError,
 } from '../../../../src/runtime/index.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
 

@@ -1,6 +1,6 @@
 // A manual clock for tests: time moves only when the test calls `advance`, and due timers
-// fire in time order. Lives in src/ so every controller's tests can use the same one.
-import type { Clock, TimerHandle } from '../clock.ts';
+// fire in time order. Test support: one clock for every controller's and the runtime's tests.
+import type { Clock, TimerHandle } from '../../src/runtime/clock.ts';
 
 interface PendingTimer {
   id: number;
