@@ -3,6 +3,7 @@
 // workflows shaped like the end-to-end sample (config/samples/end-to-end), and B bindings per
 // workflow spread round-robin over the vaults. Pure: main.ts applies it.
 
+import { demoSeed, type EmulatorSeed } from '@logicops/azure-emulator';
 import {
   DEFINITION_LIMITS,
   type JsonLimits,
@@ -14,7 +15,6 @@ import {
   ALLOWED_VAULTS_ANNOTATION,
 } from '../src/controllers/shared/namespace-policy.ts';
 import { API_VERSION } from '../src/crds/api-group.ts';
-import { demoSeed, type EmulatorSeed } from '../src/emulator/index.ts';
 import type { DefinitionSize, GrantModel } from './args.ts';
 
 export const BENCH_RESOURCE_GROUP = 'logicops-bench';

@@ -9,9 +9,9 @@ import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IMAGE_NODE_FLAGS } from '../../../bench/compiled-operator.ts';
-import { freePort } from '../../../src/controlplane/ports.ts';
 import { repoRoot } from '../../support/packaging-tools.ts';
 import { applyShippedCrds } from '../crds/support/install.ts';
 

@@ -7,13 +7,13 @@
 // that every verb/resource the chart grants was used — nothing granted in vain.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, type Emulator } from '@logicops/azure-emulator';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALLOWED_RESOURCE_GROUPS_ANNOTATION,
   ALLOWED_VAULTS_ANNOTATION,
 } from '../../../src/controllers/shared/namespace-policy.ts';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
-import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, type Emulator } from '../../../src/emulator/index.ts';
 import { auditedPair, RBAC_NEEDS, verbResourcePairs } from '../../../src/rbac-needs.ts';
 import { chartDir } from '../../support/packaging-tools.ts';
 import { eventually } from '../runtime/support/eventually.ts';
