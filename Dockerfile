@@ -13,12 +13,14 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: nothing here needs an install script, and the node@24 dev dependency's
-# would download a second Node binary. The optional build secret `extra-ca` is a CA bundle
-# for a TLS-inspecting proxy in front of the npm registry; as a secret mount it never
-# lands in a layer.
+# would download a second Node binary. --workspaces=false: the workspace packages (packages/*: the
+# Azure emulator, the control-plane harness) are development tools the operator never imports;
+# they are not copied in, and neither they nor their dependencies are installed. The optional
+# build secret `extra-ca` is a CA bundle for a TLS-inspecting proxy in front of the npm registry;
+# as a secret mount it never lands in a layer.
 RUN --mount=type=secret,id=extra-ca \
     if [ -s /run/secrets/extra-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra-ca; fi; \
-    npm ci --ignore-scripts --no-audit --no-fund
+    npm ci --ignore-scripts --workspaces=false --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts/bundle-operator.ts ./scripts/
@@ -30,7 +32,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=extra-ca \
     if [ -s /run/secrets/extra-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra-ca; fi; \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+    npm ci --omit=dev --ignore-scripts --workspaces=false --no-audit --no-fund && npm cache clean --force
 
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app

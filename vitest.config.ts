@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers, one `vitest run`:
-// - unit: pure functions and steps, no processes, no network;
-// - emulator: the Azure emulator over HTTPS, driven by the real @azure SDK clients;
+// The tiers, one `vitest run` (the workspace packages' tests run in the tier they belong to):
+// - unit: pure functions and steps, no processes, no network (packages/control-plane and
+//   packages/tiny-ca included);
+// - emulator: the Azure emulator over HTTPS, driven by the real @azure SDK clients: its own tests
+//   (packages/azure-emulator/test) and the operator's Azure layer against it (test/emulator);
 // - integration: a real kube-apiserver + etcd (one per run, started by the global setup);
 // - chaos: kill -9, Azure and Kubernetes faults, failover, bad input and leak scans against the
 //   operator as a separate process (small in CI; LOGICOPS_CHAOS_SCALE=full for the issue's sizes).
@@ -14,19 +16,23 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'packages/control-plane/test/**/*.test.ts',
+            'packages/tiny-ca/test/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
       {
         test: {
           name: 'emulator',
-          include: ['test/emulator/**/*.test.ts'],
+          include: ['packages/azure-emulator/test/**/*.test.ts', 'test/emulator/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           // The contract check: every body to and from the emulator against the REST spec schemas.
-          globalSetup: ['test/contract/global-setup.ts'],
-          setupFiles: ['test/contract/setup.ts'],
+          globalSetup: ['packages/azure-emulator/contract/global-setup.ts'],
+          setupFiles: ['packages/azure-emulator/contract/setup.ts'],
         },
       },
       {
@@ -34,8 +40,11 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/integration/global-setup.ts', 'test/contract/global-setup.ts'],
-          setupFiles: ['test/contract/setup.ts'],
+          globalSetup: [
+            'test/integration/global-setup.ts',
+            'packages/azure-emulator/contract/global-setup.ts',
+          ],
+          setupFiles: ['packages/azure-emulator/contract/setup.ts'],
           // A first build of the control-plane binaries happens in the global setup, not here.
           testTimeout: 60_000,
           hookTimeout: 120_000,

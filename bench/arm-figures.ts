@@ -2,7 +2,7 @@
 // reads and writes per object, grant writes per binding, and 429s. Pure: a counter delta is
 // `after − before` field by field, so each phase (convergence, steady state) is measured on
 // its own even though the emulator counts from its start.
-import type { Counters } from '../src/emulator/index.ts';
+import type { Counters } from '@logicops/azure-emulator';
 
 export const WORKFLOW_WRITE = 'Microsoft.Logic/workflows/write';
 export const ACCESS_POLICY_WRITE = 'Microsoft.KeyVault/vaults/accessPolicies/write';

@@ -9,7 +9,7 @@
 // B writes go out at once; the rest wait for tokens; the last one still needs a read (the GET
 // before the write) and the write itself. No concurrency setting beats it. Pure.
 
-import type { LatencyDistribution } from '../src/emulator/index.ts';
+import type { LatencyDistribution } from '@logicops/azure-emulator';
 import type { GrantModel } from './args.ts';
 
 /** ARM's subscription write bucket (shared/reference/azure-wire.md, "Throttling"). */

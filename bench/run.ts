@@ -6,13 +6,13 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../src/controlplane/ports.ts';
 import {
   DEMO_SUBSCRIPTION_ID,
   type Emulator,
   type FaultConfig,
   startEmulator,
-} from '../src/emulator/index.ts';
+} from '@logicops/azure-emulator';
+import { freePort } from '@logicops/control-plane';
 import type { BenchOptions } from './args.ts';
 import { type CounterSnapshot, counterDelta, perObjectFigures, steadyStateFigures } from './arm-figures.ts';
 import { renderConvergenceSvg } from './chart.ts';

@@ -3,6 +3,7 @@
 // workflows shaped like the end-to-end sample (config/samples/end-to-end), and B bindings per
 // workflow spread round-robin over the vaults. Pure: main.ts applies it.
 
+import { demoSeed, type EmulatorSeed } from '@logicops/azure-emulator';
 import {
   DEFINITION_LIMITS,
   type JsonLimits,
@@ -11,7 +12,6 @@ import {
 import { measureJson } from '../src/controllers/shared/json-size.ts';
 
 import { API_VERSION } from '../src/crds/api-group.ts';
-import { demoSeed, type EmulatorSeed } from '../src/emulator/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../src/vocabulary.ts';
 import type { DefinitionSize, GrantModel } from './args.ts';
 

@@ -12,20 +12,24 @@
 // Not into the repo's own dist/ when working in the tree: its presence switches bin/logicops.mjs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Writes `<outDir>/cli/main.js` and the chunks it loads; returns the entry's path. */
-export async function bundleOperator(outDir: string): Promise<string> {
-  const cliDir = path.join(path.resolve(outDir), 'cli');
-  await build({
+/**
+ * The esbuild options of the bundle written to `<outDir>/cli`. What it may contain is checked on its
+ * module list (test/unit/packaging/bundle-modules.test.ts): never the Azure emulator, the
+ * control-plane harness, the dev tooling (dev/) or test support.
+ */
+export function operatorBuildOptions(outDir: string): BuildOptions {
+  return {
     entryPoints: { main: path.join(repoRoot, 'src/cli/main.ts') },
-    outdir: cliDir,
-    // The CLI imports each command (`run`, `dev`) with import(): split there, `logicops run` never
-    // reads or parses what only `dev` needs (the emulator, certificate generation, the control
-    // plane; ~470 KiB of the ~4 MiB). V8 parses a script's top level in one go: idle RSS 114 ->
-    // 108 MiB, 85 -> 82 MiB with the image's malloc setting (docs/benchmark.md, "Memory").
+    outdir: path.join(path.resolve(outDir), 'cli'),
+    absWorkingDir: repoRoot,
+    // The CLI imports each command (`run`, `doctor`) with import(): split there, `logicops run` never
+    // reads or parses what only another command needs. V8 parses a script's top level in one go
+    // (docs/benchmark.md, "Memory"). `dev` is not in the bundle at all: src/cli/dev-launcher.ts
+    // names the checkout's dev/ tooling at run time, which esbuild does not follow.
     // Chunks sit next to main.js, so `new URL('../../package.json', import.meta.url)` means the
     // same in all of them.
     splitting: true,
@@ -48,8 +52,13 @@ export async function bundleOperator(outDir: string): Promise<string> {
       js: "import { createRequire as __logicopsCreateRequire } from 'node:module'; const require = __logicopsCreateRequire(import.meta.url);",
     },
     logLevel: 'warning',
-  });
-  return path.join(cliDir, 'main.js');
+  };
+}
+
+/** Writes `<outDir>/cli/main.js` and the chunks it loads; returns the entry's path. */
+export async function bundleOperator(outDir: string): Promise<string> {
+  await build(operatorBuildOptions(outDir));
+  return path.join(path.resolve(outDir), 'cli', 'main.js');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -64,6 +64,7 @@ export const DEV: CommandSpec = {
     'over HTTPS, installs the CRDs and a demo namespace, runs the operator, applies config/samples and',
     'shows their conditions until all are Ready; then prints the KUBECONFIG to use and runs until Ctrl-C,',
     'which stops everything it started. Needs no cluster and no Azure subscription.',
+    'A development command: it runs from a checkout of logicops (npm run dev), not from the image.',
   ].join('\n'),
   flags: {
     'exit-when-ready': {
@@ -73,7 +74,7 @@ export const DEV: CommandSpec = {
   },
   exitCodes: [
     [0, 'stopped by Ctrl-C, or every sample Ready with --exit-when-ready'],
-    [1, 'failed to start, or not every sample Ready with --exit-when-ready'],
+    [1, 'failed to start, not every sample Ready with --exit-when-ready, or not run from a checkout'],
     USAGE_ERROR,
   ],
 };

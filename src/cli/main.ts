@@ -33,8 +33,15 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./run.ts')).runOperator(rest);
     case DOCTOR:
       return (await import('./doctor.ts')).runDoctorCommand(rest, values.json === true);
-    case DEV:
-      return (await import('./dev.ts')).runDev({ exitWhenReady: values['exit-when-ready'] === true });
+    case DEV: {
+      const { DEV_NEEDS_CHECKOUT, loadDevTooling } = await import('./dev-launcher.ts');
+      const dev = await loadDevTooling();
+      if (!dev) {
+        console.error(`logicops: ${DEV_NEEDS_CHECKOUT}`);
+        return 1;
+      }
+      return dev.runDev({ exitWhenReady: values['exit-when-ready'] === true });
+    }
     case CRDS:
       return printCrds();
     case VERSION:

@@ -6,8 +6,9 @@
 // and pre-existing permissions of the very principal logicops grants. Intruder objects point at
 // the foreign workflows. Azure is judged from the emulator's state alone: 0 orphans, 0 lost or
 // extra grants, 0 foreign changes.
+
+import type { FaultConfig, RequestLogEntry } from '@logicops/azure-emulator';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FaultConfig, RequestLogEntry } from '../../src/emulator/index.ts';
 import { scanMaterial } from './security/collect.ts';
 import { recordArmWrites } from './support/arm-write-log.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';

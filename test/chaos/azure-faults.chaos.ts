@@ -2,13 +2,13 @@
 // lag and concurrent-write 409s on vault writes — everything converges (judged by the oracle), and
 // the faulted run sends at most 1.5x the ARM writes of a fault-free run of the same objects.
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
 import {
   type ErrorInjectionRule,
   entraThrottling,
   type FaultConfig,
   type RequestLogEntry,
-} from '../../src/emulator/index.ts';
+} from '@logicops/azure-emulator';
+import { describe, expect, it } from 'vitest';
 import { scanMaterial } from './security/collect.ts';
 import { describeVerdict } from './support/converge.ts';
 import { printFigures } from './support/figures.ts';

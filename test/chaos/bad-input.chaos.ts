@@ -4,9 +4,9 @@
 // at admission with a message naming the field, Stalled with a reason, or Ready (or waiting on a
 // documented dependency, counted apart). Replay a run with LOGICOPS_CHAOS_SEED=<printed seed>.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEMO_SUBSCRIPTION_ID } from '@logicops/azure-emulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GROUP, VERSION } from '../../src/crds/api-group.ts';
-import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
 import { type GeneratedObject, generateObjects } from './bad-input/arbitraries.ts';
 import { admissionOutcome, type Outcome, objectOutcome } from './bad-input/outcome.ts';
 import { scanMaterial } from './security/collect.ts';

@@ -5,15 +5,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEMO_SUBSCRIPTION_ID } from '@logicops/azure-emulator';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../src/controllers/resource-kinds.ts';
-import { ControlPlane } from '../../src/controlplane/control-plane.ts';
 import { allCrds } from '../../src/crds/index.ts';
 import { crdYaml } from '../../src/crds/render.ts';
-import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
 import { KubeClient, PatchStrategy } from '../../src/runtime/kube-client.ts';
 import { scanMaterial } from './security/collect.ts';
 import { type ChaosAzure, startChaosAzure } from './support/azure.ts';

@@ -19,9 +19,8 @@
 // tokens must still be found nowhere.
 import { randomBytes } from 'node:crypto';
 import { EventsV1Api, V1MicroTime } from '@kubernetes/client-node';
+import { DEMO_SUBSCRIPTION_ID } from '@logicops/azure-emulator';
 import { afterAll, describe, expect, it } from 'vitest';
-
-import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
 import { RECONCILE_REQUEST_ANNOTATION } from '../../src/vocabulary.ts';
 import { type Material, scanMaterial } from './security/collect.ts';
 import type { Needle } from './security/leak-scanner.ts';

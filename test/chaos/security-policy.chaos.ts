@@ -2,10 +2,10 @@
 // outside its policy — judged from the emulator, which must hold no grant and no workflow there —
 // and the operator's ServiceAccount, with exactly the RBAC the Helm chart renders, cannot read
 // Secrets outside the namespaces it is configured for.
+
+import { DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID } from '@logicops/azure-emulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-
-import { DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../src/vocabulary.ts';
 import { kubectl } from '../integration/support/cluster.ts';
 import { helmTemplate, packagingTools } from '../support/packaging-tools.ts';

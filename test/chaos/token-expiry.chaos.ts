@@ -1,6 +1,6 @@
 // Issue 20, chaos widened: tokens that expire every 60 s, and really run out. With a working token
 // endpoint the SDK replaces a 60 s token within seconds (its refresh-ahead windows, 2 min in the
-// pipeline and 5 min in MSAL, are longer than the token lives: docs/emulator.md, "Token lifetime
+// pipeline and 5 min in MSAL, are longer than the token lives: packages/azure-emulator/README.md, "Token lifetime
 // and refresh"), so the tokens that reach ARM are young. Here, once the objects converged, the
 // token endpoint goes down for longer than a token lives: the operator keeps using its last token,
 // its refreshes fail, and every object is deleted as that token runs out. The deletion must
@@ -9,8 +9,8 @@
 // thing as it was.
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultConfig } from '@logicops/azure-emulator';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FaultConfig } from '../../src/emulator/index.ts';
 import { scanMaterial } from './security/collect.ts';
 import { recordArmWrites } from './support/arm-write-log.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';

@@ -1,8 +1,9 @@
 // Starts the one control plane that every integration test file shares, and stops
 // it afterwards. The integration tier never skips itself: if the binaries cannot be
-// found or built, the run fails with the reason (see src/controlplane/binaries.ts).
+// found or built, the run fails with the reason (see packages/control-plane/src/binaries.ts).
+
+import { ControlPlane } from '@logicops/control-plane';
 import type { TestProject } from 'vitest/node';
-import { ControlPlane } from '../../src/controlplane/control-plane.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

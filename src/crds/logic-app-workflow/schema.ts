@@ -179,7 +179,7 @@ const spec = object(
     // Azure's tag limits (Microsoft Learn, "Use tags to organize your Azure resources and
     // management hierarchy", Limitations): 50 tags, names up to 512 characters without
     // < > % & \ ? /, values up to 256. ARM also refuses control characters and blank names
-    // (src/emulator/arm/tags.ts). The owner tag is the 50th; its value always fits (owner-tag.ts).
+    // (packages/azure-emulator/src/arm/tags.ts). The owner tag is the 50th; its value always fits (owner-tag.ts).
     tags: {
       type: 'object',
       description: `Azure tags (name 1-512, value up to 256 characters). At most ${MAX_TAGS}: Azure allows 50 and logicops adds its owner tag.`,

@@ -6,7 +6,7 @@
 // emulator's state before the suite created anything (seeded workflows, vault entries, assignments,
 // identities and directory objects): what no live object claims is foreign, and any change to it
 // is a `foreign` discrepancy.
-import type { EmulatorState, WorkflowRecord } from '../../../src/emulator/state.ts';
+import type { EmulatorState, WorkflowRecord } from '@logicops/azure-emulator';
 
 /** Key Vault Secrets User, the only role logicops assigns. */
 export const SECRETS_USER_ROLE_GUID = '4633458b-17de-408a-b874-0445c86b69e6';

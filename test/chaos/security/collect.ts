@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
+import type { Emulator } from '@logicops/azure-emulator';
 import { recordSelector } from '../../../src/controllers/shared/records/record-configmap.ts';
-import type { Emulator } from '../../../src/emulator/index.ts';
 import { listObjects, suiteKubeConfig } from '../support/kube.ts';
 import {
   collectHaystacks,

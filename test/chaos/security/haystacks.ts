@@ -3,7 +3,7 @@
 // or came back empty where the operator must have written something (a wrong file, a wrong
 // namespace, a scrape of a dead process, an emulator that kept no bodies), fails the whole scan
 // instead of adding a silent zero. Pure: the Kubernetes and file reads live in collect.ts.
-import type { CapturedRequestBodies } from '../../../src/emulator/index.ts';
+import type { CapturedRequestBodies } from '@logicops/azure-emulator';
 import type { Haystack } from './leak-scanner.ts';
 
 /** One place to read: a log file, a namespace's Events, ... It yields one or more haystacks. */

@@ -1,6 +1,6 @@
 // The write-class ARM requests of a run (PUT/PATCH, POST actions, DELETE), failed attempts and
 // after-commit faults included, copied out of the emulator's request log as it grows.
-import type { RequestLogEntry } from '../../../src/emulator/index.ts';
+import type { RequestLogEntry } from '@logicops/azure-emulator';
 
 const WRITE_KINDS = new Set<RequestLogEntry['kind']>(['write', 'action', 'delete']);
 

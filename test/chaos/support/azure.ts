@@ -1,13 +1,9 @@
 // The in-process Azure emulator for a chaos suite, with one extra pipeline stage that keeps every
 // access token it hands out (the leak scan looks for exactly those strings) and the request body
 // capture on (the leak scan reads every body the operator sent).
-import {
-  type Emulator,
-  type EmulatorSeed,
-  type FaultConfig,
-  startEmulator,
-} from '../../../src/emulator/index.ts';
-import type { EmulatorState } from '../../../src/emulator/state.ts';
+
+import type { EmulatorState } from '@logicops/azure-emulator';
+import { type Emulator, type EmulatorSeed, type FaultConfig, startEmulator } from '@logicops/azure-emulator';
 import { type Needle, tokenNeedles } from '../security/leak-scanner.ts';
 
 export interface ChaosAzure {

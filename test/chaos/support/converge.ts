@@ -2,7 +2,7 @@
 // one is Ready for its current generation, and the oracle finds Azure exactly as the live specs
 // call for. Readiness comes from Kubernetes; the Azure verdict never does.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EmulatorState } from '../../../src/emulator/state.ts';
+import type { EmulatorState } from '@logicops/azure-emulator';
 import { type Discrepancy, judgeAzure } from '../oracle/azure-oracle.ts';
 import type { Intruder } from './foreign.ts';
 import { isReady, type KubeObject, listObjects, liveBindings, liveWorkflows, readyReason } from './kube.ts';

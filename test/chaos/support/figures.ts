@@ -1,6 +1,6 @@
 // The figures each suite prints at its end (issue 13: "kills, faults injected, objects, leaks
 // found"), one labelled block per suite, so a CI log shows them without digging.
-import type { FaultCounters } from '../../../src/emulator/index.ts';
+import type { FaultCounters } from '@logicops/azure-emulator';
 
 export interface SuiteFigures {
   suite: string;

@@ -6,8 +6,8 @@
 // to it is a foreign change. Intruders point objects at the foreign workflows: they must end
 // Stalled (AlreadyOwned) or waiting, grant nothing, and their deletion must delete nothing.
 import { randomUUID } from 'node:crypto';
+import { DEMO_TENANT_ID } from '@logicops/azure-emulator';
 import { API_VERSION } from '../../../src/crds/api-group.ts';
-import { DEMO_TENANT_ID } from '../../../src/emulator/index.ts';
 import { CHAOS_RESOURCE_GROUP, type ChaosWorld, LOCATION, type Manifest, VAULTS } from './world.ts';
 
 export const FOREIGN_OWNED = 'foreign-owned';

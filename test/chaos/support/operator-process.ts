@@ -7,9 +7,9 @@ import { openSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { Emulator } from '@logicops/azure-emulator';
+import { freePort } from '@logicops/control-plane';
 import { inject } from 'vitest';
-import { freePort } from '../../../src/controlplane/ports.ts';
-import type { Emulator } from '../../../src/emulator/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

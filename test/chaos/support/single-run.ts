@@ -2,13 +2,13 @@
 // building block of the fault suite's fault-free and faulted runs.
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inject } from 'vitest';
 import {
   DEMO_SUBSCRIPTION_ID,
   type Emulator,
   type FaultConfig,
   type RequestLogEntry,
-} from '../../../src/emulator/index.ts';
+} from '@logicops/azure-emulator';
+import { inject } from 'vitest';
 import type { Needle } from '../security/leak-scanner.ts';
 import { recordArmWrites } from './arm-write-log.ts';
 import { armWrites, startChaosAzure } from './azure.ts';

@@ -2,8 +2,8 @@
 // Azure (emulator + token capture) seeded from it, a fresh namespace for the objects, a log file,
 // and the settings to run `logicops run` as a process against all of that. `close()` undoes it.
 import path from 'node:path';
+import { DEMO_SUBSCRIPTION_ID, type Emulator, type FaultConfig } from '@logicops/azure-emulator';
 import { inject } from 'vitest';
-import { DEMO_SUBSCRIPTION_ID, type Emulator, type FaultConfig } from '../../../src/emulator/index.ts';
 import { type ChaosAzure, startChaosAzure } from './azure.ts';
 import { addForeign, type Intruder } from './foreign.ts';
 import { createNamespace, installCrds } from './kube.ts';

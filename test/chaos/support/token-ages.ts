@@ -1,8 +1,8 @@
 // How old the access tokens were that reached ARM, and whether there were moments with no valid
 // token at all: the figures that tell whether a short token lifetime really made the operator's
 // tokens run out, or whether the SDK's refresh-ahead replaced each one long before (it does, with
-// 60 s tokens and a working token endpoint: docs/emulator.md, "Token lifetime and refresh").
-import type { Emulator, RequestLogEntry } from '../../../src/emulator/index.ts';
+// 60 s tokens and a working token endpoint: packages/azure-emulator/README.md, "Token lifetime and refresh").
+import type { Emulator, RequestLogEntry } from '@logicops/azure-emulator';
 
 export interface TokenAges {
   /** ARM tokens the token endpoint issued. */

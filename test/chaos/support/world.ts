@@ -4,10 +4,10 @@
 // uses the shared identity, so several bindings share one access-policy entry — the case where a
 // lost ledger would revoke too much or too little.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DEMO_TENANT_ID, demoSeed, type EmulatorSeed } from '@logicops/azure-emulator';
 import { sampleDefinition } from '../../../bench/scenario.ts';
 
 import { API_VERSION } from '../../../src/crds/api-group.ts';
-import { DEMO_TENANT_ID, demoSeed, type EmulatorSeed } from '../../../src/emulator/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../src/vocabulary.ts';
 import type { Needle } from '../security/leak-scanner.ts';
 

@@ -3,6 +3,12 @@
 // Azure answers when things go wrong (throttling, concurrent writes, a dropped endpoint).
 import { inspect } from 'node:util';
 import type { TokenCredential } from '@azure/identity';
+import {
+  DEMO_ACCESS_POLICY_VAULT,
+  DEMO_RESOURCE_GROUP,
+  type EmulatorResponse,
+  type RequestContext,
+} from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AzureCalls,
@@ -11,12 +17,6 @@ import {
   createCredential,
   isAzureError,
 } from '../../../src/azure/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  type EmulatorResponse,
-  type RequestContext,
-} from '../../../src/emulator/index.ts';
 import { type AzureTestbed, armRequestsSince, DEFINITION, lastSeq, startTestbed } from './support.ts';
 
 const RG = DEMO_RESOURCE_GROUP;

@@ -2,9 +2,10 @@
 // clients and the emulator over HTTPS: the emulator's request log stays empty. The control at
 // the end shows why: the SDK resolves a '..' name as a URL dot-segment and would send the
 // request to another path.
+
+import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidAzureNameError } from '../../../src/azure/index.ts';
-import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '../../../src/emulator/index.ts';
 import { type AzureTestbed, armRequestsSince, DEFINITION, lastSeq, startTestbed } from './support.ts';
 
 const RG = DEMO_RESOURCE_GROUP;

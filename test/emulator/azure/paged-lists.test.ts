@@ -3,6 +3,7 @@
 // read token per page request, exactly as ARM counts reads, so a multi-page listing stays inside
 // ARM's read bucket; and a filter holds on every page.
 import { randomUUID } from 'node:crypto';
+import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ArmRateLimiter,
@@ -12,7 +13,6 @@ import {
   roleDefinitionResourceId,
   secretScope,
 } from '../../../src/azure/index.ts';
-import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '../../../src/emulator/index.ts';
 import { systemClock } from '../../../src/runtime/index.ts';
 import { type AzureTestbed, DEFINITION, lastSeq, startTestbed } from './support.ts';
 

@@ -1,6 +1,8 @@
 // The client-side ARM limiter against the emulator's own token buckets, through the real SDK
 // clients: a burst that ARM would throttle goes through without a single 429 when it waits for
 // tokens first, and a 429 caused by someone else holds the class back until Retry-After.
+
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ArmRateLimiter,
@@ -8,7 +10,6 @@ import {
   AzureCalls,
   createAzureGateways,
 } from '../../../src/azure/index.ts';
-import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP } from '../../../src/emulator/index.ts';
 import { systemClock } from '../../../src/runtime/index.ts';
 import { type AzureTestbed, startTestbed } from './support.ts';
 

@@ -3,10 +3,11 @@
 // and then keep its answer back: with the operator's per-attempt timeout the call fails as a
 // retryable abort while Azure already holds the change; with a timeout longer than the hold, the
 // same call simply waits for the answer.
+
+import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '@logicops/azure-emulator';
+import { trustCa } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { classifyAzureError, createAzureClients, createCredential } from '../../../src/azure/index.ts';
-import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '../../../src/emulator/index.ts';
-import { trustCa } from '../support/harness.ts';
 import { DEFINITION } from './support.ts';
 
 const RG = DEMO_RESOURCE_GROUP;

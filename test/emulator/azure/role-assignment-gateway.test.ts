@@ -1,6 +1,7 @@
 // RoleAssignmentGateway through the real @azure/arm-authorization client against the emulator:
 // deterministic names, the logicops marker, and a grant that exists under someone else's name.
 import { randomUUID } from 'node:crypto';
+import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DesiredRoleAssignment,
@@ -10,7 +11,6 @@ import {
   roleDefinitionResourceId,
   secretScope,
 } from '../../../src/azure/index.ts';
-import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '../../../src/emulator/index.ts';
 import { type AzureTestbed, startTestbed } from './support.ts';
 
 let t: AzureTestbed;

@@ -1,5 +1,8 @@
 // An emulator per test file, reached only through logicops' own credential builder, client
 // factory and gateways — the same code path the operator uses against Azure.
+
+import { type Emulator, type StartEmulatorOptions, startEmulator } from '@logicops/azure-emulator';
+import { trustCa } from '@logicops/azure-emulator/test-support/harness';
 import {
   type AzureCallObserver,
   type AzureCallRecord,
@@ -10,8 +13,6 @@ import {
   createAzureGateways,
   createCredential,
 } from '../../../src/azure/index.ts';
-import { type Emulator, type StartEmulatorOptions, startEmulator } from '../../../src/emulator/index.ts';
-import { trustCa } from '../support/harness.ts';
 
 export interface AzureTestbed {
   emu: Emulator;

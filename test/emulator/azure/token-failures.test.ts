@@ -2,6 +2,12 @@
 // own credential, the real SDK clients and the emulator's Entra ID and fault injection.
 
 import { ClientSecretCredential } from '@azure/identity';
+import {
+  DEMO_ACCESS_POLICY_VAULT,
+  DEMO_RESOURCE_GROUP,
+  type Emulator,
+  entraThrottling,
+} from '@logicops/azure-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AzureCalls,
@@ -9,12 +15,6 @@ import {
   createAzureGateways,
   isAzureError,
 } from '../../../src/azure/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  type Emulator,
-  entraThrottling,
-} from '../../../src/emulator/index.ts';
 import { type AzureTestbed, lastSeq, operatorClients, startTestbed } from './support.ts';
 
 const vault = { resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_ACCESS_POLICY_VAULT };

@@ -1,14 +1,14 @@
 // VaultGateway through the real @azure/arm-keyvault 5 client against the emulator: access
 // policies change only through accessPolicies/add|remove, and only the permissions asked for.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessPolicyPrincipal, VaultRef } from '../../../src/azure/index.ts';
 import {
   DEMO_ACCESS_POLICY_VAULT,
   DEMO_RBAC_VAULT,
   DEMO_RESOURCE_GROUP,
   DEMO_SECRET_NAME,
-} from '../../../src/emulator/index.ts';
+} from '@logicops/azure-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessPolicyPrincipal, VaultRef } from '../../../src/azure/index.ts';
 import { type AzureTestbed, armRequestsSince, lastSeq, startTestbed } from './support.ts';
 
 const RG = DEMO_RESOURCE_GROUP;
@@ -54,7 +54,7 @@ describe('VaultGateway', () => {
     await t.gateways.vaults.addAccessPolicy(policyVault, mine, ['list']);
     await t.gateways.vaults.addAccessPolicy(policyVault, mine, ['get']); // idempotent
 
-    // Key Vault returns its own spelling (test/emulator/permission-casing.test.ts).
+    // Key Vault returns its own spelling (packages/azure-emulator/test/permission-casing.test.ts).
     expect((await entryFor(policyVault, mine.objectId))?.permissions.secrets).toEqual(['Get', 'List']);
     expect((await entryFor(policyVault, other.objectId))?.permissions.secrets).toEqual(['Get', 'List']);
   });

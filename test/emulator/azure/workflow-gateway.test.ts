@@ -1,8 +1,9 @@
 // WorkflowGateway and IdentityGateway through the real @azure/arm-logic and @azure/arm-msi
 // clients against the emulator.
+
+import { DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DesiredWorkflow, isAzureError } from '../../../src/azure/index.ts';
-import { DEMO_RESOURCE_GROUP } from '../../../src/emulator/index.ts';
 import { type AzureTestbed, armRequestsSince, DEFINITION, lastSeq, startTestbed } from './support.ts';
 
 const RG = DEMO_RESOURCE_GROUP;

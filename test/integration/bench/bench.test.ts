@@ -1,12 +1,13 @@
 // The bench end to end at a tiny size, against the shared control plane: the operator runs as
 // its own process (bin/logicops.mjs run), the emulator in this process. Asserts only that the
 // report's figures agree with the emulator's own counters and state — never timings.
+
+import type { Counters, Emulator } from '@logicops/azure-emulator';
 import { describe, expect, inject, it } from 'vitest';
 import { parseBenchArgs } from '../../../bench/args.ts';
 import { ACCESS_POLICY_WRITE, WORKFLOW_WRITE } from '../../../bench/arm-figures.ts';
 import type { BenchReport } from '../../../bench/report.ts';
 import { runBench } from '../../../bench/run.ts';
-import type { Counters, Emulator } from '../../../src/emulator/index.ts';
 
 describe('npm run bench (3 workflows, 1 vault, 1 binding each)', () => {
   let emulator: Emulator | undefined;

@@ -5,11 +5,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
-import { allCrds, LOGIC_APP_WORKFLOW } from '../../../src/crds/index.ts';
-import { crdYaml } from '../../../src/crds/render.ts';
-import type { CheckRow, DoctorReport } from '../../../src/doctor/report.ts';
 import {
   DEMO_ACCESS_POLICY_VAULT,
   DEMO_RBAC_VAULT,
@@ -18,7 +13,12 @@ import {
   demoSeed,
   type Emulator,
   startEmulator,
-} from '../../../src/emulator/index.ts';
+} from '@logicops/azure-emulator';
+import { ControlPlane } from '@logicops/control-plane';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { allCrds, LOGIC_APP_WORKFLOW } from '../../../src/crds/index.ts';
+import { crdYaml } from '../../../src/crds/render.ts';
+import type { CheckRow, DoctorReport } from '../../../src/doctor/report.ts';
 import { type OperatorEnv, startOperatorEnv } from '../support/operator-env.ts';
 import { applySamples, waitAllReady } from '../support/samples.ts';
 

@@ -5,22 +5,22 @@
 // judged from the emulator (state, counters, request log), never from the operator's status.
 import type { ClientSecretCredential } from '@azure/identity';
 import { CustomObjectsApi, type KubernetesObject, Watch } from '@kubernetes/client-node';
+import {
+  DEMO_RESOURCE_GROUP,
+  type Emulator,
+  type RequestLogEntry,
+  type StartEmulatorOptions,
+} from '@logicops/azure-emulator';
+import { DEFINITION, operatorCredential } from '@logicops/azure-emulator/test-support/harness';
 import { createAzureClients } from '../../../src/azure/index.ts';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../src/controllers/resource-kinds.ts';
 import { GROUP, type LogicAppWorkflow, type VaultSecretBinding, VERSION } from '../../../src/crds/index.ts';
-import {
-  DEMO_RESOURCE_GROUP,
-  type Emulator,
-  type RequestLogEntry,
-  type StartEmulatorOptions,
-} from '../../../src/emulator/index.ts';
 import type { Operator } from '../../../src/operator.ts';
 import { isNotFound, KubeClient } from '../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
-import { DEFINITION, operatorCredential } from '../../emulator/support/harness.ts';
 import { adminKubeConfig } from '../support/cluster.ts';
 import { demoScopePolicy, policyAnnotations, startEmulatorWorld } from '../support/emulator-world.ts';
 import { startInProcessOperator, TEST_CLUSTER_ID } from '../support/operator-env.ts';

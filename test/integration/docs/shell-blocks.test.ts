@@ -4,8 +4,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { packagingTools, repoRoot } from '../../support/packaging-tools.ts';
 import { documentationFiles, shellBlocks } from './shell-blocks.ts';
 

@@ -1,8 +1,8 @@
-// Finds the fenced shell blocks of the README and docs/. Each block either runs in CI
+// Finds the fenced shell blocks of the README, docs/ and the workspace packages' READMEs. Each block either runs in CI
 // (test/integration/docs/shell-blocks.test.ts) or is preceded by a marker line
 //   <!-- not-run-in-ci: <why it cannot run here> -->
 // so a reader sees at once which commands were proven and which need something we lack.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface ShellBlock {
@@ -21,7 +21,11 @@ export function documentationFiles(root: string): string[] {
     .map(String)
     .filter((file) => file.endsWith('.md'))
     .map((file) => path.join('docs', file));
-  return ['README.md', ...docs].sort();
+  // The workspace packages' READMEs are documentation too (packages/azure-emulator/README.md).
+  const packageReadmes = readdirSync(path.join(root, 'packages'))
+    .map((name) => path.join('packages', name, 'README.md'))
+    .filter((file) => existsSync(path.join(root, file)));
+  return ['README.md', ...docs, ...packageReadmes].sort();
 }
 
 export function shellBlocks(root: string, file: string): ShellBlock[] {

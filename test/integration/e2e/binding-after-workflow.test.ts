@@ -2,7 +2,7 @@
 // (issue 21, item 3). The sample's definition declares `partnerApiKeyUri` without a default, and
 // Azure refuses a workflow without a value for it: 400 InvalidTemplate, "The value for the
 // workflow parameter '…' is not provided" (Azure/LogicAppsUX #4404; the emulator answers the
-// same, test/emulator/workflow-round-trip.test.ts). Before, that 400 was a terminal InvalidSpec
+// same, packages/azure-emulator/test/workflow-round-trip.test.ts). Before, that 400 was a terminal InvalidSpec
 // that no binding released, and the binding waited for a principal that never came. Now: the
 // workflow waits (Reconciling WaitingForBindings), is written once when the binding appears,
 // both become Ready, and the workflow's identity reads the secret. Every Ready condition the
@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EventsV1Api, Watch } from '@kubernetes/client-node';
+import { managedIdentityCredential, secretClient } from '@logicops/azure-emulator/test-support/data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { GROUP, type LogicAppWorkflow, VERSION } from '../../../src/crds/index.ts';
-import { managedIdentityCredential, secretClient } from '../../emulator/support/data-plane.ts';
 import { lastSeq, workflowRequests } from '../controllers/must-show-support.ts';
 import { eventually } from '../runtime/support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../support/cluster.ts';

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT } from '@logicops/azure-emulator';
+import { managedIdentityCredential, secretClient } from '@logicops/azure-emulator/test-support/data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/index.ts';
 import { GROUP, VERSION } from '../../../src/crds/index.ts';
-import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT } from '../../../src/emulator/index.ts';
-import { managedIdentityCredential, secretClient } from '../../emulator/support/data-plane.ts';
 import { eventually } from '../runtime/support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../support/operator-env.ts';

@@ -1,8 +1,8 @@
 // A private control plane, for tests that restart the API server or read its audit log.
 import { existsSync, readFileSync } from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 
 describe('private control plane', () => {
   let plane: ControlPlane;

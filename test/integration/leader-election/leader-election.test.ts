@@ -2,8 +2,8 @@
 // release within a retry period, and fencing — a leader cut off from the API server stops
 // before another starts, and the other starts within lease duration + retry period.
 import { CoordinationV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import {
   type LeaderElectionSettings,

@@ -4,9 +4,9 @@
 // two kinds but not their status. A private control plane, since the chart owns the CRDs.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../src/controllers/resource-kinds.ts';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { KubeClient, PatchStrategy } from '../../../src/runtime/kube-client.ts';
 import { chartDir } from '../../support/packaging-tools.ts';
 import { type Helm, helmFor } from './support/helm.ts';

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
+import { DEMO_ACCESS_POLICY_VAULT } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, VERSION } from '../../../src/crds/index.ts';
-import { DEMO_ACCESS_POLICY_VAULT } from '../../../src/emulator/index.ts';
 import { adminKubeConfig, kubectl } from '../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../support/operator-env.ts';
 import { type Verdicts, verdictsFor } from './support/health-verdicts.ts';

@@ -4,9 +4,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { helmCrdTemplate, unwrapHelmCrdTemplate } from '../../../src/crds/render.ts';
 import type { CustomResourceDefinitionManifest } from '../../../src/crds/schema/json-schema.ts';
 import { chartDir } from '../../support/packaging-tools.ts';

@@ -9,9 +9,9 @@ import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IMAGE_NODE_FLAGS } from '../../../bench/compiled-operator.ts';
-import { freePort } from '../../../src/controlplane/ports.ts';
 import { repoRoot } from '../../support/packaging-tools.ts';
 import { applyShippedCrds } from '../crds/support/install.ts';
 
@@ -110,6 +110,28 @@ describe('operator image', () => {
       .filter((name) => installed.includes(name));
     expect(devOnly).toEqual([]);
     expect(installed).toContain('@kubernetes/client-node');
+    // The workspace packages (packages/*) are development tools: the lock does not mark their
+    // dependencies "dev", so check by name that neither they nor what only they need came in.
+    const rootPackage = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const workspaceOnly = Object.entries(lock.packages)
+      .filter(([where]) => where.startsWith('packages/'))
+      .flatMap(([, entry]) => [
+        (entry as { name?: string }).name ?? '',
+        ...Object.keys((entry as { dependencies?: Record<string, string> }).dependencies ?? {}),
+      ])
+      .filter((name) => name && !(name in rootPackage.dependencies));
+    expect(workspaceOnly).toContain('@logicops/azure-emulator');
+    expect(workspaceOnly.filter((name) => installed.includes(name))).toEqual([]);
+  });
+
+  it('says `logicops dev` runs from a checkout (the dev tooling is not in the image)', async () => {
+    const failed = await execFileAsync('buildah', runArgs(['dev'])).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failed?.stderr).toContain('logicops dev is a development command; run it from a checkout');
   });
 
   it('answers --version with the package version', async () => {

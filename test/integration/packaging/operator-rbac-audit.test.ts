@@ -7,10 +7,10 @@
 // that every verb/resource the chart grants was used — nothing granted in vain.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, type Emulator } from '@logicops/azure-emulator';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
-import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, type Emulator } from '../../../src/emulator/index.ts';
 import { auditedPair, RBAC_NEEDS, verbResourcePairs } from '../../../src/rbac-needs.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../src/vocabulary.ts';
 import { chartDir } from '../../support/packaging-tools.ts';

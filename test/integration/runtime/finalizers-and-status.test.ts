@@ -10,8 +10,8 @@ import {
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../../src/runtime/finalizers.ts';
 import { KubeClient } from '../../../src/runtime/kube-client.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
 import { LOGICOPS_FINALIZER } from '../../../src/vocabulary.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, installCrd } from '../support/cluster.ts';
 import { WIDGET, WIDGET_CRD, type Widget, widgetManifest } from './support/widget.ts';
 

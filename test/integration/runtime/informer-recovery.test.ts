@@ -1,7 +1,7 @@
 // Uses a PRIVATE control plane: restarting the shared one would break every other test file.
 import { CoreV1Api } from '@kubernetes/client-node';
+import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { Informer } from '../../../src/runtime/informer.ts';
 import { KubeClient } from '../../../src/runtime/kube-client.ts';

@@ -5,19 +5,19 @@
 // restarted, as after a restore. Deleting the bindings afterwards must leave exactly the
 // permissions that were there before: `list` for the shared identity, nothing for the other.
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  LOGIC_APP_WORKFLOW_RESOURCE,
-  VAULT_SECRET_BINDING_RESOURCE,
-} from '../../../src/controllers/resource-kinds.ts';
 import {
   DEMO_ACCESS_POLICY_VAULT,
   DEMO_RESOURCE_GROUP,
   DEMO_SECRET_NAME,
   demoSeed,
-} from '../../../src/emulator/index.ts';
+} from '@logicops/azure-emulator';
+import { operatorCredential } from '@logicops/azure-emulator/test-support/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LOGIC_APP_WORKFLOW_RESOURCE,
+  VAULT_SECRET_BINDING_RESOURCE,
+} from '../../../src/controllers/resource-kinds.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
-import { operatorCredential } from '../../emulator/support/harness.ts';
 import { eventually } from '../runtime/support/eventually.ts';
 import { createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 import { type EmulatorWorld, startEmulatorWorld } from '../support/emulator-world.ts';

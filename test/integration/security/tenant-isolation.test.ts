@@ -6,6 +6,7 @@
 // what it was before the suite's attacks. Each attacker object shows a clear reason.
 import { LogicManagementClient } from '@azure/arm-logic';
 import { EventsV1Api } from '@kubernetes/client-node';
+import { DEFINITION, operatorCredential } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   NAMESPACE_RESOURCE,
@@ -14,7 +15,6 @@ import {
 import { recordName } from '../../../src/controllers/shared/records/record-configmap.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
 import { RECORD_LABEL, RECORD_NAMESPACE_LABEL, RECORD_OBJECT_ANNOTATION } from '../../../src/vocabulary.ts';
-import { DEFINITION, operatorCredential } from '../../emulator/support/harness.ts';
 import { eventually } from '../runtime/support/eventually.ts';
 import { adminKubeConfig } from '../support/cluster.ts';
 import {

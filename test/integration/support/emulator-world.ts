@@ -3,10 +3,11 @@
 // the namespace policy the test chooses. No operator: tests add the one they need (the full
 // `logicops run` wiring in operator-env.ts, one controller, or `logicops run` as a process).
 
+import { type Emulator, type StartEmulatorOptions, startEmulator } from '@logicops/azure-emulator';
+import { trustCa } from '@logicops/azure-emulator/test-support/harness';
+
 import { allCrds } from '../../../src/crds/index.ts';
-import { type Emulator, type StartEmulatorOptions, startEmulator } from '../../../src/emulator/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../src/vocabulary.ts';
-import { trustCa } from '../../emulator/support/harness.ts';
 import { type CrdManifest, createTestNamespace, deleteTestNamespace, installCrd } from './cluster.ts';
 
 export interface EmulatorWorld {

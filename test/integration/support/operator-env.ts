@@ -1,8 +1,9 @@
 // One operator, wired exactly as `logicops run` wires it (src/operator.ts), watching test
 // namespaces, talking over HTTPS to an in-process Azure emulator through the real SDK clients.
+
+import type { Emulator, StartEmulatorOptions } from '@logicops/azure-emulator';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config.ts';
-import type { Emulator, StartEmulatorOptions } from '../../../src/emulator/index.ts';
 import { createOperator, type Operator } from '../../../src/operator.ts';
 import { adminKubeConfig } from './cluster.ts';
 import { startEmulatorWorld } from './emulator-world.ts';

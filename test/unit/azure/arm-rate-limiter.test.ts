@@ -7,7 +7,7 @@ import {
 } from '../../../src/azure/arm-rate-limiter.ts';
 import { isAzureError } from '../../../src/azure/azure-error.ts';
 import { AzureCalls } from '../../../src/azure/instrumentation.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import { restError } from './fake-errors.ts';
 
 const budget = {

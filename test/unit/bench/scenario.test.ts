@@ -1,3 +1,4 @@
+import { validateWorkflow } from '@logicops/azure-emulator';
 import { describe, expect, it } from 'vitest';
 import { minimumWrites } from '../../../bench/lower-bound.ts';
 import { buildScenario, type Manifest, maxSizeSpec, vaultName } from '../../../bench/scenario.ts';
@@ -9,7 +10,6 @@ import {
 } from '../../../src/controllers/logic-app-workflow/spec-limits.ts';
 import { measureJson } from '../../../src/controllers/shared/json-size.ts';
 import type { LogicAppWorkflow } from '../../../src/crds/index.ts';
-import { validateWorkflow } from '../../../src/emulator/arm/workflow-definition.ts';
 
 const SUBSCRIPTION = '5ab1e0c5-1d2e-4f3a-8b4c-10c1c0a5d3e1';
 

@@ -1,7 +1,8 @@
 // The oracle must be able to fail: each planted fault (orphan, duplicate, missing grant,
 // wrong owner) is reported, and a converged world yields nothing.
+
+import type { EmulatorState } from '@logicops/azure-emulator';
 import { describe, expect, it } from 'vitest';
-import type { EmulatorState } from '../../../src/emulator/state.ts';
 import {
   armKey,
   judgeAzure,

@@ -1,8 +1,9 @@
 // A leak scan that could not read a source must fail, not report "no leak": each way a collector
 // can come back with nothing (an error, an empty file, a log written at info, a wrong namespace,
 // a failed scrape, an emulator that kept no bodies or dropped some) is refused, by name.
+
+import type { CapturedRequestBody } from '@logicops/azure-emulator';
 import { describe, expect, it } from 'vitest';
-import type { CapturedRequestBody } from '../../../src/emulator/index.ts';
 import {
   collectHaystacks,
   eventHaystack,

@@ -5,7 +5,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const SEARCHED = ['src', 'test', 'docs', 'config', 'deploy', 'bench', 'scripts', 'README.md'];
+const SEARCHED = [
+  'src',
+  'dev',
+  'packages',
+  'test',
+  'docs',
+  'config',
+  'deploy',
+  'bench',
+  'scripts',
+  'README.md',
+];
 const TEXT = /\.(ts|mts|mjs|js|md|ya?ml|json|lua|sh|tpl)$/;
 
 function files(entry: string): string[] {

@@ -1,9 +1,10 @@
 // ARM's action matching as the doctor applies it to the permissions read
 // (https://learn.microsoft.com/azure/role-based-access-control/role-definitions): wildcards,
 // NotActions subtracted within one block, blocks adding up across role assignments.
+
+import { BUILT_IN_ROLE_PERMISSIONS } from '@logicops/azure-emulator';
 import { describe, expect, it } from 'vitest';
 import { isActionAllowed, missingActions, patternMatches } from '../../../src/doctor/azure-actions.ts';
-import { BUILT_IN_ROLE_PERMISSIONS } from '../../../src/emulator/arm/role-definitions.ts';
 
 const role = (guid: string) => {
   const permission = BUILT_IN_ROLE_PERMISSIONS[guid];

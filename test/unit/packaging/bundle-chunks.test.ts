@@ -1,6 +1,7 @@
-// The image's bundle keeps what only `logicops dev` needs out of what `logicops run` loads
-// (scripts/bundle-operator.ts; docs/benchmark.md, "Memory"): the dev command is a chunk of its
-// own, reached only through import(), and every file sits next to main.js so paths relative to
+// The image's bundle splits at each command's import() (scripts/bundle-operator.ts;
+// docs/benchmark.md, "Memory"): the dev command's launcher is a chunk of its own, reached only
+// through import() (the dev tooling itself is not in the bundle at all: bundle-modules.test.ts),
+// and every file sits next to main.js so paths relative to
 // import.meta.url (package.json for the version) mean the same in each. Every chunk is ASCII:
 // one other character and Node holds the whole chunk's source as a two-byte string.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -88,7 +89,7 @@ describe('the operator bundle', () => {
 
   it('loads the dev command only through import()', async () => {
     const files = await readdir(cliDir);
-    const devChunk = files.find((file) => /^dev-[\w-]+\.js$/.test(file));
+    const devChunk = files.find((file) => /^dev-launcher-[\w-]+\.js$/.test(file));
     expect(devChunk).toBeDefined();
     const main = await readFile(path.join(cliDir, 'main.js'), 'utf8');
     expect(main).toContain(`import("./${devChunk}")`);

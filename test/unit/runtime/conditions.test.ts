@@ -12,7 +12,7 @@ import {
   setCondition,
 } from '../../../src/runtime/conditions.ts';
 import { computeKstatus } from '../../../src/runtime/kstatus.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 
 describe('setCondition', () => {
   it('adds a new condition with the current time as its transition time', () => {

@@ -10,7 +10,7 @@ import {
   StalledError,
   TerminalError,
 } from '../../../src/runtime/reconcile-result.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 
 interface Widget extends KubernetesObject {
   spec?: { size?: number };

@@ -6,7 +6,7 @@ import { EventsV1Api, type EventsV1Event } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { KubeEventRecorder } from '../../../src/runtime/events.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import { unreachableKubeConfig } from './support/unreachable-kubeconfig.ts';
 
 const binding = {

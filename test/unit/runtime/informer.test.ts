@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { Informer } from '../../../src/runtime/informer.ts';
 import type { ResourceKind } from '../../../src/runtime/kube-client.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import { FakeListWatch, httpError } from './support/fake-list-watch.ts';
 
 const CONFIG_MAP: ResourceKind = {

@@ -23,8 +23,8 @@ import {
 } from '../../../src/runtime/leadership/fenced-connections.ts';
 import { FencedKubeClient } from '../../../src/runtime/leadership/fenced-kube-client.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
 import { LOGICOPS_FINALIZER } from '../../../src/vocabulary.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import { unreachableKubeConfig } from './support/unreachable-kubeconfig.ts';
 
 const KIND: ResourceKind = {

@@ -9,8 +9,8 @@ import {
   StalledError,
   TerminalError,
 } from '../../../src/runtime/reconcile-result.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
 import { WorkQueue } from '../../../src/runtime/work-queue.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 
 const RESYNC = 600_000;
 

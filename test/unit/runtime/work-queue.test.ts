@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../src/runtime/backoff.ts';
-import { FakeClock } from '../../../src/runtime/testing/fake-clock.ts';
 import { WorkQueue, type WorkQueueOptions } from '../../../src/runtime/work-queue.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 
 function makeQueue(overrides: Partial<WorkQueueOptions> = {}) {
   const clock = new FakeClock();

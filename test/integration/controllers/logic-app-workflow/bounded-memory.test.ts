@@ -12,11 +12,11 @@
 // 500 actions, actions nested 8 deep) and ARM's 1 MB per resource definition
 // (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices).
 import { CoreV1Api } from '@kubernetes/client-node';
+import { DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELD_BACK, heldBackOf } from '../../../../src/controllers/logic-app-workflow/spec-limits.ts';
 import { CONFIG_MAP_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { GROUP, VERSION } from '../../../../src/crds/index.ts';
-import { DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../runtime/support/eventually.ts';

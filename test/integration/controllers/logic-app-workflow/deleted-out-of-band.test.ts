@@ -3,9 +3,9 @@
 
 import { LogicManagementClient } from '@azure/arm-logic';
 import { EventsV1Api } from '@kubernetes/client-node';
+import { DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
+import { operatorCredential } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
-import { operatorCredential } from '../../../emulator/support/harness.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../../support/operator-env.ts';

@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { admin } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin } from '../../../emulator/support/harness.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { type InProcessOperator, startInProcessOperator } from '../../support/operator-env.ts';
 import {

@@ -6,14 +6,10 @@
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { ClientSecretCredential } from '@azure/identity';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_MAP_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { GROUP, type GrantRecord, VERSION } from '../../../../src/crds/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../runtime/support/eventually.ts';

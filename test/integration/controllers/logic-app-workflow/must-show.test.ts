@@ -9,15 +9,11 @@
 // deleting one of them must let the third through without any nudge.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { kubectl } from '../../support/cluster.ts';
@@ -334,7 +330,7 @@ describe('LogicAppWorkflow must-show: missing resource group, then faults', () =
     expect(message).toMatch(/create it/);
     expect(emulatedWorkflow(env.emulator, 'late-1')).toBeUndefined();
 
-    // Check the shape against src/emulator/faults/config.ts (parseFaultConfig validates it).
+    // Check the shape against packages/azure-emulator/src/faults/config.ts (parseFaultConfig validates it).
     env.emulator.setFaults({
       seed: 8,
       errors: [

@@ -1,6 +1,6 @@
 // Issue 21, items 1, 3 and 7, for the LogicAppWorkflow controller against a real API server and
 // the Azure emulator through the real SDK clients. The emulator answers as Logic Apps does
-// (test/emulator/workflow-round-trip.test.ts, with the sources):
+// (packages/azure-emulator/test/workflow-round-trip.test.ts, with the sources):
 // * secure parameter values are never returned ("Parameters that have this type aren't returned
 //   with the resource definition", Logic Apps security docs; terraform-provider-azurerm PR #12314);
 // * a declared parameter without a default and without a value is 400 InvalidTemplate
@@ -9,14 +9,10 @@
 //   come back in the spec's casing (Azure/arm-template-whatif #55).
 // Writes are counted from the emulator's request log; resyncs every 3 s (support/workflow-operator.ts).
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { GROUP, type LogicAppWorkflow, VERSION } from '../../../../src/crds/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';

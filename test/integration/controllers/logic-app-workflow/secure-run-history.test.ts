@@ -9,15 +9,11 @@
 // azure-docs commit 8523e128b84f664f46aa5d932699fb0277e8b298): variables and Scope support neither
 // secure inputs nor secure outputs; Compose has secure inputs only, which also hide its outputs;
 // HTTP supports both. What ARM answers to secureData on an unsupported type is inferred (400
-// InvalidTemplate; see src/emulator/arm/secure-data.ts).
+// InvalidTemplate; see packages/azure-emulator/src/arm/secure-data.ts).
 import { EventsV1Api } from '@kubernetes/client-node';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';

@@ -3,10 +3,10 @@
 // vocabulary and a message that says what to do, and clear once fixed.
 
 import { CoreV1Api } from '@kubernetes/client-node';
+import { DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { GROUP, VERSION } from '../../../../src/crds/index.ts';
-import { DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../runtime/support/eventually.ts';

@@ -9,8 +9,9 @@
 // (not asleep in the SDK for Entra ID's 60 s, as @azure/identity's own retry policy would do),
 // so the one worker goes on with other objects; Entra ID is asked once per Retry-After, not
 // once per reconcile; and the workflow is Ready after the wait.
+
+import { DEMO_RESOURCE_GROUP, entraThrottling } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_RESOURCE_GROUP, entraThrottling } from '../../../../src/emulator/index.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import {
   condition,

@@ -6,14 +6,15 @@
 // - status.quota follows Azure: after workflows are created outside logicops, the next resync
 //   reports the emulator's count, from the shared listing (one listing per TTL, not one per object).
 // Azure-side claims are judged from the emulator's state and request log.
+
+import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
+import { DEFINITION } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../../src/controllers/resource-kinds.ts';
 import { ownerValue } from '../../../../src/controllers/shared/owner-tag.ts';
-import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
-import { DEFINITION } from '../../../emulator/support/harness.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import {
   CLUSTER_ID,

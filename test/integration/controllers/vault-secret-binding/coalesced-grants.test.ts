@@ -7,13 +7,9 @@
 // write in flight for HOLD_MS, so any two overlapping writes to the vault would get 409. Azure-
 // side figures come from the emulator (request log, counters, state), never from the operator.
 import { EventsV1Api, Watch } from '@kubernetes/client-node';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, type VaultSecretBinding, VERSION } from '../../../../src/crds/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RBAC_VAULT,
-  DEMO_RESOURCE_GROUP,
-} from '../../../../src/emulator/index.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import {

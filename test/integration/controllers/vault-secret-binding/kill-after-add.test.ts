@@ -2,7 +2,7 @@
 // complete and deleting the binding removes the grant".
 //
 // The operator runs as its own process (`logicops run`), unchanged: the crash point lives in the
-// emulator. Its `hold` after-commit fault (docs/emulator.md) lets the first accessPolicies/add
+// emulator. Its `hold` after-commit fault (packages/azure-emulator/README.md) lets the first accessPolicies/add
 // complete — the permission is in Azure, as the service would have applied it — and keeps the
 // answer back, so the operator is waiting for it: before any binding can record Granted. The test
 // waits until the write is held, checks that the write-ahead ledger (phase Intended) already covers
@@ -11,10 +11,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VAULT_SECRET_BINDING_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import {
   condition,

@@ -7,15 +7,15 @@
 // request count) and two bindings sharing one entry (one secret, get vs get+list, no other
 // principal in the vault); the variants asked for here are different, so they are written.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VAULT_SECRET_BINDING_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
 import {
   DEMO_ACCESS_POLICY_VAULT,
   DEMO_RBAC_VAULT,
   DEMO_RESOURCE_GROUP,
   DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
+} from '@logicops/azure-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VAULT_SECRET_BINDING_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
+import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import {

@@ -3,8 +3,8 @@
 // (the integration tier has no compiled build) and the test's emulator.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Emulator } from '@logicops/azure-emulator';
 import { inject } from 'vitest';
-import type { Emulator } from '../../../../src/emulator/index.ts';
 import {
   type OperatorProcess,
   operatorSettingsFor,

@@ -4,6 +4,8 @@
 // is vouched for in the operator's records (and reported in the LogicAppWorkflow's status, patched
 // as admin) as the workflow controller would, since it is not running.
 import { CustomObjectsApi, type V1Namespace } from '@kubernetes/client-node';
+import { DEMO_RESOURCE_GROUP, type Emulator } from '@logicops/azure-emulator';
+import { DEFINITION, operatorCredential } from '@logicops/azure-emulator/test-support/harness';
 import { AzureCalls, createAzureClients, createAzureGateways } from '../../../../src/azure/index.ts';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
@@ -18,12 +20,10 @@ import type {
   VaultSecretBinding,
   VaultSecretBindingSpec,
 } from '../../../../src/crds/index.ts';
-import { DEMO_RESOURCE_GROUP, type Emulator } from '../../../../src/emulator/index.ts';
 import { silentLogger } from '../../../../src/observability/logger.ts';
 import { KubeEventRecorder } from '../../../../src/runtime/events.ts';
 import { type Controller, Informer, isNotFound, KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { DEFINITION, operatorCredential } from '../../../emulator/support/harness.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import { policyAnnotations, startEmulatorWorld } from '../../support/emulator-world.ts';
 import { startRecords } from '../../support/records.ts';

@@ -5,9 +5,10 @@
 // emulator's replicationLag with `evenWithPrincipalType` answers so for 15 s after the workflow's
 // identity is created. The binding must wait (WaitingForPrincipal, never Stalled) and be Ready
 // once the principal has replicated, with the assignment in Azure.
+
+import { DEMO_RBAC_VAULT } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { DEMO_RBAC_VAULT } from '../../../../src/emulator/index.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { deleteTestNamespace } from '../../support/cluster.ts';
 import { type BindingOperator, startBindingOperator } from './operator.ts';

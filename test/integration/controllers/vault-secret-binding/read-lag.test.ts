@@ -10,13 +10,10 @@
 // The binding controller runs with the real SDK clients; confirmation is 3 reads 2 s apart (the
 // default is 5 s apart) to keep the test short. Azure-side claims come from the emulator's state
 // and counters, and from what the workflow's own identity can read.
+
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
+import { readSecretRaw } from '@logicops/azure-emulator/test-support/data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
-import { readSecretRaw } from '../../../emulator/support/data-plane.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { deleteTestNamespace } from '../../support/cluster.ts';
 import { type BindingOperator, startBindingOperator } from './operator.ts';

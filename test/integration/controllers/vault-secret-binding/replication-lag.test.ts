@@ -6,14 +6,11 @@
 // yet. The operator runs with --principal-propagation-hold 20s and must keep the binding at
 // WaitingForPrincipal until the principal is 20 s old, then turn Ready — and Ready must be true:
 // the workflow identity's data-plane read works. Lag and times come from the emulator's state.
+
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
+import { managedIdentityCredential, secretClient } from '@logicops/azure-emulator/test-support/data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RESOURCE_GROUP,
-  DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
-import { managedIdentityCredential, secretClient } from '../../../emulator/support/data-plane.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import {
   condition,

@@ -8,17 +8,14 @@
 // - Key Vault returns access-policy permissions in its own spelling (`Get`, `List`;
 //   azure-rest-api-specs#34772), and `remove` matches that spelling exactly
 //   (azure-rest-api-specs#42963): the operator stays in sync without rewriting, and its revoke
-//   leaves nothing behind. The emulator models both (test/emulator/permission-casing.test.ts).
+//   leaves nothing behind. The emulator models both (packages/azure-emulator/test/permission-casing.test.ts).
 // Azure-side claims are judged from the emulator's state and counters.
+
+import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPTIONS } from '../../../../src/config.ts';
 import { VAULT_SECRET_BINDING_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RBAC_VAULT,
-  DEMO_RESOURCE_GROUP,
-} from '../../../../src/emulator/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import {

@@ -2,6 +2,12 @@
 // real SDK clients. Each test uses its own workflow, so its own principal: entries and
 // assignments of one test never meet another's.
 import { randomUUID } from 'node:crypto';
+import {
+  DEMO_ACCESS_POLICY_VAULT,
+  DEMO_RBAC_VAULT,
+  DEMO_RESOURCE_GROUP,
+  DEMO_SECRET_NAME,
+} from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KEY_VAULT_SECRETS_USER_ROLE_ID,
@@ -9,12 +15,6 @@ import {
   roleDefinitionResourceId,
 } from '../../../../src/azure/index.ts';
 import type { VaultSecretBinding } from '../../../../src/crds/index.ts';
-import {
-  DEMO_ACCESS_POLICY_VAULT,
-  DEMO_RBAC_VAULT,
-  DEMO_RESOURCE_GROUP,
-  DEMO_SECRET_NAME,
-} from '../../../../src/emulator/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { deleteTestNamespace } from '../../support/cluster.ts';

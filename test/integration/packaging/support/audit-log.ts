@@ -1,4 +1,4 @@
-// Reads the API server's JSON audit log (src/controlplane: `ControlPlane.start({ audit: true })`)
+// Reads the API server's JSON audit log (packages/control-plane/src: `ControlPlane.start({ audit: true })`)
 // and answers two questions for one user: which verb/resource pairs did it use, and was
 // anything refused.
 import { readFile } from 'node:fs/promises';

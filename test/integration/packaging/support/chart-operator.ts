@@ -5,11 +5,11 @@
 // is filled in here: the pod's namespace (fieldRef) and the client secret (secretKeyRef, taken
 // from the emulator and never printed). The probe ports are moved to free ones with flags.
 import tls from 'node:tls';
+import { type Emulator, type Middleware, startEmulator } from '@logicops/azure-emulator';
+import type { ControlPlane } from '@logicops/control-plane';
 import { pino } from 'pino';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../../../src/config.ts';
-import type { ControlPlane } from '../../../../src/controlplane/control-plane.ts';
-import { type Emulator, type Middleware, startEmulator } from '../../../../src/emulator/index.ts';
 import { createOperator, type Operator } from '../../../../src/operator.ts';
 import type { Helm } from './helm.ts';
 import { type ServiceAccountKubeConfig, serviceAccountKubeConfig } from './service-account-kubeconfig.ts';

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ControlPlane } from '../../../../src/controlplane/control-plane.ts';
+import type { ControlPlane } from '@logicops/control-plane';
 
 export interface ServiceAccountKubeConfig {
   kubeConfig: KubeConfig;

@@ -8,17 +8,17 @@
 //   rg-team-b, kv-team-b(-rbac), uai-b  team B only (the victim)
 //   rg-shared, kv-shared ............ both teams
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { DEMO_TENANT_ID, type EmulatorSeed, type RequestLogEntry } from '@logicops/azure-emulator';
+import { DEFINITION } from '@logicops/azure-emulator/test-support/harness';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../../src/controllers/resource-kinds.ts';
 
 import { GROUP, type LogicAppWorkflow, VERSION } from '../../../../src/crds/index.ts';
-import { DEMO_TENANT_ID, type EmulatorSeed, type RequestLogEntry } from '../../../../src/emulator/index.ts';
 import { KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../../src/vocabulary.ts';
-import { DEFINITION } from '../../../emulator/support/harness.ts';
 import { eventually } from '../../runtime/support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, kubectl } from '../../support/cluster.ts';
 import { type EmulatorWorld, startEmulatorWorld } from '../../support/emulator-world.ts';

@@ -1,5 +1,5 @@
 // Which declared parameters Azure would refuse for want of a value (issue 21, item 3; the 400 is
-// Azure/LogicAppsUX #4404, modelled in src/emulator/arm/parameter-values.ts).
+// Azure/LogicAppsUX #4404, modelled in packages/azure-emulator/src/arm/parameter-values.ts).
 import { describe, expect, it } from 'vitest';
 import { parametersWithoutValue } from '../../../../src/controllers/logic-app-workflow/parameter-values.ts';
 

@@ -19,8 +19,8 @@ import {
   StalledError,
   TerminalError,
 } from '../../../../src/runtime/index.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
 import { LOGICOPS_FINALIZER } from '../../../../src/vocabulary.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
 

@@ -1,5 +1,5 @@
 // The diff against what Azure answers, not what was sent (issue 21, items 1 and 7): the observed
-// side of each case is built with the emulator's own read-back (src/emulator/arm/
+// side of each case is built with the emulator's own read-back (packages/azure-emulator/src/arm/
 // workflow-read-back.ts, which cites its sources), so operator and emulator share one belief.
 import { describe, expect, it } from 'vitest';
 import type { ObservedWorkflow } from '../../../../src/azure/index.ts';

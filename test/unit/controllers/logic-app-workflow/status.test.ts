@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyStatusDraft, type StatusDraft } from '../../../../src/controllers/logic-app-workflow/status.ts';
 import type { LogicAppWorkflowStatus } from '../../../../src/crds/index.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 
 const clock = new FakeClock();
 const types = (status: LogicAppWorkflowStatus) =>

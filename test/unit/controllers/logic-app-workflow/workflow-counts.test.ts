@@ -4,7 +4,7 @@ import {
   WorkflowCounts,
   type WorkflowPlacement,
 } from '../../../../src/controllers/logic-app-workflow/workflow-counts.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 
 const placed = (location: string, type = 'SystemAssigned'): WorkflowPlacement => ({
   location,

@@ -9,7 +9,7 @@ import {
   SEAL_WHEN_PENDING_REACHES,
 } from '../../../../src/controllers/vault-secret-binding/write/access-policy-batches.ts';
 import { VaultLocks } from '../../../../src/controllers/vault-secret-binding/write/vault-lock.ts';
-import { FakeClock, flushMicrotasks } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock, flushMicrotasks } from '../../../support/fake-clock.ts';
 
 const VAULT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';
 const REF = { resourceGroup: 'rg', name: 'kv' };

@@ -9,7 +9,7 @@ import type { WorkflowRun } from '../../../../src/controllers/logic-app-workflow
 import { vouchFor } from '../../../../src/controllers/logic-app-workflow/vouched-identity.ts';
 import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../../../../src/controllers/vault-secret-binding/steps/hold-for-propagation.ts';
 import type { LogicAppWorkflow, WorkflowIdentityStatus } from '../../../../src/crds/index.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { addTestVault, condition, createWorld, NAMESPACE, PRINCIPAL, TENANT } from './support/world.ts';
 

@@ -2,7 +2,7 @@
 // own creates are added to it, and a reconcile request counts again at once.
 import { describe, expect, it } from 'vitest';
 import { RoleAssignmentCounts } from '../../../../src/controllers/vault-secret-binding/observe/role-assignment-counts.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 
 function counter(start: number) {
   const state = { inAzure: start, counts: 0 };

@@ -6,7 +6,7 @@ import {
   MAX_CHECKS_PER_READ,
   VaultConsistency,
 } from '../../../../src/controllers/vault-secret-binding/observe/vault-consistency.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 
 const VAULT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';
 

@@ -6,7 +6,7 @@ import type {
   VaultGateway,
 } from '../../../../src/azure/index.ts';
 import { VaultReads } from '../../../../src/controllers/vault-secret-binding/observe/vault-reads.ts';
-import { FakeClock } from '../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 
 const VAULT_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv';
 const REF = { resourceGroup: 'rg', name: 'kv' };

@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { LogicManagementClient } from '@azure/arm-logic';
 import { ClientSecretCredential } from '@azure/identity';
 import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
+import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '@logicops/azure-emulator';
 import { pino } from 'pino';
 import { AzureCalls, createAzureClients, createAzureGateways } from '../../../../../src/azure/index.ts';
 import { createInformers, type OperatorInformers } from '../../../../../src/controllers/informers.ts';
@@ -16,7 +17,6 @@ import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../../src/controllers/reso
 import { namespacePolicy } from '../../../../../src/controllers/shared/namespace-policy.ts';
 import type { OperatorRecords } from '../../../../../src/controllers/shared/records/operator-records.ts';
 import { allCrds, GROUP, type LogicAppWorkflow, VERSION } from '../../../../../src/crds/index.ts';
-import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '../../../../../src/emulator/index.ts';
 import { KubeEventRecorder } from '../../../../../src/runtime/events.ts';
 import { type Controller, KubeClient } from '../../../../../src/runtime/index.ts';
 import { PatchStrategy, type ResourceKind } from '../../../../../src/runtime/kube-client.ts';

@@ -2,6 +2,7 @@
 // (get, JSON-Patch finalizers, merge-patch status), in-memory Azure gateways with a call log,
 // and plain sources. No SDK method is mocked: the gateways are the seam (docs/design.md).
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { propertiesAsReturned } from '@logicops/azure-emulator';
 import {
   AzureError,
   type AzureFailure,
@@ -12,7 +13,6 @@ import {
   type UserAssignedIdentity,
   type WorkflowRef,
 } from '../../../../../src/azure/index.ts';
-import { propertiesAsReturned } from '../../../../../src/emulator/arm/workflow-read-back.ts';
 import type { EventRecorder } from '../../../../../src/runtime/events.ts';
 import type { CacheEventHandler, KubeClient, WatchedSource } from '../../../../../src/runtime/index.ts';
 import { keyOf } from '../../../../../src/runtime/index.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyOutcome } from '../../../../../src/controllers/shared/frame/conditions.ts';
 import type { LogicAppWorkflowStatus } from '../../../../../src/crds/index.ts';
 import { computeKstatus } from '../../../../../src/runtime/index.ts';
-import { FakeClock } from '../../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../../support/fake-clock.ts';
 
 const clock = new FakeClock();
 const at = (status: LogicAppWorkflowStatus, generation = 3) => ({ metadata: { generation }, status });

@@ -10,7 +10,7 @@ import { namespacePolicy } from '../../../../../src/controllers/shared/namespace
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../../src/crds/index.ts';
 import { silentLogger } from '../../../../../src/observability/logger.ts';
 import { type ReconcileResult, StalledError, TerminalError } from '../../../../../src/runtime/index.ts';
-import { FakeClock } from '../../../../../src/runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../../support/fake-clock.ts';
 import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from '../../logic-app-workflow/support/fakes.ts';
 import { addTestVault, createWorld, PRINCIPAL } from '../../vault-secret-binding/support/world.ts';
 import { MemoryRecords } from '../support/memory-records.ts';

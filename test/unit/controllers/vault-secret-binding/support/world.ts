@@ -29,8 +29,8 @@ import {
   StatusPatcher,
   type WatchedSource,
 } from '../../../../../src/runtime/index.ts';
-import { FakeClock } from '../../../../../src/runtime/testing/fake-clock.ts';
 import { ALLOWED_VAULTS_ANNOTATION } from '../../../../../src/vocabulary.ts';
+import { FakeClock } from '../../../../support/fake-clock.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { FakeAzure } from './fake-azure.ts';
 import { FakeKube } from './fake-kube.ts';
