@@ -218,7 +218,6 @@ describe('LogicAppWorkflow reconcile', () => {
     azure.calls.length = 0;
     expect(await run()).toEqual({ type: 'done' });
     expect(azure.calls).toEqual(['workflows.get']);
-    clock.setTimeout(() => undefined, 0);
     await clock.advance(60_000);
     await run();
     // The quota listing (TTL 30 s) is older than its TTL too: one listing refreshes status.quota.
@@ -258,7 +257,6 @@ describe('LogicAppWorkflow reconcile', () => {
     // Within the listing's TTL: no read, the figure stays what that listing said.
     expect(azure.calls).not.toContain('workflows.listBySubscription');
     expect(usage()).toEqual({ WorkflowsPerRegion: 1, ManagedIdentityWorkflowsPerSubscriptionRegion: 1 });
-    clock.setTimeout(() => undefined, 0);
     await clock.advance(30_000);
     await run();
     expect(azure.calls.filter((call) => call === 'workflows.listBySubscription')).toHaveLength(1);
@@ -270,7 +268,6 @@ describe('LogicAppWorkflow reconcile', () => {
     await run(workflow());
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'])
       azure.workflows.set(name, other(name));
-    clock.setTimeout(() => undefined, 0);
     await clock.advance(30_000);
     expect(await run()).toEqual({ type: 'done' });
     expect(usage()).toMatchObject({ WorkflowsPerRegion: 11 });

@@ -67,7 +67,6 @@ describe('coalesced access-policy adds', () => {
     await world.reconcile(name);
     expect(world.get(name).status?.grant?.phase).toBe('Granted');
     world.azure.vaults.get('kv1')!.accessPolicies = [];
-    world.clock.setTimeout(() => undefined, 0);
     await world.clock.advance(5_000);
     world.journal.length = 0;
     const before = world.kube.statusPatches;
@@ -144,7 +143,6 @@ describe('shared vault reads', () => {
     world.azure.reads.length = 0;
     world.journal.length = 0;
     // A resync burst after the shared read expired: one vault read and one secret read for all five.
-    world.clock.setTimeout(() => undefined, 0);
     await world.clock.advance(60_000);
     await Promise.all(names.map((name) => world.reconcile(name)));
     expect(world.azure.reads).toEqual(['vaults.get', 'secrets.get']);
@@ -165,7 +163,6 @@ describe('shared vault reads', () => {
     expect(world.journal).toEqual([]);
     // ... and once it expired, the pass sees the loss, re-reads under the lock and restores; the
     // pass after the coalesced write reads the vault once more (our write dropped the shared read).
-    world.clock.setTimeout(() => undefined, 0);
     await world.clock.advance(5_000);
     await world.reconcile(name);
     expect(world.azure.reads).toEqual(['vaults.get', 'secrets.get', 'vaults.get', 'vaults.get']);

@@ -24,11 +24,6 @@ function bindings(world: World, count: number): string[] {
 
 const roleReads = (world: World) => world.azure.reads.filter((read) => read.startsWith('roleAssignments'));
 
-async function expire(world: World, ms: number): Promise<void> {
-  world.clock.setTimeout(() => undefined, 0);
-  await world.clock.advance(ms);
-}
-
 /** Fails instead of hanging when a pass waits for the vault lock held by the test. */
 function withinOneSecond<T>(work: Promise<T>): Promise<T> {
   return Promise.race([
@@ -50,7 +45,7 @@ beforeEach(async () => {
   expect(world.azure.assignments).toHaveLength(5);
   world.azure.reads.length = 0;
   world.journal.length = 0;
-  await expire(world, 60_000);
+  await world.clock.advance(60_000);
 });
 
 describe('RBAC resync from the shared role-assignment listing', () => {
@@ -79,7 +74,7 @@ describe('RBAC resync from the shared role-assignment listing', () => {
     await world.reconcile('b0');
     expect(world.journal).toEqual([]);
     // ... then the listing misses it: the locked path reads the assignment itself and restores it.
-    await expire(world, 5_000);
+    await world.clock.advance(5_000);
     world.azure.reads.length = 0;
     await world.reconcile('b0');
     expect(roleReads(world)).toEqual(['roleAssignments.listAround', 'roleAssignments.get']);

@@ -235,7 +235,6 @@ describe('access-policy grant', () => {
       'vaults.get',
       new AzureError('vaults.get', { kind: 'throttled', retryAfterMs: 4000, message: 'slow down' }, 429),
     );
-    world.clock.setTimeout(() => undefined, 0);
     await world.clock.advance(60_000);
     expect(await world.reconcile('b1')).toEqual({ type: 'requeueAfter', delayMs: 4000 });
     expect(condition(world.get('b1'), 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
