@@ -15,6 +15,7 @@ import { allCrds } from '../../src/crds/index.ts';
 import { crdYaml } from '../../src/crds/render.ts';
 import { DEMO_SUBSCRIPTION_ID } from '../../src/emulator/index.ts';
 import { KubeClient, PatchStrategy } from '../../src/runtime/kube-client.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { scanMaterial } from './security/collect.ts';
 import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';
@@ -22,7 +23,7 @@ import { type CuttingProxy, startCuttingProxy } from './support/cutting-proxy.ts
 import { printFigures } from './support/figures.ts';
 import { createAll, createNamespace, suiteKubeConfig, useKubeConfig } from './support/kube.ts';
 import { type OperatorProcess, operatorSettingsFor, startOperator } from './support/operator-process.ts';
-import { chaosScale, chaosSeed, seededRandom } from './support/scale.ts';
+import { chaosScale, chaosSeed } from './support/scale.ts';
 import { chaosTempDir } from './support/temp-dir.ts';
 import { buildWorld, type Manifest } from './support/world.ts';
 
