@@ -11,7 +11,7 @@ import type { LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/ind
 import { GROUP, VERSION } from '../../../src/crds/index.ts';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT } from '../../../src/emulator/index.ts';
 import { managedIdentityCredential, secretClient } from '../../emulator/support/data-plane.ts';
-import { eventually } from '../runtime/support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../support/operator-env.ts';
 

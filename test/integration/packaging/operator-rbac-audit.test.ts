@@ -15,8 +15,8 @@ import {
 import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, type Emulator } from '../../../src/emulator/index.ts';
 import { auditedPair, RBAC_NEEDS, verbResourcePairs } from '../../../src/rbac-needs.ts';
+import { eventually } from '../../support/eventually.ts';
 import { chartDir } from '../../support/packaging-tools.ts';
-import { eventually } from '../runtime/support/eventually.ts';
 import { activityOf, type UserActivity } from './support/audit-log.ts';
 import {
   AzureRequestHold,

@@ -15,8 +15,8 @@ import { isNotFound } from '../../../src/runtime/kube-errors.ts';
 import { keyOf, objectKey } from '../../../src/runtime/object-key.ts';
 import { done, TerminalError } from '../../../src/runtime/reconcile-result.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, installCrd } from '../support/cluster.ts';
-import { eventually } from './support/eventually.ts';
 import {
   CONFIG_MAP,
   type ConfigMap,

@@ -19,7 +19,7 @@ import {
 } from '../../../src/controllers/shared/records/record-configmap.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
 import { DEFINITION, operatorCredential } from '../../emulator/support/harness.ts';
-import { eventually } from '../runtime/support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig } from '../support/cluster.ts';
 import {
   bindingManifest,

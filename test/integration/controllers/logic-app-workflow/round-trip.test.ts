@@ -18,7 +18,7 @@ import {
   DEMO_SECRET_NAME,
 } from '../../../../src/emulator/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import { TEST_RECORDS_NAMESPACE } from '../../support/records.ts';
 import { emulatedWorkflow, lastSeq, workflowRequests } from '../must-show-support.ts';

@@ -9,7 +9,7 @@ import { GROUP, VERSION } from '../../../../src/crds/index.ts';
 import { DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import {
   annotate,

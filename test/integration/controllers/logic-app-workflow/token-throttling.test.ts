@@ -11,7 +11,7 @@
 // once per reconcile; and the workflow is Ready after the wait.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RESOURCE_GROUP, entraThrottling } from '../../../../src/emulator/index.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   condition,
   createWorkflow,

@@ -14,7 +14,7 @@ import {
 import { ownerValue } from '../../../../src/controllers/shared/owner-tag.ts';
 import { DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '../../../../src/emulator/index.ts';
 import { DEFINITION } from '../../../emulator/support/harness.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   CLUSTER_ID,
   condition,

@@ -14,7 +14,7 @@ import {
   DEMO_RBAC_VAULT,
   DEMO_RESOURCE_GROUP,
 } from '../../../../src/emulator/index.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import {
   condition,

@@ -17,7 +17,7 @@ import {
   DEMO_SECRET_NAME,
 } from '../../../../src/emulator/index.ts';
 import { readSecretRaw } from '../../../emulator/support/data-plane.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { deleteTestNamespace } from '../../support/cluster.ts';
 import { type BindingOperator, startBindingOperator } from './operator.ts';
 

@@ -14,7 +14,7 @@ import {
   DEMO_SECRET_NAME,
 } from '../../../../src/emulator/index.ts';
 import { managedIdentityCredential, secretClient } from '../../../emulator/support/data-plane.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   condition,
   createBinding,

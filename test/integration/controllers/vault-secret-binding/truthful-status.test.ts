@@ -20,7 +20,7 @@ import {
   DEMO_RESOURCE_GROUP,
 } from '../../../../src/emulator/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   armWrites,
   condition,

@@ -21,7 +21,7 @@ import { DEMO_TENANT_ID, type EmulatorSeed, type RequestLogEntry } from '../../.
 import { KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { DEFINITION } from '../../../emulator/support/harness.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, kubectl } from '../../support/cluster.ts';
 import { type EmulatorWorld, startEmulatorWorld } from '../../support/emulator-world.ts';
 import { type InProcessOperator, startInProcessOperator } from '../../support/operator-env.ts';
