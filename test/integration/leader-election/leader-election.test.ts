@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../../src/controlplane/control-plane.ts';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { type LeaderElectionSettings, LeaderElector } from '../../../src/runtime/leader-election.ts';
+import { eventually } from '../../support/eventually.ts';
 
 const TIMING = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 };
 
@@ -33,14 +34,6 @@ function campaign(kc: KubeConfig, settings: LeaderElectionSettings): Candidate {
   return { elector, stop, done: elector.run(stop.signal), startedAt, stoppedAt };
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('LeaderElector', () => {
   let plane: ControlPlane;
   const namespace = 'default';
@@ -62,7 +55,7 @@ describe('LeaderElector', () => {
   it('elects one leader and hands over when it releases the lease', async () => {
     const kc = plane.adminKubeConfig();
     const a = campaign(kc, settings('a', 'handover'));
-    await until(() => a.startedAt.length === 1, 5_000, 'a to lead');
+    await eventually(() => expect(a.startedAt, 'a to lead').toHaveLength(1), 5_000);
     const b = campaign(kc, settings('b', 'handover'));
     await new Promise((r) => setTimeout(r, TIMING.retryPeriodMs * 4));
     expect(b.startedAt).toHaveLength(0);
@@ -72,7 +65,7 @@ describe('LeaderElector', () => {
     a.stop.abort();
     await a.done;
     expect(a.stoppedAt).toHaveLength(1);
-    await until(() => b.startedAt.length === 1, 5_000, 'b to lead');
+    await eventually(() => expect(b.startedAt, 'b to lead').toHaveLength(1), 5_000);
     // A released lease is taken on b's next poll (half a retry period), not after a lease duration.
     const handoverMs = (b.startedAt[0] ?? 0) - releasedAt;
     process.stderr.write(`[leader-election] hand-over after release: ${handoverMs} ms\n`);
@@ -104,13 +97,13 @@ describe('LeaderElector', () => {
     const cutOffKc = new KubeConfig();
     cutOffKc.loadFromString(await plane.kubeconfigFor('cut-off'));
     const leader = campaign(cutOffKc, settings('cut-off', 'fencing'));
-    await until(() => leader.startedAt.length === 1, 5_000, 'cut-off to lead');
+    await eventually(() => expect(leader.startedAt, 'cut-off to lead').toHaveLength(1), 5_000);
     const standby = campaign(plane.adminKubeConfig(), settings('standby', 'fencing'));
 
     const cutAt = Date.now();
     await rbac.deleteNamespacedRoleBinding({ namespace, name: 'cut-off' });
 
-    await until(() => standby.startedAt.length === 1, 10_000, 'standby to lead');
+    await eventually(() => expect(standby.startedAt, 'standby to lead').toHaveLength(1), 10_000);
     // The leader's last renewal came before the cut: the issue's budget is lease + retry from it.
     const takeoverMs = (standby.startedAt[0] ?? 0) - cutAt;
     process.stderr.write(`[leader-election] takeover after the leader was cut off: ${takeoverMs} ms\n`);

@@ -10,6 +10,7 @@ import { Informer } from '../../../src/runtime/informer.ts';
 import { KubeClient, type ResourceKind } from '../../../src/runtime/kube-client.ts';
 import { Manager } from '../../../src/runtime/manager.ts';
 import { done } from '../../../src/runtime/reconcile-result.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 
 const CONFIG_MAPS: ResourceKind = {
@@ -26,18 +27,6 @@ interface Instance {
   running: Promise<void>;
   reconciled: string[];
   aborted: string[];
-}
-
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('Manager', () => {
@@ -120,13 +109,12 @@ describe('Manager', () => {
   it('serves /readyz once caches sync and controller-runtime metrics after reconciles', async () => {
     await createConfigMap('probe-a');
     const instance = startInstance('solo');
-    await until(() => instance.manager.healthPort !== undefined, 5_000, 'probe servers');
-    await until(
-      async () => (await fetch(`http://127.0.0.1:${instance.manager.healthPort}/readyz`)).status === 200,
-      10_000,
-      'readiness',
-    );
-    await until(() => instance.reconciled.includes('probe-a'), 10_000, 'a reconcile');
+    await eventually(() => expect(instance.manager.healthPort, 'probe servers').toBeDefined(), 5_000);
+    await eventually(async () => {
+      const readyz = await fetch(`http://127.0.0.1:${instance.manager.healthPort}/readyz`);
+      expect(readyz.status, 'readiness').toBe(200);
+    }, 10_000);
+    await eventually(() => expect(instance.reconciled, 'a reconcile').toContain('probe-a'), 10_000);
     const metrics = await (await fetch(`http://127.0.0.1:${instance.manager.metricsPort}/metrics`)).text();
     expect(metrics).toMatch(
       /controller_runtime_reconcile_total\{controller="configmap",result="success"\} [1-9]/,
@@ -140,20 +128,22 @@ describe('Manager', () => {
 
   it('reconciles only on the leader, and a stop finishes in-flight work then releases the lease', async () => {
     const leader = startInstance('first', { leaseName: 'only-one', reconcileMs: 800 });
-    await until(() => leader.manager.mayWrite(), 5_000, 'first to lead');
+    await eventually(() => expect(leader.manager.mayWrite(), 'first to lead').toBe(true), 5_000);
     const standby = startInstance('second', { leaseName: 'only-one' });
-    await until(
-      async () =>
-        (await fetch(`http://127.0.0.1:${standby.manager.healthPort}/readyz`).catch(() => undefined))
-          ?.status === 200,
-      10_000,
-      'the standby to be ready',
-    );
+    await eventually(async () => {
+      const readyz = await fetch(`http://127.0.0.1:${standby.manager.healthPort}/readyz`).catch(
+        () => undefined,
+      );
+      expect(readyz?.status, 'the standby to be ready').toBe(200);
+    }, 10_000);
     await createConfigMap('leader-only');
-    await until(
-      () => leader.reconciled.includes('leader-only') || leader.aborted.length > 0,
+    await eventually(
+      () =>
+        expect(
+          leader.reconciled.includes('leader-only') || leader.aborted.length > 0,
+          'leader reconcile',
+        ).toBe(true),
       10_000,
-      'leader reconcile',
     );
     expect(standby.reconciled).toEqual([]);
     expect(standby.manager.mayWrite()).toBe(false);
@@ -171,7 +161,7 @@ describe('Manager', () => {
       .readNamespacedLease({ namespace, name: 'only-one' });
     expect(lease.spec?.holderIdentity ?? '').not.toBe('first');
 
-    await until(() => standby.manager.mayWrite(), 5_000, 'the standby to take over');
+    await eventually(() => expect(standby.manager.mayWrite(), 'the standby to take over').toBe(true), 5_000);
     await standby.manager.stop();
     await standby.running;
   });
