@@ -27,6 +27,19 @@ interface Instance {
   running: Promise<void>;
   reconciled: string[];
   aborted: string[];
+  /** Resolves once the reconcile of a held object (options.held) has started. */
+  started(name: string): Promise<void>;
+  /** Lets a held reconcile finish. */
+  finish(name: string): void;
+}
+
+/** A promise with its resolve, for signals between a test and a reconcile it holds open. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
 }
 
 describe('Manager', () => {
@@ -43,10 +56,19 @@ describe('Manager', () => {
 
   function startInstance(
     identity: string,
-    options: { leaseName?: string; reconcileMs?: number; graceMs?: number } = {},
+    /** `held`: objects whose reconcile runs until the test finishes it (or the manager aborts it). */
+    options: { leaseName?: string; held?: string[]; graceMs?: number } = {},
   ): Instance {
     const reconciled: string[] = [];
     const aborted: string[] = [];
+    const holds = new Map(
+      (options.held ?? []).map((name) => [name, { started: signal(), finish: signal() }]),
+    );
+    const holdOf = (name: string) => {
+      const hold = holds.get(name);
+      if (!hold) throw new Error(`${name} is not a held object of this instance`);
+      return hold;
+    };
     const logger = silentLogger();
     const metrics = new OperatorMetrics();
     const informer = new Informer<V1ConfigMap>({
@@ -57,18 +79,19 @@ describe('Manager', () => {
       logger,
     });
     const reconcile = async (object: V1ConfigMap, context: ReconcileContext) => {
-      const waitMs = options.reconcileMs ?? 0;
-      if (waitMs > 0) {
+      const name = object.metadata?.name ?? '';
+      const hold = holds.get(name);
+      if (hold) {
+        hold.started.resolve();
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
+          void hold.finish.promise.then(resolve);
           context.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            aborted.push(object.metadata?.name ?? '');
+            aborted.push(name);
             resolve();
           });
         });
       }
-      if (!context.signal.aborted) reconciled.push(object.metadata?.name ?? '');
+      if (!context.signal.aborted) reconciled.push(name);
       return done();
     };
     const controller = new Controller<V1ConfigMap>({
@@ -97,7 +120,14 @@ describe('Manager', () => {
       probes: { host: '127.0.0.1', healthPort: 0, metricsPort: 0 },
       shutdownGraceMs: options.graceMs ?? 5_000,
     });
-    return { manager, running: manager.run(), reconciled, aborted };
+    return {
+      manager,
+      running: manager.run(),
+      reconciled,
+      aborted,
+      started: (name) => holdOf(name).started.promise,
+      finish: (name) => holdOf(name).finish.resolve(),
+    };
   }
 
   const createConfigMap = (name: string) =>
@@ -127,7 +157,7 @@ describe('Manager', () => {
   });
 
   it('reconciles only on the leader, and a stop finishes in-flight work then releases the lease', async () => {
-    const leader = startInstance('first', { leaseName: 'only-one', reconcileMs: 800 });
+    const leader = startInstance('first', { leaseName: 'only-one', held: ['in-flight'] });
     await eventually(() => expect(leader.manager.mayWrite(), 'first to lead').toBe(true), 5_000);
     const standby = startInstance('second', { leaseName: 'only-one' });
     await eventually(async () => {
@@ -148,11 +178,21 @@ describe('Manager', () => {
     expect(standby.reconciled).toEqual([]);
     expect(standby.manager.mayWrite()).toBe(false);
 
-    // Stop the leader while a slow reconcile runs: it finishes (not aborted), then the lease is free.
+    // Stop the leader while a reconcile runs: it finishes (not aborted), then the lease is free.
     await createConfigMap('in-flight');
-    // Its reconcile takes 800 ms; stop in the middle of it.
-    await new Promise((r) => setTimeout(r, 400));
-    await leader.manager.stop();
+    await leader.started('in-flight');
+    let stopped = false;
+    const stopping = leader.manager.stop().then(() => {
+      stopped = true;
+    });
+    // While the reconcile is held the stop waits for it, and the leader keeps its lease.
+    const held = await kc
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ namespace, name: 'only-one' });
+    expect(held.spec?.holderIdentity).toBe('first');
+    expect(stopped).toBe(false);
+    leader.finish('in-flight');
+    await stopping;
     await leader.running;
     expect(leader.reconciled).toContain('in-flight');
     expect(leader.aborted).toEqual([]);
@@ -168,12 +208,12 @@ describe('Manager', () => {
 
   it('aborts in-flight reconciles when the shutdown grace period ends', async () => {
     await createConfigMap('slow');
-    const instance = startInstance('impatient', { reconcileMs: 60_000, graceMs: 300 });
-    await new Promise((r) => setTimeout(r, 1_500));
-    const stopping = Date.now();
+    // Held: the reconcile never finishes on its own, so only the grace period's abort ends it.
+    const instance = startInstance('impatient', { held: ['slow'], graceMs: 300 });
+    await instance.started('slow');
     await instance.manager.stop();
     await instance.running;
-    expect(instance.aborted.length).toBeGreaterThan(0);
-    expect(Date.now() - stopping).toBeLessThan(10_000);
+    expect(instance.aborted).toEqual(['slow']);
+    expect(instance.reconciled).not.toContain('slow');
   });
 });
