@@ -70,7 +70,12 @@ describe('coalesced access-policy adds', () => {
     await world.clock.advance(5_000);
     world.journal.length = 0;
     const before = world.kube.statusPatches;
-    await world.reconcile(name);
+    // The pass that queues the add, and the pass the controller runs once the write settled.
+    expect(await world.reconcileUntilSettled(name, { maxPasses: 2 })).toMatchObject({
+      result: { type: 'done' },
+      passes: 2,
+      settled: true,
+    });
     // Intended (written ahead) together with Progressing, then Granted together with Ready.
     expect(world.kube.statusPatches - before).toBe(2);
     expect(world.journal.filter((line) => line.startsWith('ledger:'))).toEqual([
@@ -142,9 +147,15 @@ describe('shared vault reads', () => {
     await Promise.all(names.map((name) => world.reconcile(name)));
     world.azure.reads.length = 0;
     world.journal.length = 0;
-    // A resync burst after the shared read expired: one vault read and one secret read for all five.
+    // A resync burst after the shared read expired: one vault read and one secret read for all five,
+    // and one pass each (no write to wait for).
     await world.clock.advance(60_000);
-    await Promise.all(names.map((name) => world.reconcile(name)));
+    const resync = await Promise.all(
+      names.map((name) => world.reconcileUntilSettled(name, { maxPasses: 2 })),
+    );
+    expect(resync.map(({ passes, settled }) => ({ passes, settled }))).toEqual(
+      names.map(() => ({ passes: 1, settled: true })),
+    );
     expect(world.azure.reads).toEqual(['vaults.get', 'secrets.get']);
     expect(world.journal).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // A whole small world for reconcile-level tests: fake API objects, fake Azure, fake clock, the
-// real reconcile function. `reconcile(name)` runs one pass the way the controller would and
-// returns what it said (a result, or the error it threw).
+// real reconcile function. `pass(name)` runs one pass the way the controller would and returns
+// what it said (a result, or the error it threw); `reconcileUntilSettled` and `reconcile` run the
+// follow-up pass after a coalesced access-policy write, and say so.
 import type { V1Namespace } from '@kubernetes/client-node';
 import {
   ALLOWED_VAULTS_ANNOTATION,
@@ -140,6 +141,42 @@ export function createWorld(
       principalPropagationMs: options.principalPropagationMs ?? 0,
     },
   };
+  /** Exactly one pass, the way the controller runs it; returns what it said (a result, or the error it threw). */
+  const pass = async (name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> => {
+    try {
+      return await createBindingReconciler(shared)(kube.read(namespace, name), {
+        key: `${namespace}/${name}`,
+        logger: silentLogger(),
+        clock,
+        signal: new AbortController().signal,
+        reconcileId: 'test',
+      });
+    } catch (error) {
+      return error as Error;
+    }
+  };
+  /**
+   * Passes the way the controller runs them for one event: a pass, and while it left the
+   * binding's coalesced access-policy write in flight (or that write's outcome waiting for the
+   * binding), the pass the controller runs once the write settled — at most `maxPasses` in all.
+   * Says how many ran and whether the binding was left waiting for a write.
+   */
+  const reconcileUntilSettled = async (
+    name: string,
+    { namespace = NAMESPACE, maxPasses }: { namespace?: string; maxPasses: number },
+  ): Promise<{ result: ReconcileResult | Error; passes: number; settled: boolean }> => {
+    const uid = `uid-${namespace}-${name}`;
+    const batches = shared.accessPolicyBatches;
+    const waiting = () => batches.whenSettled(uid) !== undefined || batches.hasResult(uid);
+    let result = await pass(name, namespace);
+    let passes = 1;
+    while (waiting() && passes < maxPasses) {
+      await batches.whenSettled(uid);
+      result = await pass(name, namespace);
+      passes += 1;
+    }
+    return { result, passes, settled: !waiting() };
+  };
   return {
     journal,
     kube,
@@ -242,34 +279,19 @@ export function createWorld(
       object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
       kube.put(object);
     },
+    pass,
+    reconcileUntilSettled,
     /**
-     * One pass the way the controller runs it; when the pass ended waiting for a coalesced
-     * access-policy write, also the pass the controller runs once that write settled (the
-     * controller enqueues the binding then). Returns what the last pass said.
+     * `reconcileUntilSettled` with at most two passes — the one that queued an access-policy
+     * addition and the one that reads the write's outcome — and the binding settled after them
+     * (else it throws: such a scenario says how many passes it means). Returns what the last pass said.
      */
     async reconcile(name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> {
-      const reconcile = createBindingReconciler(shared);
-      const pass = async () => {
-        try {
-          return await reconcile(kube.read(namespace, name), {
-            key: `${namespace}/${name}`,
-            logger: silentLogger(),
-            clock,
-            signal: new AbortController().signal,
-            reconcileId: 'test',
-          });
-        } catch (error) {
-          return error as Error;
-        }
-      };
-      let result = await pass();
-      const uid = `uid-${namespace}-${name}`;
-      const batches = shared.accessPolicyBatches;
-      for (let again = 0; again < 3; again += 1) {
-        const settled = batches.whenSettled(uid);
-        if (!settled && !batches.hasResult(uid)) break;
-        await settled;
-        result = await pass();
+      const { result, passes, settled } = await reconcileUntilSettled(name, { namespace, maxPasses: 2 });
+      if (!settled) {
+        throw new Error(
+          `${namespace}/${name} still waits for a coalesced write after ${passes} passes; call reconcileUntilSettled with the passes this scenario means`,
+        );
       }
       return result;
     },
