@@ -14,7 +14,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // test/support: the test kit's own tests (the strict fake API server).
+          include: ['test/unit/**/*.test.ts', 'test/support/**/*.test.ts'],
           environment: 'node',
         },
       },
