@@ -21,8 +21,9 @@ function lagging(consistentReads = CONFIRM): World {
   return w;
 }
 
+/** False once the finalizer is gone, and with it the object (Kubernetes deletes it then). */
 const hasFinalizer = (name: string) =>
-  world.get(name).metadata.finalizers?.includes(LOGICOPS_FINALIZER) ?? false;
+  world.find(name)?.metadata.finalizers?.includes(LOGICOPS_FINALIZER) ?? false;
 
 /** One confirmation step: the interval passes (reads may or may not have caught up), one pass. */
 async function nextRead(name: string, catchUp: boolean) {

@@ -29,20 +29,22 @@ import type {
 import { silentLogger } from '../../../../../src/observability/logger.ts';
 import {
   type CacheEventHandler,
+  keyOf,
   type ReconcileResult,
   StatusPatcher,
   type WatchedSource,
 } from '../../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../../../src/runtime/testing/fake-clock.ts';
+import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { FakeAzure } from './fake-azure.ts';
-import { FakeKube } from './fake-kube.ts';
 
 export const SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
 export const TENANT = '99999999-2222-4333-8444-555555555555';
 export const PRINCIPAL = 'aaaaaaaa-0000-4000-8000-000000000001';
 export const OTHER_PRINCIPAL = 'aaaaaaaa-0000-4000-8000-000000000002';
 export const NAMESPACE = 'team-a';
+const BINDING = 'VaultSecretBinding';
 export const vaultId = (name: string) =>
   `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${name}`;
 
@@ -92,7 +94,16 @@ export function createWorld(
   } = {},
 ) {
   const journal: string[] = [];
-  const kube = new FakeKube(journal);
+  const kube = new FakeApiServer();
+  // Finalizer writes join the journal shared with fake Azure and the records, for write order.
+  kube.onWrite = ({ subresource, before, after }) => {
+    if (subresource === 'status') return;
+    const had = before.metadata?.finalizers?.length ?? 0;
+    const has = after?.metadata?.finalizers?.length ?? 0;
+    if (has > had) journal.push('finalizer:added');
+    if (has < had) journal.push('finalizer:removed');
+  };
+  const read = (namespace: string, name: string) => kube.read<VaultSecretBinding>(BINDING, namespace, name);
   const records = new MemoryRecords(journal, { lagging: options.laggingRecords ?? false });
   const azure = new FakeAzure(journal);
   const clock = new FakeClock();
@@ -102,7 +113,9 @@ export function createWorld(
   const locks = new VaultLocks();
   const vaultReads = new VaultReads(clock, options.vaultReadTtlMs ?? 0);
   const consistency = new VaultConsistency(clock, options.consistentReads ?? { reads: 0, intervalMs: 0 });
-  const bindings = new ListSource<VaultSecretBinding>(() => [...kube.objects.entries()]);
+  const bindings = new ListSource<VaultSecretBinding>(() =>
+    kube.list<VaultSecretBinding>(BINDING).map((binding) => [keyOf(binding), binding]),
+  );
   const shared: BindingShared = {
     kube: kube.asClient(),
     patcher: new StatusPatcher(kube.asClient()),
@@ -144,7 +157,7 @@ export function createWorld(
   /** Exactly one pass, the way the controller runs it; returns what it said (a result, or the error it threw). */
   const pass = async (name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> => {
     try {
-      return await createBindingReconciler(shared)(kube.read(namespace, name), {
+      return await createBindingReconciler(shared)(read(namespace, name), {
         key: `${namespace}/${name}`,
         logger: silentLogger(),
         clock,
@@ -267,15 +280,19 @@ export function createWorld(
       });
     },
     get(name: string, namespace = NAMESPACE) {
-      return kube.read(namespace, name);
+      return read(namespace, name);
+    },
+    /** The binding, or undefined once Kubernetes deleted it (its last finalizer gone). */
+    find(name: string, namespace = NAMESPACE) {
+      return kube.find<VaultSecretBinding>(BINDING, namespace, name);
     },
     annotate(name: string, annotations: Record<string, string>, namespace = NAMESPACE) {
-      const object = kube.read(namespace, name);
+      const object = read(namespace, name);
       object.metadata.annotations = { ...object.metadata.annotations, ...annotations };
       kube.put(object);
     },
     markDeleted(name: string, namespace = NAMESPACE) {
-      const object = kube.read(namespace, name);
+      const object = read(namespace, name);
       object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
       kube.put(object);
     },
