@@ -155,23 +155,17 @@ describe('LogicAppWorkflow reconcile', () => {
   /** Stores `object` (as the API server would), then reconciles the copy the informer cache holds. */
   async function run(object?: LogicAppWorkflow) {
     if (object) kube.put(object);
-    const current = kube.stored<LogicAppWorkflow>(KEY);
+    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
     if (!current) throw new Error('no object');
     return reconcile(leanWorkflow(structuredClone(current)), context());
   }
-  const stored = () => kube.stored<LogicAppWorkflow>(KEY);
-  /** A ConfigMap as the API server holds it, and its stub as the metadata-only cache does. */
-  function putConfigMap(name: string, data: Record<string, string>, resourceVersion = '1') {
-    const configMap = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name, namespace: NS, resourceVersion },
-      data,
-    };
-    kube.put(configMap);
+  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
+  /** A ConfigMap as the API server holds it (a new resourceVersion), and its stub as the metadata-only cache does. */
+  function putConfigMap(name: string, data: Record<string, string>) {
+    const stored = kube.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data });
     configMaps.set([
       ...configMaps.list().filter((stub) => stub.metadata?.name !== name),
-      metadataStub(configMap),
+      metadataStub(stored),
     ]);
   }
   const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
@@ -453,7 +447,7 @@ describe('LogicAppWorkflow reconcile', () => {
         ),
       });
 
-      putConfigMap('cm', { 'wf.json': JSON.stringify(DEFINITION) }, '2');
+      putConfigMap('cm', { 'wf.json': JSON.stringify(DEFINITION) });
       expect(await run()).toEqual({ type: 'done' });
       expect(condition('Ready')).toMatchObject({ status: 'True' });
       expect(azure.calls).toContain('workflows.createOrUpdate');
