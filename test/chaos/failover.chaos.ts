@@ -17,11 +17,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ControlPlane } from '../../src/controlplane/control-plane.ts';
 import { allCrds } from '../../src/crds/index.ts';
 import { crdYaml } from '../../src/crds/render.ts';
 import { DEMO_SUBSCRIPTION_ID, type Emulator } from '../../src/emulator/index.ts';
+import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { scanMaterial } from './security/collect.ts';
 import { type AuditRecord, describeRecord, isWrite, leaseWrites, readAudit } from './support/audit.ts';
 import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
@@ -29,7 +30,6 @@ import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { printFigures } from './support/figures.ts';
 import { createAll, createNamespace, useKubeConfig } from './support/kube.ts';
 import { leaseHolder, watchLease } from './support/lease.ts';
-import { type OperatorProcess, startOperator } from './support/operator-process.ts';
 import { chaosScale } from './support/scale.ts';
 import { chaosTempDir } from './support/temp-dir.ts';
 import { buildWorld, type Manifest } from './support/world.ts';
@@ -151,7 +151,8 @@ describe('failover', () => {
     const logFiles = apps.map((_, i) => path.join(dir, `operator-${i}.log`));
     const pair: OperatorProcess[] = [];
     for (const [i, app] of apps.entries()) {
-      const operator = await startOperator({
+      const operator = await startOperatorProcess({
+        entry: inject('chaosOperatorEntry'),
         kubeconfigPath: app.kubeconfigPath,
         namespaces: [namespace],
         armEndpoint: azure.emulator.armEndpoint,
