@@ -355,7 +355,7 @@ describe('failover', () => {
     expect(kubeByFollowerBefore.map(describeRecord), 'Kubernetes writes by the standby').toEqual([]);
     // Safety, whatever the machine's load: the standby led only once the frozen leader's lease had
     // run out. How soon after (lease + retry period at most) is the timing rule's, tested on an
-    // injected clock (test/unit/leader-election/timing.test.ts); this run prints the figure.
+    // injected clock (test/unit/runtime/lease-timing.test.ts); this run prints the figure.
     expect(acquired, 'the standby took the lease').toBeDefined();
     expect(acquiredAfterRenewalMs).toBeGreaterThanOrEqual(LEASE_MS);
     expect(
@@ -474,7 +474,7 @@ describe('failover', () => {
     expect(release?.completedMs ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(acquire?.completedMs ?? 0);
     expect(holderAtExit).not.toBe(leaderIdentity);
     // How soon after the release the standby led is printed (takeoverAfterReleaseMs); the rule that
-    // decides it is tested on an injected clock (test/unit/leader-election/timing.test.ts).
+    // decides it is tested on an injected clock (test/unit/runtime/lease-timing.test.ts).
     expect(kubeByOldLeaderAfterExit.map(describeRecord)).toEqual([]);
     expect(verdict.converged, describeVerdict(verdict)).toBe(true);
   });

@@ -1,7 +1,7 @@
 // Leader election against a real API server: one leader at a time, a hand-over on
 // release without waiting out the lease, and fencing — a leader cut off from the API server
 // stops before another starts. How soon a takeover comes (lease duration + retry period at
-// most) is the timing rule's, tested on an injected clock in test/unit/leader-election/timing.test.ts;
+// most) is the timing rule's, tested on an injected clock in test/unit/runtime/lease-timing.test.ts;
 // this file prints the figures it saw and asserts what the electors decided, never elapsed time.
 import { CoordinationV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
