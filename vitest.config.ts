@@ -16,8 +16,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // test/support: the test kit's own tests (the strict fake API server).
           include: [
             'test/unit/**/*.test.ts',
+            'test/support/**/*.test.ts',
             'packages/control-plane/test/**/*.test.ts',
             'packages/tiny-ca/test/**/*.test.ts',
           ],

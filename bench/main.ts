@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Ctrl-C ends the current phase; runBench then stops the operator, emulator and control plane.
-  // A second one exits at once (the operator process is killed on exit, operator-process.ts).
+  // A second one exits at once (the operator process is killed on exit, test/support/operator-process.ts).
   const stop = new AbortController();
   const onSignal = () => {
     if (!stop.signal.aborted) return stop.abort();

@@ -12,7 +12,7 @@ import {
   type FaultConfig,
   startEmulator,
 } from '@logicops/azure-emulator';
-import { freePort } from '@logicops/control-plane';
+import { operatorSettingsFor, startOperatorProcess } from '../test/support/operator-process.ts';
 import type { BenchOptions } from './args.ts';
 import { type CounterSnapshot, counterDelta, perObjectFigures, steadyStateFigures } from './arm-figures.ts';
 import { renderConvergenceSvg } from './chart.ts';
@@ -29,7 +29,6 @@ import {
 import { compileOperator, IMAGE_NODE_FLAGS } from './compiled-operator.ts';
 import { ARM_WRITE_BUCKET, boundRatio, lowerBoundMs, medianLatencyMs, minimumWrites } from './lower-bound.ts';
 import { observeWindow, ProcessMonitor, recordConvergence, scrapeMetrics } from './measure.ts';
-import { startOperatorProcess } from './operator-process.ts';
 import { parseHistograms, percentiles } from './reconcile-latency.ts';
 import { type BenchReport, evaluateTargets } from './report.ts';
 import { buildScenario } from './scenario.ts';
@@ -93,38 +92,32 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     }
     const logFile = path.join(os.tmpdir(), `${namespace}-operator.log`);
     const workflowQuota = String(Math.max(1000, options.workflows + 10));
-    const operator = startOperatorProcess({
-      kubeconfigPath: cluster.kubeconfigPath,
-      namespace,
-      armEndpoint: emulator.armEndpoint,
-      authorityHost: emulator.authorityHost,
-      caCertPath: emulator.caCertPath,
-      tenantId: emulator.tenantId,
-      clientId: emulator.operatorClientId,
-      clientSecret: emulator.operatorClientSecret,
-      port: await freePort(),
-      logFile,
-      ...(entry ? { entry } : {}),
-      ...(operatorEnv ? { env: operatorEnv } : {}),
-      nodeOptions,
-      flags: [
-        '--resync-period',
-        `${options.resyncPeriodMs}ms`,
-        '--workers',
-        String(options.workers),
-        '--log-level',
-        options.operatorLogLevel,
-        '--shutdown-grace',
-        '5s',
-        '--quota-workflows-per-region',
-        workflowQuota,
-        '--quota-identity-workflows-per-region',
-        workflowQuota,
-        '--quota-role-assignments-per-subscription',
-        String(roleAssignmentLimit),
-      ],
-    });
-    cleanups.push(() => operator.stop());
+    const operator = await startOperatorProcess(
+      operatorSettingsFor(emulator, {
+        kubeconfigPath: cluster.kubeconfigPath,
+        namespaces: [namespace],
+        clusterId: 'logicops-bench',
+        logFile,
+        ...(entry ? { entry } : {}),
+        ...(operatorEnv ? { env: operatorEnv } : {}),
+        nodeOptions,
+        logLevel: options.operatorLogLevel,
+        shutdownGrace: '5s',
+        flags: [
+          '--resync-period',
+          `${options.resyncPeriodMs}ms`,
+          '--workers',
+          String(options.workers),
+          '--quota-workflows-per-region',
+          workflowQuota,
+          '--quota-identity-workflows-per-region',
+          workflowQuota,
+          '--quota-role-assignments-per-subscription',
+          String(roleAssignmentLimit),
+        ],
+      }),
+    );
+    cleanups.push(() => operator.stop(30_000));
     say(`starting the operator (pid ${operator.pid}, log ${logFile})`);
     await operator.ready(120_000);
 

@@ -9,13 +9,14 @@
 
 import type { FaultConfig, RequestLogEntry } from '@logicops/azure-emulator';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../support/seeded-random.ts';
 import { scanMaterial } from './security/collect.ts';
 import { recordArmWrites } from './support/arm-write-log.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { CrashLoop } from './support/crash-loop.ts';
 import { printFigures } from './support/figures.ts';
 import { createAll, deleteAll } from './support/kube.ts';
-import { chaosScale, chaosSeed, seededRandom } from './support/scale.ts';
+import { chaosScale, chaosSeed } from './support/scale.ts';
 import { type ChaosSuite, startChaosSuite } from './support/suite.ts';
 import { recordTokenAges } from './support/token-ages.ts';
 import type { Manifest } from './support/world.ts';

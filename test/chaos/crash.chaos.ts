@@ -4,12 +4,13 @@
 // (exactly the workflows, identities, access-policy entries and role assignments the live specs
 // call for) — never from the operator's status.
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../support/seeded-random.ts';
 import { scanMaterial } from './security/collect.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { CrashLoop } from './support/crash-loop.ts';
 import { printFigures } from './support/figures.ts';
 import { createAll, deleteAll } from './support/kube.ts';
-import { chaosScale, chaosSeed, seededRandom } from './support/scale.ts';
+import { chaosScale, chaosSeed } from './support/scale.ts';
 import { type ChaosSuite, startChaosSuite } from './support/suite.ts';
 import type { Manifest } from './support/world.ts';
 

@@ -19,9 +19,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_SUBSCRIPTION_ID, type Emulator } from '@logicops/azure-emulator';
 import { ControlPlane } from '@logicops/control-plane';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { allCrds } from '../../src/crds/index.ts';
 import { crdYaml } from '../../src/crds/render.ts';
+import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { scanMaterial } from './security/collect.ts';
 import { type AuditRecord, describeRecord, isWrite, leaseWrites, readAudit } from './support/audit.ts';
 import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
@@ -29,7 +30,6 @@ import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { printFigures } from './support/figures.ts';
 import { createAll, createNamespace, useKubeConfig } from './support/kube.ts';
 import { leaseHolder, watchLease } from './support/lease.ts';
-import { type OperatorProcess, startOperator } from './support/operator-process.ts';
 import { chaosScale } from './support/scale.ts';
 import { chaosTempDir } from './support/temp-dir.ts';
 import { buildWorld, type Manifest } from './support/world.ts';
@@ -151,7 +151,8 @@ describe('failover', () => {
     const logFiles = apps.map((_, i) => path.join(dir, `operator-${i}.log`));
     const pair: OperatorProcess[] = [];
     for (const [i, app] of apps.entries()) {
-      const operator = await startOperator({
+      const operator = await startOperatorProcess({
+        entry: inject('chaosOperatorEntry'),
         kubeconfigPath: app.kubeconfigPath,
         namespaces: [namespace],
         armEndpoint: azure.emulator.armEndpoint,
@@ -354,7 +355,7 @@ describe('failover', () => {
     expect(kubeByFollowerBefore.map(describeRecord), 'Kubernetes writes by the standby').toEqual([]);
     // Safety, whatever the machine's load: the standby led only once the frozen leader's lease had
     // run out. How soon after (lease + retry period at most) is the timing rule's, tested on an
-    // injected clock (test/unit/leader-election/timing.test.ts); this run prints the figure.
+    // injected clock (test/unit/runtime/lease-timing.test.ts); this run prints the figure.
     expect(acquired, 'the standby took the lease').toBeDefined();
     expect(acquiredAfterRenewalMs).toBeGreaterThanOrEqual(LEASE_MS);
     expect(
@@ -473,7 +474,7 @@ describe('failover', () => {
     expect(release?.completedMs ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(acquire?.completedMs ?? 0);
     expect(holderAtExit).not.toBe(leaderIdentity);
     // How soon after the release the standby led is printed (takeoverAfterReleaseMs); the rule that
-    // decides it is tested on an injected clock (test/unit/leader-election/timing.test.ts).
+    // decides it is tested on an injected clock (test/unit/runtime/lease-timing.test.ts).
     expect(kubeByOldLeaderAfterExit.map(describeRecord)).toEqual([]);
     expect(verdict.converged, describeVerdict(verdict)).toBe(true);
   });

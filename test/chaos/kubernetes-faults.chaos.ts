@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_SUBSCRIPTION_ID } from '@logicops/azure-emulator';
 import { ControlPlane } from '@logicops/control-plane';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
@@ -15,14 +15,19 @@ import {
 import { allCrds } from '../../src/crds/index.ts';
 import { crdYaml } from '../../src/crds/render.ts';
 import { KubeClient, PatchStrategy } from '../../src/runtime/kube-client.ts';
+import {
+  type OperatorProcess,
+  operatorSettingsFor,
+  startOperatorProcess,
+} from '../support/operator-process.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { scanMaterial } from './security/collect.ts';
 import { type ChaosAzure, startChaosAzure } from './support/azure.ts';
 import { describeVerdict, waitForConvergence } from './support/converge.ts';
 import { type CuttingProxy, startCuttingProxy } from './support/cutting-proxy.ts';
 import { printFigures } from './support/figures.ts';
 import { createAll, createNamespace, suiteKubeConfig, useKubeConfig } from './support/kube.ts';
-import { type OperatorProcess, operatorSettingsFor, startOperator } from './support/operator-process.ts';
-import { chaosScale, chaosSeed, seededRandom } from './support/scale.ts';
+import { chaosScale, chaosSeed } from './support/scale.ts';
 import { chaosTempDir } from './support/temp-dir.ts';
 import { buildWorld, type Manifest } from './support/world.ts';
 
@@ -79,8 +84,9 @@ describe('Kubernetes faults', () => {
       { mode: 0o600 },
     );
     const logFile = path.join(dir, 'operator.log');
-    operator = await startOperator(
+    operator = await startOperatorProcess(
       operatorSettingsFor(emulator, {
+        entry: inject('chaosOperatorEntry'),
         kubeconfigPath,
         namespaces: [namespace],
         clusterId: CLUSTER_ID,

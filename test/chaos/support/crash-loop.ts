@@ -5,7 +5,11 @@
 // takes seconds on two cores, and kills timed from spawn would mostly hit a process that had
 // not yet done anything. A process that exits on its own is restarted too, and counted.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type OperatorProcess, type OperatorSettings, startOperator } from './operator-process.ts';
+import {
+  type OperatorProcess,
+  type OperatorSettings,
+  startOperatorProcess,
+} from '../../support/operator-process.ts';
 
 /** One kill in five hits a process that is still starting (informers listing, caches syncing). */
 const STARTUP_KILL_SHARE = 0.2;
@@ -28,7 +32,7 @@ export class CrashLoop {
   }
 
   async start(): Promise<OperatorProcess> {
-    this.current = await startOperator(this.settings);
+    this.current = await startOperatorProcess(this.settings);
     return this.current;
   }
 
@@ -52,7 +56,7 @@ export class CrashLoop {
       victim.signal('SIGKILL');
       await victim.exited;
       this.kills++;
-      this.current = await startOperator(this.settings);
+      this.current = await startOperatorProcess(this.settings);
     }
   }
 

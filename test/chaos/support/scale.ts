@@ -60,18 +60,6 @@ export function chaosScale(env: NodeJS.ProcessEnv = process.env): ChaosScale {
   return SCALES[name];
 }
 
-/** A small seeded PRNG (mulberry32): the same LOGICOPS_CHAOS_SEED replays the same kill moments. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function chaosSeed(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.LOGICOPS_CHAOS_SEED;
   return text ? Number(text) : Date.now() % 1_000_000;

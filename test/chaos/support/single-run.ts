@@ -9,12 +9,12 @@ import {
   type RequestLogEntry,
 } from '@logicops/azure-emulator';
 import { inject } from 'vitest';
+import { operatorSettingsFor, startOperatorProcess } from '../../support/operator-process.ts';
 import type { Needle } from '../security/leak-scanner.ts';
 import { recordArmWrites } from './arm-write-log.ts';
 import { armWrites, startChaosAzure } from './azure.ts';
 import { type Verdict, waitForConvergence } from './converge.ts';
 import { createAll, createNamespace, listObjects } from './kube.ts';
-import { operatorSettingsFor, startOperator } from './operator-process.ts';
 import { chaosTempDir } from './temp-dir.ts';
 import { buildWorld } from './world.ts';
 
@@ -71,8 +71,9 @@ export async function convergeOnce(options: {
   const all = [...world.workflows, ...world.bindings];
   for (const m of all) m.metadata.namespace = namespace;
   const logFile = path.join(await chaosTempDir(), 'operator.log');
-  const operator = await startOperator(
+  const operator = await startOperatorProcess(
     operatorSettingsFor(emulator, {
+      entry: inject('chaosOperatorEntry'),
       kubeconfigPath: inject('kubeconfigPath'),
       namespaces: [namespace],
       clusterId: options.clusterId,

@@ -4,15 +4,15 @@
 import path from 'node:path';
 import { DEMO_SUBSCRIPTION_ID, type Emulator, type FaultConfig } from '@logicops/azure-emulator';
 import { inject } from 'vitest';
-import { type ChaosAzure, startChaosAzure } from './azure.ts';
-import { addForeign, type Intruder } from './foreign.ts';
-import { createNamespace, installCrds } from './kube.ts';
 import {
   type OperatorProcess,
   type OperatorSettings,
   operatorSettingsFor,
-  startOperator,
-} from './operator-process.ts';
+  startOperatorProcess,
+} from '../../support/operator-process.ts';
+import { type ChaosAzure, startChaosAzure } from './azure.ts';
+import { addForeign, type Intruder } from './foreign.ts';
+import { createNamespace, installCrds } from './kube.ts';
 import { chaosTempDir } from './temp-dir.ts';
 import { buildWorld, type ChaosWorld } from './world.ts';
 
@@ -69,6 +69,7 @@ export async function startChaosSuite(options: {
       m.metadata.namespace = namespace;
     const logFile = path.join(await chaosTempDir(), 'operator.log');
     const operatorSettings = operatorSettingsFor(emulator, {
+      entry: inject('chaosOperatorEntry'),
       kubeconfigPath: inject('kubeconfigPath'),
       namespaces: [namespace],
       clusterId: options.clusterId,
@@ -85,7 +86,7 @@ export async function startChaosSuite(options: {
       logFile,
       operatorSettings,
       async startOperator(flags) {
-        const operator = await startOperator({
+        const operator = await startOperatorProcess({
           ...operatorSettings,
           flags: [...(operatorSettings.flags ?? []), ...(flags ?? [])],
         });

@@ -14,8 +14,8 @@ import { managedIdentityCredential, secretClient } from '@logicops/azure-emulato
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { GROUP, type LogicAppWorkflow, VERSION } from '../../../src/crds/index.ts';
+import { eventually } from '../../support/eventually.ts';
 import { lastSeq, workflowRequests } from '../controllers/must-show-support.ts';
-import { eventually } from '../runtime/support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../support/operator-env.ts';
 

@@ -11,7 +11,7 @@ import { managedIdentityCredential, secretClient } from '@logicops/azure-emulato
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/index.ts';
 import { GROUP, VERSION } from '../../../src/crds/index.ts';
-import { eventually } from '../runtime/support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../support/operator-env.ts';
 

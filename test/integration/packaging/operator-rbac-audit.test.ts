@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { auditedPair, RBAC_NEEDS, verbResourcePairs } from '../../../src/rbac-needs.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../src/vocabulary.ts';
+import { eventually } from '../../support/eventually.ts';
 import { chartDir } from '../../support/packaging-tools.ts';
-import { eventually } from '../runtime/support/eventually.ts';
 import { activityOf, type UserActivity } from './support/audit-log.ts';
 import {
   AzureRequestHold,

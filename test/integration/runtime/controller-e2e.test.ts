@@ -16,8 +16,8 @@ import { keyOf, objectKey } from '../../../src/runtime/object-key.ts';
 import { done, TerminalError } from '../../../src/runtime/reconcile-result.ts';
 import { StatusPatcher } from '../../../src/runtime/status-patcher.ts';
 import { LOGICOPS_FINALIZER } from '../../../src/vocabulary.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, installCrd } from '../support/cluster.ts';
-import { eventually } from './support/eventually.ts';
 import {
   CONFIG_MAP,
   type ConfigMap,

@@ -7,8 +7,8 @@ import { Controller } from '../../../src/runtime/controller.ts';
 import { Informer } from '../../../src/runtime/informer.ts';
 import { KubeClient, PatchStrategy } from '../../../src/runtime/kube-client.ts';
 import { done } from '../../../src/runtime/reconcile-result.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
-import { eventually } from './support/eventually.ts';
 import { CONFIG_MAP, type ConfigMap } from './support/widget.ts';
 
 const COUNT = 100;

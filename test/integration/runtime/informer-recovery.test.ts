@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { Informer } from '../../../src/runtime/informer.ts';
 import { KubeClient } from '../../../src/runtime/kube-client.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { CONFIG_MAP, type ConfigMap } from './support/widget.ts';
 
 describe('Informer recovery', () => {

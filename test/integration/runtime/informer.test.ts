@@ -4,8 +4,8 @@ import { silentLogger } from '../../../src/observability/logger.ts';
 import { Informer } from '../../../src/runtime/informer.ts';
 import { KubeClient } from '../../../src/runtime/kube-client.ts';
 import type { CacheEvent } from '../../../src/runtime/object-store.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
-import { eventually } from './support/eventually.ts';
 import { CONFIG_MAP, type ConfigMap } from './support/widget.ts';
 
 const LABEL = 'runtime-test/informer';

@@ -18,7 +18,7 @@ import {
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../src/controllers/resource-kinds.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
-import { eventually } from '../runtime/support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 import { type EmulatorWorld, startEmulatorWorld } from '../support/emulator-world.ts';
 import { type InProcessOperator, startInProcessOperator } from '../support/operator-env.ts';

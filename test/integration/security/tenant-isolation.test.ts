@@ -15,7 +15,7 @@ import {
 import { recordName } from '../../../src/controllers/shared/records/record-configmap.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
 import { RECORD_LABEL, RECORD_NAMESPACE_LABEL, RECORD_OBJECT_ANNOTATION } from '../../../src/vocabulary.ts';
-import { eventually } from '../runtime/support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig } from '../support/cluster.ts';
 import {
   bindingManifest,

@@ -2,7 +2,7 @@
 // until the operator has reconciled every one to Ready: the state `logicops dev` reaches.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventually } from '../runtime/support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { kubectl } from './cluster.ts';
 
 const samplesDir = new URL('../../../config/samples/', import.meta.url).pathname;

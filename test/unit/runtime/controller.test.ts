@@ -77,10 +77,21 @@ describe('Controller', () => {
   });
 
   it('jitters the resync within ± 10 %', async () => {
-    const { calls, reconcile } = scripted();
-    const { clock } = await harness(reconcile, { random: () => 0 }, [widget('a')]);
-    await clock.advance(9 * 60_000);
-    expect(calls).toHaveLength(2);
+    // The lowest draw brings the resync to exactly 9 min, the highest to 11 min: not a moment
+    // sooner or later (a wider jitter would fail one of the two).
+    const low = scripted();
+    const { clock: lowClock } = await harness(low.reconcile, { random: () => 0 }, [widget('a')]);
+    await lowClock.advance(9 * 60_000 - 1);
+    expect(low.calls).toHaveLength(1);
+    await lowClock.advance(1);
+    expect(low.calls).toHaveLength(2);
+
+    const high = scripted();
+    const { clock: highClock } = await harness(high.reconcile, { random: () => 1 - 2 ** -53 }, [widget('a')]);
+    await highClock.advance(11 * 60_000 - 1);
+    expect(high.calls).toHaveLength(1);
+    await highClock.advance(1);
+    expect(high.calls).toHaveLength(2);
   });
 
   it('retries a failing reconcile with growing backoff and resets it on success', async () => {

@@ -1,7 +1,7 @@
 // What the event recorder keeps per series: the body it created the Event from, not the API
 // server's answer (managedFields, resourceVersion and the server's own copy of every string),
 // so thousands of open series stay small (issue 12). The wire behaviour of series against a
-// real API server is test/integration/events/events.test.ts.
+// real API server is test/integration/runtime/events.test.ts.
 import { EventsV1Api, type EventsV1Event } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';

@@ -19,7 +19,7 @@ import { CONFIG_MAP_RESOURCE } from '../../../../src/controllers/resource-kinds.
 import { GROUP, VERSION } from '../../../../src/crds/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../../support/cluster.ts';
 import {
   condition,

@@ -4,7 +4,7 @@
 // definition without it is valid, and the emulator now accepts it as Logic Apps does. The
 // operator neither needs one nor adds one: the workflow deploys as written and is Ready.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   condition,
   createWorkflow,

@@ -6,7 +6,7 @@ import { EventsV1Api } from '@kubernetes/client-node';
 import { DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { operatorCredential } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../../support/operator-env.ts';
 

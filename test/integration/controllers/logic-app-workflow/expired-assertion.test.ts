@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { admin } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { type InProcessOperator, startInProcessOperator } from '../../support/operator-env.ts';
 import {
   condition,

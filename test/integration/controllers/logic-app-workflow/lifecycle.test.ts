@@ -12,7 +12,7 @@ import { CONFIG_MAP_RESOURCE } from '../../../../src/controllers/resource-kinds.
 import { GROUP, type GrantRecord, VERSION } from '../../../../src/crds/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import {
   annotate,

@@ -15,7 +15,7 @@ import { parseAllDocuments } from 'yaml';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { kubectl } from '../../support/cluster.ts';
 import {
   armWrites,

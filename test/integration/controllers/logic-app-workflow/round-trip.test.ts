@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { GROUP, type LogicAppWorkflow, VERSION } from '../../../../src/crds/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import { TEST_RECORDS_NAMESPACE } from '../../support/records.ts';
 import { emulatedWorkflow, lastSeq, workflowRequests } from '../must-show-support.ts';

@@ -15,7 +15,7 @@ import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import {
   annotate,

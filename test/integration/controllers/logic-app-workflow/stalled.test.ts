@@ -9,7 +9,7 @@ import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from '../../../../src/control
 import { GROUP, VERSION } from '../../../../src/crds/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import {
   annotate,

@@ -12,7 +12,7 @@
 
 import { DEMO_RESOURCE_GROUP, entraThrottling } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   condition,
   createWorkflow,

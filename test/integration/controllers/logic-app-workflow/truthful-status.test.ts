@@ -15,7 +15,7 @@ import {
   VAULT_SECRET_BINDING_RESOURCE,
 } from '../../../../src/controllers/resource-kinds.ts';
 import { ownerValue } from '../../../../src/controllers/shared/owner-tag.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   CLUSTER_ID,
   condition,

@@ -10,7 +10,7 @@ import { EventsV1Api, Watch } from '@kubernetes/client-node';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, type VaultSecretBinding, VERSION } from '../../../../src/crds/index.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import {
   condition,

@@ -12,10 +12,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { VAULT_SECRET_BINDING_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
+import {
+  type OperatorProcess,
+  operatorSettingsFor,
+  startOperatorProcess,
+} from '../../../support/operator-process.ts';
 import {
   condition,
   createBinding,
@@ -26,7 +31,6 @@ import {
   readWorkflow,
   startMustShowWorld,
 } from '../must-show-support.ts';
-import { type OperatorProcess, startOperatorProcess } from './operator-process.ts';
 
 const ACCESS_POLICY_WRITE = 'Microsoft.KeyVault/vaults/accessPolicies/write';
 const ACCESS_POLICY_ADD_PATH = /\/providers\/microsoft\.keyvault\/vaults\/[^/]+\/accesspolicies\/add$/i;
@@ -81,12 +85,14 @@ describe('VaultSecretBinding must-show: kill -9 right after an accessPolicies/ad
     const logFile = path.join(tmp, 'operator.log');
     const vaultId = `${world.subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${DEMO_ACCESS_POLICY_VAULT}`;
     const start = () =>
-      startOperatorProcess({
-        emulator: world.emulator,
-        namespace: ns,
-        clusterId: 'must-show-kill',
-        logFile,
-      });
+      startOperatorProcess(
+        operatorSettingsFor(world.emulator, {
+          kubeconfigPath: inject('kubeconfigPath'),
+          namespaces: [ns],
+          clusterId: 'must-show-kill',
+          logFile,
+        }),
+      );
 
     // First incarnation; the emulator will apply its first access-policy write and hold the answer.
     operator = await start();

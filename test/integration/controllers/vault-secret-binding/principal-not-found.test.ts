@@ -9,7 +9,7 @@
 import { DEMO_RBAC_VAULT } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { deleteTestNamespace } from '../../support/cluster.ts';
 import { type BindingOperator, startBindingOperator } from './operator.ts';
 

@@ -14,7 +14,7 @@
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
 import { readSecretRaw } from '@logicops/azure-emulator/test-support/data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { deleteTestNamespace } from '../../support/cluster.ts';
 import { type BindingOperator, startBindingOperator } from './operator.ts';
 

@@ -17,7 +17,7 @@ import { OPTIONS } from '../../../../src/config.ts';
 import { VAULT_SECRET_BINDING_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import {
   armWrites,
   condition,

@@ -16,7 +16,7 @@ import {
 } from '../../../../src/azure/index.ts';
 import type { VaultSecretBinding } from '../../../../src/crds/index.ts';
 import { computeKstatus } from '../../../../src/runtime/index.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { deleteTestNamespace } from '../../support/cluster.ts';
 import { type BindingOperator, startBindingOperator } from './operator.ts';
 

@@ -3,6 +3,7 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { allCrds, VERSION } from '../../../../src/crds/index.ts';
 import { CONFIG_CRD_DIR, renderedFiles } from '../../../../src/crds/render.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../../support/cluster.ts';
 
 const repoRoot = new URL('../../../../', import.meta.url).pathname;
@@ -24,14 +25,5 @@ export async function applyShippedCrds(): Promise<void> {
 /** Established can precede the handler being live for a moment; a successful list proves it is served. */
 async function waitUntilServed(group: string, plural: string, timeoutMs = 30_000): Promise<void> {
   const api = adminKubeConfig().makeApiClient(CustomObjectsApi);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const served = await api
-      .listClusterCustomObject({ group, version: VERSION, plural })
-      .then(() => true)
-      .catch(() => false);
-    if (served) return;
-    if (Date.now() > deadline) throw new Error(`${plural}.${group} not served within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(() => api.listClusterCustomObject({ group, version: VERSION, plural }), timeoutMs, 100);
 }

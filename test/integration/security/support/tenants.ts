@@ -19,7 +19,7 @@ import { GROUP, type LogicAppWorkflow, VERSION } from '../../../../src/crds/inde
 import { KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../../src/vocabulary.ts';
-import { eventually } from '../../runtime/support/eventually.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, kubectl } from '../../support/cluster.ts';
 import { type EmulatorWorld, startEmulatorWorld } from '../../support/emulator-world.ts';
 import { type InProcessOperator, startInProcessOperator } from '../../support/operator-env.ts';

@@ -154,11 +154,11 @@ describe('LogicAppWorkflow reconcile against what Azure answers', () => {
   });
   async function run(object?: LogicAppWorkflow) {
     if (object) kube.put(object);
-    const current = kube.stored<LogicAppWorkflow>(KEY);
+    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
     if (!current) throw new Error('no object');
     return reconcile(structuredClone(current), context());
   }
-  const stored = () => kube.stored<LogicAppWorkflow>(KEY);
+  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
   const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
   const writes = () => azure.calls.filter((call) => call === 'workflows.createOrUpdate').length;
   const secureRecord = () => records.payload('secure-parameters', NS, 'wf');

@@ -155,23 +155,17 @@ describe('LogicAppWorkflow reconcile', () => {
   /** Stores `object` (as the API server would), then reconciles the copy the informer cache holds. */
   async function run(object?: LogicAppWorkflow) {
     if (object) kube.put(object);
-    const current = kube.stored<LogicAppWorkflow>(KEY);
+    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
     if (!current) throw new Error('no object');
     return reconcile(leanWorkflow(structuredClone(current)), context());
   }
-  const stored = () => kube.stored<LogicAppWorkflow>(KEY);
-  /** A ConfigMap as the API server holds it, and its stub as the metadata-only cache does. */
-  function putConfigMap(name: string, data: Record<string, string>, resourceVersion = '1') {
-    const configMap = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name, namespace: NS, resourceVersion },
-      data,
-    };
-    kube.put(configMap);
+  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
+  /** A ConfigMap as the API server holds it (a new resourceVersion), and its stub as the metadata-only cache does. */
+  function putConfigMap(name: string, data: Record<string, string>) {
+    const stored = kube.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data });
     configMaps.set([
       ...configMaps.list().filter((stub) => stub.metadata?.name !== name),
-      metadataStub(configMap),
+      metadataStub(stored),
     ]);
   }
   const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
@@ -218,7 +212,6 @@ describe('LogicAppWorkflow reconcile', () => {
     azure.calls.length = 0;
     expect(await run()).toEqual({ type: 'done' });
     expect(azure.calls).toEqual(['workflows.get']);
-    clock.setTimeout(() => undefined, 0);
     await clock.advance(60_000);
     await run();
     // The quota listing (TTL 30 s) is older than its TTL too: one listing refreshes status.quota.
@@ -258,7 +251,6 @@ describe('LogicAppWorkflow reconcile', () => {
     // Within the listing's TTL: no read, the figure stays what that listing said.
     expect(azure.calls).not.toContain('workflows.listBySubscription');
     expect(usage()).toEqual({ WorkflowsPerRegion: 1, ManagedIdentityWorkflowsPerSubscriptionRegion: 1 });
-    clock.setTimeout(() => undefined, 0);
     await clock.advance(30_000);
     await run();
     expect(azure.calls.filter((call) => call === 'workflows.listBySubscription')).toHaveLength(1);
@@ -270,7 +262,6 @@ describe('LogicAppWorkflow reconcile', () => {
     await run(workflow());
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'])
       azure.workflows.set(name, other(name));
-    clock.setTimeout(() => undefined, 0);
     await clock.advance(30_000);
     expect(await run()).toEqual({ type: 'done' });
     expect(usage()).toMatchObject({ WorkflowsPerRegion: 11 });
@@ -456,7 +447,7 @@ describe('LogicAppWorkflow reconcile', () => {
         ),
       });
 
-      putConfigMap('cm', { 'wf.json': JSON.stringify(DEFINITION) }, '2');
+      putConfigMap('cm', { 'wf.json': JSON.stringify(DEFINITION) });
       expect(await run()).toEqual({ type: 'done' });
       expect(condition('Ready')).toMatchObject({ status: 'True' });
       expect(azure.calls).toContain('workflows.createOrUpdate');

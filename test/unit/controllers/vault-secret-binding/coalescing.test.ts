@@ -67,13 +67,18 @@ describe('coalesced access-policy adds', () => {
     await world.reconcile(name);
     expect(world.get(name).status?.grant?.phase).toBe('Granted');
     world.azure.vaults.get('kv1')!.accessPolicies = [];
-    world.clock.setTimeout(() => undefined, 0);
     await world.clock.advance(5_000);
     world.journal.length = 0;
-    const before = world.kube.statusPatches;
-    await world.reconcile(name);
+    const statusPatches = () => world.kube.requests.filter((r) => r.subresource === 'status').length;
+    const before = statusPatches();
+    // The pass that queues the add, and the pass the controller runs once the write settled.
+    expect(await world.reconcileUntilSettled(name, { maxPasses: 2 })).toMatchObject({
+      result: { type: 'done' },
+      passes: 2,
+      settled: true,
+    });
     // Intended (written ahead) together with Progressing, then Granted together with Ready.
-    expect(world.kube.statusPatches - before).toBe(2);
+    expect(statusPatches() - before).toBe(2);
     expect(world.journal.filter((line) => line.startsWith('ledger:'))).toEqual([
       'ledger:Intended',
       'ledger:Granted',
@@ -143,10 +148,15 @@ describe('shared vault reads', () => {
     await Promise.all(names.map((name) => world.reconcile(name)));
     world.azure.reads.length = 0;
     world.journal.length = 0;
-    // A resync burst after the shared read expired: one vault read and one secret read for all five.
-    world.clock.setTimeout(() => undefined, 0);
+    // A resync burst after the shared read expired: one vault read and one secret read for all five,
+    // and one pass each (no write to wait for).
     await world.clock.advance(60_000);
-    await Promise.all(names.map((name) => world.reconcile(name)));
+    const resync = await Promise.all(
+      names.map((name) => world.reconcileUntilSettled(name, { maxPasses: 2 })),
+    );
+    expect(resync.map(({ passes, settled }) => ({ passes, settled }))).toEqual(
+      names.map(() => ({ passes: 1, settled: true })),
+    );
     expect(world.azure.reads).toEqual(['vaults.get', 'secrets.get']);
     expect(world.journal).toEqual([]);
   });
@@ -165,7 +175,6 @@ describe('shared vault reads', () => {
     expect(world.journal).toEqual([]);
     // ... and once it expired, the pass sees the loss, re-reads under the lock and restores; the
     // pass after the coalesced write reads the vault once more (our write dropped the shared read).
-    world.clock.setTimeout(() => undefined, 0);
     await world.clock.advance(5_000);
     await world.reconcile(name);
     expect(world.azure.reads).toEqual(['vaults.get', 'secrets.get', 'vaults.get', 'vaults.get']);

@@ -21,8 +21,9 @@ function lagging(consistentReads = CONFIRM): World {
   return w;
 }
 
+/** False once the finalizer is gone, and with it the object (Kubernetes deletes it then). */
 const hasFinalizer = (name: string) =>
-  world.get(name).metadata.finalizers?.includes(LOGICOPS_FINALIZER) ?? false;
+  world.find(name)?.metadata.finalizers?.includes(LOGICOPS_FINALIZER) ?? false;
 
 /** One confirmation step: the interval passes (reads may or may not have caught up), one pass. */
 async function nextRead(name: string, catchUp: boolean) {
@@ -39,9 +40,13 @@ describe('a revoke right after the grant', () => {
   it('without confirmation, one remove acts on the older copy and the permission stays (the failure)', async () => {
     world = lagging({ reads: 0, intervalMs: 0 });
     world.binding('b1');
-    await world.reconcile('b1');
+    // Every pass after a write reads the older copy (no entry) and adds again: the grant never
+    // settles. Four passes, as the controller would run them, one after each write.
+    const grant = await world.reconcileUntilSettled('b1', { maxPasses: 4 });
+    expect(grant).toMatchObject({ passes: 4, settled: false });
+    expect(world.journal.filter((line) => line.startsWith('azure:add'))).toHaveLength(4);
     world.markDeleted('b1');
-    await world.reconcile('b1');
+    await world.reconcileUntilSettled('b1', { maxPasses: 4 });
     expect(hasFinalizer('b1')).toBe(false);
     expect(world.ledger('b1')).toBeUndefined();
     expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
@@ -51,7 +56,11 @@ describe('a revoke right after the grant', () => {
     world.binding('b1');
     // The grant's add went out; the pass after it reads the older copy and waits for reads to
     // catch up instead of adding again.
-    expect(await world.reconcile('b1')).toEqual({ type: 'requeueAfter', delayMs: CONFIRM.intervalMs });
+    expect(await world.reconcileUntilSettled('b1', { maxPasses: 2 })).toEqual({
+      result: { type: 'requeueAfter', delayMs: CONFIRM.intervalMs },
+      passes: 2,
+      settled: true,
+    });
     expect(world.journal.filter((line) => line.startsWith('azure:add'))).toHaveLength(1);
     expect(world.azure.entry('kv1', PRINCIPAL)).toEqual(['get']);
 

@@ -24,19 +24,17 @@ function bindings(world: World, count: number): string[] {
 
 const roleReads = (world: World) => world.azure.reads.filter((read) => read.startsWith('roleAssignments'));
 
-async function expire(world: World, ms: number): Promise<void> {
-  world.clock.setTimeout(() => undefined, 0);
-  await world.clock.advance(ms);
-}
-
-/** Fails instead of hanging when a pass waits for the vault lock held by the test. */
-function withinOneSecond<T>(work: Promise<T>): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('the pass waited for the vault lock')), 1_000),
-    ),
-  ]);
+/** Fails (instead of hanging) as soon as a pass queues for the vault lock the test holds. */
+async function neverQueuingForTheLock<T>(world: World, work: Promise<T>): Promise<T> {
+  let settled = false;
+  const watched = work.finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    if (world.shared.locks.waiting(vaultId('kv1')) > 0) throw new Error('the pass waited for the vault lock');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return watched;
 }
 
 let world: World;
@@ -50,14 +48,17 @@ beforeEach(async () => {
   expect(world.azure.assignments).toHaveLength(5);
   world.azure.reads.length = 0;
   world.journal.length = 0;
-  await expire(world, 60_000);
+  await world.clock.advance(60_000);
 });
 
 describe('RBAC resync from the shared role-assignment listing', () => {
   it('checks a vault’s Granted bindings with ONE listing, no GET, no write, without the vault lock', async () => {
     const release = await world.shared.locks.acquire(vaultId('kv1'));
     try {
-      const results = await withinOneSecond(Promise.all(names.map((name) => world.reconcile(name))));
+      const results = await neverQueuingForTheLock(
+        world,
+        Promise.all(names.map((name) => world.reconcile(name))),
+      );
       expect(results).toEqual(names.map(() => ({ type: 'done' })));
     } finally {
       release();
@@ -79,7 +80,7 @@ describe('RBAC resync from the shared role-assignment listing', () => {
     await world.reconcile('b0');
     expect(world.journal).toEqual([]);
     // ... then the listing misses it: the locked path reads the assignment itself and restores it.
-    await expire(world, 5_000);
+    await world.clock.advance(5_000);
     world.azure.reads.length = 0;
     await world.reconcile('b0');
     expect(roleReads(world)).toEqual(['roleAssignments.listAround', 'roleAssignments.get']);

@@ -1,6 +1,6 @@
-// Fakes for reconcile-level tests: an in-memory API server for the few calls the frame makes
-// (get, JSON-Patch finalizers, merge-patch status), in-memory Azure gateways with a call log,
-// and plain sources. No SDK method is mocked: the gateways are the seam (docs/design.md).
+// Fakes for reconcile-level tests: the kit's API server (test/support/fake-api-server.ts) with a
+// log of the frame's calls (JSON-Patch finalizers, merge-patch status), in-memory Azure gateways
+// with a call log, and plain sources. No SDK method is mocked: the gateways are the seam (docs/design.md).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { propertiesAsReturned } from '@logicops/azure-emulator';
 import {
@@ -14,77 +14,30 @@ import {
   type WorkflowRef,
 } from '../../../../../src/azure/index.ts';
 import type { EventRecorder } from '../../../../../src/runtime/events.ts';
-import type { CacheEventHandler, KubeClient, WatchedSource } from '../../../../../src/runtime/index.ts';
+import type { CacheEventHandler, WatchedSource } from '../../../../../src/runtime/index.ts';
 import { keyOf } from '../../../../../src/runtime/index.ts';
+import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 
-type Json = Record<string, unknown>;
-
-export class FakeKube {
+/**
+ * The kit's strict API server, with a log of the calls these tests assert: one line per
+ * finalizer operation and per status patch, as each request arrives (cleared with `calls.length = 0`).
+ */
+export class FakeKube extends FakeApiServer {
   readonly calls: string[] = [];
-  private readonly objects = new Map<string, KubernetesObject>();
 
-  put(object: KubernetesObject): void {
-    this.objects.set(keyOf(object), structuredClone(object));
-  }
-
-  stored<K extends KubernetesObject>(key: string): K | undefined {
-    return this.objects.get(key) as K | undefined;
-  }
-
-  asClient(): KubeClient {
-    return this as unknown as KubeClient;
-  }
-
-  async get<K>(_kind: unknown, namespace: string | undefined, name: string): Promise<K> {
-    const object = this.objects.get(`${namespace}/${name}`);
-    if (!object) throw Object.assign(new Error('not found'), { code: 404 });
-    return structuredClone(object) as K;
-  }
-
-  async patch<K>(
-    _kind: unknown,
-    target: { namespace?: string; name: string; subresource?: string },
-    _strategy: string,
-    body: unknown,
-  ): Promise<K> {
-    const key = `${target.namespace}/${target.name}`;
-    const object = this.objects.get(key) as (KubernetesObject & { status?: Json }) | undefined;
-    if (!object) throw Object.assign(new Error('not found'), { code: 404 });
-    object.metadata ??= {};
-    const metadata = object.metadata;
-    if (target.subresource === 'status') {
-      this.calls.push('patch status');
-      object.status = mergePatch(object.status ?? {}, (body as { status: Json }).status) as Json;
-    } else {
-      for (const op of body as Array<{ op: string; path: string; value?: unknown }>) {
-        if (op.op === 'add') {
-          this.calls.push('add finalizer');
-          metadata.finalizers = [
-            ...(metadata.finalizers ?? []),
-            ...(op.path.endsWith('/-') ? [op.value as string] : (op.value as string[])),
-          ];
-        }
-        if (op.op === 'remove') {
-          this.calls.push('remove finalizer');
-          const index = Number(op.path.split('/').at(-1));
-          metadata.finalizers = (metadata.finalizers ?? []).filter((_, i) => i !== index);
+  constructor() {
+    super();
+    this.beforeRequest = ({ verb, subresource, body }) => {
+      if (verb !== 'patch') return;
+      if (subresource === 'status') this.calls.push('patch status');
+      else {
+        for (const { op } of body as Array<{ op: string }>) {
+          if (op === 'add') this.calls.push('add finalizer');
+          if (op === 'remove') this.calls.push('remove finalizer');
         }
       }
-    }
-    metadata.resourceVersion = String(Number(metadata.resourceVersion ?? '1') + 1);
-    return structuredClone(object) as K;
+    };
   }
-}
-
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const result: Json =
-    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Json) } : {};
-  for (const [key, value] of Object.entries(patch as Json)) {
-    if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key], value);
-  }
-  return result;
 }
 
 export class FakeSource<K extends KubernetesObject> implements WatchedSource<K> {

@@ -83,7 +83,7 @@ const workflowKind: KindHarness = async (error) => {
       secureRunHistory: true,
     },
   };
-  kube.put(object);
+  const stored0 = kube.put(object);
   const context = {
     key: 'team-a/wf',
     logger: silentLogger(),
@@ -91,8 +91,8 @@ const workflowKind: KindHarness = async (error) => {
     signal: new AbortController().signal,
     reconcileId: 'r',
   };
-  const answer = await reconcile(object, context).catch((thrown: Error) => thrown);
-  const stored = kube.stored<LogicAppWorkflow>('team-a/wf');
+  const answer = await reconcile(structuredClone(stored0), context).catch((thrown: Error) => thrown);
+  const stored = kube.find<LogicAppWorkflow>('LogicAppWorkflow', 'team-a', 'wf');
   return {
     answer,
     conditions: (stored?.status?.conditions ?? []) as Pass['conditions'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, helpText, loadConfig, OPTIONS, parseDuration } from '../../../src/config.ts';
+import { ConfigError, helpText, loadConfig, OPTIONS, parseDuration } from '../../src/config.ts';
 
 const SECRET_ENV = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 'not-a-real-secret' };
 

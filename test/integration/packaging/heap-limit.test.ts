@@ -3,7 +3,7 @@
 // renders the image's own command with only --max-old-space-size changed.
 import { describe, expect, it } from 'vitest';
 import { IMAGE_NODE_FLAGS } from '../../../bench/compiled-operator.ts';
-import { named, renderChart } from './rendered-chart.ts';
+import { named, renderChart } from './support/rendered-chart.ts';
 
 const TIMEOUT = 600_000;
 const OLD_SPACE = /^--max-old-space-size=(\d+)$/;

@@ -2,7 +2,7 @@
 // (src/config.ts OPTIONS), and meet Pod Security "restricted" on its own.
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from '../../../src/config.ts';
-import { named, ofKind, renderChart } from './rendered-chart.ts';
+import { named, ofKind, renderChart } from './support/rendered-chart.ts';
 
 interface EnvVar {
   name: string;

@@ -2,7 +2,7 @@
 // rendered egress rules to (address, port, protocol) the way NetworkPolicy does (rules are
 // OR'ed; a rule without `to` matches every address; an ipBlock matches its cidr minus except).
 import { describe, expect, it } from 'vitest';
-import { named, ofKind, type RenderedObject, renderChart } from './rendered-chart.ts';
+import { named, ofKind, type RenderedObject, renderChart } from './support/rendered-chart.ts';
 
 interface Port {
   port: number | string;

@@ -1,6 +1,8 @@
 // Leader election against a real API server: one leader at a time, a hand-over on
-// release within a retry period, and fencing — a leader cut off from the API server stops
-// before another starts, and the other starts within lease duration + retry period.
+// release without waiting out the lease, and fencing — a leader cut off from the API server
+// stops before another starts. How soon a takeover comes (lease duration + retry period at
+// most) is the timing rule's, tested on an injected clock in test/unit/runtime/lease-timing.test.ts;
+// this file prints the figures it saw and asserts what the electors decided, never elapsed time.
 import { CoordinationV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import {
   type LeaderElectionSettings,
   LeaderElector,
 } from '../../../src/runtime/leadership/leader-election.ts';
+import { eventually } from '../../support/eventually.ts';
 
 const TIMING = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 };
 
@@ -36,14 +39,6 @@ function campaign(kc: KubeConfig, settings: LeaderElectionSettings): Candidate {
   return { elector, stop, done: elector.run(stop.signal), startedAt, stoppedAt };
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('LeaderElector', () => {
   let plane: ControlPlane;
   const namespace = 'default';
@@ -64,9 +59,12 @@ describe('LeaderElector', () => {
 
   it('elects one leader and hands over when it releases the lease', async () => {
     const kc = plane.adminKubeConfig();
-    const a = campaign(kc, settings('a', 'handover'));
-    await until(() => a.startedAt.length === 1, 5_000, 'a to lead');
-    const b = campaign(kc, settings('b', 'handover'));
+    // A lease far longer than the test: b can only lead by taking the released lease on a poll,
+    // never by waiting for a's lease to run out.
+    const handover = (identity: string) => ({ ...settings(identity, 'handover'), leaseDurationMs: 600_000 });
+    const a = campaign(kc, handover('a'));
+    await eventually(() => expect(a.startedAt, 'a to lead').toHaveLength(1), 5_000);
+    const b = campaign(kc, handover('b'));
     await new Promise((r) => setTimeout(r, TIMING.retryPeriodMs * 4));
     expect(b.startedAt).toHaveLength(0);
     expect(a.elector.isFresh()).toBe(true);
@@ -75,11 +73,11 @@ describe('LeaderElector', () => {
     a.stop.abort();
     await a.done;
     expect(a.stoppedAt).toHaveLength(1);
-    await until(() => b.startedAt.length === 1, 5_000, 'b to lead');
-    // A released lease is taken on b's next poll (half a retry period), not after a lease duration.
+    await eventually(() => expect(b.startedAt, 'b to lead').toHaveLength(1));
+    // A released lease is taken on b's next poll, not after a lease duration (printed, not asserted).
     const handoverMs = (b.startedAt[0] ?? 0) - releasedAt;
     process.stderr.write(`[leader-election] hand-over after release: ${handoverMs} ms\n`);
-    expect(handoverMs).toBeLessThanOrEqual(TIMING.retryPeriodMs);
+    expect(a.stoppedAt[0]).toBeLessThanOrEqual(b.startedAt[0] ?? 0);
     b.stop.abort();
     await b.done;
   });
@@ -107,17 +105,16 @@ describe('LeaderElector', () => {
     const cutOffKc = new KubeConfig();
     cutOffKc.loadFromString(await plane.kubeconfigFor('cut-off'));
     const leader = campaign(cutOffKc, settings('cut-off', 'fencing'));
-    await until(() => leader.startedAt.length === 1, 5_000, 'cut-off to lead');
+    await eventually(() => expect(leader.startedAt, 'cut-off to lead').toHaveLength(1), 5_000);
     const standby = campaign(plane.adminKubeConfig(), settings('standby', 'fencing'));
 
     const cutAt = Date.now();
     await rbac.deleteNamespacedRoleBinding({ namespace, name: 'cut-off' });
 
-    await until(() => standby.startedAt.length === 1, 10_000, 'standby to lead');
-    // The leader's last renewal came before the cut: the issue's budget is lease + retry from it.
+    await eventually(() => expect(standby.startedAt, 'standby to lead').toHaveLength(1));
+    // The leader's last renewal came before the cut; printed, not asserted (see the top of the file).
     const takeoverMs = (standby.startedAt[0] ?? 0) - cutAt;
     process.stderr.write(`[leader-election] takeover after the leader was cut off: ${takeoverMs} ms\n`);
-    expect(takeoverMs).toBeLessThanOrEqual(TIMING.leaseDurationMs + TIMING.retryPeriodMs);
     expect(leader.stoppedAt).toHaveLength(1);
     expect(leader.stoppedAt[0]).toBeLessThan(standby.startedAt[0] ?? 0);
     expect(leader.elector.isFresh()).toBe(false);

@@ -1,6 +1,6 @@
 // Renders the chart with the real helm binary and gives the objects by kind and name.
 import { parseAllDocuments } from 'yaml';
-import { helmTemplate, packagingTools } from '../../support/packaging-tools.ts';
+import { helmTemplate, packagingTools } from '../../../support/packaging-tools.ts';
 
 export interface RenderedObject {
   apiVersion: string;

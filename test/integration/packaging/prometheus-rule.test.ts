@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { OperatorMetrics } from '../../../src/observability/metrics.ts';
 import { collectObjectMetrics } from '../../../src/observability/object-metrics.ts';
-import { named, renderChart } from './rendered-chart.ts';
+import { named, renderChart } from './support/rendered-chart.ts';
 
 interface Rule {
   alert: string;

@@ -10,6 +10,7 @@ import { Informer } from '../../../src/runtime/informer.ts';
 import { KubeClient, type ResourceKind } from '../../../src/runtime/kube-client.ts';
 import { Manager } from '../../../src/runtime/manager.ts';
 import { done } from '../../../src/runtime/reconcile-result.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 
 const CONFIG_MAPS: ResourceKind = {
@@ -26,18 +27,19 @@ interface Instance {
   running: Promise<void>;
   reconciled: string[];
   aborted: string[];
+  /** Resolves once the reconcile of a held object (options.held) has started. */
+  started(name: string): Promise<void>;
+  /** Lets a held reconcile finish. */
+  finish(name: string): void;
 }
 
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** A promise with its resolve, for signals between a test and a reconcile it holds open. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
 }
 
 describe('Manager', () => {
@@ -54,10 +56,19 @@ describe('Manager', () => {
 
   function startInstance(
     identity: string,
-    options: { leaseName?: string; reconcileMs?: number; graceMs?: number } = {},
+    /** `held`: objects whose reconcile runs until the test finishes it (or the manager aborts it). */
+    options: { leaseName?: string; held?: string[]; graceMs?: number } = {},
   ): Instance {
     const reconciled: string[] = [];
     const aborted: string[] = [];
+    const holds = new Map(
+      (options.held ?? []).map((name) => [name, { started: signal(), finish: signal() }]),
+    );
+    const holdOf = (name: string) => {
+      const hold = holds.get(name);
+      if (!hold) throw new Error(`${name} is not a held object of this instance`);
+      return hold;
+    };
     const logger = silentLogger();
     const metrics = new OperatorMetrics();
     const informer = new Informer<V1ConfigMap>({
@@ -68,18 +79,19 @@ describe('Manager', () => {
       logger,
     });
     const reconcile = async (object: V1ConfigMap, context: ReconcileContext) => {
-      const waitMs = options.reconcileMs ?? 0;
-      if (waitMs > 0) {
+      const name = object.metadata?.name ?? '';
+      const hold = holds.get(name);
+      if (hold) {
+        hold.started.resolve();
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
+          void hold.finish.promise.then(resolve);
           context.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            aborted.push(object.metadata?.name ?? '');
+            aborted.push(name);
             resolve();
           });
         });
       }
-      if (!context.signal.aborted) reconciled.push(object.metadata?.name ?? '');
+      if (!context.signal.aborted) reconciled.push(name);
       return done();
     };
     const controller = new Controller<V1ConfigMap>({
@@ -108,7 +120,14 @@ describe('Manager', () => {
       probes: { host: '127.0.0.1', healthPort: 0, metricsPort: 0 },
       shutdownGraceMs: options.graceMs ?? 5_000,
     });
-    return { manager, running: manager.run(), reconciled, aborted };
+    return {
+      manager,
+      running: manager.run(),
+      reconciled,
+      aborted,
+      started: (name) => holdOf(name).started.promise,
+      finish: (name) => holdOf(name).finish.resolve(),
+    };
   }
 
   const createConfigMap = (name: string) =>
@@ -120,13 +139,12 @@ describe('Manager', () => {
   it('serves /readyz once caches sync and controller-runtime metrics after reconciles', async () => {
     await createConfigMap('probe-a');
     const instance = startInstance('solo');
-    await until(() => instance.manager.healthPort !== undefined, 5_000, 'probe servers');
-    await until(
-      async () => (await fetch(`http://127.0.0.1:${instance.manager.healthPort}/readyz`)).status === 200,
-      10_000,
-      'readiness',
-    );
-    await until(() => instance.reconciled.includes('probe-a'), 10_000, 'a reconcile');
+    await eventually(() => expect(instance.manager.healthPort, 'probe servers').toBeDefined(), 5_000);
+    await eventually(async () => {
+      const readyz = await fetch(`http://127.0.0.1:${instance.manager.healthPort}/readyz`);
+      expect(readyz.status, 'readiness').toBe(200);
+    }, 10_000);
+    await eventually(() => expect(instance.reconciled, 'a reconcile').toContain('probe-a'), 10_000);
     const metrics = await (await fetch(`http://127.0.0.1:${instance.manager.metricsPort}/metrics`)).text();
     expect(metrics).toMatch(
       /controller_runtime_reconcile_total\{controller="configmap",result="success"\} [1-9]/,
@@ -139,30 +157,42 @@ describe('Manager', () => {
   });
 
   it('reconciles only on the leader, and a stop finishes in-flight work then releases the lease', async () => {
-    const leader = startInstance('first', { leaseName: 'only-one', reconcileMs: 800 });
-    await until(() => leader.manager.mayWrite(), 5_000, 'first to lead');
+    const leader = startInstance('first', { leaseName: 'only-one', held: ['in-flight'] });
+    await eventually(() => expect(leader.manager.mayWrite(), 'first to lead').toBe(true), 5_000);
     const standby = startInstance('second', { leaseName: 'only-one' });
-    await until(
-      async () =>
-        (await fetch(`http://127.0.0.1:${standby.manager.healthPort}/readyz`).catch(() => undefined))
-          ?.status === 200,
-      10_000,
-      'the standby to be ready',
-    );
+    await eventually(async () => {
+      const readyz = await fetch(`http://127.0.0.1:${standby.manager.healthPort}/readyz`).catch(
+        () => undefined,
+      );
+      expect(readyz?.status, 'the standby to be ready').toBe(200);
+    }, 10_000);
     await createConfigMap('leader-only');
-    await until(
-      () => leader.reconciled.includes('leader-only') || leader.aborted.length > 0,
+    await eventually(
+      () =>
+        expect(
+          leader.reconciled.includes('leader-only') || leader.aborted.length > 0,
+          'leader reconcile',
+        ).toBe(true),
       10_000,
-      'leader reconcile',
     );
     expect(standby.reconciled).toEqual([]);
     expect(standby.manager.mayWrite()).toBe(false);
 
-    // Stop the leader while a slow reconcile runs: it finishes (not aborted), then the lease is free.
+    // Stop the leader while a reconcile runs: it finishes (not aborted), then the lease is free.
     await createConfigMap('in-flight');
-    // Its reconcile takes 800 ms; stop in the middle of it.
-    await new Promise((r) => setTimeout(r, 400));
-    await leader.manager.stop();
+    await leader.started('in-flight');
+    let stopped = false;
+    const stopping = leader.manager.stop().then(() => {
+      stopped = true;
+    });
+    // While the reconcile is held the stop waits for it, and the leader keeps its lease.
+    const held = await kc
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ namespace, name: 'only-one' });
+    expect(held.spec?.holderIdentity).toBe('first');
+    expect(stopped).toBe(false);
+    leader.finish('in-flight');
+    await stopping;
     await leader.running;
     expect(leader.reconciled).toContain('in-flight');
     expect(leader.aborted).toEqual([]);
@@ -171,19 +201,19 @@ describe('Manager', () => {
       .readNamespacedLease({ namespace, name: 'only-one' });
     expect(lease.spec?.holderIdentity ?? '').not.toBe('first');
 
-    await until(() => standby.manager.mayWrite(), 5_000, 'the standby to take over');
+    await eventually(() => expect(standby.manager.mayWrite(), 'the standby to take over').toBe(true), 5_000);
     await standby.manager.stop();
     await standby.running;
   });
 
   it('aborts in-flight reconciles when the shutdown grace period ends', async () => {
     await createConfigMap('slow');
-    const instance = startInstance('impatient', { reconcileMs: 60_000, graceMs: 300 });
-    await new Promise((r) => setTimeout(r, 1_500));
-    const stopping = Date.now();
+    // Held: the reconcile never finishes on its own, so only the grace period's abort ends it.
+    const instance = startInstance('impatient', { held: ['slow'], graceMs: 300 });
+    await instance.started('slow');
     await instance.manager.stop();
     await instance.running;
-    expect(instance.aborted.length).toBeGreaterThan(0);
-    expect(Date.now() - stopping).toBeLessThan(10_000);
+    expect(instance.aborted).toEqual(['slow']);
+    expect(instance.reconciled).not.toContain('slow');
   });
 });

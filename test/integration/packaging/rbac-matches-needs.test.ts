@@ -2,7 +2,7 @@
 // scope: nothing more (least privilege), nothing less (the operator would be refused).
 import { describe, expect, it } from 'vitest';
 import { needsIn, type PinnedName, type RbacScope } from '../../../src/rbac-needs.ts';
-import { named, ofKind, type RenderedObject, renderChart } from './rendered-chart.ts';
+import { named, ofKind, type RenderedObject, renderChart } from './support/rendered-chart.ts';
 
 interface PolicyRule {
   apiGroups: string[];

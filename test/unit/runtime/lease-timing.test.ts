@@ -10,6 +10,7 @@ import {
   type NextAttemptInput,
   nextCandidateAttemptMs,
 } from '../../../src/runtime/leadership/lease-timing.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 describe('validateLeaderElectionTiming', () => {
   it('accepts the defaults', () => {
@@ -129,27 +130,15 @@ function simulateTakeover(policy: Policy, s: Scenario): { takeoverAtMs: number; 
 /** client-go's candidate: a full retry period with 1.2× jitter between attempts. */
 const clientGoPolicy: Policy = (input) => input.retryPeriodMs * (1 + (input.random ?? Math.random)() * 0.2);
 
-/** mulberry32: a seeded PRNG so a failing scenario can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function scenarios(count: number, timing: { leaseDurationMs: number; retryPeriodMs: number }): Scenario[] {
-  const random = seeded(7);
+  const random = seededRandom(7);
   return Array.from({ length: count }, () => ({
     ...timing,
     leaderPhaseMs: random() * timing.retryPeriodMs,
     candidateStartMs: random() * timing.retryPeriodMs,
     stopAtMs: 20_000 + random() * timing.retryPeriodMs,
     rttMs: 2 + random() * 20,
-    random: seeded(Math.floor(random() * 2 ** 31)),
+    random: seededRandom(Math.floor(random() * 2 ** 31)),
   }));
 }
 

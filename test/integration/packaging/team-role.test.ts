@@ -1,7 +1,7 @@
 // The optional team role: what a platform team grants application teams. It must never reach
 // the kinds' /status (status is the operator's report) and never use a wildcard, which would.
 import { describe, expect, it } from 'vitest';
-import { named, ofKind, renderChart } from './rendered-chart.ts';
+import { named, ofKind, renderChart } from './support/rendered-chart.ts';
 
 interface PolicyRule {
   apiGroups: string[];

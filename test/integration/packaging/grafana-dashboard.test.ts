@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartDir } from '../../support/packaging-tools.ts';
-import { named, ofKind, renderChart } from './rendered-chart.ts';
+import { named, ofKind, renderChart } from './support/rendered-chart.ts';
 
 const TIMEOUT = 600_000;
 const DASHBOARD = readFileSync(path.join(chartDir, 'dashboards/logicops.json'), 'utf8');

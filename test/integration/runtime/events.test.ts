@@ -3,7 +3,7 @@ import { CoreV1Api, EventsV1Api, type V1ConfigMap } from '@kubernetes/client-nod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.ts';
 import { KubeEventRecorder } from '../../../src/runtime/events.ts';
-import { eventually } from '../runtime/support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 
 describe('KubeEventRecorder', () => {
