@@ -1,14 +1,4 @@
-// The tests' one seeded random generator (mulberry32): a failing draw replays from its seed.
-// The emulator draws its faults from its own (packages/azure-emulator/src/faults/prng.ts): it ships without test/.
-
-/** Numbers in [0, 1), the same sequence for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The tests' one seeded random generator: the emulator's (mulberry32), so a failing draw replays
+// from its seed and tests and faults share one implementation. The emulator package owns it
+// because the emulator ships without test/.
+export { seededRandom } from '@logicops/azure-emulator';

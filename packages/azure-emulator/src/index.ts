@@ -25,6 +25,7 @@ export type {
 } from './faults/config.ts';
 export { ENTRA_THROTTLE_RETRY_AFTER_SECONDS, entraThrottling } from './faults/entra-throttling.ts';
 export type { HeldResponse, ReleaseAnswer } from './faults/held-responses.ts';
+export { type Random, seededRandom } from './faults/prng.ts';
 export type { PermissionCasing } from './permission-casing.ts';
 export type { EmulatorResponse, Middleware, OperationKind, RequestContext } from './pipeline.ts';
 export type { EmulatorSeed, SeedApplication, SeedVault, SeedWorkflow } from './seed.ts';
