@@ -1,6 +1,8 @@
 // The admin API under /_emulator/: state dump (secret values redacted), request log,
 // counters, reset, and helpers to seed what the ARM surface cannot (secret values without an
 // access check, app registrations, directory users). Fault routes are in faults/admin-routes.ts.
+
+import { directoryAdminRoutes } from './admin-directory.ts';
 import { isObject } from './arm/common.ts';
 import { addSecretVersion, findVaultByName } from './arm/vaults.ts';
 import type { CapturedRequestBodies } from './body-capture.ts';
@@ -9,7 +11,7 @@ import { ArmError, armErrors } from './errors.ts';
 import { newGuid } from './ids.ts';
 import { type EmulatorResponse, json, jsonBody, param, type Route } from './pipeline.ts';
 import { pathPattern } from './router.ts';
-import { addDirectoryPrincipal, registerApplication } from './seed.ts';
+import { addDirectoryPrincipal } from './seed.ts';
 import type { EmulatorState } from './state.ts';
 
 export interface AdminHooks {
@@ -61,6 +63,7 @@ export function adminRoutes(core: EmulatorCore, hooks: AdminHooks): Route[] {
     handler,
   });
   return [
+    ...directoryAdminRoutes(core),
     route('GET', '', 'info', (ctx) => json(200, hooks.info(ctx.baseUrl))),
     route('GET', '/state', 'state', () => json(200, redactedState(core.state))),
     route('GET', '/requests', 'requests', (ctx) =>
@@ -97,26 +100,12 @@ export function adminRoutes(core: EmulatorCore, hooks: AdminHooks): Route[] {
         seedSecretValue(core, param(ctx, 'vault'), param(ctx, 'secret'), body.value, contentType),
       );
     }),
-    route('POST', '/applications', 'register-application', (ctx) => {
-      const body = jsonBody(ctx);
-      if (!isObject(body)) throw armErrors.badRequest('BadRequest', 'Body must be a JSON object.');
-      const app = registerApplication(core, {
-        clientId: typeof body.clientId === 'string' ? body.clientId : newGuid(),
-        ...(typeof body.objectId === 'string' ? { objectId: body.objectId } : {}),
-        ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}),
-        ...(typeof body.clientSecret === 'string' ? { clientSecret: body.clientSecret } : {}),
-        ...(Array.isArray(body.federatedCredentials)
-          ? { federatedCredentials: body.federatedCredentials as { issuer: string; subject: string }[] }
-          : {}),
-      });
-      return json(201, { clientId: app.clientId, objectId: app.objectId, displayName: app.displayName });
-    }),
     route('POST', '/principals', 'add-principal', (ctx) => {
       const body = jsonBody(ctx);
       if (!isObject(body) || (body.principalType !== 'User' && body.principalType !== 'Group')) {
         throw armErrors.badRequest(
           'BadRequest',
-          "Body must be {objectId?, principalType: 'User' | 'Group', displayName?}.",
+          "Body must be {objectId?, principalType: 'User' | 'Group', displayName?, tenantId?}.",
         );
       }
       const principal = addDirectoryPrincipal(
@@ -124,6 +113,7 @@ export function adminRoutes(core: EmulatorCore, hooks: AdminHooks): Route[] {
         typeof body.objectId === 'string' ? body.objectId : newGuid(),
         body.principalType,
         typeof body.displayName === 'string' ? body.displayName : String(body.principalType),
+        typeof body.tenantId === 'string' ? body.tenantId : undefined,
       );
       return json(201, principal);
     }),

@@ -5,7 +5,7 @@ import { VaultReadLag } from './faults/vault-read-lag.ts';
 import { newGuid } from './ids.ts';
 import type { PermissionCasing } from './permission-casing.ts';
 import type { RateLimits } from './rate-limits.ts';
-import type { PrincipalRecord, StateStore } from './state.ts';
+import type { PrincipalRecord, StateStore, SubscriptionRecord } from './state.ts';
 import type { Telemetry } from './telemetry.ts';
 import type { TokenSigner } from './tokens.ts';
 
@@ -84,6 +84,7 @@ export class EmulatorCore {
       kind,
       displayName,
       resourceId,
+      tenantId: this.tenantOfResource(resourceId),
       createdAt: this.nowIso(),
     };
     this.state.principals[principal.objectId] = principal;
@@ -120,6 +121,29 @@ export class EmulatorCore {
   }
 
   hasSubscription(subscriptionId: string): boolean {
-    return this.state.subscriptionIds.some((s) => s.toLowerCase() === subscriptionId.toLowerCase());
+    return this.subscription(subscriptionId) !== undefined;
+  }
+
+  subscription(subscriptionId: string): SubscriptionRecord | undefined {
+    return this.state.subscriptions[subscriptionId.toLowerCase()];
+  }
+
+  /** The tenant a subscription trusts; the default tenant for an unknown one. */
+  tenantOfSubscription(subscriptionId: string | undefined): string {
+    return (subscriptionId && this.subscription(subscriptionId)?.tenantId) || this.state.tenantId;
+  }
+
+  /** The tenant a resource lives in: that of the subscription in its ARM id (the default tenant otherwise). */
+  tenantOfResource(resourceId: string): string {
+    return this.tenantOfSubscription(/^\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1]);
+  }
+
+  hasTenant(tenantId: string): boolean {
+    return this.state.tenants[tenantId.toLowerCase()] !== undefined;
+  }
+
+  /** A directory object's tenant (objects created before tenants were modelled live in the default one). */
+  tenantOfPrincipal(principal: Pick<PrincipalRecord, 'tenantId'>): string {
+    return principal.tenantId ?? this.state.tenantId;
   }
 }

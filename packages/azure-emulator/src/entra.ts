@@ -3,12 +3,13 @@
 // and an IMDS-style managed-identity token endpoint. Errors use OAuth's shape
 // ({error, error_description, error_codes}), never ARM's.
 import { timingSafeEqual } from 'node:crypto';
+import { clientAssertionProblem } from './client-assertions.ts';
 import type { EmulatorCore } from './core.ts';
 import { isGuid, newGuid } from './ids.ts';
 import { type EmulatorResponse, json, param, type RequestContext, type Route } from './pipeline.ts';
 import { pathPattern } from './router.ts';
 import type { ApplicationRecord, PrincipalRecord } from './state.ts';
-import { decodeJwtPayload, type TokenClaims } from './tokens.ts';
+import type { TokenClaims } from './tokens.ts';
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -27,7 +28,13 @@ function oauthError(status: number, error: string, aadsts: number, description: 
 }
 
 function knownTenant(core: EmulatorCore, tenant: string): boolean {
-  return tenant.toLowerCase() === core.state.tenantId.toLowerCase();
+  return core.hasTenant(tenant);
+}
+
+/** `common` and `organizations` answer for the default tenant (the emulator has no home realm discovery). */
+function tenantForDiscovery(core: EmulatorCore, tenant: string): string | undefined {
+  if (['common', 'organizations'].includes(tenant.toLowerCase())) return core.state.tenantId;
+  return knownTenant(core, tenant) ? tenant.toLowerCase() : undefined;
 }
 
 export function openIdConfiguration(baseUrl: string, tenantId: string) {
@@ -67,19 +74,19 @@ export function audienceOf(scope: string): string {
 export function issueToken(
   core: EmulatorCore,
   baseUrl: string,
-  subject: { objectId: string; clientId: string; resourceId?: string },
+  subject: { objectId: string; clientId: string; tenantId: string; resourceId?: string },
   audience: string,
 ): { token: string; claims: TokenClaims } {
   const now = Math.floor(core.now() / 1000);
   const claims: TokenClaims = {
     aud: audience,
-    iss: `${baseUrl}/${core.state.tenantId}/v2.0`,
+    iss: `${baseUrl}/${subject.tenantId}/v2.0`,
     iat: now,
     nbf: now - 60,
     exp: now + core.tokenLifetimeSeconds,
     oid: subject.objectId,
     sub: subject.objectId,
-    tid: core.state.tenantId,
+    tid: subject.tenantId,
     appid: subject.clientId,
     azp: subject.clientId,
     idtyp: 'app',
@@ -95,59 +102,6 @@ function secretMatches(app: ApplicationRecord, presented: string): boolean {
     const expected = Buffer.from(secret);
     return expected.length === given.length && timingSafeEqual(expected, given);
   });
-}
-
-interface AssertionProblem {
-  status: number;
-  error: string;
-  aadsts: number;
-  description: string;
-}
-
-function assertionProblem(
-  core: EmulatorCore,
-  app: ApplicationRecord,
-  assertion: string,
-): AssertionProblem | undefined {
-  const payload = decodeJwtPayload(assertion);
-  if (!payload) {
-    return {
-      status: 400,
-      error: 'invalid_client',
-      aadsts: 70021,
-      description: 'The client assertion is not a well-formed JWT.',
-    };
-  }
-  const now = core.now();
-  if (typeof payload.exp === 'number' && payload.exp * 1000 < now) {
-    // An expired assertion is AADSTS700024, 401 invalid_client (Entra ID error codes,
-    // learn.microsoft.com/entra/identity-platform/reference-error-codes; the answer as a workload
-    // identity saw it: Azure/azure-sdk-for-rust#1739, risingwavelabs/risingwave#16262).
-    const validFrom =
-      typeof payload.nbf === 'number'
-        ? payload.nbf
-        : typeof payload.iat === 'number'
-          ? payload.iat
-          : payload.exp;
-    return {
-      status: 401,
-      error: 'invalid_client',
-      aadsts: 700024,
-      description: `Client assertion is not within its valid time range. Current time: ${new Date(now).toISOString()}, assertion valid from ${new Date(validFrom * 1000).toISOString()}, expiry time of assertion ${new Date(payload.exp * 1000).toISOString()}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
-    };
-  }
-  if (!app.federatedCredentials) return undefined;
-  const matches = app.federatedCredentials.some(
-    (fc) => fc.issuer === payload.iss && fc.subject === payload.sub,
-  );
-  return matches
-    ? undefined
-    : {
-        status: 400,
-        error: 'invalid_client',
-        aadsts: 70021,
-        description: `No matching federated identity record found for presented assertion issuer '${String(payload.iss)}' and subject '${String(payload.sub)}'.`,
-      };
 }
 
 function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorResponse {
@@ -178,7 +132,9 @@ function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorRespons
       900144,
       "The request body must contain the following parameter: 'scope'.",
     );
-  const app = core.state.applications[clientId.toLowerCase()];
+  // An app answers only at its own tenant's endpoint (multi-tenant apps are not modelled).
+  const registered = core.state.applications[clientId.toLowerCase()];
+  const app = registered?.tenantId.toLowerCase() === tenant.toLowerCase() ? registered : undefined;
   const replicating = app !== undefined && core.hiddenByReplicationLag(app.objectId);
   if (replicating) core.telemetry.recordFault({ fault: 'replicationLag', refused: 'tokenRefused' });
   if (!app || replicating) {
@@ -186,7 +142,7 @@ function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorRespons
       400,
       'unauthorized_client',
       700016,
-      `Application with identifier '${clientId}' was not found in the directory '${core.state.tenantId}'.`,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     );
   }
   const secret = form.get('client_secret');
@@ -209,7 +165,7 @@ function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorRespons
         `client_assertion_type must be '${CLIENT_ASSERTION_TYPE}'.`,
       );
     }
-    const problem = assertionProblem(core, app, assertion);
+    const problem = clientAssertionProblem(core, app, assertion);
     if (problem) return oauthError(problem.status, problem.error, problem.aadsts, problem.description);
   } else {
     return oauthError(
@@ -222,7 +178,7 @@ function tokenEndpoint(core: EmulatorCore, ctx: RequestContext): EmulatorRespons
   const { token, claims } = issueToken(
     core,
     ctx.baseUrl,
-    { objectId: app.objectId, clientId: app.clientId },
+    { objectId: app.objectId, clientId: app.clientId, tenantId: app.tenantId },
     audienceOf(scope),
   );
   ctx.caller = claims;
@@ -270,6 +226,7 @@ function managedIdentityToken(core: EmulatorCore, ctx: RequestContext): Emulator
     {
       objectId: principal.objectId,
       clientId: principal.clientId!,
+      tenantId: core.tenantOfPrincipal(principal),
       ...(principal.resourceId ? { resourceId: principal.resourceId } : {}),
     },
     audience,
@@ -305,11 +262,11 @@ export function entraRoutes(core: EmulatorCore): Route[] {
         operation: 'Entra/openid-configuration',
         kind: 'read',
         handler: (ctx) => {
-          const tenant = param(ctx, 'tenant');
-          if (!knownTenant(core, tenant) && !['common', 'organizations'].includes(tenant.toLowerCase())) {
-            return oauthError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
+          const tenant = tenantForDiscovery(core, param(ctx, 'tenant'));
+          if (!tenant) {
+            return oauthError(400, 'invalid_tenant', 90002, `Tenant '${param(ctx, 'tenant')}' not found.`);
           }
-          return json(200, openIdConfiguration(ctx.baseUrl, core.state.tenantId));
+          return json(200, openIdConfiguration(ctx.baseUrl, tenant));
         },
       }),
     ),
@@ -319,7 +276,11 @@ export function entraRoutes(core: EmulatorCore): Route[] {
       pattern: pathPattern('/{tenant}/discovery/v2.0/keys'),
       operation: 'Entra/keys',
       kind: 'read',
-      handler: () => json(200, { keys: [core.signer.jwk()] }),
+      // One signing key for every tenant, as Entra ID's keys are shared by its tenants.
+      handler: (ctx) =>
+        tenantForDiscovery(core, param(ctx, 'tenant'))
+          ? json(200, { keys: [core.signer.jwk()] })
+          : oauthError(400, 'invalid_tenant', 90002, `Tenant '${param(ctx, 'tenant')}' not found.`),
     },
     {
       // MSAL's instance discovery. Note: MSAL sends it to login.microsoftonline.com, not to the

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type AdminHooks, adminRoutes, seedSecretValue } from './admin.ts';
+import { authorizeArmRequests } from './arm/authorization.ts';
 import {
   armResponseHeaders,
   authenticate,
@@ -16,6 +17,7 @@ import {
   errorBoundary,
   meterArmRequests,
   resourceGroupGate,
+  subscriptionGate,
 } from './arm/gateway.ts';
 import { identityRoutes } from './arm/identities.ts';
 import { permissionRoutes } from './arm/permissions.ts';
@@ -32,6 +34,7 @@ import { DEFAULT_LIMITS, EmulatorCore, type EmulatorLimits } from './core.ts';
 import {
   DEMO_OPERATOR_CLIENT_ID,
   DEMO_OPERATOR_CLIENT_SECRET,
+  DEMO_OPERATOR_OBJECT_ID,
   DEMO_SUBSCRIPTION_ID,
   DEMO_TENANT_ID,
   demoSeed,
@@ -66,7 +69,7 @@ import {
 import { ARM_SUBSCRIPTION_BUCKETS, RateLimits } from './rate-limits.ts';
 import { Router, splitRequestUrl } from './router.ts';
 import { applySeed, type EmulatorSeed } from './seed.ts';
-import { type EmulatorState, emptyState, StateStore } from './state.ts';
+import { completeState, type EmulatorState, emptyState, StateStore } from './state.ts';
 import { Telemetry } from './telemetry.ts';
 import { DEFAULT_SERVER_NAMES, loadOrCreateKeys } from './tls-material.ts';
 import { TokenSigner } from './tokens.ts';
@@ -174,7 +177,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const { keys } = await loadOrCreateKeys(loaded.keys, serverNames);
   const seed = options.seed === 'demo' ? demoSeed() : options.seed;
   const store = new StateStore(
-    loaded.state ?? emptyState(DEMO_TENANT_ID, DEMO_SUBSCRIPTION_ID),
+    loaded.state ? completeState(loaded.state, DEMO_OPERATOR_OBJECT_ID) : defaultWorld(),
     keys,
     options.stateFile,
   );
@@ -199,7 +202,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     : undefined;
   const subscriptionId = store.state.subscriptionIds[0]!;
   const freshWorld = () => {
-    store.state = emptyState(DEMO_TENANT_ID, DEMO_SUBSCRIPTION_ID);
+    store.state = defaultWorld();
     applySeed(core, { applications: [OPERATOR_APPLICATION] }, subscriptionId);
     if (seed) applySeed(core, seed, subscriptionId);
   };
@@ -255,6 +258,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     checkApiVersion(),
     injectErrors(core, faultEngine),
     ...extraMiddleware,
+    subscriptionGate(core),
+    authorizeArmRequests(core),
     resourceGroupGate(core),
     // Outside the conflict stage: a write whose answer is lost is no longer in flight.
     afterCommitFaults(core, faultEngine, () => store.persist()),
@@ -375,6 +380,17 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The fixed world every emulator starts from: the demo tenant and subscription, where the
+ * operator's app holds Owner as a standing grant (no role assignment record, so that tests that
+ * count role assignments or read permissions start from none; README, "Authorization").
+ */
+function defaultWorld(): EmulatorState {
+  const state = emptyState(DEMO_TENANT_ID, DEMO_SUBSCRIPTION_ID);
+  state.subscriptions[DEMO_SUBSCRIPTION_ID.toLowerCase()]!.standingOwners = [DEMO_OPERATOR_OBJECT_ID];
+  return state;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The emulator's whole world as one JSON-serialisable object, plus the store that keeps it
 // in memory and (optionally) in a file, so a restarted emulator loses nothing.
+import type { JsonWebKey } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -16,22 +17,59 @@ export interface PrincipalRecord {
   displayName: string;
   /** For managed identities: the ARM id of the resource that owns the identity. */
   resourceId?: string;
+  /** The Entra tenant the object lives in; absent: the default tenant (`EmulatorState.tenantId`). */
+  tenantId?: string;
   createdAt: string;
 }
 
+/**
+ * A federated identity credential of an app registration (Microsoft Graph's
+ * federatedIdentityCredential: issuer, subject, audiences; audiences default to
+ * `api://AzureADTokenExchange`, the value Microsoft recommends for every issuer).
+ */
 export interface FederatedCredential {
   issuer: string;
   subject: string;
+  audiences?: string[];
+  name?: string;
+}
+
+/** An Entra ID tenant (directory). App registrations, principals and subscriptions belong to one. */
+export interface TenantRecord {
+  tenantId: string;
+  displayName: string;
+}
+
+/** A subscription and the tenant it trusts: ARM accepts only that tenant's tokens for it. */
+export interface SubscriptionRecord {
+  subscriptionId: string;
+  tenantId: string;
+  displayName: string;
+  /**
+   * Emulator-only: principals that hold Owner in the whole subscription without a role assignment
+   * record (so role-assignment lists and the permissions read do not show it). The default world
+   * gives it to the operator's app, so that tests which count role assignments start from none;
+   * packages/azure-emulator/README.md, "Authorization".
+   */
+  standingOwners: string[];
+}
+
+/** The signing keys of an external OIDC issuer (a cluster's service-account issuer), registered by a test. */
+export interface OidcIssuerRecord {
+  issuer: string;
+  keys: JsonWebKey[];
 }
 
 /** An app registration that may ask the token endpoint for tokens. */
 export interface ApplicationRecord {
   clientId: string;
+  /** The tenant the app is registered in (its home tenant); tokens are issued only there. */
+  tenantId: string;
   /** Object id of the app's service principal (the `oid` of its tokens). */
   objectId: string;
   displayName: string;
   clientSecrets: string[];
-  /** When absent, any well-formed JWT client assertion is accepted (see packages/azure-emulator/README.md). */
+  /** When absent, any well-formed, unexpired JWT client assertion is accepted (see packages/azure-emulator/README.md). */
   federatedCredentials?: FederatedCredential[];
 }
 
@@ -128,8 +166,16 @@ export interface RoleAssignmentRecord {
 
 export interface EmulatorState {
   version: 1;
+  /** The default tenant: the demo tenant, home of the operator's app and of the first subscription. */
   tenantId: string;
+  /** Every subscription id, the first being the default one (kept in step with `subscriptions`). */
   subscriptionIds: string[];
+  /** Keyed by lower-case tenant id. */
+  tenants: Record<string, TenantRecord>;
+  /** Keyed by lower-case subscription id. */
+  subscriptions: Record<string, SubscriptionRecord>;
+  /** Keyed by issuer URL, exactly as the assertions' `iss` carries it. */
+  oidcIssuers: Record<string, OidcIssuerRecord>;
   /** All maps are keyed by `armKey(id)` (or object/client id, lower-case). */
   resourceGroups: Record<string, ResourceGroupRecord>;
   workflows: Record<string, WorkflowRecord>;
@@ -161,6 +207,16 @@ export function emptyState(tenantId: string, subscriptionId: string): EmulatorSt
     version: 1,
     tenantId,
     subscriptionIds: [subscriptionId],
+    tenants: { [tenantId.toLowerCase()]: { tenantId, displayName: 'Default Directory' } },
+    subscriptions: {
+      [subscriptionId.toLowerCase()]: {
+        subscriptionId,
+        tenantId,
+        displayName: subscriptionDisplayName(subscriptionId),
+        standingOwners: [],
+      },
+    },
+    oidcIssuers: {},
     resourceGroups: {},
     workflows: {},
     vaults: {},
@@ -169,6 +225,36 @@ export function emptyState(tenantId: string, subscriptionId: string): EmulatorSt
     principals: {},
     applications: {},
   };
+}
+
+export function subscriptionDisplayName(subscriptionId: string): string {
+  return `emulator subscription ${subscriptionId.slice(0, 8)}`;
+}
+
+/**
+ * A state file written before tenants and subscriptions were modelled: one tenant, its
+ * subscriptions, every app registered there. Filled in place so a restart keeps working.
+ */
+export function completeState(state: EmulatorState, legacyOwner?: string): EmulatorState {
+  const partial = state as Partial<EmulatorState> & EmulatorState;
+  partial.tenants ??= {
+    [state.tenantId.toLowerCase()]: { tenantId: state.tenantId, displayName: 'Default Directory' },
+  };
+  partial.subscriptions ??= Object.fromEntries(
+    state.subscriptionIds.map((subscriptionId) => [
+      subscriptionId.toLowerCase(),
+      {
+        subscriptionId,
+        tenantId: state.tenantId,
+        displayName: subscriptionDisplayName(subscriptionId),
+        // Before authorization was enforced the operator could do anything; a restart keeps that.
+        standingOwners: legacyOwner ? [legacyOwner] : [],
+      },
+    ]),
+  );
+  partial.oidcIssuers ??= {};
+  for (const app of Object.values(state.applications)) app.tenantId ??= state.tenantId;
+  return state;
 }
 
 export class StateStore {

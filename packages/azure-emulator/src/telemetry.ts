@@ -21,8 +21,10 @@ export interface RequestLogEntry {
   status: number;
   errorCode?: string;
   durationMs: number;
-  /** Object id of the caller (from its token), when known. */
+  /** Object id of the caller (from its token), when known: every ARM request that passed authentication, allowed or refused. */
   callerObjectId?: string;
+  /** The caller's tenant (the token's `tid`), with callerObjectId. */
+  callerTenantId?: string;
   /** The User-Agent header; logicops puts its instance there (`logicops/<version> (<instance>) …`). */
   userAgent?: string;
   /** The write was applied and then this fault took its answer (`status` is what was sent; 0: nothing). */
@@ -136,7 +138,7 @@ export class Telemetry {
       status: response.status,
       ...(errorCode(response) ? { errorCode: errorCode(response) } : {}),
       durationMs: Math.round(performance.now() - ctx.startedAt),
-      ...(ctx.caller ? { callerObjectId: ctx.caller.oid } : {}),
+      ...(ctx.caller ? { callerObjectId: ctx.caller.oid, callerTenantId: ctx.caller.tid } : {}),
       ...(header(ctx, 'user-agent') ? { userAgent: header(ctx, 'user-agent') } : {}),
       ...(ctx.afterCommitFault ? { afterCommit: ctx.afterCommitFault } : {}),
     });

@@ -156,7 +156,12 @@ describe('Entra ID: client assertion (workload identity)', () => {
     const token = await credential.getToken(`${h.emu.armEndpoint}/.default`);
     expect(claimsOf(token!.token)).toMatchObject({ oid: objectId, appid: clientId });
 
-    // And ARM accepts it.
+    // And ARM accepts it (authorization is enforced: the new app needs a role to read the group).
+    await admin(h.emu, 'POST', '/role-assignments', {
+      scope: `/subscriptions/${h.emu.subscriptionId}/resourceGroups/${DEMO_RESOURCE_GROUP}`,
+      role: 'Reader',
+      principalId: objectId,
+    });
     const response = await fetch(
       `${h.emu.armEndpoint}/subscriptions/${h.emu.subscriptionId}/resourceGroups/${DEMO_RESOURCE_GROUP}?api-version=2021-04-01`,
       {

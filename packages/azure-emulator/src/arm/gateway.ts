@@ -110,15 +110,28 @@ export function authenticate(core: EmulatorCore): Middleware {
         `The access token has been obtained for wrong audience or resource '${claims.aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'.`,
       );
     }
-    if (claims.tid.toLowerCase() !== core.state.tenantId.toLowerCase()) {
-      throw unauthorized(
-        'InvalidAuthenticationTokenTenant',
-        `The access token is from the wrong issuer '${claims.iss}'.`,
-      );
-    }
     ctx.caller = claims;
+    // A token of a tenant the emulator no longer knows (reset since): no subscription trusts it.
+    if (!core.hasTenant(claims.tid)) throw wrongTenant(claims, core.state.tenantId);
     return next();
   };
+}
+
+/**
+ * ARM's answer to a token from another tenant than the subscription's: 401
+ * InvalidAuthenticationTokenTenant, "The access token is from the wrong issuer '<iss>'. It must
+ * match the tenant '<issuer of the subscription's tenant>' associated with this subscription.
+ * Please use the authority (URL) '<authority>' to get the token. …" — as ARM sent it in
+ * Azure/azure-sdk-for-net#49391 and Azure/pcs-cli#357 (v1 issuers `https://sts.windows.net/{tenant}/`
+ * there; the emulator's tokens carry its own v2.0 issuer, so its message names that).
+ */
+function wrongTenant(claims: { iss: string }, subscriptionTenant: string): ArmError {
+  const expectedIssuer = claims.iss.replace(/\/[^/]+\/v2\.0$/, `/${subscriptionTenant}/v2.0`);
+  const authority = claims.iss.replace(/\/[^/]+\/v2\.0$/, `/${subscriptionTenant}`);
+  return unauthorized(
+    'InvalidAuthenticationTokenTenant',
+    `The access token is from the wrong issuer '${claims.iss}'. It must match the tenant '${expectedIssuer}' associated with this subscription. Please use the authority (URL) '${authority}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`,
+  );
 }
 
 function isManagementAudience(audience: string, baseUrl: string): boolean {
@@ -158,14 +171,36 @@ export function checkApiVersion(): Middleware {
   };
 }
 
-/** Missing subscription or resource group: answered by ARM itself, never by the RP. */
+/**
+ * A missing subscription (404, answered by ARM itself), or a token from another tenant than the
+ * one the subscription trusts (401). The subscription is the path's, or a role-assignment scope's.
+ */
+export function subscriptionGate(core: EmulatorCore): Middleware {
+  return async (ctx, next) => {
+    const { route, params } = ctx.match;
+    if (route.plane !== 'arm') return next();
+    const subscriptionId =
+      params.subscriptionId ??
+      (params.scope ? /^\/+subscriptions\/([^/]+)/i.exec(params.scope)?.[1] : undefined);
+    if (!subscriptionId) return next();
+    const subscription = core.subscription(subscriptionId);
+    if (!subscription) {
+      // Role-assignment routes answer a missing subscription in their own words (role-assignments.ts).
+      if (params.subscriptionId) throw armErrors.subscriptionNotFound(params.subscriptionId);
+      return next();
+    }
+    if (ctx.caller && ctx.caller.tid.toLowerCase() !== subscription.tenantId.toLowerCase()) {
+      throw wrongTenant(ctx.caller, subscription.tenantId);
+    }
+    return next();
+  };
+}
+
+/** Missing resource group: answered by ARM itself, never by the RP. */
 export function resourceGroupGate(core: EmulatorCore): Middleware {
   return async (ctx, next) => {
     const { route, params } = ctx.match;
     if (route.plane !== 'arm') return next();
-    if (params.subscriptionId && !core.hasSubscription(params.subscriptionId)) {
-      throw armErrors.subscriptionNotFound(params.subscriptionId);
-    }
     if (route.requiresResourceGroup && params.subscriptionId && params.resourceGroup) {
       const key = armKey(resourceGroupId(params.subscriptionId, params.resourceGroup));
       if (!core.state.resourceGroups[key]) throw armErrors.resourceGroupNotFound(params.resourceGroup);

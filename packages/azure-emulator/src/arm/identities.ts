@@ -72,7 +72,7 @@ export function putUserAssignedIdentity(
     tags,
     principalId: principal.objectId,
     clientId: principal.clientId!,
-    tenantId: core.state.tenantId,
+    tenantId: core.tenantOfPrincipal(principal),
   };
   core.state.userAssignedIdentities[armKey(id)] = record;
   return { record, created: true };

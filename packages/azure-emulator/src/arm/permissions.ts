@@ -86,10 +86,14 @@ export function permissionRoutes(core: EmulatorCore): Route[] {
       pattern: /^\/subscriptions$/i,
       handler: (ctx) => {
         const assignments = callerAssignments(core, ctx);
-        const visible = core.state.subscriptionIds.filter((subscriptionId) =>
-          assignments.some((assignment) =>
-            scopeContains(`/subscriptions/${subscriptionId}`, assignment.scope),
-          ),
+        // Only the subscriptions of the token's tenant: another tenant's are listed with that tenant's token.
+        const tenant = ctx.caller?.tid.toLowerCase();
+        const visible = core.state.subscriptionIds.filter(
+          (subscriptionId) =>
+            core.tenantOfSubscription(subscriptionId).toLowerCase() === tenant &&
+            assignments.some((assignment) =>
+              scopeContains(`/subscriptions/${subscriptionId}`, assignment.scope),
+            ),
         );
         return json(
           200,
@@ -99,8 +103,8 @@ export function permissionRoutes(core: EmulatorCore): Route[] {
             visible.map((subscriptionId) => ({
               id: `/subscriptions/${subscriptionId}`,
               subscriptionId,
-              tenantId: core.state.tenantId,
-              displayName: `emulator subscription ${subscriptionId.slice(0, 8)}`,
+              tenantId: core.tenantOfSubscription(subscriptionId),
+              displayName: core.subscription(subscriptionId)?.displayName ?? subscriptionId,
               state: 'Enabled',
               subscriptionPolicies: {
                 locationPlacementId: 'Public_2014-09-01',

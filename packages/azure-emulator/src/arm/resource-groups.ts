@@ -181,7 +181,7 @@ export function resourceGroupRoutes(core: EmulatorCore): Route[] {
         json(200, {
           id: `/subscriptions/${param(ctx, 'subscriptionId')}`,
           subscriptionId: param(ctx, 'subscriptionId'),
-          tenantId: core.state.tenantId,
+          tenantId: core.tenantOfSubscription(param(ctx, 'subscriptionId')),
           displayName: 'logicops emulator subscription',
           state: 'Enabled',
         }),

@@ -36,6 +36,7 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   'f58310d9-a9f6-439a-9e8d-f62e7b41a168': 'Role Based Access Control Administrator',
   'f1a07417-d97a-45cb-824c-7a7467783830': 'Managed Identity Operator',
   '87a39d53-fc1b-424a-814c-f7e04687dc9e': 'Logic App Contributor',
+  'f25e0fa2-a7c8-4377-a976-54943a77a395': 'Key Vault Contributor',
 };
 
 /**

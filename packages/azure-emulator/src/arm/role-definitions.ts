@@ -2,9 +2,9 @@
 // publishes them: "Azure built-in roles", https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 // (General: Owner, Contributor, Reader, Role Based Access Control Administrator, User Access
 // Administrator; Integration: Logic App Contributor; Identity: Managed Identity Operator;
-// Security: the Key Vault roles). Only `permissions` is modelled: what the
-// Microsoft.Authorization/permissions read reports (permissions.ts). ARM itself still lets any
-// valid token through (packages/azure-emulator/README.md, "Known differences").
+// Security: Key Vault Contributor and the Key Vault data roles). Only `permissions` is modelled:
+// what the Microsoft.Authorization/permissions read reports (permissions.ts) and what ARM's
+// authorization check (authorization.ts) grants.
 
 export interface RolePermission {
   actions: string[];
@@ -31,11 +31,12 @@ const KEY_VAULT_READ_ACTIONS = [
 
 export const ROLE_BASED_ACCESS_CONTROL_ADMINISTRATOR = 'f58310d9-a9f6-439a-9e8d-f62e7b41a168';
 export const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
+export const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 
 /** Role definition GUID → its one permission block. */
 export const BUILT_IN_ROLE_PERMISSIONS: Readonly<Record<string, RolePermission>> = {
   // Owner
-  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': { actions: ['*'], ...none },
+  [OWNER]: { actions: ['*'], ...none },
   // Contributor
   [CONTRIBUTOR]: {
     actions: ['*'],
@@ -108,6 +109,24 @@ export const BUILT_IN_ROLE_PERMISSIONS: Readonly<Record<string, RolePermission>>
       'Microsoft.Web/sites/functions/listSecrets/action',
     ],
     ...none,
+  },
+  // Key Vault Contributor: manages vaults (access policies included), not their data.
+  'f25e0fa2-a7c8-4377-a976-54943a77a395': {
+    actions: [
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Insights/alertRules/*',
+      'Microsoft.KeyVault/*',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.Support/*',
+    ],
+    notActions: [
+      'Microsoft.KeyVault/locations/deletedVaults/purge/action',
+      'Microsoft.KeyVault/hsmPools/*',
+      'Microsoft.KeyVault/managedHsms/*',
+    ],
+    dataActions: [],
+    notDataActions: [],
   },
   // Key Vault Secrets User
   '4633458b-17de-408a-b874-0445c86b69e6': {

@@ -137,7 +137,7 @@ function applyIdentity(core: EmulatorCore, record: WorkflowRecord, requested: Re
     record.identity = {
       type: 'SystemAssigned',
       principalId: principal.objectId,
-      tenantId: core.state.tenantId,
+      tenantId: core.tenantOfPrincipal(principal),
     };
   } else if (requested.type === 'UserAssigned') {
     record.identity = { type: 'UserAssigned', userAssignedIdentityId: requested.id };

@@ -25,9 +25,16 @@ function host(ctx: RequestContext): string {
   return headerValue(ctx, 'host') ?? '';
 }
 
+/** The tenant a vault trusts: its `properties.tenantId` (the default tenant for an unknown vault). */
+function vaultTenant(core: EmulatorCore, ctx: RequestContext): string {
+  const vault = findVaultByName(core, vaultNameFromHost(host(ctx)) ?? '');
+  const tenantId = vault?.properties.tenantId;
+  return typeof tenantId === 'string' ? tenantId : core.state.tenantId;
+}
+
 function challenge(core: EmulatorCore, ctx: RequestContext, error?: string): Record<string, string> {
   const params = [
-    `authorization="https://login.microsoftonline.com/${core.state.tenantId}"`,
+    `authorization="https://login.microsoftonline.com/${vaultTenant(core, ctx)}"`,
     `resource="${challengeResourceFor(host(ctx))}"`,
     ...(error ? [`error="${error}"`] : []),
   ];
@@ -64,11 +71,12 @@ function authenticateCaller(core: EmulatorCore, ctx: RequestContext): TokenClaim
       challenge(core, ctx, 'invalid_token'),
     );
   }
-  if (claims.tid.toLowerCase() !== core.state.tenantId.toLowerCase()) {
+  const tenantId = vaultTenant(core, ctx);
+  if (claims.tid.toLowerCase() !== tenantId.toLowerCase()) {
     return keyVaultError(
       401,
       'Unauthorized',
-      `AKV10032: Invalid issuer. Expected one of tenant ${core.state.tenantId}.`,
+      `AKV10032: Invalid issuer. Expected one of tenant ${tenantId}.`,
     );
   }
   return claims;
