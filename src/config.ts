@@ -21,8 +21,12 @@ export interface OperatorConfig {
     maxRetries: number;
     /** Each attempt of an ARM request fails after this long without an answer. */
     requestTimeoutMs: number;
-    /** The client-side ARM limiter's buckets per subscription. */
+    /** The client-side ARM limiter's buckets per (identity, subscription). */
     budget: ArmBudget;
+    /** Namespace → the name of its credential Secret there (issue 23): the namespace acts in Azure as that identity. */
+    namespaceCredentials: Map<string, string>;
+    /** Whether a namespace without its own credential acts as the operator's identity (true) or is refused. */
+    operatorIdentityForOthers: boolean;
   };
   workers: number;
   resyncPeriodMs: number;
@@ -164,6 +168,15 @@ export const OPTIONS = {
     env: 'LOGICOPS_CONSISTENT_VAULT_READS',
     help: "within this span of an access-policy write, a revoke is done only when this many vault reads, this far apart, agree (Key Vault's read-after-write lag; Terraform's azurerm waits 3x5s), READSxINTERVAL; 0x0s: off",
     default: '3x5s',
+  },
+  'namespace-credentials': {
+    env: 'LOGICOPS_NAMESPACE_CREDENTIALS',
+    help: 'namespaces that act in Azure as their own identity, NAMESPACE=SECRET,...: the Secret in that namespace holds clientId, tenantId and clientSecret; the chart renders this from azure.namespaceCredentials with the Role that lets the operator read exactly those Secrets',
+  },
+  'namespaces-without-credential': {
+    env: 'LOGICOPS_NAMESPACES_WITHOUT_CREDENTIAL',
+    help: "what a namespace without its own credential acts as in Azure: operator (the operator's identity, as before) or refuse (its objects are Stalled CredentialUnavailable)",
+    default: 'operator',
   },
   'leader-elect': {
     env: 'LOGICOPS_LEADER_ELECT',
@@ -374,6 +387,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       ),
       maxRetries: int('azure-max-retries', 0, 10),
       requestTimeoutMs: duration('azure-request-timeout', 1000),
+      namespaceCredentials: namespaceCredentials(
+        raw('namespace-credentials'),
+        where('namespace-credentials'),
+      ),
+      operatorIdentityForOthers:
+        oneOf('namespaces-without-credential', ['operator', 'refuse'] as const) === 'operator',
       budget: {
         read: bucket('arm-read-budget'),
         write: bucket('arm-write-budget'),
@@ -406,6 +425,33 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     shutdownGraceMs: duration('shutdown-grace', 0),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error'] as const),
   };
+}
+
+/** `team-a=logicops-azure,team-b=azure`: a namespace and a Secret name each, both DNS names. */
+function namespaceCredentials(text: string | undefined, where: string): Map<string, string> {
+  const credentials = new Map<string, string>();
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [namespace = '', secret = '', ...rest] = entry.split('=').map((part) => part.trim());
+    if (
+      rest.length > 0 ||
+      !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace) ||
+      !/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/.test(secret)
+    ) {
+      throw new ConfigError(
+        `${where}: '${entry}' must be NAMESPACE=SECRET (a namespace name and a Secret name), e.g. team-a=logicops-azure`,
+      );
+    }
+    if (credentials.has(namespace)) {
+      throw new ConfigError(
+        `${where}: namespace '${namespace}' is listed twice; give each namespace one credential Secret`,
+      );
+    }
+    credentials.set(namespace, secret);
+  }
+  return credentials;
 }
 
 function credentialConfig(

@@ -4,17 +4,18 @@
 // the integration tests, so all three run the same wiring.
 import { hostname } from 'node:os';
 import type { KubeConfig, V1Namespace } from '@kubernetes/client-node';
-import { ArmRateLimiter } from './azure/arm-rate-limiter.ts';
-import { createAzureClients } from './azure/clients.ts';
+import { type AzureActor, operatorActor } from './azure/actor.ts';
 import { createCredential } from './azure/credentials.ts';
-import { type AzureGateways, createAzureGateways } from './azure/gateways.ts';
-import { AzureCalls, type AzureCallsSettings } from './azure/instrumentation.ts';
+import { GatewayPool } from './azure/gateway-pool.ts';
+import type { AzureGateways } from './azure/gateways.ts';
+import type { AzureCallsSettings } from './azure/instrumentation.ts';
 import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
 import { createInformers } from './controllers/informers.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
 import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from './controllers/resource-kinds.ts';
+import { NamespaceActors } from './controllers/shared/namespace-actors.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { OperatorRecords } from './controllers/shared/records/operator-records.ts';
 import {
@@ -111,43 +112,41 @@ export async function createOperator({
     rateLimiterWaited: (operationClass, waitedMs) => metrics.rateLimiterWaited(operationClass, waitedMs),
   };
   const credential = createCredential(config.azure.credential, { authorityHost: config.azure.authorityHost });
-  const gatewaysBySubscription = new Map<string, AzureGateways>();
-  // One client-side ARM budget per subscription (as ARM counts), reported at each scrape.
-  const limiters = new Map<string, ArmRateLimiter>();
+  // One set of clients and one client-side ARM budget per (identity, subscription): ARM counts
+  // requests per subscription and principal (issue 23). Reported at each scrape.
+  const gateways = new GatewayPool({
+    clients: {
+      armEndpoint: config.azure.armEndpoint,
+      maxRetries: config.azure.maxRetries,
+      requestTimeoutMs: config.azure.requestTimeoutMs,
+      // The instance in the User-Agent: the emulator's request log and ARM's activity log name the replica.
+      userAgent: { version: logicopsVersion(), instance: identity },
+      // Asked again right before each write attempt is sent, after token and retry waits.
+      writeFence: fence,
+    },
+    budget: config.azure.budget,
+    observer,
+    clock: systemClock,
+  });
   metrics.onCollect(() =>
     metrics.armBudget(
-      [...limiters].flatMap(([subscription, limiter]) =>
-        Object.entries(limiter.remaining()).map(([operationClass, remaining]) => ({
-          subscription,
+      gateways.budgets().flatMap(({ subscriptionId, remaining }) =>
+        Object.entries(remaining).map(([operationClass, left]) => ({
+          subscription: subscriptionId,
           class: operationClass,
-          remaining,
+          remaining: left,
         })),
       ),
     ),
   );
-  const gatewaysFor = (subscriptionId: string): AzureGateways => {
-    let gateways = gatewaysBySubscription.get(subscriptionId);
-    if (!gateways) {
-      const clients = createAzureClients({
-        armEndpoint: config.azure.armEndpoint,
-        subscriptionId,
-        credential,
-        maxRetries: config.azure.maxRetries,
-        requestTimeoutMs: config.azure.requestTimeoutMs,
-        // The instance in the User-Agent: the emulator's request log and ARM's activity log name the replica.
-        userAgent: { version: logicopsVersion(), instance: identity },
-        // Asked again right before each write attempt is sent, after token and retry waits.
-        writeFence: fence,
-      });
-      // ARM budgets each subscription separately: one limiter (and call seam) per subscription.
-      const limiter = new ArmRateLimiter(config.azure.budget, systemClock);
-      limiters.set(subscriptionId, limiter);
-      const calls = new AzureCalls({ observer, limiter });
-      gateways = createAzureGateways(clients, calls);
-      gatewaysBySubscription.set(subscriptionId, gateways);
-    }
-    return gateways;
-  };
+  const gatewaysFor = (actor: AzureActor, subscriptionId: string): AzureGateways =>
+    gateways.gatewaysFor(actor, subscriptionId);
+  // Who acts in Azure for each namespace: its own credential Secret where the admin listed one.
+  const actors = new NamespaceActors(kube, {
+    credentials: config.azure.namespaceCredentials,
+    operator: config.azure.operatorIdentityForOthers ? operatorActor(credential) : undefined,
+    authorityHost: config.azure.authorityHost,
+  });
 
   const events = new KubeEventRecorder(kubeConfig, { instance: identity, fence }, logger);
   const policy = namespacePolicy(config.namespacePolicy);
@@ -159,6 +158,7 @@ export async function createOperator({
     namespaces,
     records,
     kube,
+    actors,
     gatewaysFor,
     events,
     logger,
@@ -185,6 +185,7 @@ export async function createOperator({
     namespaces,
     records,
     kube,
+    actors,
     gatewaysFor,
     events,
     logger,

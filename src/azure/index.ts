@@ -1,6 +1,7 @@
 // Public surface of the Azure layer: gateways, their domain types, the classifier and the
 // builders for credentials and clients. Controllers import from here, never from @azure/arm-*.
 
+export { type AzureActor, OPERATOR_ACTOR_KEY, operatorActor } from './actor.ts';
 export {
   checkName,
   checkRoleAssignmentScope,
@@ -42,6 +43,7 @@ export {
   REPLICATION_LAG_CODES,
   type RetryReason,
 } from './errors.ts';
+export { DEFAULT_GATEWAY_IDLE_MS, GatewayPool, type GatewayPoolSettings } from './gateway-pool.ts';
 export { type AzureGateways, createAzureGateways } from './gateways.ts';
 export type { IdentityGateway, UserAssignedIdentity } from './identity-gateway.ts';
 export {

@@ -37,3 +37,12 @@ export const NAMESPACE_RESOURCE: ResourceKind = {
   plural: 'namespaces',
   namespaced: false,
 };
+
+/** A namespace's Azure credential: read by name only (issue 23); never listed or watched. */
+export const SECRET_RESOURCE: ResourceKind = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+};

@@ -37,6 +37,7 @@ export const Reason = {
   QuotaExceeded: 'QuotaExceeded',
   AlreadyOwned: 'AlreadyOwned',
   NamespacePolicyDenied: 'NamespacePolicyDenied',
+  CredentialUnavailable: 'CredentialUnavailable',
   // QuotaAvailable=True
   WithinLimit: 'WithinLimit',
 } as const;
@@ -64,6 +65,7 @@ export const STALLED_REASONS = [
   Reason.QuotaExceeded,
   Reason.AlreadyOwned,
   Reason.NamespacePolicyDenied,
+  Reason.CredentialUnavailable,
 ] as const;
 export type StalledReason = (typeof STALLED_REASONS)[number];
 
@@ -149,6 +151,11 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
     meaning:
       "The namespace's logicops.io/allowed-resource-groups or logicops.io/allowed-vaults annotation does not allow this Azure scope.",
+  },
+  CredentialUnavailable: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning:
+      "The namespace's Azure credential cannot be used: its Secret is missing, unreadable or incomplete, or the namespace has none and namespaces without one may not act as the operator's identity. Nothing is sent to Azure, and deletion waits, until it is fixed.",
   },
   WithinLimit: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],

@@ -227,4 +227,45 @@ describe('parseDuration', () => {
   ])('%s -> %s', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
+
+  it('reads the namespaces that bring their own Azure credential, and what the others act as', () => {
+    const defaults = loadConfig([], SECRET_ENV).azure;
+    expect(defaults.namespaceCredentials.size).toBe(0);
+    expect(defaults.operatorIdentityForOthers).toBe(true);
+    const listed = loadConfig(
+      [
+        '--namespace-credentials',
+        'team-a=logicops-azure, team-b=creds.v2',
+        '--namespaces-without-credential',
+        'refuse',
+      ],
+      SECRET_ENV,
+    ).azure;
+    expect([...listed.namespaceCredentials]).toEqual([
+      ['team-a', 'logicops-azure'],
+      ['team-b', 'creds.v2'],
+    ]);
+    expect(listed.operatorIdentityForOthers).toBe(false);
+    expect(
+      loadConfig([], {
+        ...SECRET_ENV,
+        LOGICOPS_NAMESPACE_CREDENTIALS: 'team-c=x',
+      }).azure.namespaceCredentials.get('team-c'),
+    ).toBe('x');
+  });
+
+  it.each([
+    ['team-a', 'NAMESPACE=SECRET'],
+    ['Team-A=x', 'NAMESPACE=SECRET'],
+    ['team-a=x=y', 'NAMESPACE=SECRET'],
+    ['team-a=x,team-a=y', 'listed twice'],
+  ])('refuses --namespace-credentials %s, saying what is expected', (value, expected) => {
+    expect(() => loadConfig(['--namespace-credentials', value], SECRET_ENV)).toThrow(expected);
+  });
+
+  it('refuses an unknown --namespaces-without-credential', () => {
+    expect(() => loadConfig(['--namespaces-without-credential', 'allow'], SECRET_ENV)).toThrow(
+      'operator, refuse',
+    );
+  });
 });

@@ -3,7 +3,13 @@
 // the desired workflow, the status draft). Steps have the frame's one signature
 // (controllers/shared/frame/steps.ts): an outcome concludes the pass, nothing hands over to the next step.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { AzureGateways, DesiredWorkflow, ObservedWorkflow, WorkflowRef } from '../../azure/index.ts';
+import type {
+  AzureActor,
+  AzureGateways,
+  DesiredWorkflow,
+  ObservedWorkflow,
+  WorkflowRef,
+} from '../../azure/index.ts';
 import type { LogicAppWorkflow, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ReconcileContext, ResyncSettings, WatchedSource } from '../../runtime/index.ts';
@@ -58,7 +64,8 @@ export class WorkflowRun {
   vaultUris: VaultUris | undefined;
   /** ConfigMap definitions already read, per resourceVersion; absent: a GET each pass. */
   configMapDefinitions: ConfigMapDefinitions | undefined;
-  private azure: AzureGateways | undefined;
+  /** Who acts in Azure for this workflow's namespace (steps/azure-actor.ts); set before any Azure call. */
+  actor: AzureActor | undefined;
 
   constructor(
     readonly deps: LogicAppWorkflowControllerDeps,
@@ -103,8 +110,13 @@ export class WorkflowRun {
   }
   /** The gateways of the workflow's own subscription. */
   get gateways(): AzureGateways {
-    this.azure ??= this.deps.gatewaysFor(this.spec.subscriptionId);
-    return this.azure;
+    return this.gatewaysIn(this.spec.subscriptionId);
+  }
+  /** The gateways of another subscription (a vault's, a user-assigned identity's), as this namespace's actor. */
+  gatewaysIn(subscriptionId: string): AzureGateways {
+    if (!this.actor)
+      throw new Error('an Azure call before steps/azure-actor.ts resolved who acts for the namespace');
+    return this.deps.gatewaysFor(this.actor, subscriptionId);
   }
   get waitPollMs(): number {
     return this.deps.settings.waitPollMs ?? DEFAULT_WAIT_POLL_MS;

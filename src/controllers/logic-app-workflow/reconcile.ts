@@ -19,6 +19,7 @@ import { type LogicAppWorkflowControllerDeps, type Step, WorkflowRun } from './c
 import { desiredDigest } from './desired-digest.ts';
 import { leanWorkflow } from './spec-limits.ts';
 import { applyStatusDraft } from './status.ts';
+import { resolveAzureActor } from './steps/azure-actor.ts';
 import {
   deleteWorkflow,
   holdWhilePaused,
@@ -50,6 +51,7 @@ const concludeReady: Step = async (run) => {
 export const APPLY_STEPS: readonly Step[] = [
   checkSpecLimits,
   checkNamespacePolicy,
+  resolveAzureActor,
   readWorkflow,
   checkOwnership,
   checkQuota,
@@ -67,6 +69,7 @@ export const CLEANUP_STEPS: readonly Step[] = [
   waitForBindings,
   holdWhilePaused,
   leaveOutsidePolicy,
+  resolveAzureActor,
   deleteWorkflow,
 ];
 

@@ -1,7 +1,7 @@
 // What the reconcile of one binding works with: the controller-wide dependencies (built once)
 // and the per-pass state (the object as last written, what was observed, the ledger writer).
 import type { V1Namespace } from '@kubernetes/client-node';
-import type { AzureGateways } from '../../azure/index.ts';
+import type { AzureActor, AzureGateways } from '../../azure/index.ts';
 import type {
   EffectiveAccessModel,
   GrantRecord,
@@ -18,6 +18,7 @@ import type {
   WatchedSource,
 } from '../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../../vocabulary.ts';
+import type { AzureActors } from '../shared/namespace-actors.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import type { BindingName, LedgerBook } from './ledger/ledger-book.ts';
@@ -59,7 +60,9 @@ export interface BindingSettings {
 export interface BindingShared {
   kube: KubeClient;
   patcher: StatusPatcher;
-  gatewaysFor(subscriptionId: string): AzureGateways;
+  /** Who acts in Azure for a namespace's bindings. */
+  actors: AzureActors;
+  gatewaysFor(actor: AzureActor, subscriptionId: string): AzureGateways;
   events: EventRecorder;
   bindings: WatchedSource<VaultSecretBinding>;
   workflows: WatchedSource<LogicAppWorkflow>;
@@ -102,6 +105,8 @@ export class BindingRun {
   object: VaultSecretBinding;
   readonly observed: Observations = {};
   principal?: Principal;
+  /** Who acts in Azure for this binding's namespace; set before any Azure call. */
+  actor?: AzureActor;
   /** Within Entra's replication window and never granted yet: lag errors mean "wait". */
   principalIsNew = false;
   /** Since the workflow status first recorded the principal; unknown for statuses older than that field. */
@@ -167,7 +172,14 @@ export class BindingRun {
 
   /** Gateways of the vault's subscription (where the access policies and role assignments live). */
   gateways(): AzureGateways {
-    return this.shared.gatewaysFor(vaultCoordinates(this.spec.vaultId).subscriptionId);
+    return this.gatewaysIn(vaultCoordinates(this.spec.vaultId).subscriptionId);
+  }
+
+  /** Gateways of a subscription as this namespace's actor (steps/azure-actor.ts resolves it first). */
+  gatewaysIn(subscriptionId: string): AzureGateways {
+    if (!this.actor)
+      throw new Error('an Azure call before steps/azure-actor.ts resolved who acts for the namespace');
+    return this.shared.gatewaysFor(this.actor, subscriptionId);
   }
 
   vaultRef() {

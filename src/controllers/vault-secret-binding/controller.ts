@@ -97,6 +97,7 @@ export function createVaultSecretBindingController(
   const reconcile = createBindingReconciler({
     kube: deps.kube,
     patcher: new StatusPatcher(deps.kube),
+    actors: deps.actors,
     gatewaysFor: deps.gatewaysFor,
     events: deps.events,
     bindings: deps.bindings,

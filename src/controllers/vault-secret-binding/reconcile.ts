@@ -18,6 +18,7 @@ import { BindingRun, type BindingShared } from './context.ts';
 import { adoptLegacyLedger } from './ledger/legacy-ledger.ts';
 import { projectBindingStatus } from './report/status.ts';
 import { revokeGrant } from './revoke/revoke.ts';
+import { resolveAzureActor } from './steps/azure-actor.ts';
 import { checkModelPermissions } from './steps/check-model-permissions.ts';
 import { checkNamespacePolicy } from './steps/check-namespace-policy.ts';
 import { ensureGrant } from './steps/ensure-grant.ts';
@@ -27,6 +28,7 @@ import { resolvePrincipal } from './steps/resolve-principal.ts';
 import type { Step } from './steps/step.ts';
 
 const APPLY_STEPS: readonly Step[] = [
+  resolveAzureActor,
   checkNamespacePolicy,
   resolvePrincipal,
   observeVault,
@@ -51,6 +53,8 @@ const revokeOrOrphan: Step = async (run) => {
   const record = run.record;
   if (!record) return undefined;
   if (run.spec.deletionPolicy !== 'Orphan') {
+    // Revoked as the namespace's own actor; an unusable credential keeps the finalizer, with its reason.
+    await resolveAzureActor(run);
     return run.shared.locks.withVault(record.vaultId, () => revokeGrant(run, record));
   }
   // logicops lets go of the grant: it stays in Azure, and so does nothing of its record.

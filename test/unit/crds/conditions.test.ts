@@ -57,6 +57,7 @@ describe('condition reasons', () => {
       'QuotaExceeded',
       'AlreadyOwned',
       'NamespacePolicyDenied',
+      'CredentialUnavailable',
     ]);
   });
 

@@ -38,8 +38,8 @@ export const recordIdentity: Step = async (run) => {
 async function userAssigned(run: WorkflowRun) {
   const id = run.spec.identity.userAssignedIdentityId ?? '';
   const { subscriptionId } = parseResourceId(id, IDENTITY_TYPE);
-  const identity = await run.deps
-    .gatewaysFor(subscriptionId)
+  const identity = await run
+    .gatewaysIn(subscriptionId)
     .identities.getUserAssigned(id, { signal: run.signal });
   if (!identity) {
     await withdrawIdentity(run);

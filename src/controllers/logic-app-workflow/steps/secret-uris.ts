@@ -56,8 +56,8 @@ async function vaultUriOf(run: WorkflowRun, binding: VaultSecretBinding): Promis
   const vault = vaultIdOf(binding);
   const known = run.vaultUris?.get(binding.spec.vaultId);
   if (known) return known;
-  const observed = await run.deps
-    .gatewaysFor(vault.subscriptionId)
+  const observed = await run
+    .gatewaysIn(vault.subscriptionId)
     .vaults.get({ resourceGroup: vault.resourceGroup, name: vault.name }, { signal: run.signal });
   if (observed?.vaultUri) run.vaultUris?.remember(binding.spec.vaultId, observed.vaultUri);
   return observed?.vaultUri;

@@ -94,7 +94,7 @@ export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRec
 /** The vault the record names, and the gateways of its subscription. */
 function recordedVault(run: BindingRun, record: GrantRecord) {
   const { subscriptionId, resourceGroup, name } = vaultCoordinates(record.vaultId);
-  return { gateways: run.shared.gatewaysFor(subscriptionId), ref: { resourceGroup, name } };
+  return { gateways: run.gatewaysIn(subscriptionId), ref: { resourceGroup, name } };
 }
 
 /** A vault whose resource group is gone has nothing left to revoke. */

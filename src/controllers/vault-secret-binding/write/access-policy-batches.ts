@@ -133,8 +133,10 @@ export class AccessPolicyBatches<E = unknown> {
     principal: AccessPolicyPrincipal,
     permissions: readonly string[],
     event?: E,
+    /** Who writes (issue 23): additions of different identities never share a write. */
+    actorKey = '',
   ): void {
-    const key = normalizeResourceId(vaultId);
+    const key = `${actorKey}\u0000${normalizeResourceId(vaultId)}`;
     const now = this.options.clock.now();
     let batch = this.batches.get(key);
     const start = !batch;
@@ -180,8 +182,10 @@ export class AccessPolicyBatches<E = unknown> {
 
   /** Principals with an addition waiting for the vault's next write (quota counts them). */
   pendingPrincipals(vaultId: string): string[] {
-    const batch = this.batches.get(normalizeResourceId(vaultId));
-    return (batch?.pending ?? []).map((addition) => addition.principal.objectId.toLowerCase());
+    const vault = normalizeResourceId(vaultId);
+    return [...this.batches.values()]
+      .filter((batch) => normalizeResourceId(batch.vaultId) === vault)
+      .flatMap((batch) => batch.pending.map((addition) => addition.principal.objectId.toLowerCase()));
   }
 
   /** Writes the vault's batches one after another until nothing is pending. */

@@ -104,6 +104,7 @@ export async function ensureAccessPolicyGrant(
       entryKey,
       plan.add,
       grantEvent(run, record, plan.add, false),
+      run.actor?.key,
     );
     return waiting;
   }

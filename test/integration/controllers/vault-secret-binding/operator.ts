@@ -24,6 +24,7 @@ import { silentLogger } from '../../../../src/observability/logger.ts';
 import { KubeEventRecorder } from '../../../../src/runtime/events.ts';
 import { type Controller, Informer, isNotFound, KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
+import { everyNamespaceAs } from '../../../support/azure-actors.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import { policyAnnotations, startEmulatorWorld } from '../../support/emulator-world.ts';
 import { startRecords } from '../../support/records.ts';
@@ -88,6 +89,7 @@ export async function startBindingOperator(
     namespaces,
     records,
     kube,
+    actors: everyNamespaceAs(),
     gatewaysFor: () => gateways,
     events: new KubeEventRecorder(kc, { instance: `test-${prefix}` }, logger),
     logger,

@@ -11,6 +11,7 @@ import { namespacePolicy } from '../../../../src/controllers/shared/namespace-po
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
 import { silentLogger } from '../../../../src/observability/logger.ts';
 import { computeKstatus, type ReconcileFn } from '../../../../src/runtime/index.ts';
+import { everyNamespaceAs } from '../../../support/azure-actors.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { FakeAzure, FakeKube, FakeSource, RecordingEvents, TENANT } from './support/fakes.ts';
@@ -132,6 +133,7 @@ describe('LogicAppWorkflow reconcile against what Azure answers', () => {
       ]),
       records: records.records,
       kube: kube.asClient(),
+      actors: everyNamespaceAs(),
       gatewaysFor: () => azure.gateways(),
       events,
       logger: silentLogger(),

@@ -20,6 +20,7 @@ import {
   TerminalError,
 } from '../../../../src/runtime/index.ts';
 import { LOGICOPS_FINALIZER } from '../../../../src/vocabulary.ts';
+import { everyNamespaceAs } from '../../../support/azure-actors.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';
 import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
@@ -131,6 +132,7 @@ describe('LogicAppWorkflow reconcile', () => {
       namespaces,
       records: records.records,
       kube: kube.asClient(),
+      actors: everyNamespaceAs(),
       gatewaysFor: () => azure.gateways(),
       events,
       logger: silentLogger(),

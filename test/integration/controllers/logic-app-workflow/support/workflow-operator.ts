@@ -24,6 +24,7 @@ import {
   ALLOWED_RESOURCE_GROUPS_ANNOTATION,
   ALLOWED_VAULTS_ANNOTATION,
 } from '../../../../../src/vocabulary.ts';
+import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import {
   adminKubeConfig,
   type CrdManifest,
@@ -116,6 +117,7 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
     namespaces,
     records,
     kube: operatorKube,
+    actors: everyNamespaceAs(),
     gatewaysFor: () => gateways,
     events: new KubeEventRecorder(kubeConfig, { instance: namespace }, logger),
     logger,

@@ -10,6 +10,7 @@ import { namespacePolicy } from '../../../../../src/controllers/shared/namespace
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../../src/crds/index.ts';
 import { silentLogger } from '../../../../../src/observability/logger.ts';
 import { type ReconcileResult, StalledError, TerminalError } from '../../../../../src/runtime/index.ts';
+import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from '../../logic-app-workflow/support/fakes.ts';
 import { addTestVault, createWorld, PRINCIPAL } from '../../vault-secret-binding/support/world.ts';
@@ -50,6 +51,7 @@ const workflowKind: KindHarness = async (error) => {
     namespaces: new FakeSource<V1Namespace>([namespace]),
     records: new MemoryRecords([]).records,
     kube: kube.asClient(),
+    actors: everyNamespaceAs(),
     gatewaysFor: () => ({
       ...gateways,
       workflows: {

@@ -32,6 +32,7 @@ import {
   type WatchedSource,
 } from '../../../../../src/runtime/index.ts';
 import { ALLOWED_VAULTS_ANNOTATION } from '../../../../../src/vocabulary.ts';
+import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
@@ -117,6 +118,7 @@ export function createWorld(
   const shared: BindingShared = {
     kube: kube.asClient(),
     patcher: new StatusPatcher(kube.asClient()),
+    actors: everyNamespaceAs(),
     gatewaysFor: () => azure.gateways(),
     events: {
       record: async (object, type, reason, _action, note) => {

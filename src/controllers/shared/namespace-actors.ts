@@ -1,0 +1,116 @@
+// Who acts in Azure for the objects of a namespace (issue 23). A namespace the cluster admin
+// listed (--namespace-credentials, rendered by the chart with the Role that lets the operator
+// read exactly that Secret) acts as the identity its Secret holds, for every call its objects
+// cause: create, update, drift repair, revoke, delete. It never falls back to the operator's
+// identity — a missing, unreadable or incomplete Secret stops its objects (Stalled
+// CredentialUnavailable, deletion included) until fixed. A namespace not listed acts as the
+// operator's identity, or is refused, as --namespaces-without-credential says.
+//
+// The Secret is read at each pass (one GET by name; never listed or watched, so the operator
+// holds no Secret permission beyond those names), and the credential built from it is kept while
+// the Secret's resourceVersion stays: its token cache survives, and a rotated Secret is used from
+// the next pass on, without a restart.
+import type { V1Secret } from '@kubernetes/client-node';
+import { type AzureActor, credentialFromSecretData } from '../../azure/index.ts';
+import { Reason } from '../../crds/index.ts';
+import { httpStatusOf, type KubeClient, StalledError } from '../../runtime/index.ts';
+import { SECRET_RESOURCE } from '../resource-kinds.ts';
+
+export interface NamespaceActorSettings {
+  /** Namespace → its credential Secret's name. */
+  credentials: ReadonlyMap<string, string>;
+  /** The identity of namespaces not listed; undefined: they are refused. */
+  operator: AzureActor | undefined;
+  /** Entra ID authority for namespace credentials (the emulator's in tests). */
+  authorityHost?: string;
+}
+
+/** What resolves a namespace's actor; the controllers depend on this, not on how. */
+export interface AzureActors {
+  actorFor(namespace: string, signal?: AbortSignal): Promise<AzureActor>;
+}
+
+interface Built {
+  resourceVersion: string;
+  actor: AzureActor;
+}
+
+export class NamespaceActors implements AzureActors {
+  readonly #built = new Map<string, Built>();
+
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly settings: NamespaceActorSettings,
+  ) {}
+
+  async actorFor(namespace: string): Promise<AzureActor> {
+    const secretName = this.settings.credentials.get(namespace);
+    if (secretName === undefined) {
+      if (this.settings.operator) return this.settings.operator;
+      throw new StalledError(
+        Reason.CredentialUnavailable,
+        `Namespace ${namespace} has no Azure credential of its own, and namespaces without one may not act as the operator's identity (--namespaces-without-credential=refuse). Ask the cluster admin to list it in azure.namespaceCredentials with its Secret.`,
+      );
+    }
+    const where = `Secret ${namespace}/${secretName}`;
+    const secret = await this.readSecret(namespace, secretName, where);
+    const resourceVersion = secret.metadata?.resourceVersion ?? '';
+    const built = this.#built.get(namespace);
+    if (built && built.resourceVersion === resourceVersion && resourceVersion !== '') return built.actor;
+    const data = decoded(secret);
+    if (data.serviceAccount !== undefined && data.clientSecret === undefined) {
+      throw new StalledError(
+        Reason.CredentialUnavailable,
+        `${where} names a ServiceAccount (workload identity); this version of logicops supports a client secret only: set data.clientSecret, or use the operator's identity.`,
+      );
+    }
+    let actor: AzureActor;
+    try {
+      actor = {
+        key: `${(data.tenantId ?? '').trim().toLowerCase()}/${(data.clientId ?? '').trim().toLowerCase()}`,
+        credential: credentialFromSecretData(data, { authorityHost: this.settings.authorityHost }),
+        source: where,
+      };
+    } catch (error) {
+      // credentialFromSecretData names the missing keys, never a value.
+      throw new StalledError(
+        Reason.CredentialUnavailable,
+        `${where}: ${(error as Error).message}. Set data.clientId, data.tenantId and data.clientSecret.`,
+      );
+    }
+    this.#built.set(namespace, { resourceVersion, actor });
+    return actor;
+  }
+
+  private async readSecret(namespace: string, name: string, where: string): Promise<V1Secret> {
+    try {
+      return await this.kube.get<V1Secret>(SECRET_RESOURCE, namespace, name);
+    } catch (error) {
+      const status = httpStatusOf(error);
+      if (status === 404) {
+        // Forget what was built from it: a Secret deleted and restored must be read again.
+        this.#built.delete(namespace);
+        throw new StalledError(
+          Reason.CredentialUnavailable,
+          `${where} does not exist. It is this namespace's Azure credential: recreate it with data.clientId, data.tenantId and data.clientSecret. Nothing is sent to Azure for this namespace until then.`,
+        );
+      }
+      if (status === 403) {
+        throw new StalledError(
+          Reason.CredentialUnavailable,
+          `The operator may not read ${where}. The chart grants get on exactly the Secrets in azure.namespaceCredentials: list it there (the same list sets --namespace-credentials).`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** The Secret's data, base64-decoded (stringData is folded into data by the API server). */
+function decoded(secret: V1Secret): Record<string, string | undefined> {
+  const data: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(secret.data ?? {})) {
+    data[key] = Buffer.from(value, 'base64').toString('utf8');
+  }
+  return data;
+}

@@ -1,0 +1,111 @@
+// Who acts in Azure for a namespace (issue 23): its own credential Secret when the admin listed
+// one — never the operator's identity then —, the operator's identity or a refusal otherwise.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { operatorActor } from '../../../../src/azure/index.ts';
+import { NamespaceActors } from '../../../../src/controllers/shared/namespace-actors.ts';
+import { StalledError } from '../../../../src/runtime/index.ts';
+import { FakeApiServer } from '../../../support/fake-api-server.ts';
+
+const OPERATOR = operatorActor({ getToken: async () => null });
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const CLIENT = 'c0ffee00-0000-4000-8000-000000000001';
+
+function secret(data: Record<string, string>, name = 'azure') {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'team-a' },
+    data: Object.fromEntries(Object.entries(data).map(([key, value]) => [key, b64(value)])),
+  };
+}
+
+const CLIENT_SECRET = 'not-a-real-secret-value-0123456789';
+
+async function stalled(promise: Promise<unknown>): Promise<StalledError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(StalledError);
+  expect((error as StalledError).reason).toBe('CredentialUnavailable');
+  return error as StalledError;
+}
+
+let server: FakeApiServer;
+beforeEach(() => {
+  server = new FakeApiServer();
+});
+
+const actors = (operator = OPERATOR) =>
+  new NamespaceActors(server.asClient(), {
+    credentials: new Map([['team-a', 'azure']]),
+    operator,
+    authorityHost: 'https://login.microsoftonline.com',
+  });
+
+describe('NamespaceActors', () => {
+  it('acts as the identity of the Secret the admin listed, keyed by tenant and client, never by a secret', async () => {
+    server.put(secret({ tenantId: TENANT, clientId: CLIENT, clientSecret: CLIENT_SECRET }));
+    const actor = await actors().actorFor('team-a');
+    expect(actor.key).toBe(`${TENANT}/${CLIENT}`);
+    expect(actor.source).toBe('Secret team-a/azure');
+    expect(JSON.stringify({ key: actor.key, source: actor.source })).not.toContain(CLIENT_SECRET);
+    expect(actor).not.toBe(OPERATOR);
+  });
+
+  it('keeps the credential (and its token cache) while the Secret is unchanged, and builds a new one once it rotates', async () => {
+    server.put(secret({ tenantId: TENANT, clientId: CLIENT, clientSecret: CLIENT_SECRET }));
+    const resolver = actors();
+    const first = await resolver.actorFor('team-a');
+    expect((await resolver.actorFor('team-a')).credential).toBe(first.credential);
+    server.put(
+      secret({ tenantId: TENANT, clientId: CLIENT, clientSecret: 'rotated-secret-value-9876543210' }),
+    );
+    const rotated = await resolver.actorFor('team-a');
+    expect(rotated.credential).not.toBe(first.credential);
+    expect(rotated.key).toBe(first.key);
+  });
+
+  it('stalls a listed namespace whose Secret is gone, naming it — and never falls back to the operator', async () => {
+    const error = await stalled(actors().actorFor('team-a'));
+    expect(error.message).toContain('Secret team-a/azure does not exist');
+    expect(error.message).toContain('data.clientSecret');
+  });
+
+  it('reads the Secret again once it is restored after a deletion', async () => {
+    const resolver = actors();
+    await stalled(resolver.actorFor('team-a'));
+    server.put(secret({ tenantId: TENANT, clientId: CLIENT, clientSecret: CLIENT_SECRET }));
+    expect((await resolver.actorFor('team-a')).key).toBe(`${TENANT}/${CLIENT}`);
+  });
+
+  it('names the missing keys of an incomplete Secret, not its values', async () => {
+    server.put(secret({ tenantId: TENANT, clientSecret: CLIENT_SECRET }));
+    const error = await stalled(actors().actorFor('team-a'));
+    expect(error.message).toContain('data.clientId');
+    expect(error.message).not.toContain(CLIENT_SECRET);
+  });
+
+  it('says the chart must list a Secret the operator may not read', async () => {
+    server.beforeRequest = () => {
+      throw Object.assign(new Error('secrets "azure" is forbidden'), { code: 403 });
+    };
+    const error = await stalled(actors().actorFor('team-a'));
+    expect(error.message).toContain('azure.namespaceCredentials');
+  });
+
+  it('refuses a workload-identity Secret this version cannot use, rather than act as anyone else', async () => {
+    server.put(secret({ tenantId: TENANT, clientId: CLIENT, serviceAccount: 'logicops' }));
+    const error = await stalled(actors().actorFor('team-a'));
+    expect(error.message).toContain('workload identity');
+  });
+
+  it('lets a namespace without a credential act as the operator, or refuses it when the cluster says so', async () => {
+    expect(await actors().actorFor('team-b')).toBe(OPERATOR);
+    expect(server.requests).toEqual([]);
+    const refusing = new NamespaceActors(server.asClient(), { credentials: new Map(), operator: undefined });
+    const error = await stalled(refusing.actorFor('team-b'));
+    expect(error.message).toContain('--namespaces-without-credential=refuse');
+  });
+});
