@@ -12,6 +12,7 @@ import type { LogicAppWorkflow, LogicAppWorkflowStatus } from '../../crds/index.
 import { type ReconcileFn, StatusPatcher, systemClock } from '../../runtime/index.ts';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
 import { reconcileWithFrame } from '../shared/frame/reconcile-frame.ts';
+import { actingAs } from '../shared/namespace-actors.ts';
 import { workflowSpecNameProblem } from '../shared/spec-names.ts';
 import { reconcileRequestOf } from './annotations.ts';
 import { ConfigMapDefinitions } from './config-map-definitions.ts';
@@ -109,6 +110,7 @@ export function createLogicAppWorkflowReconciler(
     stored: leanWorkflow,
     apply: APPLY_STEPS,
     cleanup: CLEANUP_STEPS,
+    errorFacts: (run) => ({ actingAs: actingAs(run.actor) }),
     // No principal is left to vouch for once the object goes (before the finalizer goes: a failed
     // withdrawal keeps it), and no secure values to compare.
     onReleased: async (run) => {

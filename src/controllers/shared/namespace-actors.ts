@@ -11,7 +11,7 @@
 // the Secret's resourceVersion stays: its token cache survives, and a rotated Secret is used from
 // the next pass on, without a restart.
 import type { V1Secret } from '@kubernetes/client-node';
-import { type AzureActor, credentialFromSecretData } from '../../azure/index.ts';
+import { type AzureActor, credentialFromSecretData, OPERATOR_ACTOR_KEY } from '../../azure/index.ts';
 import { Reason } from '../../crds/index.ts';
 import { httpStatusOf, type KubeClient, StalledError } from '../../runtime/index.ts';
 import { SECRET_RESOURCE } from '../resource-kinds.ts';
@@ -28,6 +28,11 @@ export interface NamespaceActorSettings {
 /** What resolves a namespace's actor; the controllers depend on this, not on how. */
 export interface AzureActors {
   actorFor(namespace: string, signal?: AbortSignal): Promise<AzureActor>;
+}
+
+/** Where `actor` comes from, when it is not the operator's own identity (for messages). */
+export function actingAs(actor: AzureActor | undefined): string | undefined {
+  return actor && actor.key !== OPERATOR_ACTOR_KEY ? actor.source : undefined;
 }
 
 interface Built {

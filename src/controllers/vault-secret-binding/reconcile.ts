@@ -13,6 +13,7 @@ import type { VaultSecretBinding, VaultSecretBindingStatus } from '../../crds/in
 import type { ReconcileFn } from '../../runtime/index.ts';
 import { VAULT_SECRET_BINDING_RESOURCE } from '../resource-kinds.ts';
 import { reconcileWithFrame } from '../shared/frame/reconcile-frame.ts';
+import { actingAs } from '../shared/namespace-actors.ts';
 import { bindingSpecNameProblem } from '../shared/spec-names.ts';
 import { BindingRun, type BindingShared } from './context.ts';
 import { adoptLegacyLedger } from './ledger/legacy-ledger.ts';
@@ -76,7 +77,7 @@ export function createBindingReconciler(shared: BindingShared): ReconcileFn<Vaul
     specProblem: (binding, deleting) => (deleting ? undefined : bindingSpecNameProblem(binding)),
     apply: APPLY_STEPS,
     cleanup: CLEANUP_STEPS,
-    errorFacts: (run) => ({ principalIsNew: run.principalIsNew }),
+    errorFacts: (run) => ({ principalIsNew: run.principalIsNew, actingAs: actingAs(run.actor) }),
     // The record of a grant Azure already shows goes first: status reports the record, never more.
     beforeStatus: (run) => run.ledger.storeDeferred(),
     project: (status, run) => projectBindingStatus(status, run, shared.clock),

@@ -5,7 +5,7 @@
 // Rotation needs no restart; a deleted credential Secret stalls the object (naming the Secret)
 // and holds its deletion until the Secret is back.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { DEMO_OPERATOR_OBJECT_ID } from '@logicops/azure-emulator';
+import { DEMO_OPERATOR_OBJECT_ID, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { admin } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../src/controllers/resource-kinds.ts';
@@ -14,6 +14,7 @@ import { RECONCILE_REQUEST_ANNOTATION } from '../../../src/vocabulary.ts';
 import { eventually } from '../../support/eventually.ts';
 import {
   condition,
+  createResourceGroup,
   createWorkflow,
   deleteObject,
   emulatedWorkflow,
@@ -61,6 +62,19 @@ describe('per-namespace Azure credentials (client secret)', () => {
       clientSecret: TEAM_CLIENT_SECRET,
     });
     team = registered.body as { clientId: string; objectId: string };
+    // Azure's own boundary: the team's identity may manage workflows in the demo resource group
+    // only (the emulator authorizes each ARM call by the caller's role assignments).
+    await admin(world.emulator, 'POST', '/role-assignments', {
+      scope: `${world.subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}`,
+      role: 'Logic App Contributor',
+      principalId: team.objectId,
+    });
+    // The quota check counts the subscription's workflows: a subscription-wide read.
+    await admin(world.emulator, 'POST', '/role-assignments', {
+      scope: world.subscriptionRoot,
+      role: 'Reader',
+      principalId: team.objectId,
+    });
     await core.createNamespacedSecret({ namespace: own, body: secretBody(TEAM_CLIENT_SECRET) });
     operator = await startInProcessOperator(world.emulator, world.namespaces, {
       instance: own,
@@ -75,8 +89,10 @@ describe('per-namespace Azure credentials (client secret)', () => {
   it("makes every ARM call of a namespace as its own identity, and the other namespace's as the operator's", async () => {
     await createWorkflow(world, own, 'wf-own');
     await createWorkflow(world, shared, 'wf-shared');
-    await readyAgain(own, 'wf-own');
     await readyAgain(shared, 'wf-shared');
+    await readyAgain(own, 'wf-own').catch(async (error) => {
+      throw new Error(`${error}: ${JSON.stringify((await readWorkflow(world, own, 'wf-own'))?.status)}`);
+    });
     const ownCalls = workflowRequests(world.emulator, 'wf-own', 0);
     const sharedCalls = workflowRequests(world.emulator, 'wf-shared', 0);
     expect(ownCalls.some((call) => call.operation === 'Microsoft.Logic/workflows/write')).toBe(true);
@@ -84,6 +100,30 @@ describe('per-namespace Azure credentials (client secret)', () => {
     expect(new Set(sharedCalls.map((call) => call.callerObjectId))).toEqual(
       new Set([DEMO_OPERATOR_OBJECT_ID]),
     );
+  });
+
+  it("is bounded by Azure itself: a resource group the team's identity has no role on refuses it, nothing is written", async () => {
+    // The namespace policy allows every resource group of the subscription here: only Azure RBAC stops it.
+    await createResourceGroup(world, 'rg-other-team');
+    await createWorkflow(world, own, 'wf-foreign', { resourceGroup: 'rg-other-team' });
+    const stalled = await eventually(async () => {
+      const found = condition(await readWorkflow(world, own, 'wf-foreign'), 'Stalled');
+      expect(found).toMatchObject({ status: 'True', reason: 'AuthorizationFailed' });
+      return found;
+    }, 60_000);
+    expect(stalled?.message).toContain(`Secret ${own}/${SECRET}`);
+    const calls = workflowRequests(world.emulator, 'wf-foreign', 0);
+    expect(calls.length).toBeGreaterThan(0);
+    // The team may read the subscription (Reader, for the quota count), so the GET is answered;
+    // the write is refused by Azure, and every call was the team's.
+    const writes = calls.filter((call) => call.method !== 'GET');
+    expect(writes.map((call) => `${call.method} ${call.status}`)).toEqual(
+      writes.map((call) => `${call.method} 403`),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+    expect(new Set(calls.map((call) => call.callerObjectId))).toEqual(new Set([team.objectId]));
+    expect(emulatedWorkflow(world.emulator, 'wf-foreign')).toBeUndefined();
+    await deleteObject(world, LOGIC_APP_WORKFLOW_RESOURCE, own, 'wf-foreign');
   });
 
   it('uses a rotated Secret from the next pass on, without a restart', async () => {
@@ -96,6 +136,7 @@ describe('per-namespace Azure credentials (client secret)', () => {
     }, 60_000);
     // Entra ID refused the rotated (wrong) secret: the pass used it, not a cached token of the old one.
     expect(refused?.message).toContain('AADSTS7000215');
+    expect(refused?.message).toContain(`Secret ${own}/${SECRET}`);
     await core.replaceNamespacedSecret({
       name: SECRET,
       namespace: own,

@@ -18,9 +18,21 @@ export interface ErrorFacts {
   deleting: boolean;
   /** The principal involved is within Entra ID's replication window: "not found" means "not yet". */
   principalIsNew?: boolean;
+  /** Where the identity that acted comes from, when it is not the operator's (a namespace's Secret). */
+  actingAs?: string;
 }
 
 export function outcomeOfError(error: unknown, facts: ErrorFacts): Outcome {
+  const outcome = outcomeOf(error, facts);
+  // Azure's answer is about the identity that called: say which, when it is a namespace's own.
+  if (!facts.actingAs || !isAzureError(error) || !('message' in outcome)) return outcome;
+  return {
+    ...outcome,
+    message: `${outcome.message} (logicops acted as the Azure identity in ${facts.actingAs})`,
+  };
+}
+
+function outcomeOf(error: unknown, facts: ErrorFacts): Outcome {
   const inFlight = facts.deleting ? Reason.Deleting : Reason.Progressing;
   if (error instanceof TerminalError) return { kind: 'invalid', message: error.message };
   if (error instanceof StalledError) return { kind: 'stalled', reason: error.reason, message: error.message };
