@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_SUBSCRIPTION_ID, type Emulator } from '@logicops/azure-emulator';
+import { DEMO_OPERATOR_OBJECT_ID, DEMO_SUBSCRIPTION_ID, type Emulator } from '@logicops/azure-emulator';
 import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { allCrds } from '../../src/crds/index.ts';
@@ -133,6 +133,14 @@ describe('failover', () => {
       applications: [
         ...(world.seed.applications ?? []),
         ...apps.map(({ clientId, objectId, clientSecret }) => ({ clientId, objectId, clientSecret })),
+      ],
+      // The emulator authorizes every ARM call by the caller's roles: each instance's own app
+      // owns the subscription, as the operator's app does (packages/azure-emulator README, "Authorization").
+      subscriptions: [
+        {
+          subscriptionId: DEMO_SUBSCRIPTION_ID,
+          standingOwners: [DEMO_OPERATOR_OBJECT_ID, ...apps.map((app) => app.objectId)],
+        },
       ],
     });
     emulators.push(azure);
