@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, type Emulator } from '@logicops/azure-emulator';
+import { admin } from '@logicops/azure-emulator/test-support/harness';
 import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -26,6 +27,8 @@ import {
 import { helmFor } from './support/helm.ts';
 
 const RELEASE_NAMESPACE = 'logicops-system';
+const TEAM_SECRET = 'team-azure';
+const TEAM_CLIENT_SECRET = 'team-audit-client-secret-0123456789';
 const WATCHED = 'team-audit';
 const SAMPLE = readFileSync(
   path.resolve(import.meta.dirname, '../../../config/samples/end-to-end/partner-api-workflow.yaml'),
@@ -36,6 +39,7 @@ let plane: ControlPlane;
 let emulator: Emulator | undefined;
 let running: ChartOperator | undefined;
 let activity: UserActivity;
+let team: { clientId: string; objectId: string };
 const azureHold = new AzureRequestHold();
 const scenarios: string[] = [];
 /** /metrics of the operator while the first story's objects are Ready (and the denied binding Stalled). */
@@ -193,6 +197,29 @@ beforeAll(async () => {
     `${ALLOWED_RESOURCE_GROUPS_ANNOTATION}=${subscription}/resourceGroups/logicops-demo`,
     `${ALLOWED_VAULTS_ANNOTATION}=${subscription}/resourceGroups/logicops-demo/providers/Microsoft.KeyVault/vaults/*`,
   ]);
+  // The watched namespace brings its own Azure identity (issue 23): the chart renders the Role for
+  // its credential Secret, and every Azure call of its objects is made as that identity.
+  const registered = await admin(emulator, 'POST', '/applications', {
+    displayName: 'team-audit',
+    clientSecret: TEAM_CLIENT_SECRET,
+  });
+  team = registered.body as { clientId: string; objectId: string };
+  await admin(emulator, 'POST', '/role-assignments', {
+    scope: subscription,
+    role: 'Owner',
+    principalId: team.objectId,
+  });
+  await plane.kubectl([
+    '-n',
+    WATCHED,
+    'create',
+    'secret',
+    'generic',
+    TEAM_SECRET,
+    `--from-literal=tenantId=${emulator.tenantId}`,
+    `--from-literal=clientId=${team.clientId}`,
+    `--from-literal=clientSecret=${TEAM_CLIENT_SECRET}`,
+  ]);
   const helm = await helmFor(plane.kubeconfigPath);
   // Sharded install: one watched namespace, so the per-namespace bindings are what is tested.
   // A short resync re-reconciles the stalled binding often enough to repeat its warning.
@@ -206,6 +233,10 @@ beforeAll(async () => {
     `watchNamespaces={${WATCHED}}`,
     '--set',
     'operator.resyncPeriod=5s',
+    '--set',
+    `azure.namespaceCredentials[0].namespace=${WATCHED}`,
+    '--set',
+    `azure.namespaceCredentials[0].secretName=${TEAM_SECRET}`,
     ...emulatorValues(emulator),
   ]);
   await plane.kubectl([
@@ -258,10 +289,14 @@ describe("the operator under the chart's RBAC (audit log)", () => {
     expect(activity.denied).toEqual([]);
   });
 
-  it('used every verb/resource the chart grants (no per-namespace credentials configured)', () => {
+  it('used every verb/resource the chart grants, the per-namespace credential Secret included', () => {
     // A verb checked inside another request (server-side apply creating: create within a PATCH)
-    // counts as used when that request was made.
-    const unused = RBAC_NEEDS.filter((need) => need.scope !== 'credential').flatMap((need) =>
+    // counts as used when that request was made. The credential needs of workload identity
+    // (a TokenRequest) belong to a namespace with a ServiceAccount credential, not configured here.
+    const clientSecretNeeds = RBAC_NEEDS.filter(
+      (need) => need.scope !== 'credential' || need.resource === 'secrets',
+    );
+    const unused = clientSecretNeeds.flatMap((need) =>
       need.verbs
         .filter((verb) => !activity.used.includes(auditedPair(need, verb)))
         .map((verb) => `${verb} ${need.apiGroup || 'core'}/${need.resource}`),
@@ -290,6 +325,14 @@ describe("the operator under the chart's RBAC (audit log)", () => {
     ]) {
       expect(metricsWhileReady).not.toContain(identifying);
     }
+  });
+
+  it("made every ARM call of the namespace's objects as the namespace's own identity", () => {
+    const calls = (emulator?.requests() ?? []).filter(
+      (entry) => entry.plane === 'arm' && /\/workflows\/(partner-sync|from-configmap)$/i.test(entry.path),
+    );
+    expect(calls.length).toBeGreaterThan(0);
+    expect(new Set(calls.map((call) => call.callerObjectId))).toEqual(new Set([team.objectId]));
   });
 
   it('used nothing outside the declared needs', () => {
