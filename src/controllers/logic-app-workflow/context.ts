@@ -114,9 +114,16 @@ export class WorkflowRun {
   }
   /** The gateways of another subscription (a vault's, a user-assigned identity's), as this namespace's actor. */
   gatewaysIn(subscriptionId: string): AzureGateways {
+    return this.deps.gatewaysFor(this.actingActor(), subscriptionId);
+  }
+  /** Who acts for this namespace, by key: the shared reads this pass may use are that actor's own. */
+  get actorKey(): string {
+    return this.actingActor().key;
+  }
+  private actingActor(): AzureActor {
     if (!this.actor)
       throw new Error('an Azure call before steps/azure-actor.ts resolved who acts for the namespace');
-    return this.deps.gatewaysFor(this.actor, subscriptionId);
+    return this.actor;
   }
   get waitPollMs(): number {
     return this.deps.settings.waitPollMs ?? DEFAULT_WAIT_POLL_MS;

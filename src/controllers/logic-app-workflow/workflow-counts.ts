@@ -1,5 +1,6 @@
-// The quota check's view of a subscription's workflows, shared by every workflow: one listing per
-// subscription for a short while plus our own creates since (shared-listing.ts).
+// The quota check's view of a subscription's workflows, shared by every workflow whose namespace
+// acts as the same Azure identity: one listing per (actor, subscription) for a short while plus
+// our own creates since, whoever made them (shared-listing.ts; issue 23).
 //
 // Two listings, so reporting does not change what a create decides on. A create counts from a
 // listing a create started (as before status.quota was refreshed at every pass): if resyncs kept
@@ -29,28 +30,31 @@ export class WorkflowCounts {
 
   /** Before a create: the workflows as of the creates' shared listing, plus the creates noted since. */
   workflows(
+    /** AzureActor.key of who lists; `list` must list as that actor. */
+    actor: string,
     subscriptionId: string,
     list: () => Promise<readonly WorkflowPlacement[]>,
     /** List now whatever the last listing's age (a reconcile request). */
     fresh = false,
   ): Promise<WorkflowPlacement[]> {
-    return this.forCreates.items(subscriptionId, async () => (await list()).map(placementOf), fresh);
+    return this.forCreates.items(actor, subscriptionId, async () => (await list()).map(placementOf), fresh);
   }
 
   /** For status: the youngest listing at hand, the creates' or the reports' own (listed when neither is). */
   async report(
+    actor: string,
     subscriptionId: string,
     list: () => Promise<readonly WorkflowPlacement[]>,
     fresh = false,
   ): Promise<WorkflowPlacement[]> {
     if (!fresh) {
-      const fromCreates = this.forCreates.cached(subscriptionId);
+      const fromCreates = this.forCreates.cached(actor, subscriptionId);
       if (fromCreates) return fromCreates;
     }
-    return this.forReports.items(subscriptionId, async () => (await list()).map(placementOf), fresh);
+    return this.forReports.items(actor, subscriptionId, async () => (await list()).map(placementOf), fresh);
   }
 
-  /** A create this controller just made (counted until a listing that started after it). */
+  /** A create this controller just made, as any actor (counted until a listing that started after it). */
   noteCreated(subscriptionId: string, workflow: WorkflowPlacement): void {
     this.forCreates.noteCreated(subscriptionId, placementOf(workflow));
     this.forReports.noteCreated(subscriptionId, placementOf(workflow));

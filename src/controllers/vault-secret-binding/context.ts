@@ -177,9 +177,18 @@ export class BindingRun {
 
   /** Gateways of a subscription as this namespace's actor (steps/azure-actor.ts resolves it first). */
   gatewaysIn(subscriptionId: string): AzureGateways {
+    return this.shared.gatewaysFor(this.actingActor(), subscriptionId);
+  }
+
+  /** Who acts for this namespace, by key: the shared reads this pass may use are that actor's own. */
+  get actorKey(): string {
+    return this.actingActor().key;
+  }
+
+  private actingActor(): AzureActor {
     if (!this.actor)
       throw new Error('an Azure call before steps/azure-actor.ts resolved who acts for the namespace');
-    return this.shared.gatewaysFor(this.actor, subscriptionId);
+    return this.actor;
   }
 
   vaultRef() {

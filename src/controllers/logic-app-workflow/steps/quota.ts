@@ -2,7 +2,7 @@
 // Before a create, a create that would pass a limit is refused; for a workflow that exists the
 // count is only reported, at every pass, so status.quota follows what Azure holds (updates are
 // never blocked). Both read the controller's shared listings (workflow-counts.ts): at most one
-// listing per subscription per TTL for each, whatever the number of workflows.
+// listing per subscription and Azure actor per TTL for each, whatever the number of workflows.
 import { Reason } from '../../../crds/index.ts';
 import { StalledError } from '../../../runtime/index.ts';
 import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
@@ -19,8 +19,8 @@ export const checkQuota: Step = async (run) => {
   const existing = !counts
     ? await list()
     : creating
-      ? await counts.workflows(run.spec.subscriptionId, list, fresh)
-      : await counts.report(run.spec.subscriptionId, list, fresh);
+      ? await counts.workflows(run.actorKey, run.spec.subscriptionId, list, fresh)
+      : await counts.report(run.actorKey, run.spec.subscriptionId, list, fresh);
   const check = checkWorkflowQuota({
     existing,
     subscriptionId: run.spec.subscriptionId,

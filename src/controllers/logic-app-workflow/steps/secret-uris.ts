@@ -54,12 +54,12 @@ async function vaultUriOf(run: WorkflowRun, binding: VaultSecretBinding): Promis
     );
   }
   const vault = vaultIdOf(binding);
-  const known = run.vaultUris?.get(binding.spec.vaultId);
+  const known = run.vaultUris?.get(run.actorKey, binding.spec.vaultId);
   if (known) return known;
   const observed = await run
     .gatewaysIn(vault.subscriptionId)
     .vaults.get({ resourceGroup: vault.resourceGroup, name: vault.name }, { signal: run.signal });
-  if (observed?.vaultUri) run.vaultUris?.remember(binding.spec.vaultId, observed.vaultUri);
+  if (observed?.vaultUri) run.vaultUris?.remember(run.actorKey, binding.spec.vaultId, observed.vaultUri);
   return observed?.vaultUri;
 }
 

@@ -11,6 +11,14 @@
 // It is needed only while reads may still lag a write of ours: within `reads × intervalMs` of our
 // last access-policy write to the vault — or of this process's start, since an earlier process's
 // writes are unknown. A grant older than that is in every read, and its revoke needs no wait.
+//
+// Kept per vault, not per Azure actor (issue 23), on purpose: the lag is the vault's — a write by
+// one namespace's identity may be missing from the next read by any identity, another
+// namespace's included — so a write of ours, whoever made it, opens the window for every reader
+// of the vault. Keyed per actor, a revoke right after another identity's write to the same vault
+// would trust a single read that may predate that write. Nothing here is an Azure answer that
+// one actor could be served instead of another: only when we wrote and what reads agreed on, and
+// the reads themselves are each actor's own (vault-reads.ts).
 import { normalizeResourceId } from '../../../azure/index.ts';
 import type { Clock } from '../../../runtime/index.ts';
 import { WaitingError } from '../../shared/frame/outcome.ts';
@@ -56,7 +64,7 @@ export class VaultConsistency {
     return this.settings.reads * this.settings.intervalMs;
   }
 
-  /** Call after every access-policy write of ours to the vault. */
+  /** Call after every access-policy write of ours to the vault, whichever actor made it. */
   wrote(vaultId: string): void {
     this.#lastWrite.set(normalizeResourceId(vaultId), this.clock.now());
   }

@@ -56,6 +56,7 @@ export async function removeConfirmed(
   // Any read started after the previous one counted will do: bindings confirming revokes on the
   // same vault together share it (vault-reads.ts); our removes drop the shared read.
   const vault = await run.shared.vaultReads.startedAfter(
+    run.actorKey,
     target.gateways.vaults,
     target.vaultId,
     target.ref,

@@ -216,6 +216,7 @@ async function decideOnFreshRead(
   const { vaults } = run.gateways();
   const vault =
     (await run.shared.vaultReads.startedAfter(
+      run.actorKey,
       vaults,
       run.spec.vaultId,
       run.vaultRef(),

@@ -135,7 +135,7 @@ export async function noteQuota(run: BindingRun, creating: boolean): Promise<Out
   const countNow = () => run.gateways().roleAssignments.countInSubscription({ signal: run.signal });
   const counts = run.shared.roleAssignmentCounts;
   const used = counts
-    ? await counts.count(subscriptionId, countNow, hasUnhandledReconcileRequest(run.object))
+    ? await counts.count(run.actorKey, subscriptionId, countNow, hasUnhandledReconcileRequest(run.object))
     : await countNow();
   run.observed.quota = {
     name: 'RoleAssignmentsPerSubscription',

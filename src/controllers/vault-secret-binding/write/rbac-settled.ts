@@ -1,7 +1,7 @@
 // The steady-state check of an RBAC grant, made before (and instead of) taking the vault lock
 // (issue 12). A binding whose ledger says Granted looks for its recorded assignment in the
 // vault's shared listing of role assignments (vault-reads.ts: one listing serves every binding
-// of the vault for a few seconds). When the listing shows exactly the recorded grant, the pass
+// of the vault acting as the same Azure identity for a few seconds). When the listing shows exactly the recorded grant, the pass
 // concludes what the locked path would conclude from its GET of the assignment: nothing to
 // write, nothing to record. Everything else — no ledger yet, a grant in flight, another
 // principal, a model switch, a listing without the assignment, a reconcile request — goes to
@@ -29,6 +29,7 @@ export async function rbacGrantSettled(run: BindingRun, principal: Required<Prin
   const recorded = grantedRecord(run, principal, target, { name: record.roleAssignmentName });
   if (!sameGrantRecord(record, recorded)) return false;
   const listed = await run.shared.vaultReads.roleAssignments(
+    run.actorKey,
     run.gateways().roleAssignments,
     run.spec.vaultId,
     run.signal,

@@ -2,6 +2,12 @@
 // 409 to concurrent writes, and the shared-entry arithmetic is only right when the read of the
 // entry, the ledger write and the Azure write of one binding are not interleaved with another
 // binding's on the same vault. Across replicas, leader election keeps one writer.
+//
+// Per vault, not per Azure actor (issue 23), on purpose: Key Vault's 409 comes from concurrent
+// writes to the vault whoever sends them, and a shared access-policy entry (a user-assigned
+// identity bound from two namespaces) is one entry whichever namespace's identity writes it. So
+// bindings of different namespaces on one vault still take turns, as do their coalesced writes
+// (access-policy-batches.ts batches per actor and vault, and each batch takes this lock).
 import { normalizeResourceId } from '../../../azure/index.ts';
 
 interface VaultQueue {

@@ -28,7 +28,7 @@ describe('WorkflowCounts', () => {
     const { calls, list } = lister(azure);
 
     for (let i = 0; i < 5; i += 1) {
-      const existing = await counts.workflows('SUB', list);
+      const existing = await counts.workflows('operator', 'SUB', list);
       expect(existing).toHaveLength(2 + i);
       counts.noteCreated('sub', placed('westeurope'));
       azure.push(placed('westeurope'));
@@ -36,7 +36,7 @@ describe('WorkflowCounts', () => {
     }
     expect(calls.count).toBe(1);
     const check = checkWorkflowQuota({
-      existing: await counts.workflows('sub', list),
+      existing: await counts.workflows('operator', 'sub', list),
       subscriptionId: 'sub',
       location: 'westeurope',
       identityType: 'SystemAssigned',
@@ -52,11 +52,11 @@ describe('WorkflowCounts', () => {
     const counts = new WorkflowCounts(clock, 30_000);
     const azure = [placed('westeurope')];
     const { calls, list } = lister(azure);
-    await counts.workflows('sub', list);
+    await counts.workflows('operator', 'sub', list);
     counts.noteCreated('sub', placed('westeurope'));
     azure.push(placed('westeurope'));
     await clock.advance(30_000);
-    expect(await counts.workflows('sub', list)).toHaveLength(2);
+    expect(await counts.workflows('operator', 'sub', list)).toHaveLength(2);
     expect(calls.count).toBe(2);
   });
 
@@ -65,9 +65,9 @@ describe('WorkflowCounts', () => {
     const counts = new WorkflowCounts(clock);
     const { calls, list } = lister([placed('westeurope')]);
     const results = await Promise.all([
-      counts.workflows('a', list),
-      counts.workflows('a', list),
-      counts.workflows('b', list),
+      counts.workflows('operator', 'a', list),
+      counts.workflows('operator', 'a', list),
+      counts.workflows('operator', 'b', list),
     ]);
     expect(results.map((r) => r.length)).toEqual([1, 1, 1]);
     expect(calls.count).toBe(2);
@@ -78,10 +78,10 @@ describe('WorkflowCounts', () => {
     const counts = new WorkflowCounts(clock);
     const azure = [placed('westeurope'), placed('westeurope')];
     const { calls, list } = lister(azure);
-    await counts.workflows('sub', list);
+    await counts.workflows('operator', 'sub', list);
     azure.pop(); // deleted out of band
-    expect(await counts.workflows('sub', list)).toHaveLength(2);
-    expect(await counts.workflows('sub', list, true)).toHaveLength(1);
+    expect(await counts.workflows('operator', 'sub', list)).toHaveLength(2);
+    expect(await counts.workflows('operator', 'sub', list, true)).toHaveLength(1);
     expect(calls.count).toBe(2);
   });
 
@@ -91,10 +91,51 @@ describe('WorkflowCounts', () => {
     const failing = async (): Promise<WorkflowPlacement[]> => {
       throw new Error('throttled');
     };
-    await expect(counts.workflows('sub', failing)).rejects.toThrow('throttled');
+    await expect(counts.workflows('operator', 'sub', failing)).rejects.toThrow('throttled');
     const { calls, list } = lister([]);
-    expect(await counts.workflows('sub', list)).toEqual([]);
+    expect(await counts.workflows('operator', 'sub', list)).toEqual([]);
     expect(calls.count).toBe(1);
+  });
+});
+
+// Issue 23: each namespace may act as its own identity; a listing serves only the actor that made it.
+describe('WorkflowCounts per Azure actor', () => {
+  it('lists once per actor and subscription; one actor’s workflows still share one listing', async () => {
+    const clock = new FakeClock(0);
+    const counts = new WorkflowCounts(clock, 30_000);
+    const a = lister([placed('westeurope')]);
+    const b = lister([placed('westeurope')]);
+    await Promise.all([1, 2, 3].map(() => counts.workflows('tenant-a/client-a', 'sub', a.list)));
+    await counts.workflows('tenant-b/client-b', 'sub', b.list);
+    await counts.workflows('tenant-a/client-a', 'SUB', a.list);
+    expect([a.calls.count, b.calls.count]).toEqual([1, 1]);
+  });
+
+  it('counts a create made as one actor in every actor’s listing of the subscription', async () => {
+    const clock = new FakeClock(0);
+    const counts = new WorkflowCounts(clock, 30_000);
+    const b = lister([placed('westeurope')]);
+    await counts.workflows('tenant-b/client-b', 'sub', b.list);
+    await clock.advance(500);
+    counts.noteCreated('sub', placed('westeurope')); // created as team A
+    await clock.advance(500);
+    // A lists after its create (the listing holds it); using A's listing must not forget the
+    // create that B's older listing still lacks.
+    const a = lister([placed('westeurope'), placed('westeurope')]);
+    expect(await counts.workflows('tenant-a/client-a', 'sub', a.list)).toHaveLength(2);
+    expect(await counts.workflows('tenant-b/client-b', 'sub', b.list)).toHaveLength(2);
+    expect(await counts.report('tenant-b/client-b', 'sub', b.list)).toHaveLength(2);
+    expect([a.calls.count, b.calls.count]).toEqual([1, 1]);
+  });
+
+  it("never reports from another actor's listing", async () => {
+    const clock = new FakeClock(0);
+    const counts = new WorkflowCounts(clock, 30_000);
+    const a = lister([placed('westeurope'), placed('westeurope')]);
+    const b = lister([placed('westeurope')]);
+    await counts.workflows('tenant-a/client-a', 'sub', a.list);
+    expect(await counts.report('tenant-b/client-b', 'sub', b.list)).toHaveLength(1);
+    expect(b.calls.count).toBe(1);
   });
 });
 
@@ -104,12 +145,12 @@ describe('WorkflowCounts for status (report)', () => {
     const counts = new WorkflowCounts(clock, 30_000);
     const azure = [placed('westeurope')];
     const { calls, list } = lister(azure);
-    await counts.workflows('sub', list);
-    expect(await counts.report('sub', list)).toHaveLength(1);
+    await counts.workflows('operator', 'sub', list);
+    expect(await counts.report('operator', 'sub', list)).toHaveLength(1);
     expect(calls.count).toBe(1);
     await clock.advance(30_000);
     azure.push(placed('westeurope'));
-    for (let i = 0; i < 10; i += 1) expect(await counts.report('sub', list)).toHaveLength(2);
+    for (let i = 0; i < 10; i += 1) expect(await counts.report('operator', 'sub', list)).toHaveLength(2);
     expect(calls.count).toBe(2);
   });
 
@@ -118,10 +159,10 @@ describe('WorkflowCounts for status (report)', () => {
     const counts = new WorkflowCounts(clock, 30_000);
     const azure = [placed('westeurope')];
     const { calls, list } = lister(azure);
-    await counts.report('sub', list);
+    await counts.report('operator', 'sub', list);
     azure.push(placed('westeurope'), placed('westeurope'));
     // A create right after a report still lists: it counts what Azure holds now.
-    expect(await counts.workflows('sub', list)).toHaveLength(3);
+    expect(await counts.workflows('operator', 'sub', list)).toHaveLength(3);
     expect(calls.count).toBe(2);
   });
 
@@ -129,8 +170,8 @@ describe('WorkflowCounts for status (report)', () => {
     const clock = new FakeClock(0);
     const counts = new WorkflowCounts(clock, 30_000);
     const { list } = lister([placed('westeurope')]);
-    await counts.report('sub', list);
+    await counts.report('operator', 'sub', list);
     counts.noteCreated('sub', placed('westeurope'));
-    expect(await counts.report('sub', list)).toHaveLength(2);
+    expect(await counts.report('operator', 'sub', list)).toHaveLength(2);
   });
 });

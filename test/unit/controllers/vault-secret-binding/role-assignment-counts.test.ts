@@ -20,7 +20,7 @@ describe('RoleAssignmentCounts', () => {
     const { state, countNow } = counter(10);
     const seen: number[] = [];
     for (let i = 0; i < 5; i += 1) {
-      seen.push(await counts.count('SUB', countNow));
+      seen.push(await counts.count('operator', 'SUB', countNow));
       counts.noteCreated('sub');
       state.inAzure += 1;
       await clock.advance(1);
@@ -33,11 +33,11 @@ describe('RoleAssignmentCounts', () => {
     const clock = new FakeClock(0);
     const counts = new RoleAssignmentCounts(clock, 30_000);
     const { state, countNow } = counter(3);
-    await counts.count('sub', countNow);
+    await counts.count('operator', 'sub', countNow);
     counts.noteCreated('sub');
     state.inAzure = 4;
     await clock.advance(30_000);
-    expect(await counts.count('sub', countNow)).toBe(4);
+    expect(await counts.count('operator', 'sub', countNow)).toBe(4);
     expect(state.counts).toBe(2);
   });
 
@@ -46,10 +46,26 @@ describe('RoleAssignmentCounts', () => {
     const counts = new RoleAssignmentCounts(clock, 30_000);
     const a = counter(1);
     const b = counter(7);
-    await counts.count('a', a.countNow);
+    await counts.count('operator', 'a', a.countNow);
     a.state.inAzure = 2;
-    expect(await counts.count('a', a.countNow, true)).toBe(2);
-    expect(await counts.count('b', b.countNow)).toBe(7);
+    expect(await counts.count('operator', 'a', a.countNow, true)).toBe(2);
+    expect(await counts.count('operator', 'b', b.countNow)).toBe(7);
     expect(a.state.counts).toBe(2);
+  });
+
+  // Issue 23: a namespace acting as its own identity counts with its own listing; our creates,
+  // whoever made them, count for every identity (the limit is the subscription's).
+  it('counts once per actor and subscription, adding every actor’s creates to each count', async () => {
+    const clock = new FakeClock(0);
+    const counts = new RoleAssignmentCounts(clock, 30_000);
+    const a = counter(5);
+    const b = counter(5);
+    await Promise.all([1, 2].map(() => counts.count('tenant-a/client-a', 'sub', a.countNow)));
+    expect(await counts.count('tenant-b/client-b', 'sub', b.countNow)).toBe(5);
+    await clock.advance(1);
+    counts.noteCreated('sub'); // created as team A
+    expect(await counts.count('tenant-a/client-a', 'sub', a.countNow)).toBe(6);
+    expect(await counts.count('tenant-b/client-b', 'sub', b.countNow)).toBe(6);
+    expect([a.state.counts, b.state.counts]).toEqual([1, 1]);
   });
 });
