@@ -5,20 +5,29 @@
 // Rotation needs no restart; a deleted credential Secret stalls the object (naming the Secret)
 // and holds its deletion until the Secret is back.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { DEMO_OPERATOR_OBJECT_ID, DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
+import {
+  DEMO_ACCESS_POLICY_VAULT,
+  DEMO_OPERATOR_OBJECT_ID,
+  DEMO_RESOURCE_GROUP,
+} from '@logicops/azure-emulator';
 import { admin } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../src/controllers/resource-kinds.ts';
+import {
+  LOGIC_APP_WORKFLOW_RESOURCE,
+  VAULT_SECRET_BINDING_RESOURCE,
+} from '../../../src/controllers/resource-kinds.ts';
 import { PatchStrategy } from '../../../src/runtime/kube-client.ts';
 import { RECONCILE_REQUEST_ANNOTATION } from '../../../src/vocabulary.ts';
 import { eventually } from '../../support/eventually.ts';
 import {
   condition,
+  createBinding,
   createResourceGroup,
   createWorkflow,
   deleteObject,
   emulatedWorkflow,
   type MustShowWorld,
+  readBinding,
   readWorkflow,
   startMustShowWorld,
   workflowRequests,
@@ -27,6 +36,8 @@ import { adminKubeConfig } from '../support/cluster.ts';
 import { type InProcessOperator, startInProcessOperator } from '../support/operator-env.ts';
 
 const SECRET = 'azure-credential';
+const SHARED_VAULT_ID = (subscriptionRoot: string) =>
+  `${subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${DEMO_ACCESS_POLICY_VAULT}`;
 const TEAM_CLIENT_SECRET = 'team-a-client-secret-value-0123456789';
 
 describe('per-namespace Azure credentials (client secret)', () => {
@@ -75,6 +86,12 @@ describe('per-namespace Azure credentials (client secret)', () => {
       role: 'Reader',
       principalId: team.objectId,
     });
+    // Its own access policies on the shared demo vault (both namespaces bind it).
+    await admin(world.emulator, 'POST', '/role-assignments', {
+      scope: SHARED_VAULT_ID(world.subscriptionRoot),
+      role: 'Key Vault Contributor',
+      principalId: team.objectId,
+    });
     await core.createNamespacedSecret({ namespace: own, body: secretBody(TEAM_CLIENT_SECRET) });
     operator = await startInProcessOperator(world.emulator, world.namespaces, {
       instance: own,
@@ -100,6 +117,42 @@ describe('per-namespace Azure credentials (client secret)', () => {
     expect(new Set(sharedCalls.map((call) => call.callerObjectId))).toEqual(
       new Set([DEMO_OPERATOR_OBJECT_ID]),
     );
+  });
+
+  it('reads and writes a vault both namespaces bind each as its own identity: no read is shared across identities', async () => {
+    for (const namespace of [own, shared]) {
+      await createBinding(world, namespace, 'shared-vault-key', {
+        workflowRef: { name: namespace === own ? 'wf-own' : 'wf-shared' },
+        vaultId: SHARED_VAULT_ID(world.subscriptionRoot),
+      });
+    }
+    await eventually(async () => {
+      for (const namespace of [own, shared]) {
+        expect(condition(await readBinding(world, namespace, 'shared-vault-key'), 'Ready')).toMatchObject({
+          status: 'True',
+        });
+      }
+    }, 60_000);
+    const vaultCalls = world.emulator
+      .requests()
+      .filter(
+        (entry) =>
+          entry.plane === 'arm' && entry.path.toLowerCase().includes(`/vaults/${DEMO_ACCESS_POLICY_VAULT}`),
+      );
+    const callers = (method: string) =>
+      new Set(vaultCalls.filter((entry) => entry.method === method).map((entry) => entry.callerObjectId));
+    // Each identity made its own vault reads and its own access-policy add.
+    expect(callers('GET')).toEqual(new Set([team.objectId, DEMO_OPERATOR_OBJECT_ID]));
+    expect(callers('PUT')).toEqual(new Set([team.objectId, DEMO_OPERATOR_OBJECT_ID]));
+    // Revoked by each identity again, so the tests below start from workflows without grants.
+    for (const namespace of [own, shared]) {
+      await deleteObject(world, VAULT_SECRET_BINDING_RESOURCE, namespace, 'shared-vault-key');
+    }
+    await eventually(async () => {
+      for (const namespace of [own, shared]) {
+        expect(await readBinding(world, namespace, 'shared-vault-key')).toBeUndefined();
+      }
+    }, 60_000);
   });
 
   it("is bounded by Azure itself: a resource group the team's identity has no role on refuses it, nothing is written", async () => {
