@@ -171,7 +171,7 @@ export const OPTIONS = {
   },
   'namespace-credentials': {
     env: 'LOGICOPS_NAMESPACE_CREDENTIALS',
-    help: 'namespaces that act in Azure as their own identity, NAMESPACE=SECRET,...: the Secret in that namespace holds clientId, tenantId and clientSecret; the chart renders this from azure.namespaceCredentials with the Role that lets the operator read exactly those Secrets',
+    help: 'namespaces that act in Azure as their own identity, NAMESPACE=SECRET,...: the Secret in that namespace holds clientId, tenantId and clientSecret, or serviceAccount for workload identity; the chart renders this from azure.namespaceCredentials with the Role that lets the operator read exactly those Secrets',
   },
   'namespaces-without-credential': {
     env: 'LOGICOPS_NAMESPACES_WITHOUT_CREDENTIAL',

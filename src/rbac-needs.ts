@@ -18,9 +18,10 @@ export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential';
 
 /**
  * The one object a need is pinned to with `resourceNames`, by the name the chart configures:
- * the leader-election Lease (`leaderElection.leaseName`), or a per-namespace credential Secret.
+ * the leader-election Lease (`leaderElection.leaseName`), a per-namespace credential Secret, or
+ * the ServiceAccount of a per-namespace workload identity.
  */
-export type PinnedName = 'lease' | 'credentialSecret';
+export type PinnedName = 'lease' | 'credentialSecret' | 'credentialServiceAccount';
 
 export interface RbacNeed {
   apiGroup: string;
@@ -30,6 +31,8 @@ export interface RbacNeed {
   scope: RbacScope;
   /** Granted for that one name only; absent: for every object of the resource in scope. */
   pinnedTo?: PinnedName;
+  /** Only for a per-namespace credential whose chart entry names a ServiceAccount (workload identity). */
+  workloadIdentityOnly?: true;
   /**
    * Verbs the API server checks inside requests of another verb, so the audit log shows only
    * that one: `{ create: 'patch' }` — a server-side apply that creates the object is a PATCH,
@@ -124,6 +127,15 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
     scope: 'credential',
     pinnedTo: 'credentialSecret',
     why: 'a per-namespace Azure credential Secret, read by name (resourceNames), never listed',
+  },
+  {
+    apiGroup: '',
+    resource: 'serviceaccounts/token',
+    verbs: ['create'],
+    scope: 'credential',
+    pinnedTo: 'credentialServiceAccount',
+    workloadIdentityOnly: true,
+    why: "a per-namespace workload identity: a TokenRequest for the team's ServiceAccount, by name (resourceNames), exchanged with Entra ID; the ServiceAccount itself is never read",
   },
 ];
 

@@ -3,6 +3,7 @@
 // identity on a VM); the authority host is configurable so the same binary can talk to Entra ID
 // or to the emulator. Values read here are never logged and never appear in error messages.
 import {
+  ClientAssertionCredential,
   ClientSecretCredential,
   ManagedIdentityCredential,
   type TokenCredential,
@@ -21,6 +22,11 @@ export type CredentialConfig =
       tokenFilePath: string;
     }
   | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
+  /**
+   * A federated token the caller fetches itself (a namespace's ServiceAccount token from the
+   * TokenRequest API); asked for only when Entra ID must issue a new access token.
+   */
+  | { kind: 'clientAssertion'; tenantId: string; clientId: string; getAssertion: () => Promise<string> }
   /** `clientId` picks a user-assigned identity; omitted = the host's system-assigned identity. */
   | { kind: 'managedIdentity'; clientId?: string };
 
@@ -81,6 +87,12 @@ function identityCredential(
         clientSecret: config.clientSecret,
       });
       return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, {
+        ...authorityOptions(settings),
+        ...probeOptions,
+      });
+    case 'clientAssertion':
+      requireValues('client assertion', { tenantId: config.tenantId, clientId: config.clientId });
+      return new ClientAssertionCredential(config.tenantId, config.clientId, config.getAssertion, {
         ...authorityOptions(settings),
         ...probeOptions,
       });

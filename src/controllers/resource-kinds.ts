@@ -46,3 +46,15 @@ export const SECRET_RESOURCE: ResourceKind = {
   plural: 'secrets',
   namespaced: true,
 };
+
+/**
+ * A namespace's workload identity (issue 23): the operator asks its `token` subresource for a
+ * TokenRequest, by name; the ServiceAccount itself is never read, listed or watched.
+ */
+export const SERVICE_ACCOUNT_RESOURCE: ResourceKind = {
+  group: '',
+  version: 'v1',
+  kind: 'ServiceAccount',
+  plural: 'serviceaccounts',
+  namespaced: true,
+};

@@ -1,5 +1,6 @@
-// A small, kind-generic REST client for what the runtime needs: list (paged), watch, get and
-// patch (including the status subresource), for core kinds and custom resources alike.
+// A small, kind-generic REST client for what the runtime needs: list (paged), watch, get,
+// patch (including the status subresource), apply, create (including a subresource's, such as a
+// ServiceAccount's token) and delete, for core kinds and custom resources alike.
 //
 // Why not the generated APIs: CustomObjectsApi cannot address the core group, and
 // KubernetesObjectApi deserialises known kinds into model classes (Date objects), while a
@@ -242,6 +243,24 @@ export class KubeClient {
       { fieldManager: FIELD_MANAGER, force: 'true' },
       // JSON is YAML: the apply content type takes it as it is.
       { contentType: APPLY_PATCH_CONTENT_TYPE, value: body },
+    );
+  }
+
+  /**
+   * POST: creates an object, or — with `name` and `subresource` — asks a subresource that
+   * answers a create (`serviceaccounts/{name}/token`: a TokenRequest, which the API server
+   * returns signed and stores nowhere).
+   */
+  create<K extends KubernetesObject>(
+    kind: ResourceKind,
+    target: { namespace?: string; name?: string; subresource?: string },
+    body: KubernetesObject,
+  ): Promise<K> {
+    return this.raw.send<K>(
+      HttpMethod.POST,
+      resourcePath(kind, target),
+      { fieldManager: FIELD_MANAGER },
+      { contentType: 'application/json', value: body },
     );
   }
 

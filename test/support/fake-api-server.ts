@@ -9,7 +9,10 @@
 //   not there, fails with 422 Unprocessable Entity (finalizers.ts guards its writes that way). As
 //   the API server's json-patch library does, a `test` for null passes on an absent member;
 // - a patch of the object leaves its status alone, a patch of /status changes only the status;
-// - an object being deleted is gone once its last finalizer is.
+// - an object being deleted is gone once its last finalizer is;
+// - a TokenRequest (create on serviceaccounts/{name}/token) needs the ServiceAccount, an
+//   audience and at least the API server's minimum of 600 expirationSeconds, and answers with a
+//   token and its expiry; nothing is stored.
 import { isDeepStrictEqual } from 'node:util';
 import { ApiException, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient, ResourceKind } from '../../src/runtime/index.ts';
@@ -18,12 +21,12 @@ type Json = Record<string, unknown>;
 type Stored = KubernetesObject & { status?: unknown };
 
 export interface ApiRequest {
-  verb: 'get' | 'patch';
+  verb: 'get' | 'patch' | 'create';
   kind: string;
   namespace?: string;
   name: string;
-  subresource?: 'status';
-  /** The patch as sent (JSON Patch operations, or the merge patch). */
+  subresource?: 'status' | 'token';
+  /** The patch or the created object as sent (JSON Patch operations, the merge patch, a TokenRequest). */
   body?: unknown;
 }
 
@@ -52,6 +55,9 @@ export class FakeApiServer {
   beforeRequest?: (request: ApiRequest) => void;
   /** Runs after each write the server stored (not for patches that changed nothing). */
   onWrite?: (write: ApiWrite) => void;
+  /** Epoch ms: the time TokenRequest expiries are counted from. */
+  now: () => number = Date.now;
+  private tokens = 0;
 
   /**
    * Stores `object` as a write by someone else (kubectl, another controller): created or
@@ -62,6 +68,11 @@ export class FakeApiServer {
     copy.metadata = { ...copy.metadata, resourceVersion: this.nextVersion() };
     this.objects.set(keyOf(copy.kind ?? '', copy.metadata.namespace, copy.metadata.name ?? ''), copy);
     return structuredClone(copy) as K;
+  }
+
+  /** Removes `kind` namespace/name as someone else would (kubectl delete of an object without finalizers). */
+  remove(kind: string, namespace: string | undefined, name: string): void {
+    this.objects.delete(keyOf(kind, namespace, name));
   }
 
   /** The stored object (a copy), or undefined. */
@@ -101,6 +112,20 @@ export class FakeApiServer {
         server.receive({ verb: 'patch', kind: kind.kind, ...target, body });
         return server.patch<K>(kind.kind, target, strategy, body);
       },
+      async create<K extends KubernetesObject>(
+        kind: ResourceKind,
+        target: { namespace?: string; name?: string; subresource?: string },
+        body: KubernetesObject,
+      ) {
+        if (kind.kind !== 'ServiceAccount' || target.subresource !== 'token' || !target.name) {
+          throw new Error(
+            `the fake API server does not serve create of ${kind.plural}/${target.subresource}`,
+          );
+        }
+        const { namespace, name } = target;
+        server.receive({ verb: 'create', kind: kind.kind, namespace, name, subresource: 'token', body });
+        return server.tokenRequest<K>(namespace, name, body);
+      },
     };
     return new Proxy(client, {
       get(target, property) {
@@ -116,6 +141,44 @@ export class FakeApiServer {
   private receive(request: ApiRequest): void {
     this.requests.push(request);
     this.beforeRequest?.(request);
+  }
+
+  /** The API server's TokenRequest: validated as it validates it, answered, stored nowhere. */
+  private tokenRequest<K extends KubernetesObject>(
+    namespace: string | undefined,
+    name: string,
+    body: KubernetesObject,
+  ): K {
+    this.read('ServiceAccount', namespace, name);
+    const spec = (body as { spec?: { audiences?: string[]; expirationSeconds?: number } }).spec ?? {};
+    if (body.kind !== 'TokenRequest' || body.apiVersion !== 'authentication.k8s.io/v1') {
+      throw apiError(
+        400,
+        'BadRequest',
+        `expected an authentication.k8s.io/v1 TokenRequest, got ${body.kind}`,
+      );
+    }
+    const seconds = spec.expirationSeconds ?? 3600;
+    if (seconds < 600) {
+      throw apiError(
+        422,
+        'Invalid',
+        'spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes',
+      );
+    }
+    if ((spec.audiences ?? []).length === 0) {
+      // The real server defaults to its own audiences; nothing the operator may rely on.
+      throw apiError(422, 'Invalid', 'the fake API server wants spec.audiences');
+    }
+    this.tokens += 1;
+    const issuedAt = this.now();
+    return {
+      ...structuredClone(body),
+      status: {
+        token: `fake-token-${this.tokens}-${namespace}-${name}`,
+        expirationTimestamp: new Date(issuedAt + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      },
+    } as unknown as K;
   }
 
   private patch<K extends KubernetesObject>(

@@ -10,11 +10,21 @@
 // holds no Secret permission beyond those names), and the credential built from it is kept while
 // the Secret's resourceVersion stays: its token cache survives, and a rotated Secret is used from
 // the next pass on, without a restart.
+//
+// The Secret holds either a client secret (data.clientSecret) or a workload identity
+// (data.serviceAccount: a ServiceAccount in the same namespace, whose tokens the operator asks the
+// TokenRequest API for and exchanges with Entra ID; service-account-assertion.ts). Never both.
 import type { V1Secret } from '@kubernetes/client-node';
-import { type AzureActor, credentialFromSecretData, OPERATOR_ACTOR_KEY } from '../../azure/index.ts';
+import {
+  type AzureActor,
+  createCredential,
+  credentialFromSecretData,
+  OPERATOR_ACTOR_KEY,
+} from '../../azure/index.ts';
 import { Reason } from '../../crds/index.ts';
 import { httpStatusOf, type KubeClient, StalledError } from '../../runtime/index.ts';
 import { SECRET_RESOURCE } from '../resource-kinds.ts';
+import { ServiceAccountAssertion } from './service-account-assertion.ts';
 
 export interface NamespaceActorSettings {
   /** Namespace → its credential Secret's name. */
@@ -23,6 +33,10 @@ export interface NamespaceActorSettings {
   operator: AzureActor | undefined;
   /** Entra ID authority for namespace credentials (the emulator's in tests). */
   authorityHost?: string;
+  /** Epoch ms (tests pass a fake clock). */
+  now?: () => number;
+  /** How long a pass may rely on the last TokenRequest of a workload identity (default 30 s). */
+  serviceAccountRecheckMs?: number;
 }
 
 /** What resolves a namespace's actor; the controllers depend on this, not on how. */
@@ -38,6 +52,8 @@ export function actingAs(actor: AzureActor | undefined): string | undefined {
 interface Built {
   resourceVersion: string;
   actor: AzureActor;
+  /** A workload identity's federated token source; asked at each pass whether it still works. */
+  assertion?: ServiceAccountAssertion;
 }
 
 export class NamespaceActors implements AzureActors {
@@ -61,30 +77,69 @@ export class NamespaceActors implements AzureActors {
     const secret = await this.readSecret(namespace, secretName, where);
     const resourceVersion = secret.metadata?.resourceVersion ?? '';
     const built = this.#built.get(namespace);
-    if (built && built.resourceVersion === resourceVersion && resourceVersion !== '') return built.actor;
-    const data = decoded(secret);
-    if (data.serviceAccount !== undefined && data.clientSecret === undefined) {
+    if (built && built.resourceVersion === resourceVersion && resourceVersion !== '') {
+      await built.assertion?.check();
+      return built.actor;
+    }
+    const fresh: Built = { resourceVersion, ...this.build(namespace, where, decoded(secret)) };
+    // Kept even when its ServiceAccount fails the check below: once fixed, the same credential
+    // (and its token cache) serves on.
+    this.#built.set(namespace, fresh);
+    await fresh.assertion?.check();
+    return fresh.actor;
+  }
+
+  private build(
+    namespace: string,
+    where: string,
+    data: Record<string, string | undefined>,
+  ): Omit<Built, 'resourceVersion'> {
+    const key = `${(data.tenantId ?? '').trim().toLowerCase()}/${(data.clientId ?? '').trim().toLowerCase()}`;
+    const serviceAccount = data.serviceAccount?.trim();
+    if (serviceAccount === undefined) {
+      try {
+        return {
+          actor: {
+            key,
+            credential: credentialFromSecretData(data, { authorityHost: this.settings.authorityHost }),
+            source: where,
+          },
+        };
+      } catch (error) {
+        // credentialFromSecretData names the missing keys, never a value.
+        throw new StalledError(
+          Reason.CredentialUnavailable,
+          `${where}: ${(error as Error).message}. Set data.clientId, data.tenantId and data.clientSecret (or data.serviceAccount for workload identity).`,
+        );
+      }
+    }
+    if (data.clientSecret !== undefined) {
       throw new StalledError(
         Reason.CredentialUnavailable,
-        `${where} names a ServiceAccount (workload identity); this version of logicops supports a client secret only: set data.clientSecret, or use the operator's identity.`,
+        `${where} holds both data.clientSecret and data.serviceAccount: keep the one this namespace's identity should use (a client secret, or workload identity through the ServiceAccount), and remove the other.`,
       );
     }
-    let actor: AzureActor;
-    try {
-      actor = {
-        key: `${(data.tenantId ?? '').trim().toLowerCase()}/${(data.clientId ?? '').trim().toLowerCase()}`,
-        credential: credentialFromSecretData(data, { authorityHost: this.settings.authorityHost }),
-        source: where,
-      };
-    } catch (error) {
-      // credentialFromSecretData names the missing keys, never a value.
+    const missing = (['clientId', 'tenantId', 'serviceAccount'] as const).filter((k) => !data[k]?.trim());
+    if (missing.length > 0) {
       throw new StalledError(
         Reason.CredentialUnavailable,
-        `${where}: ${(error as Error).message}. Set data.clientId, data.tenantId and data.clientSecret.`,
+        `${where}: the workload-identity credential Secret is missing ${missing.map((k) => `data.${k}`).join(', ')}. Set data.clientId, data.tenantId and data.serviceAccount.`,
       );
     }
-    this.#built.set(namespace, { resourceVersion, actor });
-    return actor;
+    const assertion = new ServiceAccountAssertion(this.kube, namespace, serviceAccount, where, {
+      now: this.settings.now ?? Date.now,
+      recheckMs: this.settings.serviceAccountRecheckMs,
+    });
+    const credential = createCredential(
+      {
+        kind: 'clientAssertion',
+        tenantId: data.tenantId!.trim(),
+        clientId: data.clientId!.trim(),
+        getAssertion: assertion.getAssertion,
+      },
+      { authorityHost: this.settings.authorityHost },
+    );
+    return { actor: { key, credential, source: where }, assertion };
   }
 
   private async readSecret(namespace: string, name: string, where: string): Promise<V1Secret> {
@@ -97,7 +152,7 @@ export class NamespaceActors implements AzureActors {
         this.#built.delete(namespace);
         throw new StalledError(
           Reason.CredentialUnavailable,
-          `${where} does not exist. It is this namespace's Azure credential: recreate it with data.clientId, data.tenantId and data.clientSecret. Nothing is sent to Azure for this namespace until then.`,
+          `${where} does not exist. It is this namespace's Azure credential: recreate it with data.clientId, data.tenantId and data.clientSecret (or data.serviceAccount). Nothing is sent to Azure for this namespace until then.`,
         );
       }
       if (status === 403) {

@@ -76,6 +76,11 @@ beforeAll(async () => {
     RELEASE_NAMESPACE,
     '--set',
     `azure.workloadIdentity.enabled=true,azure.clientId=${CLIENT_ID},teamRole.enabled=true`,
+    // Per-namespace credentials: a client secret for one team, workload identity for the other.
+    '--set',
+    `azure.namespaceCredentials[0].namespace=${TEAM},azure.namespaceCredentials[0].secretName=team-azure`,
+    '--set',
+    `azure.namespaceCredentials[1].namespace=${OTHER_TEAM},azure.namespaceCredentials[1].secretName=team-azure,azure.namespaceCredentials[1].serviceAccount=team-wi`,
   ]);
   await plane.kubectl([
     'wait',
@@ -165,6 +170,35 @@ describe('the installed chart: the operator ServiceAccount', () => {
       'patch own': 'no',
       'list all': 'no',
       'update own elsewhere': 'no',
+    });
+  });
+});
+
+describe('the installed chart: per-namespace credentials', () => {
+  it("may read each team's credential Secret and mint tokens for a workload identity's ServiceAccount, by name only", async () => {
+    const operator = `system:serviceaccount:${RELEASE_NAMESPACE}:${RELEASE}-logicops`;
+    // A create on a subresource names its object in the path, so RBAC's resourceNames pins it.
+    const token = (account: string, namespace: string) =>
+      canI(operator, ['create', `serviceaccounts/${account}`, '--subresource=token', '-n', namespace]);
+    const answers = {
+      'get own Secret': await canI(operator, ['get', 'secrets/team-azure', '-n', TEAM]),
+      'get other Secret': await canI(operator, ['get', 'secrets/other', '-n', TEAM]),
+      'list Secrets': await canI(operator, ['list', 'secrets', '-n', TEAM]),
+      'token of the named ServiceAccount': await token('team-wi', OTHER_TEAM),
+      'token of another ServiceAccount': await token('default', OTHER_TEAM),
+      'token without a ServiceAccount entry': await token('team-wi', TEAM),
+      'token elsewhere': await token('team-wi', RELEASE_NAMESPACE),
+      'get the ServiceAccount': await canI(operator, ['get', 'serviceaccounts/team-wi', '-n', OTHER_TEAM]),
+    };
+    expect(answers).toEqual({
+      'get own Secret': 'yes',
+      'get other Secret': 'no',
+      'list Secrets': 'no',
+      'token of the named ServiceAccount': 'yes',
+      'token of another ServiceAccount': 'no',
+      'token without a ServiceAccount entry': 'no',
+      'token elsewhere': 'no',
+      'get the ServiceAccount': 'no',
     });
   });
 });

@@ -28,12 +28,20 @@ function pairsOf(role: RenderedObject): string[] {
     .sort();
 }
 
-const DEFAULT_NAMES: Record<PinnedName, string> = { lease: 'logicops-leader', credentialSecret: '' };
+const DEFAULT_NAMES: Record<PinnedName, string> = {
+  lease: 'logicops-leader',
+  credentialSecret: '',
+  credentialServiceAccount: '',
+};
 
-/** The needs of a scope as pairsOf writes them, pinned needs with the name the chart configures. */
+/**
+ * The needs of a scope as pairsOf writes them, pinned needs with the name the chart configures;
+ * the workload-identity needs only when a ServiceAccount is named.
+ */
 function declared(scope: RbacScope, names: Partial<Record<PinnedName, string>> = {}): string[] {
   const pinned = { ...DEFAULT_NAMES, ...names };
   return needsIn(scope)
+    .filter((need) => !need.workloadIdentityOnly || names.credentialServiceAccount !== undefined)
     .flatMap((need) =>
       need.verbs.map(
         (verb) =>
@@ -126,6 +134,34 @@ describe('chart RBAC equals the declared needs', () => {
         ofKind(objects, 'ClusterRole')
           .flatMap(pairsOf)
           .filter((p) => p.includes('secrets')),
+      ).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'per-namespace workload identity: the same Role also allows a TokenRequest for exactly the named ServiceAccount',
+    async () => {
+      const objects = await renderChart({
+        'azure.namespaceCredentials[0].namespace': 'team-a',
+        'azure.namespaceCredentials[0].secretName': 'azure-cred',
+        'azure.namespaceCredentials[1].namespace': 'team-b',
+        'azure.namespaceCredentials[1].secretName': 'azure-wi',
+        'azure.namespaceCredentials[1].serviceAccount': 'logicops-azure',
+      });
+      const clientSecretRole = named(objects, 'Role', 'logicops-credential-azure-cred');
+      expect(pairsOf(clientSecretRole)).toEqual(declared('credential', { credentialSecret: 'azure-cred' }));
+      const role = named(objects, 'Role', 'logicops-credential-azure-wi');
+      expect(role.metadata.namespace).toBe('team-b');
+      expect(pairsOf(role)).toEqual(
+        declared('credential', { credentialSecret: 'azure-wi', credentialServiceAccount: 'logicops-azure' }),
+      );
+      expect(pairsOf(role)).toContain('create core/serviceaccounts/token named logicops-azure');
+      expect(
+        [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')]
+          .filter((r) => r !== role)
+          .flatMap(pairsOf)
+          .filter((p) => p.includes('serviceaccounts')),
       ).toEqual([]);
     },
     TIMEOUT,

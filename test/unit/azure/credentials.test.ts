@@ -1,4 +1,5 @@
 import {
+  ClientAssertionCredential,
   ClientSecretCredential,
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
@@ -26,6 +27,16 @@ describe('createCredential', () => {
       'clientSecret',
       { kind: 'clientSecret', tenantId: TENANT, clientId: CLIENT, clientSecret: 's3cr3t' } as const,
       ClientSecretCredential,
+    ],
+    [
+      'clientAssertion',
+      {
+        kind: 'clientAssertion',
+        tenantId: TENANT,
+        clientId: CLIENT,
+        getAssertion: async () => 'a-service-account-token',
+      } as const,
+      ClientAssertionCredential,
     ],
     ['managedIdentity (system)', { kind: 'managedIdentity' } as const, ManagedIdentityCredential],
     [

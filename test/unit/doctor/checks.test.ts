@@ -76,7 +76,7 @@ describe('accessQuestions', () => {
     expect(asked).toContain('update coordination.k8s.io/leases named logicops-leader in ops');
     expect(asked).toContain('create coordination.k8s.io/leases in ops');
     expect(asked).toContain('delete core/configmaps in records');
-    expect(skipped.map((s) => s.need.resource)).toEqual(['secrets']);
+    expect(skipped.map((s) => s.need.resource)).toEqual(['secrets', 'serviceaccounts/token']);
     // Every verb of every need that applies is asked.
     const verbs = RBAC_NEEDS.filter((need) => need.scope !== 'credential').reduce(
       (sum, need) => sum + need.verbs.length * (need.scope === 'watched' ? 2 : 1),

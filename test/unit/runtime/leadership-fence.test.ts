@@ -79,6 +79,21 @@ describe('FencedKubeClient and the helpers that write through it', () => {
     expect(patch).not.toHaveBeenCalled();
   });
 
+  it("drops a create — a ServiceAccount's TokenRequest — once the fence closes, and sends it while open", async () => {
+    const create = vi.spyOn(KubeClient.prototype, 'create').mockImplementation(async () => thing());
+    const fence = switchable(false);
+    const client = new FencedKubeClient(unreachableKubeConfig(), fence);
+    const target = { namespace: 'ns', name: 'team', subresource: 'token' };
+    const request = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' };
+    const error = await client.create(KIND, target, request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotLeaderError);
+    expect(String(error)).toContain('things/token ns/team');
+    expect(create).not.toHaveBeenCalled();
+    fence.open = true;
+    await client.create(KIND, target, request);
+    expect(create).toHaveBeenCalledTimes(1);
+  });
+
   it('StatusPatcher: a stale leader sends no status patch and does not retry or re-read', async () => {
     const patcher = new StatusPatcher(new FencedKubeClient(unreachableKubeConfig(), switchable(false)));
     await expect(

@@ -5,6 +5,7 @@ import { operatorActor } from '../../../../src/azure/index.ts';
 import { NamespaceActors } from '../../../../src/controllers/shared/namespace-actors.ts';
 import { StalledError } from '../../../../src/runtime/index.ts';
 import { FakeApiServer } from '../../../support/fake-api-server.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 
 const OPERATOR = operatorActor({ getToken: async () => null });
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -33,8 +34,11 @@ async function stalled(promise: Promise<unknown>): Promise<StalledError> {
 }
 
 let server: FakeApiServer;
+let clock: FakeClock;
 beforeEach(() => {
   server = new FakeApiServer();
+  clock = new FakeClock();
+  server.now = () => clock.now();
 });
 
 const actors = (operator = OPERATOR) =>
@@ -42,7 +46,16 @@ const actors = (operator = OPERATOR) =>
     credentials: new Map([['team-a', 'azure']]),
     operator,
     authorityHost: 'https://login.microsoftonline.com',
+    now: () => clock.now(),
+    serviceAccountRecheckMs: 30_000,
   });
+
+const serviceAccount = (name = 'logicops-azure') => ({
+  apiVersion: 'v1',
+  kind: 'ServiceAccount',
+  metadata: { name, namespace: 'team-a' },
+});
+const tokenRequests = () => server.requests.filter((request) => request.verb === 'create');
 
 describe('NamespaceActors', () => {
   it('acts as the identity of the Secret the admin listed, keyed by tenant and client, never by a secret', async () => {
@@ -95,10 +108,125 @@ describe('NamespaceActors', () => {
     expect(error.message).toContain('azure.namespaceCredentials');
   });
 
-  it('refuses a workload-identity Secret this version cannot use, rather than act as anyone else', async () => {
-    server.put(secret({ tenantId: TENANT, clientId: CLIENT, serviceAccount: 'logicops' }));
-    const error = await stalled(actors().actorFor('team-a'));
-    expect(error.message).toContain('workload identity');
+  describe('workload identity (data.serviceAccount)', () => {
+    const workloadIdentity = (extra: Record<string, string> = {}) =>
+      secret({ tenantId: TENANT, clientId: CLIENT, serviceAccount: 'logicops-azure', ...extra });
+
+    it("acts as the Secret's app, proven by a TokenRequest for the ServiceAccount with Entra ID's exchange audience", async () => {
+      server.put(serviceAccount());
+      server.put(workloadIdentity());
+      const actor = await actors().actorFor('team-a');
+      expect(actor.key).toBe(`${TENANT}/${CLIENT}`);
+      expect(actor.source).toBe('Secret team-a/azure');
+      expect(tokenRequests()).toEqual([
+        {
+          verb: 'create',
+          kind: 'ServiceAccount',
+          namespace: 'team-a',
+          name: 'logicops-azure',
+          subresource: 'token',
+          body: {
+            apiVersion: 'authentication.k8s.io/v1',
+            kind: 'TokenRequest',
+            spec: { audiences: ['api://AzureADTokenExchange'], expirationSeconds: 600 },
+          },
+        },
+      ]);
+    });
+
+    it('reuses the credential while the Secret is unchanged, asks the ServiceAccount again once the last token is 30 s old, and rebuilds on rotation', async () => {
+      server.put(serviceAccount());
+      server.put(workloadIdentity());
+      const resolver = actors();
+      const first = await resolver.actorFor('team-a');
+      await clock.advance(29_000);
+      expect((await resolver.actorFor('team-a')).credential).toBe(first.credential);
+      expect(tokenRequests()).toHaveLength(1);
+      await clock.advance(1_000);
+      expect((await resolver.actorFor('team-a')).credential).toBe(first.credential);
+      expect(tokenRequests()).toHaveLength(2);
+      server.put(serviceAccount('other'));
+      server.put(workloadIdentity({ serviceAccount: 'other' }));
+      const rotated = await resolver.actorFor('team-a');
+      expect(rotated.credential).not.toBe(first.credential);
+      expect(tokenRequests().at(-1)?.name).toBe('other');
+    });
+
+    it('shares one TokenRequest among concurrent passes', async () => {
+      server.put(serviceAccount());
+      server.put(workloadIdentity());
+      const resolver = actors();
+      await resolver.actorFor('team-a');
+      await clock.advance(30_000);
+      await Promise.all([
+        resolver.actorFor('team-a'),
+        resolver.actorFor('team-a'),
+        resolver.actorFor('team-a'),
+      ]);
+      expect(tokenRequests()).toHaveLength(2);
+    });
+
+    it('stalls when the ServiceAccount is missing (404), naming it and the Secret — and recovers once it is back', async () => {
+      server.put(workloadIdentity());
+      const resolver = actors();
+      const error = await stalled(resolver.actorFor('team-a'));
+      expect(error.message).toContain('ServiceAccount team-a/logicops-azure');
+      expect(error.message).toContain('Secret team-a/azure');
+      expect(error.message).toContain('does not exist');
+      server.put(serviceAccount());
+      expect((await resolver.actorFor('team-a')).key).toBe(`${TENANT}/${CLIENT}`);
+    });
+
+    it('stalls a namespace whose ServiceAccount was deleted, at the first pass after the recheck interval', async () => {
+      server.put(serviceAccount());
+      server.put(workloadIdentity());
+      const resolver = actors();
+      await resolver.actorFor('team-a');
+      server.remove('ServiceAccount', 'team-a', 'logicops-azure');
+      await clock.advance(30_000);
+      const error = await stalled(resolver.actorFor('team-a'));
+      expect(error.message).toContain('ServiceAccount team-a/logicops-azure');
+    });
+
+    it('says which chart entry to complete when the TokenRequest is refused (403)', async () => {
+      server.put(serviceAccount());
+      server.put(workloadIdentity());
+      server.beforeRequest = (request) => {
+        if (request.verb === 'create') {
+          throw Object.assign(new Error('serviceaccounts "logicops-azure" is forbidden'), { code: 403 });
+        }
+      };
+      const error = await stalled(actors().actorFor('team-a'));
+      expect(error.message).toContain('ServiceAccount team-a/logicops-azure');
+      expect(error.message).toContain('serviceAccount: logicops-azure');
+      expect(error.message).toContain('azure.namespaceCredentials');
+    });
+
+    it('passes other API server failures up to be retried', async () => {
+      server.put(serviceAccount());
+      server.put(workloadIdentity());
+      server.beforeRequest = (request) => {
+        if (request.verb === 'create')
+          throw Object.assign(new Error('etcdserver: leader changed'), { code: 500 });
+      };
+      const error = await actors()
+        .actorFor('team-a')
+        .catch((thrown: unknown) => thrown);
+      expect(error).not.toBeInstanceOf(StalledError);
+      expect(String(error)).toContain('leader changed');
+    });
+
+    it('refuses a Secret with both a client secret and a ServiceAccount, and names missing keys', async () => {
+      server.put(serviceAccount());
+      server.put(workloadIdentity({ clientSecret: CLIENT_SECRET }));
+      const both = await stalled(actors().actorFor('team-a'));
+      expect(both.message).toContain('both data.clientSecret and data.serviceAccount');
+      expect(both.message).not.toContain(CLIENT_SECRET);
+      server.put(secret({ clientId: CLIENT, serviceAccount: 'logicops-azure' }));
+      const missing = await stalled(actors().actorFor('team-a'));
+      expect(missing.message).toContain('missing data.tenantId');
+      expect(tokenRequests()).toEqual([]);
+    });
   });
 
   it('lets a namespace without a credential act as the operator, or refuses it when the cluster says so', async () => {
