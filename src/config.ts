@@ -4,6 +4,7 @@
 // are read from the environment only — a flag would show in `ps` — and never printed.
 import { parseArgs } from 'node:util';
 import type { ArmBucketSettings, ArmBudget } from './azure/arm-rate-limiter.ts';
+import { AZURE_CLOUD_NAMES, type AzureCloudName } from './azure/clouds.ts';
 import type { CredentialConfig } from './azure/credentials.ts';
 import { MAX_CLUSTER_ID_LENGTH } from './controllers/shared/owner-tag.ts';
 
@@ -27,6 +28,8 @@ export interface OperatorConfig {
     namespaceCredentials: Map<string, string>;
     /** Whether a namespace without its own credential acts as the operator's identity (true) or is refused. */
     operatorIdentityForOthers: boolean;
+    /** The cloud --arm-endpoint and --authority-host belong to; a namespace credential of another cloud uses that cloud's endpoints. */
+    cloud: AzureCloudName;
   };
   workers: number;
   resyncPeriodMs: number;
@@ -172,6 +175,11 @@ export const OPTIONS = {
   'namespace-credentials': {
     env: 'LOGICOPS_NAMESPACE_CREDENTIALS',
     help: 'namespaces that act in Azure as their own identity, NAMESPACE=SECRET,...: the Secret in that namespace holds clientId, tenantId and clientSecret, or serviceAccount for workload identity; the chart renders this from azure.namespaceCredentials with the Role that lets the operator read exactly those Secrets',
+  },
+  'azure-cloud': {
+    env: 'LOGICOPS_AZURE_CLOUD',
+    help: 'the Azure cloud of --arm-endpoint and --authority-host (AzurePublicCloud, AzureUSGovernment, AzureChinaCloud); a namespace credential Secret naming another cloud in data.cloud uses that cloud\'s endpoints',
+    default: 'AzurePublicCloud',
   },
   'namespaces-without-credential': {
     env: 'LOGICOPS_NAMESPACES_WITHOUT_CREDENTIAL',
@@ -391,6 +399,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
         raw('namespace-credentials'),
         where('namespace-credentials'),
       ),
+      cloud: oneOf('azure-cloud', AZURE_CLOUD_NAMES),
       operatorIdentityForOthers:
         oneOf('namespaces-without-credential', ['operator', 'refuse'] as const) === 'operator',
       budget: {

@@ -146,6 +146,7 @@ export async function createOperator({
     credentials: config.azure.namespaceCredentials,
     operator: config.azure.operatorIdentityForOthers ? operatorActor(credential) : undefined,
     authorityHost: config.azure.authorityHost,
+    cloud: config.azure.cloud,
   });
 
   const events = new KubeEventRecorder(kubeConfig, { instance: identity, fence }, logger);

@@ -9,6 +9,8 @@ export interface AzureActor {
   readonly credential: TokenCredential;
   /** Where the identity comes from, for messages and logs: "the operator's identity", "Secret team-a/azure". */
   readonly source: string;
+  /** ARM of the actor's cloud when it is not the operator's (a sovereign cloud); undefined: the operator's. */
+  readonly armEndpoint?: string;
 }
 
 export const OPERATOR_ACTOR_KEY = 'operator';

@@ -43,13 +43,15 @@ export class GatewayPool {
   gatewaysFor(actor: AzureActor, subscriptionId: string): AzureGateways {
     const now = this.settings.clock.now();
     this.#dropIdle(now);
-    const key = `${actor.key}\u0000${subscriptionId.toLowerCase()}`;
+    const key = `${actor.key}\u0000${actor.armEndpoint ?? ''}\u0000${subscriptionId.toLowerCase()}`;
     let entry = this.#entries.get(key);
     if (!entry || entry.credential !== actor.credential) {
       // A new credential for the same identity (a rotated client secret) keeps the budget spent so far.
       const limiter = entry?.limiter ?? new ArmRateLimiter(this.settings.budget, this.settings.clock);
       const clients = createAzureClients({
         ...this.settings.clients,
+        // A sovereign cloud's ARM for a namespace credential of that cloud (clouds.ts).
+        ...(actor.armEndpoint ? { armEndpoint: actor.armEndpoint } : {}),
         subscriptionId,
         credential: actor.credential,
       });

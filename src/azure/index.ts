@@ -25,6 +25,7 @@ export {
   armTokenScope,
   createAzureClients,
 } from './clients.ts';
+export { AZURE_CLOUD_NAMES, AZURE_CLOUDS, type AzureCloudName, isAzureCloudName } from './clouds.ts';
 export {
   CREDENTIAL_SECRET_KEYS,
   type CredentialConfig,

@@ -16,9 +16,13 @@
 // TokenRequest API for and exchanges with Entra ID; service-account-assertion.ts). Never both.
 import type { V1Secret } from '@kubernetes/client-node';
 import {
+  AZURE_CLOUD_NAMES,
+  AZURE_CLOUDS,
   type AzureActor,
+  type AzureCloudName,
   createCredential,
   credentialFromSecretData,
+  isAzureCloudName,
   OPERATOR_ACTOR_KEY,
 } from '../../azure/index.ts';
 import { Reason } from '../../crds/index.ts';
@@ -31,8 +35,13 @@ export interface NamespaceActorSettings {
   credentials: ReadonlyMap<string, string>;
   /** The identity of namespaces not listed; undefined: they are refused. */
   operator: AzureActor | undefined;
-  /** Entra ID authority for namespace credentials (the emulator's in tests). */
+  /** Entra ID authority for namespace credentials of the operator's cloud (the emulator's in tests). */
   authorityHost?: string;
+  /**
+   * The cloud of the operator's configured endpoints (--azure-cloud, default AzurePublicCloud). A
+   * credential Secret naming another cloud (data.cloud) uses that cloud's well-known endpoints.
+   */
+  cloud?: AzureCloudName;
   /** Epoch ms (tests pass a fake clock). */
   now?: () => number;
   /** How long a pass may rely on the last TokenRequest of a workload identity (default 30 s). */
@@ -94,15 +103,19 @@ export class NamespaceActors implements AzureActors {
     where: string,
     data: Record<string, string | undefined>,
   ): Omit<Built, 'resourceVersion'> {
-    const key = `${(data.tenantId ?? '').trim().toLowerCase()}/${(data.clientId ?? '').trim().toLowerCase()}`;
+    const cloud = this.cloudOf(data, where);
+    const key = `${(data.tenantId ?? '').trim().toLowerCase()}/${(data.clientId ?? '').trim().toLowerCase()}${cloud ? `@${cloud.name}` : ''}`;
+    const authorityHost = cloud?.authorityHost ?? this.settings.authorityHost;
+    const endpoints = cloud ? { armEndpoint: cloud.armEndpoint } : {};
     const serviceAccount = data.serviceAccount?.trim();
     if (serviceAccount === undefined) {
       try {
         return {
           actor: {
             key,
-            credential: credentialFromSecretData(data, { authorityHost: this.settings.authorityHost }),
+            credential: credentialFromSecretData(data, { authorityHost }),
             source: where,
+            ...endpoints,
           },
         };
       } catch (error) {
@@ -137,9 +150,26 @@ export class NamespaceActors implements AzureActors {
         clientId: data.clientId!.trim(),
         getAssertion: assertion.getAssertion,
       },
-      { authorityHost: this.settings.authorityHost },
+      { authorityHost },
     );
-    return { actor: { key, credential, source: where }, assertion };
+    return { actor: { key, credential, source: where, ...endpoints }, assertion };
+  }
+
+  /** The credential's cloud when it is not the operator's; a name outside the known clouds stalls. */
+  private cloudOf(
+    data: Record<string, string | undefined>,
+    where: string,
+  ): { name: AzureCloudName; authorityHost: string; armEndpoint: string } | undefined {
+    const name = data.cloud?.trim();
+    if (!name) return undefined;
+    if (!isAzureCloudName(name)) {
+      throw new StalledError(
+        Reason.CredentialUnavailable,
+        `${where}: data.cloud '${name}' is not an Azure cloud logicops knows; use one of ${AZURE_CLOUD_NAMES.join(', ')}, or leave it out for the operator's own cloud.`,
+      );
+    }
+    if (name === (this.settings.cloud ?? 'AzurePublicCloud')) return undefined;
+    return { name, ...AZURE_CLOUDS[name] };
   }
 
   private async readSecret(namespace: string, name: string, where: string): Promise<V1Secret> {

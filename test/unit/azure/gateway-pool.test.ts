@@ -58,3 +58,12 @@ describe('GatewayPool', () => {
     expect(gateways.budgets().map((budget) => budget.actorKey)).toEqual(['b']);
   });
 });
+
+describe('GatewayPool and clouds', () => {
+  it("keeps an actor of a sovereign cloud apart from the operator's cloud", () => {
+    const gateways = pool();
+    const publicActor = actor('t/c');
+    const government = { ...publicActor, armEndpoint: 'https://management.usgovcloudapi.net' };
+    expect(gateways.gatewaysFor(publicActor, SUB_1)).not.toBe(gateways.gatewaysFor(government, SUB_1));
+  });
+});

@@ -229,6 +229,35 @@ describe('NamespaceActors', () => {
     });
   });
 
+  it("uses a sovereign cloud's well-known endpoints for a credential of that cloud, and the operator's own otherwise", async () => {
+    server.put(
+      secret({ tenantId: TENANT, clientId: CLIENT, clientSecret: CLIENT_SECRET, cloud: 'AzureUSGovernment' }),
+    );
+    const sovereign = await actors().actorFor('team-a');
+    // Microsoft Learn, "National clouds": Azure Government's ARM is management.usgovcloudapi.net.
+    expect(sovereign.armEndpoint).toBe('https://management.usgovcloudapi.net');
+    expect(sovereign.key).toBe(`${TENANT}/${CLIENT}@AzureUSGovernment`);
+    server.put(
+      secret({ tenantId: TENANT, clientId: CLIENT, clientSecret: CLIENT_SECRET, cloud: 'AzurePublicCloud' }),
+    );
+    const own = await actors().actorFor('team-a');
+    expect(own.armEndpoint).toBeUndefined();
+    expect(own.key).toBe(`${TENANT}/${CLIENT}`);
+  });
+
+  it('refuses a cloud it does not know, rather than send a team credential to an endpoint of its choosing', async () => {
+    server.put(
+      secret({
+        tenantId: TENANT,
+        clientId: CLIENT,
+        clientSecret: CLIENT_SECRET,
+        cloud: 'https://evil.example',
+      }),
+    );
+    const error = await stalled(actors().actorFor('team-a'));
+    expect(error.message).toContain('AzurePublicCloud, AzureUSGovernment, AzureChinaCloud');
+  });
+
   it('lets a namespace without a credential act as the operator, or refuses it when the cluster says so', async () => {
     expect(await actors().actorFor('team-b')).toBe(OPERATOR);
     expect(server.requests).toEqual([]);
