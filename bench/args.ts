@@ -10,12 +10,27 @@ export type GrantModel = 'access-policy' | 'rbac';
 export type DefinitionSize = 'sample' | 'max';
 
 export interface BenchOptions {
+  /** Workflows per subscription (N × this in all). */
   workflows: number;
+  /** Vaults per subscription (each subscription has its own). */
   vaults: number;
   bindingsPerWorkflow: number;
+  /**
+   * Subscriptions, each with its own namespace, app registration and credential Secret (issue 23);
+   * the workflows, bindings and vaults above are each subscription's share.
+   */
+  subscriptions: number;
+  /**
+   * Each subscription's namespace acts as its own identity (--namespace-credentials). On with
+   * --subscriptions ≥ 2 and for the one-subscription baseline; off: today's run, one namespace
+   * acting as the operator's identity in the demo subscription.
+   */
+  namespaceIdentities: boolean;
+  /** With --subscriptions ≥ 2: first run one subscription's share alone, set up the same way. */
+  baseline: boolean;
   model: GrantModel;
   definitionSize: DefinitionSize;
-  /** 1 MiB ConfigMaps no workflow references, created in the bench namespace before the workflows. */
+  /** 1 MiB ConfigMaps no workflow references, created in each bench namespace before the workflows. */
   unreferencedConfigMaps: number;
   /** Write the full report as JSON here. */
   jsonPath?: string;
@@ -53,13 +68,18 @@ export class BenchArgsError extends Error {
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
 
-  --workflows N                LogicAppWorkflows to create (default 50)
-  --vaults V                   Key Vaults the bindings spread over (default 10)
+  --workflows N                LogicAppWorkflows to create, per subscription (default 50)
+  --vaults V                   Key Vaults the bindings spread over, per subscription (default 10)
   --bindings-per-workflow B    VaultSecretBindings per workflow (default 1)
   --model access-policy|rbac   how vaults grant access (default access-policy)
+  --subscriptions S            subscriptions, each with its own namespace and Azure identity (a
+                               credential Secret, --namespace-credentials); N workflows in each
+                               (default 1: one namespace acting as the operator's identity)
+  --baseline                   with --subscriptions S >= 2: first run one subscription alone, set up
+                               the same way, and report the ratio of the two times to Ready
   --definition-size sample|max each workflow's definition: the end-to-end sample's, or definition
                                and parameters at logicops' size limits (default sample)
-  --unreferenced-config-maps K 1 MiB ConfigMaps no workflow references, in the bench namespace (default 0)
+  --unreferenced-config-maps K 1 MiB ConfigMaps no workflow references, in each bench namespace (default 0)
   --json out.json              also write the report as JSON
   --chart out.svg              where to write the convergence chart (default: next to --json, else a temp file)
   --resync-period D            operator drift-check period, e.g. 20s (default 20s)
@@ -82,6 +102,8 @@ const FLAGS = {
   vaults: { type: 'string' },
   'bindings-per-workflow': { type: 'string' },
   model: { type: 'string' },
+  subscriptions: { type: 'string' },
+  baseline: { type: 'boolean' },
   'definition-size': { type: 'string' },
   'unreferenced-config-maps': { type: 'string' },
   json: { type: 'string' },
@@ -159,6 +181,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     workflows: int('workflows', 50, 1, 100_000),
     vaults: int('vaults', 10, 1, 1_000),
     bindingsPerWorkflow: int('bindings-per-workflow', 1, 0, 100),
+    subscriptions: int('subscriptions', 1, 1, 20),
+    namespaceIdentities: false,
+    baseline: values.baseline === true,
     model,
     definitionSize,
     unreferencedConfigMaps: int('unreferenced-config-maps', 0, 0, 1_000),
@@ -182,6 +207,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   if (jsonPath !== undefined) options.jsonPath = jsonPath;
   if (chartPath !== undefined) options.chartPath = chartPath;
   if (kubeconfig !== undefined) options.kubeconfig = kubeconfig;
+  options.namespaceIdentities = options.subscriptions > 1;
+  if (options.baseline && options.subscriptions < 2) {
+    throw new BenchArgsError('--baseline compares with one subscription: give --subscriptions 2 or more');
+  }
 
   // An access-policy vault holds at most 1,024 entries, one per principal: more workflows per
   // vault than that cannot all be granted, so the run could never converge.

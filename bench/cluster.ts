@@ -75,6 +75,21 @@ export async function createNamespace(
     .createNamespace({ body: { metadata: { name, annotations } } });
 }
 
+/**
+ * A namespace's Azure credential Secret, as a team would create it (docs/operations.md,
+ * "Per-namespace credentials"): clientId, tenantId and clientSecret.
+ */
+export async function createCredentialSecret(
+  cluster: BenchCluster,
+  namespace: string,
+  name: string,
+  data: { tenantId: string; clientId: string; clientSecret: string },
+): Promise<void> {
+  await cluster.kubeConfig
+    .makeApiClient(CoreV1Api)
+    .createNamespacedSecret({ namespace, body: { metadata: { name }, type: 'Opaque', stringData: data } });
+}
+
 export async function deleteNamespace(cluster: BenchCluster, name: string): Promise<void> {
   // Without a controller-manager the namespace stays Terminating; its objects no longer matter.
   await cluster.kubeConfig

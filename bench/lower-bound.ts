@@ -7,7 +7,9 @@
 // assignment per binding (RBAC mode: one assignment per secret scope and principal);
 // B, r: the subscription write bucket's size and refill rate; L: median latencies. The first
 // B writes go out at once; the rest wait for tokens; the last one still needs a read (the GET
-// before the write) and the write itself. No concurrency setting beats it. Pure.
+// before the write) and the write itself. No concurrency setting beats it. Several
+// subscriptions: each has its own buckets, so the floor is the slowest subscription's T_lb
+// (subscriptionsLowerBound). Pure.
 
 import type { LatencyDistribution } from '@logicops/azure-emulator';
 import type { GrantModel } from './args.ts';
@@ -42,6 +44,24 @@ export function lowerBoundMs({ writes, bucket, medianReadMs, medianWriteMs }: Lo
   if (!(bucket.refillPerSecond > 0)) throw new RangeError('the write bucket must refill at a positive rate');
   const waitingMs = (Math.max(0, writes - bucket.capacity) / bucket.refillPerSecond) * 1000;
   return waitingMs + medianReadMs + medianWriteMs;
+}
+
+/**
+ * The floor of a run spread over subscriptions. ARM's buckets are per subscription (and per
+ * principal; each bench subscription has one), so the subscriptions wait for tokens side by side:
+ * the run's floor is the largest of its subscriptions' own T_lb, each computed from that
+ * subscription's writes alone. With equal shares it is one subscription's T_lb, whatever the count.
+ */
+export function subscriptionsLowerBound(
+  writesPerSubscription: readonly number[],
+  latency: Omit<LowerBoundInput, 'writes'>,
+): { lowerBoundMs: number; writesOfSlowest: number } {
+  let slowest = { lowerBoundMs: 0, writesOfSlowest: 0 };
+  for (const writes of writesPerSubscription) {
+    const ms = lowerBoundMs({ ...latency, writes });
+    if (ms >= slowest.lowerBoundMs) slowest = { lowerBoundMs: ms, writesOfSlowest: writes };
+  }
+  return slowest;
 }
 
 /** measured / bound; 1.0 is optimal. Undefined when there is no bound to compare with. */

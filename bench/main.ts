@@ -2,8 +2,8 @@
 // writes --json. Exit 0 when the run completed (targets are reported, not enforced), 1 when it
 // failed, 2 on bad flags.
 import { writeFile } from 'node:fs/promises';
-import { BENCH_USAGE, BenchArgsError, parseBenchArgs } from './args.ts';
-import { formatReport } from './report.ts';
+import { BENCH_USAGE, BenchArgsError, type BenchOptions, parseBenchArgs } from './args.ts';
+import { type BenchReport, formatReport, withBaseline } from './report.ts';
 import { runBench } from './run.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -22,17 +22,45 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const report = await runBench(options, {
-    signal: stop.signal,
-    say: (line) => console.error(`[bench] ${line}`),
-    command: ['npm run bench --', ...argv].join(' '),
-  });
+  const command = ['npm run bench --', ...argv].join(' ');
+  const say = (line: string) => console.error(`[bench] ${line}`);
+  // --baseline: one subscription alone first, set up the same way (its own namespace identity),
+  // each run with its own control plane and emulator, so neither warms the other.
+  let baseline: BenchReport | undefined;
+  if (options.baseline) {
+    say(`baseline: one subscription alone (${options.workflows} workflows), then ${options.subscriptions}`);
+    baseline = await runBench(baselineOptions(options), {
+      signal: stop.signal,
+      say: (line) => say(`[one subscription] ${line}`),
+      command: `${command} (its one-subscription baseline)`,
+    });
+    if (stop.signal.aborted) {
+      console.log(formatReport(baseline));
+      return 1;
+    }
+  }
+  const measured = await runBench(options, { signal: stop.signal, say, command });
+  const report = baseline ? withBaseline(measured, baseline) : measured;
   console.log(formatReport(report));
   if (options.jsonPath) {
     await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nJSON report: ${options.jsonPath}`);
   }
   return report.convergence.converged ? 0 : 1;
+}
+
+/** The one-subscription run of --baseline: the same flags, one subscription, its own chart. */
+function baselineOptions(options: BenchOptions): BenchOptions {
+  const { jsonPath: _json, chartPath: _chart, ...rest } = options;
+  const chart =
+    options.chartPath ?? (options.jsonPath ? `${options.jsonPath.replace(/\.json$/i, '')}.svg` : undefined);
+  return {
+    ...rest,
+    subscriptions: 1,
+    namespaceIdentities: true,
+    baseline: false,
+    ...(chart ? { chartPath: chart.replace(/(\.svg)?$/i, '-one-subscription.svg') } : {}),
+  };
 }
 
 main(process.argv.slice(2)).then(

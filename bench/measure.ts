@@ -43,6 +43,19 @@ export async function countReady(
   return count;
 }
 
+/** The counts of several namespaces as one (a run over several subscriptions). */
+export function sumReadyCounts(counts: readonly ReadyCount[]): ReadyCount {
+  const sum: ReadyCount = { ready: 0, total: 0, notReadyReasons: {} };
+  for (const count of counts) {
+    sum.ready += count.ready;
+    sum.total += count.total;
+    for (const [reason, n] of Object.entries(count.notReadyReasons)) {
+      sum.notReadyReasons[reason] = (sum.notReadyReasons[reason] ?? 0) + n;
+    }
+  }
+  return sum;
+}
+
 export interface ProcessFigures {
   peakRssBytes: number;
   lastRssBytes: number;
@@ -90,15 +103,22 @@ export interface ConvergenceResult {
   samples: ReadySample[];
   /** Time from the first create until every object was Ready; undefined at the timeout. */
   convergedMs: number | undefined;
+  /** The same, per namespace (each subscription's share converges on its own). */
+  convergedMsByNamespace: Record<string, number | undefined>;
   lastWorkflows: ReadyCount;
   lastBindings: ReadyCount;
 }
 
-export interface ConvergenceSettings {
-  api: CustomObjectsApi;
+/** A namespace the run creates objects in, and how many of each kind. */
+export interface WatchedNamespace {
   namespace: string;
   workflows: number;
   bindings: number;
+}
+
+export interface ConvergenceSettings {
+  api: CustomObjectsApi;
+  namespaces: readonly WatchedNamespace[];
   /** performance.now() when the first create was sent. */
   startedAt: number;
   pollIntervalMs: number;
@@ -109,39 +129,58 @@ export interface ConvergenceSettings {
   onSample?: (sample: ReadySample) => void;
 }
 
-/** Polls Ready counts until every object is Ready or the timeout passes. */
+/** Polls Ready counts in every namespace until every object is Ready or the timeout passes. */
 export async function recordConvergence(settings: ConvergenceSettings): Promise<ConvergenceResult> {
   const samples: ReadySample[] = [];
   const empty: ReadyCount = { ready: 0, total: 0, notReadyReasons: {} };
-  let lastWorkflows = empty;
-  let lastBindings = empty;
+  const watched = settings.namespaces;
+  let workflowCounts = watched.map(() => empty);
+  let bindingCounts = watched.map(() => empty);
+  const convergedMsByNamespace: Record<string, number | undefined> = Object.fromEntries(
+    watched.map((w) => [w.namespace, undefined]),
+  );
   const deadline = settings.startedAt + settings.timeoutMs;
+  const result = (convergedMs: number | undefined): ConvergenceResult => ({
+    samples,
+    convergedMs,
+    convergedMsByNamespace,
+    lastWorkflows: sumReadyCounts(workflowCounts),
+    lastBindings: sumReadyCounts(bindingCounts),
+  });
   for (;;) {
     const tick = performance.now();
     try {
-      [lastWorkflows, lastBindings] = await Promise.all([
-        countReady(settings.api, settings.namespace, 'logicappworkflows'),
-        settings.bindings > 0
-          ? countReady(settings.api, settings.namespace, 'vaultsecretbindings')
-          : Promise.resolve(empty),
+      [workflowCounts, bindingCounts] = await Promise.all([
+        Promise.all(watched.map((w) => countReady(settings.api, w.namespace, 'logicappworkflows'))),
+        Promise.all(
+          watched.map((w) =>
+            w.bindings > 0
+              ? countReady(settings.api, w.namespace, 'vaultsecretbindings')
+              : Promise.resolve(empty),
+          ),
+        ),
       ]);
     } catch {
       // A slow list under load is not a reason to stop measuring; the next tick tries again.
     }
     await settings.monitor.sample();
     // The sample is stamped when its list was sent: the objects were Ready by then at the latest.
+    const tMs = tick - settings.startedAt;
+    watched.forEach((w, k) => {
+      const done =
+        (workflowCounts[k]?.ready ?? 0) >= w.workflows && (bindingCounts[k]?.ready ?? 0) >= w.bindings;
+      if (done && convergedMsByNamespace[w.namespace] === undefined)
+        convergedMsByNamespace[w.namespace] = tMs;
+    });
     const sample = {
-      tMs: tick - settings.startedAt,
-      workflowsReady: lastWorkflows.ready,
-      bindingsReady: lastBindings.ready,
+      tMs,
+      workflowsReady: sumReadyCounts(workflowCounts).ready,
+      bindingsReady: sumReadyCounts(bindingCounts).ready,
     };
     samples.push(sample);
     settings.onSample?.(sample);
-    if (sample.workflowsReady >= settings.workflows && sample.bindingsReady >= settings.bindings) {
-      return { samples, convergedMs: sample.tMs, lastWorkflows, lastBindings };
-    }
-    if (performance.now() > deadline || settings.signal?.aborted)
-      return { samples, convergedMs: undefined, lastWorkflows, lastBindings };
+    if (watched.every((w) => convergedMsByNamespace[w.namespace] !== undefined)) return result(tMs);
+    if (performance.now() > deadline || settings.signal?.aborted) return result(undefined);
     await sleep(Math.max(0, settings.pollIntervalMs - (performance.now() - tick)));
   }
 }

@@ -6,6 +6,34 @@ import type { CounterDelta, PerObjectFigures, SteadyStateFigures } from './arm-f
 import type { ReadySample } from './chart.ts';
 import type { MemoryLimit } from './chart-limits.ts';
 import { type LatencyPercentiles, RECONCILE_HISTOGRAM } from './reconcile-latency.ts';
+import type { SubscriptionArmCounts } from './subscription-figures.ts';
+
+/** One subscription's share of a run over several (issue 23). */
+export interface SubscriptionFigures {
+  subscriptionId: string;
+  namespace: string;
+  /** The namespace's own identity (its app's service principal), or the operator's. */
+  actingAs: string;
+  workflows: number;
+  bindings: number;
+  /** First create → every object of this namespace Ready. */
+  timeToReadyMs: number | undefined;
+  /** This subscription's own T_lb (its writes against its own buckets). */
+  lowerBoundMs: number;
+  ratio: number | undefined;
+  arm: SubscriptionArmCounts;
+}
+
+/** The one-subscription run of the same invocation (--baseline), in brief. */
+export interface BaselineSummary {
+  command: string;
+  converged: boolean;
+  timeToReadyMs: number | undefined;
+  lowerBoundMs: number;
+  ratio: number | undefined;
+  throttled: number;
+  chartPath: string;
+}
 
 export interface BenchReport {
   command: string;
@@ -20,6 +48,13 @@ export interface BenchReport {
     /** Absent in reports from before issue 20: sample. */
     definitionSize?: DefinitionSize;
     unreferencedConfigMaps?: number;
+    /**
+     * Subscriptions, each its own namespace and identity (issue 23); workflows, bindings, vaults
+     * and objects above are totals over all of them. Absent in older reports: 1.
+     */
+    subscriptions?: number;
+    /** Whether each namespace acted as its own identity (--namespace-credentials). */
+    namespaceIdentities?: boolean;
   };
   settings: {
     operatorBuild: 'compiled' | 'source (tsx)';
@@ -39,7 +74,12 @@ export interface BenchReport {
     /** First create → last create acknowledged by the API server. */
     createMs: number;
     lowerBound: {
+      /** W over the whole run (all subscriptions). */
       minimumWrites: number;
+      /** Subscriptions whose buckets refill side by side (absent: 1). */
+      subscriptions?: number;
+      /** W of the subscription that sets the floor (its own buckets); absent: one subscription. */
+      writesPerSubscription?: number;
       bucket: { capacity: number; refillPerSecond: number };
       medianReadMs: number;
       medianWriteMs: number;
@@ -47,6 +87,11 @@ export interface BenchReport {
     };
     /** timeToReady / lowerBound. */
     ratio: number | undefined;
+    /** Per subscription, with --subscriptions ≥ 2 (or a namespace identity). */
+    subscriptions?: SubscriptionFigures[];
+    /** With --baseline: the one-subscription run, and timeToReady / its timeToReady. */
+    baseline?: BaselineSummary;
+    ratioToOneSubscription?: number | undefined;
     arm: PerObjectFigures;
     counters: CounterDelta;
     /** Why objects were not Ready when the run gave up. */
@@ -153,6 +198,14 @@ export function formatReport(report: BenchReport): string {
       'objects',
       `${size.workflows} workflows, ${size.bindings} bindings over ${size.vaults} vaults (${size.model})`,
     ],
+    ...((size.subscriptions ?? 1) > 1 || size.namespaceIdentities
+      ? [
+          [
+            '  subscriptions',
+            `${size.subscriptions ?? 1}, each its own namespace acting as its own identity (an equal share each)`,
+          ] as [string, string],
+        ]
+      : []),
     [
       '  definitions',
       size.definitionSize === 'max'
@@ -178,9 +231,24 @@ export function formatReport(report: BenchReport): string {
     ['  creates took', seconds(c.createMs)],
     [
       'lower bound T_lb',
-      `${seconds(c.lowerBound.lowerBoundMs)} (W=${c.lowerBound.minimumWrites}, B=${c.lowerBound.bucket.capacity}, r=${c.lowerBound.bucket.refillPerSecond}/s, L_read=${c.lowerBound.medianReadMs} ms, L_write=${c.lowerBound.medianWriteMs} ms)`,
+      `${seconds(c.lowerBound.lowerBoundMs)} (${lowerBoundWrites(c.lowerBound)}, B=${c.lowerBound.bucket.capacity}, r=${c.lowerBound.bucket.refillPerSecond}/s, L_read=${c.lowerBound.medianReadMs} ms, L_write=${c.lowerBound.medianWriteMs} ms)`,
     ],
     ['measured / bound', num(c.ratio)],
+    ...(c.subscriptions ?? []).map((sub): [string, string] => [
+      `  ${sub.namespace}`,
+      `subscription ${sub.subscriptionId} as ${sub.actingAs}: ${seconds(sub.timeToReadyMs)} / ${seconds(sub.lowerBoundMs)} = ${num(sub.ratio)}; writes ${sub.arm.writes} (${sub.arm.workflowWrites} workflow PUTs, ${sub.arm.grantWrites} grants), reads ${sub.arm.reads}, 429s ${sub.arm.throttled}`,
+    ]),
+    ...(c.baseline
+      ? ([
+          [
+            'one subscription alone',
+            c.baseline.converged
+              ? `${seconds(c.baseline.timeToReadyMs)} (T_lb ${seconds(c.baseline.lowerBoundMs)}, ratio ${num(c.baseline.ratio)}, 429s ${c.baseline.throttled}; chart ${c.baseline.chartPath})`
+              : 'not converged',
+          ],
+          ['measured / one subscription alone', num(c.ratioToOneSubscription)],
+        ] as Array<[string, string]>)
+      : []),
     ['ARM writes (all)', `${c.arm.writes} (${num(c.arm.writesPerObject)} per object)`],
     ['  workflow PUTs', `${c.arm.workflowWrites} (${num(c.arm.writesPerWorkflow)} per workflow)`],
     ['  grant writes', `${c.arm.grantWrites} (${num(c.arm.grantWritesPerBinding, 3)} per binding)`],
@@ -226,6 +294,40 @@ export function formatReport(report: BenchReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/** W as the floor used it: the whole run's, or one subscription's of the run's total. */
+function lowerBoundWrites(bound: BenchReport['convergence']['lowerBound']): string {
+  if (bound.writesPerSubscription === undefined || (bound.subscriptions ?? 1) <= 1) {
+    return `W=${bound.minimumWrites}`;
+  }
+  return `one subscription's W=${bound.writesPerSubscription} of ${bound.minimumWrites} over ${bound.subscriptions} subscriptions, each its own buckets`;
+}
+
+/**
+ * The report of a run over several subscriptions with the one-subscription run of the same
+ * invocation (--baseline) beside it: its figures in brief and the ratio of the two times to Ready.
+ */
+export function withBaseline(report: BenchReport, baseline: BenchReport): BenchReport {
+  const measured = report.convergence.timeToReadyMs;
+  const alone = baseline.convergence.timeToReadyMs;
+  return {
+    ...report,
+    convergence: {
+      ...report.convergence,
+      baseline: {
+        command: baseline.command,
+        converged: baseline.convergence.converged,
+        timeToReadyMs: alone,
+        lowerBoundMs: baseline.convergence.lowerBound.lowerBoundMs,
+        ratio: baseline.convergence.ratio,
+        throttled: baseline.convergence.arm.throttled,
+        chartPath: baseline.chartPath,
+      },
+      ratioToOneSubscription:
+        measured === undefined || alone === undefined || alone <= 0 ? undefined : measured / alone,
+    },
+  };
 }
 
 function num1(value: number): string {

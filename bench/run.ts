@@ -1,5 +1,6 @@
 // One benchmark run, start to finish: cluster → emulator (latency + ARM's token buckets) →
-// namespace → operator process → creates while the Ready curve is recorded → steady-state
+// namespaces (one per subscription, each with its credential Secret when it acts as its own
+// identity) → operator process → creates while the Ready curve is recorded → steady-state
 // window → figures. Returns the report; main.ts prints and writes it.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DEMO_SUBSCRIPTION_ID,
+  DEMO_TENANT_ID,
   type Emulator,
   type FaultConfig,
   startEmulator,
@@ -19,6 +21,7 @@ import { renderConvergenceSvg } from './chart.ts';
 import { chartMemoryLimit } from './chart-limits.ts';
 import {
   createAll,
+  createCredentialSecret,
   createNamespace,
   createUnreferencedConfigMaps,
   customObjectsApi,
@@ -27,11 +30,20 @@ import {
   openCluster,
 } from './cluster.ts';
 import { compileOperator, IMAGE_NODE_FLAGS } from './compiled-operator.ts';
-import { ARM_WRITE_BUCKET, boundRatio, lowerBoundMs, medianLatencyMs, minimumWrites } from './lower-bound.ts';
+import {
+  ARM_WRITE_BUCKET,
+  boundRatio,
+  lowerBoundMs,
+  medianLatencyMs,
+  minimumWrites,
+  subscriptionsLowerBound,
+} from './lower-bound.ts';
 import { observeWindow, ProcessMonitor, recordConvergence, scrapeMetrics } from './measure.ts';
 import { parseHistograms, percentiles } from './reconcile-latency.ts';
-import { type BenchReport, evaluateTargets } from './report.ts';
-import { buildScenario } from './scenario.ts';
+import { type BenchReport, evaluateTargets, type SubscriptionFigures } from './report.ts';
+import { type BenchWorld, buildScenario, type Share } from './scenario.ts';
+import { SubscriptionTally, subscriptionDelta } from './subscription-figures.ts';
+import { buildSubscriptionsWorld, interleavedManifests, namespaceCredentialsFlag } from './subscriptions.ts';
 
 export interface RunBenchIo {
   say(line: string): void;
@@ -46,10 +58,25 @@ export interface RunBenchIo {
 export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<BenchReport> {
   const { say } = io;
   const startedAt = new Date().toISOString();
-  const namespace = `logicops-bench-${randomBytes(3).toString('hex')}`;
-  const scenario = buildScenario(options, DEMO_SUBSCRIPTION_ID, namespace);
-  const bindings = scenario.bindings.length;
-  const objects = { workflows: options.workflows, bindings };
+  const runName = `logicops-bench-${randomBytes(3).toString('hex')}`;
+  const world: BenchWorld = options.namespaceIdentities
+    ? buildSubscriptionsWorld(options, {
+        count: options.subscriptions,
+        namespacePrefix: runName,
+        tenantId: DEMO_TENANT_ID,
+        // Made here, handed to the emulator and the Secrets only; never printed or reported.
+        clientSecrets: Array.from({ length: options.subscriptions }, () =>
+          randomBytes(24).toString('base64url'),
+        ),
+      })
+    : buildScenario(options, DEMO_SUBSCRIPTION_ID, runName);
+  const { shares } = world;
+  const namespaces = shares.map((share) => share.namespace);
+  const workflows = sum(shares.map((share) => share.workflows.length));
+  const bindings = sum(shares.map((share) => share.bindings.length));
+  const vaults = sum(shares.map((share) => share.vaultNames.length));
+  const objects = { workflows, bindings };
+  const tally = new SubscriptionTally();
   const faults: FaultConfig = {
     latency: {
       read: { type: 'fixed', ms: options.readLatencyMs },
@@ -64,19 +91,33 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     cleanups.push(() => cluster.stop());
     await installCrds(cluster);
 
-    say(`starting the Azure emulator (${options.vaults} bench vaults, ${options.model})`);
+    say(
+      `starting the Azure emulator (${vaults} bench vaults, ${options.model}${shares.length > 1 ? `, ${shares.length} subscriptions` : ''})`,
+    );
     const roleAssignmentLimit = Math.max(4000, bindings + 100);
     const emulator = await startEmulator({
       port: 0,
-      seed: scenario.seed,
+      seed: world.seed,
       faults,
       limits: { roleAssignmentsPerSubscription: roleAssignmentLimit },
+      observers: [(exchange) => tally.observe(exchange)],
     });
     cleanups.push(() => emulator.close());
     io.onEmulator?.(emulator);
 
-    await createNamespace(cluster, namespace, scenario.namespaceAnnotations);
-    if (options.kubeconfig) cleanups.push(() => deleteNamespace(cluster, namespace));
+    for (const share of shares) {
+      await createNamespace(cluster, share.namespace, share.namespaceAnnotations);
+      if (options.kubeconfig) cleanups.push(() => deleteNamespace(cluster, share.namespace));
+      if (share.identity) {
+        const { tenantId, clientId, clientSecret, secretName } = share.identity;
+        await createCredentialSecret(cluster, share.namespace, secretName, {
+          tenantId,
+          clientId,
+          clientSecret,
+        });
+      }
+    }
+    const credentials = namespaceCredentialsFlag(shares);
 
     let entry: string | undefined;
     let operatorEnv: Readonly<Record<string, string>> | undefined;
@@ -90,12 +131,12 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
       entry = compiled.entry;
       operatorEnv = compiled.env;
     }
-    const logFile = path.join(os.tmpdir(), `${namespace}-operator.log`);
+    const logFile = path.join(os.tmpdir(), `${runName}-operator.log`);
     const workflowQuota = String(Math.max(1000, options.workflows + 10));
     const operator = await startOperatorProcess(
       operatorSettingsFor(emulator, {
         kubeconfigPath: cluster.kubeconfigPath,
-        namespaces: [namespace],
+        namespaces,
         clusterId: 'logicops-bench',
         logFile,
         ...(entry ? { entry } : {}),
@@ -114,6 +155,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
           workflowQuota,
           '--quota-role-assignments-per-subscription',
           String(roleAssignmentLimit),
+          ...(credentials ? ['--namespace-credentials', credentials] : []),
         ],
       }),
     );
@@ -125,20 +167,21 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     const monitor = new ProcessMonitor(operator.pid);
     const api = customObjectsApi(cluster);
     const before = snapshot(emulator);
+    const tallyBefore = tally.snapshot();
     await monitor.restart();
     if (options.unreferencedConfigMaps > 0) {
       say(`creating ${options.unreferencedConfigMaps} ConfigMaps of 1 MiB that no workflow references`);
-      await createUnreferencedConfigMaps(cluster, namespace, options.unreferencedConfigMaps);
+      for (const share of shares) {
+        await createUnreferencedConfigMaps(cluster, share.namespace, options.unreferencedConfigMaps);
+      }
     }
     say(
-      `creating ${options.workflows} workflows (${options.definitionSize === 'max' ? 'definitions and parameters at the size limits' : 'the sample definition'}) and ${bindings} bindings (${options.createConcurrency} in parallel)`,
+      `creating ${workflows} workflows (${options.definitionSize === 'max' ? 'definitions and parameters at the size limits' : 'the sample definition'}) and ${bindings} bindings${shares.length > 1 ? ` in ${shares.length} namespaces` : ''} (${options.createConcurrency} in parallel)`,
     );
     const createStart = performance.now();
-    // Each workflow is followed by its bindings, as one file per app would be applied.
-    const manifests = scenario.workflows.flatMap((workflow, i) => [
-      workflow,
-      ...scenario.bindings.slice(i * options.bindingsPerWorkflow, (i + 1) * options.bindingsPerWorkflow),
-    ]);
+    // Each workflow is followed by its bindings, as one file per app would be applied; the
+    // subscriptions take turns, so each fills at the same pace.
+    const manifests = interleavedManifests(shares, options.bindingsPerWorkflow);
     let createMs = 0;
     const creating = createAll(cluster, manifests, options.createConcurrency).then(() => {
       createMs = performance.now() - createStart;
@@ -146,9 +189,11 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     let lastReport = 0;
     const convergence = await recordConvergence({
       api,
-      namespace,
-      workflows: options.workflows,
-      bindings,
+      namespaces: shares.map((share) => ({
+        namespace: share.namespace,
+        workflows: share.workflows.length,
+        bindings: share.bindings.length,
+      })),
       startedAt: createStart,
       pollIntervalMs: options.pollIntervalMs,
       timeoutMs: options.timeoutMs,
@@ -158,13 +203,14 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         if (sample.tMs - lastReport >= 5000) {
           lastReport = sample.tMs;
           say(
-            `  ${(sample.tMs / 1000).toFixed(0)} s: ${sample.workflowsReady}/${options.workflows} workflows, ${sample.bindingsReady}/${bindings} bindings Ready`,
+            `  ${(sample.tMs / 1000).toFixed(0)} s: ${sample.workflowsReady}/${workflows} workflows, ${sample.bindingsReady}/${bindings} bindings Ready`,
           );
         }
       },
     });
     await creating;
     const afterConvergence = snapshot(emulator);
+    const tallyAfter = tally.snapshot();
     const convergenceProcess = monitor.figures();
     const convergenceDelta = counterDelta(before, afterConvergence);
     // An operator that died (out of heap, say) still leaves a report: its figures up to then.
@@ -182,17 +228,37 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     // --- lower bound -----------------------------------------------------------------------
     const medianReadMs = medianLatencyMs(faults.latency?.read);
     const medianWriteMs = medianLatencyMs(faults.latency?.write);
-    const writesNeeded = minimumWrites({
-      model: options.model,
-      workflows: options.workflows,
-      bindingVaults: scenario.bindingVaults,
-    });
-    const boundMs = lowerBoundMs({
-      writes: writesNeeded,
-      bucket: ARM_WRITE_BUCKET,
-      medianReadMs,
-      medianWriteMs,
-    });
+    // Each subscription waits for its own bucket's tokens: the floor is the slowest one's.
+    const writesOf = (share: Share) =>
+      minimumWrites({
+        model: options.model,
+        workflows: share.workflows.length,
+        bindingVaults: share.bindingVaults,
+      });
+    const latency = { bucket: ARM_WRITE_BUCKET, medianReadMs, medianWriteMs };
+    const writesNeeded = sum(shares.map(writesOf));
+    const floor = subscriptionsLowerBound(shares.map(writesOf), latency);
+    const boundMs = floor.lowerBoundMs;
+    const perSubscription: SubscriptionFigures[] | undefined =
+      shares.length > 1 || options.namespaceIdentities
+        ? shares.map((share) => {
+            const shareBoundMs = lowerBoundMs({ ...latency, writes: writesOf(share) });
+            const timeToReadyMs = convergence.convergedMsByNamespace[share.namespace];
+            return {
+              subscriptionId: share.subscriptionId,
+              namespace: share.namespace,
+              actingAs: share.identity
+                ? `its own identity (${share.identity.objectId})`
+                : "the operator's identity",
+              workflows: share.workflows.length,
+              bindings: share.bindings.length,
+              timeToReadyMs,
+              lowerBoundMs: shareBoundMs,
+              ratio: timeToReadyMs === undefined ? undefined : boundRatio(timeToReadyMs, shareBoundMs),
+              arm: subscriptionDelta(tallyBefore, tallyAfter, share.subscriptionId),
+            };
+          })
+        : undefined;
 
     // --- steady state ----------------------------------------------------------------------
     // A short settle lets the last status writes' own watch events drain before the window opens.
@@ -221,19 +287,21 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
       options.chartPath ??
       (options.jsonPath
         ? `${options.jsonPath.replace(/\.json$/i, '')}.svg`
-        : path.join(os.tmpdir(), `${namespace}.svg`));
+        : path.join(os.tmpdir(), `${runName}.svg`));
     const partial: Omit<BenchReport, 'targets'> = {
       command: io.command,
       startedAt,
       size: {
-        workflows: options.workflows,
+        workflows,
         bindings,
-        vaults: options.vaults,
+        vaults,
         bindingsPerWorkflow: options.bindingsPerWorkflow,
         model: options.model,
-        objects: options.workflows + bindings,
+        objects: workflows + bindings,
         definitionSize: options.definitionSize,
         unreferencedConfigMaps: options.unreferencedConfigMaps,
+        subscriptions: shares.length,
+        namespaceIdentities: options.namespaceIdentities,
       },
       settings: {
         operatorBuild: options.compiled ? 'compiled' : 'source (tsx)',
@@ -251,6 +319,9 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         createMs,
         lowerBound: {
           minimumWrites: writesNeeded,
+          ...(shares.length > 1
+            ? { subscriptions: shares.length, writesPerSubscription: floor.writesOfSlowest }
+            : {}),
           bucket: { ...ARM_WRITE_BUCKET },
           medianReadMs,
           medianWriteMs,
@@ -258,6 +329,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         },
         ratio:
           convergence.convergedMs === undefined ? undefined : boundRatio(convergence.convergedMs, boundMs),
+        ...(perSubscription ? { subscriptions: perSubscription } : {}),
         arm: perObjectFigures(convergenceDelta, objects),
         counters: convergenceDelta,
         ...(convergence.convergedMs === undefined
@@ -289,8 +361,8 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     await writeFile(
       chartPath,
       renderConvergenceSvg(convergence.samples, {
-        title: `logicops: ${options.workflows} workflows, ${bindings} bindings, ${options.vaults} vaults (${options.model})`,
-        workflows: options.workflows,
+        title: `logicops: ${workflows} workflows, ${bindings} bindings, ${vaults} vaults (${options.model})${shares.length > 1 ? ` in ${shares.length} subscriptions` : ''}`,
+        workflows,
         bindings,
         lowerBoundMs: boundMs,
       }),
@@ -299,6 +371,10 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** A copy: the emulator hands out its live counters, which keep moving after the read. */

@@ -1,9 +1,10 @@
 // What the bench creates, as plain data: the emulator seed (the demo world plus V vaults, each
 // holding the secrets the bindings read), the namespace with its policy annotations, N
 // workflows shaped like the end-to-end sample (config/samples/end-to-end), and B bindings per
-// workflow spread round-robin over the vaults. Pure: main.ts applies it.
+// workflow spread round-robin over the vaults. Pure: run.ts applies it. One subscription's part
+// is a `Share`; several subscriptions (bench/subscriptions.ts) are several shares.
 
-import { demoSeed, type EmulatorSeed } from '@logicops/azure-emulator';
+import { demoSeed, type EmulatorSeed, type SeedVault } from '@logicops/azure-emulator';
 import {
   DEFINITION_LIMITS,
   type JsonLimits,
@@ -35,21 +36,47 @@ export interface Manifest {
   spec: Record<string, unknown>;
 }
 
-export interface Scenario {
+/** One subscription's part of the run: its namespace and the objects created there. */
+export interface Share {
+  subscriptionId: string;
   namespace: string;
   namespaceAnnotations: Record<string, string>;
-  seed: EmulatorSeed;
-  /** Vault names in creation order; binding → vault is `vaultOfBinding`. */
+  /** Vault names in creation order; binding → vault is `vaultIndexOf`. */
   vaultNames: string[];
   workflows: Manifest[];
   bindings: Manifest[];
   /** For the lower bound: the vault each binding grants on. */
   bindingVaults: string[];
+  /** The namespace's own Azure identity; absent: it acts as the operator's. */
+  identity?: ShareIdentity;
 }
 
-export function vaultName(index: number): string {
-  // Key Vault names are 3–24 characters of [a-zA-Z0-9-] and globally unique.
-  return `bench-kv-${String(index).padStart(4, '0')}`;
+/** An app registration with a client secret, given to its namespace in a credential Secret. */
+export interface ShareIdentity {
+  tenantId: string;
+  clientId: string;
+  objectId: string;
+  clientSecret: string;
+  /** The Secret in the share's namespace that holds it (--namespace-credentials NAMESPACE=SECRET). */
+  secretName: string;
+}
+
+/** What the emulator is seeded with and what each subscription gets. */
+export interface BenchWorld {
+  seed: EmulatorSeed;
+  shares: Share[];
+}
+
+/** One subscription (the demo one), acting as the operator's identity: the bench's original run. */
+export interface Scenario extends Share, BenchWorld {}
+
+/**
+ * Key Vault names are 3–24 characters of [a-zA-Z0-9-] and globally unique, so each subscription's
+ * vaults carry its number (`bench-s2-kv-0000`); the one-subscription run keeps `bench-kv-0000`.
+ */
+export function vaultName(index: number, subscriptionNumber?: number): string {
+  const prefix = subscriptionNumber === undefined ? 'bench' : `bench-s${subscriptionNumber}`;
+  return `${prefix}-kv-${String(index).padStart(4, '0')}`;
 }
 
 export function secretName(bindingIndex: number): string {
@@ -67,28 +94,52 @@ export function vaultIndexOf(workflowIndex: number, bindingIndex: number, size: 
 }
 
 export function buildScenario(size: ScenarioSize, subscriptionId: string, namespace: string): Scenario {
-  const vaultNames = Array.from({ length: size.vaults }, (_, k) => vaultName(k));
+  const share = buildShare(size, subscriptionId, namespace, (k) => vaultName(k));
   const demo = demoSeed();
+  const azure = shareSeed(size, share);
   const seed: EmulatorSeed = {
     ...demo,
-    resourceGroups: [
-      ...(demo.resourceGroups ?? []),
-      { name: BENCH_RESOURCE_GROUP, location: BENCH_LOCATION },
-    ],
-    vaults: [
-      ...(demo.vaults ?? []),
-      ...vaultNames.map((name) => ({
-        resourceGroup: BENCH_RESOURCE_GROUP,
-        name,
-        location: BENCH_LOCATION,
-        enableRbacAuthorization: size.model === 'rbac',
-        secrets: Array.from({ length: size.bindingsPerWorkflow }, (_, j) => ({
-          name: secretName(j),
-          value: `bench-value-${j}-not-a-secret`,
-        })),
-      })),
-    ],
+    resourceGroups: [...(demo.resourceGroups ?? []), ...azure.resourceGroups],
+    vaults: [...(demo.vaults ?? []), ...azure.vaults],
   };
+  return { ...share, seed, shares: [share] };
+}
+
+/**
+ * The bench resource group and vaults of one share, for the seed (setting up costs no ARM
+ * writes). Their subscription is stated only when given (`inSubscription`), so the original
+ * run's seed stays as it was (the default subscription).
+ */
+export function shareSeed(
+  size: ScenarioSize,
+  share: Share,
+  inSubscription?: string,
+): { resourceGroups: NonNullable<EmulatorSeed['resourceGroups']>; vaults: SeedVault[] } {
+  const where = inSubscription === undefined ? {} : { subscriptionId: inSubscription };
+  return {
+    resourceGroups: [{ ...where, name: BENCH_RESOURCE_GROUP, location: BENCH_LOCATION }],
+    vaults: share.vaultNames.map((name) => ({
+      ...where,
+      resourceGroup: BENCH_RESOURCE_GROUP,
+      name,
+      location: BENCH_LOCATION,
+      enableRbacAuthorization: size.model === 'rbac',
+      secrets: Array.from({ length: size.bindingsPerWorkflow }, (_, j) => ({
+        name: secretName(j),
+        value: `bench-value-${j}-not-a-secret`,
+      })),
+    })),
+  };
+}
+
+/** The namespace, workflows and bindings of one subscription; `vaultNameOf(k)` names its k-th vault. */
+export function buildShare(
+  size: ScenarioSize,
+  subscriptionId: string,
+  namespace: string,
+  vaultNameOf: (index: number) => string,
+): Share {
+  const vaultNames = Array.from({ length: size.vaults }, (_, k) => vaultNameOf(k));
   const subscription = `/subscriptions/${subscriptionId}`;
   const vaultId = (name: string) =>
     `${subscription}/resourceGroups/${BENCH_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${name}`;
@@ -135,12 +186,12 @@ export function buildScenario(size: ScenarioSize, subscriptionId: string, namesp
   // The max-size specs sit exactly at the size limits: secure parameters would take them over.
   if (size.definitionSize !== 'max') for (const workflow of workflows) addSecureParameters(workflow.spec);
   return {
+    subscriptionId,
     namespace,
     namespaceAnnotations: {
       [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
       [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
     },
-    seed,
     vaultNames,
     workflows,
     bindings,

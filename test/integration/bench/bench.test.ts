@@ -8,6 +8,8 @@ import { parseBenchArgs } from '../../../bench/args.ts';
 import { ACCESS_POLICY_WRITE, WORKFLOW_WRITE } from '../../../bench/arm-figures.ts';
 import type { BenchReport } from '../../../bench/report.ts';
 import { runBench } from '../../../bench/run.ts';
+import { subscriptionOfPath } from '../../../bench/subscription-figures.ts';
+import { benchApplicationIds, benchSubscriptionId } from '../../../bench/subscriptions.ts';
 
 describe('npm run bench (3 workflows, 1 vault, 1 binding each)', () => {
   let emulator: Emulator | undefined;
@@ -89,5 +91,81 @@ describe('npm run bench (3 workflows, 1 vault, 1 binding each)', () => {
     expect(c.ratio).toBeCloseTo((c.timeToReadyMs ?? 0) / 200, 9);
     expect(report.targets.map((t) => t.name)).toContain('ARM writes per workflow');
     expect(report.operator.lifetimePeakRssBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('npm run bench --subscriptions 2 (2 workflows each, 1 vault each)', () => {
+  it('acts in each subscription as its own identity, and reports each share against its own floor', {
+    timeout: 240_000,
+  }, async () => {
+    const options = parseBenchArgs([
+      '--subscriptions',
+      '2',
+      '--workflows',
+      '2',
+      '--vaults',
+      '1',
+      '--resync-period',
+      '2s',
+      '--poll-interval',
+      '250ms',
+      '--timeout',
+      '3m',
+      '--kubeconfig',
+      inject('kubeconfigPath'),
+      '--operator-log-level',
+      'warn',
+    ]);
+    if (options === 'help') throw new Error('unexpected help');
+    let emulator: Emulator | undefined;
+    const report = await runBench(options, {
+      say: () => {},
+      command: 'integration test',
+      onEmulator: (started) => {
+        emulator = started;
+      },
+    });
+    if (!emulator) throw new Error('the bench never reported its emulator');
+
+    expect(report.convergence.converged).toBe(true);
+    expect(report.size).toMatchObject({ workflows: 4, bindings: 4, vaults: 2, subscriptions: 2 });
+    const subscriptions = [benchSubscriptionId(1), benchSubscriptionId(2)];
+    // Every ARM call into a bench subscription was made by that subscription's own app.
+    const benchCalls = emulator
+      .requests()
+      .filter((r) => r.plane === 'arm' && subscriptions.includes(subscriptionOfPath(r.path) ?? ''));
+    expect(benchCalls.length).toBeGreaterThan(0);
+    for (const call of benchCalls) {
+      const number = subscriptions.indexOf(subscriptionOfPath(call.path) ?? '') + 1;
+      expect(call.callerObjectId).toBe(benchApplicationIds(number).objectId);
+    }
+    expect(benchCalls.filter((call) => call.status === 403)).toEqual([]);
+    // Each share's workflows exist in its own subscription.
+    for (const subscriptionId of subscriptions) {
+      const inAzure = Object.values(emulator.state.workflows).filter(
+        (w) => w.name.startsWith('bench-wf-') && w.id.toLowerCase().includes(subscriptionId),
+      );
+      expect(inAzure).toHaveLength(2);
+    }
+
+    // Per subscription: its own figures, its own floor (W = 2 + 1 fits in the burst: L_read + L_write).
+    const shares = report.convergence.subscriptions ?? [];
+    expect(shares.map((share) => share.subscriptionId)).toEqual(subscriptions);
+    for (const share of shares) {
+      expect(share).toMatchObject({ workflows: 2, bindings: 2, lowerBoundMs: 200 });
+      expect(share.arm.workflowWrites).toBeGreaterThanOrEqual(2);
+      expect(share.arm.grantWrites).toBeGreaterThanOrEqual(1);
+      expect(share.timeToReadyMs).toBeLessThanOrEqual(report.convergence.timeToReadyMs ?? 0);
+    }
+    // The shares add up to the run's counted workflow PUTs; the floor is one subscription's.
+    expect(shares.reduce((n, share) => n + share.arm.workflowWrites, 0)).toBe(
+      report.convergence.arm.workflowWrites,
+    );
+    expect(report.convergence.lowerBound).toMatchObject({
+      minimumWrites: 6,
+      subscriptions: 2,
+      writesPerSubscription: 3,
+      lowerBoundMs: 200,
+    });
   });
 });

@@ -80,6 +80,43 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--workflows', '1024', '--vaults', '1'])).toMatchObject({ workflows: 1024 });
   });
 
+  it('runs one subscription as the operator by default; several act each as its own identity', () => {
+    expect(parseBenchArgs([])).toMatchObject({
+      subscriptions: 1,
+      namespaceIdentities: false,
+      baseline: false,
+    });
+    expect(parseBenchArgs(['--subscriptions', '3', '--workflows', '1000', '--baseline'])).toMatchObject({
+      subscriptions: 3,
+      namespaceIdentities: true,
+      baseline: true,
+      // --workflows and --vaults are each subscription's share.
+      workflows: 1000,
+      vaults: 10,
+    });
+    expect(parseBenchArgs(['--subscriptions', '1'])).toMatchObject({ namespaceIdentities: false });
+  });
+
+  it.each([
+    [['--subscriptions', '0'], /--subscriptions must be a whole number from 1 to 20, got '0'/],
+    [['--subscriptions', '21'], /--subscriptions must be a whole number from 1 to 20/],
+    [['--subscriptions', 'three'], /--subscriptions must be a whole number/],
+    [['--baseline'], /--baseline compares with one subscription: give --subscriptions 2 or more/],
+    [['--baseline', '--subscriptions', '1'], /--baseline compares with one subscription/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchArgsError);
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+
+  it('checks the access-policy entries per vault within one subscription (each has its own vaults)', () => {
+    expect(() => parseBenchArgs(['--workflows', '2000', '--vaults', '1', '--subscriptions', '3'])).toThrow(
+      /1,024 access-policy entries/,
+    );
+    expect(parseBenchArgs(['--workflows', '1000', '--vaults', '1', '--subscriptions', '3'])).toMatchObject({
+      workflows: 1000,
+    });
+  });
+
   it('splits --node-options into flags for the operator and refuses a stray value', () => {
     expect(parseBenchArgs(['--node-options=--max-semi-space-size=1  --optimize-for-size'])).toMatchObject({
       nodeOptions: ['--max-semi-space-size=1', '--optimize-for-size'],

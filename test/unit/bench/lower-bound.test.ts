@@ -5,6 +5,7 @@ import {
   lowerBoundMs,
   medianLatencyMs,
   minimumWrites,
+  subscriptionsLowerBound,
 } from '../../../bench/lower-bound.ts';
 
 describe('minimumWrites', () => {
@@ -57,6 +58,36 @@ describe('lowerBoundMs', () => {
         medianWriteMs: 0,
       }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('subscriptionsLowerBound', () => {
+  const latency = { bucket: ARM_WRITE_BUCKET, medianReadMs: 50, medianWriteMs: 150 };
+
+  it("is one subscription's T_lb when every subscription has the same share: their buckets refill side by side", () => {
+    // Issue 23: 3 subscriptions × (1,000 workflows + 10 vaults): each W = 1,010, each its own bucket.
+    const floor = subscriptionsLowerBound([1010, 1010, 1010], latency);
+    expect(floor.lowerBoundMs).toBeCloseTo(81_000 + 200, 6);
+    expect(floor.writesOfSlowest).toBe(1010);
+    // Not the floor of 3,030 writes through one bucket ((3,030 − 200) / 10 s).
+    expect(floor.lowerBoundMs).toBeLessThan(lowerBoundMs({ ...latency, writes: 3030 }));
+    expect(floor).toEqual(subscriptionsLowerBound([1010], latency));
+  });
+
+  it('is set by the subscription with the most writes when the shares differ', () => {
+    const floor = subscriptionsLowerBound([300, 1010, 250], latency);
+    expect(floor).toEqual({
+      lowerBoundMs: lowerBoundMs({ ...latency, writes: 1010 }),
+      writesOfSlowest: 1010,
+    });
+  });
+
+  it('is the latencies alone when every share fits in its burst', () => {
+    expect(subscriptionsLowerBound([200, 200, 200], latency).lowerBoundMs).toBe(200);
+  });
+
+  it('is 0 for no subscriptions', () => {
+    expect(subscriptionsLowerBound([], latency)).toEqual({ lowerBoundMs: 0, writesOfSlowest: 0 });
   });
 });
 

@@ -53,6 +53,26 @@ export function armResponseHeaders(): Middleware {
 }
 
 /**
+ * The subscription a request acts on: the path's, or — for role-assignment routes, addressed by
+ * scope — the subscription the scope lies in. Undefined for a scope above any subscription
+ * (`/`, a management group).
+ */
+export function subscriptionOfRequest(params: Readonly<Record<string, string>>): string | undefined {
+  if (params.subscriptionId) return params.subscriptionId;
+  return params.scope ? /^\/+subscriptions\/([^/]+)/i.exec(params.scope)?.[1] : undefined;
+}
+
+/**
+ * The bucket a request is metered against: its subscription's (ARM's buckets are per subscription;
+ * learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling). A
+ * request above every subscription falls back to the default subscription's bucket: the emulator
+ * does not model ARM's tenant-level buckets.
+ */
+export function meteredSubscriptionOf(core: EmulatorCore, ctx: RequestContext): string | undefined {
+  return subscriptionOfRequest(ctx.match.params) ?? core.state.subscriptionIds[0];
+}
+
+/**
  * Takes one token from the subscription's bucket for this kind of request and records the
  * outcome on the context (reported in the response headers). Refusing is the
  * throttling fault's job (faults/throttling.ts): 429 + Retry-After when `ctx.rateLimit.allowed` is false.
@@ -60,7 +80,7 @@ export function armResponseHeaders(): Middleware {
 export function meterArmRequests(core: EmulatorCore): Middleware {
   return async (ctx, next) => {
     const bucket = THROTTLE_BUCKET[ctx.match.route.kind];
-    const subscriptionId = ctx.match.params.subscriptionId ?? core.state.subscriptionIds[0];
+    const subscriptionId = meteredSubscriptionOf(core, ctx);
     if (ctx.match.route.plane === 'arm' && bucket && subscriptionId) {
       ctx.rateLimit = { bucket, ...core.rateLimits.take(subscriptionId, bucket) };
     }
@@ -179,9 +199,7 @@ export function subscriptionGate(core: EmulatorCore): Middleware {
   return async (ctx, next) => {
     const { route, params } = ctx.match;
     if (route.plane !== 'arm') return next();
-    const subscriptionId =
-      params.subscriptionId ??
-      (params.scope ? /^\/+subscriptions\/([^/]+)/i.exec(params.scope)?.[1] : undefined);
+    const subscriptionId = subscriptionOfRequest(params);
     if (!subscriptionId) return next();
     const subscription = core.subscription(subscriptionId);
     if (!subscription) {

@@ -2,6 +2,7 @@
 // metering middleware already took or failed to take a token), answer 429 with Retry-After
 // in whole seconds, rounded up, as ARM does. The remaining-* header (0) is added by the
 // response-header middleware, so it stays truthful on the 429 too.
+import { meteredSubscriptionOf } from '../arm/gateway.ts';
 import type { EmulatorCore } from '../core.ts';
 import { ArmError } from '../errors.ts';
 import type { Middleware } from '../pipeline.ts';
@@ -14,7 +15,7 @@ export function throttleArmRequests(core: EmulatorCore, engine: FaultEngine): Mi
     const limit = ctx.rateLimit;
     if (!engine.settings.throttling?.enabled || !limit || limit.allowed) return next();
     core.telemetry.recordFault({ fault: 'throttled', bucket: limit.bucket });
-    const subscriptionId = ctx.match.params.subscriptionId ?? core.state.subscriptionIds[0];
+    const subscriptionId = meteredSubscriptionOf(core, ctx);
     throw new ArmError(
       429,
       'TooManyRequests',
