@@ -178,7 +178,7 @@ export const OPTIONS = {
   },
   'azure-cloud': {
     env: 'LOGICOPS_AZURE_CLOUD',
-    help: 'the Azure cloud of --arm-endpoint and --authority-host (AzurePublicCloud, AzureUSGovernment, AzureChinaCloud); a namespace credential Secret naming another cloud in data.cloud uses that cloud\'s endpoints',
+    help: "the Azure cloud of --arm-endpoint and --authority-host (AzurePublicCloud, AzureUSGovernment, AzureChinaCloud); a namespace credential Secret naming another cloud in data.cloud uses that cloud's endpoints",
     default: 'AzurePublicCloud',
   },
   'namespaces-without-credential': {
