@@ -95,7 +95,8 @@ describe('per-namespace Azure credentials (client secret)', () => {
     await core.createNamespacedSecret({ namespace: own, body: secretBody(TEAM_CLIENT_SECRET) });
     operator = await startInProcessOperator(world.emulator, world.namespaces, {
       instance: own,
-      flags: ['--namespace-credentials', `${own}=${SECRET}`],
+      // The namespace policy is off: only Azure RBAC on each identity keeps the teams apart here.
+      flags: ['--namespace-credentials', `${own}=${SECRET}`, '--namespace-policy', 'disabled'],
     });
   });
   afterAll(async () => {
@@ -156,7 +157,7 @@ describe('per-namespace Azure credentials (client secret)', () => {
   });
 
   it("is bounded by Azure itself: a resource group the team's identity has no role on refuses it, nothing is written", async () => {
-    // The namespace policy allows every resource group of the subscription here: only Azure RBAC stops it.
+    // The namespace policy is off (--namespace-policy disabled): only Azure RBAC stops it.
     await createResourceGroup(world, 'rg-other-team');
     await createWorkflow(world, own, 'wf-foreign', { resourceGroup: 'rg-other-team' });
     const stalled = await eventually(async () => {
