@@ -15,6 +15,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { ReconcileContext, ResyncSettings, WatchedSource } from '../../runtime/index.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
 import type { Step as FrameStep } from '../shared/frame/steps.ts';
+import { resolvedActor } from '../shared/namespace-actors.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import { isPaused } from './annotations.ts';
@@ -121,9 +122,7 @@ export class WorkflowRun {
     return this.actingActor().key;
   }
   private actingActor(): AzureActor {
-    if (!this.actor)
-      throw new Error('an Azure call before steps/azure-actor.ts resolved who acts for the namespace');
-    return this.actor;
+    return resolvedActor(this.actor);
   }
   get waitPollMs(): number {
     return this.deps.settings.waitPollMs ?? DEFAULT_WAIT_POLL_MS;

@@ -53,6 +53,13 @@ export interface AzureActors {
   actorFor(namespace: string, signal?: AbortSignal): Promise<AzureActor>;
 }
 
+/** The actor a pass resolved; an Azure call before the actor step is a bug in the step order. */
+export function resolvedActor(actor: AzureActor | undefined): AzureActor {
+  if (!actor)
+    throw new Error('an Azure call before steps/azure-actor.ts resolved who acts for the namespace');
+  return actor;
+}
+
 /** Where `actor` comes from, when it is not the operator's own identity (for messages). */
 export function actingAs(actor: AzureActor | undefined): string | undefined {
   return actor && actor.key !== OPERATOR_ACTOR_KEY ? actor.source : undefined;

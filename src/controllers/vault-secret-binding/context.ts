@@ -18,7 +18,7 @@ import type {
   WatchedSource,
 } from '../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../../vocabulary.ts';
-import type { AzureActors } from '../shared/namespace-actors.ts';
+import { type AzureActors, resolvedActor } from '../shared/namespace-actors.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import type { BindingName, LedgerBook } from './ledger/ledger-book.ts';
@@ -186,9 +186,7 @@ export class BindingRun {
   }
 
   private actingActor(): AzureActor {
-    if (!this.actor)
-      throw new Error('an Azure call before steps/azure-actor.ts resolved who acts for the namespace');
-    return this.actor;
+    return resolvedActor(this.actor);
   }
 
   vaultRef() {
