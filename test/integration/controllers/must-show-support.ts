@@ -11,7 +11,7 @@ import {
   type RequestLogEntry,
   type StartEmulatorOptions,
 } from '@logicops/azure-emulator';
-import { DEFINITION, operatorCredential } from '@logicops/azure-emulator/test-support/harness';
+import { admin, DEFINITION, operatorCredential } from '@logicops/azure-emulator/test-support/harness';
 import { createAzureClients } from '../../../src/azure/index.ts';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
@@ -309,4 +309,22 @@ export async function createResourceGroup(env: MustShowWorld, name: string, loca
   if (response.status !== 200 && response.status !== 201) {
     throw new Error(`creating resource group ${name} answered ${response.status}`);
   }
+}
+
+/**
+ * The Azure roles a namespace's own identity needs to run workflows in the demo resource group
+ * (docs/operations.md, "Per-namespace credentials"): Logic App Contributor there, and Reader on the
+ * subscription for the quota count. The emulator authorizes every ARM call by these.
+ */
+export async function grantWorkflowRoles(env: MustShowWorld, principalId: string): Promise<void> {
+  await admin(env.emulator, 'POST', '/role-assignments', {
+    scope: `${env.subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}`,
+    role: 'Logic App Contributor',
+    principalId,
+  });
+  await admin(env.emulator, 'POST', '/role-assignments', {
+    scope: env.subscriptionRoot,
+    role: 'Reader',
+    principalId,
+  });
 }

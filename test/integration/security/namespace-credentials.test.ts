@@ -26,6 +26,7 @@ import {
   createWorkflow,
   deleteObject,
   emulatedWorkflow,
+  grantWorkflowRoles,
   type MustShowWorld,
   readBinding,
   readWorkflow,
@@ -75,17 +76,7 @@ describe('per-namespace Azure credentials (client secret)', () => {
     team = registered.body as { clientId: string; objectId: string };
     // Azure's own boundary: the team's identity may manage workflows in the demo resource group
     // only (the emulator authorizes each ARM call by the caller's role assignments).
-    await admin(world.emulator, 'POST', '/role-assignments', {
-      scope: `${world.subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}`,
-      role: 'Logic App Contributor',
-      principalId: team.objectId,
-    });
-    // The quota check counts the subscription's workflows: a subscription-wide read.
-    await admin(world.emulator, 'POST', '/role-assignments', {
-      scope: world.subscriptionRoot,
-      role: 'Reader',
-      principalId: team.objectId,
-    });
+    await grantWorkflowRoles(world, team.objectId);
     // Its own access policies on the shared demo vault (both namespaces bind it).
     await admin(world.emulator, 'POST', '/role-assignments', {
       scope: SHARED_VAULT_ID(world.subscriptionRoot),

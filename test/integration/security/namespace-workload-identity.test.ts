@@ -8,7 +8,6 @@
 // fields: https://learn.microsoft.com/graph/api/resources/federatedidentitycredential). Judged from
 // the emulator's request log: every ARM call of the namespace carries the app's object id.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { admin } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../src/controllers/resource-kinds.ts';
@@ -18,6 +17,7 @@ import { eventually } from '../../support/eventually.ts';
 import {
   condition,
   createWorkflow,
+  grantWorkflowRoles,
   type MustShowWorld,
   readWorkflow,
   startMustShowWorld,
@@ -73,16 +73,7 @@ describe('per-namespace Azure credentials (workload identity)', () => {
     });
     team = registered.body as { clientId: string; objectId: string };
     // The roles a namespace identity needs (as namespace-credentials.test.ts grants them).
-    await admin(world.emulator, 'POST', '/role-assignments', {
-      scope: `${world.subscriptionRoot}/resourceGroups/${DEMO_RESOURCE_GROUP}`,
-      role: 'Logic App Contributor',
-      principalId: team.objectId,
-    });
-    await admin(world.emulator, 'POST', '/role-assignments', {
-      scope: world.subscriptionRoot,
-      role: 'Reader',
-      principalId: team.objectId,
-    });
+    await grantWorkflowRoles(world, team.objectId);
     await createServiceAccount();
     // No client secret anywhere: the Secret names the app and the ServiceAccount only.
     await core.createNamespacedSecret({
