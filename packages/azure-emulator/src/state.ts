@@ -184,6 +184,34 @@ export interface EmulatorState {
   roleAssignments: Record<string, RoleAssignmentRecord>;
   principals: Record<string, PrincipalRecord>;
   applications: Record<string, ApplicationRecord>;
+  /** Runs of each workflow, oldest first, keyed by `armKey(workflow id)` (arm/workflow-runs-store.ts). */
+  workflowRuns: Record<string, WorkflowRunRecord[]>;
+  /** The outcome the next runs of a workflow end with, keyed like `workflowRuns`; absent: Succeeded. */
+  runOutcomes: Record<string, RunOutcome>;
+}
+
+/**
+ * A run of a Consumption workflow (Microsoft.Logic/workflows/runs): started by a trigger firing
+ * (through its callback URL, or the trigger's `run` action). Each run has one trigger history
+ * entry of the same name, as in Azure.
+ */
+export interface WorkflowRunRecord {
+  /** The run id, in Azure's shape (29 digits, `CU`, digits). */
+  name: string;
+  triggerName: string;
+  /** How it was started: a call of the callback URL, or the trigger's `run` action. */
+  startedBy: 'callback' | 'run-action';
+  status: RunStatus;
+  startTime: string;
+  endTime?: string;
+  error?: { code: string; message: string };
+}
+
+export type RunStatus = 'Running' | 'Succeeded' | 'Failed' | 'Cancelled';
+
+export interface RunOutcome {
+  status: Exclude<RunStatus, 'Running'>;
+  error?: { code: string; message: string };
 }
 
 /** Key material that must survive a restart so clients keep trusting the CA and tokens stay valid. */
@@ -224,6 +252,8 @@ export function emptyState(tenantId: string, subscriptionId: string): EmulatorSt
     roleAssignments: {},
     principals: {},
     applications: {},
+    workflowRuns: {},
+    runOutcomes: {},
   };
 }
 
@@ -253,6 +283,8 @@ export function completeState(state: EmulatorState, legacyOwner?: string): Emula
     ]),
   );
   partial.oidcIssuers ??= {};
+  partial.workflowRuns ??= {};
+  partial.runOutcomes ??= {};
   for (const app of Object.values(state.applications)) app.tenantId ??= state.tenantId;
   return state;
 }

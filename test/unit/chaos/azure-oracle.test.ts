@@ -72,6 +72,8 @@ function baselineState(): EmulatorState {
     tenants: {},
     subscriptions: {},
     oidcIssuers: {},
+    workflowRuns: {},
+    runOutcomes: {},
     resourceGroups: {},
     workflows: {},
     vaults: { [armKey(AP_VAULT)]: vault(AP_VAULT, false), [armKey(RBAC_VAULT)]: vault(RBAC_VAULT, true) },

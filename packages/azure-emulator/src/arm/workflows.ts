@@ -24,6 +24,7 @@ import { page } from './paging.ts';
 import { requireParameterValues } from './parameter-values.ts';
 import { validateWorkflow } from './workflow-definition.ts';
 import { propertiesAsReturned } from './workflow-read-back.ts';
+import { forgetRuns } from './workflow-runs-store.ts';
 
 export const LOGIC_API_VERSIONS = ['2016-06-01', '2018-07-01-preview', '2019-05-01'] as const;
 const TYPE = 'Microsoft.Logic/workflows';
@@ -73,6 +74,7 @@ function identityBody(core: EmulatorCore, identity: WorkflowIdentity) {
 export function deleteWorkflowRecord(core: EmulatorCore, record: WorkflowRecord): void {
   if (record.identity?.type === 'SystemAssigned') core.deletePrincipal(record.identity.principalId);
   delete core.state.workflows[armKey(record.id)];
+  forgetRuns(core, record.id);
 }
 
 export type RequestedIdentity =
