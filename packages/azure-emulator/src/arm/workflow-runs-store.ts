@@ -53,3 +53,31 @@ function newRunName(): string {
   while (digits.length < 29) digits += String(randomInt(10));
   return `${digits}CU${randomInt(10, 100)}`;
 }
+
+/** A trigger as the workflow's definition declares it (`definition.triggers`). */
+export interface DeclaredTrigger {
+  name: string;
+  /** WDL type as written, e.g. `Request`, `Recurrence`, `ApiConnection`. */
+  type: string;
+  /** WDL kind, e.g. `Http` for a Request trigger; absent when the definition gives none. */
+  kind?: string;
+}
+
+/** The triggers the workflow's current definition declares, in definition order. */
+export function triggersOf(workflow: WorkflowRecord): DeclaredTrigger[] {
+  const definition = workflow.properties.definition as { triggers?: unknown } | undefined;
+  const triggers = definition?.triggers;
+  if (typeof triggers !== 'object' || triggers === null) return [];
+  return Object.entries(triggers as Record<string, { type?: unknown; kind?: unknown } | null>).map(
+    ([name, trigger]) => ({
+      name,
+      type: typeof trigger?.type === 'string' ? trigger.type : '',
+      ...(typeof trigger?.kind === 'string' ? { kind: trigger.kind } : {}),
+    }),
+  );
+}
+
+/** The declared trigger of that name (trigger names are case-insensitive in Azure), if any. */
+export function findTrigger(workflow: WorkflowRecord, name: string): DeclaredTrigger | undefined {
+  return triggersOf(workflow).find((trigger) => trigger.name.toLowerCase() === name.toLowerCase());
+}
