@@ -77,7 +77,7 @@ export function triggersOf(workflow: WorkflowRecord): DeclaredTrigger[] {
   );
 }
 
-/** The declared trigger of that name (trigger names are case-insensitive in Azure), if any. */
+/** The declared trigger of that name, if any (compared case-insensitively, as ARM compares child resource names). */
 export function findTrigger(workflow: WorkflowRecord, name: string): DeclaredTrigger | undefined {
   return triggersOf(workflow).find((trigger) => trigger.name.toLowerCase() === name.toLowerCase());
 }
