@@ -87,6 +87,8 @@ export class FakeAzure {
   private versions = 0;
   readonly vaults = new Map<string, ObservedVault>();
   readonly identities = new Map<string, UserAssignedIdentity>();
+  /** Per workflow name: how often its primary access key was drawn (the callback URL's `sig` follows it). */
+  readonly accessKeyGenerations = new Map<string, number>();
   /** Thrown by the next call of that operation (e.g. `workflows.createOrUpdate`). */
   readonly failNext = new Map<string, AzureFailure>();
 
@@ -152,6 +154,20 @@ export class FakeAzure {
         ) {
           azure.maybeFail('workflows.listBySubscription');
           return [...azure.workflows.values()].map(asReturned).map(select);
+        },
+      },
+      workflowCallbacks: {
+        async triggerCallbackUrl(ref: WorkflowRef, triggerName: string) {
+          azure.maybeFail('workflowTriggers.listCallbackUrl');
+          if (!azure.workflows.has(ref.name)) throw new Error(`no workflow ${ref.name}`);
+          const generation = azure.accessKeyGenerations.get(ref.name) ?? 0;
+          return `https://callback.test/workflows/${ref.name}/triggers/${triggerName}/paths/invoke?sv=1.0&sig=key-${generation}`;
+        },
+        async regenerateAccessKey(ref: WorkflowRef, keyType: string) {
+          azure.maybeFail('workflows.regenerateAccessKey');
+          if (keyType === 'Primary') {
+            azure.accessKeyGenerations.set(ref.name, (azure.accessKeyGenerations.get(ref.name) ?? 0) + 1);
+          }
         },
       },
       identities: {
