@@ -3,6 +3,7 @@
 import { GROUP, VERSION } from './api-group.ts';
 import { ConditionType, IN_FLIGHT_REASONS, REASON_MEANINGS, Reason, STALLED_REASONS } from './conditions.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from './schema/json-schema.ts';
+import { WORKED_EXAMPLES } from './worked-examples.ts';
 
 const INTRO = `# logicops API reference (\`${GROUP}/${VERSION}\`)
 
@@ -139,6 +140,7 @@ function kindSection(crd: CustomResourceDefinitionManifest): string {
     '|---|---|---|',
     ...columns,
     '',
+    ...(WORKED_EXAMPLES[names.kind] ?? []),
   ].join('\n');
 }
 

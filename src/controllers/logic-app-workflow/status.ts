@@ -3,6 +3,7 @@
 // frame applies it once, in one status patch, and only when something changed (StatusPatcher
 // sends nothing otherwise).
 import type {
+  CallbackUrlStatus,
   LogicAppWorkflowStatus,
   QuotaUsage,
   RunHistoryExposure,
@@ -25,6 +26,8 @@ export interface StatusDraft {
   exposedInRunHistory?: RunHistoryExposure[] | null;
   /** The `logicops.io/reconcile-request` value this reconcile handled. */
   reconcileRequest?: string;
+  /** The callback URL's Secret and rotation; null: spec.callbackUrl is gone, the field goes. */
+  callbackUrl?: CallbackUrlStatus | null;
 }
 
 export function applyStatusDraft(
@@ -53,6 +56,8 @@ export function applyStatusDraft(
   if (draft.exposedInRunHistory === null) delete status.exposedInRunHistory;
   else if (draft.exposedInRunHistory) status.exposedInRunHistory = draft.exposedInRunHistory;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
+  if (draft.callbackUrl === null) delete status.callbackUrl;
+  else if (draft.callbackUrl) status.callbackUrl = draft.callbackUrl;
 }
 
 function definedOnly<T extends object>(value: T): T {

@@ -60,8 +60,11 @@ const KEY_TYPES = new Map([
   ['primary', 'primary'],
   ['secondary', 'secondary'],
 ] as const);
-/** Trigger types whose callers send an HTTP request to the workflow (the Request trigger, and its older names). */
-const CALLABLE_TRIGGER_TYPES = new Set(['request', 'manual', 'httpwebhook']);
+/**
+ * Trigger types that have a callback URL: the Request trigger ("When a HTTP request is received").
+ * The operator judges a definition by the same rule (src/controllers/logic-app-workflow/callback-url/).
+ */
+const CALLABLE_TRIGGER_TYPES = new Set(['request']);
 
 /** The workflow's keys, drawn on first use (Azure makes them with the workflow; nobody can see them). */
 function accessKeysOf(core: EmulatorCore, workflow: WorkflowRecord): WorkflowAccessKeys {

@@ -30,7 +30,7 @@ export class FakeKube extends FakeApiServer {
     this.beforeRequest = ({ verb, subresource, body }) => {
       if (verb !== 'patch') return;
       if (subresource === 'status') this.calls.push('patch status');
-      else {
+      else if (Array.isArray(body)) {
         for (const { op } of body as Array<{ op: string }>) {
           if (op === 'add') this.calls.push('add finalizer');
           if (op === 'remove') this.calls.push('remove finalizer');
