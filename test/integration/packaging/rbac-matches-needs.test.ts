@@ -116,6 +116,44 @@ describe('chart RBAC equals the declared needs', () => {
   );
 
   it(
+    'callback-URL Secrets: a Role per watched namespace by default, per listed namespace when given, never cluster-wide',
+    async () => {
+      const watched = await renderChart({ watchNamespaces: '{team-a,team-b}' });
+      const roles = ofKind(watched, 'Role').filter((r) => r.metadata.name === 'logicops-callback-urls');
+      expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
+      for (const role of roles) expect(pairsOf(role)).toEqual(declared('callbackUrls'));
+      const bindings = ofKind(watched, 'RoleBinding').filter(
+        (b) => b.metadata.name === 'logicops-callback-urls',
+      );
+      expect(bindings.map((b) => b.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
+
+      const listed = await renderChart({
+        watchNamespaces: '{team-a,team-b}',
+        'callbackUrls.namespaces': '{team-b}',
+      });
+      expect(
+        ofKind(listed, 'Role')
+          .filter((r) => r.metadata.name === 'logicops-callback-urls')
+          .map((r) => r.metadata.namespace),
+      ).toEqual(['team-b']);
+      expect(
+        [...ofKind(watched, 'ClusterRole'), ...ofKind(listed, 'ClusterRole')]
+          .flatMap(pairsOf)
+          .filter((p) => p.includes('secrets')),
+      ).toEqual([]);
+
+      // Every namespace watched and none listed: no Secret rights anywhere (the first test).
+      const everywhere = await renderChart({ 'callbackUrls.namespaces': '{team-c}' });
+      expect(
+        ofKind(everywhere, 'Role')
+          .filter((r) => r.metadata.name === 'logicops-callback-urls')
+          .map((r) => r.metadata.namespace),
+      ).toEqual(['team-c']);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'per-namespace credentials: a Role per Secret, get by name only',
     async () => {
       const objects = await renderChart({

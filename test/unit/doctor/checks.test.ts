@@ -76,10 +76,17 @@ describe('accessQuestions', () => {
     expect(asked).toContain('update coordination.k8s.io/leases named logicops-leader in ops');
     expect(asked).toContain('create coordination.k8s.io/leases in ops');
     expect(asked).toContain('delete core/configmaps in records');
-    expect(skipped.map((s) => s.need.resource)).toEqual(['secrets', 'serviceaccounts/token']);
+    // spec.callbackUrl's Secrets: in each watched namespace (the chart's default), never cluster-wide.
+    expect(asked).toContain('create core/secrets in team-b');
+    expect(asked.filter((q) => q.includes('core/secrets') && q.endsWith('cluster-wide'))).toEqual([]);
+    expect(skipped.map((s) => `${s.need.resource} ${s.need.scope}`)).toEqual([
+      'secrets credential',
+      'serviceaccounts/token credential',
+    ]);
     // Every verb of every need that applies is asked.
     const verbs = RBAC_NEEDS.filter((need) => need.scope !== 'credential').reduce(
-      (sum, need) => sum + need.verbs.length * (need.scope === 'watched' ? 2 : 1),
+      (sum, need) =>
+        sum + need.verbs.length * (need.scope === 'watched' || need.scope === 'callbackUrls' ? 2 : 1),
       0,
     );
     expect(questions).toHaveLength(verbs);
@@ -92,6 +99,11 @@ describe('accessQuestions', () => {
     );
     expect(questions.map(describeQuestion)).toContain('list logicops.io/vaultsecretbindings cluster-wide');
     expect(questions.map(describeQuestion)).toContain('patch core/configmaps in default');
+    // Watching every namespace: no Secret question cluster-wide; the chart grants them per listed namespace only.
+    expect(questions.map(describeQuestion).filter((q) => q.includes('core/secrets'))).toEqual([]);
+    expect(skipped.map((s) => s.why)).toContain(
+      'every namespace is watched: Secrets for spec.callbackUrl are granted only in the namespaces the chart lists (callbackUrls.namespaces)',
+    );
   });
 });
 

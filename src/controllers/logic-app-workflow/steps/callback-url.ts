@@ -13,7 +13,9 @@
 //
 // The URL is never logged, put in status, an Event or a metric: only the Secret's name and key.
 import { Reason } from '../../../crds/index.ts';
+import { isApiError } from '../../../runtime/index.ts';
 import { ROTATE_ACCESS_KEY_ANNOTATION } from '../../../vocabulary.ts';
+import type { Outcome } from '../../shared/frame/outcome.ts';
 import {
   deleteCallbackSecret,
   readCallbackSecret,
@@ -48,7 +50,13 @@ export const publishCallbackUrl: Step = async (run) => {
     await removeSecret(run, reported.secretName);
   }
   const kube = run.deps.kube;
-  const state = await readCallbackSecret(kube, run.object, spec.secretName);
+  let state: Awaited<ReturnType<typeof readCallbackSecret>>;
+  try {
+    state = await readCallbackSecret(kube, run.object, spec.secretName);
+  } catch (error) {
+    if (isApiError(error, 403)) return secretsForbidden(run);
+    throw error;
+  }
   if (state.kind === 'foreign') {
     return {
       kind: 'stalled',
@@ -77,7 +85,13 @@ export const publishCallbackUrl: Step = async (run) => {
   const url = await run.gateways.workflowCallbacks.triggerCallbackUrl(run.ref, trigger, {
     signal: run.signal,
   });
-  const written = await writeCallbackSecret(kube, run.object, spec.secretName, state, spec.secretKey, url);
+  let written: Awaited<ReturnType<typeof writeCallbackSecret>>;
+  try {
+    written = await writeCallbackSecret(kube, run.object, spec.secretName, state, spec.secretKey, url);
+  } catch (error) {
+    if (isApiError(error, 403)) return secretsForbidden(run);
+    throw error;
+  }
   run.status.callbackUrl = status(spec.secretName, trigger, lastRotationTime, lastHandledRotateRequest);
   if (rotate) await announceRotation(run, due, spec.secretName);
   else if (written !== 'unchanged') {
@@ -95,6 +109,18 @@ export const publishCallbackUrl: Step = async (run) => {
   }
   return undefined;
 };
+
+/**
+ * The operator's RBAC has no Secret rights in this namespace: the chart grants them only where
+ * callbackUrls.namespaces (default: the watched namespaces) says, never cluster-wide.
+ */
+function secretsForbidden(run: WorkflowRun): Outcome {
+  return {
+    kind: 'stalled',
+    reason: Reason.AuthorizationFailed,
+    message: `logicops may not read or write Secrets in namespace ${run.namespace}, where spec.callbackUrl keeps the callback URL: a cluster admin lists the namespace in the chart's callbackUrls.namespaces (docs/security.md, "Callback-URL Secrets").`,
+  };
+}
 
 function status(
   secretName: string,

@@ -3,7 +3,7 @@
 // Secret this workflow does not own, and the Secret's deletion with the workflow. The frame and
 // every step run against the in-memory API server and fake gateways (support/fakes.ts: the fake
 // callback gateway signs its URL with a counter of regenerated primary keys).
-import type { V1ConfigMap, V1Namespace, V1Secret } from '@kubernetes/client-node';
+import { ApiException, type V1ConfigMap, type V1Namespace, type V1Secret } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { callbackTriggerOf } from '../../../../src/controllers/logic-app-workflow/callback-url/request-trigger.ts';
 import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
@@ -245,6 +245,23 @@ describe('spec.callbackUrl', () => {
     kube.put(deleting);
     await run();
     expect(secret('db-password')?.data).toEqual({ password: 'aHVudGVyMg==' });
+  });
+
+  it('says which namespace the chart must list when RBAC forbids Secrets there (Stalled AuthorizationFailed)', async () => {
+    const logCalls = kube.beforeRequest;
+    kube.beforeRequest = (request) => {
+      if (request.kind === 'Secret') {
+        throw new ApiException(403, 'Forbidden', { kind: 'Status', code: 403, reason: 'Forbidden' }, {});
+      }
+      logCalls?.(request);
+    };
+    await expect(run(workflow({ secretName: 'wf-callback', secretKey: 'url' }))).rejects.toThrow(
+      StalledError,
+    );
+    expect(ready()).toMatchObject({ reason: 'AuthorizationFailed' });
+    expect(ready()?.message).toContain('Secrets in namespace team-a');
+    expect(ready()?.message).toContain('callbackUrls.namespaces');
+    expect(azure.calls).not.toContain('workflowTriggers.listCallbackUrl');
   });
 
   it('refuses a definition without a Request trigger before writing anything to Azure', async () => {
