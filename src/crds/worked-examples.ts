@@ -7,7 +7,7 @@ export const WORKED_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 
 A workflow started by an HTTP request; logicops keeps its callback URL (with its \`sig\`) in the Secret
 \`orders-intake-callback\` of the same namespace, regenerates the access key every 30 days, and deletes the Secret
-with the workflow (\`config/samples/logicappworkflow-callback-url.yaml\`):
+with the workflow (\`config/samples/logicops_v1alpha1_logicappworkflow_callback_url.yaml\`):
 
 \`\`\`yaml
 apiVersion: logicops.io/v1alpha1
