@@ -262,6 +262,30 @@ describe('spec.callbackUrl', () => {
     expect(ready()?.message).toContain('Secrets in namespace team-a');
     expect(ready()?.message).toContain('callbackUrls.namespaces');
     expect(azure.calls).not.toContain('workflowTriggers.listCallbackUrl');
+
+    // Such a workflow can still be deleted: the finalizer does not wait on a Secret it may not touch.
+    const deleting = stored();
+    deleting.metadata.deletionTimestamp = new Date('2026-12-07T13:00:00Z');
+    kube.put(deleting);
+    await run();
+    expect(kube.find('LogicAppWorkflow', NS, 'wf')).toBeUndefined();
+  });
+
+  it('does not rotate twice when listing the new URL fails after the key was regenerated', async () => {
+    await run(workflow({ secretName: 'wf-callback', secretKey: 'url' }));
+    annotate('once');
+    azure.failNext.set('workflowTriggers.listCallbackUrl', {
+      kind: 'retry',
+      reason: 'serverError',
+      message: 'connection reset',
+    });
+    await expect(run()).rejects.toThrow();
+    expect(regenerations()).toBe(1);
+    // The status written by that failed pass remembers the rotation: the retry only lists and writes.
+    expect(stored().status?.callbackUrl?.lastHandledRotateRequest).toBe('once');
+    expect(await run()).toEqual({ type: 'done' });
+    expect(regenerations()).toBe(1);
+    expect(urlIn()).toContain('sig=key-1');
   });
 
   it('refuses a definition without a Request trigger before writing anything to Azure', async () => {
