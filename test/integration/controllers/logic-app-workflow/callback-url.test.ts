@@ -160,6 +160,35 @@ describe('LogicAppWorkflow controller: callback URL in a Secret', () => {
     }, 30_000);
   });
 
+  it('admission refuses a bad spec.callbackUrl with messages naming the field (CEL in the real API server)', async () => {
+    const refusal = async (callbackUrl: Record<string, unknown>) => {
+      const manifest = workflowManifest(env.namespace, 'refused', {
+        subscriptionId: env.emu.subscriptionId,
+        callbackUrl: callbackUrl as never,
+      });
+      const error = await createWorkflow(env, manifest).then(
+        () => undefined,
+        (e: { body?: unknown }) => String(typeof e.body === 'string' ? e.body : JSON.stringify(e.body)),
+      );
+      expect(error).toBeDefined();
+      return error!;
+    };
+    expect(await refusal({ secretName: 's', rotateEvery: '30m' })).toContain(
+      'callbackUrl.rotateEvery must be at least 1h',
+    );
+    expect(await refusal({ secretName: 's', rotateEvery: 'monthly' })).toContain(
+      'callbackUrl.rotateEvery must be a duration in hours, minutes and seconds such as 720h or 36h30m',
+    );
+    expect(await refusal({ secretName: 's', trigger: '..' })).toContain(
+      'callbackUrl.trigger must be a trigger name',
+    );
+    expect(await refusal({ secretName: 'Not_A_Name' })).toContain(
+      'callbackUrl.secretName must be a Secret name',
+    );
+    expect(await refusal({ rotateEvery: '24h' })).toContain('secretName');
+    expect(await readWorkflow(env, 'refused')).toBeUndefined();
+  });
+
   it("never writes a Secret it does not own: Stalled AlreadyOwned, the team's Secret unchanged", async () => {
     await core.createNamespacedSecret({
       namespace: env.namespace,
