@@ -26,13 +26,26 @@ export type SecretKeyRead =
   /** The operator's RBAC does not let it read Secrets here: a human must act. */
   | { kind: 'forbidden' };
 
-/** The Secrets one pass read, by name: several parameters from one Secret cost one GET. */
+/** What a pass keeps of one Secret: whether it consents, and the referenced keys' base64 only. */
+interface SlimSecret {
+  labelled: boolean;
+  data: Map<string, string>;
+}
+
+/**
+ * The Secrets one pass reads, by name: several parameters from one Secret cost one GET. Of each
+ * Secret only the keys the workflow references are kept (a Secret can hold up to 1 MiB, and a
+ * pass may name several), so a pass holds at most one whole Secret at a time, while its GET is
+ * answered.
+ */
 export class SecretReads {
-  private readonly secrets = new Map<string, Promise<V1Secret | undefined>>();
+  private readonly secrets = new Map<string, Promise<SlimSecret | undefined>>();
 
   constructor(
     private readonly kube: Pick<KubeClient, 'get'>,
     private readonly namespace: string,
+    /** Every key the pass will ask for. */
+    private readonly refs: readonly SecretKeyRef[],
   ) {}
 
   async key(ref: SecretKeyRef): Promise<SecretKeyRead> {
@@ -41,7 +54,7 @@ export class SecretReads {
       pending = this.get(ref.name);
       this.secrets.set(ref.name, pending);
     }
-    let secret: V1Secret | undefined;
+    let secret: SlimSecret | undefined;
     try {
       secret = await pending;
     } catch (error) {
@@ -49,20 +62,27 @@ export class SecretReads {
       throw error;
     }
     if (!secret) return { kind: 'unavailable', what: 'does not exist' };
-    if (secret.metadata?.labels?.[PARAMETER_SOURCE_LABEL] !== 'true') {
+    if (!secret.labelled) {
       return { kind: 'unavailable', what: `does not carry the label ${PARAMETER_SOURCE_LABEL}: "true"` };
     }
-    const encoded = secret.data?.[ref.key];
+    const encoded = secret.data.get(ref.key);
     if (encoded === undefined) return { kind: 'unavailable', what: `has no key '${ref.key}'` };
     return { kind: 'text', text: Buffer.from(encoded, 'base64').toString('utf8') };
   }
 
-  private async get(name: string): Promise<V1Secret | undefined> {
+  private async get(name: string): Promise<SlimSecret | undefined> {
+    let secret: V1Secret;
     try {
-      return await this.kube.get<V1Secret>(SECRET_RESOURCE, this.namespace, name);
+      secret = await this.kube.get<V1Secret>(SECRET_RESOURCE, this.namespace, name);
     } catch (error) {
       if (httpStatusOf(error) === 404) return undefined;
       throw error;
     }
+    const data = new Map<string, string>();
+    for (const ref of this.refs) {
+      const encoded = ref.name === name ? secret.data?.[ref.key] : undefined;
+      if (encoded !== undefined) data.set(ref.key, encoded);
+    }
+    return { labelled: secret.metadata?.labels?.[PARAMETER_SOURCE_LABEL] === 'true', data };
   }
 }

@@ -74,4 +74,6 @@ What happens:
   anyone who can read the workflow), or one that \`spec.parameters\` sets as well; and (retried at resync) a
   \`secureobject\` value that is not a JSON object.
 - There is no namespace field: a workflow can only name Secrets in its own namespace.
+
+\`config/samples/secure-parameters/partner-key-from-secret.yaml\` is a smaller version that \`npm run dev\` applies.
 `;

@@ -32,7 +32,8 @@ export const resolveParameterSources: Step = async (run) => {
   const problem = parameterSourceProblem(run.spec, definition);
   if (problem) throw new TerminalError(Reason.InvalidSpec, problem);
 
-  const reads = new SecretReads(run.deps.kube, run.namespace);
+  const refs = names.flatMap((name) => run.spec.parametersFrom?.[name]?.secretKeyRef ?? []);
+  const reads = new SecretReads(run.deps.kube, run.namespace, refs);
   const values: Record<string, unknown> = {};
   for (const parameter of names) {
     if (parameter in run.secretUris) continue;
