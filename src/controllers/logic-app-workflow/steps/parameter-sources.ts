@@ -45,7 +45,7 @@ export const resolveParameterSources: Step = async (run) => {
       case 'forbidden':
         throw new StalledError(
           Reason.AuthorizationFailed,
-          `The operator may not read ${where} (parameter '${parameter}'): it needs get on Secrets in this namespace. The chart grants it in every watched namespace (docs/operations.md, "Kubernetes RBAC"); check the operator's RoleBinding here.`,
+          `The operator may not read ${where} (parameter '${parameter}'): it needs get on Secrets in this namespace. The chart grants it in every watched namespace (docs/operations.md, "Permissions"); check the operator's RoleBinding here.`,
         );
       case 'unavailable':
         return {
