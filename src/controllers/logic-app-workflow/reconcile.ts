@@ -4,9 +4,9 @@
 //
 //   apply:   size limits → namespace policy → read → ownership → quota (create only) →
 //            definition → callback trigger (which Request trigger, if spec.callbackUrl) → secret
-//            URIs → parameter values (wait, never send what Azure refuses) → write (diff, PUT only
-//            when different) → run-history report → callback URL (rotate if due, list, Secret) →
-//            identity → ready
+//            URIs → parameters from Secrets → parameter values (wait, never send what Azure
+//            refuses) → write (diff, PUT only when different) → run-history report → callback URL
+//            (rotate if due, list, Secret) → identity → ready
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag); once released, delete the
 //            callback-URL Secret, withdraw the vouched identity and forget the secure values written
@@ -35,6 +35,7 @@ import { resolveDefinition } from './steps/definition.ts';
 import { recordIdentity } from './steps/identity.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
 import { checkOwnership } from './steps/ownership.ts';
+import { resolveParameterSources } from './steps/parameter-sources.ts';
 import { awaitParameterValues } from './steps/parameter-values.ts';
 import { checkQuota } from './steps/quota.ts';
 import { readWorkflow } from './steps/read-workflow.ts';
@@ -62,6 +63,7 @@ export const APPLY_STEPS: readonly Step[] = [
   resolveDefinition,
   checkCallbackTrigger,
   resolveSecretUris,
+  resolveParameterSources,
   awaitParameterValues,
   writeWorkflow,
   reportRunHistory,

@@ -72,9 +72,14 @@ describe('chart RBAC equals the declared needs', () => {
           .map((b) => b.metadata.name)
           .sort(),
       ).toEqual(['logicops-manager', 'logicops-namespaces']);
-      // No credentials configured: no Secret permission at all.
+      // No credentials configured: the only Secret permission is get, for spec.parametersFrom
+      // (bound like the watched kinds); never list or watch. No callback-URL Role either: with every
+      // namespace watched and none listed in callbackUrls.namespaces, Secrets are written nowhere.
       const everyRole = [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')];
-      expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([]);
+      expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([
+        'get core/secrets',
+      ]);
+      expect(pairsOf(named(objects, 'ClusterRole', 'logicops-manager'))).toContain('get core/secrets');
     },
     TIMEOUT,
   );
@@ -136,13 +141,14 @@ describe('chart RBAC equals the declared needs', () => {
           .filter((r) => r.metadata.name === 'logicops-callback-urls')
           .map((r) => r.metadata.namespace),
       ).toEqual(['team-b']);
+      // No ClusterRole writes Secrets (the watched get of spec.parametersFrom is the only Secret rule there).
       expect(
         [...ofKind(watched, 'ClusterRole'), ...ofKind(listed, 'ClusterRole')]
           .flatMap(pairsOf)
-          .filter((p) => p.includes('secrets')),
+          .filter((p) => p.includes('secrets') && !p.startsWith('get ')),
       ).toEqual([]);
 
-      // Every namespace watched and none listed: no Secret rights anywhere (the first test).
+      // Every namespace watched and none listed: no Secret writes anywhere (the first test); listed: there only.
       const everywhere = await renderChart({ 'callbackUrls.namespaces': '{team-c}' });
       expect(
         ofKind(everywhere, 'Role')
@@ -168,11 +174,12 @@ describe('chart RBAC equals the declared needs', () => {
       expect(binding.subjects).toEqual([
         { kind: 'ServiceAccount', name: 'logicops', namespace: 'logicops-system' },
       ]);
+      // Beyond the credential Role: only the watched get of spec.parametersFrom, never pinned, listed or watched.
       expect(
         ofKind(objects, 'ClusterRole')
           .flatMap(pairsOf)
           .filter((p) => p.includes('secrets')),
-      ).toEqual([]);
+      ).toEqual(['get core/secrets']);
     },
     TIMEOUT,
   );
