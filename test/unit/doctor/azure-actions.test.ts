@@ -4,7 +4,12 @@
 
 import { BUILT_IN_ROLE_PERMISSIONS } from '@logicops/azure-emulator';
 import { describe, expect, it } from 'vitest';
-import { isActionAllowed, missingActions, patternMatches } from '../../../src/doctor/azure-actions.ts';
+import {
+  CALLBACK_URL_ACTIONS,
+  isActionAllowed,
+  missingActions,
+  patternMatches,
+} from '../../../src/doctor/azure-actions.ts';
 
 const role = (guid: string) => {
   const permission = BUILT_IN_ROLE_PERMISSIONS[guid];
@@ -70,5 +75,26 @@ describe('missingActions', () => {
       'Microsoft.Authorization/roleAssignments/delete',
     ]);
     expect(missingActions([OWNER], 'rbacVault')).toEqual([]);
+  });
+});
+
+describe('missingActions with callback URLs (spec.callbackUrl)', () => {
+  it('Logic App Contributor covers listCallbackUrl and regenerateAccessKey; Reader covers neither', () => {
+    expect(missingActions([LOGIC_APP_CONTRIBUTOR], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual([]);
+    expect(missingActions([READER], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual(
+      expect.arrayContaining([...CALLBACK_URL_ACTIONS]),
+    );
+  });
+
+  it('a custom role with only the workflow CRUD actions lacks them', () => {
+    const crud = {
+      actions: [
+        'Microsoft.Logic/workflows/read',
+        'Microsoft.Logic/workflows/write',
+        'Microsoft.Logic/workflows/delete',
+      ],
+    };
+    expect(missingActions([crud], 'resourceGroup')).toEqual([]);
+    expect(missingActions([crud], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual([...CALLBACK_URL_ACTIONS]);
   });
 });

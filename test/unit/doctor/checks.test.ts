@@ -20,6 +20,29 @@ const workflow = (spec: Partial<LogicAppWorkflow['spec']>) => ({ spec }) as Pick
 const binding = (vaultId: string) => ({ spec: { vaultId } }) as Pick<VaultSecretBinding, 'spec'>;
 
 describe('scopesToCheck', () => {
+  it('marks a resource group whose workflow has spec.callbackUrl, whichever workflow named it first', () => {
+    const { scopes } = scopesToCheck(
+      [
+        workflow({ subscriptionId: SUB, resourceGroup: 'team-a', identity: { type: 'None' } }),
+        workflow({
+          subscriptionId: SUB,
+          resourceGroup: 'team-a',
+          identity: { type: 'None' },
+          callbackUrl: { secretName: 's', secretKey: 'url' },
+        }),
+        workflow({ subscriptionId: SUB, resourceGroup: 'team-b', identity: { type: 'None' } }),
+      ],
+      [],
+      [],
+    );
+    expect(
+      scopes.map((scope) => [scope.id, scope.kind === 'resourceGroup' && scope.callbackUrls === true]),
+    ).toEqual([
+      [RG, true],
+      [`/subscriptions/${SUB}/resourceGroups/team-b`, false],
+    ]);
+  });
+
   it('checks each group, identity and vault the objects use, and the annotations naming one scope, once', () => {
     const { scopes, globs } = scopesToCheck(
       [
