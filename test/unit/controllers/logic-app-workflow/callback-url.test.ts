@@ -6,6 +6,10 @@
 import { ApiException, type V1ConfigMap, type V1Namespace, type V1Secret } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { callbackTriggerOf } from '../../../../src/controllers/logic-app-workflow/callback-url/request-trigger.ts';
+import {
+  handledRequestValue,
+  rotationDue,
+} from '../../../../src/controllers/logic-app-workflow/callback-url/rotation.ts';
 import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
 import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
 import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
@@ -357,5 +361,48 @@ describe('callbackTriggerOf', () => {
         "names 'other', which the definition does not declare (its triggers: 'manual')",
       ),
     });
+  });
+});
+
+describe('rotationDue (on the injected clock)', () => {
+  const spec = { secretName: 's', secretKey: 'url' };
+  const now = new Date('2026-12-08T12:00:00Z');
+
+  it('is due on an annotation value status has not echoed, and not on one it has', () => {
+    expect(rotationDue({ spec, status: undefined, annotation: 'a', now })).toEqual({
+      by: 'annotation',
+      request: 'a',
+    });
+    expect(
+      rotationDue({ spec, status: { lastHandledRotateRequest: 'a' }, annotation: 'a', now }),
+    ).toBeUndefined();
+  });
+
+  it('remembers a long annotation value by a digest that fits status (256 characters)', () => {
+    const long = 'x'.repeat(300);
+    const kept = handledRequestValue(long);
+    expect(kept).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(
+      rotationDue({ spec, status: { lastHandledRotateRequest: kept }, annotation: long, now }),
+    ).toBeUndefined();
+    expect(handledRequestValue('short')).toBe('short');
+  });
+
+  it('is due once rotateEvery has passed since lastRotationTime, never without a known last rotation', () => {
+    const every = { ...spec, rotateEvery: '36h30m' };
+    const at = (iso: string) => ({ lastRotationTime: iso });
+    expect(
+      rotationDue({ spec: every, status: at('2026-12-07T00:00:00Z'), annotation: undefined, now }),
+    ).toBeUndefined();
+    expect(
+      rotationDue({ spec: every, status: at('2026-12-06T23:30:00Z'), annotation: undefined, now }),
+    ).toEqual({
+      by: 'schedule',
+      every: '36h30m',
+    });
+    expect(rotationDue({ spec: every, status: undefined, annotation: undefined, now })).toBeUndefined();
+    expect(
+      rotationDue({ spec, status: at('2020-01-01T00:00:00Z'), annotation: undefined, now }),
+    ).toBeUndefined();
   });
 });
