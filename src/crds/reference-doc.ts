@@ -54,6 +54,8 @@ function rows(schema: JsonSchema, path: string, required: boolean, out: Row[]): 
     rows(child, `${path}.${name}`, requiredChildren.has(name), out);
   }
   if (schema.items?.properties) rows(schema.items, `${path}[]`, false, out);
+  if (schema.additionalProperties?.properties)
+    rows(schema.additionalProperties, `${path}.<name>`, false, out);
   return out;
 }
 
