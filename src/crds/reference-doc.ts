@@ -2,7 +2,11 @@
 // cannot drift from admission: every field, default, bound, rule message and condition reason.
 import { GROUP, VERSION } from './api-group.ts';
 import { ConditionType, IN_FLIGHT_REASONS, REASON_MEANINGS, Reason, STALLED_REASONS } from './conditions.ts';
+import { logicAppWorkflowExamples } from './logic-app-workflow/examples.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from './schema/json-schema.ts';
+
+/** Worked examples shown after a kind's tables. */
+const EXAMPLES: Readonly<Record<string, () => string>> = { LogicAppWorkflow: logicAppWorkflowExamples };
 
 const INTRO = `# logicops API reference (\`${GROUP}/${VERSION}\`)
 
@@ -141,6 +145,7 @@ function kindSection(crd: CustomResourceDefinitionManifest): string {
     '|---|---|---|',
     ...columns,
     '',
+    ...(EXAMPLES[names.kind] ? [EXAMPLES[names.kind]?.() ?? ''] : []),
   ].join('\n');
 }
 

@@ -3,6 +3,7 @@
 // FlowAccessControlConfiguration, IpAddressRange, OpenAuthenticationAccessPolicies); an empty
 // allowedCallerIpAddresses admits only other logic apps (Microsoft Learn, "Secure access and data
 // in Azure Logic Apps", "Restrict inbound IP addresses"), so it must be accepted.
+import { ACCESS_CONTROL_EXAMPLE } from '../../../../src/crds/logic-app-workflow/examples.ts';
 import type { AnyObject } from '../support/admission.ts';
 import { workflow } from '../support/fixtures.ts';
 import type { RuleCase } from './rule-case.ts';
@@ -30,6 +31,8 @@ export const accessControlRules: RuleCase[] = [
       (o) => triggerRanges(o, '203.0.113.0/24', '2001:db8::/48', '2001:DB8::1'),
       (o) => triggerRanges(o, '203.0.113.1-203.0.113.9'),
       (o) => triggerRanges(o),
+      // The API reference's worked example.
+      (o) => (o.spec.accessControl = structuredClone(ACCESS_CONTROL_EXAMPLE)),
       (o) => {
         o.spec.accessControl = {
           contents: { allowedCallerIpAddresses: ranges('198.51.100.0/24') },
