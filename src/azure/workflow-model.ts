@@ -47,8 +47,21 @@ export interface DesiredWorkflow {
   preserved?: PreservedWorkflowProperties;
 }
 
-/** Azure's FlowAccessControlConfiguration, plain JSON. */
-export type WorkflowAccessControlModel = FlowAccessControlConfiguration;
+/** Azure's FlowAccessControlConfiguration (REST spec 2019-05-01), plain JSON. */
+export interface WorkflowAccessControlModel {
+  triggers?: AccessControlPolicyModel;
+  contents?: AccessControlPolicyModel;
+  actions?: AccessControlPolicyModel;
+  workflowManagement?: AccessControlPolicyModel;
+}
+
+/** FlowAccessControlConfigurationPolicy. */
+export interface AccessControlPolicyModel {
+  allowedCallerIpAddresses?: Array<{ addressRange?: string }>;
+  openAuthenticationPolicies?: {
+    policies?: Record<string, { type?: string; claims?: Array<{ name?: string; value?: string }> }>;
+  };
+}
 
 /** An ARM resource reference as written (`{ id }`); name and type are read-only. */
 export interface ResourceReferenceModel {
