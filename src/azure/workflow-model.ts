@@ -2,7 +2,6 @@
 // model. Controllers build a DesiredWorkflow from the spec; the gateway hands back an
 // ObservedWorkflow. Nothing outside src/azure touches @azure/arm-logic types.
 import type {
-  FlowAccessControlConfiguration,
   FlowEndpoints,
   ManagedServiceIdentity,
   Workflow,
