@@ -1,12 +1,7 @@
 // The workflow as logicops sees it, and the pure mapping to and from the SDK's `Workflow`
 // model. Controllers build a DesiredWorkflow from the spec; the gateway hands back an
 // ObservedWorkflow. Nothing outside src/azure touches @azure/arm-logic types.
-import type {
-  FlowEndpoints,
-  ManagedServiceIdentity,
-  Workflow,
-  WorkflowParameter,
-} from '@azure/arm-logic';
+import type { FlowEndpoints, ManagedServiceIdentity, Workflow, WorkflowParameter } from '@azure/arm-logic';
 import { sameResourceId } from './resource-id.ts';
 
 export type WorkflowIdentityType = 'SystemAssigned' | 'UserAssigned' | 'None';
