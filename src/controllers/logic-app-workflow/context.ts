@@ -53,6 +53,11 @@ export class WorkflowRun {
   definition: WorkflowDefinition | undefined;
   /** Parameter name → secret URI, from bindings with spec.parameterName. */
   secretUris: Record<string, string> = {};
+  /**
+   * Parameter name → value read from a Secret key (spec.parametersFrom), for this pass only:
+   * never logged, never in status; the write step keeps only its salted digest.
+   */
+  secretParameters: Record<string, unknown> = {};
   desired: DesiredWorkflow | undefined;
   /** Actions whose secret data Azure cannot hide; undefined while not analysed (secureRunHistory off). */
   exposedInRunHistory: RunHistoryExposure[] | undefined;

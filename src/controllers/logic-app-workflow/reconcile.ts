@@ -3,7 +3,8 @@
 // (InvalidSpec, no Azure call); the frame owns the finalizer, the outcome and the status write.
 //
 //   apply:   size limits → namespace policy → read → ownership → quota (create only) →
-//            definition → secret URIs → parameter values (wait, never send what Azure refuses) →
+//            definition → secret URIs → parameters from Secrets → parameter values (wait,
+//            never send what Azure refuses) →
 //            write (diff, PUT only when different) → run-history report → identity → ready
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag); once released, withdraw the
@@ -33,6 +34,7 @@ import { resolveDefinition } from './steps/definition.ts';
 import { recordIdentity } from './steps/identity.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
 import { checkOwnership } from './steps/ownership.ts';
+import { resolveParameterSources } from './steps/parameter-sources.ts';
 import { awaitParameterValues } from './steps/parameter-values.ts';
 import { checkQuota } from './steps/quota.ts';
 import { readWorkflow } from './steps/read-workflow.ts';
@@ -59,6 +61,7 @@ export const APPLY_STEPS: readonly Step[] = [
   checkQuota,
   resolveDefinition,
   resolveSecretUris,
+  resolveParameterSources,
   awaitParameterValues,
   writeWorkflow,
   reportRunHistory,

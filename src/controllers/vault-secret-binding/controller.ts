@@ -10,6 +10,7 @@ import {
   type WatchedSource,
 } from '../../runtime/index.ts';
 import { alignedResyncDelay } from '../shared/aligned-resync.ts';
+import { bindingsOfWorkflow } from '../shared/binding-indexes.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
@@ -175,11 +176,7 @@ export function bindingsOfIdentityRecord(
 ): string[] {
   const record = configMap.record;
   if (record?.kind !== 'identity') return [];
-  const { namespace, name } = record.object;
-  return bindings
-    .list()
-    .filter((binding) => binding.metadata.namespace === namespace && binding.spec.workflowRef.name === name)
-    .map((binding) => keyOf(binding));
+  return bindingsOfWorkflow(bindings, record.object).map((binding) => keyOf(binding));
 }
 
 /** Every binding in the workflow's namespace whose workflowRef names it. */
@@ -187,14 +184,10 @@ export function bindingsReferencing(
   bindings: WatchedSource<VaultSecretBinding>,
   workflow: Readonly<LogicAppWorkflow>,
 ): string[] {
-  return bindings
-    .list()
-    .filter(
-      (binding) =>
-        binding.metadata.namespace === workflow.metadata.namespace &&
-        binding.spec.workflowRef.name === workflow.metadata.name,
-    )
-    .map((binding) => keyOf(binding));
+  return bindingsOfWorkflow(bindings, {
+    namespace: workflow.metadata.namespace ?? '',
+    name: workflow.metadata.name ?? '',
+  }).map((binding) => keyOf(binding));
 }
 
 export function bindingsIn(bindings: WatchedSource<VaultSecretBinding>, namespace: string): string[] {

@@ -1,5 +1,7 @@
 // OpenAPI v3 + CEL schema of LogicAppWorkflow: what the API server checks at admission.
 // Messages name the field and the rule; the API server prefixes them with the field path.
+
+import { PARAMETER_SOURCE_LABEL } from '../../vocabulary.ts';
 import {
   CONFIG_MAP_KEY,
   celMatches,
@@ -32,7 +34,9 @@ import {
   LOGIC_APP_WORKFLOW,
   type LogicAppWorkflowSpec,
   type LogicAppWorkflowStatus,
+  type ParameterSource,
   type RunHistoryExposure,
+  type SecretKeyRef,
   type WorkflowIdentity,
   type WorkflowIdentityStatus,
   type WorkflowIpAddresses,
@@ -138,6 +142,37 @@ const definitionFrom = object(
   { required: ['configMapKeyRef'] },
 );
 
+// A key of a Secret in the workflow's own namespace. No namespace field: a team can only ever
+// name Secrets where it keeps its workflows (docs/security.md).
+const parametersFrom: JsonSchema = {
+  type: 'object',
+  description: `Secure parameter values from Secret keys in the workflow's own namespace, by parameter name: for parameters the definition declares securestring (the key's value as is) or secureobject (the key's value is a JSON object). The Secret must carry the label ${PARAMETER_SOURCE_LABEL}: "true", set by whoever writes it. A parameter is set here or in spec.parameters, not in both (refused as InvalidSpec: admission cannot see the names in spec.parameters, which holds free JSON). A value is written to Azure once, and again only when it changes (compared by a salted digest, checked at every reconcile and resync). At most ${MAX_PARAMETERS}.`,
+  maxProperties: MAX_PARAMETERS,
+  additionalProperties: object(
+    'Where the parameter takes its value from.',
+    {
+      secretKeyRef: object(
+        "A key of a Secret in the workflow's namespace.",
+        {
+          name: withRules(string('Secret name.', { minLength: 1, maxLength: KUBERNETES_NAME.maxLength }), {
+            rule: celMatches(KUBERNETES_NAME),
+            message: 'secretKeyRef.name must be a Secret name: lower-case letters, digits, - and .',
+          }),
+          key: withRules(
+            string('Key inside the Secret.', { minLength: 1, maxLength: CONFIG_MAP_KEY.maxLength }),
+            {
+              rule: celMatches(CONFIG_MAP_KEY),
+              message: 'secretKeyRef.key must be a Secret key: letters, digits, -, _ and .',
+            },
+          ),
+        } satisfies Record<keyof SecretKeyRef, JsonSchema>,
+        { required: ['name', 'key'] },
+      ),
+    } satisfies Record<keyof ParameterSource, JsonSchema>,
+    { required: ['secretKeyRef'] },
+  ),
+};
+
 const spec = object(
   'The desired Azure Consumption logic app (Microsoft.Logic/workflows).',
   {
@@ -201,6 +236,7 @@ const spec = object(
       // opaque to CEL; there is no CEL rule here, only the count bound.)
       'x-kubernetes-preserve-unknown-fields': true,
     },
+    parametersFrom,
     // Azure's tag limits (Microsoft Learn, "Use tags to organize your Azure resources and
     // management hierarchy", Limitations): 50 tags, names up to 512 characters without
     // < > % & \ ? /, values up to 256. ARM also refuses control characters and blank names

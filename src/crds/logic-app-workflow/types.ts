@@ -39,6 +39,17 @@ export interface DefinitionSource {
   configMapKeyRef: ConfigMapKeyRef;
 }
 
+/** A key of a Secret in the workflow's own namespace (there is no namespace field, by design). */
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
+/** Where a secure parameter's value comes from instead of spec.parameters. */
+export interface ParameterSource {
+  secretKeyRef: SecretKeyRef;
+}
+
 /** Workflow Definition Language JSON; logicops treats it as opaque apart from securing run history. */
 export type WorkflowDefinition = Record<string, unknown>;
 
@@ -93,6 +104,11 @@ export interface LogicAppWorkflowSpec {
   definitionFrom?: DefinitionSource;
   /** Workflow parameter values by name (each becomes `{ value }` in the Azure workflow). */
   parameters?: Record<string, unknown>;
+  /**
+   * Values of `securestring`/`secureobject` parameters read from Secret keys in the workflow's
+   * namespace, by parameter name; never the same parameter as spec.parameters.
+   */
+  parametersFrom?: Record<string, ParameterSource>;
   tags?: Record<string, string>;
   deletionPolicy: DeletionPolicy;
   secureRunHistory: boolean;

@@ -9,6 +9,7 @@
 // annotation nor a finalizer in a manifest makes a workflow this object's.
 import { DeletionPolicy, Reason } from '../../../crds/index.ts';
 import { PAUSED_ANNOTATION } from '../../../vocabulary.ts';
+import { bindingsOfWorkflow } from '../../shared/binding-indexes.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
 import { ownershipOf } from '../../shared/owner-tag.ts';
 import type { Step } from '../context.ts';
@@ -31,13 +32,9 @@ export const orphanIfAsked: Step = async (run) => {
 };
 
 export const waitForBindings: Step = async (run) => {
-  const holding = run.deps.bindings
-    .list()
+  const holding = bindingsOfWorkflow(run.deps.bindings, run)
     .filter(
-      (binding) =>
-        binding.metadata.namespace === run.namespace &&
-        binding.spec.workflowRef.name === run.name &&
-        run.deps.records.read('grant', run.namespace, binding.metadata.name ?? '') !== undefined,
+      (binding) => run.deps.records.read('grant', run.namespace, binding.metadata.name ?? '') !== undefined,
     )
     .map((binding) => binding.metadata.name ?? '')
     .sort();

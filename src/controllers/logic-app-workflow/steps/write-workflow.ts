@@ -29,6 +29,7 @@ export const writeWorkflow: Step = async (run) => {
     definition: run.definition ?? {},
     owner: run.owner,
     secretUris: run.secretUris,
+    secretParameters: run.secretParameters,
   });
   run.desired = desired;
   run.exposedInRunHistory = exposedInRunHistory;
@@ -127,7 +128,7 @@ function describe(differences: WorkflowField[], verdict: SecureValuesVerdict): s
 
 const SECURE_REASONS: Readonly<Record<SecureValuesVerdict, string>> = {
   unchanged: 'unchanged',
-  changed: 'changed in the spec',
+  changed: 'changed in the spec or in a Secret they come from',
   unrecorded: 'Azure does not return them and logicops has no record of writing them',
   writtenElsewhere: 'the workflow was written outside logicops since, and Azure does not return them',
 };

@@ -47,7 +47,7 @@ export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise
 export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecord): Promise<string[]> {
   // Planned afresh on every pass of a confirmation: a binding that started needing one of these
   // permissions meanwhile (its Intended record comes before its add) takes it out of the removal.
-  const shared = sharedEntryView(run.otherLedgers(), record.principalId, record.vaultId);
+  const shared = sharedEntryView(run.otherLedgers(record.principalId), record.principalId, record.vaultId);
   const toRemove = planAccessPolicyRevoke(record, shared);
   if (toRemove.length === 0) return [];
   const vault = recordedVault(run, record);
@@ -73,7 +73,7 @@ export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRec
   const scope = record.roleAssignmentScope;
   if (!name || !scope || !isOwnRoleAssignment(record)) return false;
   const stillUsed = run
-    .otherLedgers()
+    .otherLedgers(record.principalId)
     .some(
       (other) =>
         other.phase !== GrantPhase.Revoking &&

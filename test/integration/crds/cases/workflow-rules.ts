@@ -11,6 +11,7 @@ const fromConfigMap = (o: AnyObject) => {
   delete o.spec.definition;
   o.spec.definitionFrom = structuredClone(cmRef);
 };
+const fromSecret = (name = 'partner-api', key = 'apiKey') => ({ secretKeyRef: { name, key } });
 const manyKeys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
 
 export const workflowRules: RuleCase[] = [
@@ -229,6 +230,43 @@ export const workflowRules: RuleCase[] = [
     accepted: [(o) => (o.spec.parameters = { ...manyKeys(49), nested: { any: ['json', 1, true] } })],
     rejected: [(o) => (o.spec.parameters = manyKeys(51))],
     field: 'spec.parameters',
+    message: 'Too many: 51: must have at most 50 items',
+  },
+  {
+    rule: 'parametersFrom names a Secret',
+    base,
+    accepted: [(o) => (o.spec.parametersFrom = { apiKey: fromSecret('partner.api-1') })],
+    rejected: [
+      (o) => (o.spec.parametersFrom = { apiKey: fromSecret('Partner_API') }),
+      (o) => (o.spec.parametersFrom = { apiKey: fromSecret('../kube-system') }),
+    ],
+    field: 'spec.parametersFrom[apiKey].secretKeyRef.name',
+    message: 'secretKeyRef.name must be a Secret name: lower-case letters, digits, - and .',
+  },
+  {
+    rule: 'parametersFrom names a Secret key',
+    base,
+    accepted: [(o) => (o.spec.parametersFrom = { apiKey: fromSecret('partner-api', 'api_key.v2-1') })],
+    rejected: [(o) => (o.spec.parametersFrom = { apiKey: fromSecret('partner-api', 'api key') })],
+    field: 'spec.parametersFrom[apiKey].secretKeyRef.key',
+    message: 'secretKeyRef.key must be a Secret key: letters, digits, -, _ and .',
+  },
+  {
+    rule: 'at most 50 parameters from Secrets',
+    base,
+    accepted: [
+      (o) =>
+        (o.spec.parametersFrom = Object.fromEntries(
+          Object.keys(manyKeys(50)).map((name) => [name, fromSecret()]),
+        )),
+    ],
+    rejected: [
+      (o) =>
+        (o.spec.parametersFrom = Object.fromEntries(
+          Object.keys(manyKeys(51)).map((name) => [name, fromSecret()]),
+        )),
+    ],
+    field: 'spec.parametersFrom',
     message: 'Too many: 51: must have at most 50 items',
   },
   {

@@ -16,7 +16,7 @@ import {
 } from '../../../../../src/azure/index.ts';
 import { fromArmWorkflow, toArmWorkflow } from '../../../../../src/azure/workflow-model.ts';
 import type { EventRecorder } from '../../../../../src/runtime/events.ts';
-import type { CacheEventHandler, WatchedSource } from '../../../../../src/runtime/index.ts';
+import type { CacheEvent, CacheEventHandler, WatchedSource } from '../../../../../src/runtime/index.ts';
 import { keyOf } from '../../../../../src/runtime/index.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 
@@ -44,9 +44,17 @@ export class FakeKube extends FakeApiServer {
 
 export class FakeSource<K extends KubernetesObject> implements WatchedSource<K> {
   readonly hasSynced = true;
+  readonly reportsEveryChange = true;
+  private readonly handlers = new Set<CacheEventHandler<K>>();
   constructor(private readonly objects: K[] = []) {}
+  /** Replaces the contents; subscribers hear every object go and every new one come, as after a relist. */
   set(objects: K[]): void {
-    this.objects.splice(0, this.objects.length, ...objects);
+    const gone = this.objects.splice(0, this.objects.length, ...objects);
+    for (const object of gone) this.emit({ type: 'deleted', object });
+    for (const object of objects) this.emit({ type: 'added', object });
+  }
+  private emit(event: CacheEvent<K>): void {
+    for (const handler of this.handlers) handler(event);
   }
   get(key: string): Readonly<K> | undefined {
     return this.objects.find((object) => keyOf(object) === key);
@@ -57,8 +65,9 @@ export class FakeSource<K extends KubernetesObject> implements WatchedSource<K> 
   keys(): string[] {
     return this.objects.map(keyOf);
   }
-  subscribe(_handler: CacheEventHandler<K>): () => void {
-    return () => undefined;
+  subscribe(handler: CacheEventHandler<K>): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
   }
   async waitForSync(): Promise<void> {}
 }
