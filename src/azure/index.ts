@@ -87,8 +87,12 @@ export type {
 export type { WorkflowGateway } from './workflow-gateway.ts';
 export type {
   DesiredWorkflow,
+  EndpointAddresses,
   ObservedWorkflow,
   ObservedWorkflowIdentity,
+  PreservedWorkflowProperties,
+  WorkflowAccessControlModel,
+  WorkflowEndpointsModel,
   WorkflowIdentityType,
   WorkflowParameterValue,
   WorkflowRef,

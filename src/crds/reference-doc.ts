@@ -2,6 +2,7 @@
 // cannot drift from admission: every field, default, bound, rule message and condition reason.
 import { GROUP, VERSION } from './api-group.ts';
 import { ConditionType, IN_FLIGHT_REASONS, REASON_MEANINGS, Reason, STALLED_REASONS } from './conditions.ts';
+import { logicAppWorkflowExamples } from './logic-app-workflow/examples.ts';
 import { PARAMETERS_FROM_EXAMPLE } from './logic-app-workflow/reference-examples.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from './schema/json-schema.ts';
 
@@ -184,7 +185,9 @@ function conditionsSection(): string {
 }
 
 export function apiReferenceMarkdown(crds: CustomResourceDefinitionManifest[]): string {
-  const examples: Record<string, string> = { LogicAppWorkflow: PARAMETERS_FROM_EXAMPLE };
+  const examples: Record<string, string> = {
+    LogicAppWorkflow: `${PARAMETERS_FROM_EXAMPLE}\n${logicAppWorkflowExamples()}`,
+  };
   const sections = crds.map((crd) => {
     const example = examples[crd.spec.names.kind];
     return example ? `${kindSection(crd)}\n${example}` : kindSection(crd);
