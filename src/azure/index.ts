@@ -88,8 +88,12 @@ export type { AccessKeyType, WorkflowCallbackGateway } from './workflow-callback
 export type { WorkflowGateway } from './workflow-gateway.ts';
 export type {
   DesiredWorkflow,
+  EndpointAddresses,
   ObservedWorkflow,
   ObservedWorkflowIdentity,
+  PreservedWorkflowProperties,
+  WorkflowAccessControlModel,
+  WorkflowEndpointsModel,
   WorkflowIdentityType,
   WorkflowParameterValue,
   WorkflowRef,

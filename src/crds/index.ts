@@ -8,6 +8,7 @@ export {
   logicAppWorkflowCrd,
   MAX_PARAMETERS,
   MAX_RUN_HISTORY_EXPOSURES,
+  MAX_STATUS_IP_ADDRESSES,
   MAX_TAGS,
   RUN_HISTORY_EXPOSURE_LIMITS,
 } from './logic-app-workflow/schema.ts';

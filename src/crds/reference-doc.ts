@@ -2,6 +2,7 @@
 // cannot drift from admission: every field, default, bound, rule message and condition reason.
 import { GROUP, VERSION } from './api-group.ts';
 import { ConditionType, IN_FLIGHT_REASONS, REASON_MEANINGS, Reason, STALLED_REASONS } from './conditions.ts';
+import { logicAppWorkflowExamples } from './logic-app-workflow/examples.ts';
 import { CALLBACK_URL_EXAMPLE, PARAMETERS_FROM_EXAMPLE } from './logic-app-workflow/reference-examples.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from './schema/json-schema.ts';
 
@@ -185,7 +186,7 @@ function conditionsSection(): string {
 
 export function apiReferenceMarkdown(crds: CustomResourceDefinitionManifest[]): string {
   const examples: Record<string, string> = {
-    LogicAppWorkflow: `${PARAMETERS_FROM_EXAMPLE}\n${CALLBACK_URL_EXAMPLE}`,
+    LogicAppWorkflow: `${PARAMETERS_FROM_EXAMPLE}\n${logicAppWorkflowExamples()}\n${CALLBACK_URL_EXAMPLE}`,
   };
   const sections = crds.map((crd) => {
     const example = examples[crd.spec.names.kind];

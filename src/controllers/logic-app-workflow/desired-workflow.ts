@@ -4,6 +4,7 @@
 import type { DesiredWorkflow, WorkflowParameterValue } from '../../azure/index.ts';
 import type { LogicAppWorkflowSpec, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
 import { OWNER_TAG } from '../../vocabulary.ts';
+import { desiredAccessControl } from './access-control.ts';
 import { secureRunHistory } from './secure-run-history.ts';
 
 export interface DesiredWorkflowInput {
@@ -64,5 +65,8 @@ export function planWorkflow(input: DesiredWorkflowInput): WorkflowPlan {
     definition,
     parameters,
   };
+  // Unset in the spec: unmanaged, and what Azure holds is carried over (preserved-properties.ts).
+  const accessControl = desiredAccessControl(spec.accessControl);
+  if (accessControl) desired.accessControl = accessControl;
   return { desired, exposedInRunHistory: secured?.exposed };
 }

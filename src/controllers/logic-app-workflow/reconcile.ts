@@ -20,6 +20,7 @@ import { reconcileRequestOf } from './annotations.ts';
 import { ConfigMapDefinitions } from './config-map-definitions.ts';
 import { type LogicAppWorkflowControllerDeps, type Step, WorkflowRun } from './context.ts';
 import { desiredDigest } from './desired-digest.ts';
+import { ipAddressesOf } from './ip-addresses.ts';
 import { leanWorkflow } from './spec-limits.ts';
 import { applyStatusDraft } from './status.ts';
 import { resolveAzureActor } from './steps/azure-actor.ts';
@@ -133,6 +134,7 @@ export function createLogicAppWorkflowReconciler(
           resourceId: observed.id,
           provisioningState: observed.provisioningState,
           accessEndpoint: observed.accessEndpoint,
+          ipAddresses: ipAddressesOf(observed),
         };
       }
       run.status.reconcileRequest = reconcileRequestOf(run.object);

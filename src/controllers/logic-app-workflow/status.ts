@@ -8,6 +8,7 @@ import type {
   QuotaUsage,
   RunHistoryExposure,
   WorkflowIdentityStatus,
+  WorkflowIpAddresses,
 } from '../../crds/index.ts';
 import { ConditionType, Reason } from '../../crds/index.ts';
 import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../runtime/index.ts';
@@ -16,6 +17,7 @@ export interface ObservedFields {
   resourceId?: string;
   provisioningState?: string;
   accessEndpoint?: string;
+  ipAddresses?: WorkflowIpAddresses;
 }
 
 export interface StatusDraft {

@@ -26,6 +26,7 @@ import {
   readyColumns,
 } from '../schema/common.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
+import { accessControlSchema } from './access-control-schema.ts';
 import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
 import {
   type CallbackUrlSpec,
@@ -41,6 +42,7 @@ import {
   type SecretKeyRef,
   type WorkflowIdentity,
   type WorkflowIdentityStatus,
+  type WorkflowIpAddresses,
   WorkflowState,
 } from './types.ts';
 
@@ -52,6 +54,29 @@ export const MAX_TAGS = 49;
 export const MAX_RUN_HISTORY_EXPOSURES = 100;
 /** Longest strings status.exposedInRunHistory holds; the controller shortens longer ones. */
 export const RUN_HISTORY_EXPOSURE_LIMITS = { action: 256, type: 64, change: 512 } as const;
+
+/** Longest address list status keeps; Azure's per-region lists are far shorter. */
+export const MAX_STATUS_IP_ADDRESSES = 64;
+
+function ipAddressesSchema(): JsonSchema {
+  const list = (description: string): JsonSchema => ({
+    type: 'array',
+    description,
+    maxItems: MAX_STATUS_IP_ADDRESSES,
+    'x-kubernetes-list-type': 'atomic',
+    items: { type: 'string', maxLength: 64 },
+  });
+  return object(
+    "The addresses Azure reports for the workflow's region (properties.endpointsConfiguration), for partners' allow-lists.",
+    {
+      workflowOutbound: list(
+        'Outgoing addresses of the workflow itself (HTTP actions, built-in connectors).',
+      ),
+      connectorOutbound: list('Outgoing addresses (ranges) of managed connectors.'),
+      accessEndpoint: list("Addresses of the workflow's access endpoint, where callers reach its triggers."),
+    } satisfies Record<keyof WorkflowIpAddresses, JsonSchema>,
+  );
+}
 
 const identity = object(
   'The managed identity the workflow runs as. Consumption workflows have either their system-assigned identity or one user-assigned identity.',
@@ -299,6 +324,7 @@ const spec = object(
       'Marks every action that reads Key Vault with the managed identity, and every action that uses its data (directly, through other actions or through variables), with runtimeConfiguration.secureData for what its type supports (inputs and outputs; inputs only for Compose, Parse JSON and Response, whose outputs follow). Actions whose type cannot be secured (variables, For each, If, Switch, Until, Scope, Terminate) are reported in status.exposedInRunHistory and a Warning Event.',
       true,
     ),
+    accessControl: accessControlSchema,
     callbackUrl,
   } satisfies Record<keyof LogicAppWorkflowSpec, JsonSchema>,
   {
@@ -335,6 +361,7 @@ const status = object('What logicops observed in Azure.', {
   } satisfies Record<keyof WorkflowIdentityStatus, JsonSchema>),
   provisioningState: string('Azure provisioningState of the workflow.', { maxLength: 64 }),
   accessEndpoint: string('Azure access endpoint of the workflow.', { maxLength: 2048 }),
+  ipAddresses: ipAddressesSchema(),
   quota: quotaSchema,
   exposedInRunHistory: {
     type: 'array',
@@ -414,6 +441,20 @@ export const logicAppWorkflowKind: KindDefinition = {
     },
     { name: 'Location', type: 'string', jsonPath: '.spec.location', priority: 1 },
     { name: 'Resource-Group', type: 'string', jsonPath: '.spec.resourceGroup', priority: 1 },
+    {
+      name: 'Outbound-IPs',
+      type: 'string',
+      jsonPath: '.status.ipAddresses.workflowOutbound',
+      description: 'Outgoing addresses of the workflow (for allow-lists)',
+      priority: 1,
+    },
+    {
+      name: 'Connector-IPs',
+      type: 'string',
+      jsonPath: '.status.ipAddresses.connectorOutbound',
+      description: 'Outgoing addresses of managed connectors',
+      priority: 1,
+    },
     ageColumn,
   ],
 };

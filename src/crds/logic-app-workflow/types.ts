@@ -69,6 +69,45 @@ export interface CallbackUrlSpec {
   rotateEvery?: string;
 }
 
+/** One allowed caller: an IPv4 or IPv6 address, a CIDR range, or an IPv4 range `a.b.c.d-e.f.g.h`. */
+export interface IpAddressRange {
+  addressRange: string;
+}
+
+/** A claim the caller's Entra ID token must carry (`iss`, `aud`, `appid`, …) with this value. */
+export interface OpenAuthenticationClaim {
+  name: string;
+  value: string;
+}
+
+/** An Entra ID authorization policy of Request triggers (Azure's OpenAuthenticationAccessPolicy). */
+export interface OpenAuthenticationPolicy {
+  /** The only provider Consumption logic apps support: `AAD` (Microsoft Entra ID). */
+  type: 'AAD';
+  claims: OpenAuthenticationClaim[];
+}
+
+/** Callers allowed for one part of the workflow (Azure's FlowAccessControlConfigurationPolicy). */
+export interface AccessControlPolicy {
+  /** An empty list admits only other logic apps; absent: any caller. */
+  allowedCallerIpAddresses?: IpAddressRange[];
+}
+
+export interface TriggerAccessControlPolicy extends AccessControlPolicy {
+  openAuthenticationPolicies?: { policies: Record<string, OpenAuthenticationPolicy> };
+}
+
+/**
+ * Azure's FlowAccessControlConfiguration, as written in an ARM template. Set: logicops manages
+ * the whole of it. Unset: whatever Azure holds is kept on every write.
+ */
+export interface WorkflowAccessControl {
+  triggers?: TriggerAccessControlPolicy;
+  contents?: AccessControlPolicy;
+  actions?: AccessControlPolicy;
+  workflowManagement?: AccessControlPolicy;
+}
+
 export interface LogicAppWorkflowSpec {
   subscriptionId: string;
   resourceGroup: string;
@@ -89,6 +128,8 @@ export interface LogicAppWorkflowSpec {
   tags?: Record<string, string>;
   deletionPolicy: DeletionPolicy;
   secureRunHistory: boolean;
+  /** Who may call the workflow's triggers, read run contents, call actions, manage it. */
+  accessControl?: WorkflowAccessControl;
   callbackUrl?: CallbackUrlSpec;
 }
 
@@ -139,6 +180,16 @@ export interface CallbackUrlStatus {
   lastHandledRotateRequest?: string;
 }
 
+/** The addresses Azure reports for the workflow's region (`properties.endpointsConfiguration`). */
+export interface WorkflowIpAddresses {
+  /** Where the workflow's own calls (HTTP actions, built-in connectors) come from. */
+  workflowOutbound?: string[];
+  /** Where managed connectors' calls come from. */
+  connectorOutbound?: string[];
+  /** The addresses callers reach the workflow's access endpoint (triggers) on. */
+  accessEndpoint?: string[];
+}
+
 export interface LogicAppWorkflowStatus {
   observedGeneration?: number;
   conditions?: Condition[];
@@ -147,6 +198,8 @@ export interface LogicAppWorkflowStatus {
   identity?: WorkflowIdentityStatus;
   provisioningState?: string;
   accessEndpoint?: string;
+  /** Outbound and access-endpoint addresses, for partners' allow-lists. */
+  ipAddresses?: WorkflowIpAddresses;
   quota?: QuotaUsage[];
   /** Actions whose secret data run history can show (secureRunHistory on); absent when there are none. */
   exposedInRunHistory?: RunHistoryExposure[];

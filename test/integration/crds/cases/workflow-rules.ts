@@ -2,6 +2,7 @@
 
 import type { AnyObject } from '../support/admission.ts';
 import { IDENTITY_ID, SUBSCRIPTION, VAULT_ID, workflow } from '../support/fixtures.ts';
+import { accessControlRules } from './access-control-rules.ts';
 import { type RuleCase, repeat } from './rule-case.ts';
 
 const base = () => workflow('rules');
@@ -322,4 +323,5 @@ export const workflowRules: RuleCase[] = [
     field: 'spec.deletionPolicy',
     message: 'Unsupported value: "Retain": supported values: "Delete", "Orphan"',
   },
+  ...accessControlRules,
 ];

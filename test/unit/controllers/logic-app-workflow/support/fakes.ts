@@ -1,8 +1,9 @@
 // Fakes for reconcile-level tests: the kit's API server (test/support/fake-api-server.ts) with a
 // log of the frame's calls (JSON-Patch finalizers, merge-patch status), in-memory Azure gateways
 // with a call log, and plain sources. No SDK method is mocked: the gateways are the seam (docs/design.md).
+import type { Workflow } from '@azure/arm-logic';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { propertiesAsReturned } from '@logicops/azure-emulator';
+import { endpointsConfiguration, propertiesAsReturned } from '@logicops/azure-emulator';
 import {
   AzureError,
   type AzureFailure,
@@ -13,6 +14,7 @@ import {
   type UserAssignedIdentity,
   type WorkflowRef,
 } from '../../../../../src/azure/index.ts';
+import { fromArmWorkflow, toArmWorkflow } from '../../../../../src/azure/workflow-model.ts';
 import type { EventRecorder } from '../../../../../src/runtime/events.ts';
 import type { CacheEvent, CacheEventHandler, WatchedSource } from '../../../../../src/runtime/index.ts';
 import { keyOf } from '../../../../../src/runtime/index.ts';
@@ -87,6 +89,31 @@ export function asReturned(stored: ObservedWorkflow): ObservedWorkflow {
   };
 }
 
+/**
+ * What the PUT body (the gateway's own mapping) carries of access control and resource
+ * references, read back as the gateway reads them; endpointsConfiguration as the emulator fills
+ * it in for the region, whatever was sent.
+ */
+function sentAndRegional(desired: DesiredWorkflow): Partial<ObservedWorkflow> {
+  const arm = toArmWorkflow(desired);
+  const back = fromArmWorkflow({
+    ...arm,
+    endpointsConfiguration: endpointsConfiguration(desired.location) as Workflow['endpointsConfiguration'],
+  });
+  const {
+    accessControl,
+    integrationAccount,
+    integrationServiceEnvironment,
+    endpointsConfiguration: endpoints,
+  } = back;
+  return {
+    ...(accessControl ? { accessControl } : {}),
+    ...(integrationAccount ? { integrationAccount } : {}),
+    ...(integrationServiceEnvironment ? { integrationServiceEnvironment } : {}),
+    ...(endpoints ? { endpointsConfiguration: endpoints } : {}),
+  };
+}
+
 /** Azure for one subscription: workflows, vaults and identities in memory; every call logged. */
 export class FakeAzure {
   readonly calls: string[] = [];
@@ -145,6 +172,7 @@ export class FakeAzure {
             definition: structuredClone(desired.definition),
             parameters: structuredClone(desired.parameters),
             version: azure.newVersion(),
+            ...sentAndRegional(desired),
           };
           azure.workflows.set(ref.name, stored);
           return asReturned(stored);
