@@ -53,6 +53,7 @@ export const writeWorkflow: Step = async (run) => {
   const drift = differences !== undefined && isDrift(run, differences, verdict);
   run.observed = await run.gateways.workflows.createOrUpdate(run.ref, desired, { signal: run.signal });
   if (differences === undefined) {
+    run.created = true;
     countCreate(run);
     run.workflowCounts?.noteCreated(run.spec.subscriptionId, {
       location: run.spec.location,
