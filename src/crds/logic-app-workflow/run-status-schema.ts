@@ -12,7 +12,7 @@ export const MAX_TRIGGERS = 10;
 const NAME_MAX = 256;
 
 export const lastRunSchema = object(
-  'The newest run Azure reports for the workflow, read at most once per resync period (not every reconcile). Names and times only: never inputs or outputs. A failed run is also announced once by a Warning Event (WorkflowRunFailed).',
+  'The newest run Azure reports for the workflow, read at most once per resync period (not every reconcile). Names and times only: never inputs or outputs. A failed run is also announced once by a Warning Event (WorkflowRunFailed). docs/controllers/logic-app-workflow.md, "Run visibility", has an example.',
   {
     name: string('The run id.', { maxLength: NAME_MAX }),
     status: string('Run status: Running, Succeeded, Failed, Cancelled, …', { maxLength: 32 }),
