@@ -39,7 +39,7 @@ export interface LogicAppWorkflowControllerSettings {
   quotaListTtlMs?: number;
   /** How often to look again while waiting on something no watch reports (a vault, bindings). Default 30 s. */
   waitPollMs?: number;
-  /** How often a workflow's run history is read for status (steps/report-runs.ts). Default: the resync period. */
+  /** How often a workflow's run history is read for status (steps/report-runs.ts). Default: the resync period; 0: never. */
   runReportIntervalMs?: number;
 }
 

@@ -87,10 +87,9 @@ export function createLogicAppWorkflowReconciler(
   const vaultUris = new VaultUris(clock, deps.settings.vaultUriTtlMs ?? 0);
   const configMapDefinitions = new ConfigMapDefinitions(deps);
   const workflowCounts = new WorkflowCounts(clock, deps.settings.quotaListTtlMs ?? DEFAULT_QUOTA_LIST_TTL_MS);
-  const runReports = new RunReports(
-    clock,
-    deps.settings.runReportIntervalMs ?? deps.settings.resync?.periodMs ?? DEFAULT_RESYNC.periodMs,
-  );
+  const runReportIntervalMs =
+    deps.settings.runReportIntervalMs ?? deps.settings.resync?.periodMs ?? DEFAULT_RESYNC.periodMs;
+  const runReports = runReportIntervalMs > 0 ? new RunReports(clock, runReportIntervalMs) : undefined;
 
   return reconcileWithFrame<LogicAppWorkflow, LogicAppWorkflowStatus, WorkflowRun>({
     resource: LOGIC_APP_WORKFLOW_RESOURCE,
@@ -126,7 +125,7 @@ export function createLogicAppWorkflowReconciler(
       await withdrawIdentity(run);
       await forgetSecureValues(run);
       writtenDigests.delete(run.context.key);
-      runReports.forget(run.context.key);
+      runReports?.forget(run.context.key);
     },
     project: (status, run) => {
       const { observed } = run;

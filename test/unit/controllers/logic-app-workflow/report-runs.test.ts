@@ -264,6 +264,36 @@ describe('run report', () => {
     expect(runReads()).toEqual([]);
   });
 
+  it('reads nothing with the run report off (runReportIntervalMs 0, --run-status-period 0s)', async () => {
+    reconcile = createLogicAppWorkflowReconciler({
+      ...deps,
+      settings: { ...deps.settings, runReportIntervalMs: 0 },
+    });
+    await pass(workflow());
+    run('08584737551867954143243946780CU71', 'Failed', 1);
+    await clock.advance(INTERVAL);
+    await pass(workflow({ 'logicops.io/reconcile-request': 'now' }));
+    expect(runReads()).toEqual([]);
+    expect(status()?.lastRun).toBeUndefined();
+    expect(failedEvents()).toEqual([]);
+  });
+
+  it('reads at the interval it is given, not at every resync', async () => {
+    reconcile = createLogicAppWorkflowReconciler({
+      ...deps,
+      settings: { ...deps.settings, runReportIntervalMs: 3 * INTERVAL },
+    });
+    await pass(workflow());
+    const reads: number[] = [];
+    for (let resync = 1; resync <= 6; resync++) {
+      await clock.advance(INTERVAL);
+      await pass();
+      reads.push(runReads().length);
+    }
+    // Due at 0.8 of 30 minutes: the third resync after the create, then every third.
+    expect(reads).toEqual([0, 0, 2, 0, 0, 1]);
+  });
+
   it('re-reads the triggers when the workflow was written (a new version can change them)', async () => {
     await pass(workflow());
     await clock.advance(INTERVAL);
