@@ -2,8 +2,9 @@
 // run status has not reported yet (issue 25, "run visibility without the portal"). A report, not
 // a check: it never changes the pass's outcome, and a failed read keeps what status showed.
 //
-// Bounded cost (run-reports.ts): the runs are read when due (once per resync period, judged on
-// the injected clock), the triggers only when the workflow's version or its newest run moved.
+// Bounded cost (run-reports.ts): the runs are read when due (once per run status period, by
+// default the resync period, judged on the injected clock), the triggers only when the
+// workflow's version or its newest run moved.
 // A workflow created by this pass has no runs to read yet. A new logicops.io/reconcile-request
 // reads now. Which runs were announced is status.lastRun: the next pass, or another replica
 // after a failover, announces only runs newer than it.
@@ -11,7 +12,7 @@ import { isAzureError, type ObservedRun, type ObservedTrigger } from '../../../a
 import type { WorkflowTriggerStatus } from '../../../crds/index.ts';
 import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
 import type { Step, WorkflowRun } from '../context.ts';
-import { lastRunStatus, newlyFailedRuns, RUNS_PER_READ } from '../run-reports.ts';
+import { lastRunStatus, newlyFailedRuns, RUNS_PER_READ, type RunReports } from '../run-reports.ts';
 
 export const RUN_FAILED_REASON = 'WorkflowRunFailed';
 
@@ -26,7 +27,7 @@ export const reportRuns: Step = async (run) => {
   if (!reports.due(key) && !hasUnhandledReconcileRequest(run.object)) return undefined;
   reports.noteRead(key);
   try {
-    await readAndReport(run);
+    await readAndReport(run, reports);
   } catch (error) {
     // A report: the workflow stays as Ready as it was, with the last values status showed.
     run.logger.warn(
@@ -35,14 +36,13 @@ export const reportRuns: Step = async (run) => {
         ...(isAzureError(error) ? { failure: error.failure.kind, code: error.failure.code } : {}),
         error: error instanceof Error ? error.message : String(error),
       },
-      'Could not read the run history; status keeps the last run it showed, the next resync reads again',
+      'Could not read the run history; status keeps the last run it showed, and the next due read tries again',
     );
   }
   return undefined;
 };
 
-async function readAndReport(run: WorkflowRun): Promise<void> {
-  const reports = run.runReports!;
+async function readAndReport(run: WorkflowRun, reports: RunReports): Promise<void> {
   const key = run.context.key;
   const gateway = run.gateways.workflowRuns;
   const runs = await gateway.recentRuns(run.ref, RUNS_PER_READ, { signal: run.signal });
