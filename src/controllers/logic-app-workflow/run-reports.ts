@@ -7,7 +7,7 @@
 // announces a run twice.
 
 import type { ObservedRun } from '../../azure/index.ts';
-import type { WorkflowLastRun } from '../../crds/index.ts';
+import { RUN_STATUS_LIMITS, type WorkflowLastRun } from '../../crds/index.ts';
 import type { Clock } from '../../runtime/index.ts';
 
 /** The newest runs one read asks for: failed runs among them that are new are announced. */
@@ -95,14 +95,14 @@ export function newlyFailedRuns(
   return same && failed(same) && reported.status !== 'Failed' ? [...newer, same] : newer;
 }
 
-/** A run as status reports it. */
+/** A run as status reports it, within the schema's bounds (run-status-schema.ts). */
 export function lastRunStatus(run: ObservedRun): WorkflowLastRun {
   return {
-    name: run.name,
-    status: run.status,
+    name: run.name.slice(0, RUN_STATUS_LIMITS.name),
+    status: run.status.slice(0, RUN_STATUS_LIMITS.status),
     ...(run.startTime ? { startTime: run.startTime.toISOString() } : {}),
     ...(run.endTime ? { endTime: run.endTime.toISOString() } : {}),
-    ...(run.trigger ? { trigger: run.trigger } : {}),
-    ...(run.errorCode ? { errorCode: run.errorCode } : {}),
+    ...(run.trigger ? { trigger: run.trigger.slice(0, RUN_STATUS_LIMITS.name) } : {}),
+    ...(run.errorCode ? { errorCode: run.errorCode.slice(0, RUN_STATUS_LIMITS.errorCode) } : {}),
   };
 }

@@ -8,19 +8,22 @@ import type { WorkflowLastRun, WorkflowTriggerStatus } from './types.ts';
 /** Azure allows 10 triggers per workflow; status lists them all. */
 export const MAX_TRIGGERS = 10;
 
-/** Longest names status holds (WDL names are at most 80 characters; run ids are 34). */
-const NAME_MAX = 256;
+/** Longest strings status holds (WDL names are at most 80 characters; run ids are 34): the controller cuts longer ones. */
+export const RUN_STATUS_LIMITS = { name: 256, status: 32, errorCode: 128 } as const;
+const NAME_MAX = RUN_STATUS_LIMITS.name;
 
 export const lastRunSchema = object(
   'The newest run Azure reports for the workflow, read at most once per resync period (not every reconcile). Names and times only: never inputs or outputs. A failed run is also announced once by a Warning Event (WorkflowRunFailed). docs/controllers/logic-app-workflow.md, "Run visibility", has an example.',
   {
     name: string('The run id.', { maxLength: NAME_MAX }),
-    status: string('Run status: Running, Succeeded, Failed, Cancelled, …', { maxLength: 32 }),
+    status: string('Run status: Running, Succeeded, Failed, Cancelled, …', {
+      maxLength: RUN_STATUS_LIMITS.status,
+    }),
     startTime: string('When the run started.', { format: 'date-time' }),
     endTime: string('When the run ended; absent while it runs.', { format: 'date-time' }),
     trigger: string('The trigger that started the run.', { maxLength: NAME_MAX }),
     errorCode: string('The error code of a failed run, e.g. ActionFailed (the message is not copied).', {
-      maxLength: 128,
+      maxLength: RUN_STATUS_LIMITS.errorCode,
     }),
   } satisfies Record<keyof WorkflowLastRun, JsonSchema>,
   { required: ['name', 'status'] },
@@ -35,7 +38,7 @@ export const triggersSchema: JsonSchema = {
     'One trigger.',
     {
       name: string('The trigger name in the definition.', { maxLength: NAME_MAX }),
-      state: string('Enabled or Disabled.', { maxLength: 32 }),
+      state: string('Enabled or Disabled.', { maxLength: RUN_STATUS_LIMITS.status }),
       lastExecutionTime: string('When the trigger last fired.', { format: 'date-time' }),
       nextExecutionTime: string('When a scheduled trigger fires next.', { format: 'date-time' }),
     } satisfies Record<keyof WorkflowTriggerStatus, JsonSchema>,

@@ -9,7 +9,7 @@
 // reads now. Which runs were announced is status.lastRun: the next pass, or another replica
 // after a failover, announces only runs newer than it.
 import { isAzureError, type ObservedRun, type ObservedTrigger } from '../../../azure/index.ts';
-import type { WorkflowTriggerStatus } from '../../../crds/index.ts';
+import { MAX_TRIGGERS, RUN_STATUS_LIMITS, type WorkflowTriggerStatus } from '../../../crds/index.ts';
 import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { lastRunStatus, newlyFailedRuns, RUNS_PER_READ, type RunReports } from '../run-reports.ts';
@@ -56,7 +56,9 @@ async function readAndReport(run: WorkflowRun, reports: RunReports): Promise<voi
   const reported = run.object.status?.lastRun;
   for (const failed of newlyFailedRuns(runs, reported).reverse()) await announceFailure(run, failed);
   if (newest) run.status.lastRun = lastRunStatus(newest);
-  if (triggers) run.status.triggers = triggers.map(triggerStatus);
+  // Within the schema's bounds whatever Azure answers: a status patch the API server refuses
+  // would fail the whole pass for a report.
+  if (triggers) run.status.triggers = triggers.slice(0, MAX_TRIGGERS).map(triggerStatus);
 }
 
 /** One Event per failed run, oldest first: the run's name and error code, never its inputs or outputs. */
@@ -79,8 +81,8 @@ async function announceFailure(run: WorkflowRun, failed: ObservedRun): Promise<v
 
 function triggerStatus(trigger: ObservedTrigger): WorkflowTriggerStatus {
   return {
-    name: trigger.name,
-    ...(trigger.state ? { state: trigger.state } : {}),
+    name: trigger.name.slice(0, RUN_STATUS_LIMITS.name),
+    ...(trigger.state ? { state: trigger.state.slice(0, RUN_STATUS_LIMITS.status) } : {}),
     ...(trigger.lastExecutionTime ? { lastExecutionTime: trigger.lastExecutionTime.toISOString() } : {}),
     ...(trigger.nextExecutionTime ? { nextExecutionTime: trigger.nextExecutionTime.toISOString() } : {}),
   };

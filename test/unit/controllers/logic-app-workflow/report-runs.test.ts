@@ -294,6 +294,20 @@ describe('run report', () => {
     expect(reads).toEqual([0, 0, 2, 0, 0, 1]);
   });
 
+  it('keeps status within its bounds whatever Azure answers (at most 10 triggers, long codes cut)', async () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`t${i}`, { type: 'Request', kind: 'Http' }]),
+    );
+    await pass({ ...workflow(), spec: { ...workflow().spec, definition: { triggers: many, actions: {} } } });
+    run('08584737551867954143243946780CU81', 'Failed', 1, { errorCode: 'E'.repeat(300) });
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(status()?.triggers?.map((trigger) => trigger.name)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `t${i}`),
+    );
+    expect(status()?.lastRun?.errorCode).toBe('E'.repeat(128));
+  });
+
   it('re-reads the triggers when the workflow was written (a new version can change them)', async () => {
     await pass(workflow());
     await clock.advance(INTERVAL);
