@@ -33,6 +33,8 @@ export interface OperatorConfig {
   };
   workers: number;
   resyncPeriodMs: number;
+  /** How often a workflow's runs and triggers are read into status, at least the resync period; 0: never. */
+  runStatusPeriodMs: number;
   /** Ready waits this long after a workflow's principal was first recorded; 0: off. */
   principalPropagationMs: number;
   /** Vault reads that must agree before a revoke right after an access-policy write is done; 0 reads: off. */
@@ -141,6 +143,11 @@ export const OPTIONS = {
     env: 'LOGICOPS_RESYNC_PERIOD',
     help: 'drift check period (+-10% jitter), e.g. 10m',
     default: '10m',
+  },
+  'run-status-period': {
+    env: 'LOGICOPS_RUN_STATUS_PERIOD',
+    help: "how often each workflow's last run and triggers are read into status (1-2 ARM reads per workflow each time), e.g. 30m; never more often than --resync-period; empty: the resync period; 0s: off",
+    default: '',
   },
   'quota-workflows-per-region': {
     env: 'LOGICOPS_QUOTA_WORKFLOWS_PER_REGION',
@@ -411,6 +418,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     },
     workers: int('workers', 1, 64),
     resyncPeriodMs: duration('resync-period', 1000),
+    runStatusPeriodMs: raw('run-status-period')
+      ? duration('run-status-period', 0)
+      : duration('resync-period', 1000),
     principalPropagationMs: duration('principal-propagation-hold', 0),
     consistentVaultReads: readsTimesInterval('consistent-vault-reads'),
     quota: {

@@ -98,3 +98,4 @@ export type {
   WorkflowRef,
   WorkflowState,
 } from './workflow-model.ts';
+export type { ObservedRun, ObservedTrigger, WorkflowRunsGateway } from './workflow-runs-gateway.ts';

@@ -8,6 +8,8 @@ import type {
   RunHistoryExposure,
   WorkflowIdentityStatus,
   WorkflowIpAddresses,
+  WorkflowLastRun,
+  WorkflowTriggerStatus,
 } from '../../crds/index.ts';
 import { ConditionType, Reason } from '../../crds/index.ts';
 import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../runtime/index.ts';
@@ -27,6 +29,10 @@ export interface StatusDraft {
   exposedInRunHistory?: RunHistoryExposure[] | null;
   /** The `logicops.io/reconcile-request` value this reconcile handled. */
   reconcileRequest?: string;
+  /** The newest run, when this pass read the run history; absent: status keeps what it had. */
+  lastRun?: WorkflowLastRun;
+  /** The triggers, when this pass read them; absent: status keeps what it had. */
+  triggers?: WorkflowTriggerStatus[];
 }
 
 export function applyStatusDraft(
@@ -54,6 +60,8 @@ export function applyStatusDraft(
   }
   if (draft.exposedInRunHistory === null) delete status.exposedInRunHistory;
   else if (draft.exposedInRunHistory) status.exposedInRunHistory = draft.exposedInRunHistory;
+  if (draft.lastRun) status.lastRun = draft.lastRun;
+  if (draft.triggers) status.triggers = draft.triggers;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
 }
 

@@ -27,6 +27,7 @@ import {
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
 import { accessControlSchema } from './access-control-schema.ts';
 import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
+import { lastRunSchema, triggersSchema } from './run-status-schema.ts';
 import {
   type ConfigMapKeyRef,
   type DefinitionSource,
@@ -328,6 +329,8 @@ const status = object('What logicops observed in Azure.', {
       { required: ['action', 'type', 'shows', 'change'] },
     ),
   },
+  lastRun: lastRunSchema,
+  triggers: triggersSchema,
   lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
 } satisfies Record<keyof LogicAppWorkflowStatus, JsonSchema>);
 
@@ -363,7 +366,20 @@ export const logicAppWorkflowKind: KindDefinition = {
       jsonPath: '.status.identity.principalId',
       description: 'Object id of the managed identity',
     },
+    {
+      name: 'Last-Run',
+      type: 'string',
+      jsonPath: '.status.lastRun.status',
+      description: 'Status of the newest run in Azure',
+    },
     { name: 'Location', type: 'string', jsonPath: '.spec.location', priority: 1 },
+    {
+      name: 'Last-Run-Start',
+      type: 'date',
+      jsonPath: '.status.lastRun.startTime',
+      description: 'When the newest run started',
+      priority: 1,
+    },
     { name: 'Resource-Group', type: 'string', jsonPath: '.spec.resourceGroup', priority: 1 },
     {
       name: 'Outbound-IPs',
