@@ -8,6 +8,8 @@ import { AZURE_CLOUD_NAMES, type AzureCloudName } from './azure/clouds.ts';
 import type { CredentialConfig } from './azure/credentials.ts';
 import { MAX_CLUSTER_ID_LENGTH } from './controllers/shared/owner-tag.ts';
 
+/** The run report's default period, in resync periods. */
+export const RUN_STATUS_RESYNCS = 3;
 export interface OperatorConfig {
   kubeconfig?: string;
   /** Empty: every namespace. */
@@ -146,7 +148,7 @@ export const OPTIONS = {
   },
   'run-status-period': {
     env: 'LOGICOPS_RUN_STATUS_PERIOD',
-    help: "how often each workflow's last run and triggers are read into status (1-2 ARM reads per workflow each time), e.g. 30m; never more often than --resync-period; empty: the resync period; 0s: off",
+    help: "how often each workflow's last run and triggers are read into status (1-2 ARM reads per workflow each time), e.g. 30m; never more often than --resync-period; empty: three resync periods; 0s: off",
     default: '',
   },
   'quota-workflows-per-region': {
@@ -418,9 +420,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     },
     workers: int('workers', 1, 64),
     resyncPeriodMs: duration('resync-period', 1000),
+    // Default three resync periods: at one, an idle workflow's run read doubles the steady-state
+    // reads (docs/benchmark.md, "Run visibility in the steady state": 1.3 per object per resync).
     runStatusPeriodMs: raw('run-status-period')
       ? duration('run-status-period', 0)
-      : duration('resync-period', 1000),
+      : RUN_STATUS_RESYNCS * duration('resync-period', 1000),
     principalPropagationMs: duration('principal-propagation-hold', 0),
     consistentVaultReads: readsTimesInterval('consistent-vault-reads'),
     quota: {

@@ -24,9 +24,9 @@ describe('loadConfig', () => {
     expect(config.quota.accessPoliciesPerVault).toBe(1024);
   });
 
-  it('reads run status once per resync period by default; --run-status-period sets it, 0s turns it off', () => {
-    expect(loadConfig([], SECRET_ENV).runStatusPeriodMs).toBe(600_000);
-    expect(loadConfig(['--resync-period', '2m'], SECRET_ENV).runStatusPeriodMs).toBe(120_000);
+  it('reads run status every third resync period by default; --run-status-period sets it, 0s turns it off', () => {
+    expect(loadConfig([], SECRET_ENV).runStatusPeriodMs).toBe(1_800_000);
+    expect(loadConfig(['--resync-period', '2m'], SECRET_ENV).runStatusPeriodMs).toBe(360_000);
     expect(loadConfig(['--run-status-period', '30m'], SECRET_ENV).runStatusPeriodMs).toBe(1_800_000);
     expect(loadConfig([], { ...SECRET_ENV, LOGICOPS_RUN_STATUS_PERIOD: '0s' }).runStatusPeriodMs).toBe(0);
     expect(() => loadConfig(['--run-status-period', 'often'], SECRET_ENV)).toThrow(
