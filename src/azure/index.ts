@@ -99,3 +99,4 @@ export type {
   WorkflowRef,
   WorkflowState,
 } from './workflow-model.ts';
+export type { ObservedRun, ObservedTrigger, WorkflowRunsGateway } from './workflow-runs-gateway.ts';

@@ -4,6 +4,7 @@ export * from './azure-formats.ts';
 export * from './common-types.ts';
 export * from './conditions.ts';
 export * from './logic-app-workflow/limits.ts';
+export { MAX_TRIGGERS, RUN_STATUS_LIMITS } from './logic-app-workflow/run-status-schema.ts';
 export {
   logicAppWorkflowCrd,
   MAX_PARAMETERS,

@@ -25,6 +25,7 @@ import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
 import { vaultRoutes } from './arm/vaults.ts';
 import { workflowCallbackRoutes } from './arm/workflow-callbacks.ts';
+import { workflowRunRoutes } from './arm/workflow-runs.ts';
 import { workflowRoutes } from './arm/workflows.ts';
 import {
   type CapturedRequestBodies,
@@ -240,6 +241,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...resourceGroupRoutes(core),
     ...workflowRoutes(core),
     ...workflowCallbackRoutes(core),
+    ...workflowRunRoutes(core),
     ...vaultRoutes(core),
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),

@@ -9,6 +9,8 @@ import type {
   RunHistoryExposure,
   WorkflowIdentityStatus,
   WorkflowIpAddresses,
+  WorkflowLastRun,
+  WorkflowTriggerStatus,
 } from '../../crds/index.ts';
 import { ConditionType, Reason } from '../../crds/index.ts';
 import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../runtime/index.ts';
@@ -28,6 +30,10 @@ export interface StatusDraft {
   exposedInRunHistory?: RunHistoryExposure[] | null;
   /** The `logicops.io/reconcile-request` value this reconcile handled. */
   reconcileRequest?: string;
+  /** The newest run, when this pass read the run history; absent: status keeps what it had. */
+  lastRun?: WorkflowLastRun;
+  /** The triggers, when this pass read them; absent: status keeps what it had. */
+  triggers?: WorkflowTriggerStatus[];
   /** The callback URL's Secret and rotation; null: spec.callbackUrl is gone, the field goes. */
   callbackUrl?: CallbackUrlStatus | null;
 }
@@ -57,6 +63,8 @@ export function applyStatusDraft(
   }
   if (draft.exposedInRunHistory === null) delete status.exposedInRunHistory;
   else if (draft.exposedInRunHistory) status.exposedInRunHistory = draft.exposedInRunHistory;
+  if (draft.lastRun) status.lastRun = draft.lastRun;
+  if (draft.triggers) status.triggers = draft.triggers;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
   if (draft.callbackUrl === null) delete status.callbackUrl;
   else if (draft.callbackUrl) status.callbackUrl = draft.callbackUrl;

@@ -28,6 +28,7 @@ import {
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
 import { accessControlSchema } from './access-control-schema.ts';
 import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
+import { lastRunSchema, triggersSchema } from './run-status-schema.ts';
 import {
   type CallbackUrlSpec,
   type CallbackUrlStatus,
@@ -390,6 +391,8 @@ const status = object('What logicops observed in Azure.', {
       { required: ['action', 'type', 'shows', 'change'] },
     ),
   },
+  lastRun: lastRunSchema,
+  triggers: triggersSchema,
   lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
   callbackUrl: object(
     'The Secret logicops keeps the callback URL in, and the access key rotation (never the URL).',
@@ -439,7 +442,20 @@ export const logicAppWorkflowKind: KindDefinition = {
       jsonPath: '.status.identity.principalId',
       description: 'Object id of the managed identity',
     },
+    {
+      name: 'Last-Run',
+      type: 'string',
+      jsonPath: '.status.lastRun.status',
+      description: 'Status of the newest run in Azure',
+    },
     { name: 'Location', type: 'string', jsonPath: '.spec.location', priority: 1 },
+    {
+      name: 'Last-Run-Start',
+      type: 'date',
+      jsonPath: '.status.lastRun.startTime',
+      description: 'When the newest run started',
+      priority: 1,
+    },
     { name: 'Resource-Group', type: 'string', jsonPath: '.spec.resourceGroup', priority: 1 },
     {
       name: 'Outbound-IPs',

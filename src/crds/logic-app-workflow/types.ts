@@ -190,6 +190,31 @@ export interface WorkflowIpAddresses {
   accessEndpoint?: string[];
 }
 
+/** The newest run of the workflow as Azure reports it (issue 25): names and times, no content. */
+export interface WorkflowLastRun {
+  /** The run id, e.g. 08584737551867954143243946780CU57. */
+  name: string;
+  /** Azure's run status: Running, Succeeded, Failed, Cancelled, … */
+  status: string;
+  startTime?: string;
+  endTime?: string;
+  /** The trigger that started it. */
+  trigger?: string;
+  /** The run's error code when it failed, e.g. ActionFailed; never the message. */
+  errorCode?: string;
+}
+
+/** One trigger of the workflow as Azure reports it. */
+export interface WorkflowTriggerStatus {
+  name: string;
+  /** Enabled or Disabled. */
+  state?: string;
+  /** When the trigger last fired. */
+  lastExecutionTime?: string;
+  /** When a scheduled trigger fires next. */
+  nextExecutionTime?: string;
+}
+
 export interface LogicAppWorkflowStatus {
   observedGeneration?: number;
   conditions?: Condition[];
@@ -203,6 +228,10 @@ export interface LogicAppWorkflowStatus {
   quota?: QuotaUsage[];
   /** Actions whose secret data run history can show (secureRunHistory on); absent when there are none. */
   exposedInRunHistory?: RunHistoryExposure[];
+  /** The newest run, read at most once per resync period; absent until a read found one. */
+  lastRun?: WorkflowLastRun;
+  /** The triggers and their last and next execution, read with the runs. */
+  triggers?: WorkflowTriggerStatus[];
   /** The last `logicops.io/reconcile-request` annotation value handled. */
   lastHandledReconcileRequest?: string;
   /** The callback URL's Secret and key rotation; absent without spec.callbackUrl. */

@@ -9,6 +9,7 @@ import {
   isActionAllowed,
   missingActions,
   patternMatches,
+  REQUIRED_ACTIONS,
 } from '../../../src/doctor/azure-actions.ts';
 
 const role = (guid: string) => {
@@ -86,15 +87,11 @@ describe('missingActions with callback URLs (spec.callbackUrl)', () => {
     );
   });
 
-  it('a custom role with only the workflow CRUD actions lacks them', () => {
-    const crud = {
-      actions: [
-        'Microsoft.Logic/workflows/read',
-        'Microsoft.Logic/workflows/write',
-        'Microsoft.Logic/workflows/delete',
-      ],
-    };
-    expect(missingActions([crud], 'resourceGroup')).toEqual([]);
-    expect(missingActions([crud], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual([...CALLBACK_URL_ACTIONS]);
+  it('a custom role with exactly the actions every workflow group needs lacks them', () => {
+    const custom = { actions: [...REQUIRED_ACTIONS.resourceGroup] };
+    expect(missingActions([custom], 'resourceGroup')).toEqual([]);
+    expect(missingActions([custom], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual([
+      ...CALLBACK_URL_ACTIONS,
+    ]);
   });
 });

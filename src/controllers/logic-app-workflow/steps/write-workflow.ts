@@ -62,6 +62,7 @@ export const writeWorkflow: Step = async (run) => {
   const body = preserved ? { ...desired, preserved } : desired;
   run.observed = await run.gateways.workflows.createOrUpdate(run.ref, body, { signal: run.signal });
   if (differences === undefined) {
+    run.created = true;
     countCreate(run);
     run.workflowCounts?.noteCreated(run.spec.subscriptionId, {
       location: run.spec.location,

@@ -9,6 +9,8 @@ import {
   type AzureFailure,
   type AzureGateways,
   type DesiredWorkflow,
+  type ObservedRun,
+  type ObservedTrigger,
   type ObservedVault,
   type ObservedWorkflow,
   type UserAssignedIdentity,
@@ -125,6 +127,8 @@ export class FakeAzure {
   readonly identities = new Map<string, UserAssignedIdentity>();
   /** Per workflow name: how often its primary access key was drawn (the callback URL's `sig` follows it). */
   readonly accessKeyGenerations = new Map<string, number>();
+  /** Runs per workflow name, newest first, as run history lists them. */
+  readonly runs = new Map<string, ObservedRun[]>();
   /** Thrown by the next call of that operation (e.g. `workflows.createOrUpdate`). */
   readonly failNext = new Map<string, AzureFailure>();
 
@@ -141,6 +145,24 @@ export class FakeAzure {
       this.failNext.delete(operation);
       throw new AzureError(operation, failure);
     }
+  }
+
+  /** Records a run of the workflow's first trigger (or `trigger`), as a caller or the schedule would start it. */
+  addRun(workflow: string, run: Omit<ObservedRun, 'trigger'> & { trigger?: string }): ObservedRun {
+    const declared = Object.keys(this.workflows.get(workflow)?.definition?.triggers ?? {});
+    const recorded: ObservedRun = { trigger: declared[0] ?? 'manual', ...run };
+    this.runs.set(workflow, [recorded, ...(this.runs.get(workflow) ?? [])]);
+    return recorded;
+  }
+
+  /** The definition's triggers as Azure reports them: state as the workflow's, last execution from its runs. */
+  triggersOf(workflow: string): ObservedTrigger[] {
+    const stored = this.workflows.get(workflow);
+    const runs = this.runs.get(workflow) ?? [];
+    return Object.keys(stored?.definition?.triggers ?? {}).map((name) => {
+      const last = runs.find((run) => run.trigger === name)?.startTime;
+      return { name, state: stored?.state ?? 'Enabled', ...(last ? { lastExecutionTime: last } : {}) };
+    });
   }
 
   gateways(): AzureGateways {
@@ -205,6 +227,16 @@ export class FakeAzure {
           if (keyType === 'Primary') {
             azure.accessKeyGenerations.set(ref.name, (azure.accessKeyGenerations.get(ref.name) ?? 0) + 1);
           }
+        },
+      },
+      workflowRuns: {
+        async recentRuns(ref: WorkflowRef, top: number) {
+          azure.maybeFail('workflowRuns.recentRuns');
+          return structuredClone((azure.runs.get(ref.name) ?? []).slice(0, top));
+        },
+        async triggers(ref: WorkflowRef) {
+          azure.maybeFail('workflowRuns.triggers');
+          return azure.triggersOf(ref.name);
         },
       },
       identities: {
