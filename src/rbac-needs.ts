@@ -12,9 +12,12 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
  *   otherwise one RoleBinding per watched namespace to the same ClusterRole);
  * - `cluster`: cluster-wide, whatever is watched (cluster-scoped resources);
  * - `release`: the release's own namespace only (the leader-election Lease, the operator's records);
- * - `credential`: one Role per configured per-namespace credential Secret, by name.
+ * - `credential`: one Role per configured per-namespace credential Secret, by name;
+ * - `callbackUrls`: one Role per namespace whose workflows may keep a callback URL in a Secret
+ *   (the chart's callbackUrls.namespaces, default the watched namespaces; none at all when every
+ *   namespace is watched and none is listed: Secret writes are never granted cluster-wide).
  */
-export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential';
+export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential' | 'callbackUrls';
 
 /**
  * The one object a need is pinned to with `resourceNames`, by the name the chart configures:
@@ -134,6 +137,13 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
     scope: 'credential',
     pinnedTo: 'credentialSecret',
     why: 'a per-namespace Azure credential Secret, read by name (resourceNames), never listed',
+  },
+  {
+    apiGroup: '',
+    resource: 'secrets',
+    verbs: ['get', 'create', 'patch', 'delete'],
+    scope: 'callbackUrls',
+    why: "spec.callbackUrl: the Secret holding a workflow's callback URL, in the workflow's own namespace, by the name its spec gives (so not pinnable): read to tell whether this workflow owns it (never listed or watched), created, patched when the URL changes, deleted with the workflow",
   },
   {
     apiGroup: '',

@@ -9,6 +9,12 @@ export const PAUSED_ANNOTATION = 'logicops.io/paused';
 export const RECONCILE_REQUEST_ANNOTATION = 'logicops.io/reconcile-request';
 /** "true": this object may adopt an existing Azure resource that carries no owner tag (if its namespace allows). */
 export const ADOPT_ANNOTATION = 'logicops.io/adopt';
+/**
+ * LogicAppWorkflow with spec.callbackUrl, any new value: regenerate the workflow's primary access
+ * key (its callback URL changes, the old one stops working); echoed as
+ * status.callbackUrl.lastHandledRotateRequest.
+ */
+export const ROTATE_ACCESS_KEY_ANNOTATION = 'logicops.io/rotate-access-key';
 /** logicops' finalizer on both kinds (docs/design.md's fixed name). */
 export const LOGICOPS_FINALIZER = 'logicops.io/finalizer';
 
@@ -35,6 +41,10 @@ export const RECORD_NAMESPACE_LABEL = 'logicops.io/namespace';
 export const RECORD_OBJECT_ANNOTATION = 'logicops.io/object';
 export const RECORD_UID_ANNOTATION = 'logicops.io/object-uid';
 export const MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'logicops' } as const;
+
+// --- On objects logicops creates in a team's namespace (the callback-URL Secret) ---
+/** The LogicAppWorkflow the object belongs to (its name, or a digest when the name is no label value). */
+export const WORKFLOW_LABEL = 'logicops.io/workflow';
 
 // --- On Azure resources ---
 /** Azure refuses '/' in tag names; the value (`<cluster-id>/<namespace>/<name>`) may hold it (owner-tag.ts). */

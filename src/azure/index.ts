@@ -84,6 +84,7 @@ export type {
   VaultGateway,
   VaultRef,
 } from './vault-gateway.ts';
+export type { AccessKeyType, WorkflowCallbackGateway } from './workflow-callback-gateway.ts';
 export type { WorkflowGateway } from './workflow-gateway.ts';
 export type {
   DesiredWorkflow,

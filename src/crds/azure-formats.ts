@@ -97,6 +97,21 @@ export const WORKFLOW_NAME: AzureFormat = {
     "workflow names are 1-43 letters (a-z, A-Z), digits, '-', '_', '.', '(' or ')' and do not end with '.'",
 };
 
+/**
+ * A trigger name of a workflow definition, as it goes into a callback-URL path: at most 80
+ * characters (Microsoft Learn, "Limits and configuration reference for Azure Logic Apps": action
+ * or trigger name, 80 characters). The SDK percent-encodes path values, so only what would
+ * still change the path is refused: `/`, `\`, `?`, `#`, `%`, control characters, and names of
+ * periods only (RFC 3986 dot segments).
+ */
+export const TRIGGER_NAME: AzureFormat = {
+  patterns: ['^[^\\p{Cc}/\\\\?#%]*[^\\p{Cc}/\\\\?#%.][^\\p{Cc}/\\\\?#%]*$'],
+  minLength: 1,
+  maxLength: 80,
+  allows:
+    "trigger names are 1-80 characters, not only periods, without '/', '\\', '?', '#', '%' or control characters",
+};
+
 export const VAULT_NAME: AzureFormat = {
   patterns: [`^${VAULT_NAME_SHAPE}$`, '^[a-zA-Z0-9-]{3,24}$'],
   minLength: 3,

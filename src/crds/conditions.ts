@@ -147,7 +147,7 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   AlreadyOwned: {
     kinds: ['LogicAppWorkflow'],
     meaning:
-      'The Azure resource exists without the logicops owner tag or with another owner. One tagged for another owner is never taken over; an untagged one is adopted when the object has logicops.io/adopt: "true" and a cluster admin annotated the namespace logicops.io/allow-adoption: "true".',
+      'The Azure resource exists without the logicops owner tag or with another owner. One tagged for another owner is never taken over; an untagged one is adopted when the object has logicops.io/adopt: "true" and a cluster admin annotated the namespace logicops.io/allow-adoption: "true". Also: spec.callbackUrl.secretName names a Secret this workflow does not own (it is never written).',
   },
   NamespacePolicyDenied: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],

@@ -3,7 +3,7 @@
 import { GROUP, VERSION } from './api-group.ts';
 import { ConditionType, IN_FLIGHT_REASONS, REASON_MEANINGS, Reason, STALLED_REASONS } from './conditions.ts';
 import { logicAppWorkflowExamples } from './logic-app-workflow/examples.ts';
-import { PARAMETERS_FROM_EXAMPLE } from './logic-app-workflow/reference-examples.ts';
+import { CALLBACK_URL_EXAMPLE, PARAMETERS_FROM_EXAMPLE } from './logic-app-workflow/reference-examples.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from './schema/json-schema.ts';
 
 const INTRO = `# logicops API reference (\`${GROUP}/${VERSION}\`)
@@ -186,7 +186,7 @@ function conditionsSection(): string {
 
 export function apiReferenceMarkdown(crds: CustomResourceDefinitionManifest[]): string {
   const examples: Record<string, string> = {
-    LogicAppWorkflow: `${PARAMETERS_FROM_EXAMPLE}\n${logicAppWorkflowExamples()}`,
+    LogicAppWorkflow: `${PARAMETERS_FROM_EXAMPLE}\n${logicAppWorkflowExamples()}\n${CALLBACK_URL_EXAMPLE}`,
   };
   const sections = crds.map((crd) => {
     const example = examples[crd.spec.names.kind];

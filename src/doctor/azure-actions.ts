@@ -43,6 +43,16 @@ export const REQUIRED_ACTIONS: Readonly<Record<ScopeKind, readonly string[]>> = 
   ],
 };
 
+/**
+ * What a resource group also needs when a workflow there has spec.callbackUrl: listing its
+ * trigger's callback URL and regenerating its access key (both POST actions; Logic App
+ * Contributor's `Microsoft.Logic/*` covers them).
+ */
+export const CALLBACK_URL_ACTIONS: readonly string[] = [
+  'Microsoft.Logic/workflows/triggers/listCallbackUrl/action',
+  'Microsoft.Logic/workflows/regenerateAccessKey/action',
+];
+
 // `*` matches any run of characters, and a wildcard segment between two slashes also matches no
 // segment at all: Managed Identity Operator grants reading and assigning identities with the
 // patterns `userAssignedIdentities/` + `*` + `/read` and `.../` + `*` + `/assign/action`, and the
@@ -64,7 +74,11 @@ export function isActionAllowed(permissions: readonly ArmPermission[], action: s
   );
 }
 
-/** The required actions the permissions do not grant, in the order they are listed. */
-export function missingActions(permissions: readonly ArmPermission[], kind: ScopeKind): string[] {
-  return REQUIRED_ACTIONS[kind].filter((action) => !isActionAllowed(permissions, action));
+/** The required actions (and `also`, e.g. CALLBACK_URL_ACTIONS) the permissions do not grant, in order. */
+export function missingActions(
+  permissions: readonly ArmPermission[],
+  kind: ScopeKind,
+  also: readonly string[] = [],
+): string[] {
+  return [...REQUIRED_ACTIONS[kind], ...also].filter((action) => !isActionAllowed(permissions, action));
 }

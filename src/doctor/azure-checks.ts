@@ -6,7 +6,13 @@ import type { TokenCredential } from '@azure/identity';
 import { armTokenScope, createAzureClients } from '../azure/clients.ts';
 import { classifyAzureError } from '../azure/errors.ts';
 import type { OperatorConfig } from '../config.ts';
-import { type ArmPermission, missingActions, REQUIRED_ACTIONS, type ScopeKind } from './azure-actions.ts';
+import {
+  type ArmPermission,
+  CALLBACK_URL_ACTIONS,
+  missingActions,
+  REQUIRED_ACTIONS,
+  type ScopeKind,
+} from './azure-actions.ts';
 import type { CheckRow } from './report.ts';
 import type { ScopeToCheck } from './scopes.ts';
 
@@ -149,10 +155,11 @@ export async function permissionRows(
             ),
           );
         }
-        const missing = missingActions(permissions, kind);
+        const also = scope.kind === 'resourceGroup' && scope.callbackUrls ? CALLBACK_URL_ACTIONS : [];
+        const missing = missingActions(permissions, kind, also);
         const what = KIND_WORDS[kind];
         return missing.length === 0
-          ? row('ok', `${what}: all ${REQUIRED_ACTIONS[kind].length} actions allowed`)
+          ? row('ok', `${what}: all ${REQUIRED_ACTIONS[kind].length + also.length} actions allowed`)
           : row(
               'fail',
               `${what}: not allowed ${missing.join(', ')}; give the identity a role with them here (docs/operations.md, "Azure roles the operator needs")`,

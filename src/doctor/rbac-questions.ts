@@ -67,6 +67,16 @@ export function accessQuestions(config: OperatorConfig): {
       case 'credential':
         skipped.push({ need, why: 'no per-namespace Azure credentials are configured' });
         break;
+      case 'callbackUrls':
+        // The chart grants these per namespace (callbackUrls.namespaces, default the watched
+        // ones), never cluster-wide: with every namespace watched there is no one place to ask.
+        if (config.namespaces.length === 0) {
+          skipped.push({
+            need,
+            why: 'every namespace is watched: Secrets for spec.callbackUrl are granted only in the namespaces the chart lists (callbackUrls.namespaces)',
+          });
+        } else for (const namespace of config.namespaces) ask(namespace);
+        break;
     }
   }
   return { questions, skipped };

@@ -12,7 +12,14 @@ import type { LogicAppWorkflow, VaultSecretBinding } from '../crds/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../vocabulary.ts';
 
 export type ScopeToCheck =
-  | { kind: 'resourceGroup'; id: string; subscriptionId: string; resourceGroup: string }
+  | {
+      kind: 'resourceGroup';
+      id: string;
+      subscriptionId: string;
+      resourceGroup: string;
+      /** A workflow there has spec.callbackUrl: its callback-URL actions are checked too. */
+      callbackUrls?: true;
+    }
   | {
       kind: 'userAssignedIdentity' | 'vault';
       id: string;
@@ -42,7 +49,10 @@ export function scopesToCheck(
 
   for (const { spec } of workflows) {
     if (!spec?.subscriptionId || !spec.resourceGroup) continue;
-    add(resourceGroup(`/subscriptions/${spec.subscriptionId}/resourceGroups/${spec.resourceGroup}`));
+    const group = resourceGroup(`/subscriptions/${spec.subscriptionId}/resourceGroups/${spec.resourceGroup}`);
+    add(group);
+    const added = group && found.get(normalizeResourceId(group.id));
+    if (spec.callbackUrl && added?.kind === 'resourceGroup') added.callbackUrls = true;
     if (spec.identity?.type === 'UserAssigned' && spec.identity.userAssignedIdentityId) {
       add(
         resource(spec.identity.userAssignedIdentityId, USER_ASSIGNED_IDENTITY_TYPE, 'userAssignedIdentity'),

@@ -177,3 +177,18 @@ describe('FakeApiServer', () => {
     ]);
   });
 });
+
+describe('the fake API server: create and delete', () => {
+  it('creates an object once (409 AlreadyExists after), and deletes it once (404 after)', async () => {
+    const server = new FakeApiServer();
+    const client = server.asClient();
+    const created = await client.create<Widget>(WIDGETS, { namespace: 'ns' }, widget());
+    expect(created.metadata?.resourceVersion).toBeDefined();
+    expect(created.metadata?.uid).toBeDefined();
+    expect(server.find('Widget', 'ns', 'w')).toMatchObject({ spec: { size: 1 } });
+    expect(await refusal(client.create(WIDGETS, { namespace: 'ns' }, widget()))).toBe(409);
+    await client.delete(WIDGETS, { namespace: 'ns', name: 'w' });
+    expect(server.find('Widget', 'ns', 'w')).toBeUndefined();
+    expect(await refusal(client.delete(WIDGETS, { namespace: 'ns', name: 'w' }))).toBe(404);
+  });
+});

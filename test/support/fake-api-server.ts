@@ -10,6 +10,8 @@
 //   the API server's json-patch library does, a `test` for null passes on an absent member;
 // - a patch of the object leaves its status alone, a patch of /status changes only the status;
 // - an object being deleted is gone once its last finalizer is;
+// - a create of an object that exists fails with 409 AlreadyExists; a delete of one that does
+//   not with 404 NotFound (objects created here have no finalizers: a delete removes them);
 // - a TokenRequest (create on serviceaccounts/{name}/token) needs the ServiceAccount, an
 //   audience and at least the API server's minimum of 600 expirationSeconds, and answers with a
 //   token and its expiry; nothing is stored.
@@ -21,7 +23,7 @@ type Json = Record<string, unknown>;
 type Stored = KubernetesObject & { status?: unknown };
 
 export interface ApiRequest {
-  verb: 'get' | 'patch' | 'create';
+  verb: 'get' | 'patch' | 'create' | 'delete';
   kind: string;
   namespace?: string;
   name: string;
@@ -53,7 +55,7 @@ export class FakeApiServer {
   readonly requests: ApiRequest[] = [];
   /** Runs as a request arrives; throw to refuse it (a crash before the write, a network error). */
   beforeRequest?: (request: ApiRequest) => void;
-  /** Runs after each write the server stored (not for patches that changed nothing). */
+  /** Runs after each patch the server stored (not for patches that changed nothing, creates or deletes). */
   onWrite?: (write: ApiWrite) => void;
   /** Epoch ms: the time TokenRequest expiries are counted from. */
   now: () => number = Date.now;
@@ -117,6 +119,11 @@ export class FakeApiServer {
         target: { namespace?: string; name?: string; subresource?: string },
         body: KubernetesObject,
       ) {
+        if (target.subresource === undefined) {
+          const name = body.metadata?.name ?? '';
+          server.receive({ verb: 'create', kind: kind.kind, namespace: target.namespace, name, body });
+          return server.createObject<K>(kind.kind, target.namespace, body);
+        }
         if (kind.kind !== 'ServiceAccount' || target.subresource !== 'token' || !target.name) {
           throw new Error(
             `the fake API server does not serve create of ${kind.plural}/${target.subresource}`,
@@ -125,6 +132,12 @@ export class FakeApiServer {
         const { namespace, name } = target;
         server.receive({ verb: 'create', kind: kind.kind, namespace, name, subresource: 'token', body });
         return server.tokenRequest<K>(namespace, name, body);
+      },
+      async delete(kind: ResourceKind, target: { namespace?: string; name: string }) {
+        server.receive({ verb: 'delete', kind: kind.kind, ...target });
+        server.read<Stored>(kind.kind, target.namespace, target.name);
+        server.objects.delete(keyOf(kind.kind, target.namespace, target.name));
+        return { kind: 'Status', status: 'Success' };
       },
     };
     return new Proxy(client, {
@@ -141,6 +154,27 @@ export class FakeApiServer {
   private receive(request: ApiRequest): void {
     this.requests.push(request);
     this.beforeRequest?.(request);
+  }
+
+  /** A POST of a whole object: stored with a uid and a resourceVersion; 409 when it exists. */
+  private createObject<K extends KubernetesObject>(
+    kind: string,
+    namespace: string | undefined,
+    body: KubernetesObject,
+  ): K {
+    const name = body.metadata?.name ?? '';
+    if (this.find(kind, namespace, name)) {
+      throw apiError(409, 'AlreadyExists', `${kind} "${name}" already exists`);
+    }
+    const created = structuredClone(body) as Stored;
+    created.metadata = {
+      ...created.metadata,
+      namespace,
+      uid: `uid-${kind.toLowerCase()}-${name}-${this.version + 1}`,
+      resourceVersion: this.nextVersion(),
+    };
+    this.objects.set(keyOf(kind, namespace, name), created);
+    return structuredClone(created) as K;
   }
 
   /** The API server's TokenRequest: validated as it validates it, answered, stored nowhere. */

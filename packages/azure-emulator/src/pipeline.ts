@@ -8,8 +8,18 @@ import type { TokenClaims } from './tokens.ts';
 
 /** How a request counts: ARM's throttling buckets are per kind (reads/writes/deletes). */
 export type OperationKind = 'read' | 'write' | 'delete' | 'action' | 'token' | 'admin';
-/** `unmatched`: no route (answered 404/405, still logged and counted). */
-export type Plane = 'arm' | 'entra' | 'managed-identity' | 'keyvault' | 'admin' | 'unmatched';
+/**
+ * `unmatched`: no route (answered 404/405, still logged and counted). `logic-runtime`: calls of
+ * workflow callback URLs (arm/workflow-callbacks.ts), signed by the URL, not by a bearer token.
+ */
+export type Plane =
+  | 'arm'
+  | 'entra'
+  | 'managed-identity'
+  | 'keyvault'
+  | 'admin'
+  | 'logic-runtime'
+  | 'unmatched';
 
 export interface EmulatorResponse {
   status: number;

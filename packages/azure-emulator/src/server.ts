@@ -24,6 +24,7 @@ import { permissionRoutes } from './arm/permissions.ts';
 import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
 import { vaultRoutes } from './arm/vaults.ts';
+import { workflowCallbackRoutes } from './arm/workflow-callbacks.ts';
 import { workflowRunRoutes } from './arm/workflow-runs.ts';
 import { workflowRoutes } from './arm/workflows.ts';
 import {
@@ -239,6 +240,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...faultRoutes(faultEngine),
     ...resourceGroupRoutes(core),
     ...workflowRoutes(core),
+    ...workflowCallbackRoutes(core),
     ...workflowRunRoutes(core),
     ...vaultRoutes(core),
     ...identityRoutes(core),

@@ -188,6 +188,14 @@ export interface EmulatorState {
   workflowRuns: Record<string, WorkflowRunRecord[]>;
   /** The outcome the next runs of a workflow end with, keyed like `workflowRuns`; absent: Succeeded. */
   runOutcomes: Record<string, RunOutcome>;
+  /** The keys that sign each workflow's callback URLs, keyed like `workflowRuns` (arm/workflow-callbacks.ts). */
+  workflowAccessKeys: Record<string, WorkflowAccessKeys>;
+}
+
+/** A workflow's two callback-URL signing keys (base64, 32 random bytes each); never answered by any route. */
+export interface WorkflowAccessKeys {
+  primary: string;
+  secondary: string;
 }
 
 /**
@@ -256,6 +264,7 @@ export function emptyState(tenantId: string, subscriptionId: string): EmulatorSt
     applications: {},
     workflowRuns: {},
     runOutcomes: {},
+    workflowAccessKeys: {},
   };
 }
 
@@ -287,6 +296,7 @@ export function completeState(state: EmulatorState, legacyOwner?: string): Emula
   partial.oidcIssuers ??= {};
   partial.workflowRuns ??= {};
   partial.runOutcomes ??= {};
+  partial.workflowAccessKeys ??= {};
   for (const app of Object.values(state.applications)) app.tenantId ??= state.tenantId;
   return state;
 }

@@ -73,6 +73,8 @@ export class WorkflowRun {
   vaultUris: VaultUris | undefined;
   /** ConfigMap definitions already read, per resourceVersion; absent: a GET each pass. */
   configMapDefinitions: ConfigMapDefinitions | undefined;
+  /** The Request trigger whose callback URL spec.callbackUrl asks for (steps/callback-url.ts). */
+  callbackTrigger: string | undefined;
   /** Who acts in Azure for this workflow's namespace (steps/azure-actor.ts); set before any Azure call. */
   actor: AzureActor | undefined;
   /** This pass created the Azure workflow (it has no runs yet). */

@@ -3,13 +3,14 @@
 // (InvalidSpec, no Azure call); the frame owns the finalizer, the outcome and the status write.
 //
 //   apply:   size limits → namespace policy → read → ownership → quota (create only) →
-//            definition → secret URIs → parameters from Secrets → parameter values (wait,
-//            never send what Azure refuses) →
-//            write (diff, PUT only when different) → run-history report → runs report (when
-//            due: last run, triggers, failed-run Events) → identity → ready
+//            definition → callback trigger (which Request trigger, if spec.callbackUrl) → secret
+//            URIs → parameters from Secrets → parameter values (wait, never send what Azure
+//            refuses) → write (diff, PUT only when different) → run-history report → runs report
+//            (when due: last run, triggers, failed-run Events) → callback URL (rotate if due,
+//            list, Secret) → identity → ready
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
-//            Azure (only what carries this object's owner tag); once released, withdraw the
-//            vouched identity and forget the secure values written
+//            Azure (only what carries this object's owner tag); once released, delete the
+//            callback-URL Secret, withdraw the vouched identity and forget the secure values written
 import type { LogicAppWorkflow, LogicAppWorkflowStatus } from '../../crds/index.ts';
 import { DEFAULT_RESYNC, type ReconcileFn, StatusPatcher, systemClock } from '../../runtime/index.ts';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
@@ -25,6 +26,7 @@ import { RunReports } from './run-reports.ts';
 import { leanWorkflow } from './spec-limits.ts';
 import { applyStatusDraft } from './status.ts';
 import { resolveAzureActor } from './steps/azure-actor.ts';
+import { checkCallbackTrigger, deleteCallbackSecrets, publishCallbackUrl } from './steps/callback-url.ts';
 import {
   deleteWorkflow,
   holdWhilePaused,
@@ -63,12 +65,14 @@ export const APPLY_STEPS: readonly Step[] = [
   checkOwnership,
   checkQuota,
   resolveDefinition,
+  checkCallbackTrigger,
   resolveSecretUris,
   resolveParameterSources,
   awaitParameterValues,
   writeWorkflow,
   reportRunHistory,
   reportRuns,
+  publishCallbackUrl,
   recordIdentity,
   concludeReady,
 ];
@@ -124,8 +128,9 @@ export function createLogicAppWorkflowReconciler(
     cleanup: CLEANUP_STEPS,
     errorFacts: (run) => ({ actingAs: actingAs(run.actor) }),
     // No principal is left to vouch for once the object goes (before the finalizer goes: a failed
-    // withdrawal keeps it), and no secure values to compare.
+    // withdrawal keeps it), no secure values to compare, and no callback URL to keep.
     onReleased: async (run) => {
+      await deleteCallbackSecrets(run);
       await withdrawIdentity(run);
       await forgetSecureValues(run);
       writtenDigests.delete(run.context.key);

@@ -3,6 +3,7 @@
 // frame applies it once, in one status patch, and only when something changed (StatusPatcher
 // sends nothing otherwise).
 import type {
+  CallbackUrlStatus,
   LogicAppWorkflowStatus,
   QuotaUsage,
   RunHistoryExposure,
@@ -33,6 +34,8 @@ export interface StatusDraft {
   lastRun?: WorkflowLastRun;
   /** The triggers, when this pass read them; absent: status keeps what it had. */
   triggers?: WorkflowTriggerStatus[];
+  /** The callback URL's Secret and rotation; null: spec.callbackUrl is gone, the field goes. */
+  callbackUrl?: CallbackUrlStatus | null;
 }
 
 export function applyStatusDraft(
@@ -63,6 +66,8 @@ export function applyStatusDraft(
   if (draft.lastRun) status.lastRun = draft.lastRun;
   if (draft.triggers) status.triggers = draft.triggers;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
+  if (draft.callbackUrl === null) delete status.callbackUrl;
+  else if (draft.callbackUrl) status.callbackUrl = draft.callbackUrl;
 }
 
 function definedOnly<T extends object>(value: T): T {

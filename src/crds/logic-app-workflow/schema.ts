@@ -9,6 +9,7 @@ import {
   LOCATION,
   RESOURCE_GROUP_NAME,
   SUBSCRIPTION_ID,
+  TRIGGER_NAME,
   USER_ASSIGNED_IDENTITY_ID,
   WORKFLOW_NAME,
 } from '../azure-formats.ts';
@@ -29,6 +30,8 @@ import { accessControlSchema } from './access-control-schema.ts';
 import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
 import { lastRunSchema, triggersSchema } from './run-status-schema.ts';
 import {
+  type CallbackUrlSpec,
+  type CallbackUrlStatus,
   type ConfigMapKeyRef,
   type DefinitionSource,
   IdentityType,
@@ -141,6 +144,64 @@ const definitionFrom = object(
     ),
   } satisfies Record<keyof DefinitionSource, JsonSchema>,
   { required: ['configMapKeyRef'] },
+);
+
+/** The shortest rotateEvery: a key younger than this is not worth the callers' outage. */
+export const MIN_ROTATE_EVERY = '1h';
+/** Secret names and keys: DNS subdomain names (253) and ConfigMap/Secret keys (253). */
+const SECRET_KEY = CONFIG_MAP_KEY;
+
+const callbackUrl = object(
+  "Keeps the callback URL of the workflow's Request trigger in a Secret of this namespace that logicops creates and owns (ownerReference to this LogicAppWorkflow, label logicops.io/workflow), rewritten when the URL changes; deleted with the workflow. The access key is regenerated on the logicops.io/rotate-access-key annotation (any new value) and every rotateEvery. The URL never appears in status, Events, logs or metrics.",
+  {
+    secretName: withRules(
+      string(
+        'Name of the Secret to keep the URL in. A Secret of that name that this workflow does not own is never written (Stalled, AlreadyOwned).',
+        { minLength: 1, maxLength: KUBERNETES_NAME.maxLength },
+      ),
+      {
+        rule: celMatches(KUBERNETES_NAME),
+        message: 'callbackUrl.secretName must be a Secret name: lower-case letters, digits, - and .',
+      },
+    ),
+    secretKey: withRules(
+      string('Key in the Secret that holds the URL.', {
+        minLength: 1,
+        maxLength: SECRET_KEY.maxLength,
+        default: 'url',
+      }),
+      {
+        rule: celMatches(SECRET_KEY),
+        message: 'callbackUrl.secretKey must be a Secret key: letters, digits, -, _ and .',
+      },
+    ),
+    trigger: withRules(
+      string(
+        "Name of the Request trigger in the definition. Default: the definition's only Request trigger (a definition with none, or several, is refused).",
+        { minLength: TRIGGER_NAME.minLength, maxLength: TRIGGER_NAME.maxLength },
+      ),
+      {
+        rule: celMatches(TRIGGER_NAME),
+        message: `callbackUrl.trigger must be a trigger name: ${TRIGGER_NAME.allows}`,
+      },
+    ),
+    rotateEvery: withRules(
+      string(
+        `Regenerate the workflow's primary access key this often (hours, minutes, seconds: e.g. 720h), at least ${MIN_ROTATE_EVERY}; counted from status.callbackUrl.lastRotationTime. The old URL stops working at once: callers must read the Secret again. Unset: only on the annotation.`,
+        { maxLength: 32 },
+      ),
+      {
+        rule: "self.matches(r'^([0-9]{1,6}h)?([0-9]{1,8}m)?([0-9]{1,10}s)?$') && self != ''",
+        message:
+          'callbackUrl.rotateEvery must be a duration in hours, minutes and seconds such as 720h or 36h30m',
+      },
+      {
+        rule: `!self.matches(r'^([0-9]{1,6}h)?([0-9]{1,8}m)?([0-9]{1,10}s)?$') || self == '' || duration(self) >= duration('${MIN_ROTATE_EVERY}')`,
+        message: `callbackUrl.rotateEvery must be at least ${MIN_ROTATE_EVERY}`,
+      },
+    ),
+  } satisfies Record<keyof CallbackUrlSpec, JsonSchema>,
+  { required: ['secretName'] },
 );
 
 // A key of a Secret in the workflow's own namespace. No namespace field: a team can only ever
@@ -265,6 +326,7 @@ const spec = object(
       true,
     ),
     accessControl: accessControlSchema,
+    callbackUrl,
   } satisfies Record<keyof LogicAppWorkflowSpec, JsonSchema>,
   {
     required: ['subscriptionId', 'resourceGroup', 'location'],
@@ -332,6 +394,20 @@ const status = object('What logicops observed in Azure.', {
   lastRun: lastRunSchema,
   triggers: triggersSchema,
   lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
+  callbackUrl: object(
+    'The Secret logicops keeps the callback URL in, and the access key rotation (never the URL).',
+    {
+      secretName: string('The Secret holding the URL.', { maxLength: KUBERNETES_NAME.maxLength }),
+      trigger: string('The Request trigger whose URL it is.', { maxLength: TRIGGER_NAME.maxLength }),
+      lastRotationTime: string(
+        'When logicops last regenerated the access key; when it never did, when it first wrote the Secret. rotateEvery counts from here.',
+        { format: 'date-time' },
+      ),
+      lastHandledRotateRequest: string('The last logicops.io/rotate-access-key annotation value handled.', {
+        maxLength: 256,
+      }),
+    } satisfies Record<keyof CallbackUrlStatus, JsonSchema>,
+  ),
 } satisfies Record<keyof LogicAppWorkflowStatus, JsonSchema>);
 
 /** The effective Azure name is azureName, or metadata.name; only the root sees both. */

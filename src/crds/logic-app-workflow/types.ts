@@ -53,6 +53,22 @@ export interface ParameterSource {
 /** Workflow Definition Language JSON; logicops treats it as opaque apart from securing run history. */
 export type WorkflowDefinition = Record<string, unknown>;
 
+/**
+ * Where logicops keeps the callback URL of the workflow's Request trigger: a Secret in the
+ * workflow's namespace that logicops creates and owns (ownerReference to this object), so a
+ * caller in the cluster mounts it instead of copying the URL from the portal.
+ */
+export interface CallbackUrlSpec {
+  /** The Secret's name; a Secret of that name that this workflow does not own is never written. */
+  secretName: string;
+  /** The key in the Secret that holds the URL. Defaults to `url`. */
+  secretKey: string;
+  /** The Request trigger; default: the definition's only Request trigger. */
+  trigger?: string;
+  /** Regenerate the access key (and so the URL) this often, e.g. `720h`; never on a schedule when unset. */
+  rotateEvery?: string;
+}
+
 /** One allowed caller: an IPv4 or IPv6 address, a CIDR range, or an IPv4 range `a.b.c.d-e.f.g.h`. */
 export interface IpAddressRange {
   addressRange: string;
@@ -114,6 +130,7 @@ export interface LogicAppWorkflowSpec {
   secureRunHistory: boolean;
   /** Who may call the workflow's triggers, read run contents, call actions, manage it. */
   accessControl?: WorkflowAccessControl;
+  callbackUrl?: CallbackUrlSpec;
 }
 
 export interface WorkflowIdentityStatus {
@@ -146,6 +163,21 @@ export interface RunHistoryExposure {
   shows: RunHistoryPart[];
   /** What to change in the definition so that it stops. */
   change: string;
+}
+
+/** What logicops did with the callback URL (never the URL itself). */
+export interface CallbackUrlStatus {
+  /** The Secret logicops keeps the URL in (the one to delete when the spec names another). */
+  secretName?: string;
+  /** The Request trigger whose URL it holds. */
+  trigger?: string;
+  /**
+   * When logicops last regenerated the access key (RFC 3339); when it never did, when it first
+   * wrote the Secret. `spec.callbackUrl.rotateEvery` counts from here.
+   */
+  lastRotationTime?: string;
+  /** The last `logicops.io/rotate-access-key` annotation value handled. */
+  lastHandledRotateRequest?: string;
 }
 
 /** The addresses Azure reports for the workflow's region (`properties.endpointsConfiguration`). */
@@ -202,6 +234,8 @@ export interface LogicAppWorkflowStatus {
   triggers?: WorkflowTriggerStatus[];
   /** The last `logicops.io/reconcile-request` annotation value handled. */
   lastHandledReconcileRequest?: string;
+  /** The callback URL's Secret and key rotation; absent without spec.callbackUrl. */
+  callbackUrl?: CallbackUrlStatus;
 }
 
 export interface LogicAppWorkflow {

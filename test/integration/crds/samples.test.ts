@@ -24,10 +24,11 @@ async function sampleFiles(): Promise<string[]> {
     .sort();
 }
 
-it('there is a sample per kind, the end-to-end example and a secure parameter from a Secret', async () => {
+it('there is a sample per kind, the end-to-end example, a secure parameter from a Secret and a callback URL', async () => {
   expect((await sampleFiles()).map((f) => relative(samplesDir, f))).toEqual([
     'end-to-end/partner-api-workflow.yaml',
     'logicops_v1alpha1_logicappworkflow.yaml',
+    'logicops_v1alpha1_logicappworkflow_callback_url.yaml',
     'logicops_v1alpha1_vaultsecretbinding.yaml',
     'secure-parameters/partner-key-from-secret.yaml',
   ]);
@@ -41,6 +42,7 @@ it('every sample is accepted by the API server', async () => {
   const { stdout } = await kubectl(['get', 'logicops', '-n', ns, '-o', 'name']);
   expect(stdout.trim().split('\n').sort()).toEqual([
     'logicappworkflow.logicops.io/hello',
+    'logicappworkflow.logicops.io/orders-intake',
     'logicappworkflow.logicops.io/partner-orders',
     'logicappworkflow.logicops.io/partner-sync',
     'vaultsecretbinding.logicops.io/hello-greeting-secret',

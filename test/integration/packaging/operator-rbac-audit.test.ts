@@ -144,6 +144,47 @@ async function definitionFromConfigMap(): Promise<void> {
 }
 
 /**
+ * spec.callbackUrl (issue 25): the operator creates the Secret holding the Request trigger's
+ * callback URL, patches it after a key rotation by annotation, and deletes it with the workflow:
+ * the Secret verbs of the chart's per-namespace callback-URL Role, each used.
+ */
+async function callbackUrlSecret(): Promise<void> {
+  const workflow = {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name: 'orders-intake' },
+    spec: {
+      subscriptionId: emulator?.subscriptionId,
+      resourceGroup: 'logicops-demo',
+      location: 'westeurope',
+      identity: { type: 'None' },
+      definition: {
+        $schema:
+          'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+        contentVersion: '1.0.0.0',
+        triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
+        actions: {},
+      },
+      callbackUrl: { secretName: 'orders-intake-callback' },
+    },
+  };
+  await kubectl(['create', '-f', '-'], JSON.stringify(workflow));
+  await waitFor('condition=Ready', 'law/orders-intake');
+  const urlOf = async () =>
+    Buffer.from(
+      (await jsonOf<{ data: { url: string } }>(['get', 'secret/orders-intake-callback'])).data.url,
+      'base64',
+    ).toString();
+  const before = await urlOf();
+  await kubectl(['annotate', 'law/orders-intake', 'logicops.io/rotate-access-key=audit-1']);
+  await waitFor('jsonpath={.status.callbackUrl.lastHandledRotateRequest}=audit-1', 'law/orders-intake');
+  expect(await urlOf()).not.toBe(before);
+  await kubectl(['delete', 'law/orders-intake', '--wait=true', '--timeout=60s']);
+  await gone('law/orders-intake', 'secret/orders-intake-callback');
+  scenarios.push('callback URL Secret: created, rewritten after a rotation, deleted with the workflow');
+}
+
+/**
  * A secure parameter from a labelled Secret in the watched namespace (spec.parametersFrom): the
  * operator reads it by name with the get the chart grants in watched namespaces, and nothing more.
  */
@@ -302,6 +343,7 @@ beforeAll(async () => {
     // by then, and its next pass starts from the edited object.)
     await partnerApiStory(DEMO_ACCESS_POLICY_VAULT, 'Microsoft.KeyVault/vaults/secrets/read');
     await partnerApiStory(DEMO_RBAC_VAULT);
+    await callbackUrlSecret();
     await deniedWarningFoldedIntoASeries();
   } finally {
     await running.stop();
@@ -326,6 +368,7 @@ describe("the operator under the chart's RBAC (audit log)", () => {
       'a secure parameter from a Secret',
       `partner API story (${DEMO_ACCESS_POLICY_VAULT}, binding edited mid-grant)`,
       `partner API story (${DEMO_RBAC_VAULT})`,
+      'callback URL Secret: created, rewritten after a rotation, deleted with the workflow',
       'namespace policy denial, repeated warning Event series',
     ]);
   });
@@ -339,6 +382,7 @@ describe("the operator under the chart's RBAC (audit log)", () => {
     // A verb checked inside another request (server-side apply creating: create within a PATCH)
     // counts as used when that request was made. The credential needs of workload identity
     // (a TokenRequest) belong to a namespace with a ServiceAccount credential, not configured here.
+    // The callback-URL Secret needs are granted in the watched namespace (the chart's default).
     const clientSecretNeeds = RBAC_NEEDS.filter(
       (need) => need.scope !== 'credential' || need.resource === 'secrets',
     );

@@ -73,7 +73,8 @@ describe('chart RBAC equals the declared needs', () => {
           .sort(),
       ).toEqual(['logicops-manager', 'logicops-namespaces']);
       // No credentials configured: the only Secret permission is get, for spec.parametersFrom
-      // (bound like the watched kinds); never list or watch.
+      // (bound like the watched kinds); never list or watch. No callback-URL Role either: with every
+      // namespace watched and none listed in callbackUrls.namespaces, Secrets are written nowhere.
       const everyRole = [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')];
       expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([
         'get core/secrets',
@@ -115,6 +116,45 @@ describe('chart RBAC equals the declared needs', () => {
       expect(ofKind(objects, 'ClusterRoleBinding').map((b) => b.metadata.name)).toEqual([
         'logicops-namespaces',
       ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'callback-URL Secrets: a Role per watched namespace by default, per listed namespace when given, never cluster-wide',
+    async () => {
+      const watched = await renderChart({ watchNamespaces: '{team-a,team-b}' });
+      const roles = ofKind(watched, 'Role').filter((r) => r.metadata.name === 'logicops-callback-urls');
+      expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
+      for (const role of roles) expect(pairsOf(role)).toEqual(declared('callbackUrls'));
+      const bindings = ofKind(watched, 'RoleBinding').filter(
+        (b) => b.metadata.name === 'logicops-callback-urls',
+      );
+      expect(bindings.map((b) => b.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
+
+      const listed = await renderChart({
+        watchNamespaces: '{team-a,team-b}',
+        'callbackUrls.namespaces': '{team-b}',
+      });
+      expect(
+        ofKind(listed, 'Role')
+          .filter((r) => r.metadata.name === 'logicops-callback-urls')
+          .map((r) => r.metadata.namespace),
+      ).toEqual(['team-b']);
+      // No ClusterRole writes Secrets (the watched get of spec.parametersFrom is the only Secret rule there).
+      expect(
+        [...ofKind(watched, 'ClusterRole'), ...ofKind(listed, 'ClusterRole')]
+          .flatMap(pairsOf)
+          .filter((p) => p.includes('secrets') && !p.startsWith('get ')),
+      ).toEqual([]);
+
+      // Every namespace watched and none listed: no Secret writes anywhere (the first test); listed: there only.
+      const everywhere = await renderChart({ 'callbackUrls.namespaces': '{team-c}' });
+      expect(
+        ofKind(everywhere, 'Role')
+          .filter((r) => r.metadata.name === 'logicops-callback-urls')
+          .map((r) => r.metadata.namespace),
+      ).toEqual(['team-c']);
     },
     TIMEOUT,
   );

@@ -73,6 +73,7 @@ function baselineState(): EmulatorState {
     subscriptions: {},
     oidcIssuers: {},
     workflowRuns: {},
+    workflowAccessKeys: {},
     runOutcomes: {},
     resourceGroups: {},
     workflows: {},

@@ -10,6 +10,7 @@ import {
   matchesFormat,
   RESOURCE_GROUP_NAME,
   SECRET_NAME,
+  TRIGGER_NAME,
   toRegExp,
   USER_ASSIGNED_IDENTITY_ID,
   VAULT_ID,
@@ -132,5 +133,42 @@ describe('anyCase', () => {
   it('turns RE2 code-point escapes into JavaScript ones', () => {
     expect(toRegExp('^[^\\x{10000}-\\x{10FFFF}]*$').test('\u{1d400}')).toBe(false);
     expect(toRegExp('^[^\\x{10000}-\\x{10FFFF}]*$').test('grüße')).toBe(true);
+  });
+});
+
+describe('trigger names (spec.callbackUrl.trigger, and the trigger a callback URL is listed for)', () => {
+  it('accepts the names definitions use, up to 80 characters (Logic Apps limits: action or trigger name)', () => {
+    for (const name of [
+      'manual',
+      'When_a_HTTP_request_is_received',
+      'Request 2',
+      'order.created',
+      'x'.repeat(80),
+    ]) {
+      expect(matchesFormat(TRIGGER_NAME, name)).toBe(true);
+    }
+  });
+
+  it('refuses what would change the URL path: dot segments, /, \\, ?, #, %, control characters, and 81 characters', () => {
+    for (const name of [
+      '',
+      '.',
+      '..',
+      '...',
+      'a/b',
+      'a\\b',
+      'a?b',
+      'a#b',
+      '%2e%2e',
+      'a\nb',
+      'x'.repeat(81),
+    ]) {
+      expect(matchesFormat(TRIGGER_NAME, name)).toBe(false);
+    }
+  });
+
+  it('renders as a CEL rule on RE2-compatible syntax', () => {
+    expect(celMatches(TRIGGER_NAME)).toBe(`self.matches(r'${TRIGGER_NAME.patterns[0]}')`);
+    expect(() => toRegExp(TRIGGER_NAME.patterns[0]!)).not.toThrow();
   });
 });

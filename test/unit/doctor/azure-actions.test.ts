@@ -4,7 +4,13 @@
 
 import { BUILT_IN_ROLE_PERMISSIONS } from '@logicops/azure-emulator';
 import { describe, expect, it } from 'vitest';
-import { isActionAllowed, missingActions, patternMatches } from '../../../src/doctor/azure-actions.ts';
+import {
+  CALLBACK_URL_ACTIONS,
+  isActionAllowed,
+  missingActions,
+  patternMatches,
+  REQUIRED_ACTIONS,
+} from '../../../src/doctor/azure-actions.ts';
 
 const role = (guid: string) => {
   const permission = BUILT_IN_ROLE_PERMISSIONS[guid];
@@ -70,5 +76,22 @@ describe('missingActions', () => {
       'Microsoft.Authorization/roleAssignments/delete',
     ]);
     expect(missingActions([OWNER], 'rbacVault')).toEqual([]);
+  });
+});
+
+describe('missingActions with callback URLs (spec.callbackUrl)', () => {
+  it('Logic App Contributor covers listCallbackUrl and regenerateAccessKey; Reader covers neither', () => {
+    expect(missingActions([LOGIC_APP_CONTRIBUTOR], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual([]);
+    expect(missingActions([READER], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual(
+      expect.arrayContaining([...CALLBACK_URL_ACTIONS]),
+    );
+  });
+
+  it('a custom role with exactly the actions every workflow group needs lacks them', () => {
+    const custom = { actions: [...REQUIRED_ACTIONS.resourceGroup] };
+    expect(missingActions([custom], 'resourceGroup')).toEqual([]);
+    expect(missingActions([custom], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual([
+      ...CALLBACK_URL_ACTIONS,
+    ]);
   });
 });

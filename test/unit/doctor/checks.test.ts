@@ -20,6 +20,29 @@ const workflow = (spec: Partial<LogicAppWorkflow['spec']>) => ({ spec }) as Pick
 const binding = (vaultId: string) => ({ spec: { vaultId } }) as Pick<VaultSecretBinding, 'spec'>;
 
 describe('scopesToCheck', () => {
+  it('marks a resource group whose workflow has spec.callbackUrl, whichever workflow named it first', () => {
+    const { scopes } = scopesToCheck(
+      [
+        workflow({ subscriptionId: SUB, resourceGroup: 'team-a', identity: { type: 'None' } }),
+        workflow({
+          subscriptionId: SUB,
+          resourceGroup: 'team-a',
+          identity: { type: 'None' },
+          callbackUrl: { secretName: 's', secretKey: 'url' },
+        }),
+        workflow({ subscriptionId: SUB, resourceGroup: 'team-b', identity: { type: 'None' } }),
+      ],
+      [],
+      [],
+    );
+    expect(
+      scopes.map((scope) => [scope.id, scope.kind === 'resourceGroup' && scope.callbackUrls === true]),
+    ).toEqual([
+      [RG, true],
+      [`/subscriptions/${SUB}/resourceGroups/team-b`, false],
+    ]);
+  });
+
   it('checks each group, identity and vault the objects use, and the annotations naming one scope, once', () => {
     const { scopes, globs } = scopesToCheck(
       [
@@ -76,10 +99,17 @@ describe('accessQuestions', () => {
     expect(asked).toContain('update coordination.k8s.io/leases named logicops-leader in ops');
     expect(asked).toContain('create coordination.k8s.io/leases in ops');
     expect(asked).toContain('delete core/configmaps in records');
-    expect(skipped.map((s) => s.need.resource)).toEqual(['secrets', 'serviceaccounts/token']);
+    // spec.callbackUrl's Secrets: in each watched namespace (the chart's default), never cluster-wide.
+    expect(asked).toContain('create core/secrets in team-b');
+    expect(asked.filter((q) => q.includes('core/secrets') && q.endsWith('cluster-wide'))).toEqual([]);
+    expect(skipped.map((s) => `${s.need.resource} ${s.need.scope}`)).toEqual([
+      'secrets credential',
+      'serviceaccounts/token credential',
+    ]);
     // Every verb of every need that applies is asked.
     const verbs = RBAC_NEEDS.filter((need) => need.scope !== 'credential').reduce(
-      (sum, need) => sum + need.verbs.length * (need.scope === 'watched' ? 2 : 1),
+      (sum, need) =>
+        sum + need.verbs.length * (need.scope === 'watched' || need.scope === 'callbackUrls' ? 2 : 1),
       0,
     );
     expect(questions).toHaveLength(verbs);
@@ -92,6 +122,13 @@ describe('accessQuestions', () => {
     );
     expect(questions.map(describeQuestion)).toContain('list logicops.io/vaultsecretbindings cluster-wide');
     expect(questions.map(describeQuestion)).toContain('patch core/configmaps in default');
+    // Watching every namespace: no Secret write asked cluster-wide; the chart grants those per listed namespace only.
+    expect(
+      questions.map(describeQuestion).filter((q) => q.includes('core/secrets') && !q.startsWith('get ')),
+    ).toEqual([]);
+    expect(skipped.map((s) => s.why)).toContain(
+      'every namespace is watched: Secrets for spec.callbackUrl are granted only in the namespaces the chart lists (callbackUrls.namespaces)',
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 // (201 create / 200 update); PATCH carries no body in the current SDK; the identity is
 // SystemAssigned, one UserAssigned, or None, and a system-assigned principal lives and dies
 // with its workflow.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { EmulatorCore } from '../core.ts';
 import { ArmError, armErrors } from '../errors.ts';
 import { armKey, parseResourceId, providerResourceId } from '../ids.ts';
@@ -23,6 +23,7 @@ import { checkWorkflowName } from './names.ts';
 import { page } from './paging.ts';
 import { requireParameterValues } from './parameter-values.ts';
 import { checkAccessControl } from './workflow-access-control.ts';
+import { accessIdOf } from './workflow-access-id.ts';
 import { validateWorkflow } from './workflow-definition.ts';
 import { endpointsConfiguration } from './workflow-endpoints.ts';
 import { propertiesAsReturned } from './workflow-read-back.ts';
@@ -81,6 +82,8 @@ export function deleteWorkflowRecord(core: EmulatorCore, record: WorkflowRecord)
   if (record.identity?.type === 'SystemAssigned') core.deletePrincipal(record.identity.principalId);
   delete core.state.workflows[armKey(record.id)];
   forgetRuns(core, record.id);
+  // Its callback keys go too: a workflow re-created under the name signs with new ones.
+  delete core.state.workflowAccessKeys[armKey(record.id)];
 }
 
 export type RequestedIdentity =
@@ -234,7 +237,7 @@ export function writeWorkflow(
     version: newVersion(),
     accessEndpoint:
       existing?.properties.accessEndpoint ??
-      `https://prod-00.${location}.logic.azure.com:443/workflows/${createHash('sha256').update(armKey(id)).digest('hex').slice(0, 32)}`,
+      `https://prod-00.${location}.logic.azure.com:443/workflows/${accessIdOf(id)}`,
     // The region decides, whatever was sent (workflow-endpoints.ts).
     endpointsConfiguration: endpointsConfiguration(location),
   };

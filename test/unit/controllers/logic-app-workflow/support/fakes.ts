@@ -34,7 +34,7 @@ export class FakeKube extends FakeApiServer {
     this.beforeRequest = ({ verb, subresource, body }) => {
       if (verb !== 'patch') return;
       if (subresource === 'status') this.calls.push('patch status');
-      else {
+      else if (Array.isArray(body)) {
         for (const { op } of body as Array<{ op: string }>) {
           if (op === 'add') this.calls.push('add finalizer');
           if (op === 'remove') this.calls.push('remove finalizer');
@@ -125,6 +125,8 @@ export class FakeAzure {
   private versions = 0;
   readonly vaults = new Map<string, ObservedVault>();
   readonly identities = new Map<string, UserAssignedIdentity>();
+  /** Per workflow name: how often its primary access key was drawn (the callback URL's `sig` follows it). */
+  readonly accessKeyGenerations = new Map<string, number>();
   /** Runs per workflow name, newest first, as run history lists them. */
   readonly runs = new Map<string, ObservedRun[]>();
   /** Thrown by the next call of that operation (e.g. `workflows.createOrUpdate`). */
@@ -211,6 +213,20 @@ export class FakeAzure {
         ) {
           azure.maybeFail('workflows.listBySubscription');
           return [...azure.workflows.values()].map(asReturned).map(select);
+        },
+      },
+      workflowCallbacks: {
+        async triggerCallbackUrl(ref: WorkflowRef, triggerName: string) {
+          azure.maybeFail('workflowTriggers.listCallbackUrl');
+          if (!azure.workflows.has(ref.name)) throw new Error(`no workflow ${ref.name}`);
+          const generation = azure.accessKeyGenerations.get(ref.name) ?? 0;
+          return `https://callback.test/workflows/${ref.name}/triggers/${triggerName}/paths/invoke?sv=1.0&sig=key-${generation}`;
+        },
+        async regenerateAccessKey(ref: WorkflowRef, keyType: string) {
+          azure.maybeFail('workflows.regenerateAccessKey');
+          if (keyType === 'Primary') {
+            azure.accessKeyGenerations.set(ref.name, (azure.accessKeyGenerations.get(ref.name) ?? 0) + 1);
+          }
         },
       },
       workflowRuns: {
