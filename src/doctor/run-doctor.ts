@@ -41,8 +41,8 @@ export async function runDoctor({
   if (reachable.status === 'ok') {
     const crds = await crdRows(kube, allCrds());
     rows.push(...crds);
-    const { questions, skipped } = accessQuestions(config);
-    rows.push(...(await rbacRows(kubeConfig, questions, skipped)));
+    // Listed before the RBAC questions: where workflows use Secrets is where Secrets must be granted.
+    let listFailure: unknown;
     try {
       // The operator serves only the watched namespaces: other namespaces' policies are not its concern.
       namespaces = (await listAll<V1Namespace>(kube, NAMESPACE_RESOURCE, [undefined])).filter(
@@ -56,6 +56,19 @@ export async function runDoctor({
         workflows = await listAll<LogicAppWorkflow>(kube, LOGIC_APP_WORKFLOW_RESOURCE, watched);
       if (installed(VAULT_SECRET_BINDING_RESOURCE.plural))
         bindings = await listAll<VaultSecretBinding>(kube, VAULT_SECRET_BINDING_RESOURCE, watched);
+    } catch (error) {
+      listFailure = error;
+    }
+    const { questions, skipped } = accessQuestions(config, listFailure ? undefined : workflows);
+    rows.push(...(await rbacRows(kubeConfig, questions, skipped)));
+    if (listFailure) {
+      rows.push({
+        check: 'namespace-policy',
+        target: '',
+        status: 'fail',
+        detail: `could not list namespaces and objects (${errorText(listFailure)})`,
+      });
+    } else {
       rows.push(
         ...namespacePolicyRows(
           config.namespacePolicy,
@@ -63,13 +76,6 @@ export async function runDoctor({
           objectCounts(workflows, bindings),
         ),
       );
-    } catch (error) {
-      rows.push({
-        check: 'namespace-policy',
-        target: '',
-        status: 'fail',
-        detail: `could not list namespaces and objects (${errorText(error)})`,
-      });
     }
   } else {
     for (const check of ['crd', 'rbac', 'namespace-policy']) {
