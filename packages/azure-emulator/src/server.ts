@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type AdminHooks, adminRoutes, seedSecretValue } from './admin.ts';
 import { authorizeArmRequests } from './arm/authorization.ts';
+import { connectionRoutes } from './arm/connections.ts';
 import {
   armResponseHeaders,
   authenticate,
@@ -20,6 +21,7 @@ import {
   subscriptionGate,
 } from './arm/gateway.ts';
 import { identityRoutes } from './arm/identities.ts';
+import { managedApiRoutes } from './arm/managed-apis.ts';
 import { permissionRoutes } from './arm/permissions.ts';
 import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
@@ -244,6 +246,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),
     ...permissionRoutes(core),
+    ...managedApiRoutes(core),
+    ...connectionRoutes(core),
   );
   const dataPlaneRouter = new Router().add(...dataPlaneRoutes(core, grants));
   // Rebuilt per request so middleware added later with use() takes effect at once.

@@ -74,6 +74,8 @@ function baselineState(): EmulatorState {
     oidcIssuers: {},
     workflowRuns: {},
     runOutcomes: {},
+    webConnections: {},
+    serviceBusNamespaces: {},
     resourceGroups: {},
     workflows: {},
     vaults: { [armKey(AP_VAULT)]: vault(AP_VAULT, false), [armKey(RBAC_VAULT)]: vault(RBAC_VAULT, true) },
