@@ -9,7 +9,7 @@ import type { TokenClaims } from './tokens.ts';
 /** How a request counts: ARM's throttling buckets are per kind (reads/writes/deletes). */
 export type OperationKind = 'read' | 'write' | 'delete' | 'action' | 'token' | 'admin';
 /** `unmatched`: no route (answered 404/405, still logged and counted). */
-export type Plane = 'arm' | 'entra' | 'managed-identity' | 'keyvault' | 'admin' | 'unmatched';
+export type Plane = 'arm' | 'entra' | 'managed-identity' | 'keyvault' | 'servicebus' | 'admin' | 'unmatched';
 
 export interface EmulatorResponse {
   status: number;
