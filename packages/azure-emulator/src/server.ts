@@ -102,7 +102,8 @@ export interface StartEmulatorOptions {
   middleware?: Middleware[];
   /**
    * The `vaultUri` reported for a vault; default `https://{name}.vault.azure.net/`. The data plane
-   * answers for hosts `{name}.vault.<domain>`; the certificate covers `*.vault.azure.net` only.
+   * answers for hosts `{name}.vault.<domain>`; the certificate covers `*.vault.azure.net` (and
+   * `*.servicebus.windows.net`, for the Service Bus data plane).
    */
   vaultUri?: (vaultName: string) => string;
   /**
