@@ -33,6 +33,8 @@ const roleId = (guid: string) =>
 
 let h: Harness;
 let principalId: string;
+/** The emulator's clock: moved by the tests that wait (grant propagation, locks, token expiry). */
+let clock = Date.now();
 
 interface BusAnswer {
   status: number;
@@ -86,7 +88,7 @@ async function grant(role: string, scope: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ now: () => clock });
   expect(
     (
       await h.arm('PUT', `/subscriptions/${SUB}/resourcegroups/${GROUP}?api-version=2021-04-01`, {
@@ -250,5 +252,49 @@ describe('Service Bus queue data plane with the workflow identity', () => {
     expect((await bus('POST', '/missing/messages', token, 'x')).status).toBe(410);
     await h.authorization.roleAssignments.delete(QUEUE_ID, onOrders);
     await h.authorization.roleAssignments.delete(NAMESPACE_ID, onNamespace);
+  });
+});
+
+describe('Service Bus queue data plane over time (the emulator clock)', () => {
+  it('counts a new grant only after the propagation delay, as the Key Vault data plane does', async () => {
+    h.emu.setFaults({ grantPropagationSeconds: 30 });
+    try {
+      const sender = await grant(DATA_SENDER, QUEUE_ID);
+      expect((await bus('POST', `/${QUEUE}/messages`, await workflowToken(), 'early')).status).toBe(401);
+      clock += 29_000;
+      expect((await bus('POST', `/${QUEUE}/messages`, await workflowToken(), 'early')).status).toBe(401);
+      clock += 1_000;
+      expect((await bus('POST', `/${QUEUE}/messages`, await workflowToken(), 'on time')).status).toBe(201);
+      await h.authorization.roleAssignments.delete(QUEUE_ID, sender);
+    } finally {
+      h.emu.setFaults({});
+    }
+  });
+
+  it('makes a locked message visible again once its lock expires, and the old lock settles nothing', async () => {
+    const receiver = await grant(DATA_RECEIVER, QUEUE_ID);
+    const token = await workflowToken();
+    const first = await bus('POST', `/${QUEUE}/messages/head`, token);
+    expect(first.status).toBe(201);
+    expect(first.text).toBe('on time');
+    clock += 30_000; // the queue's lockDuration, PT30S
+    const again = await bus('POST', `/${QUEUE}/messages/head`, token);
+    expect(again.status).toBe(201);
+    expect(JSON.parse(String(again.headers.brokerproperties))).toMatchObject({ DeliveryCount: 2 });
+    expect((await bus('DELETE', new URL(String(first.headers.location)).pathname, token)).status).toBe(404);
+    expect((await bus('DELETE', new URL(String(again.headers.location)).pathname, token)).status).toBe(200);
+    await h.authorization.roleAssignments.delete(QUEUE_ID, receiver);
+  });
+
+  it('refuses an expired token, and never logs a message body or a token', async () => {
+    const token = await workflowToken();
+    // The token's lifetime is checked before any role: no grant is needed to see the refusal.
+    clock += 3600_000;
+    const expired = await bus('POST', `/${QUEUE}/messages`, token, 'late');
+    expect(expired.status).toBe(401);
+    expect(expired.text).toContain('ExpiredToken');
+    const log = JSON.stringify(h.emu.requests());
+    expect(log).not.toContain('order 1');
+    expect(log).not.toMatch(/eyJ[\w-]+\.eyJ/);
   });
 });
