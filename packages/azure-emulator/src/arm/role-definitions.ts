@@ -6,12 +6,10 @@
 // what the Microsoft.Authorization/permissions read reports (permissions.ts) and what ARM's
 // authorization check (authorization.ts) grants.
 
-export interface RolePermission {
-  actions: string[];
-  notActions: string[];
-  dataActions: string[];
-  notDataActions: string[];
-}
+import { DATA_PLANE_ROLE_PERMISSIONS } from './data-plane-roles.ts';
+import type { RolePermission } from './role-permission.ts';
+
+export type { RolePermission };
 
 const none = { notActions: [], dataActions: [], notDataActions: [] };
 
@@ -162,4 +160,6 @@ export const BUILT_IN_ROLE_PERMISSIONS: Readonly<Record<string, RolePermission>>
     ],
     notDataActions: [],
   },
+  // Data-plane roles of the managed connectors' targets (issue 24): a separate table.
+  ...DATA_PLANE_ROLE_PERMISSIONS,
 };
