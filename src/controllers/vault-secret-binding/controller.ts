@@ -13,19 +13,19 @@ import { alignedResyncDelay } from '../shared/aligned-resync.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
+import { PrincipalAges } from '../shared/grants/principal-ages.ts';
+import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../shared/grants/propagation-hold.ts';
+import { RoleAssignmentCounts } from '../shared/grants/role-assignment-counts.ts';
+import { WorkflowIdentities } from '../shared/grants/workflow-identities.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import type { RecordConfigMap } from '../shared/records/record-configmap.ts';
 import type { QuotaLimits } from './context.ts';
 import { LedgerBook } from './ledger/ledger-book.ts';
 import { expectedAdditions } from './observe/expected-additions.ts';
-import { PrincipalAges } from './observe/principal-ages.ts';
-import { RoleAssignmentCounts } from './observe/role-assignment-counts.ts';
 import { type ConsistentReads, VaultConsistency } from './observe/vault-consistency.ts';
 import { VaultReads } from './observe/vault-reads.ts';
-import { WorkflowIdentities } from './observe/workflow-identities.ts';
 import { createBindingReconciler } from './reconcile.ts';
 import type { GrantEvent } from './report/announcer.ts';
-import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from './steps/hold-for-propagation.ts';
 import {
   AccessPolicyBatches,
   type BatchTiming,

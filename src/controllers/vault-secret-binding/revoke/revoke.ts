@@ -7,6 +7,7 @@
 import { isAzureError, sameResourceId } from '../../../azure/index.ts';
 import { GrantPhase, type GrantRecord } from '../../../crds/index.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
+import { pausedWrite } from '../../shared/grants/write-refusals.ts';
 import type { BindingRun } from '../context.ts';
 import {
   hasAccessPolicyPart,
@@ -15,7 +16,6 @@ import {
   vaultCoordinates,
 } from '../plan/grant-model.ts';
 import { planAccessPolicyRevoke, sharedEntryView } from '../plan/permissions-math.ts';
-import { pausedWrite } from '../write/write-refusals.ts';
 import { removeConfirmed } from './removal-confirmation.ts';
 
 /** Revokes the whole recorded grant and clears the ledger; an outcome when it must not (paused). */
