@@ -37,6 +37,12 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   'f1a07417-d97a-45cb-824c-7a7467783830': 'Managed Identity Operator',
   '87a39d53-fc1b-424a-814c-f7e04687dc9e': 'Logic App Contributor',
   'f25e0fa2-a7c8-4377-a976-54943a77a395': 'Key Vault Contributor',
+  '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0': 'Azure Service Bus Data Receiver',
+  '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39': 'Azure Service Bus Data Sender',
+  'a638d3c7-ab3a-418d-83e6-5f17a39d4fde': 'Azure Event Hubs Data Receiver',
+  '2b629674-e913-4c01-ae53-ef4638d8f975': 'Azure Event Hubs Data Sender',
+  '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1': 'Storage Blob Data Reader',
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
 };
 
 /**
