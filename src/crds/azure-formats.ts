@@ -152,12 +152,12 @@ const SCOPE_PROVIDER = '[a-zA-Z][a-zA-Z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+';
 const SCOPE_TYPE = '[a-zA-Z][a-zA-Z0-9]{0,79}';
 export const ROLE_SCOPE: AzureFormat = {
   patterns: [
-    `^${SCOPE}/${SCOPE_PROVIDER}/${SCOPE_TYPE}/${SCOPE_NAME}(/${SCOPE_TYPE}/${SCOPE_NAME}){0,4}$`,
+    `^${SCOPE}/${SCOPE_PROVIDER}/${SCOPE_TYPE}/${SCOPE_NAME}(/${SCOPE_TYPE}/${SCOPE_NAME})*$`,
     BASIC_PLANE_ONLY,
   ],
   minLength: 1,
   maxLength: 1024,
-  allows: `a scope is the ARM id of a resource: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/<Provider.Namespace>/<type>/<name>, optionally followed by up to four /<child type>/<name> pairs (a queue, a container), where ${RESOURCE_GROUP_NAME.allows} and every name starts with a letter or digit and is letters, digits, '-', '_', '.', '(' or ')'`,
+  allows: `a scope is the ARM id of a resource: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/<Provider.Namespace>/<type>/<name>, optionally followed by /<child type>/<name> pairs (a queue, a container), where ${RESOURCE_GROUP_NAME.allows} and every name starts with a letter or digit and is letters, digits, '-', '_', '.', '(' or ')'`,
 };
 
 /**

@@ -29,6 +29,7 @@ it('there is a sample per kind plus the end-to-end example', async () => {
     'end-to-end/partner-api-workflow.yaml',
     'logicops_v1alpha1_logicappworkflow.yaml',
     'logicops_v1alpha1_vaultsecretbinding.yaml',
+    'logicops_v1alpha1_workflowroleassignment.yaml',
   ]);
 });
 
@@ -43,5 +44,6 @@ it('every sample is accepted by the API server', async () => {
     'logicappworkflow.logicops.io/partner-sync',
     'vaultsecretbinding.logicops.io/hello-greeting-secret',
     'vaultsecretbinding.logicops.io/partner-sync-api-key',
+    'workflowroleassignment.logicops.io/hello-orders-receiver',
   ]);
 });
