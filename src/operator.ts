@@ -155,10 +155,10 @@ export async function createOperator({
   const events = new KubeEventRecorder(kubeConfig, { instance: identity, fence }, logger);
   const policy = namespacePolicy(config.namespacePolicy);
   const resync = { periodMs: config.resyncPeriodMs, jitterFraction: 0.1 };
-  const workflowController = createLogicAppWorkflowController({
+  // What every controller is built from (shared/controller-deps.ts).
+  const controllerDeps = {
     workflows,
     bindings,
-    configMaps,
     namespaces,
     records,
     kube,
@@ -167,6 +167,10 @@ export async function createOperator({
     events,
     logger,
     metrics,
+  };
+  const workflowController = createLogicAppWorkflowController({
+    ...controllerDeps,
+    configMaps,
     settings: {
       clusterId,
       namespacePolicy: policy,
@@ -187,17 +191,8 @@ export async function createOperator({
   // budget per subscription: one shared count.
   const roleAssignmentCounts = new RoleAssignmentCounts(systemClock);
   const bindingController = createVaultSecretBindingController({
-    bindings,
+    ...controllerDeps,
     roleAssignmentCounts,
-    workflows,
-    namespaces,
-    records,
-    kube,
-    actors,
-    gatewaysFor,
-    events,
-    logger,
-    metrics,
     settings: {
       clusterId,
       namespacePolicy: policy,
@@ -213,18 +208,9 @@ export async function createOperator({
   });
 
   const roleAssignmentController = createWorkflowRoleAssignmentController({
+    ...controllerDeps,
     roleAssignments,
     roleAssignmentCounts,
-    workflows,
-    bindings,
-    namespaces,
-    records,
-    kube,
-    actors,
-    gatewaysFor,
-    events,
-    logger,
-    metrics,
     settings: {
       clusterId,
       namespacePolicy: policy,

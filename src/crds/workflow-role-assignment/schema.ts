@@ -4,7 +4,7 @@
 // the namespace may grant it on that scope are the operator's decisions, not admission's: they
 // need the role table and the Namespace's annotations.
 import { celMatches, KUBERNETES_NAME, ROLE, ROLE_SCOPE } from '../azure-formats.ts';
-import { enumOf, immutable, object, string, withRules } from '../schema/builders.ts';
+import { enumOf, immutable, object, string } from '../schema/builders.ts';
 import {
   ageColumn,
   conditionsSchema,
@@ -15,9 +15,10 @@ import {
   observedGenerationSchema,
   quotaSchema,
   readyColumns,
+  workflowRefSchema,
 } from '../schema/common.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
-import { GrantPhase, type WorkflowReference } from '../vault-secret-binding/types.ts';
+import { GrantPhase } from '../vault-secret-binding/types.ts';
 import {
   type RoleGrantRecord,
   WORKFLOW_ROLE_ASSIGNMENT,
@@ -28,23 +29,7 @@ import {
 const spec = object(
   "Grants one workflow's managed identity one Azure role on one resource.",
   {
-    workflowRef: withRules(
-      object(
-        'The LogicAppWorkflow whose identity is granted the role; same namespace only. Immutable.',
-        {
-          name: withRules(
-            string('LogicAppWorkflow name.', { minLength: 1, maxLength: KUBERNETES_NAME.maxLength }),
-            {
-              rule: celMatches(KUBERNETES_NAME),
-              message:
-                'workflowRef.name must be a LogicAppWorkflow name: lower-case letters, digits, - and .',
-            },
-          ),
-        } satisfies Record<keyof WorkflowReference, JsonSchema>,
-        { required: ['name'] },
-      ),
-      immutable('workflowRef is immutable: create a new WorkflowRoleAssignment for another workflow'),
-    ),
+    workflowRef: workflowRefSchema('the role', 'WorkflowRoleAssignment'),
     scope: string(
       'ARM resource id the role is granted on, e.g. /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ServiceBus/namespaces/<ns>/queues/<queue>. Must be allowed by the namespace annotation logicops.io/allowed-role-scopes. Immutable.',
       {

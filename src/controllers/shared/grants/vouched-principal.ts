@@ -9,6 +9,7 @@ import { ConditionType, IdentityType, type LogicAppWorkflow, Reason } from '../.
 import { objectKey, type WatchedSource } from '../../../runtime/index.ts';
 import type { Outcome } from '../frame/outcome.ts';
 import type { IdentityRecord } from '../records/record-configmap.ts';
+import type { PrincipalAges } from './principal-ages.ts';
 import type { WorkflowIdentities } from './workflow-identities.ts';
 
 export interface PrincipalSources {
@@ -78,4 +79,72 @@ function whyNoPrincipal(workflow: LogicAppWorkflow): string {
     return ` (yet): the workflow is not Ready${ready?.reason ? ` (${ready.reason})` : ''}`;
   }
   return ' (yet)';
+}
+
+export interface PrincipalFacts {
+  principal: { principalId: string; tenantId?: string };
+  /** Since the workflow controller first recorded the principal (the propagation hold counts from here). */
+  ageMs: number;
+  /** Within Entra ID's replication window and never granted yet: lag errors mean "wait". */
+  isNew: boolean;
+}
+
+/** What a grant needs to know of the vouched identity; `grantedTo`: the principal its record says was granted, if Granted. */
+export function principalFacts(
+  identity: IdentityRecord,
+  principals: PrincipalAges,
+  grantedTo: string | undefined,
+): PrincipalFacts {
+  const ageMs = principals.ageMs(identity.principalId, identity.principalObservedAt);
+  const grantedBefore = grantedTo?.toLowerCase() === identity.principalId.toLowerCase();
+  return {
+    principal: {
+      principalId: identity.principalId,
+      ...(identity.tenantId ? { tenantId: identity.tenantId } : {}),
+    },
+    ageMs,
+    isNew: ageMs < principals.windowMs && !grantedBefore,
+  };
+}
+
+/** What a kind's per-pass state offers the shared principal step. */
+export interface GrantingRun {
+  object: { metadata: { namespace?: string } };
+  spec: { workflowRef: { name: string } };
+  shared: PrincipalSources & { principals: PrincipalAges };
+  record: { phase: string; principalId: string } | undefined;
+  principal?: PrincipalFacts['principal'];
+  observed: { principalId?: string };
+  principalIsNew: boolean;
+  principalAgeMs?: number;
+}
+
+/**
+ * The step every granting kind runs: the vouched principal onto the run, or — when there is
+ * none — what the record granted revoked (`revokeRecorded`, the kind's own) and the wait.
+ * `withIdentity` runs first with whatever identity record there is (a binding's legacy ledger).
+ */
+export async function resolveVouchedPrincipal(
+  run: GrantingRun,
+  revokeRecorded: () => Promise<{ revoked: boolean; heldBack?: Outcome }>,
+  withIdentity?: (identity: IdentityRecord | undefined) => Promise<void>,
+): Promise<Outcome | undefined> {
+  const lookup = lookUpPrincipal(run.shared, run.object.metadata.namespace ?? '', run.spec.workflowRef.name);
+  await withIdentity?.(lookup.identity);
+  if (lookup.kind === 'unavailable') {
+    const revoke = await revokeRecorded();
+    if (revoke.heldBack) return revoke.heldBack;
+    return lookup.waiting(revoke.revoked);
+  }
+  const record = run.record;
+  const facts = principalFacts(
+    lookup.identity,
+    run.shared.principals,
+    record?.phase === 'Granted' ? record.principalId : undefined,
+  );
+  run.principal = facts.principal;
+  run.observed.principalId = facts.principal.principalId;
+  run.principalIsNew = facts.isNew;
+  run.principalAgeMs = facts.ageMs;
+  return undefined;
 }
