@@ -283,4 +283,29 @@ describe('a WorkflowRoleAssignment on a Service Bus queue', () => {
       `${queue()}/providers/Microsoft.Authorization/roleAssignments/${ours?.name}`.toLowerCase(),
     ]);
   });
+
+  it('deleting the workflow waits until its role assignment is revoked (its principal leaves nothing behind)', async () => {
+    await assignment('last-grant', {});
+    await waitFor('workflowroleassignments', 'last-grant', 'Ready', 'Succeeded');
+    const mark = emu.requests().at(-1)?.seq ?? 0;
+    await custom.deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: 'logicappworkflows',
+      name: 'orders-wf',
+    });
+    await eventually(async () => {
+      if (await read('logicappworkflows', 'orders-wf')) throw new Error('the workflow is still there');
+    }, 60_000);
+    await waitFor('workflowroleassignments', 'last-grant', 'Ready', 'WaitingForWorkflow');
+    expect(Object.values(emu.state.roleAssignments).filter((a) => a.principalId === principalId)).toEqual([]);
+    const deletes = emu.requests(mark).filter((r) => r.plane === 'arm' && r.method === 'DELETE');
+    const revoked = deletes.findIndex((r) => r.path.toLowerCase().includes('/roleassignments/'));
+    const workflowDeleted = deletes.findIndex((r) =>
+      r.path.toLowerCase().includes('/microsoft.logic/workflows/'),
+    );
+    expect(revoked).toBeGreaterThanOrEqual(0);
+    expect(workflowDeleted).toBeGreaterThan(revoked);
+  });
 });
