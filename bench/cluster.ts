@@ -168,7 +168,3 @@ export async function createUnreferencedConfigMaps(
   };
   await Promise.all(Array.from({ length: Math.min(4, count) }, worker));
 }
-
-export function customObjectsApi(cluster: BenchCluster): CustomObjectsApi {
-  return cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-}

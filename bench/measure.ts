@@ -2,46 +2,11 @@
 // process samples alongside them, and a steady-state window that simply waits whole resync
 // periods while the counters run. Counters are snapshotted by the caller around each phase.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CustomObjectsApi } from '@kubernetes/client-node';
-import { GROUP, VERSION } from '../src/crds/api-group.ts';
 import type { ReadySample } from './chart.ts';
 import { type ProcessSample, sampleProcess } from './process-stats.ts';
+import type { ReadyCount, ReadySource } from './ready-watch.ts';
 
-interface ListedObject {
-  status?: { conditions?: Array<{ type: string; status: string; reason?: string }> };
-}
-
-export interface ReadyCount {
-  ready: number;
-  total: number;
-  /** Ready's reason for objects that are not Ready yet (what a stuck run is waiting on). */
-  notReadyReasons: Record<string, number>;
-}
-
-export async function countReady(
-  api: CustomObjectsApi,
-  namespace: string,
-  plural: string,
-): Promise<ReadyCount> {
-  const list = (await api.listNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    namespace,
-    plural,
-  })) as {
-    items: ListedObject[];
-  };
-  const count: ReadyCount = { ready: 0, total: list.items.length, notReadyReasons: {} };
-  for (const item of list.items) {
-    const ready = item.status?.conditions?.find((c) => c.type === 'Ready');
-    if (ready?.status === 'True') count.ready++;
-    else {
-      const reason = ready?.reason ?? 'NoStatusYet';
-      count.notReadyReasons[reason] = (count.notReadyReasons[reason] ?? 0) + 1;
-    }
-  }
-  return count;
-}
+export type { ReadyCount } from './ready-watch.ts';
 
 /** The counts of several namespaces as one (a run over several subscriptions). */
 export function sumReadyCounts(counts: readonly ReadyCount[]): ReadyCount {
@@ -117,7 +82,8 @@ export interface WatchedNamespace {
 }
 
 export interface ConvergenceSettings {
-  api: CustomObjectsApi;
+  /** Ready counts and times, kept by a watch (ready-watch.ts). */
+  ready: ReadySource;
   namespaces: readonly WatchedNamespace[];
   /** performance.now() when the first create was sent. */
   startedAt: number;
@@ -129,7 +95,11 @@ export interface ConvergenceSettings {
   onSample?: (sample: ReadySample) => void;
 }
 
-/** Polls Ready counts in every namespace until every object is Ready or the timeout passes. */
+/**
+ * Samples the watched Ready counts every `pollIntervalMs` (the convergence curve, the process
+ * figures) until every object is Ready or the timeout passes. A namespace's time to Ready is when
+ * its last object turned Ready, as the watch saw it, not the sample after.
+ */
 export async function recordConvergence(settings: ConvergenceSettings): Promise<ConvergenceResult> {
   const samples: ReadySample[] = [];
   const empty: ReadyCount = { ready: 0, total: 0, notReadyReasons: {} };
@@ -149,28 +119,19 @@ export async function recordConvergence(settings: ConvergenceSettings): Promise<
   });
   for (;;) {
     const tick = performance.now();
-    try {
-      [workflowCounts, bindingCounts] = await Promise.all([
-        Promise.all(watched.map((w) => countReady(settings.api, w.namespace, 'logicappworkflows'))),
-        Promise.all(
-          watched.map((w) =>
-            w.bindings > 0
-              ? countReady(settings.api, w.namespace, 'vaultsecretbindings')
-              : Promise.resolve(empty),
-          ),
-        ),
-      ]);
-    } catch {
-      // A slow list under load is not a reason to stop measuring; the next tick tries again.
-    }
+    workflowCounts = watched.map((w) => settings.ready.count(w.namespace, 'logicappworkflows'));
+    bindingCounts = watched.map((w) =>
+      w.bindings > 0 ? settings.ready.count(w.namespace, 'vaultsecretbindings') : empty,
+    );
     await settings.monitor.sample();
-    // The sample is stamped when its list was sent: the objects were Ready by then at the latest.
     const tMs = tick - settings.startedAt;
     watched.forEach((w, k) => {
       const done =
         (workflowCounts[k]?.ready ?? 0) >= w.workflows && (bindingCounts[k]?.ready ?? 0) >= w.bindings;
-      if (done && convergedMsByNamespace[w.namespace] === undefined)
-        convergedMsByNamespace[w.namespace] = tMs;
+      if (done && convergedMsByNamespace[w.namespace] === undefined) {
+        const readyAt = settings.ready.lastBecameReadyAt(w.namespace) ?? tick;
+        convergedMsByNamespace[w.namespace] = readyAt - settings.startedAt;
+      }
     });
     const sample = {
       tMs,
@@ -179,7 +140,9 @@ export async function recordConvergence(settings: ConvergenceSettings): Promise<
     };
     samples.push(sample);
     settings.onSample?.(sample);
-    if (watched.every((w) => convergedMsByNamespace[w.namespace] !== undefined)) return result(tMs);
+    if (watched.every((w) => convergedMsByNamespace[w.namespace] !== undefined)) {
+      return result(Math.max(...watched.map((w) => convergedMsByNamespace[w.namespace] ?? tMs)));
+    }
     if (performance.now() > deadline || settings.signal?.aborted) return result(undefined);
     await sleep(Math.max(0, settings.pollIntervalMs - (performance.now() - tick)));
   }

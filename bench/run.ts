@@ -24,7 +24,6 @@ import {
   createCredentialSecret,
   createNamespace,
   createUnreferencedConfigMaps,
-  customObjectsApi,
   deleteNamespace,
   installCrds,
   openCluster,
@@ -39,6 +38,7 @@ import {
   subscriptionsLowerBound,
 } from './lower-bound.ts';
 import { observeWindow, ProcessMonitor, recordConvergence, scrapeMetrics } from './measure.ts';
+import { ReadyWatch } from './ready-watch.ts';
 import { parseHistograms, percentiles } from './reconcile-latency.ts';
 import { type BenchReport, evaluateTargets, type SubscriptionFigures } from './report.ts';
 import { type BenchWorld, buildScenario, type Share } from './scenario.ts';
@@ -165,7 +165,12 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
 
     // --- convergence ---------------------------------------------------------------------
     const monitor = new ProcessMonitor(operator.pid);
-    const api = customObjectsApi(cluster);
+    const ready = new ReadyWatch(
+      cluster.kubeConfig,
+      shares.map((share) => share.namespace),
+    );
+    cleanups.push(() => ready.stop());
+    await ready.start(io.signal);
     const before = snapshot(emulator);
     const tallyBefore = tally.snapshot();
     await monitor.restart();
@@ -188,7 +193,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     });
     let lastReport = 0;
     const convergence = await recordConvergence({
-      api,
+      ready,
       namespaces: shares.map((share) => ({
         namespace: share.namespace,
         workflows: share.workflows.length,

@@ -8,6 +8,8 @@ import { AZURE_CLOUD_NAMES, type AzureCloudName } from './azure/clouds.ts';
 import type { CredentialConfig } from './azure/credentials.ts';
 import { MAX_CLUSTER_ID_LENGTH } from './controllers/shared/owner-tag.ts';
 
+/** The run report's default period, in resync periods. */
+export const RUN_STATUS_RESYNCS = 3;
 export interface OperatorConfig {
   kubeconfig?: string;
   /** Empty: every namespace. */
@@ -33,6 +35,8 @@ export interface OperatorConfig {
   };
   workers: number;
   resyncPeriodMs: number;
+  /** How often a workflow's runs and triggers are read into status, at least the resync period; 0: never. */
+  runStatusPeriodMs: number;
   /** Ready waits this long after a workflow's principal was first recorded; 0: off. */
   principalPropagationMs: number;
   /** Vault reads that must agree before a revoke right after an access-policy write is done; 0 reads: off. */
@@ -141,6 +145,11 @@ export const OPTIONS = {
     env: 'LOGICOPS_RESYNC_PERIOD',
     help: 'drift check period (+-10% jitter), e.g. 10m',
     default: '10m',
+  },
+  'run-status-period': {
+    env: 'LOGICOPS_RUN_STATUS_PERIOD',
+    help: "how often each workflow's last run and triggers are read into status (1-2 ARM reads per workflow each time), e.g. 30m; never more often than --resync-period; empty: three resync periods; 0s: off",
+    default: '',
   },
   'quota-workflows-per-region': {
     env: 'LOGICOPS_QUOTA_WORKFLOWS_PER_REGION',
@@ -411,6 +420,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     },
     workers: int('workers', 1, 64),
     resyncPeriodMs: duration('resync-period', 1000),
+    // Default three resync periods: at one, an idle workflow's run read doubles the steady-state
+    // reads (docs/benchmark.md, "Run visibility in the steady state": 1.3 per object per resync).
+    runStatusPeriodMs: raw('run-status-period')
+      ? duration('run-status-period', 0)
+      : RUN_STATUS_RESYNCS * duration('resync-period', 1000),
     principalPropagationMs: duration('principal-propagation-hold', 0),
     consistentVaultReads: readsTimesInterval('consistent-vault-reads'),
     quota: {

@@ -183,6 +183,9 @@ export async function createOperator({
       resync,
       // A vault's URI never changes: read it once per vault, not once per workflow pass.
       vaultUriTtlMs: config.resyncPeriodMs,
+      // Issue 25: runs are read only at a pass, so never more often than the resync period; 0: off.
+      runReportIntervalMs:
+        config.runStatusPeriodMs === 0 ? 0 : Math.max(config.runStatusPeriodMs, config.resyncPeriodMs),
       // status.quota is refreshed from this listing at every pass: never older than one resync.
       quotaListTtlMs: Math.min(DEFAULT_QUOTA_LIST_TTL_MS, config.resyncPeriodMs),
     },

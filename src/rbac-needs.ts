@@ -97,6 +97,13 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
     why: 'metadata-only list and watch (a change wakes the workflows that use it); GET of a ConfigMap a workflow takes its definition from',
   },
   {
+    apiGroup: '',
+    resource: 'secrets',
+    verbs: ['get'],
+    scope: 'watched',
+    why: "a workflow's spec.parametersFrom: the one Secret it names, read by name in the workflow's own namespace at each pass. Never list or watch: those would hand the operator every Secret of the namespace at once, and keep them in its heap",
+  },
+  {
     apiGroup: 'events.k8s.io',
     resource: 'events',
     verbs: ['create', 'update'],

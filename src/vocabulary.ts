@@ -12,6 +12,14 @@ export const ADOPT_ANNOTATION = 'logicops.io/adopt';
 /** logicops' finalizer on both kinds (docs/design.md's fixed name). */
 export const LOGICOPS_FINALIZER = 'logicops.io/finalizer';
 
+// --- On Secrets a workflow takes parameter values from (set by whoever writes the Secret) ---
+/**
+ * "true": this Secret's keys may become workflow parameter values (spec.parametersFrom). Without
+ * it the operator, which may read every Secret in a watched namespace, would hand any of them to
+ * a definition the team writes: the Secret's writer must consent (docs/security.md).
+ */
+export const PARAMETER_SOURCE_LABEL = 'logicops.io/parameter-source';
+
 // --- On Namespaces (set by a cluster admin: the namespace policy) ---
 export const ALLOWED_RESOURCE_GROUPS_ANNOTATION = 'logicops.io/allowed-resource-groups';
 export const ALLOWED_VAULTS_ANNOTATION = 'logicops.io/allowed-vaults';

@@ -90,10 +90,15 @@ export type {
 export type { WorkflowGateway } from './workflow-gateway.ts';
 export type {
   DesiredWorkflow,
+  EndpointAddresses,
   ObservedWorkflow,
   ObservedWorkflowIdentity,
+  PreservedWorkflowProperties,
+  WorkflowAccessControlModel,
+  WorkflowEndpointsModel,
   WorkflowIdentityType,
   WorkflowParameterValue,
   WorkflowRef,
   WorkflowState,
 } from './workflow-model.ts';
+export type { ObservedRun, ObservedTrigger, WorkflowRunsGateway } from './workflow-runs-gateway.ts';

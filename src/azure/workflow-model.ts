@@ -1,7 +1,7 @@
 // The workflow as logicops sees it, and the pure mapping to and from the SDK's `Workflow`
 // model. Controllers build a DesiredWorkflow from the spec; the gateway hands back an
 // ObservedWorkflow. Nothing outside src/azure touches @azure/arm-logic types.
-import type { ManagedServiceIdentity, Workflow, WorkflowParameter } from '@azure/arm-logic';
+import type { FlowEndpoints, ManagedServiceIdentity, Workflow, WorkflowParameter } from '@azure/arm-logic';
 import { sameResourceId } from './resource-id.ts';
 
 export type WorkflowIdentityType = 'SystemAssigned' | 'UserAssigned' | 'None';
@@ -29,6 +29,55 @@ export interface DesiredWorkflow {
   /** Workflow Definition Language JSON. */
   definition: Record<string, unknown>;
   parameters: Record<string, WorkflowParameterValue>;
+  /**
+   * `properties.accessControl` when logicops manages it (`{}`: no restrictions, nothing sent);
+   * undefined when it does not, and what Azure holds is carried over (`preserved`).
+   */
+  accessControl?: WorkflowAccessControlModel;
+  /**
+   * Writable properties logicops does not manage, carried over from the last read into the PUT
+   * (a PUT replaces the whole resource). Never compared, never part of the desired digest.
+   */
+  preserved?: PreservedWorkflowProperties;
+}
+
+/** Azure's FlowAccessControlConfiguration (REST spec 2019-05-01), plain JSON. */
+export interface WorkflowAccessControlModel {
+  triggers?: AccessControlPolicyModel;
+  contents?: AccessControlPolicyModel;
+  actions?: AccessControlPolicyModel;
+  workflowManagement?: AccessControlPolicyModel;
+}
+
+/** FlowAccessControlConfigurationPolicy. */
+export interface AccessControlPolicyModel {
+  allowedCallerIpAddresses?: Array<{ addressRange?: string }>;
+  openAuthenticationPolicies?: {
+    policies?: Record<string, { type?: string; claims?: Array<{ name?: string; value?: string }> }>;
+  };
+}
+
+/** An ARM resource reference as written (`{ id }`); name and type are read-only. */
+export interface ResourceReferenceModel {
+  id: string;
+}
+
+export interface PreservedWorkflowProperties {
+  accessControl?: WorkflowAccessControlModel;
+  integrationAccount?: ResourceReferenceModel;
+  integrationServiceEnvironment?: ResourceReferenceModel;
+  endpointsConfiguration?: WorkflowEndpointsModel;
+}
+
+/** `properties.endpointsConfiguration`: the region's addresses, as Azure reports them. */
+export interface WorkflowEndpointsModel {
+  workflow?: EndpointAddresses;
+  connector?: EndpointAddresses;
+}
+
+export interface EndpointAddresses {
+  outgoingIpAddresses?: string[];
+  accessEndpointIpAddresses?: string[];
 }
 
 export interface ObservedWorkflowIdentity {
@@ -56,11 +105,16 @@ export interface ObservedWorkflow {
   /** Azure's version stamp of the definition; changes on every successful PUT. */
   version?: string;
   changedTime?: Date;
+  accessControl?: WorkflowAccessControlModel;
+  integrationAccount?: ResourceReferenceModel;
+  integrationServiceEnvironment?: ResourceReferenceModel;
+  endpointsConfiguration?: WorkflowEndpointsModel;
 }
 
 /** The PUT body. Read-only fields are never set (the SDK would drop them anyway). */
 export function toArmWorkflow(desired: DesiredWorkflow): Workflow {
-  return {
+  const { preserved = {} } = desired;
+  const workflow: Workflow = {
     location: desired.location,
     tags: { ...desired.tags },
     identity: toArmIdentity(desired.identity),
@@ -70,6 +124,50 @@ export function toArmWorkflow(desired: DesiredWorkflow): Workflow {
       Object.entries(desired.parameters).map(([name, parameter]) => [name, toArmParameter(parameter)]),
     ),
   };
+  // Managed access control wins over what was read; an empty one is left out (no restrictions).
+  const accessControl = desired.accessControl ?? preserved.accessControl;
+  if (accessControl && Object.keys(accessControl).length > 0)
+    workflow.accessControl = structuredClone(accessControl);
+  if (preserved.integrationAccount) workflow.integrationAccount = { id: preserved.integrationAccount.id };
+  if (preserved.integrationServiceEnvironment)
+    workflow.integrationServiceEnvironment = { id: preserved.integrationServiceEnvironment.id };
+  if (preserved.endpointsConfiguration)
+    workflow.endpointsConfiguration = toArmEndpoints(preserved.endpointsConfiguration);
+  return workflow;
+}
+
+function toArmEndpoints(endpoints: WorkflowEndpointsModel): Workflow['endpointsConfiguration'] {
+  const side = (addresses: EndpointAddresses | undefined): FlowEndpoints | undefined => {
+    if (!addresses) return undefined;
+    const result: FlowEndpoints = {};
+    if (addresses.outgoingIpAddresses)
+      result.outgoingIpAddresses = addresses.outgoingIpAddresses.map((address) => ({ address }));
+    if (addresses.accessEndpointIpAddresses)
+      result.accessEndpointIpAddresses = addresses.accessEndpointIpAddresses.map((address) => ({ address }));
+    return result;
+  };
+  return { workflow: side(endpoints.workflow), connector: side(endpoints.connector) };
+}
+
+function fromArmEndpoints(
+  endpoints: NonNullable<Workflow['endpointsConfiguration']>,
+): WorkflowEndpointsModel {
+  const side = (flow: FlowEndpoints | undefined): EndpointAddresses | undefined => {
+    if (!flow) return undefined;
+    const addresses = (list: FlowEndpoints['outgoingIpAddresses']) =>
+      (list ?? []).flatMap((entry) => (typeof entry.address === 'string' ? [entry.address] : []));
+    const result: EndpointAddresses = {};
+    if (flow.outgoingIpAddresses) result.outgoingIpAddresses = addresses(flow.outgoingIpAddresses);
+    if (flow.accessEndpointIpAddresses)
+      result.accessEndpointIpAddresses = addresses(flow.accessEndpointIpAddresses);
+    return result;
+  };
+  const result: WorkflowEndpointsModel = {};
+  const workflow = side(endpoints.workflow);
+  const connector = side(endpoints.connector);
+  if (workflow) result.workflow = workflow;
+  if (connector) result.connector = connector;
+  return result;
 }
 
 function toArmIdentity(identity: DesiredWorkflow['identity']): ManagedServiceIdentity {
@@ -109,6 +207,12 @@ export function fromArmWorkflow(workflow: Workflow, expectedUserAssignedId?: str
   if (isRecord(workflow.definition)) observed.definition = workflow.definition;
   if (workflow.version !== undefined) observed.version = workflow.version;
   if (workflow.changedTime !== undefined) observed.changedTime = workflow.changedTime;
+  if (workflow.accessControl) observed.accessControl = workflow.accessControl;
+  if (workflow.integrationAccount?.id) observed.integrationAccount = { id: workflow.integrationAccount.id };
+  if (workflow.integrationServiceEnvironment?.id)
+    observed.integrationServiceEnvironment = { id: workflow.integrationServiceEnvironment.id };
+  if (workflow.endpointsConfiguration)
+    observed.endpointsConfiguration = fromArmEndpoints(workflow.endpointsConfiguration);
   return observed;
 }
 

@@ -44,7 +44,10 @@ export const NAMESPACE_RESOURCE: ResourceKind = {
   namespaced: false,
 };
 
-/** A namespace's Azure credential: read by name only (issue 23); never listed or watched. */
+/**
+ * A namespace's Azure credential (issue 23), or a Secret a workflow takes a parameter value from
+ * (spec.parametersFrom): read by name only; never listed or watched.
+ */
 export const SECRET_RESOURCE: ResourceKind = {
   group: '',
   version: 'v1',

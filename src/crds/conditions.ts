@@ -113,8 +113,9 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
       'Deletion waits until every binding and role assignment that granted this principal has revoked its grant; or a parameter the definition declares without a defaultValue has no value yet (Azure would refuse the workflow): nothing is written until a VaultSecretBinding with that spec.parameterName, or spec.parameters, gives it one.',
   },
   WaitingForSecret: {
-    kinds: ['VaultSecretBinding'],
-    meaning: 'The secret does not exist in the vault yet.',
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    meaning:
+      'VaultSecretBinding: the secret does not exist in the vault yet. LogicAppWorkflow: a Secret or key that spec.parametersFrom names does not exist yet, or the Secret lacks the label logicops.io/parameter-source: "true"; looked at again every 30 s, the Azure workflow left as it is.',
   },
   WaitingForConfigMap: {
     kinds: ['LogicAppWorkflow'],
@@ -127,7 +128,7 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   InvalidSpec: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
-      'The spec passed admission but cannot work (e.g. the definition is not valid JSON, or is over the size or nesting limits; a WorkflowRoleAssignment names a role that can change authorization, a custom role, or an unknown role). Not retried until the spec changes.',
+      'The spec passed admission but cannot work (e.g. the definition is not valid JSON, or is over the size or nesting limits, or spec.parametersFrom names a parameter the definition does not declare secure; a WorkflowRoleAssignment names a role that can change authorization, a custom role, or an unknown role). Not retried until the spec changes. Also the value of a Secret key spec.parametersFrom names that a secureobject parameter cannot take (not a JSON object): retried at resync, since a fix to the Secret does not change the spec.',
   },
   ResourceGroupNotFound: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
@@ -135,7 +136,8 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   },
   AuthorizationFailed: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
-    meaning: "The operator's own identity may not perform the Azure call.",
+    meaning:
+      "The operator's own identity may not perform the Azure call; or the operator may not read a Secret spec.parametersFrom names (its Kubernetes RBAC).",
   },
   PolicyDenied: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],

@@ -4,10 +4,12 @@ export * from './azure-formats.ts';
 export * from './common-types.ts';
 export * from './conditions.ts';
 export * from './logic-app-workflow/limits.ts';
+export { MAX_TRIGGERS, RUN_STATUS_LIMITS } from './logic-app-workflow/run-status-schema.ts';
 export {
   logicAppWorkflowCrd,
   MAX_PARAMETERS,
   MAX_RUN_HISTORY_EXPOSURES,
+  MAX_STATUS_IP_ADDRESSES,
   MAX_TAGS,
   RUN_HISTORY_EXPOSURE_LIMITS,
 } from './logic-app-workflow/schema.ts';

@@ -2,6 +2,8 @@
 // cannot drift from admission: every field, default, bound, rule message and condition reason.
 import { GROUP, VERSION } from './api-group.ts';
 import { ConditionType, IN_FLIGHT_REASONS, REASON_MEANINGS, Reason, STALLED_REASONS } from './conditions.ts';
+import { logicAppWorkflowExamples } from './logic-app-workflow/examples.ts';
+import { PARAMETERS_FROM_EXAMPLE } from './logic-app-workflow/reference-examples.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from './schema/json-schema.ts';
 
 const INTRO = `# logicops API reference (\`${GROUP}/${VERSION}\`)
@@ -40,6 +42,8 @@ Conventions shared by every kind:
   own records (ConfigMaps in its namespace, see docs/security.md), so a forged or lost status changes nothing in Azure.
 - A workflow's \`spec.parameters\` holds plain values (\`name: value\`); each becomes \`{ "value": ... }\` of the
   Azure workflow parameter. A binding's \`parameterName\` fills one parameter with the secret's URI (not its value).
+  \`spec.parametersFrom\` fills a \`securestring\`/\`secureobject\` parameter with the value of a key of a Secret in
+  the workflow's namespace (worked example below).
 `;
 
 interface Row {
@@ -55,6 +59,13 @@ function rows(schema: JsonSchema, path: string, required: boolean, out: Row[]): 
     rows(child, `${path}.${name}`, requiredChildren.has(name), out);
   }
   if (schema.items?.properties) rows(schema.items, `${path}[]`, false, out);
+  // A map of objects (spec.parametersFrom): its entries' fields, under a placeholder key.
+  const entry = schema.additionalProperties;
+  if (typeof entry === 'object' && entry?.properties) {
+    for (const [name, child] of Object.entries(entry.properties)) {
+      rows(child, `${path}.<name>.${name}`, new Set(entry.required ?? []).has(name), out);
+    }
+  }
   return out;
 }
 
@@ -175,5 +186,12 @@ function conditionsSection(): string {
 }
 
 export function apiReferenceMarkdown(crds: CustomResourceDefinitionManifest[]): string {
-  return [INTRO, ...crds.map(kindSection), conditionsSection()].join('\n');
+  const examples: Record<string, string> = {
+    LogicAppWorkflow: `${PARAMETERS_FROM_EXAMPLE}\n${logicAppWorkflowExamples()}`,
+  };
+  const sections = crds.map((crd) => {
+    const example = examples[crd.spec.names.kind];
+    return example ? `${kindSection(crd)}\n${example}` : kindSection(crd);
+  });
+  return [INTRO, ...sections, conditionsSection()].join('\n');
 }

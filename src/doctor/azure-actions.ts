@@ -20,6 +20,10 @@ export const REQUIRED_ACTIONS: Readonly<Record<ScopeKind, readonly string[]>> = 
     'Microsoft.Logic/workflows/read',
     'Microsoft.Logic/workflows/write',
     'Microsoft.Logic/workflows/delete',
+    // The run report in status (issue 25): without them status.lastRun stays empty, and a
+    // warning is logged at each read.
+    'Microsoft.Logic/workflows/runs/read',
+    'Microsoft.Logic/workflows/triggers/read',
   ],
   userAssignedIdentity: [
     'Microsoft.ManagedIdentity/userAssignedIdentities/read',

@@ -2,6 +2,7 @@
 
 export { LOGICOPS_FINALIZER } from '../vocabulary.ts';
 export { AZURE_BACKOFF, type BackoffPolicy, backoffDelay, jitter } from './backoff.ts';
+export { CacheIndex, type IndexedLookup, indexOf } from './cache-index.ts';
 export { type Clock, sleep, systemClock } from './clock.ts';
 export {
   type Condition,

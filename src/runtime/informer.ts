@@ -133,6 +133,8 @@ export class Informer<K extends KubernetesObject> implements WatchedSource<K> {
     return this.store.hasSynced;
   }
 
+  readonly reportsEveryChange = true;
+
   waitForSync(signal?: AbortSignal): Promise<void> {
     return this.store.waitForSync(signal);
   }

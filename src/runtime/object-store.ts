@@ -24,6 +24,11 @@ export interface WatchedSource<K> {
   subscribe(handler: CacheEventHandler<K>): () => void;
   /** True once every watched scope has been listed once (stays true through relists). */
   readonly hasSynced: boolean;
+  /**
+   * True when `subscribe` hears of every change (an informer's store), so an index can be kept
+   * from events (cache-index.ts); a source that is only a view over something else is filtered.
+   */
+  readonly reportsEveryChange?: boolean;
   waitForSync(signal?: AbortSignal): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export class ObjectStore<K extends KubernetesObject> implements WatchedSource<K>
     UNSHARED_KEYS.has(key) ? value : this.strings.intern(value);
   private readonly handlers = new Set<CacheEventHandler<K>>();
   private synced = false;
+  readonly reportsEveryChange = true;
   private readonly syncWaiters: Array<() => void> = [];
 
   constructor(private readonly logger: Logger) {}

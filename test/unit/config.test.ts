@@ -24,6 +24,16 @@ describe('loadConfig', () => {
     expect(config.quota.accessPoliciesPerVault).toBe(1024);
   });
 
+  it('reads run status every third resync period by default; --run-status-period sets it, 0s turns it off', () => {
+    expect(loadConfig([], SECRET_ENV).runStatusPeriodMs).toBe(1_800_000);
+    expect(loadConfig(['--resync-period', '2m'], SECRET_ENV).runStatusPeriodMs).toBe(360_000);
+    expect(loadConfig(['--run-status-period', '30m'], SECRET_ENV).runStatusPeriodMs).toBe(1_800_000);
+    expect(loadConfig([], { ...SECRET_ENV, LOGICOPS_RUN_STATUS_PERIOD: '0s' }).runStatusPeriodMs).toBe(0);
+    expect(() => loadConfig(['--run-status-period', 'often'], SECRET_ENV)).toThrow(
+      '--run-status-period (env LOGICOPS_RUN_STATUS_PERIOD) must be a duration',
+    );
+  });
+
   it('gives each ARM request attempt 100 s by default, at least 1 s when set', () => {
     expect(loadConfig([], SECRET_ENV).azure.requestTimeoutMs).toBe(100_000);
     expect(loadConfig(['--azure-request-timeout', '5s'], SECRET_ENV).azure.requestTimeoutMs).toBe(5000);

@@ -3,6 +3,7 @@
 // access check, app registrations, directory users). Fault routes are in faults/admin-routes.ts.
 
 import { directoryAdminRoutes } from './admin-directory.ts';
+import { runOutcomeAdminRoutes } from './admin-run-outcomes.ts';
 import { isObject } from './arm/common.ts';
 import { addSecretVersion, findVaultByName } from './arm/vaults.ts';
 import type { CapturedRequestBodies } from './body-capture.ts';
@@ -64,6 +65,7 @@ export function adminRoutes(core: EmulatorCore, hooks: AdminHooks): Route[] {
   });
   return [
     ...directoryAdminRoutes(core),
+    ...runOutcomeAdminRoutes(core),
     route('GET', '', 'info', (ctx) => json(200, hooks.info(ctx.baseUrl))),
     route('GET', '/state', 'state', () => json(200, redactedState(core.state))),
     route('GET', '/requests', 'requests', (ctx) =>

@@ -5,6 +5,7 @@ export { BUILT_IN_ROLES } from './arm/role-assignments.ts';
 export { BUILT_IN_ROLE_PERMISSIONS, type RolePermission } from './arm/role-definitions.ts';
 // Azure's rules as the emulator models them, for tests that need the same answer without a server.
 export { validateWorkflow } from './arm/workflow-definition.ts';
+export { endpointsConfiguration, regionEndpoints } from './arm/workflow-endpoints.ts';
 export { propertiesAsReturned } from './arm/workflow-read-back.ts';
 export type {
   CapturedRequestBodies,

@@ -24,6 +24,7 @@ import { permissionRoutes } from './arm/permissions.ts';
 import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
 import { vaultRoutes } from './arm/vaults.ts';
+import { workflowRunRoutes } from './arm/workflow-runs.ts';
 import { workflowRoutes } from './arm/workflows.ts';
 import {
   type CapturedRequestBodies,
@@ -238,6 +239,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...faultRoutes(faultEngine),
     ...resourceGroupRoutes(core),
     ...workflowRoutes(core),
+    ...workflowRunRoutes(core),
     ...vaultRoutes(core),
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),

@@ -205,6 +205,8 @@ export interface WorkflowRunRecord {
   startTime: string;
   endTime?: string;
   error?: { code: string; message: string };
+  /** `properties.version` of the workflow when it ran (the run's `workflow` reference); absent in older state files. */
+  workflowVersion?: string;
 }
 
 export type RunStatus = 'Running' | 'Succeeded' | 'Failed' | 'Cancelled';

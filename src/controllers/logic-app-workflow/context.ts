@@ -21,6 +21,7 @@ import { ownerValue } from '../shared/owner-tag.ts';
 import { isPaused } from './annotations.ts';
 import type { ConfigMapDefinitions } from './config-map-definitions.ts';
 import type { QuotaCheck, WorkflowQuotaLimits } from './quota.ts';
+import type { RunReports } from './run-reports.ts';
 import type { StatusDraft } from './status.ts';
 import type { VaultUris } from './vault-uris.ts';
 import type { WorkflowCounts } from './workflow-counts.ts';
@@ -38,6 +39,8 @@ export interface LogicAppWorkflowControllerSettings {
   quotaListTtlMs?: number;
   /** How often to look again while waiting on something no watch reports (a vault, bindings). Default 30 s. */
   waitPollMs?: number;
+  /** How often a workflow's run history is read for status (steps/report-runs.ts). Default: the resync period; 0: never. */
+  runReportIntervalMs?: number;
 }
 
 export interface LogicAppWorkflowControllerDeps extends ControllerDeps {
@@ -53,6 +56,11 @@ export class WorkflowRun {
   definition: WorkflowDefinition | undefined;
   /** Parameter name → secret URI, from bindings with spec.parameterName. */
   secretUris: Record<string, string> = {};
+  /**
+   * Parameter name → value read from a Secret key (spec.parametersFrom), for this pass only:
+   * never logged, never in status; the write step keeps only its salted digest.
+   */
+  secretParameters: Record<string, unknown> = {};
   desired: DesiredWorkflow | undefined;
   /** Actions whose secret data Azure cannot hide; undefined while not analysed (secureRunHistory off). */
   exposedInRunHistory: RunHistoryExposure[] | undefined;
@@ -67,6 +75,10 @@ export class WorkflowRun {
   configMapDefinitions: ConfigMapDefinitions | undefined;
   /** Who acts in Azure for this workflow's namespace (steps/azure-actor.ts); set before any Azure call. */
   actor: AzureActor | undefined;
+  /** This pass created the Azure workflow (it has no runs yet). */
+  created = false;
+  /** When each workflow's run history was last read (steps/report-runs.ts); absent: never read. */
+  runReports: RunReports | undefined;
 
   constructor(
     readonly deps: LogicAppWorkflowControllerDeps,

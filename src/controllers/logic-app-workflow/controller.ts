@@ -11,6 +11,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
 import { RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
+import { bindingsOfWorkflow } from '../shared/binding-indexes.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
 import type { RecordConfigMap, RecordPayloads } from '../shared/records/record-configmap.ts';
@@ -130,14 +131,11 @@ export function terminalFingerprint(
   const configMap = ref
     ? deps.configMaps.get(objectKey({ namespace: workflow.metadata.namespace, name: ref.name }))
     : undefined;
-  const injecting = deps.bindings
-    .list()
-    .filter(
-      (binding) =>
-        binding.metadata.namespace === workflow.metadata.namespace &&
-        binding.spec.workflowRef.name === workflow.metadata.name &&
-        Boolean(binding.spec.parameterName),
-    )
+  const injecting = bindingsOfWorkflow(deps.bindings, {
+    namespace: workflow.metadata.namespace ?? '',
+    name: workflow.metadata.name ?? '',
+  })
+    .filter((binding) => Boolean(binding.spec.parameterName))
     .map((binding) => `${binding.metadata.name}:${bindingInputs(binding, false)}`)
     .sort();
   return [

@@ -1,9 +1,10 @@
 // The workflow Azure should hold, computed from the spec and what the reconcile resolved
-// (the definition's source, the secret URIs of bindings). Pure and table-tested: no I/O, no
+// (the definition's source, the secret URIs of bindings, values from Secrets). Pure and table-tested: no I/O, no
 // clock, no logging — parameter values may be sensitive, so nothing here ever prints them.
 import type { DesiredWorkflow, WorkflowParameterValue } from '../../azure/index.ts';
 import type { LogicAppWorkflowSpec, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
 import { OWNER_TAG } from '../../vocabulary.ts';
+import { desiredAccessControl } from './access-control.ts';
 import { secureRunHistory } from './secure-run-history.ts';
 
 export interface DesiredWorkflowInput {
@@ -14,6 +15,8 @@ export interface DesiredWorkflowInput {
   owner: string;
   /** Parameter name → versionless secret URI, from bindings that ask for injection. */
   secretUris?: Readonly<Record<string, string>>;
+  /** Parameter name → value read from a Secret key (spec.parametersFrom). */
+  secretParameters?: Readonly<Record<string, unknown>>;
 }
 
 export interface WorkflowPlan {
@@ -35,6 +38,7 @@ export function planWorkflow(input: DesiredWorkflowInput): WorkflowPlan {
   const secretUris = input.secretUris ?? {};
   const parameters: Record<string, WorkflowParameterValue> = {};
   for (const [name, value] of Object.entries(spec.parameters ?? {})) parameters[name] = { value };
+  for (const [name, value] of Object.entries(input.secretParameters ?? {})) parameters[name] = { value };
   // A binding's secret URI wins over a value typed into spec.parameters: the binding is the
   // declared source of truth for that parameter.
   for (const [name, uri] of Object.entries(secretUris)) parameters[name] = { value: uri };
@@ -61,5 +65,8 @@ export function planWorkflow(input: DesiredWorkflowInput): WorkflowPlan {
     definition,
     parameters,
   };
+  // Unset in the spec: unmanaged, and what Azure holds is carried over (preserved-properties.ts).
+  const accessControl = desiredAccessControl(spec.accessControl);
+  if (accessControl) desired.accessControl = accessControl;
   return { desired, exposedInRunHistory: secured?.exposed };
 }

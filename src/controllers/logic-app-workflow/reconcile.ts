@@ -3,13 +3,15 @@
 // (InvalidSpec, no Azure call); the frame owns the finalizer, the outcome and the status write.
 //
 //   apply:   size limits → namespace policy → read → ownership → quota (create only) →
-//            definition → secret URIs → parameter values (wait, never send what Azure refuses) →
-//            write (diff, PUT only when different) → run-history report → identity → ready
+//            definition → secret URIs → parameters from Secrets → parameter values (wait,
+//            never send what Azure refuses) →
+//            write (diff, PUT only when different) → run-history report → runs report (when
+//            due: last run, triggers, failed-run Events) → identity → ready
 //   cleanup: orphan? → wait for bindings → hold while paused → outside the policy? → delete in
 //            Azure (only what carries this object's owner tag); once released, withdraw the
 //            vouched identity and forget the secure values written
 import type { LogicAppWorkflow, LogicAppWorkflowStatus } from '../../crds/index.ts';
-import { type ReconcileFn, StatusPatcher, systemClock } from '../../runtime/index.ts';
+import { DEFAULT_RESYNC, type ReconcileFn, StatusPatcher, systemClock } from '../../runtime/index.ts';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../resource-kinds.ts';
 import { reconcileWithFrame } from '../shared/frame/reconcile-frame.ts';
 import { actingAs } from '../shared/namespace-actors.ts';
@@ -18,6 +20,8 @@ import { reconcileRequestOf } from './annotations.ts';
 import { ConfigMapDefinitions } from './config-map-definitions.ts';
 import { type LogicAppWorkflowControllerDeps, type Step, WorkflowRun } from './context.ts';
 import { desiredDigest } from './desired-digest.ts';
+import { ipAddressesOf } from './ip-addresses.ts';
+import { RunReports } from './run-reports.ts';
 import { leanWorkflow } from './spec-limits.ts';
 import { applyStatusDraft } from './status.ts';
 import { resolveAzureActor } from './steps/azure-actor.ts';
@@ -32,10 +36,12 @@ import { resolveDefinition } from './steps/definition.ts';
 import { recordIdentity } from './steps/identity.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
 import { checkOwnership } from './steps/ownership.ts';
+import { resolveParameterSources } from './steps/parameter-sources.ts';
 import { awaitParameterValues } from './steps/parameter-values.ts';
 import { checkQuota } from './steps/quota.ts';
 import { readWorkflow } from './steps/read-workflow.ts';
 import { reportRunHistory } from './steps/report-run-history.ts';
+import { reportRuns } from './steps/report-runs.ts';
 import { resolveSecretUris } from './steps/secret-uris.ts';
 import { checkSpecLimits } from './steps/spec-limits.ts';
 import { forgetSecureValues, writeWorkflow } from './steps/write-workflow.ts';
@@ -58,9 +64,11 @@ export const APPLY_STEPS: readonly Step[] = [
   checkQuota,
   resolveDefinition,
   resolveSecretUris,
+  resolveParameterSources,
   awaitParameterValues,
   writeWorkflow,
   reportRunHistory,
+  reportRuns,
   recordIdentity,
   concludeReady,
 ];
@@ -83,6 +91,9 @@ export function createLogicAppWorkflowReconciler(
   const vaultUris = new VaultUris(clock, deps.settings.vaultUriTtlMs ?? 0);
   const configMapDefinitions = new ConfigMapDefinitions(deps);
   const workflowCounts = new WorkflowCounts(clock, deps.settings.quotaListTtlMs ?? DEFAULT_QUOTA_LIST_TTL_MS);
+  const runReportIntervalMs =
+    deps.settings.runReportIntervalMs ?? deps.settings.resync?.periodMs ?? DEFAULT_RESYNC.periodMs;
+  const runReports = runReportIntervalMs > 0 ? new RunReports(clock, runReportIntervalMs) : undefined;
 
   return reconcileWithFrame<LogicAppWorkflow, LogicAppWorkflowStatus, WorkflowRun>({
     resource: LOGIC_APP_WORKFLOW_RESOURCE,
@@ -95,6 +106,7 @@ export function createLogicAppWorkflowReconciler(
       run.workflowCounts = workflowCounts;
       run.vaultUris = vaultUris;
       run.configMapDefinitions = configMapDefinitions;
+      run.runReports = runReports;
       return run;
     },
     specProblem: (workflow, deleting) => {
@@ -117,6 +129,7 @@ export function createLogicAppWorkflowReconciler(
       await withdrawIdentity(run);
       await forgetSecureValues(run);
       writtenDigests.delete(run.context.key);
+      runReports?.forget(run.context.key);
     },
     project: (status, run) => {
       const { observed } = run;
@@ -125,6 +138,7 @@ export function createLogicAppWorkflowReconciler(
           resourceId: observed.id,
           provisioningState: observed.provisioningState,
           accessEndpoint: observed.accessEndpoint,
+          ipAddresses: ipAddressesOf(observed),
         };
       }
       run.status.reconcileRequest = reconcileRequestOf(run.object);

@@ -7,6 +7,9 @@ import type {
   QuotaUsage,
   RunHistoryExposure,
   WorkflowIdentityStatus,
+  WorkflowIpAddresses,
+  WorkflowLastRun,
+  WorkflowTriggerStatus,
 } from '../../crds/index.ts';
 import { ConditionType, Reason } from '../../crds/index.ts';
 import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../runtime/index.ts';
@@ -15,6 +18,7 @@ export interface ObservedFields {
   resourceId?: string;
   provisioningState?: string;
   accessEndpoint?: string;
+  ipAddresses?: WorkflowIpAddresses;
 }
 
 export interface StatusDraft {
@@ -25,6 +29,10 @@ export interface StatusDraft {
   exposedInRunHistory?: RunHistoryExposure[] | null;
   /** The `logicops.io/reconcile-request` value this reconcile handled. */
   reconcileRequest?: string;
+  /** The newest run, when this pass read the run history; absent: status keeps what it had. */
+  lastRun?: WorkflowLastRun;
+  /** The triggers, when this pass read them; absent: status keeps what it had. */
+  triggers?: WorkflowTriggerStatus[];
 }
 
 export function applyStatusDraft(
@@ -52,6 +60,8 @@ export function applyStatusDraft(
   }
   if (draft.exposedInRunHistory === null) delete status.exposedInRunHistory;
   else if (draft.exposedInRunHistory) status.exposedInRunHistory = draft.exposedInRunHistory;
+  if (draft.lastRun) status.lastRun = draft.lastRun;
+  if (draft.triggers) status.triggers = draft.triggers;
   if (draft.reconcileRequest !== undefined) status.lastHandledReconcileRequest = draft.reconcileRequest;
 }
 

@@ -3,7 +3,9 @@
 // parameter may be sensitive) never leave this function. What Azure does not hand back as sent
 // is compared for its meaning (definition-round-trip.ts), and what it does not hand back at all
 // — secure values — through the record of what logicops last wrote (secure-values.ts).
+// Properties logicops does not manage are not compared at all (preserved-properties.ts).
 import { type DesiredWorkflow, type ObservedWorkflow, sameResourceId } from '../../azure/index.ts';
+import { sameAccessControl } from './access-control.ts';
 import { comparableDefinitions } from './definition-round-trip.ts';
 import { secureParameterNames } from './secure-values.ts';
 
@@ -15,7 +17,8 @@ export type WorkflowField =
   | 'state'
   | 'definition'
   | 'parameters'
-  | 'secureParameters';
+  | 'secureParameters'
+  | 'accessControl';
 
 export interface DiffOptions {
   /** The secure values are the ones logicops last wrote, and nobody wrote the workflow since. */
@@ -40,6 +43,9 @@ export function workflowDifferences(
   if (parameters.different) differences.push('parameters');
   const withheld = parameters.withheld || definitions.withheldDefaults;
   if (withheld && !options.secureValuesWritten) differences.push('secureParameters');
+  // Compared only when managed; otherwise carried over as read (preserved-properties.ts).
+  if (desired.accessControl && !sameAccessControl(desired.accessControl, observed.accessControl))
+    differences.push('accessControl');
   return differences;
 }
 

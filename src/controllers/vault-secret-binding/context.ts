@@ -194,9 +194,9 @@ export class BindingRun {
     return { resourceGroup, name };
   }
 
-  /** Every other binding's ledger (all watched namespaces), for shared entries and assignments. */
-  otherLedgers(): GrantRecord[] {
-    return this.shared.ledgers.othersThan(this.bindingName);
+  /** Every other binding's ledger granting this principal (all watched namespaces): shared entries and assignments. */
+  otherLedgers(principalId: string): GrantRecord[] {
+    return this.shared.ledgers.othersGranting(this.bindingName, principalId);
   }
 
   /** Persists the ledger now (write-ahead); see LedgerWriter. */

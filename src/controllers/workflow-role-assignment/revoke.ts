@@ -21,7 +21,9 @@ export async function revokeRoleGrant(
   if (run.paused) return pausedWrite(run, 'would delete the role assignment');
   if (record.phase !== GrantPhase.Revoking) await run.writeRecord({ ...record, phase: GrantPhase.Revoking });
   const ours = isOwnAssignment(record);
-  const shared = ours && roleAssignmentHeldByOthers(run.shared.records, record.roleAssignmentName, run.ref);
+  const shared =
+    ours &&
+    roleAssignmentHeldByOthers(run.shared.records, record.roleAssignmentName, record.principalId, run.ref);
   if (ours && !shared) {
     const { roleAssignments } = run.gatewaysIn(subscriptionOf(record.scope));
     await goneIsDone(

@@ -1,5 +1,7 @@
 // OpenAPI v3 + CEL schema of LogicAppWorkflow: what the API server checks at admission.
 // Messages name the field and the rule; the API server prefixes them with the field path.
+
+import { PARAMETER_SOURCE_LABEL } from '../../vocabulary.ts';
 import {
   CONFIG_MAP_KEY,
   celMatches,
@@ -23,7 +25,9 @@ import {
   readyColumns,
 } from '../schema/common.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
+import { accessControlSchema } from './access-control-schema.ts';
 import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
+import { lastRunSchema, triggersSchema } from './run-status-schema.ts';
 import {
   type ConfigMapKeyRef,
   type DefinitionSource,
@@ -31,9 +35,12 @@ import {
   LOGIC_APP_WORKFLOW,
   type LogicAppWorkflowSpec,
   type LogicAppWorkflowStatus,
+  type ParameterSource,
   type RunHistoryExposure,
+  type SecretKeyRef,
   type WorkflowIdentity,
   type WorkflowIdentityStatus,
+  type WorkflowIpAddresses,
   WorkflowState,
 } from './types.ts';
 
@@ -45,6 +52,29 @@ export const MAX_TAGS = 49;
 export const MAX_RUN_HISTORY_EXPOSURES = 100;
 /** Longest strings status.exposedInRunHistory holds; the controller shortens longer ones. */
 export const RUN_HISTORY_EXPOSURE_LIMITS = { action: 256, type: 64, change: 512 } as const;
+
+/** Longest address list status keeps; Azure's per-region lists are far shorter. */
+export const MAX_STATUS_IP_ADDRESSES = 64;
+
+function ipAddressesSchema(): JsonSchema {
+  const list = (description: string): JsonSchema => ({
+    type: 'array',
+    description,
+    maxItems: MAX_STATUS_IP_ADDRESSES,
+    'x-kubernetes-list-type': 'atomic',
+    items: { type: 'string', maxLength: 64 },
+  });
+  return object(
+    "The addresses Azure reports for the workflow's region (properties.endpointsConfiguration), for partners' allow-lists.",
+    {
+      workflowOutbound: list(
+        'Outgoing addresses of the workflow itself (HTTP actions, built-in connectors).',
+      ),
+      connectorOutbound: list('Outgoing addresses (ranges) of managed connectors.'),
+      accessEndpoint: list("Addresses of the workflow's access endpoint, where callers reach its triggers."),
+    } satisfies Record<keyof WorkflowIpAddresses, JsonSchema>,
+  );
+}
 
 const identity = object(
   'The managed identity the workflow runs as. Consumption workflows have either their system-assigned identity or one user-assigned identity.',
@@ -113,6 +143,37 @@ const definitionFrom = object(
   { required: ['configMapKeyRef'] },
 );
 
+// A key of a Secret in the workflow's own namespace. No namespace field: a team can only ever
+// name Secrets where it keeps its workflows (docs/security.md).
+const parametersFrom: JsonSchema = {
+  type: 'object',
+  description: `Secure parameter values from Secret keys in the workflow's own namespace, by parameter name: for parameters the definition declares securestring (the key's value as is) or secureobject (the key's value is a JSON object). The Secret must carry the label ${PARAMETER_SOURCE_LABEL}: "true", set by whoever writes it. A parameter is set here or in spec.parameters, not in both (refused as InvalidSpec: admission cannot see the names in spec.parameters, which holds free JSON). A value is written to Azure once, and again only when it changes (compared by a salted digest, checked at every reconcile and resync). At most ${MAX_PARAMETERS}.`,
+  maxProperties: MAX_PARAMETERS,
+  additionalProperties: object(
+    'Where the parameter takes its value from.',
+    {
+      secretKeyRef: object(
+        "A key of a Secret in the workflow's namespace.",
+        {
+          name: withRules(string('Secret name.', { minLength: 1, maxLength: KUBERNETES_NAME.maxLength }), {
+            rule: celMatches(KUBERNETES_NAME),
+            message: 'secretKeyRef.name must be a Secret name: lower-case letters, digits, - and .',
+          }),
+          key: withRules(
+            string('Key inside the Secret.', { minLength: 1, maxLength: CONFIG_MAP_KEY.maxLength }),
+            {
+              rule: celMatches(CONFIG_MAP_KEY),
+              message: 'secretKeyRef.key must be a Secret key: letters, digits, -, _ and .',
+            },
+          ),
+        } satisfies Record<keyof SecretKeyRef, JsonSchema>,
+        { required: ['name', 'key'] },
+      ),
+    } satisfies Record<keyof ParameterSource, JsonSchema>,
+    { required: ['secretKeyRef'] },
+  ),
+};
+
 const spec = object(
   'The desired Azure Consumption logic app (Microsoft.Logic/workflows).',
   {
@@ -176,6 +237,7 @@ const spec = object(
       // opaque to CEL; there is no CEL rule here, only the count bound.)
       'x-kubernetes-preserve-unknown-fields': true,
     },
+    parametersFrom,
     // Azure's tag limits (Microsoft Learn, "Use tags to organize your Azure resources and
     // management hierarchy", Limitations): 50 tags, names up to 512 characters without
     // < > % & \ ? /, values up to 256. ARM also refuses control characters and blank names
@@ -202,6 +264,7 @@ const spec = object(
       'Marks every action that reads Key Vault with the managed identity, and every action that uses its data (directly, through other actions or through variables), with runtimeConfiguration.secureData for what its type supports (inputs and outputs; inputs only for Compose, Parse JSON and Response, whose outputs follow). Actions whose type cannot be secured (variables, For each, If, Switch, Until, Scope, Terminate) are reported in status.exposedInRunHistory and a Warning Event.',
       true,
     ),
+    accessControl: accessControlSchema,
   } satisfies Record<keyof LogicAppWorkflowSpec, JsonSchema>,
   {
     required: ['subscriptionId', 'resourceGroup', 'location'],
@@ -237,6 +300,7 @@ const status = object('What logicops observed in Azure.', {
   } satisfies Record<keyof WorkflowIdentityStatus, JsonSchema>),
   provisioningState: string('Azure provisioningState of the workflow.', { maxLength: 64 }),
   accessEndpoint: string('Azure access endpoint of the workflow.', { maxLength: 2048 }),
+  ipAddresses: ipAddressesSchema(),
   quota: quotaSchema,
   exposedInRunHistory: {
     type: 'array',
@@ -265,6 +329,8 @@ const status = object('What logicops observed in Azure.', {
       { required: ['action', 'type', 'shows', 'change'] },
     ),
   },
+  lastRun: lastRunSchema,
+  triggers: triggersSchema,
   lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
 } satisfies Record<keyof LogicAppWorkflowStatus, JsonSchema>);
 
@@ -300,8 +366,35 @@ export const logicAppWorkflowKind: KindDefinition = {
       jsonPath: '.status.identity.principalId',
       description: 'Object id of the managed identity',
     },
+    {
+      name: 'Last-Run',
+      type: 'string',
+      jsonPath: '.status.lastRun.status',
+      description: 'Status of the newest run in Azure',
+    },
     { name: 'Location', type: 'string', jsonPath: '.spec.location', priority: 1 },
+    {
+      name: 'Last-Run-Start',
+      type: 'date',
+      jsonPath: '.status.lastRun.startTime',
+      description: 'When the newest run started',
+      priority: 1,
+    },
     { name: 'Resource-Group', type: 'string', jsonPath: '.spec.resourceGroup', priority: 1 },
+    {
+      name: 'Outbound-IPs',
+      type: 'string',
+      jsonPath: '.status.ipAddresses.workflowOutbound',
+      description: 'Outgoing addresses of the workflow (for allow-lists)',
+      priority: 1,
+    },
+    {
+      name: 'Connector-IPs',
+      type: 'string',
+      jsonPath: '.status.ipAddresses.connectorOutbound',
+      description: 'Outgoing addresses of managed connectors',
+      priority: 1,
+    },
     ageColumn,
   ],
 };

@@ -39,8 +39,58 @@ export interface DefinitionSource {
   configMapKeyRef: ConfigMapKeyRef;
 }
 
+/** A key of a Secret in the workflow's own namespace (there is no namespace field, by design). */
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
+/** Where a secure parameter's value comes from instead of spec.parameters. */
+export interface ParameterSource {
+  secretKeyRef: SecretKeyRef;
+}
+
 /** Workflow Definition Language JSON; logicops treats it as opaque apart from securing run history. */
 export type WorkflowDefinition = Record<string, unknown>;
+
+/** One allowed caller: an IPv4 or IPv6 address, a CIDR range, or an IPv4 range `a.b.c.d-e.f.g.h`. */
+export interface IpAddressRange {
+  addressRange: string;
+}
+
+/** A claim the caller's Entra ID token must carry (`iss`, `aud`, `appid`, …) with this value. */
+export interface OpenAuthenticationClaim {
+  name: string;
+  value: string;
+}
+
+/** An Entra ID authorization policy of Request triggers (Azure's OpenAuthenticationAccessPolicy). */
+export interface OpenAuthenticationPolicy {
+  /** The only provider Consumption logic apps support: `AAD` (Microsoft Entra ID). */
+  type: 'AAD';
+  claims: OpenAuthenticationClaim[];
+}
+
+/** Callers allowed for one part of the workflow (Azure's FlowAccessControlConfigurationPolicy). */
+export interface AccessControlPolicy {
+  /** An empty list admits only other logic apps; absent: any caller. */
+  allowedCallerIpAddresses?: IpAddressRange[];
+}
+
+export interface TriggerAccessControlPolicy extends AccessControlPolicy {
+  openAuthenticationPolicies?: { policies: Record<string, OpenAuthenticationPolicy> };
+}
+
+/**
+ * Azure's FlowAccessControlConfiguration, as written in an ARM template. Set: logicops manages
+ * the whole of it. Unset: whatever Azure holds is kept on every write.
+ */
+export interface WorkflowAccessControl {
+  triggers?: TriggerAccessControlPolicy;
+  contents?: AccessControlPolicy;
+  actions?: AccessControlPolicy;
+  workflowManagement?: AccessControlPolicy;
+}
 
 export interface LogicAppWorkflowSpec {
   subscriptionId: string;
@@ -54,9 +104,16 @@ export interface LogicAppWorkflowSpec {
   definitionFrom?: DefinitionSource;
   /** Workflow parameter values by name (each becomes `{ value }` in the Azure workflow). */
   parameters?: Record<string, unknown>;
+  /**
+   * Values of `securestring`/`secureobject` parameters read from Secret keys in the workflow's
+   * namespace, by parameter name; never the same parameter as spec.parameters.
+   */
+  parametersFrom?: Record<string, ParameterSource>;
   tags?: Record<string, string>;
   deletionPolicy: DeletionPolicy;
   secureRunHistory: boolean;
+  /** Who may call the workflow's triggers, read run contents, call actions, manage it. */
+  accessControl?: WorkflowAccessControl;
 }
 
 export interface WorkflowIdentityStatus {
@@ -91,6 +148,41 @@ export interface RunHistoryExposure {
   change: string;
 }
 
+/** The addresses Azure reports for the workflow's region (`properties.endpointsConfiguration`). */
+export interface WorkflowIpAddresses {
+  /** Where the workflow's own calls (HTTP actions, built-in connectors) come from. */
+  workflowOutbound?: string[];
+  /** Where managed connectors' calls come from. */
+  connectorOutbound?: string[];
+  /** The addresses callers reach the workflow's access endpoint (triggers) on. */
+  accessEndpoint?: string[];
+}
+
+/** The newest run of the workflow as Azure reports it (issue 25): names and times, no content. */
+export interface WorkflowLastRun {
+  /** The run id, e.g. 08584737551867954143243946780CU57. */
+  name: string;
+  /** Azure's run status: Running, Succeeded, Failed, Cancelled, … */
+  status: string;
+  startTime?: string;
+  endTime?: string;
+  /** The trigger that started it. */
+  trigger?: string;
+  /** The run's error code when it failed, e.g. ActionFailed; never the message. */
+  errorCode?: string;
+}
+
+/** One trigger of the workflow as Azure reports it. */
+export interface WorkflowTriggerStatus {
+  name: string;
+  /** Enabled or Disabled. */
+  state?: string;
+  /** When the trigger last fired. */
+  lastExecutionTime?: string;
+  /** When a scheduled trigger fires next. */
+  nextExecutionTime?: string;
+}
+
 export interface LogicAppWorkflowStatus {
   observedGeneration?: number;
   conditions?: Condition[];
@@ -99,9 +191,15 @@ export interface LogicAppWorkflowStatus {
   identity?: WorkflowIdentityStatus;
   provisioningState?: string;
   accessEndpoint?: string;
+  /** Outbound and access-endpoint addresses, for partners' allow-lists. */
+  ipAddresses?: WorkflowIpAddresses;
   quota?: QuotaUsage[];
   /** Actions whose secret data run history can show (secureRunHistory on); absent when there are none. */
   exposedInRunHistory?: RunHistoryExposure[];
+  /** The newest run, read at most once per resync period; absent until a read found one. */
+  lastRun?: WorkflowLastRun;
+  /** The triggers and their last and next execution, read with the runs. */
+  triggers?: WorkflowTriggerStatus[];
   /** The last `logicops.io/reconcile-request` annotation value handled. */
   lastHandledReconcileRequest?: string;
 }

@@ -27,6 +27,11 @@ beforeAll(async () => {
   await withStatus(workflow('orders'), {
     conditions: [condition('True', 'Succeeded')],
     identity: { type: 'SystemAssigned', principalId: PRINCIPAL },
+    ipAddresses: {
+      workflowOutbound: ['198.51.100.1', '198.51.100.2'],
+      connectorOutbound: ['192.0.2.16/28'],
+      accessEndpoint: ['203.0.113.5'],
+    },
   });
   await withStatus(binding('orders-key', 'orders'), {
     conditions: [condition('False', 'WaitingForPrincipal')],
@@ -61,6 +66,11 @@ describe('kubectl get', () => {
   it('-o wide adds placement for workflows and the workflow and secret for bindings', async () => {
     const workflows = parseTable((await kubectl(['get', 'law', '-n', ns, '-o', 'wide'])).stdout);
     expect(workflows[0]).toMatchObject({ LOCATION: 'westeurope', 'RESOURCE-GROUP': 'rg-workflows' });
+    // Outbound addresses for a partner's allow-list (status.ipAddresses), as JSON lists.
+    expect(workflows[0]).toMatchObject({
+      'OUTBOUND-IPS': '["198.51.100.1","198.51.100.2"]',
+      'CONNECTOR-IPS': '["192.0.2.16/28"]',
+    });
     const bindings = parseTable((await kubectl(['get', 'vsb', '-n', ns, '-o', 'wide'])).stdout);
     expect(bindings[0]).toMatchObject({ WORKFLOW: 'orders', SECRET: 'partner-api-key' });
   });

@@ -24,12 +24,13 @@ async function sampleFiles(): Promise<string[]> {
     .sort();
 }
 
-it('there is a sample per kind plus the end-to-end example', async () => {
+it('there is a sample per kind, the end-to-end example and a secure parameter from a Secret', async () => {
   expect((await sampleFiles()).map((f) => relative(samplesDir, f))).toEqual([
     'end-to-end/partner-api-workflow.yaml',
     'logicops_v1alpha1_logicappworkflow.yaml',
     'logicops_v1alpha1_vaultsecretbinding.yaml',
     'logicops_v1alpha1_workflowroleassignment.yaml',
+    'secure-parameters/partner-key-from-secret.yaml',
   ]);
 });
 
@@ -41,6 +42,7 @@ it('every sample is accepted by the API server', async () => {
   const { stdout } = await kubectl(['get', 'logicops', '-n', ns, '-o', 'name']);
   expect(stdout.trim().split('\n').sort()).toEqual([
     'logicappworkflow.logicops.io/hello',
+    'logicappworkflow.logicops.io/partner-orders',
     'logicappworkflow.logicops.io/partner-sync',
     'vaultsecretbinding.logicops.io/hello-greeting-secret',
     'vaultsecretbinding.logicops.io/partner-sync-api-key',

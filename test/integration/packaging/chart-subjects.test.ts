@@ -182,8 +182,11 @@ describe('the installed chart: per-namespace credentials', () => {
       canI(operator, ['create', `serviceaccounts/${account}`, '--subresource=token', '-n', namespace]);
     const answers = {
       'get own Secret': await canI(operator, ['get', 'secrets/team-azure', '-n', TEAM]),
+      // Any Secret of a watched namespace, by name: spec.parametersFrom (all namespaces are
+      // watched in this install). Never a list or a watch.
       'get other Secret': await canI(operator, ['get', 'secrets/other', '-n', TEAM]),
       'list Secrets': await canI(operator, ['list', 'secrets', '-n', TEAM]),
+      'watch Secrets': await canI(operator, ['watch', 'secrets', '-n', TEAM]),
       'token of the named ServiceAccount': await token('team-wi', OTHER_TEAM),
       'token of another ServiceAccount': await token('default', OTHER_TEAM),
       'token without a ServiceAccount entry': await token('team-wi', TEAM),
@@ -192,8 +195,9 @@ describe('the installed chart: per-namespace credentials', () => {
     };
     expect(answers).toEqual({
       'get own Secret': 'yes',
-      'get other Secret': 'no',
+      'get other Secret': 'yes',
       'list Secrets': 'no',
+      'watch Secrets': 'no',
       'token of the named ServiceAccount': 'yes',
       'token of another ServiceAccount': 'no',
       'token without a ServiceAccount entry': 'no',

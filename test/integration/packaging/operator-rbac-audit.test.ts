@@ -149,6 +149,50 @@ async function definitionFromConfigMap(): Promise<void> {
 }
 
 /**
+ * A secure parameter from a labelled Secret in the watched namespace (spec.parametersFrom): the
+ * operator reads it by name with the get the chart grants in watched namespaces, and nothing more.
+ */
+async function secureParameterFromSecret(): Promise<void> {
+  await kubectl([
+    'create',
+    'secret',
+    'generic',
+    'partner-api',
+    '--from-literal=apiKey=audit-partner-key-0123',
+  ]);
+  await kubectl(['label', 'secret', 'partner-api', 'logicops.io/parameter-source=true']);
+  const sample = {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name: 'from-secret' },
+    spec: {
+      subscriptionId: emulator?.subscriptionId,
+      resourceGroup: 'logicops-demo',
+      location: 'westeurope',
+      definition: {
+        $schema:
+          'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+        contentVersion: '1.0.0.0',
+        parameters: { partnerKey: { type: 'securestring' } },
+        triggers: {},
+        actions: {},
+      },
+      parametersFrom: { partnerKey: { secretKeyRef: { name: 'partner-api', key: 'apiKey' } } },
+    },
+  };
+  await kubectl(['create', '-f', '-'], JSON.stringify(sample));
+  await waitFor('condition=Ready', 'law/from-secret');
+  const [azureSide] = azureWorkflowsNamed('from-secret');
+  expect((azureSide?.properties.parameters as Record<string, { value?: unknown }>)?.partnerKey?.value).toBe(
+    'audit-partner-key-0123',
+  );
+  await kubectl(['delete', 'law/from-secret', '--wait=true', '--timeout=60s']);
+  await kubectl(['delete', 'secret', 'partner-api']);
+  await gone('law/from-secret');
+  scenarios.push('a secure parameter from a Secret');
+}
+
+/**
  * A WorkflowRoleAssignment on a Service Bus queue (issue 24): Ready, edited while its role
  * assignment is being written (the status write then re-reads it), deleted with its workflow.
  */
@@ -301,6 +345,7 @@ beforeAll(async () => {
   try {
     await createDeniedBinding();
     await definitionFromConfigMap();
+    await secureParameterFromSecret();
     // Held: the binding's own look at its secret, in the pass that goes on to record the grant's
     // write-ahead ledger, so that status write carries the resourceVersion from before the edit.
     // (Holding the coalesced accessPolicies/write no longer works: the binding's pass has ended
@@ -329,6 +374,7 @@ describe("the operator under the chart's RBAC (audit log)", () => {
   it('ran every controller scenario to its end', () => {
     expect(scenarios).toEqual([
       'definition from a ConfigMap, edited mid-reconcile',
+      'a secure parameter from a Secret',
       `partner API story (${DEMO_ACCESS_POLICY_VAULT}, binding edited mid-grant)`,
       `partner API story (${DEMO_RBAC_VAULT})`,
       'role grant on a Service Bus queue, edited mid-grant',

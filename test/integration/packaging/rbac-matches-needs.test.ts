@@ -72,9 +72,13 @@ describe('chart RBAC equals the declared needs', () => {
           .map((b) => b.metadata.name)
           .sort(),
       ).toEqual(['logicops-manager', 'logicops-namespaces']);
-      // No credentials configured: no Secret permission at all.
+      // No credentials configured: the only Secret permission is get, for spec.parametersFrom
+      // (bound like the watched kinds); never list or watch.
       const everyRole = [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')];
-      expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([]);
+      expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([
+        'get core/secrets',
+      ]);
+      expect(pairsOf(named(objects, 'ClusterRole', 'logicops-manager'))).toContain('get core/secrets');
     },
     TIMEOUT,
   );
@@ -130,11 +134,12 @@ describe('chart RBAC equals the declared needs', () => {
       expect(binding.subjects).toEqual([
         { kind: 'ServiceAccount', name: 'logicops', namespace: 'logicops-system' },
       ]);
+      // Beyond the credential Role: only the watched get of spec.parametersFrom, never pinned, listed or watched.
       expect(
         ofKind(objects, 'ClusterRole')
           .flatMap(pairsOf)
           .filter((p) => p.includes('secrets')),
-      ).toEqual([]);
+      ).toEqual(['get core/secrets']);
     },
     TIMEOUT,
   );

@@ -640,7 +640,7 @@ describe('role grants (issue 24): what team A grants never escalates or reaches 
       (a) => a.principalId.toLowerCase() === attackerPrincipal.toLowerCase(),
     );
 
-  it('20. cannot grant its workflow a role that changes authorization, even where its namespace lists it', async () => {
+  it('23. cannot grant its workflow a role that changes authorization, even where its namespace lists it', async () => {
     const mark = lastSeq(t);
     const ownQueue = t.queue('rg-team-a', 'sb-team-a', 'orders');
     const attempts = [
@@ -672,7 +672,7 @@ describe('role grants (issue 24): what team A grants never escalates or reaches 
     for (const [i] of attempts.entries()) await removeAsAttacker('workflowroleassignments', `escalate-${i}`);
   });
 
-  it("21. cannot grant a role on team B's resources, or a role its namespace does not list", async () => {
+  it("24. cannot grant a role on team B's resources, or a role its namespace does not list", async () => {
     const mark = lastSeq(t);
     await createAs(
       t.attacker,
@@ -706,7 +706,7 @@ describe('role grants (issue 24): what team A grants never escalates or reaches 
     for (const name of ['on-b', 'unlisted-role']) await removeAsAttacker('workflowroleassignments', name);
   });
 
-  it("22. cannot have team B's role assignment deleted: same scope and role, a forged status.grant naming B's", async () => {
+  it("25. cannot have team B's role assignment deleted: same scope and role, a forged status.grant naming B's", async () => {
     const shared = t.queue('rg-shared', 'sb-shared', 'orders');
     const victims = Object.values(t.world.emulator.state.roleAssignments).filter(
       (a) =>

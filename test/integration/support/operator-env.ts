@@ -4,6 +4,7 @@
 import type { Emulator, StartEmulatorOptions } from '@logicops/azure-emulator';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config.ts';
+import type { Logger } from '../../../src/observability/logger.ts';
 import { createOperator, type Operator } from '../../../src/operator.ts';
 import { adminKubeConfig } from './cluster.ts';
 import { startEmulatorWorld } from './emulator-world.ts';
@@ -26,6 +27,8 @@ export async function startInProcessOperator(
     flags?: string[];
     /** Environment the operator reads, over the emulator's app (e.g. a workload identity's). */
     env?: Record<string, string>;
+    /** The operator's logger (e.g. one a leak scan reads); default silent, or LOGICOPS_TEST_LOG_LEVEL. */
+    logger?: Logger;
   },
 ): Promise<InProcessOperator> {
   const config = loadConfig(
@@ -57,7 +60,7 @@ export async function startInProcessOperator(
       ...options.env,
     },
   );
-  const logger = pino({ level: process.env.LOGICOPS_TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.LOGICOPS_TEST_LOG_LEVEL ?? 'silent' });
   const operator = await createOperator({
     config,
     kubeConfig: adminKubeConfig(),

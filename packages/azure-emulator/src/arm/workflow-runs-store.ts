@@ -27,6 +27,7 @@ export function recordRun(
     status: outcome.status,
     startTime: now,
     endTime: now,
+    ...(workflow.properties.version ? { workflowVersion: String(workflow.properties.version) } : {}),
     ...(outcome.error ? { error: { ...outcome.error } } : {}),
   };
   const runs = core.state.workflowRuns[key] ?? [];

@@ -22,7 +22,9 @@ import {
 import { checkWorkflowName } from './names.ts';
 import { page } from './paging.ts';
 import { requireParameterValues } from './parameter-values.ts';
+import { checkAccessControl } from './workflow-access-control.ts';
 import { validateWorkflow } from './workflow-definition.ts';
+import { endpointsConfiguration } from './workflow-endpoints.ts';
 import { propertiesAsReturned } from './workflow-read-back.ts';
 import { forgetRuns } from './workflow-runs-store.ts';
 
@@ -31,7 +33,11 @@ const TYPE = 'Microsoft.Logic/workflows';
 const WORKFLOW =
   '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Logic/workflows/{name}';
 const STATES = new Set(['NotSpecified', 'Completed', 'Enabled', 'Disabled', 'Deleted', 'Suspended']);
-/** Writable properties kept as sent; everything else under `properties` is read-only and ignored. */
+/**
+ * Writable properties (REST spec WorkflowProperties) kept as sent; everything else under
+ * `properties` is read-only and ignored. endpointsConfiguration is writable in the spec but
+ * filled in per region (workflow-endpoints.ts).
+ */
 const WRITABLE = [
   'state',
   'definition',
@@ -161,6 +167,8 @@ export function readProperties(body: Json): Json {
       `The workflow state '${String(properties.state)}' is not valid.`,
     );
   }
+  if (properties.accessControl !== undefined && properties.accessControl !== null)
+    checkAccessControl(properties.accessControl);
   validateWorkflow(properties.definition, properties.parameters);
   requireParameterValues(properties.definition, properties.parameters);
   const writable: Json = {};
@@ -227,10 +235,8 @@ export function writeWorkflow(
     accessEndpoint:
       existing?.properties.accessEndpoint ??
       `https://prod-00.${location}.logic.azure.com:443/workflows/${createHash('sha256').update(armKey(id)).digest('hex').slice(0, 32)}`,
-    endpointsConfiguration: properties.endpointsConfiguration ?? {
-      workflow: { outgoingIpAddresses: [], accessEndpointIpAddresses: [] },
-      connector: { outgoingIpAddresses: [] },
-    },
+    // The region decides, whatever was sent (workflow-endpoints.ts).
+    endpointsConfiguration: endpointsConfiguration(location),
   };
   applyIdentity(core, record, requestedIdentity);
   core.state.workflows[armKey(id)] = record;

@@ -9,6 +9,7 @@
 // annotation nor a finalizer in a manifest makes a workflow this object's.
 import { DeletionPolicy, Reason } from '../../../crds/index.ts';
 import { PAUSED_ANNOTATION } from '../../../vocabulary.ts';
+import { bindingsOfWorkflow } from '../../shared/binding-indexes.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
 import { ownershipOf } from '../../shared/owner-tag.ts';
 import type { Step } from '../context.ts';
@@ -31,21 +32,16 @@ export const orphanIfAsked: Step = async (run) => {
 };
 
 export const waitForBindings: Step = async (run) => {
-  const holding = run.deps.bindings
-    .list()
+  const holding = bindingsOfWorkflow(run.deps.bindings, run)
     .filter(
-      (binding) =>
-        binding.metadata.namespace === run.namespace &&
-        binding.spec.workflowRef.name === run.name &&
-        run.deps.records.read('grant', run.namespace, binding.metadata.name ?? '') !== undefined,
+      (binding) => run.deps.records.read('grant', run.namespace, binding.metadata.name ?? '') !== undefined,
     )
     .map((binding) => `VaultSecretBinding ${binding.metadata.name ?? ''}`)
     .sort();
   // A WorkflowRoleAssignment's record names the workflow whose principal holds the role: it
   // revokes when it sees this workflow going away, and its record goes with the revoke.
   const assigned = run.deps.records
-    .all('role-grant')
-    .filter(({ object, payload }) => object.namespace === run.namespace && payload.workflowName === run.name)
+    .roleGrantsOfWorkflow(run.namespace, run.name)
     .map(({ object }) => `WorkflowRoleAssignment ${object.name}`)
     .sort();
   const waitingFor = [...holding, ...assigned];

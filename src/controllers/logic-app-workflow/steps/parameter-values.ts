@@ -1,5 +1,5 @@
 // Step: every parameter the definition declares without a default has a value — from
-// spec.parameters or a binding's secret URI — before anything is written. One that has none is
+// spec.parameters, a Secret (spec.parametersFrom) or a binding's secret URI — before anything is written. One that has none is
 // waited for (Reconciling WaitingForBindings), never sent to Azure to be refused: a workflow
 // applied before the binding that fills its parameter is written once, when the binding appears
 // (its watch wakes the workflow), with the URI computed from the vault, which needs no principal.
@@ -10,7 +10,7 @@ import type { Step, WorkflowRun } from '../context.ts';
 import { parametersWithoutValue } from '../parameter-values.ts';
 
 export const awaitParameterValues: Step = async (run) => {
-  const values = { ...(run.spec.parameters ?? {}), ...run.secretUris };
+  const values = { ...(run.spec.parameters ?? {}), ...run.secretParameters, ...run.secretUris };
   const missing = parametersWithoutValue(run.definition ?? {}, values);
   if (missing.length === 0) return undefined;
   // No delay: a binding naming the parameter enqueues the workflow (controller.ts watches).

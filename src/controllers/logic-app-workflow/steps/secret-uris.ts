@@ -5,6 +5,7 @@
 import { parseResourceId } from '../../../azure/index.ts';
 import { Reason, type VaultSecretBinding } from '../../../crds/index.ts';
 import { StalledError } from '../../../runtime/index.ts';
+import { bindingsOfWorkflow } from '../../shared/binding-indexes.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 
 const VAULT_TYPE = 'Microsoft.KeyVault/vaults';
@@ -31,15 +32,8 @@ export const resolveSecretUris: Step = async (run) => {
 
 /** Bindings of this workflow that inject a parameter, not being deleted, in name order. */
 export function injectingBindings(run: WorkflowRun): VaultSecretBinding[] {
-  return run.deps.bindings
-    .list()
-    .filter(
-      (binding) =>
-        binding.metadata.namespace === run.namespace &&
-        binding.spec.workflowRef.name === run.name &&
-        Boolean(binding.spec.parameterName) &&
-        !binding.metadata.deletionTimestamp,
-    )
+  return bindingsOfWorkflow(run.deps.bindings, run)
+    .filter((binding) => Boolean(binding.spec.parameterName) && !binding.metadata.deletionTimestamp)
     .map((binding) => structuredClone(binding) as VaultSecretBinding)
     .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 }

@@ -2,12 +2,14 @@
 // differ (diff before write). A difference in a workflow this controller had already brought
 // in line is drift, restored with an Event. Paused objects are compared but never written.
 // Secure values, which Azure never returns, are compared with the record of the last write
-// (secure-values.ts), and that record is renewed after every write that carried them.
+// (secure-values.ts), and that record is renewed after every write that carried them. Writable
+// properties the spec does not manage are carried over into the PUT (preserved-properties.ts).
 import { Reason } from '../../../crds/index.ts';
 import { PAUSED_ANNOTATION } from '../../../vocabulary.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { desiredDigest } from '../desired-digest.ts';
 import { planWorkflow } from '../desired-workflow.ts';
+import { preservedProperties } from '../preserved-properties.ts';
 import {
   recordHolds,
   type SecureValues,
@@ -27,6 +29,7 @@ export const writeWorkflow: Step = async (run) => {
     definition: run.definition ?? {},
     owner: run.owner,
     secretUris: run.secretUris,
+    secretParameters: run.secretParameters,
   });
   run.desired = desired;
   run.exposedInRunHistory = exposedInRunHistory;
@@ -51,8 +54,15 @@ export const writeWorkflow: Step = async (run) => {
   }
 
   const drift = differences !== undefined && isDrift(run, differences, verdict);
-  run.observed = await run.gateways.workflows.createOrUpdate(run.ref, desired, { signal: run.signal });
+  // What logicops does not manage rides along as read, so the PUT does not wipe it; kept out of
+  // run.desired, whose digest tells drift from spec changes.
+  const preserved = preservedProperties(run.observed, {
+    managesAccessControl: desired.accessControl !== undefined,
+  });
+  const body = preserved ? { ...desired, preserved } : desired;
+  run.observed = await run.gateways.workflows.createOrUpdate(run.ref, body, { signal: run.signal });
   if (differences === undefined) {
+    run.created = true;
     countCreate(run);
     run.workflowCounts?.noteCreated(run.spec.subscriptionId, {
       location: run.spec.location,
@@ -119,7 +129,7 @@ function describe(differences: WorkflowField[], verdict: SecureValuesVerdict): s
 
 const SECURE_REASONS: Readonly<Record<SecureValuesVerdict, string>> = {
   unchanged: 'unchanged',
-  changed: 'changed in the spec',
+  changed: 'changed in the spec or in a Secret they come from',
   unrecorded: 'Azure does not return them and logicops has no record of writing them',
   writtenElsewhere: 'the workflow was written outside logicops since, and Azure does not return them',
 };

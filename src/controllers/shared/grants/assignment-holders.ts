@@ -11,17 +11,22 @@ export interface RecordRef {
   name: string;
 }
 
-/** Whether a record other than `self` still holds role assignment `assignmentName` (one being revoked lets go). */
+/**
+ * Whether a record other than `self` still holds role assignment `assignmentName` of
+ * `principalId` (one being revoked lets go). Only records of the same principal can: the name
+ * derives from it (the records' principal index answers).
+ */
 export function roleAssignmentHeldByOthers(
   records: OperatorRecords,
   assignmentName: string,
+  principalId: string,
   self: RecordRef,
 ): boolean {
   const wanted = assignmentName.toLowerCase();
   const isSelf = (kind: RecordRef['kind'], object: { namespace: string; name: string }) =>
     kind === self.kind && object.namespace === self.namespace && object.name === self.name;
   const byBinding = records
-    .all('grant')
+    .grantsOf(principalId)
     .some(
       ({ object, payload }) =>
         !isSelf('grant', object) &&
@@ -31,7 +36,7 @@ export function roleAssignmentHeldByOthers(
     );
   if (byBinding) return true;
   return records
-    .all('role-grant')
+    .roleGrantsOf(principalId)
     .some(
       ({ object, payload }) =>
         !isSelf('role-grant', object) &&

@@ -4,11 +4,11 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppWorkflow } from '../../../crds/index.ts';
 import { keyOf, type WatchedSource } from '../../../runtime/index.ts';
-import type { RecordConfigMap } from '../records/record-configmap.ts';
+import { objectsOfWorkflow, type RefersToWorkflow } from '../binding-indexes.ts';
 
-export interface RefersToWorkflow extends KubernetesObject {
-  spec: { workflowRef: { name: string } };
-}
+export type { RefersToWorkflow };
+
+import type { RecordConfigMap } from '../records/record-configmap.ts';
 
 /** Every object in `namespace` whose workflowRef names `workflowName`. */
 export function referencingWorkflow<T extends RefersToWorkflow>(

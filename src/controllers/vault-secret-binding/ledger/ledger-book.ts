@@ -19,10 +19,14 @@ export class LedgerBook {
     return this.records.read('grant', binding.namespace, binding.name);
   }
 
-  /** Every other binding's ledger (all watched namespaces), for shared entries and assignments. */
-  othersThan(binding: BindingName): GrantRecord[] {
+  /**
+   * Every other binding's ledger that grants this principal (all watched namespaces): the only
+   * ones that can share its access-policy entry or its role assignments (whose names derive
+   * from the principal).
+   */
+  othersGranting(binding: BindingName, principalId: string): GrantRecord[] {
     return this.records
-      .all('grant')
+      .grantsOf(principalId)
       .filter(({ object }) => object.namespace !== binding.namespace || object.name !== binding.name)
       .map(({ payload }) => payload);
   }

@@ -4,7 +4,6 @@
 // being created now, or already has its principal, will plan an add within moments. Anything
 // waiting on a human — a missing workflow, vault or secret, a stalled object — is not counted,
 // so it never holds the other bindings' write back.
-import { normalizeResourceId } from '../../../azure/index.ts';
 import {
   AccessModel,
   ConditionType,
@@ -13,6 +12,7 @@ import {
   type VaultSecretBinding,
 } from '../../../crds/index.ts';
 import { keyOf, objectKey, type WatchedSource } from '../../../runtime/index.ts';
+import { bindingsOnVault } from '../../shared/binding-indexes.ts';
 
 /** Ready reasons of an object that is getting there by itself. */
 const ON_ITS_WAY: ReadonlySet<string> = new Set([Reason.Progressing, Reason.Throttled]);
@@ -25,10 +25,8 @@ export interface ExpectedAdditionsSources {
 }
 
 export function expectedAdditions(sources: ExpectedAdditionsSources, vaultId: string): number {
-  const vault = normalizeResourceId(vaultId);
-  return sources.bindings.list().filter((binding) => {
+  return bindingsOnVault(sources.bindings, vaultId).filter((binding) => {
     if (!onItsWayToAFirstGrant(binding)) return false;
-    if (normalizeResourceId(binding.spec.vaultId) !== vault) return false;
     if (sources.alreadyHandedOver(binding.metadata.uid || keyOf(binding))) return false;
     const workflow = sources.workflows.get(
       objectKey({ namespace: binding.metadata.namespace, name: binding.spec.workflowRef.name }),

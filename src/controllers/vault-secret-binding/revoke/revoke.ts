@@ -49,7 +49,7 @@ export async function revokeGrant(run: BindingRun, record: GrantRecord): Promise
 export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecord): Promise<string[]> {
   // Planned afresh on every pass of a confirmation: a binding that started needing one of these
   // permissions meanwhile (its Intended record comes before its add) takes it out of the removal.
-  const shared = sharedEntryView(run.otherLedgers(), record.principalId, record.vaultId);
+  const shared = sharedEntryView(run.otherLedgers(record.principalId), record.principalId, record.vaultId);
   const toRemove = planAccessPolicyRevoke(record, shared);
   if (toRemove.length === 0) return [];
   const vault = recordedVault(run, record);
@@ -76,7 +76,7 @@ export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRec
   if (!name || !scope || !isOwnRoleAssignment(record)) return false;
   // Another binding's grant, or a WorkflowRoleAssignment of the same role on the same secret.
   const { namespace, name: bindingName } = run.bindingName;
-  const stillUsed = roleAssignmentHeldByOthers(run.shared.ledgers.records, name, {
+  const stillUsed = roleAssignmentHeldByOthers(run.shared.ledgers.records, name, record.principalId, {
     kind: 'grant',
     namespace,
     name: bindingName,

@@ -238,7 +238,7 @@ function decide(
     vaultId: run.spec.vaultId,
     permissions: run.spec.permissions,
     record: run.record,
-    otherLedgers: run.otherLedgers(),
+    otherLedgers: run.otherLedgers(principal.principalId),
     limit: run.shared.settings.quota.accessPoliciesPerVault,
   });
 }

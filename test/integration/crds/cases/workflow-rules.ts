@@ -2,6 +2,7 @@
 
 import type { AnyObject } from '../support/admission.ts';
 import { IDENTITY_ID, SUBSCRIPTION, VAULT_ID, workflow } from '../support/fixtures.ts';
+import { accessControlRules } from './access-control-rules.ts';
 import { type RuleCase, repeat } from './rule-case.ts';
 
 const base = () => workflow('rules');
@@ -10,6 +11,7 @@ const fromConfigMap = (o: AnyObject) => {
   delete o.spec.definition;
   o.spec.definitionFrom = structuredClone(cmRef);
 };
+const fromSecret = (name = 'partner-api', key = 'apiKey') => ({ secretKeyRef: { name, key } });
 const manyKeys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
 
 export const workflowRules: RuleCase[] = [
@@ -231,6 +233,43 @@ export const workflowRules: RuleCase[] = [
     message: 'Too many: 51: must have at most 50 items',
   },
   {
+    rule: 'parametersFrom names a Secret',
+    base,
+    accepted: [(o) => (o.spec.parametersFrom = { apiKey: fromSecret('partner.api-1') })],
+    rejected: [
+      (o) => (o.spec.parametersFrom = { apiKey: fromSecret('Partner_API') }),
+      (o) => (o.spec.parametersFrom = { apiKey: fromSecret('../kube-system') }),
+    ],
+    field: 'spec.parametersFrom[apiKey].secretKeyRef.name',
+    message: 'secretKeyRef.name must be a Secret name: lower-case letters, digits, - and .',
+  },
+  {
+    rule: 'parametersFrom names a Secret key',
+    base,
+    accepted: [(o) => (o.spec.parametersFrom = { apiKey: fromSecret('partner-api', 'api_key.v2-1') })],
+    rejected: [(o) => (o.spec.parametersFrom = { apiKey: fromSecret('partner-api', 'api key') })],
+    field: 'spec.parametersFrom[apiKey].secretKeyRef.key',
+    message: 'secretKeyRef.key must be a Secret key: letters, digits, -, _ and .',
+  },
+  {
+    rule: 'at most 50 parameters from Secrets',
+    base,
+    accepted: [
+      (o) =>
+        (o.spec.parametersFrom = Object.fromEntries(
+          Object.keys(manyKeys(50)).map((name) => [name, fromSecret()]),
+        )),
+    ],
+    rejected: [
+      (o) =>
+        (o.spec.parametersFrom = Object.fromEntries(
+          Object.keys(manyKeys(51)).map((name) => [name, fromSecret()]),
+        )),
+    ],
+    field: 'spec.parametersFrom',
+    message: 'Too many: 51: must have at most 50 items',
+  },
+  {
     rule: 'at most 49 tags (Azure allows 50, one is the owner tag)',
     base,
     accepted: [(o) => (o.spec.tags = manyKeys(49))],
@@ -284,4 +323,5 @@ export const workflowRules: RuleCase[] = [
     field: 'spec.deletionPolicy',
     message: 'Unsupported value: "Retain": supported values: "Delete", "Orphan"',
   },
+  ...accessControlRules,
 ];

@@ -130,7 +130,7 @@ export async function startTenants(): Promise<Tenants> {
     [ALLOWED_VAULTS_ANNOTATION]: `${rg(`rg-team-${team}`)}/providers/Microsoft.KeyVault/vaults/kv-team-${team}*,${vault('kv-shared')}`,
     // Role grants (issue 24) on the team's own Service Bus namespace and the shared one. The roles
     // listed include those that can change authorization, as a careless admin might list them:
-    // logicops refuses those whatever the policy says (attack 20).
+    // logicops refuses those whatever the policy says (attack 23).
     [ALLOWED_ROLE_SCOPES_ANNOTATION]: `${serviceBus(`rg-team-${team}`, `sb-team-${team}`)},${serviceBus('rg-shared', 'sb-shared')}`,
     [ALLOWED_ROLES_ANNOTATION]: `${ALLOWED_ROLE_NAMES.join(',')},${CUSTOM_ROLE_ID}`,
   });

@@ -208,7 +208,9 @@ describe('LogicAppWorkflow reconcile against what Azure answers', () => {
       expect(writes()).toBe(2);
       expect(events.recorded.at(-1)).toMatchObject({
         reason: 'Updated',
-        note: expect.stringContaining('secure parameters (changed in the spec)'),
+        note: expect.stringContaining(
+          'secure parameters (changed in the spec or in a Secret they come from)',
+        ),
       });
       expect(everythingWritten()).not.toContain(NEW_API_KEY);
     });

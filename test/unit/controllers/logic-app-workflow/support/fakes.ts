@@ -1,20 +1,24 @@
 // Fakes for reconcile-level tests: the kit's API server (test/support/fake-api-server.ts) with a
 // log of the frame's calls (JSON-Patch finalizers, merge-patch status), in-memory Azure gateways
 // with a call log, and plain sources. No SDK method is mocked: the gateways are the seam (docs/design.md).
+import type { Workflow } from '@azure/arm-logic';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { propertiesAsReturned } from '@logicops/azure-emulator';
+import { endpointsConfiguration, propertiesAsReturned } from '@logicops/azure-emulator';
 import {
   AzureError,
   type AzureFailure,
   type AzureGateways,
   type DesiredWorkflow,
+  type ObservedRun,
+  type ObservedTrigger,
   type ObservedVault,
   type ObservedWorkflow,
   type UserAssignedIdentity,
   type WorkflowRef,
 } from '../../../../../src/azure/index.ts';
+import { fromArmWorkflow, toArmWorkflow } from '../../../../../src/azure/workflow-model.ts';
 import type { EventRecorder } from '../../../../../src/runtime/events.ts';
-import type { CacheEventHandler, WatchedSource } from '../../../../../src/runtime/index.ts';
+import type { CacheEvent, CacheEventHandler, WatchedSource } from '../../../../../src/runtime/index.ts';
 import { keyOf } from '../../../../../src/runtime/index.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 
@@ -42,9 +46,17 @@ export class FakeKube extends FakeApiServer {
 
 export class FakeSource<K extends KubernetesObject> implements WatchedSource<K> {
   readonly hasSynced = true;
+  readonly reportsEveryChange = true;
+  private readonly handlers = new Set<CacheEventHandler<K>>();
   constructor(private readonly objects: K[] = []) {}
+  /** Replaces the contents; subscribers hear every object go and every new one come, as after a relist. */
   set(objects: K[]): void {
-    this.objects.splice(0, this.objects.length, ...objects);
+    const gone = this.objects.splice(0, this.objects.length, ...objects);
+    for (const object of gone) this.emit({ type: 'deleted', object });
+    for (const object of objects) this.emit({ type: 'added', object });
+  }
+  private emit(event: CacheEvent<K>): void {
+    for (const handler of this.handlers) handler(event);
   }
   get(key: string): Readonly<K> | undefined {
     return this.objects.find((object) => keyOf(object) === key);
@@ -55,8 +67,9 @@ export class FakeSource<K extends KubernetesObject> implements WatchedSource<K> 
   keys(): string[] {
     return this.objects.map(keyOf);
   }
-  subscribe(_handler: CacheEventHandler<K>): () => void {
-    return () => undefined;
+  subscribe(handler: CacheEventHandler<K>): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
   }
   async waitForSync(): Promise<void> {}
 }
@@ -78,6 +91,31 @@ export function asReturned(stored: ObservedWorkflow): ObservedWorkflow {
   };
 }
 
+/**
+ * What the PUT body (the gateway's own mapping) carries of access control and resource
+ * references, read back as the gateway reads them; endpointsConfiguration as the emulator fills
+ * it in for the region, whatever was sent.
+ */
+function sentAndRegional(desired: DesiredWorkflow): Partial<ObservedWorkflow> {
+  const arm = toArmWorkflow(desired);
+  const back = fromArmWorkflow({
+    ...arm,
+    endpointsConfiguration: endpointsConfiguration(desired.location) as Workflow['endpointsConfiguration'],
+  });
+  const {
+    accessControl,
+    integrationAccount,
+    integrationServiceEnvironment,
+    endpointsConfiguration: endpoints,
+  } = back;
+  return {
+    ...(accessControl ? { accessControl } : {}),
+    ...(integrationAccount ? { integrationAccount } : {}),
+    ...(integrationServiceEnvironment ? { integrationServiceEnvironment } : {}),
+    ...(endpoints ? { endpointsConfiguration: endpoints } : {}),
+  };
+}
+
 /** Azure for one subscription: workflows, vaults and identities in memory; every call logged. */
 export class FakeAzure {
   readonly calls: string[] = [];
@@ -87,6 +125,8 @@ export class FakeAzure {
   private versions = 0;
   readonly vaults = new Map<string, ObservedVault>();
   readonly identities = new Map<string, UserAssignedIdentity>();
+  /** Runs per workflow name, newest first, as run history lists them. */
+  readonly runs = new Map<string, ObservedRun[]>();
   /** Thrown by the next call of that operation (e.g. `workflows.createOrUpdate`). */
   readonly failNext = new Map<string, AzureFailure>();
 
@@ -103,6 +143,24 @@ export class FakeAzure {
       this.failNext.delete(operation);
       throw new AzureError(operation, failure);
     }
+  }
+
+  /** Records a run of the workflow's first trigger (or `trigger`), as a caller or the schedule would start it. */
+  addRun(workflow: string, run: Omit<ObservedRun, 'trigger'> & { trigger?: string }): ObservedRun {
+    const declared = Object.keys(this.workflows.get(workflow)?.definition?.triggers ?? {});
+    const recorded: ObservedRun = { trigger: declared[0] ?? 'manual', ...run };
+    this.runs.set(workflow, [recorded, ...(this.runs.get(workflow) ?? [])]);
+    return recorded;
+  }
+
+  /** The definition's triggers as Azure reports them: state as the workflow's, last execution from its runs. */
+  triggersOf(workflow: string): ObservedTrigger[] {
+    const stored = this.workflows.get(workflow);
+    const runs = this.runs.get(workflow) ?? [];
+    return Object.keys(stored?.definition?.triggers ?? {}).map((name) => {
+      const last = runs.find((run) => run.trigger === name)?.startTime;
+      return { name, state: stored?.state ?? 'Enabled', ...(last ? { lastExecutionTime: last } : {}) };
+    });
   }
 
   gateways(): AzureGateways {
@@ -134,6 +192,7 @@ export class FakeAzure {
             definition: structuredClone(desired.definition),
             parameters: structuredClone(desired.parameters),
             version: azure.newVersion(),
+            ...sentAndRegional(desired),
           };
           azure.workflows.set(ref.name, stored);
           return asReturned(stored);
@@ -152,6 +211,16 @@ export class FakeAzure {
         ) {
           azure.maybeFail('workflows.listBySubscription');
           return [...azure.workflows.values()].map(asReturned).map(select);
+        },
+      },
+      workflowRuns: {
+        async recentRuns(ref: WorkflowRef, top: number) {
+          azure.maybeFail('workflowRuns.recentRuns');
+          return structuredClone((azure.runs.get(ref.name) ?? []).slice(0, top));
+        },
+        async triggers(ref: WorkflowRef) {
+          azure.maybeFail('workflowRuns.triggers');
+          return azure.triggersOf(ref.name);
         },
       },
       identities: {

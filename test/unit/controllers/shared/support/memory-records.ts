@@ -31,6 +31,7 @@ export class MemoryRecords implements WatchedSource<RecordConfigMap> {
   /** What the cache holds. */
   private readonly cached = new Map<string, RecordConfigMap>();
   private readonly handlers = new Set<CacheEventHandler<RecordConfigMap>>();
+  readonly reportsEveryChange = true;
   private readonly undelivered: Array<() => void> = [];
   private version = 1;
   readonly records: OperatorRecords;

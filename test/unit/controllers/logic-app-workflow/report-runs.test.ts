@@ -1,0 +1,351 @@
+// The run report (steps/report-runs.ts, run-reports.ts): the last run and the triggers in
+// status, read only when due on the injected clock, and one Warning Event per failed run — never
+// again on a later pass or after a restart (status.lastRun remembers).
+import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ObservedRun } from '../../../../src/azure/index.ts';
+import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
+import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
+import { newlyFailedRuns } from '../../../../src/controllers/logic-app-workflow/run-reports.ts';
+import { leanWorkflow } from '../../../../src/controllers/logic-app-workflow/spec-limits.ts';
+import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
+import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
+import { silentLogger } from '../../../../src/observability/logger.ts';
+import type { ReconcileFn } from '../../../../src/runtime/index.ts';
+import { everyNamespaceAs } from '../../../support/azure-actors.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
+import { MemoryRecords } from '../shared/support/memory-records.ts';
+import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
+
+const NS = 'team-a';
+const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
+const MINUTE = 60_000;
+const INTERVAL = 10 * MINUTE;
+const DEFINITION = {
+  triggers: {
+    manual: { type: 'Request', kind: 'Http' },
+    Every_hour: { type: 'Recurrence', recurrence: { frequency: 'Hour', interval: 1 } },
+  },
+  actions: {},
+};
+
+function workflow(annotations: Record<string, string> = {}): LogicAppWorkflow {
+  return {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', annotations },
+    spec: {
+      subscriptionId: SUBSCRIPTION_ID,
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      state: 'Enabled',
+      definition: DEFINITION,
+      deletionPolicy: 'Delete',
+      secureRunHistory: true,
+    },
+  };
+}
+
+describe('run report', () => {
+  let kube: FakeKube;
+  let azure: FakeAzure;
+  let events: RecordingEvents;
+  let clock: FakeClock;
+  let deps: LogicAppWorkflowControllerDeps;
+  let reconcile: ReconcileFn<LogicAppWorkflow>;
+
+  beforeEach(() => {
+    kube = new FakeKube();
+    azure = new FakeAzure();
+    events = new RecordingEvents();
+    clock = new FakeClock();
+    deps = {
+      workflows: new FakeSource<LogicAppWorkflow>(),
+      bindings: new FakeSource<VaultSecretBinding>(),
+      configMaps: new FakeSource<KubernetesObject>(),
+      namespaces: new FakeSource<V1Namespace>([
+        {
+          metadata: {
+            name: NS,
+            annotations: {
+              'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
+            },
+          },
+        },
+      ]),
+      records: new MemoryRecords([]).records,
+      kube: kube.asClient(),
+      actors: everyNamespaceAs(),
+      gatewaysFor: () => azure.gateways(),
+      events,
+      logger: silentLogger(),
+      clock,
+      settings: {
+        clusterId: 'c1',
+        namespacePolicy: namespacePolicy(true),
+        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
+        resync: { periodMs: INTERVAL, jitterFraction: 0.1 },
+      },
+    };
+    reconcile = createLogicAppWorkflowReconciler(deps);
+  });
+
+  async function pass(object?: LogicAppWorkflow) {
+    if (object) kube.put(object);
+    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
+    if (!current) throw new Error('no object');
+    azure.calls.length = 0;
+    const context = {
+      key: `${NS}/wf`,
+      logger: silentLogger(),
+      clock,
+      signal: new AbortController().signal,
+      reconcileId: 'r',
+    };
+    return reconcile(leanWorkflow(structuredClone(current)), context);
+  }
+  const status = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf')?.status;
+  const runReads = () => azure.calls.filter((call) => call.startsWith('workflowRuns.'));
+  const run = (name: string, status: string, startMinute: number, extra: Partial<ObservedRun> = {}) =>
+    azure.addRun('wf', {
+      name,
+      status,
+      startTime: new Date(clock.now() + startMinute * MINUTE),
+      ...(status === 'Running' ? {} : { endTime: new Date(clock.now() + startMinute * MINUTE + 1_000) }),
+      ...(status === 'Failed' ? { errorCode: 'ActionFailed' } : {}),
+      ...extra,
+    });
+  const failedEvents = () => events.recorded.filter((event) => event.reason === 'WorkflowRunFailed');
+
+  it('reads nothing on the pass that creates the workflow, and nothing before the next resync is due', async () => {
+    expect(await pass(workflow())).toEqual({ type: 'done' });
+    expect(azure.calls).toContain('workflows.createOrUpdate');
+    expect(runReads()).toEqual([]);
+    // Passes woken by bindings, ConfigMaps or Namespaces in between read nothing either.
+    for (const minutes of [1, 2, 4.9]) {
+      await clock.advance(minutes * MINUTE);
+      await pass();
+      expect(runReads()).toEqual([]);
+    }
+    expect(status()?.lastRun).toBeUndefined();
+    // 7.9 minutes in: still short of 0.8 of the 10-minute period.
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(7.9 * MINUTE);
+  });
+
+  it('at the next resync (0.8 of a period or later) reads the newest runs and the triggers into status', async () => {
+    await pass(workflow());
+    run('08584737551867954143243946780CU11', 'Succeeded', 1, { trigger: 'manual' });
+    await clock.advance(0.8 * INTERVAL);
+    expect(await pass()).toEqual({ type: 'done' });
+    expect(runReads()).toEqual(['workflowRuns.recentRuns', 'workflowRuns.triggers']);
+    expect(status()?.lastRun).toEqual({
+      name: '08584737551867954143243946780CU11',
+      status: 'Succeeded',
+      startTime: new Date(Date.UTC(2026, 0, 1) + MINUTE).toISOString(),
+      endTime: new Date(Date.UTC(2026, 0, 1) + MINUTE + 1_000).toISOString(),
+      trigger: 'manual',
+    });
+    expect(status()?.triggers).toEqual([
+      {
+        name: 'manual',
+        state: 'Enabled',
+        lastExecutionTime: new Date(Date.UTC(2026, 0, 1) + MINUTE).toISOString(),
+      },
+      { name: 'Every_hour', state: 'Enabled' },
+    ]);
+    expect(failedEvents()).toEqual([]);
+
+    // Nothing new: the next due read lists the runs only (the triggers cannot have moved).
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(runReads()).toEqual(['workflowRuns.recentRuns']);
+  });
+
+  it('announces a failed run once, naming it and its error code; never again on later passes', async () => {
+    await pass(workflow());
+    run('08584737551867954143243946780CU22', 'Failed', 2);
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(status()?.lastRun).toMatchObject({
+      name: '08584737551867954143243946780CU22',
+      status: 'Failed',
+      errorCode: 'ActionFailed',
+    });
+    expect(failedEvents()).toEqual([
+      {
+        type: 'Warning',
+        reason: 'WorkflowRunFailed',
+        note: `Run 08584737551867954143243946780CU22 of Azure workflow rg/wf failed (ActionFailed), started ${new Date(Date.UTC(2026, 0, 1) + 2 * MINUTE).toISOString()} by trigger 'manual'. Its run history in Azure shows which action failed.`,
+      },
+    ]);
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(runReads()).toEqual(['workflowRuns.recentRuns']);
+    expect(failedEvents()).toHaveLength(1);
+  });
+
+  it('does not announce it again after a restart: status.lastRun says it was reported', async () => {
+    await pass(workflow());
+    run('08584737551867954143243946780CU33', 'Failed', 2);
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(failedEvents()).toHaveLength(1);
+    // A new process (or the other replica after a failover): no memory, so its first pass reads.
+    reconcile = createLogicAppWorkflowReconciler(deps);
+    await pass();
+    expect(runReads()).toEqual(['workflowRuns.recentRuns', 'workflowRuns.triggers']);
+    expect(failedEvents()).toHaveLength(1);
+  });
+
+  it('announces every failed run since the last read, oldest first, and a running run once it fails', async () => {
+    await pass(workflow());
+    run('08584737551867954143243946780CU41', 'Running', 1);
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(status()?.lastRun).toMatchObject({ name: '08584737551867954143243946780CU41', status: 'Running' });
+    expect(status()?.lastRun?.endTime).toBeUndefined();
+    expect(failedEvents()).toEqual([]);
+
+    // It failed since, and three more ran: two of them failed.
+    const runs = azure.runs.get('wf') ?? [];
+    runs[0] = { ...runs[0]!, status: 'Failed', errorCode: 'ActionFailed', endTime: new Date(clock.now()) };
+    run('08584737551867954143243946780CU42', 'Failed', 2, { errorCode: 'BadGateway' });
+    run('08584737551867954143243946780CU43', 'Succeeded', 3);
+    run('08584737551867954143243946780CU44', 'Failed', 4);
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(failedEvents().map((event) => event.note.split(' ')[1])).toEqual([
+      '08584737551867954143243946780CU41',
+      '08584737551867954143243946780CU42',
+      '08584737551867954143243946780CU44',
+    ]);
+    expect(failedEvents()[1]?.note).toContain('(BadGateway)');
+    expect(status()?.lastRun).toMatchObject({ name: '08584737551867954143243946780CU44', status: 'Failed' });
+  });
+
+  it('a failed read changes neither the outcome nor what status shows; the next resync reads again', async () => {
+    await pass(workflow());
+    run('08584737551867954143243946780CU51', 'Succeeded', 1);
+    await clock.advance(INTERVAL);
+    await pass();
+    const before = status()?.lastRun;
+    run('08584737551867954143243946780CU52', 'Failed', 2);
+    azure.failNext.set('workflowRuns.recentRuns', {
+      kind: 'throttled',
+      retryAfterMs: 30_000,
+      message: 'Too many requests',
+    });
+    await clock.advance(INTERVAL);
+    expect(await pass()).toEqual({ type: 'done' });
+    expect(status()?.lastRun).toEqual(before);
+    expect(status()?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True' });
+    expect(failedEvents()).toEqual([]);
+    // Not retried on every pass in between: it waits for its turn.
+    await clock.advance(MINUTE);
+    await pass();
+    expect(runReads()).toEqual([]);
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(status()?.lastRun?.name).toBe('08584737551867954143243946780CU52');
+    expect(failedEvents()).toHaveLength(1);
+  });
+
+  it('reads now for a new logicops.io/reconcile-request, whatever the time', async () => {
+    await pass(workflow());
+    run('08584737551867954143243946780CU61', 'Succeeded', 1);
+    await clock.advance(MINUTE);
+    await pass(workflow({ 'logicops.io/reconcile-request': 'now' }));
+    expect(runReads()).toEqual(['workflowRuns.recentRuns', 'workflowRuns.triggers']);
+    expect(status()?.lastRun?.name).toBe('08584737551867954143243946780CU61');
+    // Handled: the next pass does not read again.
+    await clock.advance(MINUTE);
+    await pass();
+    expect(runReads()).toEqual([]);
+  });
+
+  it('reads nothing with the run report off (runReportIntervalMs 0, --run-status-period 0s)', async () => {
+    reconcile = createLogicAppWorkflowReconciler({
+      ...deps,
+      settings: { ...deps.settings, runReportIntervalMs: 0 },
+    });
+    await pass(workflow());
+    run('08584737551867954143243946780CU71', 'Failed', 1);
+    await clock.advance(INTERVAL);
+    await pass(workflow({ 'logicops.io/reconcile-request': 'now' }));
+    expect(runReads()).toEqual([]);
+    expect(status()?.lastRun).toBeUndefined();
+    expect(failedEvents()).toEqual([]);
+  });
+
+  it('reads at the interval it is given, not at every resync', async () => {
+    reconcile = createLogicAppWorkflowReconciler({
+      ...deps,
+      settings: { ...deps.settings, runReportIntervalMs: 3 * INTERVAL },
+    });
+    await pass(workflow());
+    const reads: number[] = [];
+    for (let resync = 1; resync <= 6; resync++) {
+      await clock.advance(INTERVAL);
+      await pass();
+      reads.push(runReads().length);
+    }
+    // Due at 0.8 of 30 minutes: the third resync after the create, then every third.
+    expect(reads).toEqual([0, 0, 2, 0, 0, 1]);
+  });
+
+  it('keeps status within its bounds whatever Azure answers (at most 10 triggers, long codes cut)', async () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`t${i}`, { type: 'Request', kind: 'Http' }]),
+    );
+    await pass({ ...workflow(), spec: { ...workflow().spec, definition: { triggers: many, actions: {} } } });
+    run('08584737551867954143243946780CU81', 'Failed', 1, { errorCode: 'E'.repeat(300) });
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(status()?.triggers?.map((trigger) => trigger.name)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `t${i}`),
+    );
+    expect(status()?.lastRun?.errorCode).toBe('E'.repeat(128));
+  });
+
+  it('re-reads the triggers when the workflow was written (a new version can change them)', async () => {
+    await pass(workflow());
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(runReads()).toEqual(['workflowRuns.recentRuns', 'workflowRuns.triggers']);
+    const stored = azure.workflows.get('wf');
+    if (stored) stored.version = azure.newVersion();
+    await clock.advance(INTERVAL);
+    await pass();
+    expect(runReads()).toEqual(['workflowRuns.recentRuns', 'workflowRuns.triggers']);
+  });
+});
+
+describe('newlyFailedRuns', () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
+  const runs: ObservedRun[] = [
+    { name: 'r4', status: 'Failed', startTime: at(4) },
+    { name: 'r3', status: 'Succeeded', startTime: at(3) },
+    { name: 'r2', status: 'Failed', startTime: at(2) },
+    { name: 'r1', status: 'Failed', startTime: at(1) },
+  ];
+  const names = (found: ObservedRun[]) => found.map((run) => run.name);
+
+  it('takes the failed runs listed before the one status reported', () => {
+    expect(names(newlyFailedRuns(runs, { name: 'r2', status: 'Failed' }))).toEqual(['r4']);
+    expect(names(newlyFailedRuns(runs, { name: 'r4', status: 'Failed' }))).toEqual([]);
+  });
+
+  it('includes the reported run when it was still going and has failed since', () => {
+    expect(names(newlyFailedRuns(runs, { name: 'r2', status: 'Running' }))).toEqual(['r4', 'r2']);
+  });
+
+  it('with nothing reported, every listed failed run is new', () => {
+    expect(names(newlyFailedRuns(runs, undefined))).toEqual(['r4', 'r2', 'r1']);
+  });
+
+  it('when the reported run is no longer listed, takes the failed runs that did not start before it', () => {
+    const reported = { name: 'r0', status: 'Succeeded', startTime: at(2).toISOString() };
+    expect(names(newlyFailedRuns(runs, reported))).toEqual(['r4', 'r2']);
+  });
+});
