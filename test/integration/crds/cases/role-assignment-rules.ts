@@ -3,7 +3,7 @@
 // decision (test/unit/controllers/workflow-role-assignment), not admission's.
 import { ROLE, ROLE_SCOPE } from '../../../../src/crds/index.ts';
 import { QUEUE_ID, roleAssignment, SUBSCRIPTION } from '../support/fixtures.ts';
-import { type RuleCase, repeat } from './rule-case.ts';
+import { deletionPolicyRule, type RuleCase, repeat, workflowRefNameRule } from './rule-case.ts';
 
 const base = () => roleAssignment('rules');
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-messaging`;
@@ -22,14 +22,7 @@ function scopeOfLength(length: number): string {
 }
 
 export const roleAssignmentRules: RuleCase[] = [
-  {
-    rule: 'workflowRef.name is a Kubernetes object name',
-    base,
-    accepted: [(o) => (o.spec.workflowRef = { name: 'orders.v2' })],
-    rejected: [(o) => (o.spec.workflowRef = { name: 'Orders_Flow' })],
-    field: 'spec.workflowRef.name',
-    message: 'workflowRef.name must be a LogicAppWorkflow name: lower-case letters, digits, - and .',
-  },
+  workflowRefNameRule(base),
   {
     rule: 'scope is the ARM id of a resource, plain segments only',
     base,
@@ -92,12 +85,5 @@ export const roleAssignmentRules: RuleCase[] = [
     field: 'spec.role',
     message: 'spec.role in body should be at least 1 chars long',
   },
-  {
-    rule: 'deletionPolicy is Delete or Orphan',
-    base,
-    accepted: [(o) => (o.spec.deletionPolicy = 'Orphan')],
-    rejected: [(o) => (o.spec.deletionPolicy = 'Keep')],
-    field: 'spec.deletionPolicy',
-    message: 'Unsupported value: "Keep": supported values: "Delete", "Orphan"',
-  },
+  deletionPolicyRule(base),
 ];
