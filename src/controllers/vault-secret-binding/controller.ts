@@ -9,7 +9,6 @@ import {
   type WatchedSource,
 } from '../../runtime/index.ts';
 import { alignedResyncDelay } from '../shared/aligned-resync.ts';
-import { bindingsOfWorkflow } from '../shared/binding-indexes.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';

@@ -5,23 +5,17 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppWorkflow } from '../../../crds/index.ts';
 import { keyOf, type WatchedSource } from '../../../runtime/index.ts';
 import { objectsOfWorkflow, type RefersToWorkflow } from '../binding-indexes.ts';
-
-export type { RefersToWorkflow };
-
 import type { RecordConfigMap } from '../records/record-configmap.ts';
 
-/** Every object in `namespace` whose workflowRef names `workflowName`. */
+/** Every object in `namespace` whose workflowRef names `workflowName` (from the cache's index). */
 export function referencingWorkflow<T extends RefersToWorkflow>(
   source: WatchedSource<T>,
   namespace: string | undefined,
   workflowName: string | undefined,
 ): string[] {
-  return source
-    .list()
-    .filter(
-      (object) => object.metadata?.namespace === namespace && object.spec.workflowRef.name === workflowName,
-    )
-    .map((object) => keyOf(object));
+  return objectsOfWorkflow(source, { namespace: namespace ?? '', name: workflowName ?? '' }).map((object) =>
+    keyOf(object),
+  );
 }
 
 /** Every object in `namespace` (its policy annotations changed). */
