@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import {
   DEMO_OPERATOR_CLIENT_ID,
   DEMO_OPERATOR_CLIENT_SECRET,
+  DEMO_RESOURCE_GROUP,
   demoOperatorRoleAssignments,
   demoSeed,
   startEmulator,
@@ -28,7 +29,12 @@ import { loadConfig } from '../src/config.ts';
 import { allCrds } from '../src/crds/index.ts';
 import { crdYaml } from '../src/crds/render.ts';
 import { createOperator } from '../src/operator.ts';
-import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../src/vocabulary.ts';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_ROLE_SCOPES_ANNOTATION,
+  ALLOWED_ROLES_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../src/vocabulary.ts';
 import { type ObjectRow, renderProgress } from './dev-progress.ts';
 
 const DEMO_NAMESPACE = 'logicops-demo';
@@ -74,6 +80,9 @@ export async function runDev({ exitWhenReady }: { exitWhenReady: boolean }): Pro
           annotations: {
             [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
             [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
+            // The WorkflowRoleAssignment sample's queue and role (config/samples).
+            [ALLOWED_ROLE_SCOPES_ANNOTATION]: `${subscription}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.ServiceBus/namespaces/logicops-demo-sb`,
+            [ALLOWED_ROLES_ANNOTATION]: 'Azure Service Bus Data Receiver',
           },
         },
       }),

@@ -15,6 +15,7 @@ import { createInformers } from './controllers/informers.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
 import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from './controllers/resource-kinds.ts';
+import { RoleAssignmentCounts } from './controllers/shared/grants/role-assignment-counts.ts';
 import { NamespaceActors } from './controllers/shared/namespace-actors.ts';
 import { namespacePolicy } from './controllers/shared/namespace-policy.ts';
 import { OperatorRecords } from './controllers/shared/records/operator-records.ts';
@@ -24,7 +25,8 @@ import {
   recordSelector,
 } from './controllers/shared/records/record-configmap.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
-import { LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING } from './crds/index.ts';
+import { createWorkflowRoleAssignmentController } from './controllers/workflow-role-assignment/controller.ts';
+import { LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING, WORKFLOW_ROLE_ASSIGNMENT } from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
 import { collectObjectMetrics } from './observability/object-metrics.ts';
@@ -75,7 +77,7 @@ export async function createOperator({
   // Status and finalizer patches go through this client: none leaves a deposed leader.
   const kube = new FencedKubeClient(kubeConfig, fence);
   const metrics = new OperatorMetrics({ identifyingLabels: config.metricsIdentifyingLabels });
-  const { workflows, bindings, configMaps, namespaces } = createInformers({
+  const { workflows, bindings, roleAssignments, configMaps, namespaces } = createInformers({
     client: kube,
     namespaces: config.namespaces,
     labelSelector: config.labelSelector,
@@ -97,6 +99,7 @@ export async function createOperator({
   collectObjectMetrics(metrics, [
     { kind: LOGIC_APP_WORKFLOW.kind, list: () => workflows.list() },
     { kind: VAULT_SECRET_BINDING.kind, list: () => bindings.list() },
+    { kind: WORKFLOW_ROLE_ASSIGNMENT.kind, list: () => roleAssignments.list() },
   ]);
 
   const observer: AzureCallsSettings['observer'] = {
@@ -152,10 +155,10 @@ export async function createOperator({
   const events = new KubeEventRecorder(kubeConfig, { instance: identity, fence }, logger);
   const policy = namespacePolicy(config.namespacePolicy);
   const resync = { periodMs: config.resyncPeriodMs, jitterFraction: 0.1 };
-  const workflowController = createLogicAppWorkflowController({
+  // What every controller is built from (shared/controller-deps.ts).
+  const controllerDeps = {
     workflows,
     bindings,
-    configMaps,
     namespaces,
     records,
     kube,
@@ -164,6 +167,10 @@ export async function createOperator({
     events,
     logger,
     metrics,
+  };
+  const workflowController = createLogicAppWorkflowController({
+    ...controllerDeps,
+    configMaps,
     settings: {
       clusterId,
       namespacePolicy: policy,
@@ -183,17 +190,12 @@ export async function createOperator({
       quotaListTtlMs: Math.min(DEFAULT_QUOTA_LIST_TTL_MS, config.resyncPeriodMs),
     },
   });
+  // Role assignments of bindings (RBAC mode) and of WorkflowRoleAssignments count against one
+  // budget per subscription: one shared count.
+  const roleAssignmentCounts = new RoleAssignmentCounts(systemClock);
   const bindingController = createVaultSecretBindingController({
-    bindings,
-    workflows,
-    namespaces,
-    records,
-    kube,
-    actors,
-    gatewaysFor,
-    events,
-    logger,
-    metrics,
+    ...controllerDeps,
+    roleAssignmentCounts,
     settings: {
       clusterId,
       namespacePolicy: policy,
@@ -208,12 +210,26 @@ export async function createOperator({
     },
   });
 
+  const roleAssignmentController = createWorkflowRoleAssignmentController({
+    ...controllerDeps,
+    roleAssignments,
+    roleAssignmentCounts,
+    settings: {
+      clusterId,
+      namespacePolicy: policy,
+      roleAssignmentsPerSubscription: config.quota.roleAssignmentsPerSubscription,
+      workers: config.workers,
+      resync,
+      principalPropagationMs: config.principalPropagationMs,
+    },
+  });
+
   const manager = new Manager({
     kubeConfig,
     logger,
     metrics,
-    informers: [workflows, bindings, configMaps, namespaces, recordConfigMaps],
-    controllers: [workflowController, bindingController],
+    informers: [workflows, bindings, roleAssignments, configMaps, namespaces, recordConfigMaps],
+    controllers: [workflowController, bindingController, roleAssignmentController],
     leaderElection: config.leaderElection.enabled
       ? {
           namespace: config.leaderElection.namespace,

@@ -29,6 +29,10 @@ export const PARAMETER_SOURCE_LABEL = 'logicops.io/parameter-source';
 // --- On Namespaces (set by a cluster admin: the namespace policy) ---
 export const ALLOWED_RESOURCE_GROUPS_ANNOTATION = 'logicops.io/allowed-resource-groups';
 export const ALLOWED_VAULTS_ANNOTATION = 'logicops.io/allowed-vaults';
+/** ARM id globs of the resources a namespace's WorkflowRoleAssignments may grant roles on (each covers the ids below it). */
+export const ALLOWED_ROLE_SCOPES_ANNOTATION = 'logicops.io/allowed-role-scopes';
+/** Built-in role names or role definition GUIDs a namespace's WorkflowRoleAssignments may grant. */
+export const ALLOWED_ROLES_ANNOTATION = 'logicops.io/allowed-roles';
 /** "true": objects in the namespace may adopt (with their own ADOPT_ANNOTATION); the team must not decide this itself. */
 export const ALLOW_ADOPTION_ANNOTATION = 'logicops.io/allow-adoption';
 

@@ -7,6 +7,7 @@ import {
   type AzureFormat,
   matchesFormat,
   RESOURCE_GROUP_NAME,
+  ROLE_SCOPE,
   SECRET_NAME,
   SUBSCRIPTION_ID,
   VAULT_NAME,
@@ -66,12 +67,12 @@ export function checkSecretName(secretName: unknown): void {
 }
 
 const SCOPES_LOGICOPS_USES =
-  'logicops assigns roles at /subscriptions/<GUID>, /subscriptions/<GUID>/resourceGroups/<resource group>, a Key Vault id or <Key Vault id>/secrets/<secret name>';
+  'logicops assigns roles at /subscriptions/<GUID>, /subscriptions/<GUID>/resourceGroups/<resource group>, a Key Vault id, <Key Vault id>/secrets/<secret name>, or the id of a resource a WorkflowRoleAssignment names';
 
 /**
  * A role-assignment scope goes into the URL as it is (the SDK does not encode the `{scope}`
  * parameter), so it is checked segment by segment: a subscription, a resource group, a vault,
- * or one secret of a vault.
+ * one secret of a vault, or another resource in a resource group (ROLE_SCOPE: plain segments only).
  */
 export function checkRoleAssignmentScope(scope: unknown): void {
   if (typeof scope !== 'string')
@@ -89,6 +90,13 @@ export function checkRoleAssignmentScope(scope: unknown): void {
   }
   checkName(RESOURCE_GROUP_NAME, `resource group of scope ${quoted(scope)}:`, resourceGroup);
   if (resource.length === 0) return;
+  // A WorkflowRoleAssignment's scope: any resource, each segment a plain name (ROLE_SCOPE).
+  if (resource[1]?.toLowerCase() !== 'microsoft.keyvault') {
+    if (!matchesFormat(ROLE_SCOPE, scope)) {
+      throw new InvalidAzureNameError('role assignment scope', scope, ROLE_SCOPE.allows);
+    }
+    return;
+  }
   const [providers, namespace, vaults, vaultName, secrets, secretName, ...beyond] = resource;
   const isVault =
     providers?.toLowerCase() === 'providers' &&

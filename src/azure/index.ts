@@ -18,6 +18,7 @@ export {
   operationClassOf,
 } from './arm-rate-limiter.ts';
 export { AzureError, isAzureError } from './azure-error.ts';
+export { BUILT_IN_ROLES, type BuiltInRole, builtInRoleById, builtInRoleByName } from './built-in-roles.ts';
 export {
   AZURE_PUBLIC_ARM_ENDPOINT,
   type AzureClientSettings,
@@ -73,8 +74,10 @@ export {
   KEY_VAULT_SECRETS_USER_ROLE_ID,
   type RoleAssignment,
   roleAssignmentName,
+  roleDefinitionGuid,
   roleDefinitionResourceId,
 } from './role-assignment-model.ts';
+export { authorizationChangingAction, canChangeAuthorization } from './role-escalation.ts';
 export type {
   AccessPolicy,
   AccessPolicyAddition,

@@ -1,14 +1,14 @@
-// The informers both controllers read, and what each cache keeps of an object. One factory for
+// The informers the controllers read, and what each cache keeps of an object. One factory for
 // the operator's wiring and the integration tests, so the tests cache what production caches.
 //   workflows   lean (leanObject), and a definition or parameters over the size and nesting
 //               limits held back (logic-app-workflow/spec-limits.ts)
-//   bindings    lean
+//   bindings, roleAssignments  lean
 //   configMaps  metadata only: a ConfigMap's data is read with a GET when a workflow references
 //               it (logic-app-workflow/config-map-definitions.ts); not sharded by the label
 //               selector (a labelled workflow may use any ConfigMap of its namespace)
 //   namespaces  lean, cluster-wide (the policy annotations)
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../crds/index.ts';
+import type { LogicAppWorkflow, VaultSecretBinding, WorkflowRoleAssignment } from '../crds/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Informer } from '../runtime/informer.ts';
 import type { ListWatchClient } from '../runtime/kube-client.ts';
@@ -18,12 +18,14 @@ import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   NAMESPACE_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
+  WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
 } from './resource-kinds.ts';
 import { leanObject, metadataStub } from './shared/lean-cache.ts';
 
 export interface OperatorInformers {
   workflows: Informer<LogicAppWorkflow>;
   bindings: Informer<VaultSecretBinding>;
+  roleAssignments: Informer<WorkflowRoleAssignment>;
   configMaps: Informer<KubernetesObject>;
   namespaces: Informer<V1Namespace>;
 }
@@ -49,6 +51,11 @@ export function createInformers(scope: InformerScope): OperatorInformers {
     bindings: new Informer<VaultSecretBinding>({
       ...sharded,
       kind: VAULT_SECRET_BINDING_RESOURCE,
+      transform: leanObject,
+    }),
+    roleAssignments: new Informer<WorkflowRoleAssignment>({
+      ...sharded,
+      kind: WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
       transform: leanObject,
     }),
     configMaps: new Informer<KubernetesObject>({

@@ -2,7 +2,13 @@
 // Both controllers and the wiring take them from here so list, watch, get and patch paths
 // of one kind are always built from the same description.
 
-import { GROUP, LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING, VERSION } from '../crds/index.ts';
+import {
+  GROUP,
+  LOGIC_APP_WORKFLOW,
+  VAULT_SECRET_BINDING,
+  VERSION,
+  WORKFLOW_ROLE_ASSIGNMENT,
+} from '../crds/index.ts';
 import type { ResourceKind } from '../runtime/index.ts';
 
 export const LOGIC_APP_WORKFLOW_RESOURCE: ResourceKind = {
@@ -59,5 +65,13 @@ export const SERVICE_ACCOUNT_RESOURCE: ResourceKind = {
   version: 'v1',
   kind: 'ServiceAccount',
   plural: 'serviceaccounts',
+  namespaced: true,
+};
+
+export const WORKFLOW_ROLE_ASSIGNMENT_RESOURCE: ResourceKind = {
+  group: GROUP,
+  version: VERSION,
+  kind: WORKFLOW_ROLE_ASSIGNMENT.kind,
+  plural: WORKFLOW_ROLE_ASSIGNMENT.plural,
   namespaced: true,
 };

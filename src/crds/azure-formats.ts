@@ -156,6 +156,39 @@ export const USER_ASSIGNED_IDENTITY_ID: AzureFormat = {
   allows: `a user-assigned identity id is /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<identity name>, where ${RESOURCE_GROUP_NAME.allows} and ${USER_ASSIGNED_IDENTITY_NAME.allows}`,
 };
 
+/**
+ * The scope of a WorkflowRoleAssignment: one resource (or a child resource) in a resource group,
+ * such as a Service Bus queue or a storage container. Each segment starts with a letter or digit
+ * and is a plain name (letters, digits, '-', '_', '.', '(' and ')'), so no `.`/`..` segment, no
+ * `?`, `#`, `%` or space can reach a URL: the scope goes into the role-assignment URL as it is.
+ */
+const SCOPE_NAME = '[a-zA-Z0-9]([-\\w.()]{0,258}[-\\w()])?';
+const SCOPE_PROVIDER = '[a-zA-Z][a-zA-Z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+';
+const SCOPE_TYPE = '[a-zA-Z][a-zA-Z0-9]{0,79}';
+export const ROLE_SCOPE: AzureFormat = {
+  patterns: [
+    `^${SCOPE}/${SCOPE_PROVIDER}/${SCOPE_TYPE}/${SCOPE_NAME}(/${SCOPE_TYPE}/${SCOPE_NAME})*$`,
+    BASIC_PLANE_ONLY,
+  ],
+  minLength: 1,
+  maxLength: 1024,
+  allows: `a scope is the ARM id of a resource: /subscriptions/<subscription GUID>/resourceGroups/<resource group>/providers/<Provider.Namespace>/<type>/<name>, optionally followed by /<child type>/<name> pairs (a queue, a container), where ${RESOURCE_GROUP_NAME.allows} and every name starts with a letter or digit and is letters, digits, '-', '_', '.', '(' or ')'`,
+};
+
+/**
+ * A role: a built-in role's name as Microsoft publishes it ("Azure Service Bus Data Receiver"),
+ * or a role definition id (its GUID, or /subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<GUID>).
+ */
+export const ROLE: AzureFormat = {
+  patterns: [
+    `^([a-zA-Z][-a-zA-Z0-9 ().]{0,127}|${GUID}|(/${anyCase('subscriptions')}/${GUID})?/${anyCase('providers')}/${anyCase('Microsoft.Authorization')}/${anyCase('roleDefinitions')}/${GUID})$`,
+  ],
+  minLength: 1,
+  maxLength: 256,
+  allows:
+    'a role is a built-in role name (letters, digits, spaces, -, ( ) and .), a role definition GUID, or /subscriptions/<subscription GUID>/providers/Microsoft.Authorization/roleDefinitions/<GUID>',
+};
+
 /** Kubernetes object names (DNS subdomain), for references to ConfigMaps and workflows. */
 export const KUBERNETES_NAME: AzureFormat = {
   patterns: ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'],

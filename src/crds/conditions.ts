@@ -85,29 +85,32 @@ export function isStalledReason(reason: string): reason is StalledReason {
 
 /** Which kinds report a reason, and what it means: the source of the docs' reason table. */
 export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKind[]; meaning: string }>> = {
-  Succeeded: { kinds: ['LogicAppWorkflow', 'VaultSecretBinding'], meaning: 'Azure matches the spec.' },
+  Succeeded: {
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
+    meaning: 'Azure matches the spec.',
+  },
   Progressing: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning: 'A change is being applied to Azure.',
   },
   Throttled: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning: 'Azure answered 429; retried after Retry-After.',
   },
   WaitingForPrincipal: {
-    kinds: ['VaultSecretBinding'],
+    kinds: ['VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
       'The workflow exists but has no managed-identity principal logicops vouches for yet (it is not Ready, or its identity is None), or the principal is younger than the propagation hold (Entra ID replication: the message says how long is left).',
   },
   WaitingForWorkflow: {
-    kinds: ['VaultSecretBinding'],
+    kinds: ['VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
       'The referenced LogicAppWorkflow does not exist (yet), or is being deleted (the grant was revoked).',
   },
   WaitingForBindings: {
     kinds: ['LogicAppWorkflow'],
     meaning:
-      'Deletion waits until every binding that granted this principal has revoked its grant; or a parameter the definition declares without a defaultValue has no value yet (Azure would refuse the workflow): nothing is written until a VaultSecretBinding with that spec.parameterName, or spec.parameters, gives it one.',
+      'Deletion waits until every binding and role assignment that granted this principal has revoked its grant; or a parameter the definition declares without a defaultValue has no value yet (Azure would refuse the workflow): nothing is written until a VaultSecretBinding with that spec.parameterName, or spec.parameters, gives it one.',
   },
   WaitingForSecret: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
@@ -119,29 +122,29 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
     meaning: 'spec.definitionFrom names a ConfigMap or key that does not exist (yet).',
   },
   Deleting: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning: 'The object is being deleted; Azure cleanup is in progress.',
   },
   InvalidSpec: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
-      'The spec passed admission but cannot work (e.g. the definition is not valid JSON, or is over the size or nesting limits, or spec.parametersFrom names a parameter the definition does not declare secure). Not retried until the spec changes. Also the value of a Secret key spec.parametersFrom names that a secureobject parameter cannot take (not a JSON object): retried at resync, since a fix to the Secret does not change the spec.',
+      'The spec passed admission but cannot work (e.g. the definition is not valid JSON, or is over the size or nesting limits, or spec.parametersFrom names a parameter the definition does not declare secure; a WorkflowRoleAssignment names a role that can change authorization, a custom role, or an unknown role). Not retried until the spec changes. Also the value of a Secret key spec.parametersFrom names that a secureobject parameter cannot take (not a JSON object): retried at resync, since a fix to the Secret does not change the spec.',
   },
   ResourceGroupNotFound: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning: 'The resource group (of the workflow, identity or vault) does not exist.',
   },
   AuthorizationFailed: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
       "The operator's own identity may not perform the Azure call; or the operator's Kubernetes RBAC has no Secret rights in the namespace of a workflow with spec.parametersFrom or spec.callbackUrl (list the namespace in the chart's workflowSecrets.namespaces).",
   },
   PolicyDenied: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning: 'An Azure Policy assignment denied the request.',
   },
   QuotaExceeded: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning: 'Creating the resource or grant would exceed an Azure limit; nothing was attempted.',
   },
   AlreadyOwned: {
@@ -150,18 +153,18 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
       'The Azure resource exists without the logicops owner tag or with another owner. One tagged for another owner is never taken over; an untagged one is adopted when the object has logicops.io/adopt: "true" and a cluster admin annotated the namespace logicops.io/allow-adoption: "true". Also: spec.callbackUrl.secretName names a Secret this workflow does not own (it is never written).',
   },
   NamespacePolicyDenied: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
-      "The namespace's logicops.io/allowed-resource-groups or logicops.io/allowed-vaults annotation does not allow this Azure scope.",
+      "The namespace's logicops.io/allowed-resource-groups, logicops.io/allowed-vaults or logicops.io/allowed-role-scopes annotation does not allow this Azure scope, or its logicops.io/allowed-roles annotation does not allow this role.",
   },
   CredentialUnavailable: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
       "The namespace's Azure credential cannot be used: its Secret is missing, unreadable or incomplete, or the namespace has none and namespaces without one may not act as the operator's identity. Nothing is sent to Azure, and deletion waits, until it is fixed.",
   },
   WithinLimit: {
-    kinds: ['LogicAppWorkflow', 'VaultSecretBinding'],
+    kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning: 'QuotaAvailable=True: usage is below every limit that applies.',
   },
 };
-export type ReasonKind = 'LogicAppWorkflow' | 'VaultSecretBinding';
+export type ReasonKind = 'LogicAppWorkflow' | 'VaultSecretBinding' | 'WorkflowRoleAssignment';

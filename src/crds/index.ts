@@ -16,14 +16,17 @@ export {
 export * from './logic-app-workflow/types.ts';
 export { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
 export * from './vault-secret-binding/types.ts';
+export { workflowRoleAssignmentCrd } from './workflow-role-assignment/schema.ts';
+export * from './workflow-role-assignment/types.ts';
 
 import { logicAppWorkflowCrd } from './logic-app-workflow/schema.ts';
 import type { CustomResourceDefinitionManifest } from './schema/json-schema.ts';
 import { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
+import { workflowRoleAssignmentCrd } from './workflow-role-assignment/schema.ts';
 
 export type { CustomResourceDefinitionManifest } from './schema/json-schema.ts';
 
 /** Every CRD logicops serves, in install order. */
 export function allCrds(): CustomResourceDefinitionManifest[] {
-  return [logicAppWorkflowCrd(), vaultSecretBindingCrd()];
+  return [logicAppWorkflowCrd(), vaultSecretBindingCrd(), workflowRoleAssignmentCrd()];
 }

@@ -10,7 +10,7 @@ const INTRO = `# logicops API reference (\`${GROUP}/${VERSION}\`)
 
 Generated from \`src/crds\` by \`npm run crds:render\`; do not edit by hand.
 
-logicops serves two namespaced kinds. Both are in the \`logicops\` category (\`kubectl get logicops\`), have a
+logicops serves three namespaced kinds. All are in the \`logicops\` category (\`kubectl get logicops\`), have a
 \`status\` subresource (only the operator writes status), and are validated by the API server itself: a
 mistake is refused at \`kubectl apply\` with the field path and the rule, before anything reaches Azure.
 
@@ -20,7 +20,7 @@ When a value already breaks a basic bound (type, length, count, allowed values),
 and adds "some validation rules were not checked"; fix it and the remaining rules run.
 Rules marked **on update** compare the new object with the stored one (immutable fields).
 
-Conventions shared by both kinds:
+Conventions shared by every kind:
 
 - ARM resource ids are accepted with the segment casing Azure tools print (\`resourceGroups\` or
   \`resourcegroups\`, \`Microsoft.KeyVault\` or \`microsoft.keyvault\`); Azure compares them case-insensitively.
@@ -36,7 +36,8 @@ Conventions shared by both kinds:
   only: take over an existing Azure workflow that carries no logicops owner tag; only where a cluster admin annotated
   the namespace \`logicops.io/allow-adoption: "true"\`, and never a workflow tagged for another owner). A binding
   needs no adoption: grants carry no owner tag, an access-policy permission that was there before logicops added it
-  is recorded as pre-existing and never removed, and a role assignment under another name is left alone.
+  is recorded as pre-existing and never removed, and a role assignment under another name is left alone (the same
+  holds for a WorkflowRoleAssignment).
 - Status is a report, never an input: what logicops granted and which principal it grants are kept in the operator's
   own records (ConfigMaps in its namespace, see docs/security.md), so a forged or lost status changes nothing in Azure.
 - A workflow's \`spec.parameters\` holds plain values (\`name: value\`); each becomes \`{ "value": ... }\` of the
@@ -169,7 +170,7 @@ function conditionsSection(): string {
   return [
     '## Conditions',
     '',
-    `Both kinds write \`${Object.values(ConditionType).join('`, `')}\` in \`status.conditions\` (metav1.Condition shape), and a`,
+    `Every kind writes \`${Object.values(ConditionType).join('`, `')}\` in \`status.conditions\` (metav1.Condition shape), and a`,
     'top-level `status.observedGeneration`, so kstatus (Flux, `kubectl wait`) and Argo CD read them right:',
     '`Reconciling=True` means work in flight or waiting on something that clears by itself; `Stalled=True` means a',
     'human must act (an invalid spec is not retried until `metadata.generation` changes; an environment problem is',

@@ -2,14 +2,20 @@
 // the namespace policy on (default deny), every such object is Stalled with NamespacePolicyDenied
 // and no Azure request is made for it (docs/operations.md, "Namespace policy").
 
-import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../vocabulary.ts';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_ROLE_SCOPES_ANNOTATION,
+  ALLOWED_ROLES_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../vocabulary.ts';
 import type { CheckRow } from './report.ts';
 import type { NamespaceAnnotations } from './scopes.ts';
 
 export interface ObjectCounts {
-  /** Namespace name to its number of LogicAppWorkflows / VaultSecretBindings. */
+  /** Namespace name to its number of LogicAppWorkflows / VaultSecretBindings / WorkflowRoleAssignments. */
   workflows: ReadonlyMap<string, number>;
   bindings: ReadonlyMap<string, number>;
+  roleAssignments?: ReadonlyMap<string, number>;
 }
 
 export function namespacePolicyRows(
@@ -29,7 +35,10 @@ export function namespacePolicyRows(
     ];
   }
   const annotationsOf = new Map(namespaces.map((namespace) => [namespace.name, namespace.annotations]));
-  const used = [...new Set([...counts.workflows.keys(), ...counts.bindings.keys()])].sort();
+  const roleAssignmentCounts = counts.roleAssignments ?? new Map<string, number>();
+  const used = [
+    ...new Set([...counts.workflows.keys(), ...counts.bindings.keys(), ...roleAssignmentCounts.keys()]),
+  ].sort();
   const rows: CheckRow[] = [];
   for (const name of used) {
     const annotations = annotationsOf.get(name) ?? {};
@@ -44,12 +53,18 @@ export function namespacePolicyRows(
       missing.push(
         `${ALLOWED_VAULTS_ANNOTATION} (${bindings} VaultSecretBinding${bindings === 1 ? '' : 's'})`,
       );
+    const roleAssignments = roleAssignmentCounts.get(name) ?? 0;
+    const plural = roleAssignments === 1 ? '' : 's';
+    for (const annotation of [ALLOWED_ROLE_SCOPES_ANNOTATION, ALLOWED_ROLES_ANNOTATION]) {
+      if (roleAssignments > 0 && !annotations[annotation]?.trim())
+        missing.push(`${annotation} (${roleAssignments} WorkflowRoleAssignment${plural})`);
+    }
     if (missing.length > 0) {
       rows.push({
         check,
         target: name,
         status: 'fail',
-        detail: `objects but no ${missing.join(' and no ')}: they stay Stalled (NamespacePolicyDenied); a cluster admin annotates the namespace with ARM id globs (kubectl annotate namespace ${name} ...)`,
+        detail: `objects but no ${missing.join(' and no ')}: they stay Stalled (NamespacePolicyDenied); a cluster admin annotates the namespace with ARM id globs (and, for role grants, the roles it may grant) (kubectl annotate namespace ${name} ...)`,
       });
     }
   }

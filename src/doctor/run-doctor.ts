@@ -8,8 +8,14 @@ import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   NAMESPACE_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
+  WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
 } from '../controllers/resource-kinds.ts';
-import { allCrds, type LogicAppWorkflow, type VaultSecretBinding } from '../crds/index.ts';
+import {
+  allCrds,
+  type LogicAppWorkflow,
+  type VaultSecretBinding,
+  type WorkflowRoleAssignment,
+} from '../crds/index.ts';
 import { KubeClient, type ResourceKind } from '../runtime/kube-client.ts';
 import { armRow, permissionRows, tokenRow } from './azure-checks.ts';
 import { crdRows, errorText, kubernetesReachable, rbacRows } from './kubernetes-checks.ts';
@@ -37,6 +43,7 @@ export async function runDoctor({
 
   let workflows: LogicAppWorkflow[] = [];
   let bindings: VaultSecretBinding[] = [];
+  let roleAssignments: WorkflowRoleAssignment[] = [];
   let namespaces: V1Namespace[] = [];
   if (reachable.status === 'ok') {
     const crds = await crdRows(kube, allCrds());
@@ -56,6 +63,12 @@ export async function runDoctor({
         workflows = await listAll<LogicAppWorkflow>(kube, LOGIC_APP_WORKFLOW_RESOURCE, watched);
       if (installed(VAULT_SECRET_BINDING_RESOURCE.plural))
         bindings = await listAll<VaultSecretBinding>(kube, VAULT_SECRET_BINDING_RESOURCE, watched);
+      if (installed(WORKFLOW_ROLE_ASSIGNMENT_RESOURCE.plural))
+        roleAssignments = await listAll<WorkflowRoleAssignment>(
+          kube,
+          WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
+          watched,
+        );
     } catch (error) {
       listFailure = error;
     }
@@ -73,7 +86,7 @@ export async function runDoctor({
         ...namespacePolicyRows(
           config.namespacePolicy,
           namespaceAnnotations(namespaces),
-          objectCounts(workflows, bindings),
+          objectCounts(workflows, bindings, roleAssignments),
         ),
       );
     }
@@ -128,7 +141,11 @@ function namespaceAnnotations(namespaces: readonly V1Namespace[]) {
   }));
 }
 
-function objectCounts(workflows: readonly LogicAppWorkflow[], bindings: readonly VaultSecretBinding[]) {
+function objectCounts(
+  workflows: readonly LogicAppWorkflow[],
+  bindings: readonly VaultSecretBinding[],
+  roleAssignments: readonly WorkflowRoleAssignment[],
+) {
   const count = (objects: readonly { metadata?: { namespace?: string } }[]) => {
     const counts = new Map<string, number>();
     for (const object of objects) {
@@ -137,5 +154,5 @@ function objectCounts(workflows: readonly LogicAppWorkflow[], bindings: readonly
     }
     return counts;
   };
-  return { workflows: count(workflows), bindings: count(bindings) };
+  return { workflows: count(workflows), bindings: count(bindings), roleAssignments: count(roleAssignments) };
 }

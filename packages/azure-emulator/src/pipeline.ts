@@ -17,6 +17,7 @@ export type Plane =
   | 'entra'
   | 'managed-identity'
   | 'keyvault'
+  | 'servicebus'
   | 'admin'
   | 'logic-runtime'
   | 'unmatched';

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type AdminHooks, adminRoutes, seedSecretValue } from './admin.ts';
 import { authorizeArmRequests } from './arm/authorization.ts';
+import { connectionRoutes } from './arm/connections.ts';
 import {
   armResponseHeaders,
   authenticate,
@@ -20,9 +21,11 @@ import {
   subscriptionGate,
 } from './arm/gateway.ts';
 import { identityRoutes } from './arm/identities.ts';
+import { managedApiRoutes } from './arm/managed-apis.ts';
 import { permissionRoutes } from './arm/permissions.ts';
 import { resourceGroupRoutes } from './arm/resource-groups.ts';
 import { roleAssignmentRoutes } from './arm/role-assignments.ts';
+import { serviceBusRoutes } from './arm/service-bus.ts';
 import { vaultRoutes } from './arm/vaults.ts';
 import { workflowCallbackRoutes } from './arm/workflow-callbacks.ts';
 import { workflowRunRoutes } from './arm/workflow-runs.ts';
@@ -71,6 +74,8 @@ import {
 import { ARM_SUBSCRIPTION_BUCKETS, RateLimits } from './rate-limits.ts';
 import { Router, splitRequestUrl } from './router.ts';
 import { applySeed, type EmulatorSeed } from './seed.ts';
+import { SERVICE_BUS_SERVER_NAMES, serviceBusNamespaceFromHost } from './servicebus/addressing.ts';
+import { serviceBusDataPlaneRoutes } from './servicebus/data-plane.ts';
 import { completeState, type EmulatorState, emptyState, StateStore } from './state.ts';
 import { Telemetry } from './telemetry.ts';
 import { DEFAULT_SERVER_NAMES, loadOrCreateKeys } from './tls-material.ts';
@@ -98,7 +103,8 @@ export interface StartEmulatorOptions {
   middleware?: Middleware[];
   /**
    * The `vaultUri` reported for a vault; default `https://{name}.vault.azure.net/`. The data plane
-   * answers for hosts `{name}.vault.<domain>`; the certificate covers `*.vault.azure.net` only.
+   * answers for hosts `{name}.vault.<domain>`; the certificate covers `*.vault.azure.net` (and
+   * `*.servicebus.windows.net`, for the Service Bus data plane).
    */
   vaultUri?: (vaultName: string) => string;
   /**
@@ -174,7 +180,9 @@ export interface Emulator {
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const hostname = options.hostname ?? 'localhost';
-  const serverNames = [...new Set([hostname, ...DEFAULT_SERVER_NAMES, ...DATA_PLANE_SERVER_NAMES])];
+  const serverNames = [
+    ...new Set([hostname, ...DEFAULT_SERVER_NAMES, ...DATA_PLANE_SERVER_NAMES, ...SERVICE_BUS_SERVER_NAMES]),
+  ];
   const loaded = StateStore.load(options.stateFile);
   const { keys } = await loadOrCreateKeys(loaded.keys, serverNames);
   const seed = options.seed === 'demo' ? demoSeed() : options.seed;
@@ -246,8 +254,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...identityRoutes(core),
     ...roleAssignmentRoutes(core),
     ...permissionRoutes(core),
+    ...managedApiRoutes(core),
+    ...connectionRoutes(core),
+    ...serviceBusRoutes(core),
   );
   const dataPlaneRouter = new Router().add(...dataPlaneRoutes(core, grants));
+  const serviceBusRouter = new Router().add(...serviceBusDataPlaneRoutes(core));
   // Rebuilt per request so middleware added later with use() takes effect at once.
   const pipeline = (): Middleware[] => [
     core.telemetry.middleware(),
@@ -286,13 +298,18 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     const method = (req.method ?? 'GET').toUpperCase();
     const { rawPath, path: requestPath, query } = splitRequestUrl(req.url ?? '/');
     const baseUrl = req.headers.host ? `https://${req.headers.host}` : ownBaseUrl;
-    // A vault host (`{name}.vault.<domain>`) is the Key Vault data plane; everything else is ARM,
-    // Entra ID, managed identity or admin.
+    // A vault host (`{name}.vault.<domain>`) is the Key Vault data plane, a namespace host
+    // (`{name}.servicebus.windows.net`) Service Bus's; everything else is ARM, Entra ID, managed
+    // identity or admin.
     const isDataPlane = vaultNameFromHost(req.headers.host) !== undefined;
+    const isServiceBus = serviceBusNamespaceFromHost(req.headers.host) !== undefined;
     // The body is read: a close before the answer means the client gave up (or its process died).
     const clientGone = new AbortController();
     res.once('close', () => clientGone.abort());
-    const lookup = (isDataPlane ? dataPlaneRouter : router).lookup(method, requestPath);
+    const lookup = (isDataPlane ? dataPlaneRouter : isServiceBus ? serviceBusRouter : router).lookup(
+      method,
+      requestPath,
+    );
     const match =
       lookup && 'match' in lookup
         ? lookup.match

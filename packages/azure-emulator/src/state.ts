@@ -164,6 +164,64 @@ export interface RoleAssignmentRecord {
   updatedBy?: string;
 }
 
+/**
+ * A Microsoft.Web/connections resource (arm/connections.ts). Parameter values are never kept:
+ * only the names of `parameterValues` sent, and the non-secret values of a parameter value set
+ * (what a GET shows).
+ */
+export interface WebConnectionRecord {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  tags: Record<string, string>;
+  kind?: string;
+  displayName: string;
+  /** The managed API, as `api.id` named it: its subscription, location and name. */
+  api: { subscriptionId: string; location: string; name: string };
+  parameterValueSet?: { name: string; values: Record<string, { value: unknown }> };
+  /** Names of the `parameterValues` sent (values are write-only in Azure and never stored here). */
+  parameterNames: string[];
+  createdTime: string;
+  changedTime: string;
+}
+
+/** A Microsoft.ServiceBus namespace (arm/service-bus.ts); queues are keyed by lower-case name. */
+export interface ServiceBusNamespaceRecord {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  tags: Record<string, string>;
+  sku: { name: string; tier: string };
+  createdAt: string;
+  updatedAt: string;
+  queues: Record<string, ServiceBusQueueRecord>;
+}
+
+export interface ServiceBusQueueRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  lockDurationSeconds: number;
+  maxDeliveryCount: number;
+  nextSequenceNumber: number;
+  /** Oldest first. A locked message stays in place until completed or its lock expires. */
+  messages: ServiceBusMessageRecord[];
+}
+
+export interface ServiceBusMessageRecord {
+  messageId: string;
+  sequenceNumber: number;
+  body: string;
+  contentType?: string;
+  enqueuedAt: number;
+  deliveryCount: number;
+  /** Set while peek-locked: the lock token and when the lock ends (ms, emulator clock). */
+  lock?: { token: string; until: number };
+}
+
 export interface EmulatorState {
   version: 1;
   /** The default tenant: the demo tenant, home of the operator's app and of the first subscription. */
@@ -184,6 +242,10 @@ export interface EmulatorState {
   roleAssignments: Record<string, RoleAssignmentRecord>;
   principals: Record<string, PrincipalRecord>;
   applications: Record<string, ApplicationRecord>;
+  /** Microsoft.Web/connections, keyed by `armKey(id)`. */
+  webConnections: Record<string, WebConnectionRecord>;
+  /** Microsoft.ServiceBus/namespaces (with their queues and messages), keyed by `armKey(id)`. */
+  serviceBusNamespaces: Record<string, ServiceBusNamespaceRecord>;
   /** Runs of each workflow, oldest first, keyed by `armKey(workflow id)` (arm/workflow-runs-store.ts). */
   workflowRuns: Record<string, WorkflowRunRecord[]>;
   /** The outcome the next runs of a workflow end with, keyed like `workflowRuns`; absent: Succeeded. */
@@ -265,6 +327,8 @@ export function emptyState(tenantId: string, subscriptionId: string): EmulatorSt
     workflowRuns: {},
     runOutcomes: {},
     workflowAccessKeys: {},
+    webConnections: {},
+    serviceBusNamespaces: {},
   };
 }
 
@@ -297,6 +361,8 @@ export function completeState(state: EmulatorState, legacyOwner?: string): Emula
   partial.workflowRuns ??= {};
   partial.runOutcomes ??= {};
   partial.workflowAccessKeys ??= {};
+  partial.webConnections ??= {};
+  partial.serviceBusNamespaces ??= {};
   for (const app of Object.values(state.applications)) app.tenantId ??= state.tenantId;
   return state;
 }

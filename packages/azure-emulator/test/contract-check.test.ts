@@ -12,6 +12,7 @@ const catalog = new Catalog();
 const SUB = '/subscriptions/5ab1e0c5-1d2e-4f3a-8b4c-10c1c0a5d3e1';
 const WORKFLOW = `${SUB}/resourceGroups/rg/providers/Microsoft.Logic/workflows/wf`;
 const VAULT = `${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`;
+const CONNECTION = `${SUB}/resourceGroups/rg/providers/Microsoft.Web/connections/testManagedApi`;
 const ASSIGNMENT = `${VAULT}/secrets/s/providers/Microsoft.Authorization/roleAssignments/0b9bd3b4-9d4f-5b05-9b84-0ef3f3b36e43`;
 
 function exchange(overrides: Partial<Exchange> & { body?: unknown; apiVersion?: string }): Exchange {
@@ -311,6 +312,21 @@ describe('the schemas against the REST spec examples', () => {
       `${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id`,
       'arm',
     ],
+    'connectionsCreateOrUpdate.json': ['PUT', '2016-06-01', CONNECTION, 'arm'],
+    'connectionsGet.json': ['GET', '2016-06-01', CONNECTION, 'arm'],
+    'connectionsDelete.json': ['DELETE', '2016-06-01', CONNECTION, 'arm'],
+    'connectionsList.json': [
+      'GET',
+      '2016-06-01',
+      `${SUB}/resourceGroups/rg/providers/Microsoft.Web/connections`,
+      'arm',
+    ],
+    'managedApisGet.json': [
+      'GET',
+      '2016-06-01',
+      `${SUB}/providers/Microsoft.Web/locations/westeurope/managedApis/servicebus`,
+      'arm',
+    ],
     'GetSecret-example.json': [
       'GET',
       '2025-07-01',
@@ -323,6 +339,7 @@ describe('the schemas against the REST spec examples', () => {
   // warnings); the SDK never sends them, so the request schemas refuse them. Exactly these:
   const readOnlyInExampleRequests: Record<string, string[]> = {
     'Workflows_CreateOrUpdate.json': ['/properties/integrationAccount/name'],
+    'connectionsCreateOrUpdate.json': ['/id'],
   };
 
   /**
@@ -365,6 +382,9 @@ describe('the schemas against the REST spec examples', () => {
             'vaultBaseUrl',
             'secret-name',
             'secret-version',
+            'connectionName',
+            'location',
+            'apiName',
           ].includes(name),
       )?.[1];
       const exchanges = Object.entries(example.responses).map(([status, response]) =>

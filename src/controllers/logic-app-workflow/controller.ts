@@ -5,6 +5,8 @@
 //                 only changes the workflow reads, not every binding status write
 //   configMaps  → the workflows whose definitionFrom names the ConfigMap
 //   namespaces  → every workflow in a namespace whose policy annotations changed
+//   records     → a workflow being deleted, when a WorkflowRoleAssignment's record of a grant to
+//                 its principal changes or goes (deletion waits for those records)
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
@@ -12,6 +14,7 @@ import { RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
 import { bindingsOfWorkflow } from '../shared/binding-indexes.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
+import type { RecordConfigMap, RecordPayloads } from '../shared/records/record-configmap.ts';
 import type { LogicAppWorkflowControllerDeps } from './context.ts';
 import { createLogicAppWorkflowReconciler } from './reconcile.ts';
 
@@ -45,8 +48,21 @@ export function createLogicAppWorkflowController(
         .map((workflow) =>
           objectKey({ namespace: workflow.metadata.namespace, name: workflow.metadata.name ?? '' }),
         ),
-    );
+    )
+    .watches(deps.records.source, (configMap) => deletingWorkflowOfRoleGrant(workflows, configMap));
   return controller;
+}
+
+/** The workflow a role-grant record names, while that workflow is being deleted (none otherwise). */
+export function deletingWorkflowOfRoleGrant(
+  workflows: LogicAppWorkflowControllerDeps['workflows'],
+  configMap: Readonly<RecordConfigMap>,
+): string[] {
+  const record = configMap.record;
+  if (record?.kind !== 'role-grant') return [];
+  const { workflowName } = record.payload as RecordPayloads['role-grant'];
+  const key = objectKey({ namespace: record.object.namespace, name: workflowName });
+  return isDeleting(workflows.get(key)) ? [key] : [];
 }
 
 /**

@@ -6,13 +6,34 @@
 // A resource-group pattern also covers everything inside the group (the workflow itself, a
 // user-assigned identity in it). Several patterns are separated by commas or newlines.
 // `*` matches within one path segment, `**` across segments.
+// Role grants beyond Key Vault (WorkflowRoleAssignment, issue 24) add two more:
+//   logicops.io/allowed-role-scopes: /subscriptions/<sub>/resourceGroups/team-a-*/providers/Microsoft.ServiceBus/namespaces/team-a
+//     (ARM id globs of the resources roles may be granted on; like a resource group, each also
+//     covers the ids below it: a namespace's queues, an account's containers)
+//   logicops.io/allowed-roles: Azure Service Bus Data Receiver, Storage Blob Data Reader
+//     (built-in role names or role definition GUIDs; exact, case-insensitive; comma or newline)
+// Roles that can change authorization are refused before this policy is asked (role-choice.ts).
 import {
   ALLOW_ADOPTION_ANNOTATION,
   ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_ROLE_SCOPES_ANNOTATION,
+  ALLOWED_ROLES_ANNOTATION,
   ALLOWED_VAULTS_ANNOTATION,
 } from '../../vocabulary.ts';
 
-export type ScopeKind = 'resource group' | 'vault';
+export type ScopeKind = 'resource group' | 'vault' | 'role scope';
+
+/** A role as the policy compares it: the name it is published under and its GUID. */
+export interface PolicyRole {
+  name: string;
+  id: string;
+}
+
+const ANNOTATION_OF: Readonly<Record<ScopeKind, string>> = {
+  'resource group': ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  vault: ALLOWED_VAULTS_ANNOTATION,
+  'role scope': ALLOWED_ROLE_SCOPES_ANNOTATION,
+};
 
 export type PolicyVerdict = { allowed: true } | { allowed: false; message: string };
 
@@ -25,6 +46,8 @@ export interface NamespacePolicy {
   ): PolicyVerdict;
   /** Whether a cluster admin allows the namespace's objects to adopt untagged resources; a disabled policy allows it. */
   allowsAdoption(namespaceAnnotations: Record<string, string> | undefined): boolean;
+  /** Checks a role (by its name or its GUID) against `logicops.io/allowed-roles`; a disabled policy allows all. */
+  checkRole(namespaceAnnotations: Record<string, string> | undefined, role: PolicyRole): PolicyVerdict;
 }
 
 export function namespacePolicy(enabled: boolean): NamespacePolicy {
@@ -32,15 +55,26 @@ export function namespacePolicy(enabled: boolean): NamespacePolicy {
     allowsAdoption(annotations) {
       return !enabled || annotations?.[ALLOW_ADOPTION_ANNOTATION] === 'true';
     },
+    checkRole(annotations, role) {
+      if (!enabled) return { allowed: true };
+      const allowed = (annotations?.[ALLOWED_ROLES_ANNOTATION] ?? '')
+        .split(/[,\n]/)
+        .map((entry) => entry.trim().replace(/\s+/g, ' ').toLowerCase())
+        .filter((entry) => entry.length > 0);
+      const names = [role.name.toLowerCase(), role.id.toLowerCase()];
+      if (allowed.some((entry) => names.includes(entry))) return { allowed: true };
+      const have = allowed.length > 0 ? `it allows only ${allowed.join(', ')}` : 'it has none';
+      return {
+        allowed: false,
+        message: `namespace policy denies role ${role.name} (${role.id}): the namespace needs annotation ${ALLOWED_ROLES_ANNOTATION} naming it, and ${have}; ask a cluster admin to annotate the namespace`,
+      };
+    },
     check(annotations, kind, armId) {
       if (!enabled) return { allowed: true };
-      const annotation = kind === 'vault' ? ALLOWED_VAULTS_ANNOTATION : ALLOWED_RESOURCE_GROUPS_ANNOTATION;
+      const annotation = ANNOTATION_OF[kind];
       const patterns = parsePatterns(annotations?.[annotation]);
       const target = normalize(armId);
-      const matches = (pattern: string) =>
-        kind === 'vault'
-          ? globToRegExp(pattern, false).test(target)
-          : globToRegExp(pattern, true).test(target);
+      const matches = (pattern: string) => globToRegExp(pattern, kind !== 'vault').test(target);
       if (patterns.some(matches)) return { allowed: true };
       const have = patterns.length > 0 ? `it allows only ${patterns.join(', ')}` : 'it has none';
       return {

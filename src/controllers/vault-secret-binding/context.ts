@@ -18,16 +18,16 @@ import type {
   WatchedSource,
 } from '../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../../vocabulary.ts';
+import type { PrincipalAges } from '../shared/grants/principal-ages.ts';
+import type { RoleAssignmentCounts } from '../shared/grants/role-assignment-counts.ts';
+import type { WorkflowIdentities } from '../shared/grants/workflow-identities.ts';
 import { type AzureActors, resolvedActor } from '../shared/namespace-actors.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import type { BindingName, LedgerBook } from './ledger/ledger-book.ts';
 import { LedgerWriter } from './ledger/ledger-writer.ts';
-import type { PrincipalAges } from './observe/principal-ages.ts';
-import type { RoleAssignmentCounts } from './observe/role-assignment-counts.ts';
 import type { VaultConsistency } from './observe/vault-consistency.ts';
 import type { SharedVault, VaultReads } from './observe/vault-reads.ts';
-import type { WorkflowIdentities } from './observe/workflow-identities.ts';
 import { vaultCoordinates } from './plan/grant-model.ts';
 import { Announcer, type GrantEvent } from './report/announcer.ts';
 import type { AccessPolicyBatches, BatchOwner } from './write/access-policy-batches.ts';

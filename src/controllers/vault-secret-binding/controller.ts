@@ -3,30 +3,34 @@ import {
   type Clock,
   Controller,
   DEFAULT_RESYNC,
-  keyOf,
   type ResyncSettings,
   StatusPatcher,
   systemClock,
   type WatchedSource,
 } from '../../runtime/index.ts';
 import { alignedResyncDelay } from '../shared/aligned-resync.ts';
-import { bindingsOfWorkflow } from '../shared/binding-indexes.ts';
 import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
 import { controllerObservers } from '../shared/controller-metrics.ts';
+import { PrincipalAges } from '../shared/grants/principal-ages.ts';
+import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../shared/grants/propagation-hold.ts';
+import { RoleAssignmentCounts } from '../shared/grants/role-assignment-counts.ts';
+import { WorkflowIdentities } from '../shared/grants/workflow-identities.ts';
+import {
+  inNamespace,
+  ofIdentityRecord,
+  referencingWorkflow,
+  workflowDeletionChanged,
+} from '../shared/grants/workflow-references.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import type { RecordConfigMap } from '../shared/records/record-configmap.ts';
 import type { QuotaLimits } from './context.ts';
 import { LedgerBook } from './ledger/ledger-book.ts';
 import { expectedAdditions } from './observe/expected-additions.ts';
-import { PrincipalAges } from './observe/principal-ages.ts';
-import { RoleAssignmentCounts } from './observe/role-assignment-counts.ts';
 import { type ConsistentReads, VaultConsistency } from './observe/vault-consistency.ts';
 import { VaultReads } from './observe/vault-reads.ts';
-import { WorkflowIdentities } from './observe/workflow-identities.ts';
 import { createBindingReconciler } from './reconcile.ts';
 import type { GrantEvent } from './report/announcer.ts';
-import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from './steps/hold-for-propagation.ts';
 import {
   AccessPolicyBatches,
   type BatchTiming,
@@ -41,6 +45,8 @@ export const DEFAULT_QUOTA: QuotaLimits = {
 export const DEFAULT_WAITING_REQUEUE_MS = 30_000;
 
 export interface VaultSecretBindingControllerDeps extends ControllerDeps {
+  /** The subscription's role-assignment count, shared with WorkflowRoleAssignment (one budget); default: its own. */
+  roleAssignmentCounts?: RoleAssignmentCounts;
   settings: {
     clusterId: string;
     namespacePolicy: NamespacePolicy;
@@ -108,7 +114,7 @@ export function createVaultSecretBindingController(
     identities: new WorkflowIdentities(deps.records),
     locks,
     accessPolicyBatches,
-    roleAssignmentCounts: new RoleAssignmentCounts(clock),
+    roleAssignmentCounts: deps.roleAssignmentCounts ?? new RoleAssignmentCounts(clock),
     vaultReads,
     consistency,
     principals: new PrincipalAges(clock, deps.settings.replicationWindowMs),
@@ -156,27 +162,15 @@ export function vaultAlignedResync(resync: ResyncSettings, clock: Pick<Clock, 'n
     alignedResyncDelay(binding.spec.vaultId, resync.periodMs, clock.now());
 }
 
-/**
- * What a binding reads of the workflow object: whether it is going away (its principal comes
- * from the workflow's identity record, watched on its own). The workflow's other writes
- * (finalizer, conditions, observed state) would each wake every binding of it for a pass that
- * changes nothing.
- */
-export function changesWhatTheBindingUses(
-  previous: Readonly<LogicAppWorkflow>,
-  current: Readonly<LogicAppWorkflow>,
-): boolean {
-  return (previous.metadata.deletionTimestamp ?? '') !== (current.metadata.deletionTimestamp ?? '');
-}
+/** What a binding reads of the workflow object (shared/grants/workflow-references.ts). */
+export const changesWhatTheBindingUses = workflowDeletionChanged;
 
 /** The bindings of the workflow an identity record belongs to (none for other records). */
 export function bindingsOfIdentityRecord(
   bindings: WatchedSource<VaultSecretBinding>,
   configMap: Readonly<RecordConfigMap>,
 ): string[] {
-  const record = configMap.record;
-  if (record?.kind !== 'identity') return [];
-  return bindingsOfWorkflow(bindings, record.object).map((binding) => keyOf(binding));
+  return ofIdentityRecord(bindings, configMap);
 }
 
 /** Every binding in the workflow's namespace whose workflowRef names it. */
@@ -184,15 +178,9 @@ export function bindingsReferencing(
   bindings: WatchedSource<VaultSecretBinding>,
   workflow: Readonly<LogicAppWorkflow>,
 ): string[] {
-  return bindingsOfWorkflow(bindings, {
-    namespace: workflow.metadata.namespace ?? '',
-    name: workflow.metadata.name ?? '',
-  }).map((binding) => keyOf(binding));
+  return referencingWorkflow(bindings, workflow.metadata.namespace, workflow.metadata.name);
 }
 
 export function bindingsIn(bindings: WatchedSource<VaultSecretBinding>, namespace: string): string[] {
-  return bindings
-    .list()
-    .filter((binding) => binding.metadata.namespace === namespace)
-    .map((binding) => keyOf(binding));
+  return inNamespace(bindings, namespace);
 }

@@ -1,8 +1,10 @@
-// Schema pieces both kinds share: conditions in the metav1.Condition shape, deletion policy,
-// quota usage, and the envelope that turns a spec + status schema into a CRD.
+// Schema pieces the kinds share: conditions in the metav1.Condition shape, deletion policy,
+// quota usage, the reference to a workflow, and the envelope that turns a spec + status schema
+// into a CRD.
 import { CATEGORY, GROUP, type KindNames, VERSION } from '../api-group.ts';
+import { celMatches, KUBERNETES_NAME } from '../azure-formats.ts';
 import { DeletionPolicy, type QuotaUsage } from '../common-types.ts';
-import { enumOf, integer, object, string } from './builders.ts';
+import { enumOf, immutable, integer, object, string, withRules } from './builders.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema, PrinterColumn } from './json-schema.ts';
 
 /** Helm must never delete a CRD on uninstall: that would delete every object of the kind. */
@@ -60,6 +62,26 @@ export const quotaSchema: JsonSchema = {
     { required: ['name', 'scope', 'used', 'limit'] },
   ),
 };
+
+/** `spec.workflowRef` of a kind that grants a workflow's identity: same namespace, immutable. */
+export function workflowRefSchema(granted: string, kind: string): JsonSchema {
+  return withRules(
+    object(
+      `The LogicAppWorkflow whose identity is granted ${granted}; same namespace only. Immutable.`,
+      {
+        name: withRules(
+          string('LogicAppWorkflow name.', { minLength: 1, maxLength: KUBERNETES_NAME.maxLength }),
+          {
+            rule: celMatches(KUBERNETES_NAME),
+            message: 'workflowRef.name must be a LogicAppWorkflow name: lower-case letters, digits, - and .',
+          },
+        ),
+      },
+      { required: ['name'] },
+    ),
+    immutable(`workflowRef is immutable: create a new ${kind} for another workflow`),
+  );
+}
 
 export function observedGenerationSchema(): JsonSchema {
   return integer('The metadata.generation the status describes (kstatus reads this).', { minimum: 0 });

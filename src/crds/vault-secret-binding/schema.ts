@@ -1,12 +1,6 @@
 // OpenAPI v3 + CEL schema of VaultSecretBinding: what the API server checks at admission.
 // Messages name the field and the rule; the API server prefixes them with the field path.
-import {
-  celMatches,
-  KUBERNETES_NAME,
-  SECRET_NAME,
-  VAULT_ID,
-  WORKFLOW_PARAMETER_NAME,
-} from '../azure-formats.ts';
+import { celMatches, SECRET_NAME, VAULT_ID, WORKFLOW_PARAMETER_NAME } from '../azure-formats.ts';
 import { enumOf, immutable, object, string, withRules } from '../schema/builders.ts';
 import {
   ageColumn,
@@ -18,6 +12,7 @@ import {
   observedGenerationSchema,
   quotaSchema,
   readyColumns,
+  workflowRefSchema,
 } from '../schema/common.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
 import {
@@ -29,7 +24,6 @@ import {
   VAULT_SECRET_BINDING,
   type VaultSecretBindingSpec,
   type VaultSecretBindingStatus,
-  type WorkflowReference,
 } from './types.ts';
 
 const EFFECTIVE_MODELS = [AccessModel.AccessPolicy, AccessModel.RBAC];
@@ -45,23 +39,7 @@ const permissionList = (description: string): JsonSchema => ({
 const spec = object(
   'Grants one workflow read access to one Key Vault secret.',
   {
-    workflowRef: withRules(
-      object(
-        'The LogicAppWorkflow whose identity is granted access; same namespace only. Immutable.',
-        {
-          name: withRules(
-            string('LogicAppWorkflow name.', { minLength: 1, maxLength: KUBERNETES_NAME.maxLength }),
-            {
-              rule: celMatches(KUBERNETES_NAME),
-              message:
-                'workflowRef.name must be a LogicAppWorkflow name: lower-case letters, digits, - and .',
-            },
-          ),
-        } satisfies Record<keyof WorkflowReference, JsonSchema>,
-        { required: ['name'] },
-      ),
-      immutable('workflowRef is immutable: create a new VaultSecretBinding for another workflow'),
-    ),
+    workflowRef: workflowRefSchema('access', 'VaultSecretBinding'),
     vaultId: string(
       'ARM resource id of the vault: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>. Immutable.',
       {

@@ -30,6 +30,7 @@ it('there is a sample per kind, the end-to-end example, a secure parameter from 
     'logicops_v1alpha1_logicappworkflow.yaml',
     'logicops_v1alpha1_logicappworkflow_callback_url.yaml',
     'logicops_v1alpha1_vaultsecretbinding.yaml',
+    'logicops_v1alpha1_workflowroleassignment.yaml',
     'secure-parameters/partner-key-from-secret.yaml',
   ]);
 });
@@ -47,5 +48,6 @@ it('every sample is accepted by the API server', async () => {
     'logicappworkflow.logicops.io/partner-sync',
     'vaultsecretbinding.logicops.io/hello-greeting-secret',
     'vaultsecretbinding.logicops.io/partner-sync-api-key',
+    'workflowroleassignment.logicops.io/hello-orders-receiver',
   ]);
 });

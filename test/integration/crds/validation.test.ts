@@ -1,9 +1,10 @@
-// Every admission rule of both kinds, against the real API server: each rule has variants it
+// Every admission rule of every kind, against the real API server: each rule has variants it
 // must accept and variants it must reject with the field and message a user will read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCrds } from '../../../src/crds/index.ts';
 import { createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 import { bindingRules } from './cases/binding-rules.ts';
+import { roleAssignmentRules } from './cases/role-assignment-rules.ts';
 import type { RuleCase } from './cases/rule-case.ts';
 import { transitionCases } from './cases/transitions.ts';
 import { workflowRules } from './cases/workflow-rules.ts';
@@ -43,16 +44,18 @@ function ruleSuite(kind: string, cases: RuleCase[]) {
 
 ruleSuite('LogicAppWorkflow', workflowRules);
 ruleSuite('VaultSecretBinding', bindingRules);
+ruleSuite('WorkflowRoleAssignment', roleAssignmentRules);
 
 describe('coverage', () => {
   it('the base objects are valid', async () => {
-    for (const c of [...workflowRules, ...bindingRules])
+    for (const c of [...workflowRules, ...bindingRules, ...roleAssignmentRules])
       expectAccepted(await create(ns, c.base(), { dryRun: true }));
   });
 
   it.each([
     ['LogicAppWorkflow', workflowRules],
     ['VaultSecretBinding', bindingRules],
+    ['WorkflowRoleAssignment', roleAssignmentRules],
   ] as const)('every %s rule in the CRD has accepted and rejected cases', (kind, cases) => {
     const crd = allCrds().find((c) => c.spec.names.kind === kind)!;
     const transitions = transitionCases.filter((c) => c.base().kind === kind);

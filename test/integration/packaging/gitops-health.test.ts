@@ -40,7 +40,11 @@ const captured = new Map<string, Captured>();
 
 const ns = () => env?.namespace ?? '';
 const k = (args: string[], input?: string) => kubectl(['-n', ns(), ...args], input);
-const plurals: Record<string, string> = { law: 'logicappworkflows', vsb: 'vaultsecretbindings' };
+const plurals: Record<string, string> = {
+  law: 'logicappworkflows',
+  vsb: 'vaultsecretbindings',
+  wra: 'workflowroleassignments',
+};
 
 async function read(object: string): Promise<Stored> {
   const [short = '', name = ''] = object.split('/');
@@ -94,8 +98,25 @@ const bindingTo = (name: string, vaultId: string, secretName: string) =>
     spec: { workflowRef: { name: 'partner-sync' }, vaultId, secretName },
   });
 
+const roleAssignment = (name: string, workflow: string, role: string) =>
+  JSON.stringify({
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'WorkflowRoleAssignment',
+    metadata: { name },
+    spec: { workflowRef: { name: workflow }, scope: queueId(), role },
+  });
+const queueId = () =>
+  `/subscriptions/${env?.emulator.subscriptionId}/resourceGroups/logicops-demo/providers/Microsoft.ServiceBus/namespaces/sb-gitops/queues/orders`;
+
 beforeAll(async () => {
   env = await startOperatorEnv({ namespacePrefix: 'gitops-health' });
+  await kubectl([
+    'annotate',
+    'namespace',
+    ns(),
+    `logicops.io/allowed-role-scopes=${queueId()}`,
+    'logicops.io/allowed-roles=Azure Service Bus Data Receiver',
+  ]);
   const vaultId = (name: string, subscription = env?.emulator.subscriptionId) =>
     `/subscriptions/${subscription}/resourceGroups/logicops-demo/providers/Microsoft.KeyVault/vaults/${name}`;
 
@@ -103,6 +124,11 @@ beforeAll(async () => {
   await k(['apply', '-f', '-'], SAMPLE);
   await capture('law/partner-sync', 'Ready');
   await capture('vsb/partner-sync-api-key', 'Ready');
+  await k(
+    ['create', '-f', '-'],
+    roleAssignment('orders-receiver', 'partner-sync', 'Azure Service Bus Data Receiver'),
+  );
+  await capture('wra/orders-receiver', 'Ready');
 
   // In progress: a definition ConfigMap not created yet; a secret not created yet.
   await k(['create', '-f', '-'], workflowFromConfigMap('waiting-for-configmap', 'not-created-yet'));
@@ -122,6 +148,15 @@ beforeAll(async () => {
     bindingTo('outside-policy', vaultId('other-kv', OTHER_SUBSCRIPTION), 'partner-api-key'),
   );
   await capture('vsb/outside-policy', 'Stalled', 'NamespacePolicyDenied');
+  // A role that can change authorization: refused whatever the policy says.
+  await k(['create', '-f', '-'], roleAssignment('as-owner', 'partner-sync', 'Owner'));
+  await capture('wra/as-owner', 'Stalled', 'InvalidSpec');
+  // In progress: the workflow it names does not exist yet.
+  await k(
+    ['create', '-f', '-'],
+    roleAssignment('waiting-for-workflow', 'not-created-yet', 'Azure Service Bus Data Receiver'),
+  );
+  await capture('wra/waiting-for-workflow', 'Reconciling', 'WaitingForWorkflow');
 
   process.stderr.write(
     `[gitops-health]\n${[...captured.values()]
@@ -145,6 +180,9 @@ describe('GitOps health of statuses the operator wrote', () => {
     ['vsb/waiting-for-secret', 'Progressing', 'InProgress'],
     ['law/invalid-definition', 'Degraded', 'Failed'],
     ['vsb/outside-policy', 'Degraded', 'Failed'],
+    ['wra/orders-receiver', 'Healthy', 'Current'],
+    ['wra/waiting-for-workflow', 'Progressing', 'InProgress'],
+    ['wra/as-owner', 'Degraded', 'Failed'],
   ])('%s: Argo CD %s, kstatus %s', (object, argo, kstatus) => {
     const judged = captured.get(object);
     if (!judged) throw new Error(`no status captured for ${object}`);

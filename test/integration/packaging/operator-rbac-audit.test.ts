@@ -1,19 +1,24 @@
 // The real operator (createOperator, what `logicops run` runs), configured from the
 // environment the installed chart renders and authenticated with a bound token of the chart's
 // ServiceAccount, runs the controller scenarios against an in-process Azure emulator: the
-// partner API story for both access models, a definition from a ConfigMap, a binding the
-// namespace policy denies (a repeated warning Event) — with leader election on, as the chart
+// partner API story for both access models, a definition from a ConfigMap, a role grant on a
+// Service Bus queue, a binding the namespace policy denies (a repeated warning Event) — with leader election on, as the chart
 // turns it on. The API server's audit log of that run must show that nothing was refused and
 // that every verb/resource the chart grants was used — nothing granted in vain.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RBAC_VAULT, type Emulator } from '@logicops/azure-emulator';
-import { admin } from '@logicops/azure-emulator/test-support/harness';
+import { admin, DEFINITION } from '@logicops/azure-emulator/test-support/harness';
 import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { auditedPair, RBAC_NEEDS, verbResourcePairs } from '../../../src/rbac-needs.ts';
-import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../src/vocabulary.ts';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_ROLE_SCOPES_ANNOTATION,
+  ALLOWED_ROLES_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../../../src/vocabulary.ts';
 import { eventually } from '../../support/eventually.ts';
 import { chartDir } from '../../support/packaging-tools.ts';
 import { activityOf, type UserActivity } from './support/audit-log.ts';
@@ -229,6 +234,48 @@ async function secureParameterFromSecret(): Promise<void> {
   scenarios.push('a secure parameter from a Secret');
 }
 
+/**
+ * A WorkflowRoleAssignment on a Service Bus queue (issue 24): Ready, edited while its role
+ * assignment is being written (the status write then re-reads it), deleted with its workflow.
+ */
+async function roleGrantStory(): Promise<void> {
+  const subscription = `/subscriptions/${emulator?.subscriptionId}`;
+  const workflow = {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name: 'orders' },
+    spec: {
+      subscriptionId: emulator?.subscriptionId,
+      resourceGroup: 'logicops-demo',
+      location: 'westeurope',
+      definition: DEFINITION,
+    },
+  };
+  const grant = {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'WorkflowRoleAssignment',
+    metadata: { name: 'orders-receiver' },
+    spec: {
+      workflowRef: { name: 'orders' },
+      scope: `${subscription}/resourceGroups/logicops-demo/providers/Microsoft.ServiceBus/namespaces/sb-audit/queues/orders`,
+      role: 'Azure Service Bus Data Receiver',
+    },
+  };
+  await kubectl(['create', '-f', '-'], JSON.stringify(workflow));
+  await waitFor('condition=Ready', 'law/orders');
+  const hold = azureHold.holdNext('Microsoft.Authorization/roleAssignments/write');
+  await kubectl(['create', '-f', '-'], JSON.stringify(grant));
+  await editWhileHeld(hold, 'wra/orders-receiver');
+  await waitFor('condition=Ready', 'wra/orders-receiver');
+  await kubectl(['delete', 'wra/orders-receiver', '--wait=true', '--timeout=60s']);
+  await kubectl(['delete', 'law/orders', '--wait=true', '--timeout=60s']);
+  await gone('law/orders', 'wra/orders-receiver');
+  expect(
+    Object.values(emulator?.state.roleAssignments ?? {}).filter((a) => a.scope.includes('sb-audit')),
+  ).toEqual([]);
+  scenarios.push('role grant on a Service Bus queue, edited mid-grant');
+}
+
 /** A binding to a vault outside the namespace's allowed vaults: Stalled, retried at resync. */
 async function createDeniedBinding(): Promise<void> {
   const denied = {
@@ -282,6 +329,8 @@ beforeAll(async () => {
     WATCHED,
     `${ALLOWED_RESOURCE_GROUPS_ANNOTATION}=${subscription}/resourceGroups/logicops-demo`,
     `${ALLOWED_VAULTS_ANNOTATION}=${subscription}/resourceGroups/logicops-demo/providers/Microsoft.KeyVault/vaults/*`,
+    `${ALLOWED_ROLE_SCOPES_ANNOTATION}=${subscription}/resourceGroups/logicops-demo/providers/Microsoft.ServiceBus/namespaces/sb-audit`,
+    `${ALLOWED_ROLES_ANNOTATION}=Azure Service Bus Data Receiver`,
   ]);
   // The watched namespace brings its own Azure identity (issue 23): the chart renders the Role for
   // its credential Secret, and every Azure call of its objects is made as that identity.
@@ -331,6 +380,7 @@ beforeAll(async () => {
     '--timeout=60s',
     'crd/logicappworkflows.logicops.io',
     'crd/vaultsecretbindings.logicops.io',
+    'crd/workflowroleassignments.logicops.io',
   ]);
   running = await startChartOperator({ plane, helm, emulator, releaseNamespace: RELEASE_NAMESPACE });
   expect(running.chartEnv.LOGICOPS_LEADER_ELECT).toBe('true');
@@ -345,6 +395,7 @@ beforeAll(async () => {
     await partnerApiStory(DEMO_ACCESS_POLICY_VAULT, 'Microsoft.KeyVault/vaults/secrets/read');
     await partnerApiStory(DEMO_RBAC_VAULT);
     await callbackUrlSecret();
+    await roleGrantStory();
     await deniedWarningFoldedIntoASeries();
   } finally {
     await running.stop();
@@ -370,6 +421,7 @@ describe("the operator under the chart's RBAC (audit log)", () => {
       `partner API story (${DEMO_ACCESS_POLICY_VAULT}, binding edited mid-grant)`,
       `partner API story (${DEMO_RBAC_VAULT})`,
       'callback URL Secret: created, rewritten after a rotation, deleted with the workflow',
+      'role grant on a Service Bus queue, edited mid-grant',
       'namespace policy denial, repeated warning Event series',
     ]);
   });

@@ -18,7 +18,9 @@ import { RECORD_LABEL, RECORD_NAMESPACE_LABEL, RECORD_OBJECT_ANNOTATION } from '
 import { eventually } from '../../support/eventually.ts';
 import { adminKubeConfig } from '../support/cluster.ts';
 import {
+  ALLOWED_ROLE_NAMES,
   bindingManifest,
+  CUSTOM_ROLE_ID,
   conditionOf,
   createAs,
   deleteAs,
@@ -27,6 +29,7 @@ import {
   lastSeq,
   outsideAttackerScope,
   patchStatusAs,
+  roleAssignmentManifest,
   startTenants,
   type Tenants,
   waitForReason,
@@ -35,6 +38,7 @@ import {
 } from './support/tenants.ts';
 
 const FINALIZER = 'logicops.io/finalizer';
+const RECEIVER = 'Azure Service Bus Data Receiver';
 const ADOPT = { 'logicops.io/adopt': 'true' };
 
 let t: Tenants;
@@ -168,6 +172,17 @@ beforeAll(async () => {
     'vaultsecretbindings',
     bindingManifest(a, 'bind-a', 'wf-a', t.vault('kv-team-a')),
   );
+  // Team B's role grant on the shared Service Bus namespace (issue 24).
+  await victimApplies(
+    'workflowroleassignments',
+    roleAssignmentManifest(
+      b,
+      'wra-b-shared',
+      'wf-b-shared',
+      t.queue('rg-shared', 'sb-shared', 'orders'),
+      RECEIVER,
+    ),
+  );
   victimPrincipal = await principalOf(b, 'wf-b');
   victimSharedPrincipal = await principalOf(b, 'wf-b-shared');
   attackerPrincipal = await principalOf(a, 'wf-a');
@@ -175,6 +190,7 @@ beforeAll(async () => {
     await waitForReason(t, 'vaultsecretbindings', b, name, 'Succeeded');
   }
   await waitForReason(t, 'vaultsecretbindings', a, 'bind-a', 'Succeeded');
+  await waitForReason(t, 'workflowroleassignments', b, 'wra-b-shared', 'Succeeded');
   expect(entriesOf('kv-team-b', victimPrincipal)).toHaveLength(1);
   expect(entriesOf('kv-shared', victimSharedPrincipal)).toHaveLength(1);
   before = victimState();
@@ -614,5 +630,112 @@ describe('tenant isolation: what team A writes never reaches team B (issue 20)',
         (r) => r.method !== 'GET' && r.path.toLowerCase().includes('/providers/microsoft.logic/workflows'),
       );
     expect(workflowWrites).toEqual([]);
+  });
+});
+
+describe('role grants (issue 24): what team A grants never escalates or reaches team B', () => {
+  /** Role assignments in Azure for team A's principal. */
+  const attackerAssignments = () =>
+    Object.values(t.world.emulator.state.roleAssignments).filter(
+      (a) => a.principalId.toLowerCase() === attackerPrincipal.toLowerCase(),
+    );
+
+  it('24. cannot grant its workflow a role that changes authorization, even where its namespace lists it', async () => {
+    const mark = lastSeq(t);
+    const ownQueue = t.queue('rg-team-a', 'sb-team-a', 'orders');
+    const attempts = [
+      ...ALLOWED_ROLE_NAMES.filter((role) => role !== RECEIVER),
+      `/subscriptions/${t.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${CUSTOM_ROLE_ID}`,
+    ];
+    for (const [i, role] of attempts.entries()) {
+      await createAs(
+        t.attacker,
+        'workflowroleassignments',
+        roleAssignmentManifest(t.attacker.namespace, `escalate-${i}`, 'wf-a', ownQueue, role),
+      );
+    }
+    for (const [i] of attempts.entries()) {
+      const refused = await waitForReason(
+        t,
+        'workflowroleassignments',
+        t.attacker.namespace,
+        `escalate-${i}`,
+        'InvalidSpec',
+      );
+      expect(conditionOf(refused, 'Stalled')?.status).toBe('True');
+      expect(await eventReasons(t.attacker.namespace, `escalate-${i}`)).toContain('InvalidSpec');
+    }
+    expect(t.world.emulator.requests(mark).filter((r) => r.plane === 'arm' && r.method !== 'GET')).toEqual(
+      [],
+    );
+    expect(attackerAssignments()).toEqual([]);
+    for (const [i] of attempts.entries()) await removeAsAttacker('workflowroleassignments', `escalate-${i}`);
+  });
+
+  it("25. cannot grant a role on team B's resources, or a role its namespace does not list", async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'workflowroleassignments',
+      roleAssignmentManifest(
+        t.attacker.namespace,
+        'on-b',
+        'wf-a',
+        t.queue('rg-team-b', 'sb-team-b', 'orders'),
+        RECEIVER,
+      ),
+    );
+    await createAs(
+      t.attacker,
+      'workflowroleassignments',
+      roleAssignmentManifest(
+        t.attacker.namespace,
+        'unlisted-role',
+        'wf-a',
+        t.queue('rg-team-a', 'sb-team-a', 'orders'),
+        'Azure Service Bus Data Sender',
+      ),
+    );
+    for (const name of ['on-b', 'unlisted-role']) {
+      await waitForReason(t, 'workflowroleassignments', t.attacker.namespace, name, 'NamespacePolicyDenied');
+    }
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+    expect(t.world.emulator.requests(mark).filter((r) => r.plane === 'arm' && r.method !== 'GET')).toEqual(
+      [],
+    );
+    for (const name of ['on-b', 'unlisted-role']) await removeAsAttacker('workflowroleassignments', name);
+  });
+
+  it("26. cannot have team B's role assignment deleted: same scope and role, a forged status.grant naming B's", async () => {
+    const shared = t.queue('rg-shared', 'sb-shared', 'orders');
+    const victims = Object.values(t.world.emulator.state.roleAssignments).filter(
+      (a) =>
+        a.principalId.toLowerCase() === victimSharedPrincipal.toLowerCase() &&
+        a.scope.toLowerCase() === shared.toLowerCase(),
+    );
+    expect(victims).toHaveLength(1);
+    await createAs(
+      t.attacker,
+      'workflowroleassignments',
+      roleAssignmentManifest(t.attacker.namespace, 'same-scope', 'wf-a', shared, RECEIVER),
+    );
+    await waitForReason(t, 'workflowroleassignments', t.attacker.namespace, 'same-scope', 'Succeeded');
+    const [own] = attackerAssignments();
+    expect(own?.scope.toLowerCase()).toBe(shared.toLowerCase());
+    const mark = lastSeq(t);
+    await patchStatusAs(t.attacker, 'workflowroleassignments', 'same-scope', {
+      grant: {
+        phase: 'Granted',
+        principalId: victimSharedPrincipal,
+        workflowName: 'wf-a',
+        scope: shared,
+        roleDefinitionId: victims[0]?.roleDefinitionId,
+        roleAssignmentName: victims[0]?.name,
+      },
+    });
+    await removeAsAttacker('workflowroleassignments', 'same-scope');
+    const deletes = t.world.emulator.requests(mark).filter((r) => r.method === 'DELETE');
+    expect(deletes.map((r) => r.path.split('/').at(-1))).toEqual([own?.name]);
+    expect(attackerAssignments()).toEqual([]);
   });
 });

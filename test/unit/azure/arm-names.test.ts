@@ -79,6 +79,13 @@ describe('checkRoleAssignmentScope', () => {
     ['a vault', VAULT],
     ['a vault, lower case', VAULT.toLowerCase()],
     ['one secret', `${VAULT}/secrets/api-key`],
+    // WorkflowRoleAssignment scopes (issue 24): any resource, plain segments only.
+    ['a storage account', `${RG}/providers/Microsoft.Storage/storageAccounts/sa1`],
+    [
+      'a blob container',
+      `${RG}/providers/Microsoft.Storage/storageAccounts/sa1/blobServices/default/containers/in-box`,
+    ],
+    ['a Service Bus queue', `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-1/queues/orders`],
   ])('accepts %s', (_name, scope) => {
     expect(() => checkRoleAssignmentScope(scope)).not.toThrow();
   });
@@ -90,7 +97,12 @@ describe('checkRoleAssignmentScope', () => {
     ['a dot-segment vault', VAULT.replace('kv-1', '..')],
     ['a dot-segment secret', `${VAULT}/secrets/..`],
     ['a secret with a query', `${VAULT}/secrets/x?$filter=atScope()`],
-    ['another provider', `${RG}/providers/Microsoft.Storage/storageAccounts/sa1`],
+    ['a dot-segment resource name', `${RG}/providers/Microsoft.Storage/storageAccounts/..`],
+    ['a dot-segment child', `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-1/queues/.`],
+    ['a child name with a query', `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-1/queues/q?x=1`],
+    ['a child name with an escape', `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-1/queues/%2e%2e`],
+    ['a type without a name', `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-1/queues`],
+    ['a provider without a namespace dot', `${RG}/providers/ServiceBus/namespaces/sb-1`],
     ['a path under the secret', `${VAULT}/secrets/api-key/versions/1`],
     ['a trailing slash', `${VAULT}/`],
     ['a doubled slash', VAULT.replace('/providers', '//providers')],

@@ -75,6 +75,8 @@ function baselineState(): EmulatorState {
     workflowRuns: {},
     workflowAccessKeys: {},
     runOutcomes: {},
+    webConnections: {},
+    serviceBusNamespaces: {},
     resourceGroups: {},
     workflows: {},
     vaults: { [armKey(AP_VAULT)]: vault(AP_VAULT, false), [armKey(RBAC_VAULT)]: vault(RBAC_VAULT, true) },

@@ -195,6 +195,16 @@ describe('namespacePolicyRows', () => {
     expect(rows.map((row) => [row.status, row.target])).toEqual([['fail', 'team-b']]);
     expect(rows[0]?.detail).toContain('no logicops.io/allowed-vaults (3 VaultSecretBindings)');
   });
+  it('asks for both role-grant annotations where WorkflowRoleAssignments live', () => {
+    const rows = namespacePolicyRows(
+      true,
+      [{ name: 'team-c', annotations: { 'logicops.io/allowed-role-scopes': RG } }],
+      { workflows: new Map(), bindings: new Map(), roleAssignments: new Map([['team-c', 1]]) },
+    );
+    expect(rows.map((row) => [row.status, row.target])).toEqual([['fail', 'team-c']]);
+    expect(rows[0]?.detail).toContain('no logicops.io/allowed-roles (1 WorkflowRoleAssignment)');
+    expect(rows[0]?.detail).not.toContain('allowed-role-scopes');
+  });
   it('passes with every namespace annotated, or the policy off', () => {
     const annotated = { 'logicops.io/allowed-resource-groups': RG, 'logicops.io/allowed-vaults': VAULT };
     expect(

@@ -11,10 +11,11 @@ const script = readFileSync(path.join(gitops, 'health.lua'), 'utf8');
 const KEYS = [
   'resource.customizations.health.logicops.io_LogicAppWorkflow',
   'resource.customizations.health.logicops.io_VaultSecretBinding',
+  'resource.customizations.health.logicops.io_WorkflowRoleAssignment',
 ];
 
 describe('Argo CD snippets', () => {
-  it('argocd-cm.yaml carries health.lua for both kinds', () => {
+  it('argocd-cm.yaml carries health.lua for every kind', () => {
     const configMap = parse(readFileSync(path.join(gitops, 'argocd-cm.yaml'), 'utf8')) as {
       metadata: { name: string };
       data: Record<string, string>;
@@ -24,7 +25,7 @@ describe('Argo CD snippets', () => {
     for (const key of KEYS) expect(configMap.data[key]).toBe(script);
   });
 
-  it('argocd-values.yaml carries health.lua for both kinds under configs.cm', () => {
+  it('argocd-values.yaml carries health.lua for every kind under configs.cm', () => {
     const values = parse(readFileSync(path.join(gitops, 'argocd-values.yaml'), 'utf8')) as {
       configs: { cm: Record<string, string> };
     };

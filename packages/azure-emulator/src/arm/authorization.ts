@@ -113,3 +113,33 @@ export function authorizeArmRequests(core: EmulatorCore): Middleware {
     return next();
   };
 }
+
+/** True when a role's `dataActions` cover the data action and its `notDataActions` do not. */
+export function roleGrantsData(permission: RolePermission, dataAction: string): boolean {
+  return (
+    permission.dataActions.some((pattern) => actionMatches(pattern, dataAction)) &&
+    !permission.notDataActions.some((pattern) => actionMatches(pattern, dataAction))
+  );
+}
+
+/**
+ * Whether `principalId` may perform a data-plane action on `scope`: a role assignment at the
+ * scope or above it whose role's dataActions cover it, made at least the grant-propagation delay
+ * ago (the same delay the Key Vault data plane applies). Standing owners get nothing here: Owner
+ * carries no dataActions (built-in roles page), as in Azure.
+ */
+export function isDataActionAuthorized(
+  core: EmulatorCore,
+  principalId: string,
+  dataAction: string,
+  scope: string,
+): boolean {
+  const principal = principalId.toLowerCase();
+  return Object.values(core.state.roleAssignments).some((assignment) => {
+    if (assignment.principalId.toLowerCase() !== principal) return false;
+    if (!scopeContains(assignment.scope, scope)) return false;
+    if (core.now() - Date.parse(assignment.createdOn) < core.grantPropagationSeconds * 1000) return false;
+    const permission = BUILT_IN_ROLE_PERMISSIONS[roleGuid(assignment.roleDefinitionId)];
+    return permission !== undefined && roleGrantsData(permission, dataAction);
+  });
+}

@@ -7,6 +7,7 @@ import { isGuid, normalizeArmPath, scopeContains } from '../ids.ts';
 import { json, jsonBody, param, type RequestContext, type Route } from '../pipeline.ts';
 import type { RoleAssignmentRecord } from '../state.ts';
 import { isObject, requireObjectBody } from './common.ts';
+import { DATA_PLANE_ROLE_NAMES } from './data-plane-roles.ts';
 import { page } from './paging.ts';
 
 export const AUTHORIZATION_API_VERSIONS = [
@@ -37,6 +38,8 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   'f1a07417-d97a-45cb-824c-7a7467783830': 'Managed Identity Operator',
   '87a39d53-fc1b-424a-814c-f7e04687dc9e': 'Logic App Contributor',
   'f25e0fa2-a7c8-4377-a976-54943a77a395': 'Key Vault Contributor',
+  // Data-plane roles of the managed connectors' targets (issue 24): a separate table.
+  ...DATA_PLANE_ROLE_NAMES,
 };
 
 /**

@@ -1,19 +1,28 @@
 // The permissions of the built-in roles the emulator knows (BUILT_IN_ROLES), as Microsoft
 // publishes them: "Azure built-in roles", https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 // (General: Owner, Contributor, Reader, Role Based Access Control Administrator, User Access
-// Administrator; Integration: Logic App Contributor; Identity: Managed Identity Operator;
-// Security: Key Vault Contributor and the Key Vault data roles). Only `permissions` is modelled:
+// Administrator; Integration: Logic App Contributor, the Azure Service Bus and Azure Event Hubs
+// data roles (built-in-roles/integration); Identity: Managed Identity Operator; Storage: Storage
+// Blob Data Reader and Contributor (built-in-roles/storage); Security: Key Vault Contributor and
+// the Key Vault data roles). The operator's table of roles a WorkflowRoleAssignment may name
+// (src/azure/built-in-roles.ts) is checked against these by test/unit/azure/built-in-roles.test.ts. Only `permissions` is modelled:
 // what the Microsoft.Authorization/permissions read reports (permissions.ts) and what ARM's
 // authorization check (authorization.ts) grants.
 
-export interface RolePermission {
-  actions: string[];
-  notActions: string[];
-  dataActions: string[];
-  notDataActions: string[];
-}
+import { DATA_PLANE_ROLE_PERMISSIONS } from './data-plane-roles.ts';
+import type { RolePermission } from './role-permission.ts';
+
+export type { RolePermission };
 
 const none = { notActions: [], dataActions: [], notDataActions: [] };
+
+const SERVICE_BUS_ENTITY_READS = [
+  'Microsoft.ServiceBus/*/queues/read',
+  'Microsoft.ServiceBus/*/topics/read',
+  'Microsoft.ServiceBus/*/topics/subscriptions/read',
+];
+const CONTAINERS = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+const USER_DELEGATION_KEY = 'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action';
 
 /** The Key Vault roles' control-plane actions (the same list in each of them). */
 const KEY_VAULT_READ_ACTIONS = [
@@ -128,6 +137,54 @@ export const BUILT_IN_ROLE_PERMISSIONS: Readonly<Record<string, RolePermission>>
     dataActions: [],
     notDataActions: [],
   },
+  // Azure Service Bus Data Receiver
+  '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0': {
+    actions: SERVICE_BUS_ENTITY_READS,
+    notActions: [],
+    dataActions: ['Microsoft.ServiceBus/*/receive/action'],
+    notDataActions: [],
+  },
+  // Azure Service Bus Data Sender
+  '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39': {
+    actions: SERVICE_BUS_ENTITY_READS,
+    notActions: [],
+    dataActions: ['Microsoft.ServiceBus/*/send/action'],
+    notDataActions: [],
+  },
+  // Azure Event Hubs Data Receiver
+  'a638d3c7-ab3a-418d-83e6-5f17a39d4fde': {
+    actions: ['Microsoft.EventHub/*/eventhubs/consumergroups/read'],
+    notActions: [],
+    dataActions: ['Microsoft.EventHub/*/receive/action'],
+    notDataActions: [],
+  },
+  // Azure Event Hubs Data Sender
+  '2b629674-e913-4c01-ae53-ef4638d8f975': {
+    actions: ['Microsoft.EventHub/*/eventhubs/read'],
+    notActions: [],
+    dataActions: ['Microsoft.EventHub/*/send/action'],
+    notDataActions: [],
+  },
+  // Storage Blob Data Reader
+  '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1': {
+    actions: [`${CONTAINERS}/read`, USER_DELEGATION_KEY],
+    notActions: [],
+    dataActions: [`${CONTAINERS}/blobs/read`],
+    notDataActions: [],
+  },
+  // Storage Blob Data Contributor
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': {
+    actions: [`${CONTAINERS}/delete`, `${CONTAINERS}/read`, `${CONTAINERS}/write`, USER_DELEGATION_KEY],
+    notActions: [],
+    dataActions: [
+      `${CONTAINERS}/blobs/delete`,
+      `${CONTAINERS}/blobs/read`,
+      `${CONTAINERS}/blobs/write`,
+      `${CONTAINERS}/blobs/move/action`,
+      `${CONTAINERS}/blobs/add/action`,
+    ],
+    notDataActions: [],
+  },
   // Key Vault Secrets User
   '4633458b-17de-408a-b874-0445c86b69e6': {
     actions: [],
@@ -162,4 +219,6 @@ export const BUILT_IN_ROLE_PERMISSIONS: Readonly<Record<string, RolePermission>>
     ],
     notDataActions: [],
   },
+  // Data-plane roles of the managed connectors' targets (issue 24): a separate table.
+  ...DATA_PLANE_ROLE_PERMISSIONS,
 };

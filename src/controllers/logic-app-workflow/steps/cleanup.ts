@@ -1,5 +1,5 @@
 // Deletion (docs/design.md guarantee 5). Orphan: Azure untouched. Delete: first wait until no
-// binding of this workflow holds a grant (each revokes its own when it sees this workflow
+// binding or role assignment of this workflow holds a grant (each revokes its own when it sees this workflow
 // going away), then delete the Azure workflow — and with it its system-assigned identity.
 // The finalizer stays until a step reports done; a throw or a wait keeps it.
 //
@@ -36,13 +36,20 @@ export const waitForBindings: Step = async (run) => {
     .filter(
       (binding) => run.deps.records.read('grant', run.namespace, binding.metadata.name ?? '') !== undefined,
     )
-    .map((binding) => binding.metadata.name ?? '')
+    .map((binding) => `VaultSecretBinding ${binding.metadata.name ?? ''}`)
     .sort();
-  if (holding.length === 0) return undefined;
+  // A WorkflowRoleAssignment's record names the workflow whose principal holds the role: it
+  // revokes when it sees this workflow going away, and its record goes with the revoke.
+  const assigned = run.deps.records
+    .roleGrantsOfWorkflow(run.namespace, run.name)
+    .map(({ object }) => `WorkflowRoleAssignment ${object.name}`)
+    .sort();
+  const waitingFor = [...holding, ...assigned];
+  if (waitingFor.length === 0) return undefined;
   return {
     kind: 'waiting',
     reason: Reason.WaitingForBindings,
-    message: `Waiting for VaultSecretBinding(s) ${holding.join(', ')} to revoke their grants before the Azure workflow and its identity are deleted.`,
+    message: `Waiting for ${waitingFor.join(', ')} to revoke their grants before the Azure workflow and its identity are deleted.`,
     afterMs: run.waitPollMs,
   };
 };

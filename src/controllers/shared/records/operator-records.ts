@@ -77,7 +77,8 @@ export class OperatorRecords {
   /** The record in the ConfigMap `key`: our own last write, else the cache's copy. */
   private storedByName<R extends RecordKind>(kind: R, key: string): StoredRecord<R> | undefined {
     const own = this.ownWrites.get(key);
-    if (own) return (own.stored ?? undefined) as StoredRecord<R> | undefined;
+    if (own)
+      return own.kind === kind ? ((own.stored ?? undefined) as StoredRecord<R> | undefined) : undefined;
     const cached = this.source.get(`${this.namespace}/${key}`)?.record;
     if (!cached || cached.kind !== kind) return undefined;
     return { object: cached.object, payload: cached.payload as RecordPayloads[R] };
@@ -89,16 +90,45 @@ export class OperatorRecords {
    * many (a filter over all of them per reconcile was O(records²) over a run).
    */
   grantsOf(principalId: string): StoredRecord<'grant'>[] {
+    return this.byPrincipal('grant', principalId);
+  }
+
+  /** The WorkflowRoleAssignments' role-grant records naming this principal, from the same index. */
+  roleGrantsOf(principalId: string): StoredRecord<'role-grant'>[] {
+    return this.byPrincipal('role-grant', principalId);
+  }
+
+  /**
+   * The role-grant records of the WorkflowRoleAssignments naming workflow `namespace/name`, own
+   * writes winning as in `stored` (a workflow's deletion waits for them), from an index.
+   */
+  roleGrantsOfWorkflow(namespace: string, workflowName: string): StoredRecord<'role-grant'>[] {
+    const names = new Set(
+      indexOf(this.source, 'role-grant-workflow', roleGrantWorkflowOf)
+        .get(`${namespace}/${workflowName}`)
+        .map((configMap) => configMap.metadata?.name ?? ''),
+    );
+    for (const [name, own] of this.ownWrites) if (own.kind === 'role-grant') names.add(name);
+    const found: StoredRecord<'role-grant'>[] = [];
+    for (const name of names) {
+      const stored = this.storedByName('role-grant', name);
+      if (stored?.object.namespace === namespace && stored.payload.workflowName === workflowName)
+        found.push(stored);
+    }
+    return found;
+  }
+
+  private byPrincipal<R extends 'grant' | 'role-grant'>(kind: R, principalId: string): StoredRecord<R>[] {
     const principal = principalId.toLowerCase();
     const names = new Set(
       indexOf(this.source, 'grant-principal', grantPrincipalOf)
         .get(principal)
         .map((configMap) => configMap.metadata?.name ?? ''),
     );
-    for (const [name, own] of this.ownWrites) if (own.kind === 'grant') names.add(name);
-    const found: StoredRecord<'grant'>[] = [];
+    for (const [name, own] of this.ownWrites) if (own.kind === kind) names.add(name);
+    const found: StoredRecord<R>[] = [];
     for (const name of names) {
-      const stored = this.storedByName('grant', name);
+      const stored = this.storedByName(kind, name);
       if (stored?.payload.principalId?.toLowerCase() === principal) found.push(stored);
     }
     return found;
@@ -136,10 +166,17 @@ export class OperatorRecords {
   }
 }
 
-/** The index value of a grant record: its principal, lower-case (other records: none). */
+/** The index value of a grant or role-grant record: its principal, lower-case (other records: none). */
 function grantPrincipalOf(configMap: Readonly<RecordConfigMap>): string[] {
   const record = configMap.record;
-  if (record?.kind !== 'grant') return [];
-  const principal = (record.payload as RecordPayloads['grant']).principalId;
+  if (record?.kind !== 'grant' && record?.kind !== 'role-grant') return [];
+  const principal = (record.payload as RecordPayloads['grant' | 'role-grant']).principalId;
   return principal ? [principal.toLowerCase()] : [];
+}
+
+/** The index value of a role-grant record: `<namespace>/<workflow>` of the workflow it grants (other records: none). */
+function roleGrantWorkflowOf(configMap: Readonly<RecordConfigMap>): string[] {
+  const record = configMap.record;
+  if (record?.kind !== 'role-grant') return [];
+  return [`${record.object.namespace}/${(record.payload as RecordPayloads['role-grant']).workflowName}`];
 }

@@ -8,7 +8,7 @@
 // for people reading a record.
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { GrantPhase, GrantRecord } from '../../../crds/index.ts';
+import type { GrantPhase, GrantRecord, RoleGrantRecord } from '../../../crds/index.ts';
 import {
   MANAGED_BY_LABELS,
   RECORD_LABEL,
@@ -20,12 +20,12 @@ import {
 const PAYLOAD_KEY = 'record';
 
 /**
- * grant: what a VaultSecretBinding's grant holds in Azure; identity: a workflow's vouched
- * principal; secure-parameters: a salted digest of the secure values last written to a workflow
- * (Azure never returns them).
+ * grant: what a VaultSecretBinding's grant holds in Azure; role-grant: the role assignment a
+ * WorkflowRoleAssignment made; identity: a workflow's vouched principal; secure-parameters: a
+ * salted digest of the secure values last written to a workflow (Azure never returns them).
  */
-export type RecordKind = 'grant' | 'identity' | 'secure-parameters';
-const RECORD_KINDS: readonly RecordKind[] = ['grant', 'identity', 'secure-parameters'];
+export type RecordKind = 'grant' | 'role-grant' | 'identity' | 'secure-parameters';
+const RECORD_KINDS: readonly RecordKind[] = ['grant', 'role-grant', 'identity', 'secure-parameters'];
 
 export interface RecordedObject {
   namespace: string;
@@ -60,6 +60,7 @@ export interface SecureParametersRecord {
 
 export interface RecordPayloads {
   grant: GrantRecord;
+  'role-grant': RoleGrantRecord;
   identity: IdentityRecord;
   'secure-parameters': SecureParametersRecord;
 }
@@ -133,6 +134,7 @@ function isRecordKind(kind: string | undefined): kind is RecordKind {
 
 const PAYLOAD_CHECKS: Readonly<Record<RecordKind, (payload: unknown) => boolean>> = {
   grant: isGrantRecord,
+  'role-grant': isRoleGrantRecord,
   identity: isIdentityRecord,
   'secure-parameters': isSecureParametersRecord,
 };
@@ -164,6 +166,21 @@ export function isGrantRecord(value: unknown): value is GrantRecord {
     isStringOrAbsent(record.roleAssignmentScope) &&
     isPermissionsOrAbsent(record.permissionsAdded) &&
     isPermissionsOrAbsent(record.permissionsPreExisting)
+  );
+}
+
+export function isRoleGrantRecord(value: unknown): value is RoleGrantRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  const nonEmpty = (field: unknown) => typeof field === 'string' && field.length > 0;
+  return (
+    PHASES.includes(record.phase as GrantPhase) &&
+    nonEmpty(record.principalId) &&
+    nonEmpty(record.workflowName) &&
+    nonEmpty(record.scope) &&
+    nonEmpty(record.roleDefinitionId) &&
+    nonEmpty(record.roleAssignmentName) &&
+    isStringOrAbsent(record.tenantId)
   );
 }
 

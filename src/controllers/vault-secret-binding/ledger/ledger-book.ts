@@ -12,7 +12,7 @@ export interface BindingName {
 }
 
 export class LedgerBook {
-  constructor(private readonly records: OperatorRecords) {}
+  constructor(readonly records: OperatorRecords) {}
 
   /** The binding's own ledger (written by this process, else as the records cache holds it). */
   of(binding: BindingName): GrantRecord | undefined {

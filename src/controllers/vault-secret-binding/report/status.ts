@@ -1,9 +1,10 @@
 // A binding's fields of status, written by the frame's one status write at the end of a pass
 // (the conditions of the outcome are the frame's: controllers/shared/frame/conditions.ts): the
 // grant record as a report, what the pass observed, and QuotaAvailable whenever usage was counted.
-import { ConditionType, Reason, type VaultSecretBindingStatus } from '../../../crds/index.ts';
-import { type Clock, conditionsOf, type KstatusFields, setCondition } from '../../../runtime/index.ts';
+import type { VaultSecretBindingStatus } from '../../../crds/index.ts';
+import type { Clock } from '../../../runtime/index.ts';
 import { RECONCILE_REQUEST_ANNOTATION } from '../../../vocabulary.ts';
+import { reportQuota } from '../../shared/grants/quota-condition.ts';
 import type { BindingRun } from '../context.ts';
 import { grantScopeOf } from '../plan/grant-model.ts';
 
@@ -31,26 +32,6 @@ export function applyObservations(status: VaultSecretBindingStatus, run: Binding
   if (!ledger && !observed.accessModel) delete status.scope;
   const request = run.object.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
   if (request !== undefined) status.lastHandledReconcileRequest = request;
-  if (observed.quota) {
-    const { used, limit, name } = observed.quota;
-    status.quota = [observed.quota];
-    const within = !observed.quotaExceeded && used <= limit;
-    setCondition(
-      conditionsOf(status as KstatusFields),
-      {
-        type: ConditionType.QuotaAvailable,
-        status: within ? 'True' : 'False',
-        reason: within ? Reason.WithinLimit : Reason.QuotaExceeded,
-        message: `${used} of ${limit} ${describeLimit(name)} used`,
-        observedGeneration: run.generation,
-      },
-      clock.now(),
-    );
-  }
-}
-
-function describeLimit(name: string): string {
-  return name === 'AccessPoliciesPerVault'
-    ? 'access policies of the vault'
-    : 'role assignments of the subscription';
+  if (observed.quota)
+    reportQuota(status, observed.quota, Boolean(observed.quotaExceeded), run.generation, clock);
 }

@@ -4,9 +4,12 @@
 // Everything is addressed from the record (its vault, principal, scope), which only logicops
 // writes — not from the spec, which may name another vault by now (a binding re-created under
 // the same name). Callers hold the lock of the record's vault.
-import { isAzureError, sameResourceId } from '../../../azure/index.ts';
+import { sameResourceId } from '../../../azure/index.ts';
 import { GrantPhase, type GrantRecord } from '../../../crds/index.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
+import { roleAssignmentHeldByOthers } from '../../shared/grants/assignment-holders.ts';
+import { goneIsDone } from '../../shared/grants/gone-is-done.ts';
+import { pausedWrite } from '../../shared/grants/write-refusals.ts';
 import type { BindingRun } from '../context.ts';
 import {
   hasAccessPolicyPart,
@@ -15,7 +18,6 @@ import {
   vaultCoordinates,
 } from '../plan/grant-model.ts';
 import { planAccessPolicyRevoke, sharedEntryView } from '../plan/permissions-math.ts';
-import { pausedWrite } from '../write/write-refusals.ts';
 import { removeConfirmed } from './removal-confirmation.ts';
 
 /** Revokes the whole recorded grant and clears the ledger; an outcome when it must not (paused). */
@@ -65,21 +67,20 @@ export async function revokeAccessPolicyPart(run: BindingRun, record: GrantRecor
 
 /**
  * Deletes the recorded role assignment when it is logicops' (deterministic name) and no other
- * binding's grant uses the same one. An assignment someone else made is never deleted.
+ * record uses the same one (shared/grants/assignment-holders.ts). An assignment someone else made is never deleted.
  * Returns whether a delete was sent.
  */
 export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRecord): Promise<boolean> {
   const name = record.roleAssignmentName;
   const scope = record.roleAssignmentScope;
   if (!name || !scope || !isOwnRoleAssignment(record)) return false;
-  const stillUsed = run
-    .otherLedgers(record.principalId)
-    .some(
-      (other) =>
-        other.phase !== GrantPhase.Revoking &&
-        other.accessModel === 'RBAC' &&
-        other.roleAssignmentName?.toLowerCase() === name.toLowerCase(),
-    );
+  // Another binding's grant, or a WorkflowRoleAssignment of the same role on the same secret.
+  const { namespace, name: bindingName } = run.bindingName;
+  const stillUsed = roleAssignmentHeldByOthers(run.shared.ledgers.records, name, record.principalId, {
+    kind: 'grant',
+    namespace,
+    name: bindingName,
+  });
   if (stillUsed) return false;
   try {
     const { gateways } = recordedVault(run, record);
@@ -95,19 +96,4 @@ export async function revokeRoleAssignmentPart(run: BindingRun, record: GrantRec
 function recordedVault(run: BindingRun, record: GrantRecord) {
   const { subscriptionId, resourceGroup, name } = vaultCoordinates(record.vaultId);
   return { gateways: run.gatewaysIn(subscriptionId), ref: { resourceGroup, name } };
-}
-
-/** A vault whose resource group is gone has nothing left to revoke. */
-async function goneIsDone<T>(work: Promise<T>, fallback: T): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (
-      isAzureError(error) &&
-      error.failure.kind === 'stalled' &&
-      error.failure.reason === 'ResourceGroupNotFound'
-    )
-      return fallback;
-    throw error;
-  }
 }

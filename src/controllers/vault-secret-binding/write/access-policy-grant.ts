@@ -4,6 +4,7 @@
 import { normalizeResourceId } from '../../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord, Reason } from '../../../crds/index.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
+import { pausedWrite, quotaWouldExceed } from '../../shared/grants/write-refusals.ts';
 import type { BindingRun, Principal } from '../context.ts';
 import { AwaitingConsistentReads } from '../observe/vault-consistency.ts';
 import type { SharedVault } from '../observe/vault-reads.ts';
@@ -13,7 +14,6 @@ import { normalizePermissions } from '../plan/permissions-math.ts';
 import type { GrantEvent } from '../report/announcer.ts';
 import { removeConfirmed } from '../revoke/removal-confirmation.ts';
 import { revokeRoleAssignmentPart } from '../revoke/revoke.ts';
-import { pausedWrite, quotaWouldExceed } from './write-refusals.ts';
 
 /**
  * Grants (or restores, or finishes migrating to) this binding's access policy. A plain add

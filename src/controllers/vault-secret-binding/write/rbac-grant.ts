@@ -7,6 +7,8 @@
 import type { RoleAssignment } from '../../../azure/index.ts';
 import { AccessModel, GrantPhase, type GrantRecord } from '../../../crds/index.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
+import { ROLE_ASSIGNMENTS_QUOTA, roleAssignmentQuota } from '../../shared/grants/role-assignment-quota.ts';
+import { pausedWrite } from '../../shared/grants/write-refusals.ts';
 import { hasUnhandledReconcileRequest } from '../../shared/reconcile-request.ts';
 import type { BindingRun, Principal } from '../context.ts';
 import {
@@ -17,7 +19,6 @@ import {
   vaultCoordinates,
 } from '../plan/grant-model.ts';
 import { revokeAccessPolicyPart } from '../revoke/revoke.ts';
-import { pausedWrite, quotaWouldExceed } from './write-refusals.ts';
 
 export async function ensureRoleAssignmentGrant(
   run: BindingRun,
@@ -119,38 +120,24 @@ async function findPresent(
 }
 
 /**
- * Role assignments used in the subscription. Listing them all is costly, so it is counted only
- * when a create is coming, or when status has no figure yet; otherwise the last figure stays.
- * Returns the outcome of a create that would exceed the limit.
+ * Role assignments used in the subscription (shared/grants/role-assignment-quota.ts, one budget
+ * with the WorkflowRoleAssignments). Returns the outcome of a create that would exceed the limit.
  */
 export async function noteQuota(run: BindingRun, creating: boolean): Promise<Outcome | undefined> {
-  const limit = run.shared.settings.quota.roleAssignmentsPerSubscription;
-  const scope = `/subscriptions/${vaultCoordinates(run.spec.vaultId).subscriptionId}`;
-  const known = run.object.status?.quota?.find((q) => q.name === 'RoleAssignmentsPerSubscription');
-  if (!creating && known) {
-    run.observed.quota = { ...known, limit };
-    return undefined;
-  }
   const { subscriptionId } = vaultCoordinates(run.spec.vaultId);
-  const countNow = () => run.gateways().roleAssignments.countInSubscription({ signal: run.signal });
-  const counts = run.shared.roleAssignmentCounts;
-  const used = counts
-    ? await counts.count(run.actorKey, subscriptionId, countNow, hasUnhandledReconcileRequest(run.object))
-    : await countNow();
-  run.observed.quota = {
-    name: 'RoleAssignmentsPerSubscription',
-    scope,
-    used: used + (creating ? 1 : 0),
-    limit,
-  };
-  if (creating && used >= limit) {
-    run.observed.quota.used = used;
-    run.observed.quotaExceeded = true;
-    return quotaWouldExceed(
-      `subscription ${scope} already has ${used} of ${limit} role assignments; a new one would exceed the limit`,
-    );
-  }
-  return undefined;
+  const { quota, exceeded } = await roleAssignmentQuota({
+    subscriptionId,
+    limit: run.shared.settings.quota.roleAssignmentsPerSubscription,
+    known: run.object.status?.quota?.find((q) => q.name === ROLE_ASSIGNMENTS_QUOTA),
+    creating,
+    actorKey: run.actorKey,
+    counts: run.shared.roleAssignmentCounts,
+    fresh: hasUnhandledReconcileRequest(run.object),
+    countNow: () => run.gateways().roleAssignments.countInSubscription({ signal: run.signal }),
+  });
+  run.observed.quota = quota;
+  if (exceeded) run.observed.quotaExceeded = true;
+  return exceeded;
 }
 
 async function announce(

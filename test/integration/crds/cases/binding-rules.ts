@@ -1,19 +1,12 @@
 // Every admission rule of VaultSecretBinding with accepted and rejected variants.
 import { binding, SUBSCRIPTION, VAULT_ID } from '../support/fixtures.ts';
-import { type RuleCase, repeat } from './rule-case.ts';
+import { deletionPolicyRule, type RuleCase, repeat, workflowRefNameRule } from './rule-case.ts';
 
 const base = () => binding('rules');
 const vault = (name: string) => VAULT_ID.replace(/vaults\/.*$/, `vaults/${name}`);
 
 export const bindingRules: RuleCase[] = [
-  {
-    rule: 'workflowRef.name is a Kubernetes object name',
-    base,
-    accepted: [(o) => (o.spec.workflowRef = { name: 'orders.v2' })],
-    rejected: [(o) => (o.spec.workflowRef = { name: 'Orders_Flow' })],
-    field: 'spec.workflowRef.name',
-    message: 'workflowRef.name must be a LogicAppWorkflow name: lower-case letters, digits, - and .',
-  },
+  workflowRefNameRule(base),
   {
     rule: 'vaultId is a Key Vault ARM id',
     base,
@@ -131,12 +124,5 @@ export const bindingRules: RuleCase[] = [
     message:
       'parameterName must be 1-80 letters, digits, _, - or ., starting with a letter or _ (names starting with $ are reserved by Logic Apps)',
   },
-  {
-    rule: 'deletionPolicy is Delete or Orphan',
-    base,
-    accepted: [(o) => (o.spec.deletionPolicy = 'Orphan')],
-    rejected: [(o) => (o.spec.deletionPolicy = 'Keep')],
-    field: 'spec.deletionPolicy',
-    message: 'Unsupported value: "Keep": supported values: "Delete", "Orphan"',
-  },
+  deletionPolicyRule(base),
 ];

@@ -28,3 +28,27 @@ export interface TransitionCase {
 }
 
 export const repeat = (char: string, n: number) => char.repeat(n);
+
+/** The rule every kind that names a workflow shares: workflowRef.name is a Kubernetes object name. */
+export function workflowRefNameRule(base: () => AnyObject): RuleCase {
+  return {
+    rule: 'workflowRef.name is a Kubernetes object name',
+    base,
+    accepted: [(o) => (o.spec.workflowRef = { name: 'orders.v2' })],
+    rejected: [(o) => (o.spec.workflowRef = { name: 'Orders_Flow' })],
+    field: 'spec.workflowRef.name',
+    message: 'workflowRef.name must be a LogicAppWorkflow name: lower-case letters, digits, - and .',
+  };
+}
+
+/** The rule every kind shares: deletionPolicy is Delete or Orphan. */
+export function deletionPolicyRule(base: () => AnyObject): RuleCase {
+  return {
+    rule: 'deletionPolicy is Delete or Orphan',
+    base,
+    accepted: [(o) => (o.spec.deletionPolicy = 'Orphan')],
+    rejected: [(o) => (o.spec.deletionPolicy = 'Keep')],
+    field: 'spec.deletionPolicy',
+    message: 'Unsupported value: "Keep": supported values: "Delete", "Orphan"',
+  };
+}

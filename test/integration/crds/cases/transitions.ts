@@ -1,6 +1,14 @@
 // Updates that must be refused once an object exists (Azure placement, what a binding grants),
 // next to updates of the same objects that must still go through.
-import { binding, IDENTITY_ID, SUBSCRIPTION, VAULT_ID, workflow } from '../support/fixtures.ts';
+import {
+  binding,
+  IDENTITY_ID,
+  QUEUE_ID,
+  roleAssignment,
+  SUBSCRIPTION,
+  VAULT_ID,
+  workflow,
+} from '../support/fixtures.ts';
 import type { TransitionCase } from './rule-case.ts';
 
 const otherSubscription = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -75,5 +83,29 @@ export const transitionCases: TransitionCase[] = [
     forbidden: [(o) => (o.spec.secretName = 'other-secret')],
     field: 'spec.secretName',
     message: 'secretName is immutable: create a new VaultSecretBinding for another secret',
+  },
+  {
+    rule: "a role assignment's workflowRef is immutable",
+    base: () => roleAssignment('imm-ref'),
+    allowed: [(o) => (o.spec.deletionPolicy = 'Orphan')],
+    forbidden: [(o) => (o.spec.workflowRef = { name: 'another-workflow' })],
+    field: 'spec.workflowRef',
+    message: 'workflowRef is immutable: create a new WorkflowRoleAssignment for another workflow',
+  },
+  {
+    rule: "a role assignment's scope is immutable",
+    base: () => roleAssignment('imm-scope'),
+    allowed: [(o) => (o.spec.deletionPolicy = 'Orphan')],
+    forbidden: [(o) => (o.spec.scope = QUEUE_ID.replace('queues/orders', 'queues/invoices'))],
+    field: 'spec.scope',
+    message: 'scope is immutable: create a new WorkflowRoleAssignment for another resource',
+  },
+  {
+    rule: "a role assignment's role is immutable",
+    base: () => roleAssignment('imm-role'),
+    allowed: [(o) => (o.spec.deletionPolicy = 'Orphan')],
+    forbidden: [(o) => (o.spec.role = 'Azure Service Bus Data Sender')],
+    field: 'spec.role',
+    message: 'role is immutable: create a new WorkflowRoleAssignment for another role',
   },
 ];

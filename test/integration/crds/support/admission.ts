@@ -6,6 +6,7 @@ import {
   LOGIC_APP_WORKFLOW_PLURAL,
   VAULT_SECRET_BINDING_PLURAL,
   VERSION,
+  WORKFLOW_ROLE_ASSIGNMENT,
 } from '../../../../src/crds/index.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 
@@ -17,6 +18,7 @@ export type Outcome = { ok: true; object: AnyObject } | { ok: false; status: num
 const PLURALS: Record<string, string> = {
   LogicAppWorkflow: LOGIC_APP_WORKFLOW_PLURAL,
   VaultSecretBinding: VAULT_SECRET_BINDING_PLURAL,
+  WorkflowRoleAssignment: WORKFLOW_ROLE_ASSIGNMENT.plural,
 };
 
 function pluralOf(object: AnyObject): string {

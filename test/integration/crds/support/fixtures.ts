@@ -37,3 +37,19 @@ export function binding(name: string, workflowName = 'orders'): AnyObject {
     },
   };
 }
+
+/** A Service Bus queue in the fixtures' subscription: a WorkflowRoleAssignment's scope. */
+export const QUEUE_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-messaging/providers/Microsoft.ServiceBus/namespaces/sb-orders/queues/orders`;
+
+export function roleAssignment(name: string, workflowName = 'orders'): AnyObject {
+  return {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'WorkflowRoleAssignment',
+    metadata: { name },
+    spec: {
+      workflowRef: { name: workflowName },
+      scope: QUEUE_ID,
+      role: 'Azure Service Bus Data Receiver',
+    },
+  };
+}

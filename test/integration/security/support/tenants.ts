@@ -13,12 +13,18 @@ import { DEFINITION } from '@logicops/azure-emulator/test-support/harness';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
+  WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
 } from '../../../../src/controllers/resource-kinds.ts';
 
 import { GROUP, type LogicAppWorkflow, VERSION } from '../../../../src/crds/index.ts';
 import { KubeClient } from '../../../../src/runtime/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
-import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../../src/vocabulary.ts';
+import {
+  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
+  ALLOWED_ROLE_SCOPES_ANNOTATION,
+  ALLOWED_ROLES_ANNOTATION,
+  ALLOWED_VAULTS_ANNOTATION,
+} from '../../../../src/vocabulary.ts';
 import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, kubectl } from '../../support/cluster.ts';
 import { type EmulatorWorld, startEmulatorWorld } from '../../support/emulator-world.ts';
@@ -34,7 +40,17 @@ const FOREIGN_ENTRY = {
   permissions: { secrets: ['get', 'list'] },
 };
 
-export type Kind = 'logicappworkflows' | 'vaultsecretbindings';
+/** What the namespaces' logicops.io/allowed-roles lists (escalating roles included, on purpose). */
+export const ALLOWED_ROLE_NAMES = [
+  'Azure Service Bus Data Receiver',
+  'Owner',
+  'User Access Administrator',
+  'Role Based Access Control Administrator',
+];
+/** A role definition id that is not built in (a custom role), listed in allowed-roles too. */
+export const CUSTOM_ROLE_ID = 'c0c0c0c0-0000-4000-8000-00000000c0de';
+
+export type Kind = 'logicappworkflows' | 'vaultsecretbindings' | 'workflowroleassignments';
 
 export interface Team {
   namespace: string;
@@ -69,6 +85,8 @@ export interface Tenants extends AdminClients {
   startOperator(): Promise<void>;
   rg(name: string): string;
   vault(name: string): string;
+  /** A queue of a Service Bus namespace (`sb-team-a`, `sb-team-b`, `sb-shared`) in a resource group. */
+  queue(resourceGroup: string, namespace: string, queue: string): string;
   identity(resourceGroup: string, name: string): string;
   stop(): Promise<void>;
 }
@@ -103,11 +121,18 @@ export async function startTenants(): Promise<Tenants> {
   });
   const { emulator, subscriptionRoot } = world;
   const rg = (name: string) => `${subscriptionRoot}/resourceGroups/${name}`;
+  const serviceBus = (resourceGroup: string, name: string) =>
+    `${rg(resourceGroup)}/providers/Microsoft.ServiceBus/namespaces/${name}`;
   const vault = (name: string) =>
     `${rg(name === 'kv-shared' ? 'rg-shared' : name.startsWith('kv-team-a') ? 'rg-team-a' : 'rg-team-b')}/providers/Microsoft.KeyVault/vaults/${name}`;
   const policy = (team: 'a' | 'b') => ({
     [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${rg(`rg-team-${team}`)},${rg('rg-shared')}`,
     [ALLOWED_VAULTS_ANNOTATION]: `${rg(`rg-team-${team}`)}/providers/Microsoft.KeyVault/vaults/kv-team-${team}*,${vault('kv-shared')}`,
+    // Role grants (issue 24) on the team's own Service Bus namespace and the shared one. The roles
+    // listed include those that can change authorization, as a careless admin might list them:
+    // logicops refuses those whatever the policy says (attack 24).
+    [ALLOWED_ROLE_SCOPES_ANNOTATION]: `${serviceBus(`rg-team-${team}`, `sb-team-${team}`)},${serviceBus('rg-shared', 'sb-shared')}`,
+    [ALLOWED_ROLES_ANNOTATION]: `${ALLOWED_ROLE_NAMES.join(',')},${CUSTOM_ROLE_ID}`,
   });
   const attackerNamespace = await createTestNamespace('team-a', policy('a'));
   const victimNamespace = await createTestNamespace('team-b', policy('b'));
@@ -143,6 +168,7 @@ export async function startTenants(): Promise<Tenants> {
     },
     rg,
     vault,
+    queue: (resourceGroup, namespace, queue) => `${serviceBus(resourceGroup, namespace)}/queues/${queue}`,
     identity: (resourceGroup, name) =>
       `${rg(resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
     async stop() {
@@ -257,7 +283,11 @@ export async function deleteAs(team: Team, plural: Kind, name: string) {
 /** A merge patch of the status subresource, with the team's own token. */
 export async function patchStatusAs(team: Team, plural: Kind, name: string, status: Record<string, unknown>) {
   await team.kube.patch(
-    plural === 'logicappworkflows' ? LOGIC_APP_WORKFLOW_RESOURCE : VAULT_SECRET_BINDING_RESOURCE,
+    {
+      logicappworkflows: LOGIC_APP_WORKFLOW_RESOURCE,
+      vaultsecretbindings: VAULT_SECRET_BINDING_RESOURCE,
+      workflowroleassignments: WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
+    }[plural],
     { namespace: team.namespace, name, subresource: 'status' },
     PatchStrategy.MergePatch,
     { status },
@@ -338,4 +368,19 @@ export function outsideAttackerScope(tenants: Tenants, sinceSeq: number): Reques
 
 export function lastSeq(tenants: Tenants): number {
   return tenants.world.emulator.requests().at(-1)?.seq ?? 0;
+}
+
+export function roleAssignmentManifest(
+  namespace: string,
+  name: string,
+  workflow: string,
+  scope: string,
+  role: string,
+) {
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'WorkflowRoleAssignment',
+    metadata: { name, namespace },
+    spec: { workflowRef: { name: workflow }, scope, role },
+  };
 }

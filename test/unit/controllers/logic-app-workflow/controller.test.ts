@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   changesWhatTheWorkflowUses,
+  deletingWorkflowOfRoleGrant,
   workflowKeyOf,
   workflowsUsingConfigMap,
 } from '../../../../src/controllers/logic-app-workflow/controller.ts';
 import { changedBeyondStatus } from '../../../../src/controllers/shared/changed-beyond-status.ts';
+import {
+  parseRecordConfigMap,
+  recordConfigMap,
+} from '../../../../src/controllers/shared/records/record-configmap.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
+import { FakeSource } from './support/fakes.ts';
 
 const workflow = (namespace: string, name: string, configMap?: string) =>
   ({
@@ -16,6 +22,32 @@ const workflow = (namespace: string, name: string, configMap?: string) =>
   }) as unknown as LogicAppWorkflow;
 
 describe('watch mappings', () => {
+  it('wakes a workflow being deleted when a role-grant record of its principal changes or goes, and no other', () => {
+    const record = (workflowName: string) =>
+      parseRecordConfigMap(
+        recordConfigMap(
+          'logicops-system',
+          'role-grant',
+          { namespace: 'a', name: 'orders-receiver' },
+          {
+            phase: 'Granted',
+            principalId: 'p',
+            workflowName,
+            scope: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/sb',
+            roleDefinitionId: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r',
+            roleAssignmentName: 'n',
+          },
+        ),
+      );
+    const deleting = Object.assign(workflow('a', 'going'), {
+      metadata: { ...workflow('a', 'going').metadata, deletionTimestamp: new Date() },
+    });
+    const workflows = new FakeSource<LogicAppWorkflow>([deleting, workflow('a', 'staying')]);
+    expect(deletingWorkflowOfRoleGrant(workflows, record('going'))).toEqual(['a/going']);
+    expect(deletingWorkflowOfRoleGrant(workflows, record('staying'))).toEqual([]);
+    expect(deletingWorkflowOfRoleGrant(workflows, record('absent'))).toEqual([]);
+  });
+
   it('maps a binding to the workflow it names, in its own namespace', () => {
     const binding = { metadata: { namespace: 'a', name: 'b' }, spec: { workflowRef: { name: 'wf' } } };
     expect(workflowKeyOf(binding as unknown as VaultSecretBinding)).toBe('a/wf');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/config.ts';
 import type { WorkflowRun } from '../../../../src/controllers/logic-app-workflow/context.ts';
 import { vouchFor } from '../../../../src/controllers/logic-app-workflow/vouched-identity.ts';
-import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../../../../src/controllers/vault-secret-binding/steps/hold-for-propagation.ts';
+import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../../../../src/controllers/shared/grants/propagation-hold.ts';
 import type { LogicAppWorkflow, WorkflowIdentityStatus } from '../../../../src/crds/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { MemoryRecords } from '../shared/support/memory-records.ts';

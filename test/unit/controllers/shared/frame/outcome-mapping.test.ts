@@ -1,5 +1,5 @@
 // One table for every kind (issue 22): the same failure of Azure, or of anything else, ends a
-// pass of a LogicAppWorkflow and of a VaultSecretBinding the same way — the same queue answer
+// pass of a LogicAppWorkflow, a VaultSecretBinding and a WorkflowRoleAssignment the same way — the same queue answer
 // and the same conditions. Each kind runs its real reconcile (unit fakes around it); the error
 // is thrown by the kind's first Azure read.
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
@@ -14,6 +14,10 @@ import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from '../../logic-app-workflow/support/fakes.ts';
 import { addTestVault, createWorld, PRINCIPAL } from '../../vault-secret-binding/support/world.ts';
+import {
+  createRoleWorld,
+  PRINCIPAL as ROLE_PRINCIPAL,
+} from '../../workflow-role-assignment/support/world.ts';
 import { MemoryRecords } from '../support/memory-records.ts';
 
 const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
@@ -118,6 +122,21 @@ const bindingKind: KindHarness = async (error) => {
   };
 };
 
+const roleAssignmentKind: KindHarness = async (error) => {
+  const world = createRoleWorld();
+  world.allow();
+  world.workflow('wf', ROLE_PRINCIPAL);
+  world.assignment('r1');
+  world.azure.failNext('roleAssignments.get', error);
+  const answer = await world.pass('r1');
+  const stored = world.get('r1');
+  return {
+    answer,
+    conditions: (stored.status?.conditions ?? []) as Pass['conditions'],
+    warnings: world.events.filter((e) => e.type === 'Warning').map((e) => e.reason),
+  };
+};
+
 interface Row {
   what: string;
   error: (operation: string) => Error;
@@ -193,6 +212,7 @@ const ROWS: Row[] = [
 const KINDS: Array<[string, KindHarness, string]> = [
   ['LogicAppWorkflow', workflowKind, 'workflows.get'],
   ['VaultSecretBinding', bindingKind, 'vaults.get'],
+  ['WorkflowRoleAssignment', roleAssignmentKind, 'roleAssignments.get'],
 ];
 
 describe.each(KINDS)('%s: one outcome mapping', (_kind, run, operation) => {

@@ -125,8 +125,8 @@ export class MemoryRecords implements WatchedSource<RecordConfigMap> {
 
   private note(configMap: V1ConfigMap, what: 'written' | 'removed'): void {
     const parsed = parseRecordConfigMap(configMap).record;
-    if (parsed?.kind === 'grant') {
-      const phase = (parsed.payload as RecordPayloads['grant']).phase;
+    if (parsed?.kind === 'grant' || parsed?.kind === 'role-grant') {
+      const phase = (parsed.payload as RecordPayloads['grant' | 'role-grant']).phase;
       this.journal.push(what === 'removed' ? 'ledger:cleared' : `ledger:${phase}`);
     } else if (parsed?.kind === 'identity') {
       const principal = (parsed.payload as RecordPayloads['identity']).principalId;

@@ -3,18 +3,18 @@
 // what it said (a result, or the error it threw); `reconcileUntilSettled` and `reconcile` run the
 // follow-up pass after a coalesced access-policy write, and say so.
 import type { V1Namespace } from '@kubernetes/client-node';
+import { PrincipalAges } from '../../../../../src/controllers/shared/grants/principal-ages.ts';
+import { RoleAssignmentCounts } from '../../../../../src/controllers/shared/grants/role-assignment-counts.ts';
+import { WorkflowIdentities } from '../../../../../src/controllers/shared/grants/workflow-identities.ts';
 import { namespacePolicy } from '../../../../../src/controllers/shared/namespace-policy.ts';
 import { parseRecordConfigMap } from '../../../../../src/controllers/shared/records/record-configmap.ts';
 import type { BindingShared } from '../../../../../src/controllers/vault-secret-binding/context.ts';
 import { LedgerBook } from '../../../../../src/controllers/vault-secret-binding/ledger/ledger-book.ts';
-import { PrincipalAges } from '../../../../../src/controllers/vault-secret-binding/observe/principal-ages.ts';
-import { RoleAssignmentCounts } from '../../../../../src/controllers/vault-secret-binding/observe/role-assignment-counts.ts';
 import {
   type ConsistentReads,
   VaultConsistency,
 } from '../../../../../src/controllers/vault-secret-binding/observe/vault-consistency.ts';
 import { VaultReads } from '../../../../../src/controllers/vault-secret-binding/observe/vault-reads.ts';
-import { WorkflowIdentities } from '../../../../../src/controllers/vault-secret-binding/observe/workflow-identities.ts';
 import { createBindingReconciler } from '../../../../../src/controllers/vault-secret-binding/reconcile.ts';
 import { AccessPolicyBatches } from '../../../../../src/controllers/vault-secret-binding/write/access-policy-batches.ts';
 import { VaultLocks } from '../../../../../src/controllers/vault-secret-binding/write/vault-lock.ts';

@@ -1,7 +1,7 @@
 // The RBAC quota check's shared count: one subscription count serves a burst of creates, our
 // own creates are added to it, and a reconcile request counts again at once.
 import { describe, expect, it } from 'vitest';
-import { RoleAssignmentCounts } from '../../../../src/controllers/vault-secret-binding/observe/role-assignment-counts.ts';
+import { RoleAssignmentCounts } from '../../../../src/controllers/shared/grants/role-assignment-counts.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 
 function counter(start: number) {

@@ -3,7 +3,7 @@
 import { Reason } from '../../../crds/index.ts';
 import { isBeingDeleted } from '../../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../../../vocabulary.ts';
-import type { Outcome } from '../../shared/frame/outcome.ts';
+import type { Outcome } from '../frame/outcome.ts';
 
 /** `logicops.io/paused` holds a write back. No delay: removing the annotation is an update, and updates enqueue the binding. */
 export function pausedWrite(run: { object: Parameters<typeof isBeingDeleted>[0] }, what: string): Outcome {

@@ -4,7 +4,7 @@
 // assignment added). One count per subscription and Azure actor now serves that actor's checks
 // for a short while, plus the creates made since by any actor (shared-listing.ts).
 import type { Clock } from '../../../runtime/index.ts';
-import { DEFAULT_QUOTA_LIST_TTL_MS, SharedListing } from '../../shared/shared-listing.ts';
+import { DEFAULT_QUOTA_LIST_TTL_MS, SharedListing } from '../shared-listing.ts';
 
 export class RoleAssignmentCounts {
   /** Only the number matters: one placeholder per assignment. */

@@ -3,8 +3,8 @@
 // from Azure. Never the workflow's status: a team that can write `*/status` could otherwise have
 // any principal granted on its vault (issue 20, item 3).
 
-import type { OperatorRecords } from '../../shared/records/operator-records.ts';
-import type { IdentityRecord } from '../../shared/records/record-configmap.ts';
+import type { OperatorRecords } from '../records/operator-records.ts';
+import type { IdentityRecord } from '../records/record-configmap.ts';
 
 export class WorkflowIdentities {
   constructor(private readonly records: OperatorRecords) {}
