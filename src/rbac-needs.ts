@@ -13,11 +13,17 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
  * - `cluster`: cluster-wide, whatever is watched (cluster-scoped resources);
  * - `release`: the release's own namespace only (the leader-election Lease, the operator's records);
  * - `credential`: one Role per configured per-namespace credential Secret, by name;
- * - `callbackUrls`: one Role per namespace whose workflows may keep a callback URL in a Secret
- *   (the chart's callbackUrls.namespaces, default the watched namespaces; none at all when every
- *   namespace is watched and none is listed: Secret writes are never granted cluster-wide).
+ * - `workflowSecrets`: one Role per namespace whose workflows may use Secrets (spec.parametersFrom,
+ *   spec.callbackUrl): the chart's WORKFLOW_SECRETS_VALUE, default the watched namespaces; none at
+ *   all when every namespace is watched and none is listed. Secrets are never granted cluster-wide.
  */
-export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential' | 'callbackUrls';
+export type RbacScope = 'watched' | 'cluster' | 'release' | 'credential' | 'workflowSecrets';
+
+/** The chart value listing the `workflowSecrets` namespaces; messages name it so an admin knows what to set. */
+export const WORKFLOW_SECRETS_VALUE = 'workflowSecrets.namespaces';
+
+/** The LogicAppWorkflow spec fields that make the operator touch Secrets in the workflow's namespace. */
+export type SecretSpecField = 'parametersFrom' | 'callbackUrl';
 
 /**
  * The one object a need is pinned to with `resourceNames`, by the name the chart configures:
@@ -36,6 +42,8 @@ export interface RbacNeed {
   pinnedTo?: PinnedName;
   /** Only for a per-namespace credential whose chart entry names a ServiceAccount (workload identity). */
   workloadIdentityOnly?: true;
+  /** `workflowSecrets` only: the spec fields whose workflows need it, so the doctor asks where they are used. */
+  usedBy?: readonly SecretSpecField[];
   /**
    * Verbs the API server checks inside requests of another verb, so the audit log shows only
    * that one: `{ create: 'patch' }` — a server-side apply that creates the object is a PATCH,
@@ -100,13 +108,6 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
     why: 'metadata-only list and watch (a change wakes the workflows that use it); GET of a ConfigMap a workflow takes its definition from',
   },
   {
-    apiGroup: '',
-    resource: 'secrets',
-    verbs: ['get'],
-    scope: 'watched',
-    why: "a workflow's spec.parametersFrom: the one Secret it names, read by name in the workflow's own namespace at each pass. Never list or watch: those would hand the operator every Secret of the namespace at once, and keep them in its heap",
-  },
-  {
     apiGroup: 'events.k8s.io',
     resource: 'events',
     verbs: ['create', 'update'],
@@ -156,9 +157,18 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
   {
     apiGroup: '',
     resource: 'secrets',
-    verbs: ['get', 'create', 'patch', 'delete'],
-    scope: 'callbackUrls',
-    why: "spec.callbackUrl: the Secret holding a workflow's callback URL, in the workflow's own namespace, by the name its spec gives (so not pinnable): read to tell whether this workflow owns it (never listed or watched), created, patched when the URL changes, deleted with the workflow",
+    verbs: ['get'],
+    scope: 'workflowSecrets',
+    usedBy: ['parametersFrom', 'callbackUrl'],
+    why: "a Secret a workflow names, by name, in the workflow's own namespace: spec.parametersFrom reads the labelled Secret it takes a value from at each pass; spec.callbackUrl reads its Secret to tell whether this workflow owns it and whether the URL changed. Never list or watch: those would hand the operator every Secret of the namespace at once, and keep them in its heap",
+  },
+  {
+    apiGroup: '',
+    resource: 'secrets',
+    verbs: ['create', 'patch', 'delete'],
+    scope: 'workflowSecrets',
+    usedBy: ['callbackUrl'],
+    why: "spec.callbackUrl: the Secret holding a workflow's callback URL, by the name its spec gives (so not pinnable), created, patched when the URL changes, deleted with the workflow",
   },
   {
     apiGroup: '',

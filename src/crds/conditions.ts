@@ -137,7 +137,7 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   AuthorizationFailed: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],
     meaning:
-      "The operator's own identity may not perform the Azure call; or the operator may not read a Secret spec.parametersFrom names (its Kubernetes RBAC).",
+      "The operator's own identity may not perform the Azure call; or the operator's Kubernetes RBAC has no Secret rights in the namespace of a workflow with spec.parametersFrom or spec.callbackUrl (list the namespace in the chart's workflowSecrets.namespaces).",
   },
   PolicyDenied: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],

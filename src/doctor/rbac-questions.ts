@@ -3,7 +3,14 @@
 // SelfSubjectAccessReview, so the answer is for whoever the kubeconfig names: run the doctor
 // with the operator's own credentials to check the operator.
 import type { OperatorConfig } from '../config.ts';
-import { RBAC_NEEDS, type RbacNeed, type Verb } from '../rbac-needs.ts';
+import type { LogicAppWorkflow } from '../crds/index.ts';
+import {
+  RBAC_NEEDS,
+  type RbacNeed,
+  type SecretSpecField,
+  type Verb,
+  WORKFLOW_SECRETS_VALUE,
+} from '../rbac-needs.ts';
 
 export interface AccessQuestion {
   need: RbacNeed;
@@ -21,7 +28,15 @@ export interface SkippedNeed {
   why: string;
 }
 
-export function accessQuestions(config: OperatorConfig): {
+/**
+ * `workflows`: the watched LogicAppWorkflows, which say where Secrets are needed (the chart grants
+ * them per listed namespace, a list the operator's configuration does not hold); undefined when
+ * they could not be listed.
+ */
+export function accessQuestions(
+  config: OperatorConfig,
+  workflows: readonly Pick<LogicAppWorkflow, 'metadata' | 'spec'>[] | undefined,
+): {
   questions: AccessQuestion[];
   skipped: SkippedNeed[];
 } {
@@ -67,16 +82,26 @@ export function accessQuestions(config: OperatorConfig): {
       case 'credential':
         skipped.push({ need, why: 'no per-namespace Azure credentials are configured' });
         break;
-      case 'callbackUrls':
-        // The chart grants these per namespace (callbackUrls.namespaces, default the watched
-        // ones), never cluster-wide: with every namespace watched there is no one place to ask.
-        if (config.namespaces.length === 0) {
+      case 'workflowSecrets': {
+        // Granted per namespace (workflowSecrets.namespaces, default the watched ones), never
+        // cluster-wide: asked where a workflow uses the feature, which is where it must be granted.
+        const fields = need.usedBy ?? [];
+        if (!workflows) {
           skipped.push({
             need,
-            why: 'every namespace is watched: Secrets for spec.callbackUrl are granted only in the namespaces the chart lists (callbackUrls.namespaces)',
+            why: 'the LogicAppWorkflows could not be listed, so where they use Secrets is unknown',
           });
-        } else for (const namespace of config.namespaces) ask(namespace);
+          break;
+        }
+        const namespaces = namespacesUsing(workflows, fields);
+        if (namespaces.length === 0) {
+          skipped.push({
+            need,
+            why: `no watched LogicAppWorkflow has ${fields.map((field) => `spec.${field}`).join(' or ')}; the chart grants Secrets only in the namespaces of ${WORKFLOW_SECRETS_VALUE}, never cluster-wide`,
+          });
+        } else for (const namespace of namespaces) ask(namespace);
         break;
+      }
     }
   }
   return { questions, skipped };
@@ -89,4 +114,23 @@ export function describeQuestion(question: AccessQuestion): string {
   const name = question.name ? ` named ${question.name}` : '';
   const where = question.namespace ? ` in ${question.namespace}` : ' cluster-wide';
   return `${question.verb} ${group}/${question.resource}${sub}${name}${where}`;
+}
+
+/** The namespaces of the workflows that set any of `fields`, sorted. */
+function namespacesUsing(
+  workflows: readonly Pick<LogicAppWorkflow, 'metadata' | 'spec'>[],
+  fields: readonly SecretSpecField[],
+): string[] {
+  const namespaces = new Set<string>();
+  for (const workflow of workflows) {
+    const namespace = workflow.metadata?.namespace;
+    if (namespace && fields.some((field) => hasField(workflow.spec, field))) namespaces.add(namespace);
+  }
+  return [...namespaces].sort();
+}
+
+function hasField(spec: LogicAppWorkflow['spec'] | undefined, field: SecretSpecField): boolean {
+  // An empty parametersFrom reads no Secret.
+  const value = spec?.[field];
+  return value !== undefined && value !== null && Object.keys(value).length > 0;
 }

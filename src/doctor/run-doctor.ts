@@ -48,8 +48,8 @@ export async function runDoctor({
   if (reachable.status === 'ok') {
     const crds = await crdRows(kube, allCrds());
     rows.push(...crds);
-    const { questions, skipped } = accessQuestions(config);
-    rows.push(...(await rbacRows(kubeConfig, questions, skipped)));
+    // Listed before the RBAC questions: where workflows use Secrets is where Secrets must be granted.
+    let listFailure: unknown;
     try {
       // The operator serves only the watched namespaces: other namespaces' policies are not its concern.
       namespaces = (await listAll<V1Namespace>(kube, NAMESPACE_RESOURCE, [undefined])).filter(
@@ -69,6 +69,19 @@ export async function runDoctor({
           WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
           watched,
         );
+    } catch (error) {
+      listFailure = error;
+    }
+    const { questions, skipped } = accessQuestions(config, listFailure ? undefined : workflows);
+    rows.push(...(await rbacRows(kubeConfig, questions, skipped)));
+    if (listFailure) {
+      rows.push({
+        check: 'namespace-policy',
+        target: '',
+        status: 'fail',
+        detail: `could not list namespaces and objects (${errorText(listFailure)})`,
+      });
+    } else {
       rows.push(
         ...namespacePolicyRows(
           config.namespacePolicy,
@@ -76,13 +89,6 @@ export async function runDoctor({
           objectCounts(workflows, bindings, roleAssignments),
         ),
       );
-    } catch (error) {
-      rows.push({
-        check: 'namespace-policy',
-        target: '',
-        status: 'fail',
-        detail: `could not list namespaces and objects (${errorText(error)})`,
-      });
     }
   } else {
     for (const check of ['crd', 'rbac', 'namespace-policy']) {

@@ -1,15 +1,16 @@
 // Reads one Secret key a workflow takes a parameter value from (spec.parametersFrom), with a GET
-// by name in the workflow's own namespace: the only Secret permission this needs is `get` in the
-// watched namespaces. Secrets are not listed or watched — a list or watch grant would hand the
-// operator every Secret of every watched namespace at once, and keep them all in its heap. So a
-// changed Secret is noticed at the workflow's next pass (its resync, any change to the workflow,
-// or a logicops.io/reconcile-request), not the moment it changes.
+// by name in the workflow's own namespace: the only Secret permission this needs is `get`, which
+// the chart grants per namespace in workflowSecrets.namespaces (never cluster-wide). Secrets are
+// not listed or watched — a list or watch grant would hand the operator every Secret of those
+// namespaces at once, and keep them all in its heap. So a changed Secret is noticed at the
+// workflow's next pass (its resync, any change to the workflow, or a
+// logicops.io/reconcile-request), not the moment it changes.
 //
-// The Secret must carry PARAMETER_SOURCE_LABEL: "true". The operator may read every Secret in a
-// watched namespace, and a team writes the definition that receives the value (and may send it
-// anywhere); without the label, naming a Secret the team cannot read itself — another
-// application's, a ServiceAccount token — would let the team read it through its workflow. The
-// label is the consent of whoever writes the Secret.
+// The Secret must carry PARAMETER_SOURCE_LABEL: "true". The operator may read every Secret of a
+// namespace it has Secret rights in, and a team writes the definition that receives the value
+// (and may send it anywhere); without the label, naming a Secret the team cannot read itself —
+// another application's, a ServiceAccount token — would let the team read it through its
+// workflow. The label is the consent of whoever writes the Secret.
 //
 // Nothing read here is kept after the pass, logged, or put into a message.
 import type { V1Secret } from '@kubernetes/client-node';

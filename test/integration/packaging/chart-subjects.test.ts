@@ -24,6 +24,12 @@ const RELEASE_NAMESPACE = 'platform-system';
 const TEAM = 'team-a';
 const OTHER_TEAM = 'team-b';
 const TEAM_ACCOUNT = 'deployer';
+// A second release, sharded: it watches the two team namespaces, so it gets workflow Secrets there.
+const SHARDED = 'sharded';
+const SHARDED_NAMESPACE = 'sharded-system';
+const OPERATOR = `system:serviceaccount:${RELEASE_NAMESPACE}:${RELEASE}-logicops`;
+const SHARDED_OPERATOR = `system:serviceaccount:${SHARDED_NAMESPACE}:${SHARDED}-logicops`;
+const SECRET_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const CLIENT_ID = '00000000-0000-0000-0000-0000000000c1';
 
 let plane: ControlPlane;
@@ -65,7 +71,7 @@ const workflow = (name: string) =>
 beforeAll(async () => {
   plane = await ControlPlane.start();
   helm = await helmFor(plane.kubeconfigPath);
-  for (const namespace of [RELEASE_NAMESPACE, TEAM, OTHER_TEAM]) {
+  for (const namespace of [RELEASE_NAMESPACE, SHARDED_NAMESPACE, TEAM, OTHER_TEAM]) {
     await plane.kubectl(['create', 'namespace', namespace]);
   }
   await helm.run([
@@ -81,6 +87,15 @@ beforeAll(async () => {
     `azure.namespaceCredentials[0].namespace=${TEAM},azure.namespaceCredentials[0].secretName=team-azure`,
     '--set',
     `azure.namespaceCredentials[1].namespace=${OTHER_TEAM},azure.namespaceCredentials[1].secretName=team-azure,azure.namespaceCredentials[1].serviceAccount=team-wi`,
+  ]);
+  await helm.run([
+    'install',
+    SHARDED,
+    chartDir,
+    '--namespace',
+    SHARDED_NAMESPACE,
+    '--set',
+    `crds.install=false,watchNamespaces={${TEAM},${OTHER_TEAM}}`,
   ]);
   await plane.kubectl([
     'wait',
@@ -139,7 +154,7 @@ describe('the installed chart: the operator ServiceAccount', () => {
   });
 
   it('may read and renew only its own Lease; create, which RBAC cannot pin, stays open in its namespace', async () => {
-    const operator = `system:serviceaccount:${RELEASE_NAMESPACE}:${RELEASE}-logicops`;
+    const operator = OPERATOR;
     const lease = `leases.coordination.k8s.io/${RELEASE}-logicops-leader`;
     const answers = {
       'get own': await canI(operator, ['get', lease, '-n', RELEASE_NAMESPACE]),
@@ -176,14 +191,13 @@ describe('the installed chart: the operator ServiceAccount', () => {
 
 describe('the installed chart: per-namespace credentials', () => {
   it("may read each team's credential Secret and mint tokens for a workload identity's ServiceAccount, by name only", async () => {
-    const operator = `system:serviceaccount:${RELEASE_NAMESPACE}:${RELEASE}-logicops`;
+    const operator = OPERATOR;
     // A create on a subresource names its object in the path, so RBAC's resourceNames pins it.
     const token = (account: string, namespace: string) =>
       canI(operator, ['create', `serviceaccounts/${account}`, '--subresource=token', '-n', namespace]);
     const answers = {
       'get own Secret': await canI(operator, ['get', 'secrets/team-azure', '-n', TEAM]),
-      // Any Secret of a watched namespace, by name: spec.parametersFrom (all namespaces are
-      // watched in this install). Never a list or a watch.
+      // Every namespace is watched and none listed in workflowSecrets.namespaces: no other Secret.
       'get other Secret': await canI(operator, ['get', 'secrets/other', '-n', TEAM]),
       'list Secrets': await canI(operator, ['list', 'secrets', '-n', TEAM]),
       'watch Secrets': await canI(operator, ['watch', 'secrets', '-n', TEAM]),
@@ -195,7 +209,7 @@ describe('the installed chart: per-namespace credentials', () => {
     };
     expect(answers).toEqual({
       'get own Secret': 'yes',
-      'get other Secret': 'yes',
+      'get other Secret': 'no',
       'list Secrets': 'no',
       'watch Secrets': 'no',
       'token of the named ServiceAccount': 'yes',
@@ -204,6 +218,42 @@ describe('the installed chart: per-namespace credentials', () => {
       'token elsewhere': 'no',
       'get the ServiceAccount': 'no',
     });
+  });
+});
+
+describe('the installed chart: never a cluster-wide Secret permission', () => {
+  /** Every Secret verb the subject may use cluster-wide (`--all-namespaces` asks for namespace ""). */
+  async function clusterWideSecretVerbs(subject: string): Promise<string[]> {
+    const allowed: string[] = [];
+    for (const verb of SECRET_VERBS) {
+      if ((await canI(subject, [verb, 'secrets', '--all-namespaces'])) === 'yes') allowed.push(verb);
+    }
+    return allowed;
+  }
+
+  it('with default values (every namespace watched): no Secret verb cluster-wide, none in a namespace nobody listed', async () => {
+    // Sanity first: the subject holds the chart's cluster-wide rights, so a "no" below is RBAC's.
+    expect(await canI(OPERATOR, ['watch', 'logicappworkflows.logicops.io', '--all-namespaces'])).toBe('yes');
+    expect(await clusterWideSecretVerbs(OPERATOR)).toEqual([]);
+    for (const namespace of ['kube-system', RELEASE_NAMESPACE, 'default']) {
+      expect(await canI(OPERATOR, ['get', 'secrets/anything', '-n', namespace])).toBe('no');
+    }
+  });
+
+  it('with watchNamespaces set: no Secret verb cluster-wide; the workflow-Secret verbs in each watched namespace only', async () => {
+    expect(await canI(SHARDED_OPERATOR, ['watch', 'logicappworkflows.logicops.io', '-n', TEAM])).toBe('yes');
+    expect(await clusterWideSecretVerbs(SHARDED_OPERATOR)).toEqual([]);
+    const inNamespace = async (namespace: string) => {
+      const allowed: string[] = [];
+      for (const verb of SECRET_VERBS) {
+        if ((await canI(SHARDED_OPERATOR, [verb, 'secrets', '-n', namespace])) === 'yes') allowed.push(verb);
+      }
+      return allowed;
+    };
+    expect(await inNamespace(TEAM)).toEqual(['get', 'create', 'patch', 'delete']);
+    expect(await inNamespace(OTHER_TEAM)).toEqual(['get', 'create', 'patch', 'delete']);
+    expect(await inNamespace(SHARDED_NAMESPACE)).toEqual([]);
+    expect(await inNamespace('kube-system')).toEqual([]);
   });
 });
 

@@ -151,7 +151,7 @@ async function definitionFromConfigMap(): Promise<void> {
 /**
  * spec.callbackUrl (issue 25): the operator creates the Secret holding the Request trigger's
  * callback URL, patches it after a key rotation by annotation, and deletes it with the workflow:
- * the Secret verbs of the chart's per-namespace callback-URL Role, each used.
+ * the Secret verbs of the chart's per-namespace workflow-Secrets Role, each used.
  */
 async function callbackUrlSecret(): Promise<void> {
   const workflow = {
@@ -191,7 +191,8 @@ async function callbackUrlSecret(): Promise<void> {
 
 /**
  * A secure parameter from a labelled Secret in the watched namespace (spec.parametersFrom): the
- * operator reads it by name with the get the chart grants in watched namespaces, and nothing more.
+ * operator reads it by name with the get of the chart's workflow-Secrets Role there (the watched
+ * namespaces by default), and nothing more.
  */
 async function secureParameterFromSecret(): Promise<void> {
   await kubectl([
@@ -434,7 +435,7 @@ describe("the operator under the chart's RBAC (audit log)", () => {
     // A verb checked inside another request (server-side apply creating: create within a PATCH)
     // counts as used when that request was made. The credential needs of workload identity
     // (a TokenRequest) belong to a namespace with a ServiceAccount credential, not configured here.
-    // The callback-URL Secret needs are granted in the watched namespace (the chart's default).
+    // The workflow-Secret needs are granted in the watched namespace (workflowSecrets.namespaces' default).
     const clientSecretNeeds = RBAC_NEEDS.filter(
       (need) => need.scope !== 'credential' || need.resource === 'secrets',
     );

@@ -72,14 +72,10 @@ describe('chart RBAC equals the declared needs', () => {
           .map((b) => b.metadata.name)
           .sort(),
       ).toEqual(['logicops-manager', 'logicops-namespaces']);
-      // No credentials configured: the only Secret permission is get, for spec.parametersFrom
-      // (bound like the watched kinds); never list or watch. No callback-URL Role either: with every
-      // namespace watched and none listed in callbackUrls.namespaces, Secrets are written nowhere.
+      // No credentials configured and every namespace watched: no Secret permission at all, for
+      // spec.parametersFrom and spec.callbackUrl neither (none is listed in workflowSecrets.namespaces).
       const everyRole = [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')];
-      expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([
-        'get core/secrets',
-      ]);
-      expect(pairsOf(named(objects, 'ClusterRole', 'logicops-manager'))).toContain('get core/secrets');
+      expect(everyRole.flatMap(pairsOf).filter((pair) => pair.includes('secrets'))).toEqual([]);
     },
     TIMEOUT,
   );
@@ -121,40 +117,64 @@ describe('chart RBAC equals the declared needs', () => {
   );
 
   it(
-    'callback-URL Secrets: a Role per watched namespace by default, per listed namespace when given, never cluster-wide',
+    'workflow Secrets: a Role per watched namespace by default, per listed namespace when given, never cluster-wide',
     async () => {
       const watched = await renderChart({ watchNamespaces: '{team-a,team-b}' });
-      const roles = ofKind(watched, 'Role').filter((r) => r.metadata.name === 'logicops-callback-urls');
+      const roles = ofKind(watched, 'Role').filter((r) => r.metadata.name === 'logicops-workflow-secrets');
       expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
-      for (const role of roles) expect(pairsOf(role)).toEqual(declared('callbackUrls'));
+      for (const role of roles) expect(pairsOf(role)).toEqual(declared('workflowSecrets'));
       const bindings = ofKind(watched, 'RoleBinding').filter(
-        (b) => b.metadata.name === 'logicops-callback-urls',
+        (b) => b.metadata.name === 'logicops-workflow-secrets',
       );
       expect(bindings.map((b) => b.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
+      for (const binding of bindings) {
+        expect(binding.roleRef).toEqual({
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Role',
+          name: 'logicops-workflow-secrets',
+        });
+      }
 
       const listed = await renderChart({
         watchNamespaces: '{team-a,team-b}',
-        'callbackUrls.namespaces': '{team-b}',
+        'workflowSecrets.namespaces': '{team-b}',
       });
       expect(
         ofKind(listed, 'Role')
-          .filter((r) => r.metadata.name === 'logicops-callback-urls')
+          .filter((r) => r.metadata.name === 'logicops-workflow-secrets')
           .map((r) => r.metadata.namespace),
       ).toEqual(['team-b']);
-      // No ClusterRole writes Secrets (the watched get of spec.parametersFrom is the only Secret rule there).
-      expect(
-        [...ofKind(watched, 'ClusterRole'), ...ofKind(listed, 'ClusterRole')]
-          .flatMap(pairsOf)
-          .filter((p) => p.includes('secrets') && !p.startsWith('get ')),
-      ).toEqual([]);
 
-      // Every namespace watched and none listed: no Secret writes anywhere (the first test); listed: there only.
-      const everywhere = await renderChart({ 'callbackUrls.namespaces': '{team-c}' });
+      // Every namespace watched and one listed: there only.
+      const everywhere = await renderChart({ 'workflowSecrets.namespaces': '{team-c}' });
       expect(
         ofKind(everywhere, 'Role')
-          .filter((r) => r.metadata.name === 'logicops-callback-urls')
+          .filter((r) => r.metadata.name === 'logicops-workflow-secrets')
           .map((r) => r.metadata.namespace),
       ).toEqual(['team-c']);
+
+      // No ClusterRole mentions Secrets in any of these configurations (the first test: the defaults).
+      expect(
+        [
+          ...ofKind(watched, 'ClusterRole'),
+          ...ofKind(listed, 'ClusterRole'),
+          ...ofKind(everywhere, 'ClusterRole'),
+        ]
+          .flatMap(pairsOf)
+          .filter((p) => p.includes('secrets')),
+      ).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the unreleased callbackUrls.namespaces is refused by the schema, not silently ignored',
+    async () => {
+      const refused = await renderChart({ 'callbackUrls.namespaces': '{team-a}' }).then(
+        () => 'rendered',
+        (error: unknown) => String(error),
+      );
+      expect(refused).toContain("additional properties 'callbackUrls' not allowed");
     },
     TIMEOUT,
   );
@@ -174,12 +194,13 @@ describe('chart RBAC equals the declared needs', () => {
       expect(binding.subjects).toEqual([
         { kind: 'ServiceAccount', name: 'logicops', namespace: 'logicops-system' },
       ]);
-      // Beyond the credential Role: only the watched get of spec.parametersFrom, never pinned, listed or watched.
+      // Beyond the credential Role, by name: no Secret permission (every namespace is watched, none listed).
       expect(
-        ofKind(objects, 'ClusterRole')
+        [...ofKind(objects, 'ClusterRole'), ...ofKind(objects, 'Role')]
+          .filter((r) => r !== role)
           .flatMap(pairsOf)
           .filter((p) => p.includes('secrets')),
-      ).toEqual(['get core/secrets']);
+      ).toEqual([]);
     },
     TIMEOUT,
   );

@@ -78,6 +78,11 @@ describe('scopesToCheck', () => {
 });
 
 describe('accessQuestions', () => {
+  const inNamespace = (namespace: string, spec: Partial<LogicAppWorkflow['spec']>) =>
+    ({ metadata: { name: 'wf', namespace }, spec }) as Pick<LogicAppWorkflow, 'metadata' | 'spec'>;
+  const PARAMETERS_FROM = { key: { secretKeyRef: { name: 'partner', key: 'apiKey' } } };
+  const CALLBACK_URL = { secretName: 'callback', secretKey: 'url' };
+
   it('asks every need in every watched namespace, the records namespace and (with leader election) the Lease by name', () => {
     const config = loadConfig(
       [
@@ -91,7 +96,11 @@ describe('accessQuestions', () => {
       ],
       ENV,
     );
-    const { questions, skipped } = accessQuestions(config);
+    // Both namespaces use both features, so every Secret need applies in both.
+    const workflows = ['team-a', 'team-b'].map((namespace) =>
+      inNamespace(namespace, { parametersFrom: PARAMETERS_FROM, callbackUrl: CALLBACK_URL }),
+    );
+    const { questions, skipped } = accessQuestions(config, workflows);
     const asked = questions.map(describeQuestion);
     expect(asked).toContain('patch logicops.io/logicappworkflows/status in team-a');
     expect(asked).toContain('watch core/configmaps in team-b');
@@ -99,8 +108,8 @@ describe('accessQuestions', () => {
     expect(asked).toContain('update coordination.k8s.io/leases named logicops-leader in ops');
     expect(asked).toContain('create coordination.k8s.io/leases in ops');
     expect(asked).toContain('delete core/configmaps in records');
-    // spec.callbackUrl's Secrets: in each watched namespace (the chart's default), never cluster-wide.
     expect(asked).toContain('create core/secrets in team-b');
+    expect(asked).toContain('get core/secrets in team-a');
     expect(asked.filter((q) => q.includes('core/secrets') && q.endsWith('cluster-wide'))).toEqual([]);
     expect(skipped.map((s) => `${s.need.resource} ${s.need.scope}`)).toEqual([
       'secrets credential',
@@ -109,26 +118,60 @@ describe('accessQuestions', () => {
     // Every verb of every need that applies is asked.
     const verbs = RBAC_NEEDS.filter((need) => need.scope !== 'credential').reduce(
       (sum, need) =>
-        sum + need.verbs.length * (need.scope === 'watched' || need.scope === 'callbackUrls' ? 2 : 1),
+        sum + need.verbs.length * (need.scope === 'watched' || need.scope === 'workflowSecrets' ? 2 : 1),
       0,
     );
     expect(questions).toHaveLength(verbs);
   });
 
+  it('asks for Secrets where workflows use them: get for spec.parametersFrom, get/create/patch/delete for spec.callbackUrl, nowhere else', () => {
+    // Every namespace watched: the chart grants no Secret anywhere by default, so the namespaces
+    // to ask are those whose workflows need them.
+    const workflows = [
+      inNamespace('team-params', { parametersFrom: PARAMETERS_FROM }),
+      inNamespace('team-callback', { callbackUrl: CALLBACK_URL }),
+      inNamespace('team-plain', {}),
+      inNamespace('team-empty', { parametersFrom: {} }),
+    ];
+    const { questions } = accessQuestions(loadConfig([], ENV), workflows);
+    expect(
+      questions
+        .map(describeQuestion)
+        .filter((q) => q.includes('core/secrets'))
+        .sort(),
+    ).toEqual([
+      'create core/secrets in team-callback',
+      'delete core/secrets in team-callback',
+      'get core/secrets in team-callback',
+      'get core/secrets in team-params',
+      'patch core/secrets in team-callback',
+    ]);
+  });
+
   it('skips the Lease without leader election and asks cluster-wide when every namespace is watched', () => {
-    const { questions, skipped } = accessQuestions(loadConfig([], ENV));
+    const { questions, skipped } = accessQuestions(loadConfig([], ENV), []);
     expect(skipped.map((s) => `${s.need.resource} ${s.why}`)).toContain(
       'leases leader election is off (--leader-elect not set)',
     );
     expect(questions.map(describeQuestion)).toContain('list logicops.io/vaultsecretbindings cluster-wide');
     expect(questions.map(describeQuestion)).toContain('patch core/configmaps in default');
-    // Watching every namespace: no Secret write asked cluster-wide; the chart grants those per listed namespace only.
-    expect(
-      questions.map(describeQuestion).filter((q) => q.includes('core/secrets') && !q.startsWith('get ')),
-    ).toEqual([]);
+    // No workflow uses Secrets: none asked, and never cluster-wide (the chart grants them per listed namespace only).
+    expect(questions.map(describeQuestion).filter((q) => q.includes('core/secrets'))).toEqual([]);
     expect(skipped.map((s) => s.why)).toContain(
-      'every namespace is watched: Secrets for spec.callbackUrl are granted only in the namespaces the chart lists (callbackUrls.namespaces)',
+      'no watched LogicAppWorkflow has spec.callbackUrl; the chart grants Secrets only in the namespaces of workflowSecrets.namespaces, never cluster-wide',
     );
+    expect(skipped.map((s) => s.why)).toContain(
+      'no watched LogicAppWorkflow has spec.parametersFrom or spec.callbackUrl; the chart grants Secrets only in the namespaces of workflowSecrets.namespaces, never cluster-wide',
+    );
+  });
+
+  it('skips the Secret questions when the workflows could not be listed', () => {
+    const { questions, skipped } = accessQuestions(loadConfig([], ENV), undefined);
+    expect(questions.map(describeQuestion).filter((q) => q.includes('core/secrets'))).toEqual([]);
+    expect(skipped.filter((s) => s.need.scope === 'workflowSecrets').map((s) => s.why)).toEqual([
+      'the LogicAppWorkflows could not be listed, so where they use Secrets is unknown',
+      'the LogicAppWorkflows could not be listed, so where they use Secrets is unknown',
+    ]);
   });
 });
 

@@ -24,6 +24,7 @@ import {
 import { callbackTriggerOf } from '../callback-url/request-trigger.ts';
 import { handledRequestValue, type RotationCause, rotationDue } from '../callback-url/rotation.ts';
 import type { Step, WorkflowRun } from '../context.ts';
+import { secretRightsRemedy } from '../secret-rights.ts';
 
 export const CALLBACK_URL_WRITTEN_REASON = 'CallbackUrlWritten';
 export const ACCESS_KEY_ROTATED_REASON = 'AccessKeyRotated';
@@ -112,13 +113,13 @@ export const publishCallbackUrl: Step = async (run) => {
 
 /**
  * The operator's RBAC has no Secret rights in this namespace: the chart grants them only where
- * callbackUrls.namespaces (default: the watched namespaces) says, never cluster-wide.
+ * workflowSecrets.namespaces (default: the watched namespaces) says, never cluster-wide.
  */
 function secretsForbidden(run: WorkflowRun): Outcome {
   return {
     kind: 'stalled',
     reason: Reason.AuthorizationFailed,
-    message: `logicops may not read or write Secrets in namespace ${run.namespace}, where spec.callbackUrl keeps the callback URL: a cluster admin lists the namespace in the chart's callbackUrls.namespaces (docs/security.md, "Callback-URL Secrets").`,
+    message: `logicops may not read or write Secrets in namespace ${run.namespace}, where spec.callbackUrl keeps the callback URL: ${secretRightsRemedy(run.namespace)}`,
   };
 }
 

@@ -8,7 +8,8 @@
 //   - a value a secureobject cannot take (not a JSON object), or over the size limits → Stalled
 //     InvalidSpec, looked at again at resync: the Secret's writer must fix it, and no change to
 //     the workflow would;
-//   - the operator may not read the Secret → Stalled AuthorizationFailed.
+//   - the operator may not read the Secret → Stalled AuthorizationFailed, naming the chart value
+//     that grants it (secret-rights.ts).
 // A parameter a VaultSecretBinding injects takes the binding's secret URI (the binding wins, as
 // it does over spec.parameters): its Secret is not read.
 // The values live in this pass only (run.secretParameters); the write step compares them with
@@ -23,6 +24,7 @@ import {
   parameterSourceProblem,
   secretParameterValue,
 } from '../parameter-sources.ts';
+import { secretRightsRemedy } from '../secret-rights.ts';
 
 export const resolveParameterSources: Step = async (run) => {
   run.secretParameters = {};
@@ -45,7 +47,7 @@ export const resolveParameterSources: Step = async (run) => {
       case 'forbidden':
         throw new StalledError(
           Reason.AuthorizationFailed,
-          `The operator may not read ${where} (parameter '${parameter}'): it needs get on Secrets in this namespace. The chart grants it in every watched namespace (docs/operations.md, "Permissions"); check the operator's RoleBinding here.`,
+          `The operator may not read ${where} (parameter '${parameter}', spec.parametersFrom): it has no get on Secrets in namespace ${run.namespace}; ${secretRightsRemedy(run.namespace)}`,
         );
       case 'unavailable':
         return {

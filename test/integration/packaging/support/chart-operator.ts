@@ -5,7 +5,7 @@
 // is filled in here: the pod's namespace (fieldRef) and the client secret (secretKeyRef, taken
 // from the emulator and never printed). The probe ports are moved to free ones with flags.
 import tls from 'node:tls';
-import { type Emulator, type Middleware, startEmulator } from '@logicops/azure-emulator';
+import { type Emulator, type EmulatorSeed, type Middleware, startEmulator } from '@logicops/azure-emulator';
 import type { ControlPlane } from '@logicops/control-plane';
 import { pino } from 'pino';
 import { parseAllDocuments } from 'yaml';
@@ -68,8 +68,11 @@ export class AzureRequestHold {
   }
 }
 
-export async function startEmulatorWithTrust(middleware: Middleware[] = []): Promise<Emulator> {
-  const emulator = await startEmulator({ seed: 'demo', middleware });
+export async function startEmulatorWithTrust(
+  middleware: Middleware[] = [],
+  seed: EmulatorSeed | 'demo' = 'demo',
+): Promise<Emulator> {
+  const emulator = await startEmulator({ seed, middleware });
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), emulator.caCertPem]);
   return emulator;
 }

@@ -264,7 +264,7 @@ describe('spec.callbackUrl', () => {
     );
     expect(ready()).toMatchObject({ reason: 'AuthorizationFailed' });
     expect(ready()?.message).toContain('Secrets in namespace team-a');
-    expect(ready()?.message).toContain('callbackUrls.namespaces');
+    expect(ready()?.message).toContain("lists namespace team-a in the chart's workflowSecrets.namespaces");
     expect(azure.calls).not.toContain('workflowTriggers.listCallbackUrl');
 
     // Such a workflow can still be deleted: the finalizer does not wait on a Secret it may not touch.

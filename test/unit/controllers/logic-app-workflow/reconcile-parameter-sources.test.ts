@@ -331,7 +331,7 @@ describe('LogicAppWorkflow reconcile: secure parameters from Secrets (spec.param
     expect(writes()).toBe(1);
   });
 
-  it('a Secret the operator may not read: Stalled AuthorizationFailed, saying which grant is missing', async () => {
+  it('a Secret the operator may not read: Stalled AuthorizationFailed, naming the namespace and the chart value that grants it', async () => {
     kube.beforeRequest = (request) => {
       if (request.kind === 'Secret') {
         throw new ApiException(
@@ -348,6 +348,9 @@ describe('LogicAppWorkflow reconcile: secure parameters from Secrets (spec.param
       reason: 'AuthorizationFailed',
       message: expect.stringContaining('The operator may not read Secret team-a/partner-api'),
     });
+    expect(condition('Stalled')?.message).toContain(
+      "a cluster admin lists namespace team-a in the chart's workflowSecrets.namespaces",
+    );
   });
 
   it('reads Secrets only in the workflow namespace, whatever else carries the same name', async () => {
