@@ -17,7 +17,6 @@ import { fileURLToPath } from 'node:url';
 import {
   DEMO_OPERATOR_CLIENT_ID,
   DEMO_OPERATOR_CLIENT_SECRET,
-  DEMO_RESOURCE_GROUP,
   demoOperatorRoleAssignments,
   demoSeed,
   startEmulator,
@@ -29,12 +28,7 @@ import { loadConfig } from '../src/config.ts';
 import { allCrds } from '../src/crds/index.ts';
 import { crdYaml } from '../src/crds/render.ts';
 import { createOperator } from '../src/operator.ts';
-import {
-  ALLOWED_RESOURCE_GROUPS_ANNOTATION,
-  ALLOWED_ROLE_SCOPES_ANNOTATION,
-  ALLOWED_ROLES_ANNOTATION,
-  ALLOWED_VAULTS_ANNOTATION,
-} from '../src/vocabulary.ts';
+import { demoNamespaceAnnotations } from './demo-namespace-policy.ts';
 import { type ObjectRow, renderProgress } from './dev-progress.ts';
 
 const DEMO_NAMESPACE = 'logicops-demo';
@@ -77,13 +71,7 @@ export async function runDev({ exitWhenReady }: { exitWhenReady: boolean }): Pro
         kind: 'Namespace',
         metadata: {
           name: DEMO_NAMESPACE,
-          annotations: {
-            [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
-            [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
-            // The WorkflowRoleAssignment sample's queue and role (config/samples).
-            [ALLOWED_ROLE_SCOPES_ANNOTATION]: `${subscription}/resourceGroups/${DEMO_RESOURCE_GROUP}/providers/Microsoft.ServiceBus/namespaces/logicops-demo-sb`,
-            [ALLOWED_ROLES_ANNOTATION]: 'Azure Service Bus Data Receiver',
-          },
+          annotations: demoNamespaceAnnotations(subscription),
         },
       }),
     );

@@ -6,6 +6,7 @@
 import { type Emulator, type StartEmulatorOptions, startEmulator } from '@logicops/azure-emulator';
 import { trustCa } from '@logicops/azure-emulator/test-support/harness';
 
+import { demoNamespaceAnnotations } from '../../../dev/demo-namespace-policy.ts';
 import { allCrds } from '../../../src/crds/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../../../src/vocabulary.ts';
 import { type CrdManifest, createTestNamespace, deleteTestNamespace, installCrd } from './cluster.ts';
@@ -23,7 +24,7 @@ export interface EmulatorWorld {
 export interface EmulatorWorldOptions {
   namespacePrefixes: string[];
   emulator?: StartEmulatorOptions;
-  /** Annotations of every namespace; default `demoScopePolicy` (all of the subscription's groups and vaults). */
+  /** Annotations of every namespace; default `demoNamespaceAnnotations` (dev/demo-namespace-policy.ts: every sample converges). */
   annotations?: (subscriptionRoot: string) => Record<string, string>;
 }
 
@@ -53,8 +54,7 @@ export async function startEmulatorWorld(options: EmulatorWorldOptions): Promise
   const emulator = await startEmulator({ seed: 'demo', ...options.emulator });
   trustCa(emulator.caCertPem);
   const subscriptionRoot = `/subscriptions/${emulator.subscriptionId}`;
-  const annotations =
-    options.annotations?.(subscriptionRoot) ?? policyAnnotations(demoScopePolicy(subscriptionRoot));
+  const annotations = options.annotations?.(subscriptionRoot) ?? demoNamespaceAnnotations(subscriptionRoot);
   const namespaces: string[] = [];
   for (const prefix of options.namespacePrefixes) {
     namespaces.push(await createTestNamespace(prefix, annotations));
