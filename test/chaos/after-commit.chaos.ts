@@ -36,6 +36,9 @@ const ARM_READS = [
   'Microsoft.Authorization/roleAssignments/read',
   'Microsoft.ManagedIdentity/userAssignedIdentities/read',
   'Microsoft.Resources/subscriptions/resources/read',
+  // The run report (issue 25): the newest runs, and the triggers when a run or the version moved.
+  'Microsoft.Logic/workflows/runs/read',
+  'Microsoft.Logic/workflows/triggers/read',
 ];
 const ARM_WRITES = [
   'Microsoft.Logic/workflows/write',
@@ -43,6 +46,9 @@ const ARM_WRITES = [
   'Microsoft.KeyVault/vaults/accessPolicies/write',
   'Microsoft.Authorization/roleAssignments/write',
   'Microsoft.Authorization/roleAssignments/delete',
+  // spec.callbackUrl (issue 25): POST actions, metered and fenced as writes.
+  'Microsoft.Logic/workflows/triggers/listCallbackUrl/action',
+  'Microsoft.Logic/workflows/regenerateAccessKey/action',
 ];
 
 /**
