@@ -20,11 +20,9 @@ import type { EmulatorCore } from '../core.ts';
 import { type ArmError, armErrors } from '../errors.ts';
 import { armKey, providerResourceId } from '../ids.ts';
 import { json, jsonBody, param, type RequestContext, type Route } from '../pipeline.ts';
-import { pathPattern } from '../router.ts';
 import type { WebConnectionRecord } from '../state.ts';
 import {
   findRequested,
-  inScope,
   isObject,
   type Json,
   normalizeLocation,
@@ -39,11 +37,9 @@ import {
   WEB_CONNECTIONS_API_VERSIONS,
 } from './managed-apis.ts';
 import { type CatalogApi, type CatalogParameter, findCatalogApi } from './managed-apis-catalog.ts';
-import { page } from './paging.ts';
+import { trackedResourceRoutes } from './tracked-resource-routes.ts';
 
 export const CONNECTION_TYPE = 'Microsoft.Web/connections';
-const CONNECTIONS =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Web/connections';
 
 function invalid(code: string, message: string): ArmError {
   return armErrors.badRequest(code, message);
@@ -239,67 +235,19 @@ function putConnection(core: EmulatorCore, ctx: RequestContext): WebConnectionRe
 }
 
 export function connectionRoutes(core: EmulatorCore): Route[] {
-  const base = {
-    plane: 'arm' as const,
+  const connections = trackedResourceRoutes(core, {
+    type: CONNECTION_TYPE,
     resourceType: 'connections',
     apiVersions: WEB_CONNECTIONS_API_VERSIONS,
-    requiresResourceGroup: true,
-  };
-  const one = pathPattern(`${CONNECTIONS}/{name}`);
+    records: () => core.state.webConnections,
+  });
   return [
-    {
-      ...base,
-      method: 'GET',
-      pattern: one,
-      operation: 'Microsoft.Web/connections/read',
-      kind: 'read',
-      handler: (ctx) =>
-        json(200, connectionBody(findRequested(core.state.webConnections, ctx, CONNECTION_TYPE))),
-    },
-    {
-      // The spec's example answers 200 for a create as for an update.
-      ...base,
-      method: 'PUT',
-      pattern: one,
-      operation: 'Microsoft.Web/connections/write',
-      kind: 'write',
-      handler: (ctx) => json(200, connectionBody(putConnection(core, ctx))),
-    },
-    {
-      ...base,
-      method: 'DELETE',
-      pattern: one,
-      operation: 'Microsoft.Web/connections/delete',
-      kind: 'delete',
-      handler: (ctx) => {
-        const id = providerResourceId(
-          param(ctx, 'subscriptionId'),
-          param(ctx, 'resourceGroup'),
-          CONNECTION_TYPE,
-          param(ctx, 'name'),
-        );
-        if (!core.state.webConnections[armKey(id)]) return { status: 204 };
-        delete core.state.webConnections[armKey(id)];
-        return { status: 200 };
-      },
-    },
-    {
-      ...base,
-      method: 'GET',
-      pattern: pathPattern(CONNECTIONS),
-      operation: 'Microsoft.Web/connections/read',
-      kind: 'read',
-      handler: (ctx) =>
-        json(
-          200,
-          page(
-            core,
-            ctx,
-            inScope(core.state.webConnections, param(ctx, 'subscriptionId'), param(ctx, 'resourceGroup')).map(
-              connectionBody,
-            ),
-          ),
-        ),
-    },
+    connections.get((ctx) =>
+      json(200, connectionBody(findRequested(core.state.webConnections, ctx, CONNECTION_TYPE))),
+    ),
+    // The spec's example answers 200 for a create as for an update.
+    connections.put((ctx) => json(200, connectionBody(putConnection(core, ctx)))),
+    connections.delete(),
+    connections.listByResourceGroup(connectionBody),
   ];
 }

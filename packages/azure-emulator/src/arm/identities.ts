@@ -1,20 +1,11 @@
 // Microsoft.ManagedIdentity/userAssignedIdentities, api-version 2024-11-30 (arm-msi 2.2.0).
 // Each identity is a service principal in the directory; deleting it removes the principal.
 import type { EmulatorCore } from '../core.ts';
-import { armErrors } from '../errors.ts';
 import { armKey, providerResourceId } from '../ids.ts';
-import { json, jsonBody, param, type RequestContext, type Route } from '../pipeline.ts';
-import { pathPattern } from '../router.ts';
+import { json, jsonBody, param, type Route } from '../pipeline.ts';
 import type { UserAssignedIdentityRecord } from '../state.ts';
-import {
-  inScope,
-  normalizeLocation,
-  readTags,
-  requestedResourceId,
-  requireLocation,
-  requireObjectBody,
-} from './common.ts';
-import { page } from './paging.ts';
+import { findRequested, normalizeLocation, readTags, requireLocation, requireObjectBody } from './common.ts';
+import { trackedResourceRoutes } from './tracked-resource-routes.ts';
 
 export const MSI_API_VERSIONS = [
   '2018-11-30',
@@ -28,8 +19,6 @@ export const MSI_API_VERSIONS = [
   '2026-05-31',
 ] as const;
 const TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
-const PREFIX =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities';
 
 export function identityBody(record: UserAssignedIdentityRecord) {
   return {
@@ -78,102 +67,34 @@ export function putUserAssignedIdentity(
   return { record, created: true };
 }
 
-function identityId(ctx: RequestContext): string {
-  return requestedResourceId(ctx, TYPE);
-}
-
 export function identityRoutes(core: EmulatorCore): Route[] {
-  const base = {
-    plane: 'arm' as const,
+  const identities = trackedResourceRoutes(core, {
+    type: TYPE,
     resourceType: 'userAssignedIdentities',
     apiVersions: MSI_API_VERSIONS,
-    requiresResourceGroup: true,
-  };
+    records: () => core.state.userAssignedIdentities,
+  });
   return [
-    {
-      ...base,
-      method: 'GET',
-      pattern: pathPattern(`${PREFIX}/{name}`),
-      operation: 'Microsoft.ManagedIdentity/userAssignedIdentities/read',
-      kind: 'read',
-      handler: (ctx) => {
-        const record = core.state.userAssignedIdentities[armKey(identityId(ctx))];
-        if (!record) throw armErrors.resourceNotFound(TYPE, param(ctx, 'name'), param(ctx, 'resourceGroup'));
-        return json(200, identityBody(record));
-      },
-    },
-    {
-      ...base,
-      method: 'PUT',
-      pattern: pathPattern(`${PREFIX}/{name}`),
-      operation: 'Microsoft.ManagedIdentity/userAssignedIdentities/write',
-      kind: 'write',
-      handler: (ctx) => {
-        const body = requireObjectBody(jsonBody(ctx));
-        const { record, created } = putUserAssignedIdentity(
-          core,
-          param(ctx, 'subscriptionId'),
-          param(ctx, 'resourceGroup'),
-          param(ctx, 'name'),
-          requireLocation(body),
-          readTags(body),
-        );
-        return json(created ? 201 : 200, identityBody(record));
-      },
-    },
-    {
-      ...base,
-      method: 'DELETE',
-      pattern: pathPattern(`${PREFIX}/{name}`),
-      operation: 'Microsoft.ManagedIdentity/userAssignedIdentities/delete',
-      kind: 'delete',
-      handler: (ctx) => {
-        const key = armKey(identityId(ctx));
-        const record = core.state.userAssignedIdentities[key];
-        if (!record) return { status: 204 };
-        core.deletePrincipal(record.principalId);
-        delete core.state.userAssignedIdentities[key];
-        return { status: 200 };
-      },
-    },
-    {
-      ...base,
-      method: 'GET',
-      pattern: pathPattern(PREFIX),
-      operation: 'Microsoft.ManagedIdentity/userAssignedIdentities/read',
-      kind: 'read',
-      handler: (ctx) =>
-        json(
-          200,
-          page(
-            core,
-            ctx,
-            inScope(
-              core.state.userAssignedIdentities,
-              param(ctx, 'subscriptionId'),
-              param(ctx, 'resourceGroup'),
-            ).map(identityBody),
-          ),
-        ),
-    },
-    {
-      ...base,
-      requiresResourceGroup: false,
-      method: 'GET',
-      pattern: pathPattern(
-        '/subscriptions/{subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities',
-      ),
-      operation: 'Microsoft.ManagedIdentity/userAssignedIdentities/read',
-      kind: 'read',
-      handler: (ctx) =>
-        json(
-          200,
-          page(
-            core,
-            ctx,
-            inScope(core.state.userAssignedIdentities, param(ctx, 'subscriptionId')).map(identityBody),
-          ),
-        ),
-    },
+    identities.get((ctx) =>
+      json(200, identityBody(findRequested(core.state.userAssignedIdentities, ctx, TYPE))),
+    ),
+    identities.put((ctx) => {
+      const body = requireObjectBody(jsonBody(ctx));
+      const { record, created } = putUserAssignedIdentity(
+        core,
+        param(ctx, 'subscriptionId'),
+        param(ctx, 'resourceGroup'),
+        param(ctx, 'name'),
+        requireLocation(body),
+        readTags(body),
+      );
+      return json(created ? 201 : 200, identityBody(record));
+    }),
+    identities.delete((record, key) => {
+      core.deletePrincipal(record.principalId);
+      delete core.state.userAssignedIdentities[key];
+    }),
+    identities.listByResourceGroup(identityBody),
+    identities.listBySubscription(identityBody),
   ];
 }

@@ -1,7 +1,8 @@
 // ARM list responses: `{ value, nextLink? }`, where nextLink is an absolute URL back to the
 // emulator (the SDKs follow it as given).
 import type { EmulatorCore } from '../core.ts';
-import type { RequestContext } from '../pipeline.ts';
+import { type EmulatorResponse, json, param, type RequestContext } from '../pipeline.ts';
+import { inScope } from './common.ts';
 
 export function page<T>(
   core: EmulatorCore,
@@ -21,4 +22,18 @@ export function page<T>(
   query.delete('$skipToken');
   query.set('$skiptoken', String(end));
   return { value, nextLink: `${ctx.baseUrl}${encodeURI(ctx.path)}?${query.toString()}` };
+}
+
+/** The list response of a type's records in one resource group, or the whole subscription when none is named. */
+export function pageInScope<T extends { id: string }>(
+  core: EmulatorCore,
+  ctx: RequestContext,
+  records: Record<string, T>,
+  toBody: (record: T) => unknown,
+  resourceGroup?: string,
+): EmulatorResponse {
+  return json(
+    200,
+    page(core, ctx, inScope(records, param(ctx, 'subscriptionId'), resourceGroup).map(toBody)),
+  );
 }

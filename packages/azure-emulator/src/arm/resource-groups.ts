@@ -14,7 +14,7 @@ import {
   requireLocation,
   requireObjectBody,
 } from './common.ts';
-import { page } from './paging.ts';
+import { pageInScope } from './paging.ts';
 import { deleteWorkflowRecord } from './workflows.ts';
 
 /** Microsoft.Resources accepts many versions; the SDKs send 2021-04-01 or later. */
@@ -161,15 +161,7 @@ export function resourceGroupRoutes(core: EmulatorCore): Route[] {
       pattern: pathPattern('/subscriptions/{subscriptionId}/resourceGroups'),
       operation: 'Microsoft.Resources/subscriptions/resourceGroups/read',
       kind: 'read',
-      handler: (ctx) =>
-        json(
-          200,
-          page(
-            core,
-            ctx,
-            inScope(core.state.resourceGroups, param(ctx, 'subscriptionId')).map(resourceGroupBody),
-          ),
-        ),
+      handler: (ctx) => pageInScope(core, ctx, core.state.resourceGroups, resourceGroupBody),
     },
     {
       ...base,

@@ -14,7 +14,6 @@ import { serviceBusHost } from '../servicebus/addressing.ts';
 import type { ServiceBusNamespaceRecord, ServiceBusQueueRecord } from '../state.ts';
 import {
   findRequested,
-  inScope,
   isObject,
   normalizeLocation,
   readTags,
@@ -22,6 +21,7 @@ import {
   requireObjectBody,
 } from './common.ts';
 import { page } from './paging.ts';
+import { deleteAnswer, trackedResourceRoutes } from './tracked-resource-routes.ts';
 
 export const SERVICE_BUS_API_VERSIONS = [
   '2021-11-01',
@@ -204,73 +204,24 @@ function putQueue(
 }
 
 export function serviceBusRoutes(core: EmulatorCore): Route[] {
-  const base = {
-    plane: 'arm' as const,
+  const namespaces = trackedResourceRoutes(core, {
+    type: TYPE,
     resourceType: 'namespaces',
     apiVersions: SERVICE_BUS_API_VERSIONS,
-    requiresResourceGroup: true,
-  };
-  const queues = { ...base, resourceType: 'namespaces/queues' };
-  const one = pathPattern(`${NAMESPACES}/{name}`);
+    records: () => core.state.serviceBusNamespaces,
+  });
+  const queues = { ...namespaces.base, resourceType: 'namespaces/queues' };
   const queue = pathPattern(`${NAMESPACES}/{name}/queues/{queue}`);
   return [
-    {
-      ...base,
-      method: 'GET',
-      pattern: one,
-      operation: 'Microsoft.ServiceBus/namespaces/read',
-      kind: 'read',
-      handler: (ctx) => json(200, namespaceBody(findRequested(core.state.serviceBusNamespaces, ctx, TYPE))),
-    },
-    {
-      ...base,
-      method: 'PUT',
-      pattern: one,
-      operation: 'Microsoft.ServiceBus/namespaces/write',
-      kind: 'write',
-      handler: (ctx) => {
-        const { record, created } = putNamespace(core, ctx);
-        return json(created ? 201 : 200, namespaceBody(record));
-      },
-    },
-    {
-      ...base,
-      method: 'DELETE',
-      pattern: one,
-      operation: 'Microsoft.ServiceBus/namespaces/delete',
-      kind: 'delete',
-      handler: (ctx) => {
-        const id = providerResourceId(
-          param(ctx, 'subscriptionId'),
-          param(ctx, 'resourceGroup'),
-          TYPE,
-          param(ctx, 'name'),
-        );
-        if (!core.state.serviceBusNamespaces[armKey(id)]) return { status: 204 };
-        delete core.state.serviceBusNamespaces[armKey(id)];
-        return { status: 200 };
-      },
-    },
-    {
-      ...base,
-      method: 'GET',
-      pattern: pathPattern(NAMESPACES),
-      operation: 'Microsoft.ServiceBus/namespaces/read',
-      kind: 'read',
-      handler: (ctx) =>
-        json(
-          200,
-          page(
-            core,
-            ctx,
-            inScope(
-              core.state.serviceBusNamespaces,
-              param(ctx, 'subscriptionId'),
-              param(ctx, 'resourceGroup'),
-            ).map(namespaceBody),
-          ),
-        ),
-    },
+    namespaces.get((ctx) =>
+      json(200, namespaceBody(findRequested(core.state.serviceBusNamespaces, ctx, TYPE))),
+    ),
+    namespaces.put((ctx) => {
+      const { record, created } = putNamespace(core, ctx);
+      return json(created ? 201 : 200, namespaceBody(record));
+    }),
+    namespaces.delete(),
+    namespaces.listByResourceGroup(namespaceBody),
     {
       ...queues,
       method: 'GET',
@@ -302,10 +253,7 @@ export function serviceBusRoutes(core: EmulatorCore): Route[] {
       kind: 'delete',
       handler: (ctx) => {
         const namespace = findRequested(core.state.serviceBusNamespaces, ctx, TYPE);
-        const key = param(ctx, 'queue').toLowerCase();
-        if (!namespace.queues[key]) return { status: 204 };
-        delete namespace.queues[key];
-        return { status: 200 };
+        return deleteAnswer(namespace.queues, param(ctx, 'queue').toLowerCase());
       },
     },
     {

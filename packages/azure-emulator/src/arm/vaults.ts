@@ -19,7 +19,6 @@ import {
 } from './access-policies.ts';
 import {
   findRequested,
-  inScope,
   isObject,
   type Json,
   normalizeLocation,
@@ -28,7 +27,8 @@ import {
   requireObjectBody,
 } from './common.ts';
 import { checkVaultName } from './names.ts';
-import { page } from './paging.ts';
+import { page, pageInScope } from './paging.ts';
+import { trackedResourceRoutes } from './tracked-resource-routes.ts';
 
 export const KEYVAULT_API_VERSIONS = [
   '2015-06-01',
@@ -229,40 +229,28 @@ function genericResourceBody(record: VaultRecord) {
 }
 
 export function vaultRoutes(core: EmulatorCore): Route[] {
-  const base = {
-    plane: 'arm' as const,
+  const vaults = trackedResourceRoutes(core, {
+    type: TYPE,
     resourceType: 'vaults',
     apiVersions: KEYVAULT_API_VERSIONS,
-    requiresResourceGroup: true,
-  };
+    records: () => core.state.vaults,
+  });
+  const base = vaults.base;
+  const listed = (record: VaultRecord) => vaultBody(listedVault(core, record));
   return [
-    {
-      ...base,
-      method: 'GET',
-      pattern: pathPattern(VAULT),
-      operation: 'Microsoft.KeyVault/vaults/read',
-      kind: 'read',
-      handler: (ctx) => json(200, vaultBody(readVault(core, ctx))),
-    },
-    {
-      ...base,
-      method: 'PUT',
-      pattern: pathPattern(VAULT),
-      operation: 'Microsoft.KeyVault/vaults/write',
-      kind: 'write',
-      handler: (ctx) => {
-        const { record, created } = putVault(
-          core,
-          param(ctx, 'subscriptionId'),
-          param(ctx, 'resourceGroup'),
-          param(ctx, 'name'),
-          requireObjectBody(jsonBody(ctx)),
-          ctx.query.get('api-version') ?? RBAC_DEFAULT_FROM,
-        );
-        // The first response of a new vault is still provisioning; the next GET reads Succeeded.
-        return json(created ? 201 : 200, vaultBody(record, created ? 'RegisteringDns' : 'Succeeded'));
-      },
-    },
+    vaults.get((ctx) => json(200, vaultBody(readVault(core, ctx)))),
+    vaults.put((ctx) => {
+      const { record, created } = putVault(
+        core,
+        param(ctx, 'subscriptionId'),
+        param(ctx, 'resourceGroup'),
+        param(ctx, 'name'),
+        requireObjectBody(jsonBody(ctx)),
+        ctx.query.get('api-version') ?? RBAC_DEFAULT_FROM,
+      );
+      // The first response of a new vault is still provisioning; the next GET reads Succeeded.
+      return json(created ? 201 : 200, vaultBody(record, created ? 'RegisteringDns' : 'Succeeded'));
+    }),
     {
       ...base,
       method: 'PATCH',
@@ -292,24 +280,7 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
         return json(200, vaultBody(record));
       },
     },
-    {
-      ...base,
-      method: 'DELETE',
-      pattern: pathPattern(VAULT),
-      operation: 'Microsoft.KeyVault/vaults/delete',
-      kind: 'delete',
-      handler: (ctx) => {
-        const id = providerResourceId(
-          param(ctx, 'subscriptionId'),
-          param(ctx, 'resourceGroup'),
-          TYPE,
-          param(ctx, 'name'),
-        );
-        if (!core.state.vaults[armKey(id)]) return { status: 204 };
-        delete core.state.vaults[armKey(id)];
-        return { status: 200 };
-      },
-    },
+    vaults.delete(),
     {
       ...base,
       method: 'PUT',
@@ -403,43 +374,8 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
         );
       },
     },
-    {
-      ...base,
-      method: 'GET',
-      pattern: pathPattern(VAULTS_PREFIX),
-      operation: 'Microsoft.KeyVault/vaults/read',
-      kind: 'read',
-      handler: (ctx) =>
-        json(
-          200,
-          page(
-            core,
-            ctx,
-            inScope(core.state.vaults, param(ctx, 'subscriptionId'), param(ctx, 'resourceGroup')).map((v) =>
-              vaultBody(listedVault(core, v)),
-            ),
-          ),
-        ),
-    },
-    {
-      ...base,
-      requiresResourceGroup: false,
-      method: 'GET',
-      pattern: pathPattern('/subscriptions/{subscriptionId}/providers/Microsoft.KeyVault/vaults'),
-      operation: 'Microsoft.KeyVault/vaults/read',
-      kind: 'read',
-      handler: (ctx) =>
-        json(
-          200,
-          page(
-            core,
-            ctx,
-            inScope(core.state.vaults, param(ctx, 'subscriptionId')).map((v) =>
-              vaultBody(listedVault(core, v)),
-            ),
-          ),
-        ),
-    },
+    vaults.listByResourceGroup(listed),
+    vaults.listBySubscription(listed),
     {
       // `vaults.list()` goes through the generic resources API with a resourceType filter.
       plane: 'arm',
@@ -453,10 +389,7 @@ export function vaultRoutes(core: EmulatorCore): Route[] {
         const filter = ctx.query.get('$filter') ?? '';
         const type = /resourceType\s+eq\s+'([^']+)'/i.exec(filter)?.[1];
         if (type && type.toLowerCase() !== TYPE.toLowerCase()) return json(200, { value: [] });
-        return json(
-          200,
-          page(core, ctx, inScope(core.state.vaults, param(ctx, 'subscriptionId')).map(genericResourceBody)),
-        );
+        return pageInScope(core, ctx, core.state.vaults, genericResourceBody);
       },
     },
   ];

@@ -22,6 +22,7 @@ import {
 import { checkWorkflowName } from './names.ts';
 import { page } from './paging.ts';
 import { requireParameterValues } from './parameter-values.ts';
+import { trackedResourceRoutes } from './tracked-resource-routes.ts';
 import { checkAccessControl } from './workflow-access-control.ts';
 import { accessIdOf } from './workflow-access-id.ts';
 import { validateWorkflow } from './workflow-definition.ts';
@@ -251,29 +252,16 @@ function findWorkflow(core: EmulatorCore, ctx: RequestContext): WorkflowRecord {
 }
 
 export function workflowRoutes(core: EmulatorCore): Route[] {
-  const base = {
-    plane: 'arm' as const,
+  const workflows = trackedResourceRoutes(core, {
+    type: TYPE,
     resourceType: 'workflows',
     apiVersions: LOGIC_API_VERSIONS,
-    requiresResourceGroup: true,
-  };
+    records: () => core.state.workflows,
+  });
+  const base = workflows.base;
   return [
-    {
-      ...base,
-      method: 'GET',
-      pattern: pathPattern(WORKFLOW),
-      operation: 'Microsoft.Logic/workflows/read',
-      kind: 'read',
-      handler: (ctx) => json(200, workflowBody(core, findWorkflow(core, ctx))),
-    },
-    {
-      ...base,
-      method: 'PUT',
-      pattern: pathPattern(WORKFLOW),
-      operation: 'Microsoft.Logic/workflows/write',
-      kind: 'write',
-      handler: (ctx) => putWorkflow(core, ctx),
-    },
+    workflows.get((ctx) => json(200, workflowBody(core, findWorkflow(core, ctx)))),
+    workflows.put((ctx) => putWorkflow(core, ctx)),
     {
       ...base,
       method: 'PATCH',
@@ -300,25 +288,7 @@ export function workflowRoutes(core: EmulatorCore): Route[] {
         return json(200, workflowBody(core, record));
       },
     },
-    {
-      ...base,
-      method: 'DELETE',
-      pattern: pathPattern(WORKFLOW),
-      operation: 'Microsoft.Logic/workflows/delete',
-      kind: 'delete',
-      handler: (ctx) => {
-        const id = providerResourceId(
-          param(ctx, 'subscriptionId'),
-          param(ctx, 'resourceGroup'),
-          TYPE,
-          param(ctx, 'name'),
-        );
-        const record = core.state.workflows[armKey(id)];
-        if (!record) return { status: 204 };
-        deleteWorkflowRecord(core, record);
-        return { status: 200 };
-      },
-    },
+    workflows.delete((record) => deleteWorkflowRecord(core, record)),
     ...(['enable', 'disable'] as const).map(
       (action): Route => ({
         ...base,
