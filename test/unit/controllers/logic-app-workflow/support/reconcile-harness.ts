@@ -16,6 +16,7 @@ import type { ReconcileContext, ReconcileFn } from '../../../../../src/runtime/i
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
+import { reconcileContext } from '../../shared/support/one-pass.ts';
 import { FakeAzure, FakeKube, FakeSource, RecordingEvents, TENANT } from './fakes.ts';
 
 export const NS = 'team-a';
@@ -101,13 +102,7 @@ export class ReconcileHarness {
     });
   }
 
-  readonly context = (): ReconcileContext => ({
-    key: KEY,
-    logger: silentLogger(),
-    clock: this.clock,
-    signal: new AbortController().signal,
-    reconcileId: 'r',
-  });
+  readonly context = (): ReconcileContext => reconcileContext(KEY, this.clock, 'r');
 
   /** Stores `object` (as the API server would), then reconciles the copy the informer cache holds. */
   readonly run = async (object?: LogicAppWorkflow) => {

@@ -23,7 +23,6 @@ import type {
   VaultSecretBinding,
   VaultSecretBindingSpec,
 } from '../../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../../src/observability/logger.ts';
 import {
   type CacheEventHandler,
   keyOf,
@@ -36,6 +35,7 @@ import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
+import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from './fake-azure.ts';
 
 export const SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
@@ -155,19 +155,10 @@ export function createWorld(
     },
   };
   /** Exactly one pass, the way the controller runs it; returns what it said (a result, or the error it threw). */
-  const pass = async (name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> => {
-    try {
-      return await createBindingReconciler(shared)(read(namespace, name), {
-        key: `${namespace}/${name}`,
-        logger: silentLogger(),
-        clock,
-        signal: new AbortController().signal,
-        reconcileId: 'test',
-      });
-    } catch (error) {
-      return error as Error;
-    }
-  };
+  const pass = (name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> =>
+    onePass(`${namespace}/${name}`, clock, (context) =>
+      createBindingReconciler(shared)(read(namespace, name), context),
+    );
   /**
    * Passes the way the controller runs them for one event: a pass, and while it left the
    * binding's coalesced access-policy write in flight (or that write's outcome waiting for the

@@ -12,13 +12,13 @@ import type {
   WorkflowRoleAssignment,
   WorkflowRoleAssignmentSpec,
 } from '../../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../../src/observability/logger.ts';
 import { type ReconcileResult, StatusPatcher } from '../../../../../src/runtime/index.ts';
 import { ALLOWED_ROLE_SCOPES_ANNOTATION, ALLOWED_ROLES_ANNOTATION } from '../../../../../src/vocabulary.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
+import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from '../../vault-secret-binding/support/fake-azure.ts';
 import { ListSource, type RecordedEvent } from '../../vault-secret-binding/support/world.ts';
 
@@ -129,18 +129,10 @@ export function createRoleWorld(options: { roleAssignmentsPerSubscription?: numb
       object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
       kube.put(object);
     },
-    async pass(name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> {
-      try {
-        return await createRoleAssignmentReconciler(shared)(read(name, namespace), {
-          key: `${namespace}/${name}`,
-          logger: silentLogger(),
-          clock,
-          signal: new AbortController().signal,
-          reconcileId: 'test',
-        });
-      } catch (error) {
-        return error as Error;
-      }
+    pass(name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> {
+      return onePass(`${namespace}/${name}`, clock, (context) =>
+        createRoleAssignmentReconciler(shared)(read(name, namespace), context),
+      );
     },
   };
 }
