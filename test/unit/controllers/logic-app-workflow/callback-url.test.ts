@@ -14,7 +14,7 @@ import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
 import { StalledError, TerminalError } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import type { FakeAzure, FakeKube, RecordingEvents } from './support/fakes.ts';
-import { NS, ReconcileHarness, SUBSCRIPTION_ID } from './support/reconcile-harness.ts';
+import { NS, ReconcileHarness, workflowObject } from './support/reconcile-harness.ts';
 
 const HOUR = 3_600_000;
 const REQUEST_DEFINITION = {
@@ -26,22 +26,14 @@ function workflow(
   callbackUrl: LogicAppWorkflow['spec']['callbackUrl'],
   definition: object = REQUEST_DEFINITION,
 ): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'wf-uid-1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
+  return workflowObject(
+    {
       identity: { type: 'None' },
-      state: 'Enabled',
       definition: definition as LogicAppWorkflow['spec']['definition'],
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
       ...(callbackUrl ? { callbackUrl } : {}),
     },
-  };
+    { uid: 'wf-uid-1' },
+  );
 }
 
 describe('spec.callbackUrl', () => {

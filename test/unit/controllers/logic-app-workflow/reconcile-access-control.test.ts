@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LogicAppWorkflow, WorkflowAccessControl } from '../../../../src/crds/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import type { FakeAzure, RecordingEvents } from './support/fakes.ts';
-import { NS, ReconcileHarness, SUBSCRIPTION_ID } from './support/reconcile-harness.ts';
+import { ReconcileHarness, SUBSCRIPTION_ID, workflowObject } from './support/reconcile-harness.ts';
 
 const IA = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Logic/integrationAccounts/b2b`;
 const ACCESS: WorkflowAccessControl = {
@@ -17,22 +17,10 @@ const ACCESS: WorkflowAccessControl = {
 };
 
 function workflow(overrides: Partial<LogicAppWorkflow['spec']> = {}, generation = 1): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation, resourceVersion: String(generation), uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: { triggers: {}, actions: { Say: { type: 'Compose', inputs: 'hi' } } },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
-    },
-  };
+  return workflowObject(
+    { definition: { triggers: {}, actions: { Say: { type: 'Compose', inputs: 'hi' } } }, ...overrides },
+    { generation, resourceVersion: String(generation) },
+  );
 }
 
 describe('LogicAppWorkflow reconcile: access control and what a write keeps', () => {

@@ -10,7 +10,7 @@ import { PARAMETER_SOURCE_LABEL } from '../../../../src/vocabulary.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import type { MemoryRecords } from '../shared/support/memory-records.ts';
 import type { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
-import { NS, ReconcileHarness, SUBSCRIPTION_ID, VAULT_ID } from './support/reconcile-harness.ts';
+import { NS, ReconcileHarness, VAULT_ID, workflowObject } from './support/reconcile-harness.ts';
 
 const PARTNER_KEY = 'partner-key-from-pipeline-6c1f';
 const ROTATED_KEY = 'partner-key-rotated-by-pipeline-93ad';
@@ -38,27 +38,15 @@ const DEFINITION = {
 };
 
 function workflow(overrides: Partial<LogicAppWorkflow['spec']> = {}): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: DEFINITION,
-      parameters: { endpoint: 'https://partner.example/orders' },
-      parametersFrom: {
-        partnerKey: { secretKeyRef: { name: 'partner-api', key: 'apiKey' } },
-        partnerSettings: { secretKeyRef: { name: 'partner-api', key: 'settings' } },
-      },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
+  return workflowObject({
+    definition: DEFINITION,
+    parameters: { endpoint: 'https://partner.example/orders' },
+    parametersFrom: {
+      partnerKey: { secretKeyRef: { name: 'partner-api', key: 'apiKey' } },
+      partnerSettings: { secretKeyRef: { name: 'partner-api', key: 'settings' } },
     },
-  };
+    ...overrides,
+  });
 }
 
 function secret(

@@ -10,7 +10,7 @@ import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import type { MemoryRecords } from '../shared/support/memory-records.ts';
 import type { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
-import { NS, ReconcileHarness, SUBSCRIPTION_ID, VAULT_ID } from './support/reconcile-harness.ts';
+import { NS, ReconcileHarness, VAULT_ID, workflowObject } from './support/reconcile-harness.ts';
 
 const API_KEY = 'api-key-value-5e1d';
 const NEW_API_KEY = 'api-key-value-rotated-07c2';
@@ -47,23 +47,7 @@ const INJECTED_DEFINITION = {
 };
 
 function workflow(overrides: Partial<LogicAppWorkflow['spec']> = {}): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: SECURE_DEFINITION,
-      parameters: { apiKey: API_KEY },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
-    },
-  };
+  return workflowObject({ definition: SECURE_DEFINITION, parameters: { apiKey: API_KEY }, ...overrides });
 }
 
 function binding(name: string, parameterName = 'keyUri'): VaultSecretBinding {

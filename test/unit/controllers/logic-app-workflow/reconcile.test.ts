@@ -19,7 +19,13 @@ import {
   type RecordingEvents,
   TENANT,
 } from './support/fakes.ts';
-import { NS, ReconcileHarness, SUBSCRIPTION_ID, VAULT_ID } from './support/reconcile-harness.ts';
+import {
+  NS,
+  ReconcileHarness,
+  SUBSCRIPTION_ID,
+  VAULT_ID,
+  workflowObject,
+} from './support/reconcile-harness.ts';
 
 const UAMI = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared`;
 const DEFINITION = {
@@ -39,22 +45,7 @@ function workflow(
   overrides: Partial<LogicAppWorkflow['spec']> = {},
   annotations: Record<string, string> = {},
 ): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', annotations },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: DEFINITION,
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
-    },
-  };
+  return workflowObject({ definition: DEFINITION, ...overrides }, { annotations });
 }
 
 function binding(name: string, extra: Partial<VaultSecretBinding> = {}): VaultSecretBinding {

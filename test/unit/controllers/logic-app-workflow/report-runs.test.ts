@@ -7,7 +7,7 @@ import { newlyFailedRuns } from '../../../../src/controllers/logic-app-workflow/
 import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
 import type { FakeClock } from '../../../support/fake-clock.ts';
 import type { FakeAzure, FakeKube, RecordingEvents } from './support/fakes.ts';
-import { NS, ReconcileHarness, SUBSCRIPTION_ID } from './support/reconcile-harness.ts';
+import { NS, ReconcileHarness, workflowObject } from './support/reconcile-harness.ts';
 
 const MINUTE = 60_000;
 const INTERVAL = 10 * MINUTE;
@@ -20,21 +20,7 @@ const DEFINITION = {
 };
 
 function workflow(annotations: Record<string, string> = {}): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', annotations },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: DEFINITION,
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-    },
-  };
+  return workflowObject({ definition: DEFINITION }, { annotations });
 }
 
 describe('run report', () => {

@@ -118,3 +118,29 @@ export class ReconcileHarness {
   /** How many times the workflow was written to Azure. */
   readonly writes = () => this.azure.calls.filter((call) => call === 'workflows.createOrUpdate').length;
 }
+
+/**
+ * Workflow `wf` of namespace NS as a user applies it: system-assigned identity, Enabled, deleted
+ * with its resource, secure run history on, in resource group `rg`; `spec` and `metadata` add or override.
+ */
+export function workflowObject(
+  spec: Partial<LogicAppWorkflow['spec']> & Pick<LogicAppWorkflow['spec'], 'definition'>,
+  metadata: Partial<LogicAppWorkflow['metadata']> = {},
+): LogicAppWorkflow {
+  return {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppWorkflow',
+    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', ...metadata },
+    spec: {
+      subscriptionId: SUBSCRIPTION_ID,
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      state: 'Enabled',
+      definition: spec.definition,
+      deletionPolicy: 'Delete',
+      secureRunHistory: true,
+      ...spec,
+    },
+  };
+}

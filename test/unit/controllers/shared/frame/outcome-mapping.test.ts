@@ -4,9 +4,8 @@
 // is thrown by the kind's first Azure read.
 import { describe, expect, it } from 'vitest';
 import { AzureError, type AzureFailure, InvalidAzureNameError } from '../../../../../src/azure/index.ts';
-import type { LogicAppWorkflow } from '../../../../../src/crds/index.ts';
 import { type ReconcileResult, StalledError, TerminalError } from '../../../../../src/runtime/index.ts';
-import { ReconcileHarness, SUBSCRIPTION_ID } from '../../logic-app-workflow/support/reconcile-harness.ts';
+import { ReconcileHarness, workflowObject } from '../../logic-app-workflow/support/reconcile-harness.ts';
 import { addTestVault, createWorld, PRINCIPAL } from '../../vault-secret-binding/support/world.ts';
 import {
   createRoleWorld,
@@ -37,21 +36,8 @@ const workflowKind: KindHarness = async (error) => {
       },
     },
   });
-  const object: LogicAppWorkflow = {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: 'team-a', generation: 1, resourceVersion: '1', uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: { actions: {} },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-    },
-  };
+  const object = workflowObject({ definition: { actions: {} } });
+
   const answer = await h.run(object).catch((thrown: Error) => thrown);
   const stored = h.stored();
   return {
