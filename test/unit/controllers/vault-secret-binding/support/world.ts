@@ -34,6 +34,7 @@ import { ALLOWED_VAULTS_ANNOTATION } from '../../../../../src/vocabulary.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
+import { cachedWorkflow } from '../../shared/support/cached-workflow.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from './fake-azure.ts';
@@ -207,14 +208,7 @@ export function createWorld(
       principalObservedAt?: string,
     ) {
       workflows.set(`${namespace}/${name}`, {
-        apiVersion: 'logicops.io/v1alpha1',
-        kind: 'LogicAppWorkflow',
-        metadata: {
-          name,
-          namespace,
-          ...(deleting ? { deletionTimestamp: new Date('2026-01-01T00:00:00Z') } : {}),
-        },
-        spec: {} as LogicAppWorkflow['spec'],
+        ...cachedWorkflow(name, namespace, deleting),
         status: principalId
           ? {
               identity: {

@@ -17,6 +17,7 @@ import { ALLOWED_ROLE_SCOPES_ANNOTATION, ALLOWED_ROLES_ANNOTATION } from '../../
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
+import { cachedWorkflow } from '../../shared/support/cached-workflow.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from '../../vault-secret-binding/support/fake-azure.ts';
@@ -84,16 +85,7 @@ export function createRoleWorld(options: { roleAssignmentsPerSubscription?: numb
       });
     },
     workflow(name: string, principalId: string | undefined, namespace = NAMESPACE, deleting = false) {
-      workflows.set(`${namespace}/${name}`, {
-        apiVersion: 'logicops.io/v1alpha1',
-        kind: 'LogicAppWorkflow',
-        metadata: {
-          name,
-          namespace,
-          ...(deleting ? { deletionTimestamp: new Date('2026-01-01T00:00:00Z') } : {}),
-        },
-        spec: {} as LogicAppWorkflow['spec'],
-      });
+      workflows.set(`${namespace}/${name}`, cachedWorkflow(name, namespace, deleting));
       if (principalId) {
         records.seed(
           'identity',
