@@ -35,6 +35,7 @@ import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { cachedWorkflow } from '../../shared/support/cached-workflow.ts';
+import { eventLog, type RecordedEvent } from '../../shared/support/event-log.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from './fake-azure.ts';
@@ -64,13 +65,6 @@ export class ListSource<K> implements WatchedSource<K> {
   }
   readonly hasSynced = true;
   async waitForSync() {}
-}
-
-export interface RecordedEvent {
-  object: string;
-  type: string;
-  reason: string;
-  note: string;
 }
 
 export function createWorld(
@@ -121,11 +115,7 @@ export function createWorld(
     patcher: new StatusPatcher(kube.asClient()),
     actors: everyNamespaceAs(),
     gatewaysFor: () => azure.gateways(),
-    events: {
-      record: async (object, type, reason, _action, note) => {
-        events.push({ object: object.metadata?.name ?? '', type, reason, note });
-      },
-    },
+    events: eventLog(events),
     bindings,
     workflows: new ListSource(() => [...workflows.entries()]),
     namespaces: new ListSource(() => [...namespaces.entries()]),

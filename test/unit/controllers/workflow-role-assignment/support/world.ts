@@ -18,10 +18,11 @@ import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
 import { cachedWorkflow } from '../../shared/support/cached-workflow.ts';
+import { eventLog, type RecordedEvent } from '../../shared/support/event-log.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from '../../vault-secret-binding/support/fake-azure.ts';
-import { ListSource, type RecordedEvent } from '../../vault-secret-binding/support/world.ts';
+import { ListSource } from '../../vault-secret-binding/support/world.ts';
 
 export const SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
 export const TENANT = '99999999-2222-4333-8444-555555555555';
@@ -47,11 +48,7 @@ export function createRoleWorld(options: { roleAssignmentsPerSubscription?: numb
     patcher: new StatusPatcher(kube.asClient()),
     actors: everyNamespaceAs(),
     gatewaysFor: () => azure.gateways(),
-    events: {
-      record: async (object, type, reason, _action, note) => {
-        events.push({ object: object.metadata?.name ?? '', type, reason, note });
-      },
-    },
+    events: eventLog(events),
     workflows: new ListSource(() => [...workflows.entries()]),
     namespaces: new ListSource(() => [...namespaces.entries()]),
     records: records.records,
