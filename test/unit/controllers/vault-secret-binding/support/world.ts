@@ -34,7 +34,7 @@ import { ALLOWED_VAULTS_ANNOTATION } from '../../../../../src/vocabulary.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
-import { cachedWorkflow } from '../../shared/support/cached-workflow.ts';
+import { cachedWorkflow, seedIdentityRecord } from '../../shared/support/cached-workflow.ts';
 import { eventLog, type RecordedEvent } from '../../shared/support/event-log.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { onePass } from '../../shared/support/one-pass.ts';
@@ -212,11 +212,10 @@ export function createWorld(
       });
       // What the workflow controller vouches for: bindings read the principal from this record.
       if (principalId) {
-        records.seed(
-          'identity',
+        seedIdentityRecord(
+          records,
           { namespace, name },
           {
-            type: 'SystemAssigned',
             principalId,
             tenantId: TENANT,
             principalObservedAt: principalObservedAt ?? new Date(clock.now()).toISOString(),

@@ -17,7 +17,7 @@ import { ALLOWED_ROLE_SCOPES_ANNOTATION, ALLOWED_ROLES_ANNOTATION } from '../../
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
-import { cachedWorkflow } from '../../shared/support/cached-workflow.ts';
+import { cachedWorkflow, seedIdentityRecord } from '../../shared/support/cached-workflow.ts';
 import { eventLog, type RecordedEvent } from '../../shared/support/event-log.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
 import { onePass } from '../../shared/support/one-pass.ts';
@@ -84,15 +84,10 @@ export function createRoleWorld(options: { roleAssignmentsPerSubscription?: numb
     workflow(name: string, principalId: string | undefined, namespace = NAMESPACE, deleting = false) {
       workflows.set(`${namespace}/${name}`, cachedWorkflow(name, namespace, deleting));
       if (principalId) {
-        records.seed(
-          'identity',
+        seedIdentityRecord(
+          records,
           { namespace, name },
-          {
-            type: 'SystemAssigned',
-            principalId,
-            tenantId: TENANT,
-            principalObservedAt: new Date(clock.now()).toISOString(),
-          },
+          { principalId, tenantId: TENANT, principalObservedAt: new Date(clock.now()).toISOString() },
         );
       }
     },
