@@ -16,18 +16,18 @@ import { EventsV1Api } from '@kubernetes/client-node';
 import { DEMO_RESOURCE_GROUP } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
-import type { LogicAppWorkflow, WorkflowAccessControl } from '../../../../src/crds/index.ts';
+import type { WorkflowAccessControl } from '../../../../src/crds/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import { emulatedWorkflow, lastSeq, workflowRequests } from '../must-show-support.ts';
+import { waitForWorkflowReads, workflowWritesSince } from './support/emulator-waits.ts';
 import {
-  condition,
   createWorkflow,
   DEFINITION,
-  readWorkflow,
   startWorkflowOperator,
   type WorkflowOperatorEnv,
+  waitWorkflowReady,
   workflowManifest,
 } from './support/workflow-operator.ts';
 
@@ -47,8 +47,7 @@ const ACCESS: WorkflowAccessControl = {
 describe('LogicAppWorkflow controller: access control, what a write keeps, outbound addresses', () => {
   let env: WorkflowOperatorEnv;
   const events = adminKubeConfig().makeApiClient(EventsV1Api);
-  const writesOf = (name: string, since: number) =>
-    workflowRequests(env.emu, name, since, 'Microsoft.Logic/workflows/write').length;
+  const writesOf = (name: string, since: number) => workflowWritesSince(env.emu, name, since);
 
   beforeAll(async () => {
     env = await startWorkflowOperator({ prefix: 'law-access-control' });
@@ -57,27 +56,9 @@ describe('LogicAppWorkflow controller: access control, what a write keeps, outbo
     await env?.stop();
   });
 
-  async function waitReady(name: string, generation = 1): Promise<LogicAppWorkflow> {
-    return eventually(async () => {
-      const workflow = await readWorkflow(env, name);
-      expect(condition(workflow, 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
-      expect(workflow?.status?.observedGeneration).toBe(generation);
-      return workflow as LogicAppWorkflow;
-    }, WAIT);
-  }
-
-  async function waitResyncs(name: string, times = 2) {
-    const seq = lastSeq(env.emu);
-    await eventually(
-      () => {
-        expect(
-          workflowRequests(env.emu, name, seq, 'Microsoft.Logic/workflows/read').length,
-        ).toBeGreaterThanOrEqual(times);
-      },
-      WAIT,
-      200,
-    );
-  }
+  const waitReady = (name: string, generation = 1) => waitWorkflowReady(env, name, generation, WAIT);
+  /** Waits until the workflow was read (resynced) at least `times` more times from now. */
+  const waitResyncs = (name: string, times = 2) => waitForWorkflowReads(env.emu, name, times, WAIT);
 
   it('writes the declared accessControl once and makes 0 writes across two resyncs', async () => {
     const seq = lastSeq(env.emu);

@@ -8,12 +8,10 @@
 // The URL points at the emulator (packages/azure-emulator/README.md, "Callback URLs"); its `sig`
 // is what authorizes a caller (Microsoft Learn, "Secure access and data in Azure Logic Apps":
 // "Your logic app authorizes only those triggers that contain a valid signature").
-import { Writable } from 'node:stream';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { DEFINITION } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
-import { createLogger } from '../../../../src/observability/logger.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { ROTATE_ACCESS_KEY_ANNOTATION } from '../../../../src/vocabulary.ts';
 import {
@@ -25,6 +23,7 @@ import {
 import { type Needle, scanForLeaks } from '../../../chaos/security/leak-scanner.ts';
 import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
+import { captureDebugLog } from '../../support/log-capture.ts';
 import { type InProcessOperator, startInProcessOperator } from '../../support/operator-env.ts';
 import {
   condition,
@@ -41,23 +40,18 @@ describe('LogicAppWorkflow: callback URLs stay in their Secret (leak scan)', () 
   let world: MustShowWorld;
   let running: InProcessOperator;
   let namespace = '';
-  const logLines: string[] = [];
+  const log = captureDebugLog();
+  const logLines = log.lines;
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
   const events = adminKubeConfig().makeApiClient(EventsV1Api);
 
   beforeAll(async () => {
     world = await startMustShowWorld({ prefixes: ['law-callback-leaks'] });
     namespace = world.namespaces[0] ?? '';
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        logLines.push(...String(chunk).split('\n').filter(Boolean));
-        callback();
-      },
-    });
     running = await startInProcessOperator(world.emulator, world.namespaces, {
       instance: namespace,
       flags: ['--resync-period', '3s'],
-      logger: createLogger({ level: 'debug', destination: sink }),
+      logger: log.logger,
     });
   }, 120_000);
   afterAll(async () => {

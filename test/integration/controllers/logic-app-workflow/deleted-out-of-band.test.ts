@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../../support/operator-env.ts';
+import { applyRequestWorkflow } from './support/kubectl-workflow.ts';
 
 const NAME = 'vanishing';
 
@@ -37,27 +38,7 @@ describe('a workflow deleted out of band', () => {
   };
 
   it('is recreated at the next resync, with its new principal in status and an Event', async () => {
-    await kubectl(
-      ['apply', '-n', env.namespace, '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'logicops.io/v1alpha1',
-        kind: 'LogicAppWorkflow',
-        metadata: { name: NAME },
-        spec: {
-          subscriptionId: env.emulator.subscriptionId,
-          resourceGroup: DEMO_RESOURCE_GROUP,
-          location: 'westeurope',
-          definition: {
-            $schema:
-              'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
-            contentVersion: '1.0.0.0',
-            triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
-            actions: {},
-          },
-        },
-      }),
-    );
-    await kubectl(['wait', '-n', env.namespace, '--for=condition=Ready', '--timeout=60s', `law/${NAME}`]);
+    await applyRequestWorkflow(env, NAME);
     const first = await principal();
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(emulated()).toHaveLength(1);

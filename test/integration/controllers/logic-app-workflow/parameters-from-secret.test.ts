@@ -8,13 +8,11 @@
 // the resource definition": Microsoft Learn, "Secure access and data in Azure Logic Apps", Secure
 // parameters in workflow definitions; terraform-provider-azurerm PR #12314), so a Secret's value
 // is compared through logicops' salted digest of what it wrote, never with Azure's answer.
-import { Writable } from 'node:stream';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { DEFINITION } from '@logicops/azure-emulator/test-support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
 import { recordSelector } from '../../../../src/controllers/shared/records/record-configmap.ts';
-import { createLogger } from '../../../../src/observability/logger.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { PARAMETER_SOURCE_LABEL, RECONCILE_REQUEST_ANNOTATION } from '../../../../src/vocabulary.ts';
 import {
@@ -28,6 +26,7 @@ import {
 import { type Needle, scanForLeaks } from '../../../chaos/security/leak-scanner.ts';
 import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
+import { captureDebugLog } from '../../support/log-capture.ts';
 import { type InProcessOperator, startInProcessOperator } from '../../support/operator-env.ts';
 import {
   condition,
@@ -37,8 +36,8 @@ import {
   type MustShowWorld,
   readWorkflow,
   startMustShowWorld,
-  workflowRequests,
 } from '../must-show-support.ts';
+import { waitForWorkflowReads, workflowWritesSince } from './support/emulator-waits.ts';
 
 const WAIT = 60_000;
 const PARTNER_KEY = 'partner-key-from-a-pipeline-4b1e9c';
@@ -79,11 +78,11 @@ describe('LogicAppWorkflow: secure parameters from a Secret (spec.parametersFrom
   let world: MustShowWorld;
   let running: InProcessOperator;
   let namespace = '';
-  const logLines: string[] = [];
+  const log = captureDebugLog();
+  const logLines = log.lines;
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
   const events = adminKubeConfig().makeApiClient(EventsV1Api);
-  const writesOf = (name: string, since: number) =>
-    workflowRequests(world.emulator, name, since, 'Microsoft.Logic/workflows/write').length;
+  const writesOf = (name: string, since: number) => workflowWritesSince(world.emulator, name, since);
   const parametersIn = (name: string) =>
     emulatedWorkflow(world.emulator, name)?.properties.parameters as Record<string, { value?: unknown }>;
 
@@ -93,17 +92,11 @@ describe('LogicAppWorkflow: secure parameters from a Secret (spec.parametersFrom
       emulator: { captureRequestBodies: true },
     });
     namespace = world.namespaces[0] ?? '';
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        logLines.push(...String(chunk).split('\n').filter(Boolean));
-        callback();
-      },
-    });
     running = await startInProcessOperator(world.emulator, world.namespaces, {
       instance: namespace,
       flags: ['--resync-period', '3s'],
       // The operator's own logger (redaction included), at debug level: what a leak could reach.
-      logger: createLogger({ level: 'debug', destination: sink }),
+      logger: log.logger,
     });
   }, 120_000);
   afterAll(async () => {
@@ -139,18 +132,7 @@ describe('LogicAppWorkflow: secure parameters from a Secret (spec.parametersFrom
   }
 
   /** Waits until the workflow was read (resynced) at least `times` more times from now. */
-  async function waitResyncs(name: string, times = 2) {
-    const seq = lastSeq(world.emulator);
-    await eventually(
-      () => {
-        expect(
-          workflowRequests(world.emulator, name, seq, 'Microsoft.Logic/workflows/read').length,
-        ).toBeGreaterThanOrEqual(times);
-      },
-      WAIT,
-      200,
-    );
-  }
+  const waitResyncs = (name: string, times = 2) => waitForWorkflowReads(world.emulator, name, times, WAIT);
 
   it('the emulator receives the values; two resyncs with the same Secret make 0 writes', async () => {
     await putSecret('partner-api', {

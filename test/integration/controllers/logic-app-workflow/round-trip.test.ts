@@ -12,12 +12,13 @@ import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIC_APP_WORKFLOW_RESOURCE } from '../../../../src/controllers/resource-kinds.ts';
-import { GROUP, type LogicAppWorkflow, VERSION } from '../../../../src/crds/index.ts';
+import { GROUP, VERSION } from '../../../../src/crds/index.ts';
 import { PatchStrategy } from '../../../../src/runtime/kube-client.ts';
 import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig } from '../../support/cluster.ts';
 import { TEST_RECORDS_NAMESPACE } from '../../support/records.ts';
-import { emulatedWorkflow, lastSeq, workflowRequests } from '../must-show-support.ts';
+import { emulatedWorkflow, lastSeq } from '../must-show-support.ts';
+import { waitForWorkflowReads, workflowWritesSince } from './support/emulator-waits.ts';
 import {
   condition,
   createWorkflow,
@@ -26,6 +27,7 @@ import {
   readWorkflow,
   startWorkflowOperator,
   type WorkflowOperatorEnv,
+  waitWorkflowReady,
   workflowManifest,
 } from './support/workflow-operator.ts';
 
@@ -82,8 +84,7 @@ describe('LogicAppWorkflow controller: what Azure does not hand back as sent', (
   let env: WorkflowOperatorEnv;
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
   const events = adminKubeConfig().makeApiClient(EventsV1Api);
-  const writesOf = (name: string, since: number) =>
-    workflowRequests(env.emu, name, since, 'Microsoft.Logic/workflows/write').length;
+  const writesOf = (name: string, since: number) => workflowWritesSince(env.emu, name, since);
 
   beforeAll(async () => {
     env = await startWorkflowOperator({ prefix: 'law-round-trip' });
@@ -92,28 +93,9 @@ describe('LogicAppWorkflow controller: what Azure does not hand back as sent', (
     await env?.stop();
   });
 
-  async function waitReady(name: string, generation = 1): Promise<LogicAppWorkflow> {
-    return eventually(async () => {
-      const workflow = await readWorkflow(env, name);
-      expect(condition(workflow, 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
-      expect(workflow?.status?.observedGeneration).toBe(generation);
-      return workflow as LogicAppWorkflow;
-    }, WAIT);
-  }
-
+  const waitReady = (name: string, generation = 1) => waitWorkflowReady(env, name, generation, WAIT);
   /** Waits until the workflow was read (resynced) at least `times` more times from now. */
-  async function waitResyncs(name: string, times = 2) {
-    const seq = lastSeq(env.emu);
-    await eventually(
-      () => {
-        expect(
-          workflowRequests(env.emu, name, seq, 'Microsoft.Logic/workflows/read').length,
-        ).toBeGreaterThanOrEqual(times);
-      },
-      WAIT,
-      200,
-    );
-  }
+  const waitResyncs = (name: string, times = 2) => waitForWorkflowReads(env.emu, name, times, WAIT);
 
   /** Every place the operator writes outside Azure, as text: status, Events, the records namespace. */
   async function everythingTheOperatorWrote(name: string): Promise<string> {

@@ -16,6 +16,7 @@ import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
 import { eventually } from '../../../support/eventually.ts';
 import { adminKubeConfig, kubectl } from '../../support/cluster.ts';
 import { type OperatorEnv, startOperatorEnv } from '../../support/operator-env.ts';
+import { applyRequestWorkflow } from './support/kubectl-workflow.ts';
 
 const NAME = 'runs-visible';
 
@@ -57,27 +58,7 @@ describe('run visibility without the portal', () => {
     ).items.filter((event) => event.reason === 'WorkflowRunFailed' && event.regarding?.name === NAME);
 
   it('reports a failed run started by the trigger run action in status and one Warning Event, then the next Succeeded run', async () => {
-    await kubectl(
-      ['apply', '-n', env.namespace, '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'logicops.io/v1alpha1',
-        kind: 'LogicAppWorkflow',
-        metadata: { name: NAME },
-        spec: {
-          subscriptionId: env.emulator.subscriptionId,
-          resourceGroup: DEMO_RESOURCE_GROUP,
-          location: 'westeurope',
-          definition: {
-            $schema:
-              'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
-            contentVersion: '1.0.0.0',
-            triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
-            actions: {},
-          },
-        },
-      }),
-    );
-    await kubectl(['wait', '-n', env.namespace, '--for=condition=Ready', '--timeout=60s', `law/${NAME}`]);
+    await applyRequestWorkflow(env, NAME);
     expect((await get()).status?.lastRun).toBeUndefined();
 
     // A run that fails, started the way a platform engineer would without the portal.

@@ -3,26 +3,19 @@
 // Secret this workflow does not own, and the Secret's deletion with the workflow. The frame and
 // every step run against the in-memory API server and fake gateways (support/fakes.ts: the fake
 // callback gateway signs its URL with a counter of regenerated primary keys).
-import { ApiException, type V1ConfigMap, type V1Namespace, type V1Secret } from '@kubernetes/client-node';
+import { ApiException, type V1Secret } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { callbackTriggerOf } from '../../../../src/controllers/logic-app-workflow/callback-url/request-trigger.ts';
 import {
   handledRequestValue,
   rotationDue,
 } from '../../../../src/controllers/logic-app-workflow/callback-url/rotation.ts';
-import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
-import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
-import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../src/observability/logger.ts';
-import { type ReconcileFn, StalledError, TerminalError } from '../../../../src/runtime/index.ts';
-import { everyNamespaceAs } from '../../../support/azure-actors.ts';
+import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
+import { StalledError, TerminalError } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { MemoryRecords } from '../shared/support/memory-records.ts';
-import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
+import type { FakeAzure, FakeKube, RecordingEvents } from './support/fakes.ts';
+import { NS, ReconcileHarness, workflowObject } from './support/reconcile-harness.ts';
 
-const NS = 'team-a';
-const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
 const HOUR = 3_600_000;
 const REQUEST_DEFINITION = {
   triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
@@ -33,79 +26,30 @@ function workflow(
   callbackUrl: LogicAppWorkflow['spec']['callbackUrl'],
   definition: object = REQUEST_DEFINITION,
 ): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'wf-uid-1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
+  return workflowObject(
+    {
       identity: { type: 'None' },
-      state: 'Enabled',
       definition: definition as LogicAppWorkflow['spec']['definition'],
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
       ...(callbackUrl ? { callbackUrl } : {}),
     },
-  };
+    { uid: 'wf-uid-1' },
+  );
 }
 
 describe('spec.callbackUrl', () => {
+  let h: ReconcileHarness;
   let kube: FakeKube;
   let azure: FakeAzure;
   let events: RecordingEvents;
-  let reconcile: ReconcileFn<LogicAppWorkflow>;
   let clock: FakeClock;
 
   beforeEach(() => {
-    kube = new FakeKube();
-    azure = new FakeAzure();
-    events = new RecordingEvents();
-    clock = new FakeClock(Date.UTC(2026, 11, 7, 12));
-    const deps: LogicAppWorkflowControllerDeps = {
-      workflows: new FakeSource<LogicAppWorkflow>(),
-      bindings: new FakeSource<VaultSecretBinding>(),
-      configMaps: new FakeSource<V1ConfigMap>(),
-      namespaces: new FakeSource<V1Namespace>([
-        {
-          metadata: {
-            name: NS,
-            annotations: {
-              'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
-            },
-          },
-        },
-      ]),
-      records: new MemoryRecords().records,
-      kube: kube.asClient(),
-      actors: everyNamespaceAs(),
-      gatewaysFor: () => azure.gateways(),
-      events,
-      logger: silentLogger(),
-      clock,
-      settings: {
-        clusterId: 'c1',
-        namespacePolicy: namespacePolicy(true),
-        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
-      },
-    };
-    reconcile = createLogicAppWorkflowReconciler(deps);
+    h = new ReconcileHarness({ clock: new FakeClock(Date.UTC(2026, 11, 7, 12)) });
+    ({ kube, azure, events, clock } = h);
   });
 
-  async function run(object?: LogicAppWorkflow) {
-    if (object) kube.put(object);
-    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-    if (!current) throw new Error('no object');
-    return reconcile(structuredClone(current), {
-      key: `${NS}/wf`,
-      logger: silentLogger(),
-      clock,
-      signal: new AbortController().signal,
-      reconcileId: 'r',
-    });
-  }
-  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf')!;
+  const run = (object?: LogicAppWorkflow) => h.run(object);
+  const stored = () => h.stored()!;
   const secret = (name = 'wf-callback') => kube.find<V1Secret>('Secret', NS, name);
   const urlIn = (name = 'wf-callback', key = 'url') => {
     const data = secret(name)?.data?.[key];

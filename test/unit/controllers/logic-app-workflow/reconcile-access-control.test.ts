@@ -3,26 +3,13 @@
 // replaces the whole workflow), no write at steady state, and the region's addresses in status.
 // The fake gateways read back through the gateway's own mapping and the emulator's
 // endpointsConfiguration (support/fakes.ts), so unit tests and emulator share one belief.
-import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
 import { regionEndpoints } from '@logicops/azure-emulator';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
-import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
-import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
-import type {
-  LogicAppWorkflow,
-  VaultSecretBinding,
-  WorkflowAccessControl,
-} from '../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../src/observability/logger.ts';
-import type { ReconcileFn } from '../../../../src/runtime/index.ts';
-import { everyNamespaceAs } from '../../../support/azure-actors.ts';
+import type { LogicAppWorkflow, WorkflowAccessControl } from '../../../../src/crds/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { MemoryRecords } from '../shared/support/memory-records.ts';
-import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
+import type { FakeAzure, RecordingEvents } from './support/fakes.ts';
+import { ReconcileHarness, SUBSCRIPTION_ID, workflowObject } from './support/reconcile-harness.ts';
 
-const NS = 'team-a';
-const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
 const IA = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Logic/integrationAccounts/b2b`;
 const ACCESS: WorkflowAccessControl = {
   triggers: { allowedCallerIpAddresses: [{ addressRange: '203.0.113.0/24' }] },
@@ -30,79 +17,26 @@ const ACCESS: WorkflowAccessControl = {
 };
 
 function workflow(overrides: Partial<LogicAppWorkflow['spec']> = {}, generation = 1): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation, resourceVersion: String(generation), uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: { triggers: {}, actions: { Say: { type: 'Compose', inputs: 'hi' } } },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
-    },
-  };
+  return workflowObject(
+    { definition: { triggers: {}, actions: { Say: { type: 'Compose', inputs: 'hi' } } }, ...overrides },
+    { generation, resourceVersion: String(generation) },
+  );
 }
 
 describe('LogicAppWorkflow reconcile: access control and what a write keeps', () => {
-  let kube: FakeKube;
+  let h: ReconcileHarness;
   let azure: FakeAzure;
   let events: RecordingEvents;
-  let reconcile: ReconcileFn<LogicAppWorkflow>;
   const clock = new FakeClock();
 
   beforeEach(() => {
-    kube = new FakeKube();
-    azure = new FakeAzure();
-    events = new RecordingEvents();
-    const deps: LogicAppWorkflowControllerDeps = {
-      workflows: new FakeSource<LogicAppWorkflow>(),
-      bindings: new FakeSource<VaultSecretBinding>(),
-      configMaps: new FakeSource<V1ConfigMap>(),
-      namespaces: new FakeSource<V1Namespace>([
-        {
-          metadata: {
-            name: NS,
-            annotations: {
-              'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
-            },
-          },
-        },
-      ]),
-      records: new MemoryRecords().records,
-      kube: kube.asClient(),
-      actors: everyNamespaceAs(),
-      gatewaysFor: () => azure.gateways(),
-      events,
-      logger: silentLogger(),
-      clock,
-      settings: {
-        clusterId: 'c1',
-        namespacePolicy: namespacePolicy(true),
-        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
-      },
-    };
-    reconcile = createLogicAppWorkflowReconciler(deps);
+    h = new ReconcileHarness({ clock });
+    ({ azure, events } = h);
   });
 
-  async function run(object?: LogicAppWorkflow) {
-    if (object) kube.put(object);
-    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-    if (!current) throw new Error('no object');
-    return reconcile(structuredClone(current), {
-      key: `${NS}/wf`,
-      logger: silentLogger(),
-      clock,
-      signal: new AbortController().signal,
-      reconcileId: 'r',
-    });
-  }
-  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-  const writes = () => azure.calls.filter((call) => call === 'workflows.createOrUpdate').length;
+  const run = (object?: LogicAppWorkflow) => h.run(object);
+  const stored = () => h.stored();
+  const writes = () => h.writes();
   const inAzure = () => azure.workflows.get('wf');
   /** Someone else writes the workflow: Azure stamps a new version. */
   function outOfBand(change: (w: NonNullable<ReturnType<typeof inAzure>>) => void) {

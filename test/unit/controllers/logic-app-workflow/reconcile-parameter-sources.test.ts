@@ -2,28 +2,16 @@
 // that answer as Azure does (secure values withheld: support/fakes.ts `asReturned`), an
 // in-memory API server holding the Secrets, and in-memory operator records. Writes are counted
 // from the fake Azure's calls; Secret reads from the fake API server's requests.
-import { ApiException, type V1ConfigMap, type V1Namespace, type V1Secret } from '@kubernetes/client-node';
+import { ApiException, type V1Secret } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
-import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
-import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../src/observability/logger.ts';
-import {
-  computeKstatus,
-  type ReconcileFn,
-  StalledError,
-  TerminalError,
-} from '../../../../src/runtime/index.ts';
+import { computeKstatus, StalledError, TerminalError } from '../../../../src/runtime/index.ts';
 import { PARAMETER_SOURCE_LABEL } from '../../../../src/vocabulary.ts';
-import { everyNamespaceAs } from '../../../support/azure-actors.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { MemoryRecords } from '../shared/support/memory-records.ts';
-import { FakeAzure, FakeKube, FakeSource, RecordingEvents, TENANT } from './support/fakes.ts';
+import type { MemoryRecords } from '../shared/support/memory-records.ts';
+import type { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
+import { NS, ReconcileHarness, VAULT_ID, workflowObject } from './support/reconcile-harness.ts';
 
-const NS = 'team-a';
-const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
-const VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1`;
 const PARTNER_KEY = 'partner-key-from-pipeline-6c1f';
 const ROTATED_KEY = 'partner-key-rotated-by-pipeline-93ad';
 const ACCOUNT_TOKEN = 'account-token-in-object-0b7e';
@@ -50,27 +38,15 @@ const DEFINITION = {
 };
 
 function workflow(overrides: Partial<LogicAppWorkflow['spec']> = {}): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: DEFINITION,
-      parameters: { endpoint: 'https://partner.example/orders' },
-      parametersFrom: {
-        partnerKey: { secretKeyRef: { name: 'partner-api', key: 'apiKey' } },
-        partnerSettings: { secretKeyRef: { name: 'partner-api', key: 'settings' } },
-      },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
+  return workflowObject({
+    definition: DEFINITION,
+    parameters: { endpoint: 'https://partner.example/orders' },
+    parametersFrom: {
+      partnerKey: { secretKeyRef: { name: 'partner-api', key: 'apiKey' } },
+      partnerSettings: { secretKeyRef: { name: 'partner-api', key: 'settings' } },
     },
-  };
+    ...overrides,
+  });
 }
 
 function secret(
@@ -90,77 +66,23 @@ function secret(
 const settings = (token: string) => JSON.stringify({ account: 'acme', token });
 
 describe('LogicAppWorkflow reconcile: secure parameters from Secrets (spec.parametersFrom)', () => {
+  let h: ReconcileHarness;
   let kube: FakeKube;
   let azure: FakeAzure;
   let events: RecordingEvents;
   let bindings: FakeSource<VaultSecretBinding>;
   let records: MemoryRecords;
-  let reconcile: ReconcileFn<LogicAppWorkflow>;
   const clock = new FakeClock();
 
   beforeEach(() => {
-    kube = new FakeKube();
-    azure = new FakeAzure();
-    azure.vaults.set('kv1', {
-      id: VAULT_ID,
-      name: 'kv1',
-      location: 'westeurope',
-      tenantId: TENANT,
-      vaultUri: 'https://kv1.vault.azure.net/',
-      enableRbacAuthorization: true,
-      accessPolicies: [],
-    });
-    events = new RecordingEvents();
-    bindings = new FakeSource<VaultSecretBinding>();
-    records = new MemoryRecords();
-    const deps: LogicAppWorkflowControllerDeps = {
-      workflows: new FakeSource<LogicAppWorkflow>(),
-      bindings,
-      configMaps: new FakeSource<V1ConfigMap>(),
-      namespaces: new FakeSource<V1Namespace>([
-        {
-          metadata: {
-            name: NS,
-            annotations: {
-              'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
-              'logicops.io/allowed-vaults': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/*`,
-            },
-          },
-        },
-      ]),
-      records: records.records,
-      kube: kube.asClient(),
-      actors: everyNamespaceAs(),
-      gatewaysFor: () => azure.gateways(),
-      events,
-      logger: silentLogger(),
-      clock,
-      settings: {
-        clusterId: 'c1',
-        namespacePolicy: namespacePolicy(true),
-        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
-        waitPollMs: WAIT_POLL_MS,
-      },
-    };
-    reconcile = createLogicAppWorkflowReconciler(deps);
+    h = new ReconcileHarness({ clock, vault: true, settings: { waitPollMs: WAIT_POLL_MS } });
+    ({ kube, azure, events, bindings, records } = h);
   });
 
-  const context = () => ({
-    key: `${NS}/wf`,
-    logger: silentLogger(),
-    clock,
-    signal: new AbortController().signal,
-    reconcileId: 'r',
-  });
-  async function run(object?: LogicAppWorkflow) {
-    if (object) kube.put(object);
-    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-    if (!current) throw new Error('no object');
-    return reconcile(structuredClone(current), context());
-  }
-  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-  const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
-  const writes = () => azure.calls.filter((call) => call === 'workflows.createOrUpdate').length;
+  const run = (object?: LogicAppWorkflow) => h.run(object);
+  const stored = () => h.stored();
+  const condition = (type: string) => h.condition(type);
+  const writes = () => h.writes();
   const azureValue = (name: string) => azure.workflows.get('wf')?.parameters[name]?.value;
   const secretGets = () =>
     kube.requests.filter((request) => request.kind === 'Secret' && request.verb === 'get').length;

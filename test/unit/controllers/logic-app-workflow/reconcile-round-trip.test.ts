@@ -2,24 +2,16 @@
 // gateways that answer as Azure does (support/fakes.ts `asReturned`: secure values withheld,
 // evaluatedRecurrence dropped, parameter types in the spec's casing), an in-memory API server
 // and in-memory operator records.
-import type { V1ConfigMap, V1Namespace } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
 import { terminalFingerprint } from '../../../../src/controllers/logic-app-workflow/controller.ts';
-import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
-import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../src/observability/logger.ts';
-import { computeKstatus, type ReconcileFn } from '../../../../src/runtime/index.ts';
-import { everyNamespaceAs } from '../../../support/azure-actors.ts';
+import { computeKstatus } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { MemoryRecords } from '../shared/support/memory-records.ts';
-import { FakeAzure, FakeKube, FakeSource, RecordingEvents, TENANT } from './support/fakes.ts';
+import type { MemoryRecords } from '../shared/support/memory-records.ts';
+import type { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
+import { NS, ReconcileHarness, VAULT_ID, workflowObject } from './support/reconcile-harness.ts';
 
-const NS = 'team-a';
-const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
-const KEY = `${NS}/wf`;
-const VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1`;
 const API_KEY = 'api-key-value-5e1d';
 const NEW_API_KEY = 'api-key-value-rotated-07c2';
 const SECURE_DEFINITION = {
@@ -55,23 +47,7 @@ const INJECTED_DEFINITION = {
 };
 
 function workflow(overrides: Partial<LogicAppWorkflow['spec']> = {}): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: SECURE_DEFINITION,
-      parameters: { apiKey: API_KEY },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
-    },
-  };
+  return workflowObject({ definition: SECURE_DEFINITION, parameters: { apiKey: API_KEY }, ...overrides });
 }
 
 function binding(name: string, parameterName = 'keyUri'): VaultSecretBinding {
@@ -92,77 +68,24 @@ function binding(name: string, parameterName = 'keyUri'): VaultSecretBinding {
 }
 
 describe('LogicAppWorkflow reconcile against what Azure answers', () => {
+  let h: ReconcileHarness;
   let kube: FakeKube;
   let azure: FakeAzure;
   let events: RecordingEvents;
   let bindings: FakeSource<VaultSecretBinding>;
   let records: MemoryRecords;
   let deps: LogicAppWorkflowControllerDeps;
-  let reconcile: ReconcileFn<LogicAppWorkflow>;
   const clock = new FakeClock();
 
   beforeEach(() => {
-    kube = new FakeKube();
-    azure = new FakeAzure();
-    azure.vaults.set('kv1', {
-      id: VAULT_ID,
-      name: 'kv1',
-      location: 'westeurope',
-      tenantId: TENANT,
-      vaultUri: 'https://kv1.vault.azure.net/',
-      enableRbacAuthorization: true,
-      accessPolicies: [],
-    });
-    events = new RecordingEvents();
-    bindings = new FakeSource<VaultSecretBinding>();
-    records = new MemoryRecords();
-    deps = {
-      workflows: new FakeSource<LogicAppWorkflow>(),
-      bindings,
-      configMaps: new FakeSource<V1ConfigMap>(),
-      namespaces: new FakeSource<V1Namespace>([
-        {
-          metadata: {
-            name: NS,
-            annotations: {
-              'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
-              'logicops.io/allowed-vaults': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/*`,
-            },
-          },
-        },
-      ]),
-      records: records.records,
-      kube: kube.asClient(),
-      actors: everyNamespaceAs(),
-      gatewaysFor: () => azure.gateways(),
-      events,
-      logger: silentLogger(),
-      clock,
-      settings: {
-        clusterId: 'c1',
-        namespacePolicy: namespacePolicy(true),
-        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
-      },
-    };
-    reconcile = createLogicAppWorkflowReconciler(deps);
+    h = new ReconcileHarness({ clock, vault: true });
+    ({ kube, azure, events, bindings, records, deps } = h);
   });
 
-  const context = () => ({
-    key: KEY,
-    logger: silentLogger(),
-    clock,
-    signal: new AbortController().signal,
-    reconcileId: 'r',
-  });
-  async function run(object?: LogicAppWorkflow) {
-    if (object) kube.put(object);
-    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-    if (!current) throw new Error('no object');
-    return reconcile(structuredClone(current), context());
-  }
-  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-  const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
-  const writes = () => azure.calls.filter((call) => call === 'workflows.createOrUpdate').length;
+  const run = (object?: LogicAppWorkflow) => h.run(object);
+  const stored = () => h.stored();
+  const condition = (type: string) => h.condition(type);
+  const writes = () => h.writes();
   const secureRecord = () => records.payload('secure-parameters', NS, 'wf');
   /** Everything the operator wrote outside Azure: status, Events, records. */
   const everythingWritten = () =>
@@ -237,7 +160,7 @@ describe('LogicAppWorkflow reconcile against what Azure answers', () => {
       await run(workflow());
       await run();
       await records.records.remove('secure-parameters', NS, 'wf');
-      reconcile = createLogicAppWorkflowReconciler(deps); // a restarted operator: no memory either
+      h.restart(); // a restarted operator: no memory either
       await run();
       expect(writes()).toBe(2);
       expect(events.recorded.at(-1)).toMatchObject({

@@ -4,31 +4,29 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidAzureNameError } from '../../../../src/azure/index.ts';
 import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
-import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
-import {
-  DEFINITION_LIMITS,
-  leanWorkflow,
-} from '../../../../src/controllers/logic-app-workflow/spec-limits.ts';
+import { DEFINITION_LIMITS } from '../../../../src/controllers/logic-app-workflow/spec-limits.ts';
 import { metadataStub } from '../../../../src/controllers/shared/lean-cache.ts';
-import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../src/observability/logger.ts';
-import {
-  computeKstatus,
-  type ReconcileFn,
-  StalledError,
-  TerminalError,
-} from '../../../../src/runtime/index.ts';
+import { computeKstatus, StalledError, TerminalError } from '../../../../src/runtime/index.ts';
 import { LOGICOPS_FINALIZER } from '../../../../src/vocabulary.ts';
-import { everyNamespaceAs } from '../../../support/azure-actors.ts';
-import { FakeClock } from '../../../support/fake-clock.ts';
-import { MemoryRecords } from '../shared/support/memory-records.ts';
-import { FakeAzure, FakeKube, FakeSource, PRINCIPAL, RecordingEvents, TENANT } from './support/fakes.ts';
+import type { FakeClock } from '../../../support/fake-clock.ts';
+import type { MemoryRecords } from '../shared/support/memory-records.ts';
+import {
+  type FakeAzure,
+  type FakeKube,
+  type FakeSource,
+  PRINCIPAL,
+  type RecordingEvents,
+  TENANT,
+} from './support/fakes.ts';
+import {
+  NS,
+  ReconcileHarness,
+  SUBSCRIPTION_ID,
+  VAULT_ID,
+  workflowObject,
+} from './support/reconcile-harness.ts';
 
-const NS = 'team-a';
-const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
-const KEY = `${NS}/wf`;
-const VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1`;
 const UAMI = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared`;
 const DEFINITION = {
   parameters: { keyUri: { type: 'String' } },
@@ -47,22 +45,7 @@ function workflow(
   overrides: Partial<LogicAppWorkflow['spec']> = {},
   annotations: Record<string, string> = {},
 ): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', annotations },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: DEFINITION,
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-      ...overrides,
-    },
-  };
+  return workflowObject({ definition: DEFINITION, ...overrides }, { annotations });
 }
 
 function binding(name: string, extra: Partial<VaultSecretBinding> = {}): VaultSecretBinding {
@@ -84,13 +67,13 @@ function binding(name: string, extra: Partial<VaultSecretBinding> = {}): VaultSe
 }
 
 describe('LogicAppWorkflow reconcile', () => {
+  let h: ReconcileHarness;
   let kube: FakeKube;
   let azure: FakeAzure;
   let events: RecordingEvents;
   let bindings: FakeSource<VaultSecretBinding>;
   let configMaps: FakeSource<KubernetesObject>;
   let clock: FakeClock;
-  let reconcile: ReconcileFn<LogicAppWorkflow>;
   let deps: LogicAppWorkflowControllerDeps;
   let records: MemoryRecords;
   let namespaces: FakeSource<V1Namespace>;
@@ -98,70 +81,19 @@ describe('LogicAppWorkflow reconcile', () => {
 
   beforeEach(() => {
     journal.splice(0);
-    kube = new FakeKube();
-    azure = new FakeAzure();
-    azure.vaults.set('kv1', {
-      id: VAULT_ID,
-      name: 'kv1',
-      location: 'westeurope',
-      tenantId: TENANT,
-      vaultUri: 'https://kv1.vault.azure.net/',
-      enableRbacAuthorization: true,
-      accessPolicies: [],
+    h = new ReconcileHarness({
+      vault: true,
+      bindings: [binding('api-key')],
+      journal,
+      lean: true,
+      settings: { waitPollMs: 1_000 },
     });
-    events = new RecordingEvents();
-    bindings = new FakeSource([binding('api-key')]);
-    configMaps = new FakeSource<KubernetesObject>();
-    clock = new FakeClock();
-    namespaces = new FakeSource<V1Namespace>([
-      {
-        metadata: {
-          name: NS,
-          annotations: {
-            'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
-            'logicops.io/allowed-vaults': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/*`,
-          },
-        },
-      },
-    ]);
-    records = new MemoryRecords(journal);
-    deps = {
-      workflows: new FakeSource<LogicAppWorkflow>(),
-      bindings,
-      configMaps,
-      namespaces,
-      records: records.records,
-      kube: kube.asClient(),
-      actors: everyNamespaceAs(),
-      gatewaysFor: () => azure.gateways(),
-      events,
-      logger: silentLogger(),
-      clock,
-      settings: {
-        clusterId: 'c1',
-        namespacePolicy: namespacePolicy(true),
-        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
-        waitPollMs: 1_000,
-      },
-    };
-    reconcile = createLogicAppWorkflowReconciler(deps);
+    ({ kube, azure, events, bindings, configMaps, clock, deps, records, namespaces } = h);
   });
 
-  const context = () => ({
-    key: KEY,
-    logger: silentLogger(),
-    clock,
-    signal: new AbortController().signal,
-    reconcileId: 'r',
-  });
-  /** Stores `object` (as the API server would), then reconciles the copy the informer cache holds. */
-  async function run(object?: LogicAppWorkflow) {
-    if (object) kube.put(object);
-    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-    if (!current) throw new Error('no object');
-    return reconcile(leanWorkflow(structuredClone(current)), context());
-  }
-  const stored = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
+  const context = () => h.context();
+  const run = (object?: LogicAppWorkflow) => h.run(object);
+  const stored = () => h.stored();
   /** A ConfigMap as the API server holds it (a new resourceVersion), and its stub as the metadata-only cache does. */
   function putConfigMap(name: string, data: Record<string, string>) {
     const stored = kube.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data });
@@ -170,7 +102,7 @@ describe('LogicAppWorkflow reconcile', () => {
       metadataStub(stored),
     ]);
   }
-  const condition = (type: string) => stored()?.status?.conditions?.find((c) => c.type === type);
+  const condition = (type: string) => h.condition(type);
 
   it('adds the finalizer first, creates once with the secret URI, and reports Ready with the principal', async () => {
     expect(await run(workflow())).toEqual({ type: 'done' });
@@ -206,10 +138,7 @@ describe('LogicAppWorkflow reconcile', () => {
   });
 
   it('reads a vault once for its URI when the wiring keeps vault URIs, not on every pass', async () => {
-    reconcile = createLogicAppWorkflowReconciler({
-      ...deps,
-      settings: { ...deps.settings, vaultUriTtlMs: 60_000 },
-    });
+    h.restart({ vaultUriTtlMs: 60_000 });
     await run(workflow());
     azure.calls.length = 0;
     expect(await run()).toEqual({ type: 'done' });
@@ -604,10 +533,12 @@ describe('LogicAppWorkflow reconcile', () => {
       const object = workflow();
       object.metadata.name = 'w'.repeat(44);
       kube.put(object);
-      const outcome = await reconcile(structuredClone(object), {
-        ...context(),
-        key: `${NS}/${object.metadata.name}`,
-      }).catch((error: unknown) => error);
+      const outcome = await h
+        .reconcile(structuredClone(object), {
+          ...context(),
+          key: `${NS}/${object.metadata.name}`,
+        })
+        .catch((error: unknown) => error);
       expect(outcome).toBeInstanceOf(TerminalError);
       expect(azure.calls).toEqual([]);
     });

@@ -1,24 +1,14 @@
 // The run report (steps/report-runs.ts, run-reports.ts): the last run and the triggers in
 // status, read only when due on the injected clock, and one Warning Event per failed run — never
 // again on a later pass or after a restart (status.lastRun remembers).
-import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ObservedRun } from '../../../../src/azure/index.ts';
-import type { LogicAppWorkflowControllerDeps } from '../../../../src/controllers/logic-app-workflow/context.ts';
-import { createLogicAppWorkflowReconciler } from '../../../../src/controllers/logic-app-workflow/reconcile.ts';
 import { newlyFailedRuns } from '../../../../src/controllers/logic-app-workflow/run-reports.ts';
-import { leanWorkflow } from '../../../../src/controllers/logic-app-workflow/spec-limits.ts';
-import { namespacePolicy } from '../../../../src/controllers/shared/namespace-policy.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../src/observability/logger.ts';
-import type { ReconcileFn } from '../../../../src/runtime/index.ts';
-import { everyNamespaceAs } from '../../../support/azure-actors.ts';
-import { FakeClock } from '../../../support/fake-clock.ts';
-import { MemoryRecords } from '../shared/support/memory-records.ts';
-import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from './support/fakes.ts';
+import type { LogicAppWorkflow } from '../../../../src/crds/index.ts';
+import type { FakeClock } from '../../../support/fake-clock.ts';
+import type { FakeAzure, FakeKube, RecordingEvents } from './support/fakes.ts';
+import { NS, ReconcileHarness, workflowObject } from './support/reconcile-harness.ts';
 
-const NS = 'team-a';
-const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
 const MINUTE = 60_000;
 const INTERVAL = 10 * MINUTE;
 const DEFINITION = {
@@ -30,80 +20,28 @@ const DEFINITION = {
 };
 
 function workflow(annotations: Record<string, string> = {}): LogicAppWorkflow {
-  return {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: NS, generation: 1, resourceVersion: '1', uid: 'u1', annotations },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: DEFINITION,
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-    },
-  };
+  return workflowObject({ definition: DEFINITION }, { annotations });
 }
 
 describe('run report', () => {
+  let h: ReconcileHarness;
   let kube: FakeKube;
   let azure: FakeAzure;
   let events: RecordingEvents;
   let clock: FakeClock;
-  let deps: LogicAppWorkflowControllerDeps;
-  let reconcile: ReconcileFn<LogicAppWorkflow>;
 
   beforeEach(() => {
-    kube = new FakeKube();
-    azure = new FakeAzure();
-    events = new RecordingEvents();
-    clock = new FakeClock();
-    deps = {
-      workflows: new FakeSource<LogicAppWorkflow>(),
-      bindings: new FakeSource<VaultSecretBinding>(),
-      configMaps: new FakeSource<KubernetesObject>(),
-      namespaces: new FakeSource<V1Namespace>([
-        {
-          metadata: {
-            name: NS,
-            annotations: {
-              'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
-            },
-          },
-        },
-      ]),
-      records: new MemoryRecords([]).records,
-      kube: kube.asClient(),
-      actors: everyNamespaceAs(),
-      gatewaysFor: () => azure.gateways(),
-      events,
-      logger: silentLogger(),
-      clock,
-      settings: {
-        clusterId: 'c1',
-        namespacePolicy: namespacePolicy(true),
-        quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
-        resync: { periodMs: INTERVAL, jitterFraction: 0.1 },
-      },
-    };
-    reconcile = createLogicAppWorkflowReconciler(deps);
+    h = new ReconcileHarness({
+      lean: true,
+      settings: { resync: { periodMs: INTERVAL, jitterFraction: 0.1 } },
+    });
+    ({ kube, azure, events, clock } = h);
   });
 
+  /** A pass on the stored object, counting only its own Azure calls. */
   async function pass(object?: LogicAppWorkflow) {
-    if (object) kube.put(object);
-    const current = kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf');
-    if (!current) throw new Error('no object');
     azure.calls.length = 0;
-    const context = {
-      key: `${NS}/wf`,
-      logger: silentLogger(),
-      clock,
-      signal: new AbortController().signal,
-      reconcileId: 'r',
-    };
-    return reconcile(leanWorkflow(structuredClone(current)), context);
+    return h.run(object);
   }
   const status = () => kube.find<LogicAppWorkflow>('LogicAppWorkflow', NS, 'wf')?.status;
   const runReads = () => azure.calls.filter((call) => call.startsWith('workflowRuns.'));
@@ -192,7 +130,7 @@ describe('run report', () => {
     await pass();
     expect(failedEvents()).toHaveLength(1);
     // A new process (or the other replica after a failover): no memory, so its first pass reads.
-    reconcile = createLogicAppWorkflowReconciler(deps);
+    h.restart();
     await pass();
     expect(runReads()).toEqual(['workflowRuns.recentRuns', 'workflowRuns.triggers']);
     expect(failedEvents()).toHaveLength(1);
@@ -265,10 +203,7 @@ describe('run report', () => {
   });
 
   it('reads nothing with the run report off (runReportIntervalMs 0, --run-status-period 0s)', async () => {
-    reconcile = createLogicAppWorkflowReconciler({
-      ...deps,
-      settings: { ...deps.settings, runReportIntervalMs: 0 },
-    });
+    h.restart({ runReportIntervalMs: 0 });
     await pass(workflow());
     run('08584737551867954143243946780CU71', 'Failed', 1);
     await clock.advance(INTERVAL);
@@ -279,10 +214,7 @@ describe('run report', () => {
   });
 
   it('reads at the interval it is given, not at every resync', async () => {
-    reconcile = createLogicAppWorkflowReconciler({
-      ...deps,
-      settings: { ...deps.settings, runReportIntervalMs: 3 * INTERVAL },
-    });
+    h.restart({ runReportIntervalMs: 3 * INTERVAL });
     await pass(workflow());
     const reads: number[] = [];
     for (let resync = 1; resync <= 6; resync++) {

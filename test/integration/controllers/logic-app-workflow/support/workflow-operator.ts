@@ -10,6 +10,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
 import { DEMO_RESOURCE_GROUP, type Emulator, startEmulator } from '@logicops/azure-emulator';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { AzureCalls, createAzureClients, createAzureGateways } from '../../../../../src/azure/index.ts';
 import { createInformers, type OperatorInformers } from '../../../../../src/controllers/informers.ts';
 import { createLogicAppWorkflowController } from '../../../../../src/controllers/logic-app-workflow/index.ts';
@@ -25,6 +26,7 @@ import {
   ALLOWED_VAULTS_ANNOTATION,
 } from '../../../../../src/vocabulary.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
+import { eventually } from '../../../../support/eventually.ts';
 import {
   adminKubeConfig,
   type CrdManifest,
@@ -261,4 +263,19 @@ export function condition(workflow: LogicAppWorkflow | undefined, type: string) 
 /** Writes made to workflows in the emulator so far. */
 export function workflowWrites(env: WorkflowOperatorEnv): number {
   return env.emu.counters().byOperation['Microsoft.Logic/workflows/write']?.count ?? 0;
+}
+
+/** Waits until the workflow is Ready (Succeeded) at `generation`; returns it as then read. */
+export async function waitWorkflowReady(
+  env: WorkflowOperatorEnv,
+  name: string,
+  generation: number,
+  timeoutMs: number,
+): Promise<LogicAppWorkflow> {
+  return eventually(async () => {
+    const workflow = await readWorkflow(env, name);
+    expect(condition(workflow, 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(workflow?.status?.observedGeneration).toBe(generation);
+    return workflow as LogicAppWorkflow;
+  }, timeoutMs);
 }

@@ -2,25 +2,15 @@
 // pass of a LogicAppWorkflow, a VaultSecretBinding and a WorkflowRoleAssignment the same way — the same queue answer
 // and the same conditions. Each kind runs its real reconcile (unit fakes around it); the error
 // is thrown by the kind's first Azure read.
-import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { AzureError, type AzureFailure, InvalidAzureNameError } from '../../../../../src/azure/index.ts';
-import { createLogicAppWorkflowReconciler } from '../../../../../src/controllers/logic-app-workflow/reconcile.ts';
-import { namespacePolicy } from '../../../../../src/controllers/shared/namespace-policy.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../../src/observability/logger.ts';
 import { type ReconcileResult, StalledError, TerminalError } from '../../../../../src/runtime/index.ts';
-import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
-import { FakeClock } from '../../../../support/fake-clock.ts';
-import { FakeAzure, FakeKube, FakeSource, RecordingEvents } from '../../logic-app-workflow/support/fakes.ts';
+import { ReconcileHarness, workflowObject } from '../../logic-app-workflow/support/reconcile-harness.ts';
 import { addTestVault, createWorld, PRINCIPAL } from '../../vault-secret-binding/support/world.ts';
 import {
   createRoleWorld,
   PRINCIPAL as ROLE_PRINCIPAL,
 } from '../../workflow-role-assignment/support/world.ts';
-import { MemoryRecords } from '../support/memory-records.ts';
-
-const SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000000a';
 
 interface Pass {
   /** What the reconcile returned, or the error it threw. */
@@ -35,74 +25,25 @@ type KindHarness = (error: Error) => Promise<Pass>;
 const azureError = (failure: AzureFailure, operation: string) => new AzureError(operation, failure);
 
 const workflowKind: KindHarness = async (error) => {
-  const kube = new FakeKube();
-  const azure = new FakeAzure();
-  const events = new RecordingEvents();
-  const clock = new FakeClock();
-  const namespace: V1Namespace = {
-    metadata: {
-      name: 'team-a',
-      annotations: {
-        'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
+  const h = new ReconcileHarness();
+  const gateways = h.azure.gateways();
+  h.deps.gatewaysFor = () => ({
+    ...gateways,
+    workflows: {
+      ...gateways.workflows,
+      get: async () => {
+        throw error;
       },
-    },
-  };
-  const gateways = azure.gateways();
-  const reconcile = createLogicAppWorkflowReconciler({
-    workflows: new FakeSource<LogicAppWorkflow>(),
-    bindings: new FakeSource<VaultSecretBinding>(),
-    configMaps: new FakeSource<KubernetesObject>(),
-    namespaces: new FakeSource<V1Namespace>([namespace]),
-    records: new MemoryRecords([]).records,
-    kube: kube.asClient(),
-    actors: everyNamespaceAs(),
-    gatewaysFor: () => ({
-      ...gateways,
-      workflows: {
-        ...gateways.workflows,
-        get: async () => {
-          throw error;
-        },
-      },
-    }),
-    events,
-    logger: silentLogger(),
-    clock,
-    settings: {
-      clusterId: 'c1',
-      namespacePolicy: namespacePolicy(true),
-      quota: { workflowsPerRegion: 10, managedIdentityWorkflowsPerSubscriptionRegion: 10 },
     },
   });
-  const object: LogicAppWorkflow = {
-    apiVersion: 'logicops.io/v1alpha1',
-    kind: 'LogicAppWorkflow',
-    metadata: { name: 'wf', namespace: 'team-a', generation: 1, resourceVersion: '1', uid: 'u1' },
-    spec: {
-      subscriptionId: SUBSCRIPTION_ID,
-      resourceGroup: 'rg',
-      location: 'westeurope',
-      identity: { type: 'SystemAssigned' },
-      state: 'Enabled',
-      definition: { actions: {} },
-      deletionPolicy: 'Delete',
-      secureRunHistory: true,
-    },
-  };
-  const stored0 = kube.put(object);
-  const context = {
-    key: 'team-a/wf',
-    logger: silentLogger(),
-    clock,
-    signal: new AbortController().signal,
-    reconcileId: 'r',
-  };
-  const answer = await reconcile(structuredClone(stored0), context).catch((thrown: Error) => thrown);
-  const stored = kube.find<LogicAppWorkflow>('LogicAppWorkflow', 'team-a', 'wf');
+  const object = workflowObject({ definition: { actions: {} } });
+
+  const answer = await h.run(object).catch((thrown: Error) => thrown);
+  const stored = h.stored();
   return {
     answer,
     conditions: (stored?.status?.conditions ?? []) as Pass['conditions'],
-    warnings: events.recorded.filter((e) => e.type === 'Warning').map((e) => e.reason),
+    warnings: h.events.recorded.filter((e) => e.type === 'Warning').map((e) => e.reason),
   };
 };
 

@@ -23,7 +23,6 @@ import type {
   VaultSecretBinding,
   VaultSecretBindingSpec,
 } from '../../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../../src/observability/logger.ts';
 import {
   type CacheEventHandler,
   keyOf,
@@ -35,7 +34,10 @@ import { ALLOWED_VAULTS_ANNOTATION } from '../../../../../src/vocabulary.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
+import { cachedWorkflow, seedIdentityRecord } from '../../shared/support/cached-workflow.ts';
+import { eventLog, type RecordedEvent } from '../../shared/support/event-log.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
+import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from './fake-azure.ts';
 
 export const SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
@@ -63,13 +65,6 @@ export class ListSource<K> implements WatchedSource<K> {
   }
   readonly hasSynced = true;
   async waitForSync() {}
-}
-
-export interface RecordedEvent {
-  object: string;
-  type: string;
-  reason: string;
-  note: string;
 }
 
 export function createWorld(
@@ -120,11 +115,7 @@ export function createWorld(
     patcher: new StatusPatcher(kube.asClient()),
     actors: everyNamespaceAs(),
     gatewaysFor: () => azure.gateways(),
-    events: {
-      record: async (object, type, reason, _action, note) => {
-        events.push({ object: object.metadata?.name ?? '', type, reason, note });
-      },
-    },
+    events: eventLog(events),
     bindings,
     workflows: new ListSource(() => [...workflows.entries()]),
     namespaces: new ListSource(() => [...namespaces.entries()]),
@@ -155,19 +146,10 @@ export function createWorld(
     },
   };
   /** Exactly one pass, the way the controller runs it; returns what it said (a result, or the error it threw). */
-  const pass = async (name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> => {
-    try {
-      return await createBindingReconciler(shared)(read(namespace, name), {
-        key: `${namespace}/${name}`,
-        logger: silentLogger(),
-        clock,
-        signal: new AbortController().signal,
-        reconcileId: 'test',
-      });
-    } catch (error) {
-      return error as Error;
-    }
-  };
+  const pass = (name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> =>
+    onePass(`${namespace}/${name}`, clock, (context) =>
+      createBindingReconciler(shared)(read(namespace, name), context),
+    );
   /**
    * Passes the way the controller runs them for one event: a pass, and while it left the
    * binding's coalesced access-policy write in flight (or that write's outcome waiting for the
@@ -216,14 +198,7 @@ export function createWorld(
       principalObservedAt?: string,
     ) {
       workflows.set(`${namespace}/${name}`, {
-        apiVersion: 'logicops.io/v1alpha1',
-        kind: 'LogicAppWorkflow',
-        metadata: {
-          name,
-          namespace,
-          ...(deleting ? { deletionTimestamp: new Date('2026-01-01T00:00:00Z') } : {}),
-        },
-        spec: {} as LogicAppWorkflow['spec'],
+        ...cachedWorkflow(name, namespace, deleting),
         status: principalId
           ? {
               identity: {
@@ -237,11 +212,10 @@ export function createWorld(
       });
       // What the workflow controller vouches for: bindings read the principal from this record.
       if (principalId) {
-        records.seed(
-          'identity',
+        seedIdentityRecord(
+          records,
           { namespace, name },
           {
-            type: 'SystemAssigned',
             principalId,
             tenantId: TENANT,
             principalObservedAt: principalObservedAt ?? new Date(clock.now()).toISOString(),

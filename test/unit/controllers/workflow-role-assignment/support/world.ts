@@ -12,15 +12,17 @@ import type {
   WorkflowRoleAssignment,
   WorkflowRoleAssignmentSpec,
 } from '../../../../../src/crds/index.ts';
-import { silentLogger } from '../../../../../src/observability/logger.ts';
 import { type ReconcileResult, StatusPatcher } from '../../../../../src/runtime/index.ts';
 import { ALLOWED_ROLE_SCOPES_ANNOTATION, ALLOWED_ROLES_ANNOTATION } from '../../../../../src/vocabulary.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
 import { FakeApiServer } from '../../../../support/fake-api-server.ts';
 import { FakeClock } from '../../../../support/fake-clock.ts';
+import { cachedWorkflow, seedIdentityRecord } from '../../shared/support/cached-workflow.ts';
+import { eventLog, type RecordedEvent } from '../../shared/support/event-log.ts';
 import { MemoryRecords } from '../../shared/support/memory-records.ts';
+import { onePass } from '../../shared/support/one-pass.ts';
 import { FakeAzure } from '../../vault-secret-binding/support/fake-azure.ts';
-import { ListSource, type RecordedEvent } from '../../vault-secret-binding/support/world.ts';
+import { ListSource } from '../../vault-secret-binding/support/world.ts';
 
 export const SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
 export const TENANT = '99999999-2222-4333-8444-555555555555';
@@ -46,11 +48,7 @@ export function createRoleWorld(options: { roleAssignmentsPerSubscription?: numb
     patcher: new StatusPatcher(kube.asClient()),
     actors: everyNamespaceAs(),
     gatewaysFor: () => azure.gateways(),
-    events: {
-      record: async (object, type, reason, _action, note) => {
-        events.push({ object: object.metadata?.name ?? '', type, reason, note });
-      },
-    },
+    events: eventLog(events),
     workflows: new ListSource(() => [...workflows.entries()]),
     namespaces: new ListSource(() => [...namespaces.entries()]),
     records: records.records,
@@ -84,26 +82,12 @@ export function createRoleWorld(options: { roleAssignmentsPerSubscription?: numb
       });
     },
     workflow(name: string, principalId: string | undefined, namespace = NAMESPACE, deleting = false) {
-      workflows.set(`${namespace}/${name}`, {
-        apiVersion: 'logicops.io/v1alpha1',
-        kind: 'LogicAppWorkflow',
-        metadata: {
-          name,
-          namespace,
-          ...(deleting ? { deletionTimestamp: new Date('2026-01-01T00:00:00Z') } : {}),
-        },
-        spec: {} as LogicAppWorkflow['spec'],
-      });
+      workflows.set(`${namespace}/${name}`, cachedWorkflow(name, namespace, deleting));
       if (principalId) {
-        records.seed(
-          'identity',
+        seedIdentityRecord(
+          records,
           { namespace, name },
-          {
-            type: 'SystemAssigned',
-            principalId,
-            tenantId: TENANT,
-            principalObservedAt: new Date(clock.now()).toISOString(),
-          },
+          { principalId, tenantId: TENANT, principalObservedAt: new Date(clock.now()).toISOString() },
         );
       }
     },
@@ -129,18 +113,10 @@ export function createRoleWorld(options: { roleAssignmentsPerSubscription?: numb
       object.metadata.deletionTimestamp = new Date('2026-01-01T00:00:00Z');
       kube.put(object);
     },
-    async pass(name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> {
-      try {
-        return await createRoleAssignmentReconciler(shared)(read(name, namespace), {
-          key: `${namespace}/${name}`,
-          logger: silentLogger(),
-          clock,
-          signal: new AbortController().signal,
-          reconcileId: 'test',
-        });
-      } catch (error) {
-        return error as Error;
-      }
+    pass(name: string, namespace = NAMESPACE): Promise<ReconcileResult | Error> {
+      return onePass(`${namespace}/${name}`, clock, (context) =>
+        createRoleAssignmentReconciler(shared)(read(name, namespace), context),
+      );
     },
   };
 }
