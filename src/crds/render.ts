@@ -32,7 +32,10 @@ export function unwrapHelmCrdTemplate(text: string): string {
 
 export function crdYaml(crd: CustomResourceDefinitionManifest): string {
   // lineWidth 0: long CEL rules and messages stay on one line, so diffs and greps stay readable.
-  return HEADER + stringify(crd, { lineWidth: 0 });
+  // No anchors or aliases for schema pieces shared between fields (the same enum array, say):
+  // kubectl's YAML reader refused the aliased output of `logicops crds` ("could not find
+  // expected ':'"), and a reader of the CRD should see every field's schema where it stands.
+  return HEADER + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 function fileName(crd: CustomResourceDefinitionManifest): string {

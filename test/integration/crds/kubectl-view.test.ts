@@ -41,11 +41,26 @@ beforeAll(async () => {
 afterAll(() => deleteTestNamespace(ns));
 
 describe('kubectl get', () => {
-  it('shows Ready, Reason, Principal and Age for workflows (short name law)', async () => {
+  it('shows Ready, Reason, Principal, Last-Run and Age for workflows (short name law)', async () => {
     const { stdout } = await kubectl(['get', 'law', '-n', ns]);
-    expect(stdout.split('\n')[0]?.split(/\s+/)).toEqual(['NAME', 'READY', 'REASON', 'PRINCIPAL', 'AGE']);
+    expect(stdout.split('\n')[0]?.split(/\s+/)).toEqual([
+      'NAME',
+      'READY',
+      'REASON',
+      'PRINCIPAL',
+      'LAST-RUN',
+      'AGE',
+    ]);
+    // The workflow never ran: its Last-Run cell is empty (status.lastRun is absent).
     expect(parseTable(stdout)).toEqual([
-      { NAME: 'orders', READY: 'True', REASON: 'Succeeded', PRINCIPAL, AGE: expect.stringMatching(/^\d+s$/) },
+      {
+        NAME: 'orders',
+        READY: 'True',
+        REASON: 'Succeeded',
+        PRINCIPAL,
+        'LAST-RUN': '',
+        AGE: expect.stringMatching(/^\d+s$/),
+      },
     ]);
   });
 

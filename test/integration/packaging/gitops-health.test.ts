@@ -112,6 +112,7 @@ beforeAll(async () => {
   env = await startOperatorEnv({ namespacePrefix: 'gitops-health' });
   await kubectl([
     'annotate',
+    '--overwrite',
     'namespace',
     ns(),
     `logicops.io/allowed-role-scopes=${queueId()}`,

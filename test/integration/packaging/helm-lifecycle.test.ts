@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ControlPlane } from '@logicops/control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { allCrds } from '../../../src/crds/index.ts';
 import { helmCrdTemplate, unwrapHelmCrdTemplate } from '../../../src/crds/render.ts';
 import type { CustomResourceDefinitionManifest } from '../../../src/crds/schema/json-schema.ts';
 import { chartDir } from '../../support/packaging-tools.ts';
@@ -195,9 +196,10 @@ describe('Helm chart lifecycle', () => {
     await expect(plane.kubectl(['get', 'deployment', RELEASE, '-n', NAMESPACE])).rejects.toThrow(/NotFound/);
     await expect(plane.kubectl(['get', 'clusterrole', `${RELEASE}-manager`])).rejects.toThrow(/NotFound/);
     const kept = await kubectlJson<{ items: Array<{ metadata: { name: string } }> }>(['get', 'crd']);
-    expect(kept.items.map((item) => item.metadata.name).sort()).toEqual([
-      'logicappworkflows.logicops.io',
-      'vaultsecretbindings.logicops.io',
-    ]);
+    expect(kept.items.map((item) => item.metadata.name).sort()).toEqual(
+      allCrds()
+        .map((crd) => crd.metadata.name)
+        .sort(),
+    );
   });
 });

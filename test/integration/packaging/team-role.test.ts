@@ -25,14 +25,14 @@ describe('chart team role', () => {
   );
 
   it(
-    'grants the two kinds and ConfigMaps to edit, Events to read, and nothing else: no /status, no wildcard',
+    "grants logicops' kinds and ConfigMaps to edit, Events to read, and nothing else: no /status, no wildcard",
     async () => {
       const role = named(await renderChart({ 'teamRole.enabled': 'true' }), 'ClusterRole', 'logicops-team');
       const rules = role.rules as PolicyRule[];
       expect(rules).toEqual([
         {
           apiGroups: ['logicops.io'],
-          resources: ['logicappworkflows', 'vaultsecretbindings'],
+          resources: ['logicappworkflows', 'vaultsecretbindings', 'workflowroleassignments'],
           verbs: EDIT_VERBS,
         },
         { apiGroups: [''], resources: ['configmaps'], verbs: EDIT_VERBS },

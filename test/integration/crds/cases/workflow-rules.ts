@@ -3,6 +3,7 @@
 import type { AnyObject } from '../support/admission.ts';
 import { IDENTITY_ID, SUBSCRIPTION, VAULT_ID, workflow } from '../support/fixtures.ts';
 import { accessControlRules } from './access-control-rules.ts';
+import { callbackUrlRules } from './callback-url-rules.ts';
 import { type RuleCase, repeat } from './rule-case.ts';
 
 const base = () => workflow('rules');
@@ -324,4 +325,5 @@ export const workflowRules: RuleCase[] = [
     message: 'Unsupported value: "Retain": supported values: "Delete", "Orphan"',
   },
   ...accessControlRules,
+  ...callbackUrlRules,
 ];
