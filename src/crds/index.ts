@@ -13,6 +13,7 @@ export {
   MAX_TAGS,
   RUN_HISTORY_EXPOSURE_LIMITS,
 } from './logic-app-workflow/schema.ts';
+export * from './logic-app-connection/types.ts';
 export * from './logic-app-workflow/types.ts';
 export { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
 export * from './vault-secret-binding/types.ts';

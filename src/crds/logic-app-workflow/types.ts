@@ -131,6 +131,19 @@ export interface LogicAppWorkflowSpec {
   /** Who may call the workflow's triggers, read run contents, call actions, manage it. */
   accessControl?: WorkflowAccessControl;
   callbackUrl?: CallbackUrlSpec;
+  /**
+   * The API connections the definition uses, as `@parameters('$connections')['<name>']`: logicops
+   * writes the `$connections` parameter, authenticated by this workflow's managed identity.
+   */
+  connections?: WorkflowConnection[];
+}
+
+/** One entry of the workflow's `$connections` parameter. */
+export interface WorkflowConnection {
+  /** The key in `$connections`, as the definition's ApiConnection actions name it. */
+  name: string;
+  /** A LogicAppConnection in the workflow's own namespace. */
+  connectionRef: { name: string };
 }
 
 export interface WorkflowIdentityStatus {
