@@ -3,6 +3,7 @@ export * from './api-group.ts';
 export * from './azure-formats.ts';
 export * from './common-types.ts';
 export * from './conditions.ts';
+export * from './logic-app-connection/types.ts';
 export * from './logic-app-workflow/limits.ts';
 export { MAX_TRIGGERS, RUN_STATUS_LIMITS } from './logic-app-workflow/run-status-schema.ts';
 export {
@@ -13,7 +14,6 @@ export {
   MAX_TAGS,
   RUN_HISTORY_EXPOSURE_LIMITS,
 } from './logic-app-workflow/schema.ts';
-export * from './logic-app-connection/types.ts';
 export * from './logic-app-workflow/types.ts';
 export { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
 export * from './vault-secret-binding/types.ts';

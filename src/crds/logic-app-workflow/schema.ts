@@ -27,6 +27,7 @@ import {
 } from '../schema/common.ts';
 import type { CustomResourceDefinitionManifest, JsonSchema } from '../schema/json-schema.ts';
 import { accessControlSchema } from './access-control-schema.ts';
+import { connectionsSchema } from './connections-schema.ts';
 import { DEFINITION_LIMITS, describeLimits, PARAMETERS_LIMITS } from './limits.ts';
 import { lastRunSchema, triggersSchema } from './run-status-schema.ts';
 import {
@@ -327,6 +328,7 @@ const spec = object(
     ),
     accessControl: accessControlSchema,
     callbackUrl,
+    connections: connectionsSchema,
   } satisfies Record<keyof LogicAppWorkflowSpec, JsonSchema>,
   {
     required: ['subscriptionId', 'resourceGroup', 'location'],
