@@ -26,7 +26,12 @@ import {
 } from './controllers/shared/records/record-configmap.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
 import { createWorkflowRoleAssignmentController } from './controllers/workflow-role-assignment/controller.ts';
-import { LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING, WORKFLOW_ROLE_ASSIGNMENT } from './crds/index.ts';
+import {
+  LOGIC_APP_CONNECTION,
+  LOGIC_APP_WORKFLOW,
+  VAULT_SECRET_BINDING,
+  WORKFLOW_ROLE_ASSIGNMENT,
+} from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
 import { collectObjectMetrics } from './observability/object-metrics.ts';
@@ -77,12 +82,14 @@ export async function createOperator({
   // Status and finalizer patches go through this client: none leaves a deposed leader.
   const kube = new FencedKubeClient(kubeConfig, fence);
   const metrics = new OperatorMetrics({ identifyingLabels: config.metricsIdentifyingLabels });
-  const { workflows, bindings, roleAssignments, configMaps, namespaces } = createInformers({
+  const informers = createInformers({
     client: kube,
     namespaces: config.namespaces,
     labelSelector: config.labelSelector,
     logger,
   });
+  const { workflows, bindings, roleAssignments, configMaps, namespaces } = informers;
+  const apiConnections = informers.connections;
   // The operator's own records, in its own namespace (teams have no rights there): what was
   // granted and which principals are vouched for. Not sharded: shared access-policy entries are
   // counted across every watched namespace.
@@ -100,6 +107,7 @@ export async function createOperator({
     { kind: LOGIC_APP_WORKFLOW.kind, list: () => workflows.list() },
     { kind: VAULT_SECRET_BINDING.kind, list: () => bindings.list() },
     { kind: WORKFLOW_ROLE_ASSIGNMENT.kind, list: () => roleAssignments.list() },
+    { kind: LOGIC_APP_CONNECTION.kind, list: () => apiConnections.list() },
   ]);
 
   const observer: AzureCallsSettings['observer'] = {
@@ -171,6 +179,7 @@ export async function createOperator({
   const workflowController = createLogicAppWorkflowController({
     ...controllerDeps,
     configMaps,
+    connections: apiConnections,
     settings: {
       clusterId,
       namespacePolicy: policy,
@@ -228,7 +237,15 @@ export async function createOperator({
     kubeConfig,
     logger,
     metrics,
-    informers: [workflows, bindings, roleAssignments, configMaps, namespaces, recordConfigMaps],
+    informers: [
+      workflows,
+      bindings,
+      roleAssignments,
+      apiConnections,
+      configMaps,
+      namespaces,
+      recordConfigMaps,
+    ],
     controllers: [workflowController, bindingController, roleAssignmentController],
     leaderElection: config.leaderElection.enabled
       ? {

@@ -28,6 +28,7 @@ export const Reason = {
   WaitingForBindings: 'WaitingForBindings',
   WaitingForSecret: 'WaitingForSecret',
   WaitingForConfigMap: 'WaitingForConfigMap',
+  WaitingForConnections: 'WaitingForConnections',
   Deleting: 'Deleting',
   // A human must act (Ready=False with Stalled=True)
   InvalidSpec: 'InvalidSpec',
@@ -52,6 +53,7 @@ export const IN_FLIGHT_REASONS = [
   Reason.WaitingForBindings,
   Reason.WaitingForSecret,
   Reason.WaitingForConfigMap,
+  Reason.WaitingForConnections,
   Reason.Deleting,
 ] as const;
 export type InFlightReason = (typeof IN_FLIGHT_REASONS)[number];
@@ -120,6 +122,11 @@ export const REASON_MEANINGS: Readonly<Record<Reason, { kinds: readonly ReasonKi
   WaitingForConfigMap: {
     kinds: ['LogicAppWorkflow'],
     meaning: 'spec.definitionFrom names a ConfigMap or key that does not exist (yet).',
+  },
+  WaitingForConnections: {
+    kinds: ['LogicAppWorkflow'],
+    meaning:
+      'A LogicAppConnection that spec.connections names does not exist (yet), is being deleted, or is not Ready for its current spec: $connections is written, and the workflow with it, once every one is Ready.',
   },
   Deleting: {
     kinds: ['LogicAppWorkflow', 'VaultSecretBinding', 'WorkflowRoleAssignment'],

@@ -10,7 +10,12 @@ import type {
   ObservedWorkflow,
   WorkflowRef,
 } from '../../azure/index.ts';
-import type { LogicAppWorkflow, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
+import type {
+  LogicAppConnection,
+  LogicAppWorkflow,
+  RunHistoryExposure,
+  WorkflowDefinition,
+} from '../../crds/index.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ReconcileContext, ResyncSettings, WatchedSource } from '../../runtime/index.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
@@ -20,6 +25,7 @@ import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
 import { isPaused } from './annotations.ts';
 import type { ConfigMapDefinitions } from './config-map-definitions.ts';
+import type { ConnectionParameterEntry } from './connections-parameter.ts';
 import type { QuotaCheck, WorkflowQuotaLimits } from './quota.ts';
 import type { RunReports } from './run-reports.ts';
 import type { StatusDraft } from './status.ts';
@@ -46,6 +52,8 @@ export interface LogicAppWorkflowControllerSettings {
 export interface LogicAppWorkflowControllerDeps extends ControllerDeps {
   /** Metadata only (controllers/informers.ts): which ConfigMaps exist, at which resourceVersion. */
   configMaps: WatchedSource<KubernetesObject>;
+  /** The LogicAppConnections spec.connections names, for `$connections` (steps/connections.ts). */
+  connections: WatchedSource<LogicAppConnection>;
   settings: LogicAppWorkflowControllerSettings;
 }
 
@@ -61,6 +69,8 @@ export class WorkflowRun {
    * never logged, never in status; the write step keeps only its salted digest.
    */
   secretParameters: Record<string, unknown> = {};
+  /** The `$connections` value from spec.connections (steps/connections.ts); undefined without them. */
+  connectionsParameter: Record<string, ConnectionParameterEntry> | undefined;
   desired: DesiredWorkflow | undefined;
   /** Actions whose secret data Azure cannot hide; undefined while not analysed (secureRunHistory off). */
   exposedInRunHistory: RunHistoryExposure[] | undefined;

@@ -4,11 +4,12 @@
 //   bindings    → the workflow a binding names (parameter injection, grants released on delete);
 //                 only changes the workflow reads, not every binding status write
 //   configMaps  → the workflows whose definitionFrom names the ConfigMap
+//   connections → the workflows whose spec.connections names the LogicAppConnection ($connections)
 //   namespaces  → every workflow in a namespace whose policy annotations changed
 //   records     → a workflow being deleted, when a WorkflowRoleAssignment's record of a grant to
 //                 its principal changes or goes (deletion waits for those records)
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
+import type { LogicAppConnection, LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import { Controller, objectKey } from '../../runtime/index.ts';
 import { RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
 import { bindingsOfWorkflow } from '../shared/binding-indexes.ts';
@@ -41,6 +42,9 @@ export function createLogicAppWorkflowController(
         changesWhatTheWorkflowUses(previous, current, isDeleting(workflows.get(workflowKeyOf(current)))),
     })
     .watches(deps.configMaps, (configMap) => workflowsUsingConfigMap(workflows.list(), configMap))
+    .watches(deps.connections, (connection) => workflowsUsingConnection(workflows.list(), connection), {
+      shouldEnqueueUpdate: changesWhatWorkflowsReadOfConnection,
+    })
     .watches(deps.namespaces, (namespace) =>
       workflows
         .list()
@@ -117,15 +121,48 @@ export function workflowsUsingConfigMap(
     );
 }
 
+export function workflowsUsingConnection(
+  workflows: readonly Readonly<LogicAppWorkflow>[],
+  connection: Readonly<LogicAppConnection>,
+): string[] {
+  return workflows
+    .filter(
+      (workflow) =>
+        workflow.metadata.namespace === connection.metadata.namespace &&
+        (workflow.spec.connections ?? []).some((c) => c.connectionRef.name === connection.metadata.name),
+    )
+    .map((workflow) =>
+      objectKey({ namespace: workflow.metadata.namespace, name: workflow.metadata.name ?? '' }),
+    );
+}
+
+/** What `$connections` reads of a connection: its spec (generation), readiness for it, its deletion. */
+export function changesWhatWorkflowsReadOfConnection(
+  previous: Readonly<LogicAppConnection>,
+  current: Readonly<LogicAppConnection>,
+): boolean {
+  return connectionInputs(previous) !== connectionInputs(current);
+}
+
+function connectionInputs(connection: Readonly<LogicAppConnection>): string {
+  const ready = connection.status?.conditions?.find((c) => c.type === 'Ready');
+  return JSON.stringify([
+    connection.metadata.generation ?? 0,
+    connection.status?.observedGeneration ?? -1,
+    ready?.status ?? '',
+    connection.metadata.deletionTimestamp ?? '',
+  ]);
+}
+
 /**
  * A terminally failed workflow is looked at again when its spec, its deletion, its definition's
  * ConfigMap, the bindings that inject its parameters, or its reconcile-request annotation change
- * — an invalid definition is fixed in the ConfigMap, and a parameter Azure refused for want of a
+ * — an invalid definition is fixed in the ConfigMap, a connection's region in the connection, and a parameter Azure refused for want of a
  * value is filled by a binding, neither of which bumps the workflow's generation.
  */
 export function terminalFingerprint(
   workflow: Readonly<LogicAppWorkflow>,
-  deps: Pick<LogicAppWorkflowControllerDeps, 'configMaps' | 'bindings'>,
+  deps: Pick<LogicAppWorkflowControllerDeps, 'configMaps' | 'bindings' | 'connections'>,
 ): string {
   const ref = workflow.spec.definitionFrom?.configMapKeyRef;
   const configMap = ref
@@ -144,5 +181,12 @@ export function terminalFingerprint(
     configMap?.metadata?.resourceVersion ?? '',
     workflow.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION] ?? '',
     ...injecting,
+    // A connection in the wrong region is fixed in the connection, not the workflow.
+    ...(workflow.spec.connections ?? []).map((entry) => {
+      const connection = deps.connections.get(
+        objectKey({ namespace: workflow.metadata.namespace, name: entry.connectionRef.name }),
+      );
+      return `${entry.connectionRef.name}:${connection?.metadata.generation ?? ''}`;
+    }),
   ].join('/');
 }

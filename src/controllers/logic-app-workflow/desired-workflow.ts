@@ -5,6 +5,7 @@ import type { DesiredWorkflow, WorkflowParameterValue } from '../../azure/index.
 import type { LogicAppWorkflowSpec, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
 import { OWNER_TAG } from '../../vocabulary.ts';
 import { desiredAccessControl } from './access-control.ts';
+import { CONNECTIONS_PARAMETER, type ConnectionParameterEntry } from './connections-parameter.ts';
 import { secureRunHistory } from './secure-run-history.ts';
 
 export interface DesiredWorkflowInput {
@@ -17,6 +18,8 @@ export interface DesiredWorkflowInput {
   secretUris?: Readonly<Record<string, string>>;
   /** Parameter name → value read from a Secret key (spec.parametersFrom). */
   secretParameters?: Readonly<Record<string, unknown>>;
+  /** The `$connections` value from spec.connections (connections-parameter.ts). */
+  connectionsParameter?: Readonly<Record<string, ConnectionParameterEntry>>;
 }
 
 export interface WorkflowPlan {
@@ -42,6 +45,10 @@ export function planWorkflow(input: DesiredWorkflowInput): WorkflowPlan {
   // A binding's secret URI wins over a value typed into spec.parameters: the binding is the
   // declared source of truth for that parameter.
   for (const [name, uri] of Object.entries(secretUris)) parameters[name] = { value: uri };
+  // spec.parameters cannot also set it: connections-parameter.ts refuses that spec.
+  if (input.connectionsParameter) {
+    parameters[CONNECTIONS_PARAMETER] = { value: structuredClone(input.connectionsParameter) };
+  }
 
   const secured =
     spec.secureRunHistory === false

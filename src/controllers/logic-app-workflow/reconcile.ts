@@ -4,7 +4,7 @@
 //
 //   apply:   size limits → namespace policy → read → ownership → quota (create only) →
 //            definition → callback trigger (which Request trigger, if spec.callbackUrl) → secret
-//            URIs → parameters from Secrets → parameter values (wait, never send what Azure
+//            URIs → parameters from Secrets → $connections (spec.connections) → parameter values (wait, never send what Azure
 //            refuses) → write (diff, PUT only when different) → run-history report → runs report
 //            (when due: last run, triggers, failed-run Events) → callback URL (rotate if due,
 //            list, Secret) → identity → ready
@@ -34,6 +34,7 @@ import {
   orphanIfAsked,
   waitForBindings,
 } from './steps/cleanup.ts';
+import { resolveConnections } from './steps/connections.ts';
 import { resolveDefinition } from './steps/definition.ts';
 import { recordIdentity } from './steps/identity.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
@@ -68,6 +69,7 @@ export const APPLY_STEPS: readonly Step[] = [
   checkCallbackTrigger,
   resolveSecretUris,
   resolveParameterSources,
+  resolveConnections,
   awaitParameterValues,
   writeWorkflow,
   reportRunHistory,

@@ -6,11 +6,17 @@
 // Decided against writing a placeholder first: that is two writes, and a workflow that runs (a
 // schedule fires) with a value that cannot work until the second.
 import { Reason } from '../../../crds/index.ts';
+import { CONNECTIONS_PARAMETER } from '../connections-parameter.ts';
 import type { Step, WorkflowRun } from '../context.ts';
 import { parametersWithoutValue } from '../parameter-values.ts';
 
 export const awaitParameterValues: Step = async (run) => {
-  const values = { ...(run.spec.parameters ?? {}), ...run.secretParameters, ...run.secretUris };
+  const values = {
+    ...(run.spec.parameters ?? {}),
+    ...run.secretParameters,
+    ...run.secretUris,
+    ...(run.connectionsParameter ? { [CONNECTIONS_PARAMETER]: run.connectionsParameter } : {}),
+  };
   const missing = parametersWithoutValue(run.definition ?? {}, values);
   if (missing.length === 0) return undefined;
   // No delay: a binding naming the parameter enqueues the workflow (controller.ts watches).

@@ -30,6 +30,7 @@ export const writeWorkflow: Step = async (run) => {
     owner: run.owner,
     secretUris: run.secretUris,
     secretParameters: run.secretParameters,
+    ...(run.connectionsParameter ? { connectionsParameter: run.connectionsParameter } : {}),
   });
   run.desired = desired;
   run.exposedInRunHistory = exposedInRunHistory;

@@ -88,9 +88,9 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
   const operatorKube = new CountingKubeClient(kubeConfig);
   // The caches the operator's wiring builds (what each keeps of an object included).
   const cached = createInformers({ client: operatorKube, namespaces: [namespace], logger });
-  const { workflows, bindings, configMaps, namespaces } = cached;
+  const { workflows, bindings, connections, configMaps, namespaces } = cached;
   const { informer: recordConfigMaps, records } = startRecords(kube, [namespace], logger);
-  const informers = [workflows, bindings, configMaps, namespaces];
+  const informers = [workflows, bindings, connections, configMaps, namespaces];
   const stopRecords = () => recordConfigMaps.stop();
 
   const credential = new ClientSecretCredential(
@@ -116,6 +116,7 @@ export async function startWorkflowOperator(options: WorkflowOperatorOptions): P
     workflows,
     bindings,
     configMaps,
+    connections,
     namespaces,
     records,
     kube: operatorKube,

@@ -10,7 +10,11 @@ import type {
 import { createLogicAppWorkflowReconciler } from '../../../../../src/controllers/logic-app-workflow/reconcile.ts';
 import { leanWorkflow } from '../../../../../src/controllers/logic-app-workflow/spec-limits.ts';
 import { namespacePolicy } from '../../../../../src/controllers/shared/namespace-policy.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../../../../src/crds/index.ts';
+import type {
+  LogicAppConnection,
+  LogicAppWorkflow,
+  VaultSecretBinding,
+} from '../../../../../src/crds/index.ts';
 import { silentLogger } from '../../../../../src/observability/logger.ts';
 import type { ReconcileContext, ReconcileFn } from '../../../../../src/runtime/index.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
@@ -30,6 +34,8 @@ export interface ReconcileHarnessOptions {
   /** Vault kv1 exists in Azure (RBAC model) and the namespace admits vaults of `rg`. */
   vault?: boolean;
   bindings?: VaultSecretBinding[];
+  /** LogicAppConnections in the cache (spec.connections). */
+  connections?: LogicAppConnection[];
   /** Where MemoryRecords journals its writes (memory-records.ts). */
   journal?: string[];
   settings?: Partial<LogicAppWorkflowControllerSettings>;
@@ -44,6 +50,7 @@ export class ReconcileHarness {
   readonly clock: FakeClock;
   readonly bindings: FakeSource<VaultSecretBinding>;
   readonly configMaps = new FakeSource<KubernetesObject>();
+  readonly connections: FakeSource<LogicAppConnection>;
   readonly namespaces: FakeSource<V1Namespace>;
   readonly records: MemoryRecords;
   readonly deps: LogicAppWorkflowControllerDeps;
@@ -54,6 +61,7 @@ export class ReconcileHarness {
     this.clock = options.clock ?? new FakeClock();
     this.lean = options.lean ?? false;
     this.bindings = new FakeSource(options.bindings ?? []);
+    this.connections = new FakeSource(options.connections ?? []);
     this.records = new MemoryRecords(options.journal);
     const allowed: Record<string, string> = {
       'logicops.io/allowed-resource-groups': `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg`,
@@ -76,6 +84,7 @@ export class ReconcileHarness {
       workflows: new FakeSource<LogicAppWorkflow>(),
       bindings: this.bindings,
       configMaps: this.configMaps,
+      connections: this.connections,
       namespaces: this.namespaces,
       records: this.records.records,
       kube: this.kube.asClient(),
