@@ -5,6 +5,7 @@ import type { DesiredWorkflow, WorkflowParameterValue } from '../../azure/index.
 import type { LogicAppWorkflowSpec, RunHistoryExposure, WorkflowDefinition } from '../../crds/index.ts';
 import { OWNER_TAG } from '../../vocabulary.ts';
 import { desiredAccessControl } from './access-control.ts';
+import { CONNECTIONS_PARAMETER } from './key-vault-connector.ts';
 import { secureRunHistory } from './secure-run-history.ts';
 
 export interface DesiredWorkflowInput {
@@ -43,10 +44,14 @@ export function planWorkflow(input: DesiredWorkflowInput): WorkflowPlan {
   // declared source of truth for that parameter.
   for (const [name, uri] of Object.entries(secretUris)) parameters[name] = { value: uri };
 
+  // The `$connections` value as it will be written, so Key Vault connector actions are found too.
   const secured =
     spec.secureRunHistory === false
       ? undefined
-      : secureRunHistory(input.definition, { vaultUriParameters: Object.keys(secretUris) });
+      : secureRunHistory(input.definition, {
+          vaultUriParameters: Object.keys(secretUris),
+          connections: parameters[CONNECTIONS_PARAMETER]?.value,
+        });
   const definition = secured?.definition ?? structuredClone(input.definition);
 
   const identityType = spec.identity?.type ?? 'SystemAssigned';
