@@ -21,8 +21,9 @@
 //   them, and the Key Vault REST operations behind the lists say "only the base secret identifier
 //   and its attributes are provided" (Get Secrets) and "No values are returned for the secrets"
 //   (Get Secret Versions, learn.microsoft.com/rest/api/keyvault/secrets). Nothing is tainted.
-// - A path that is one whole expression (`@concat(...)`) or no string at all could be any of
-//   them: taken as a read, because over-securing is the safe direction.
+// - A path that is one whole expression (`@concat(...)`, `@{...}`), does not start with a literal
+//   `/`, or is no string at all could be any of them: taken as a read, because over-securing is
+//   the safe direction. The method is not looked at: the path alone names the operation.
 // `ApiConnectionWebhook` is not considered: the Key Vault connector has no webhook operations.
 
 type Json = Record<string, unknown>;
@@ -80,7 +81,7 @@ function connectionKey(name: string): string | undefined {
 function returnsSecretData(path: unknown): boolean {
   if (typeof path !== 'string') return true;
   const literal = blankInterpolations(path.trim());
-  if (literal === undefined) return true;
+  if (literal === undefined || !literal.startsWith('/')) return true;
   const withoutQuery = literal.split('?')[0]?.replace(/\/+$/, '') ?? '';
   return SECRET_OPERATIONS.some((operation) => operation.test(withoutQuery));
 }

@@ -72,6 +72,12 @@ describe('readsKeyVaultThroughConnector', () => {
       "@concat('/secrets/', 'metadata')",
       true,
     ],
+    [
+      'a path that is one interpolation: cannot tell either',
+      "@{concat('/secrets/', 'x', '/metadata')}",
+      true,
+    ],
+    ['a path built after a leading interpolation: cannot tell either', "@{variables('base')}/metadata", true],
     ['no path at all: cannot tell, so taken as a read', undefined, true],
   ];
   it.each(paths)('%s', (_, path, expected) => {
