@@ -50,10 +50,14 @@ export function planWorkflow(input: DesiredWorkflowInput): WorkflowPlan {
     parameters[CONNECTIONS_PARAMETER] = { value: structuredClone(input.connectionsParameter) };
   }
 
+  // The `$connections` value as it will be written, so Key Vault connector actions are found too.
   const secured =
     spec.secureRunHistory === false
       ? undefined
-      : secureRunHistory(input.definition, { vaultUriParameters: Object.keys(secretUris) });
+      : secureRunHistory(input.definition, {
+          vaultUriParameters: Object.keys(secretUris),
+          connections: parameters[CONNECTIONS_PARAMETER]?.value,
+        });
   const definition = secured?.definition ?? structuredClone(input.definition);
 
   const identityType = spec.identity?.type ?? 'SystemAssigned';

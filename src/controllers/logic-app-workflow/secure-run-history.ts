@@ -1,6 +1,7 @@
 // Secure run history (docs/design.md, LogicAppWorkflow spec). Every action that handles secret data —
-// reads Key Vault with the workflow's managed identity, or uses such data directly, through other
-// actions or through variables, at any nesting depth — gets `runtimeConfiguration.secureData` for
+// reads Key Vault with the workflow's managed identity (an HTTP action, or the Key Vault managed
+// connector: key-vault-connector.ts), or uses such data directly, through other actions or through
+// variables, at any nesting depth — gets `runtimeConfiguration.secureData` for
 // what its type supports, so the secret never shows in run history. Where the type supports less,
 // the action is reported instead, with what to change: Azure refuses the setting there, and only
 // the team can change the definition. Pure: the definition is copied, never mutated.
@@ -13,7 +14,8 @@
 //   secure inputs nor secure outputs;
 // - Compose, Parse JSON and Response have secure inputs only, and "when turned on, the setting
 //   also hides these actions' outputs"; Wait has secure inputs only;
-// - every other action (HTTP, connectors, data operations...) supports both.
+// - every other action (HTTP, connectors, data operations...) supports both: "All managed
+//   connectors and custom connectors support these options", so an `ApiConnection` action gets both.
 // The same page says why every handler is marked explicitly: Azure hides a downstream action's
 // inputs on its own only where that action uses *secured outputs* explicitly — not its outputs,
 // not through a variable, and never downstream of Compose, Parse JSON or Response.
@@ -21,6 +23,8 @@
 // Action names are unique across a whole Logic Apps definition (nested ones included), which is
 // why one flat name → action map is enough to follow references between any two actions.
 import type { RunHistoryExposure, RunHistoryPart } from '../../crds/index.ts';
+import { CONNECTIONS_PARAMETER } from './connections-parameter.ts';
+import { keyVaultConnectionKeys, readsKeyVaultThroughConnector } from './key-vault-connector.ts';
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +98,13 @@ export interface SecureRunHistoryOptions {
    * action whose URI is `@parameters('that')` reads Key Vault too.
    */
   vaultUriParameters?: readonly string[];
+  /**
+   * The `$connections` value the workflow is deployed with (key → `{ id, connectionId, ... }`):
+   * an `ApiConnection` action on an entry of the Key Vault managed API that gets a secret reads
+   * Key Vault too. When undefined, secureRunHistory falls back to the definition's `defaultValue`
+   * of `$connections`, which is what Azure uses then.
+   */
+  connections?: unknown;
 }
 
 export interface FoundAction {
@@ -120,7 +131,8 @@ export function secureRunHistory(
   const copy = structuredClone(definition) as Json;
   const actions = collectActions(copy.actions);
   const exposed: RunHistoryExposure[] = [];
-  for (const [name, source] of secretHandlingActions(actions, options)) {
+  const connections = options.connections ?? declaredDefault(copy, CONNECTIONS_PARAMETER);
+  for (const [name, source] of secretHandlingActions(actions, { ...options, connections })) {
     const found = actions.get(name);
     if (!found) continue;
     const type = typeof found.action.type === 'string' ? found.action.type : '';
@@ -142,10 +154,13 @@ export function secretHandlingActions(
   options: SecureRunHistoryOptions = {},
 ): Map<string, string> {
   const vaultParameters = new Set(options.vaultUriParameters ?? []);
+  const keyVaultConnections = keyVaultConnectionKeys(options.connections);
   /** Action → the Key Vault action its secret data comes from. */
   const handling = new Map<string, string>();
   for (const { name, action } of actions.values()) {
-    if (readsKeyVault(action, vaultParameters)) handling.set(name, name);
+    const reads =
+      readsKeyVault(action, vaultParameters) || readsKeyVaultThroughConnector(action, keyVaultConnections);
+    if (reads) handling.set(name, name);
   }
   const uses = new Map<string, Uses>();
   for (const found of actions.values()) uses.set(found.name, usesOf(found, actions));
@@ -313,6 +328,12 @@ function readsKeyVault(action: Json, vaultParameters: ReadonlySet<string>): bool
   if (typeof uri !== 'string') return false;
   if (VAULT_HOST.test(uri.replace(/^@\{?/, ''))) return true;
   return [...uri.matchAll(PARAMETER_REFERENCE)].some((match) => vaultParameters.has(unquote(match[1] ?? '')));
+}
+
+/** The `defaultValue` the definition declares for a parameter, if any. */
+function declaredDefault(definition: Json, parameter: string): unknown {
+  const declared = isObject(definition.parameters) ? definition.parameters[parameter] : undefined;
+  return isObject(declared) ? declared.defaultValue : undefined;
 }
 
 /** What the team can change so an action of this type stops showing data from `source`. */

@@ -8,7 +8,8 @@
 // (learn.microsoft.com/azure/logic-apps/logic-apps-securing-a-logic-app#obfuscate; MicrosoftDocs/
 // azure-docs commit 8523e128b84f664f46aa5d932699fb0277e8b298): variables and Scope support neither
 // secure inputs nor secure outputs; Compose has secure inputs only, which also hide its outputs;
-// HTTP supports both. What ARM answers to secureData on an unsupported type is inferred (400
+// HTTP supports both, and "All managed connectors and custom connectors support these options"
+// (an ApiConnection action: both). What ARM answers to secureData on an unsupported type is inferred (400
 // InvalidTemplate; see packages/azure-emulator/src/arm/secure-data.ts).
 import { EventsV1Api } from '@kubernetes/client-node';
 import { DEMO_ACCESS_POLICY_VAULT, DEMO_RESOURCE_GROUP, DEMO_SECRET_NAME } from '@logicops/azure-emulator';
@@ -88,8 +89,8 @@ describe('LogicAppWorkflow controller: secure run history per action type', () =
     adminKubeConfig().makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: env.namespace });
   const eventsFor = async (reason: string) =>
     (await events()).items.filter((e) => e.reason === reason && e.regarding?.name === NAME);
-  const secureDataTable = async () => {
-    const actions = (await env.logic.workflows.get(RG, NAME)).definition?.actions as Actions;
+  const secureDataTable = async (name = NAME) => {
+    const actions = (await env.logic.workflows.get(RG, name)).definition?.actions as Actions;
     const rows: Record<string, string[] | 'none'> = {};
     const visit = (map: Actions) => {
       for (const [name, action] of Object.entries(map)) {
@@ -216,6 +217,70 @@ describe('LogicAppWorkflow controller: secure run history per action type', () =
     });
     await eventually(async () => {
       expect(await eventsFor('RunHistorySecured')).toEqual([expect.objectContaining({ type: 'Normal' })]);
+    });
+  });
+
+  it('secures a secret read through the Key Vault managed connector, by the $connections value in spec.parameters', async () => {
+    // Microsoft's designer output for the Key Vault connector's Get secret (GET /secrets/{name}/value,
+    // learn.microsoft.com/connectors/keyvault); which API a $connections key is, only its `id` says.
+    const managedApi = (api: string) =>
+      `/subscriptions/${env.emu.subscriptionId}/providers/Microsoft.Web/locations/westeurope/managedApis/${api}`;
+    const connection = (api: string) => ({
+      id: managedApi(api),
+      connectionId: `/subscriptions/${env.emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Web/connections/${api}`,
+      connectionName: api,
+    });
+    const viaConnection = (key: string, method: string, path: string) => ({
+      type: 'ApiConnection',
+      runAfter: {},
+      inputs: {
+        host: { connection: { name: `@parameters('$connections')['${key}']['connectionId']` } },
+        method,
+        path,
+      },
+    });
+    const name = 'connector-secret';
+    await createWorkflow(
+      env,
+      workflowManifest(env.namespace, name, {
+        subscriptionId: env.emu.subscriptionId,
+        parameters: {
+          $connections: { keyvault: connection('keyvault'), servicebus: connection('servicebus') },
+        },
+        definition: {
+          ...DEFINITION,
+          parameters: { $connections: { type: 'Object', defaultValue: {} } },
+          actions: {
+            Get_secret: viaConnection(
+              'keyvault',
+              'get',
+              "/secrets/@{encodeURIComponent('db-password')}/value",
+            ),
+            Use_secret: {
+              type: 'Compose',
+              runAfter: { Get_secret: ['Succeeded'] },
+              inputs: "@body('Get_secret')?['value']",
+            },
+            Get_metadata: viaConnection(
+              'keyvault',
+              'get',
+              "/secrets/@{encodeURIComponent('db-password')}/metadata",
+            ),
+            Send_message: viaConnection('servicebus', 'post', "/@{encodeURIComponent('orders')}/messages"),
+          },
+        },
+      }),
+    );
+    await eventually(async () => {
+      const workflow = await readWorkflow(env, name);
+      expect(condition(workflow, 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+      expect(workflow?.status?.exposedInRunHistory).toBeUndefined();
+    }, 30_000);
+    expect(await secureDataTable(name)).toEqual({
+      Get_secret: ['inputs', 'outputs'],
+      Use_secret: ['inputs'],
+      Get_metadata: 'none',
+      Send_message: 'none',
     });
   });
 });

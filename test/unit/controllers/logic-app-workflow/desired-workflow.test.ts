@@ -104,6 +104,38 @@ describe('desiredWorkflow', () => {
     expect(off.exposedInRunHistory).toBeUndefined();
   });
 
+  it('secures a Key Vault connector read through the $connections value written in spec.parameters', () => {
+    const managedApi = (api: string) =>
+      `/subscriptions/sub/providers/Microsoft.Web/locations/westeurope/managedApis/${api}`;
+    const getSecret = (key: string) => ({
+      type: 'ApiConnection',
+      inputs: {
+        host: { connection: { name: `@parameters('$connections')['${key}']['connectionId']` } },
+        method: 'get',
+        path: "/secrets/@{encodeURIComponent('db-password')}/value",
+      },
+    });
+    const definition = {
+      parameters: { $connections: { type: 'Object', defaultValue: {} } },
+      actions: { Vault: getSecret('kv'), Bus: getSecret('bus') },
+    };
+    const $connections = {
+      kv: { id: managedApi('keyvault'), connectionId: 'kv-id' },
+      bus: { id: managedApi('servicebus'), connectionId: 'bus-id' },
+    };
+    const desired = desiredWorkflow({
+      spec: spec({ parameters: { $connections } }),
+      definition,
+      owner: OWNER,
+    });
+    const actions = desired.definition.actions as Record<string, Record<string, unknown>>;
+    expect(actions.Vault?.runtimeConfiguration).toEqual({
+      secureData: { properties: ['inputs', 'outputs'] },
+    });
+    expect(actions.Bus?.runtimeConfiguration).toBeUndefined();
+    expect(desired.parameters.$connections).toEqual({ value: $connections });
+  });
+
   it('names the one user-assigned identity', () => {
     const id =
       '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u';

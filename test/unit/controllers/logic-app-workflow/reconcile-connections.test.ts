@@ -115,4 +115,36 @@ describe('LogicAppWorkflow reconcile: $connections from spec.connections', () =>
     expect(h.writes()).toBe(1);
     expect(connectionsInAzure()).toEqual(given);
   });
+
+  it('a Key Vault connector read through spec.connections is hidden from run history', async () => {
+    const keyVault = connection(true);
+    keyVault.metadata.name = 'vault-conn';
+    keyVault.spec = { ...keyVault.spec, api: 'keyvault', parameters: { vaultName: 'kv1' } };
+    h.connections.set([keyVault]);
+    const definition = {
+      parameters: { $connections: { type: 'Object', defaultValue: {} } },
+      triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
+      actions: {
+        Get_secret: {
+          type: 'ApiConnection',
+          inputs: {
+            host: { connection: { name: "@parameters('$connections')['keyvault']['connectionId']" } },
+            method: 'get',
+            path: "/secrets/@{encodeURIComponent('db-password')}/value",
+          },
+          runAfter: {},
+        },
+      },
+    };
+    await h.run(
+      workflow({ definition, connections: [{ name: 'keyvault', connectionRef: { name: 'vault-conn' } }] }),
+    );
+    expect(h.writes()).toBe(1);
+    const written = h.azure.workflows.get('wf')?.definition as {
+      actions: Record<string, { runtimeConfiguration?: unknown }>;
+    };
+    expect(written.actions.Get_secret?.runtimeConfiguration).toEqual({
+      secureData: { properties: ['inputs', 'outputs'] },
+    });
+  });
 });

@@ -3,7 +3,8 @@
 // (learn.microsoft.com/azure/logic-apps/logic-apps-securing-a-logic-app#obfuscate): variables,
 // For each, If, Scope, Switch, Terminate and Until support neither secure inputs nor outputs;
 // Compose, Parse JSON and Response have secure inputs only, which also hide their outputs; Wait
-// has secure inputs only.
+// has secure inputs only. The same section: "All managed connectors and custom connectors support
+// these options", so an ApiConnection action gets both.
 import { describe, expect, it } from 'vitest';
 import {
   collectActions,
@@ -400,5 +401,114 @@ describe('secureRunHistory', () => {
     expect(result.exposed.map((e) => e.action)).toEqual(['A_check', 'Z_keep']);
     const actions = result.definition.actions as Record<string, Record<string, unknown>>;
     expect(actions.Call?.runtimeConfiguration).toEqual(BOTH);
+  });
+});
+
+// The Key Vault managed connector (key-vault-connector.ts): Microsoft's designer writes the action
+// as below, and the `$connections` value says which managed API the key is
+// (`.../managedApis/keyvault`). Its "Get secret" operation is GET /secrets/{name}/value
+// (learn.microsoft.com/connectors/keyvault).
+describe('secureRunHistory: reads through the Key Vault managed connector', () => {
+  const managedApi = (api: string) =>
+    `/subscriptions/sub/providers/Microsoft.Web/locations/westeurope/managedApis/${api}`;
+  const connection = (api: string, name = api) => ({
+    id: managedApi(api),
+    connectionId: `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Web/connections/${name}`,
+    connectionName: name,
+  });
+  const CONNECTIONS = { keyvault: connection('keyvault'), servicebus: connection('servicebus') };
+  const apiConnection = (key: string, path: string, method = 'get') => ({
+    type: 'ApiConnection',
+    inputs: {
+      host: { connection: { name: `@parameters('$connections')['${key}']['connectionId']` } },
+      method,
+      path,
+    },
+    runAfter: {},
+  });
+  const GET_SECRET = "/secrets/@{encodeURIComponent('db-password')}/value";
+  const secured = (definition: Record<string, unknown>, connections?: unknown) => {
+    const result = secureRunHistory(definition, connections === undefined ? {} : { connections });
+    const actions = result.definition.actions as Record<string, Record<string, unknown>>;
+    return Object.fromEntries(
+      Object.entries(actions).map(([name, action]) => [name, action.runtimeConfiguration ?? 'none']),
+    );
+  };
+
+  it('secures the Get secret action, inputs and outputs, and a Compose that uses its value', () => {
+    const definition = {
+      actions: {
+        Get_secret: apiConnection('keyvault', GET_SECRET),
+        Use: compose("@body('Get_secret')?['value']"),
+        Unrelated: compose('hello'),
+      },
+    };
+    expect(secured(definition, CONNECTIONS)).toEqual({ Get_secret: BOTH, Use: INPUTS, Unrelated: 'none' });
+  });
+
+  it('taints through a variable exactly as the HTTP read does, naming the connector action', () => {
+    const result = secureRunHistory(
+      {
+        actions: {
+          Get_secret: apiConnection('keyvault', GET_SECRET),
+          Keep: initVariable('password', "@body('Get_secret')?['value']"),
+          Call: http({
+            method: 'GET',
+            uri: 'https://partner.example',
+            headers: { k: "@variables('password')" },
+          }),
+        },
+      },
+      { connections: CONNECTIONS },
+    );
+    expect(result.exposed).toEqual([
+      {
+        action: 'Keep',
+        type: 'InitializeVariable',
+        shows: ['inputs', 'outputs'],
+        change: expect.stringContaining("use the output of 'Get_secret' directly"),
+      },
+    ]);
+    const actions = result.definition.actions as Record<string, Record<string, unknown>>;
+    expect(actions.Call?.runtimeConfiguration).toEqual(BOTH);
+  });
+
+  it('leaves the same ApiConnection shape alone on another connector (Service Bus)', () => {
+    const definition = {
+      actions: {
+        Send: apiConnection('servicebus', "/@{encodeURIComponent('orders')}/messages", 'post'),
+        Use: compose("@body('Send')"),
+      },
+    };
+    expect(secured(definition, CONNECTIONS)).toEqual({ Send: 'none', Use: 'none' });
+  });
+
+  it('does not take Get secret metadata or List secrets for a value read: they return no value', () => {
+    const definition = {
+      actions: {
+        Metadata: apiConnection('keyvault', "/secrets/@{encodeURIComponent('db-password')}/metadata"),
+        List: apiConnection('keyvault', '/secrets'),
+        Use: compose("@concat(body('Metadata')?['version'], length(body('List')?['value']))"),
+      },
+    };
+    expect(secured(definition, CONNECTIONS)).toEqual({ Metadata: 'none', List: 'none', Use: 'none' });
+  });
+
+  it('does not mark an action whose $connections key is absent from the value, nor one with no value at all', () => {
+    const definition = { actions: { Get_secret: apiConnection('vault2', GET_SECRET) } };
+    expect(secured(definition, CONNECTIONS)).toEqual({ Get_secret: 'none' });
+    expect(secured({ actions: { Get_secret: apiConnection('keyvault', GET_SECRET) } })).toEqual({
+      Get_secret: 'none',
+    });
+  });
+
+  it("falls back to the definition's defaultValue of $connections, which Azure uses when no value is given", () => {
+    const definition = {
+      parameters: { $connections: { type: 'Object', defaultValue: { kv: connection('keyvault') } } },
+      actions: { Get_secret: apiConnection('kv', GET_SECRET) },
+    };
+    expect(secured(definition)).toEqual({ Get_secret: BOTH });
+    // A value given wins over the default, as in Azure.
+    expect(secured(definition, { kv: connection('servicebus') })).toEqual({ Get_secret: 'none' });
   });
 });
