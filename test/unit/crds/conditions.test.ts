@@ -47,6 +47,7 @@ describe('condition reasons', () => {
       'WaitingForBindings',
       'WaitingForSecret',
       'WaitingForConfigMap',
+      'WaitingForConnections',
       'Deleting',
     ]);
     expect(STALLED_REASONS).toEqual([
