@@ -154,3 +154,54 @@ function parameterEntry(
     },
   };
 }
+
+const CONNECTION_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Web\/connections\/([^/]+)$/i;
+
+/** What a `$connections` value makes the workflow use in Azure: the resource group of each connection, and any identity it names. */
+export type ConnectionReach =
+  | {
+      kind: 'scopes';
+      resourceGroups: Array<{ entry: string; id: string }>;
+      identities: Array<{ entry: string; id: string }>;
+    }
+  | { kind: 'invalid'; message: string };
+
+/**
+ * The Azure scopes a `$connections` value reaches, so the namespace policy can judge them before
+ * anything is written. Needed because `spec.parameters.$connections` can still be typed by hand:
+ * an entry naming another team's connection would let this workflow call through that
+ * connection's credential with the operator's authority (deploying a workflow that uses a
+ * connection is the deployer's `Microsoft.Web/connections/join/action`, which the operator holds).
+ * An entry this function cannot read is refused rather than guessed at.
+ */
+export function connectionReach(value: unknown): ConnectionReach {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { kind: 'invalid', message: '$connections must be an object: one entry per connection name.' };
+  }
+  const resourceGroups: Array<{ entry: string; id: string }> = [];
+  const identities: Array<{ entry: string; id: string }> = [];
+  for (const [entry, raw] of Object.entries(value as Record<string, unknown>)) {
+    const connectionId = (raw as { connectionId?: unknown } | null)?.connectionId;
+    const match = typeof connectionId === 'string' ? CONNECTION_ID.exec(connectionId) : null;
+    if (!match || match.slice(1).some((segment) => segment === '.' || segment === '..')) {
+      return {
+        kind: 'invalid',
+        message: `$connections '${entry}' has no connectionId of the form /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Web/connections/{name}; use spec.connections to let logicops write it.`,
+      };
+    }
+    resourceGroups.push({ entry, id: `/subscriptions/${match[1]}/resourceGroups/${match[2]}` });
+    const identity = (raw as { connectionProperties?: { authentication?: { identity?: unknown } } })
+      .connectionProperties?.authentication?.identity;
+    if (identity !== undefined) {
+      if (typeof identity !== 'string') {
+        return {
+          kind: 'invalid',
+          message: `$connections '${entry}' names an identity that is not an ARM id.`,
+        };
+      }
+      identities.push({ entry, id: identity });
+    }
+  }
+  return { kind: 'scopes', resourceGroups, identities };
+}

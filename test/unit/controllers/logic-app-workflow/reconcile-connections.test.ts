@@ -4,7 +4,7 @@
 // learn.microsoft.com/azure/logic-apps/create-managed-service-identity).
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LogicAppConnection, LogicAppWorkflow } from '../../../../src/crds/index.ts';
-import { TerminalError } from '../../../../src/runtime/index.ts';
+import { StalledError, TerminalError } from '../../../../src/runtime/index.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { NS, ReconcileHarness, SUBSCRIPTION_ID, workflowObject } from './support/reconcile-harness.ts';
 
@@ -109,11 +109,59 @@ describe('LogicAppWorkflow reconcile: $connections from spec.connections', () =>
     expect(h.condition('Ready')?.message).toContain('remove $connections from spec.parameters');
   });
 
-  it('without spec.connections, a hand-written $connections in spec.parameters is written as given', async () => {
-    const given = { servicebus: { connectionId: '/x', connectionName: 'x', id: '/y' } };
+  const handWritten = (resourceGroup: string, identity?: string) => ({
+    servicebus: {
+      connectionId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/connections/bus`,
+      connectionName: 'bus',
+      id: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Web/locations/westeurope/managedApis/servicebus`,
+      ...(identity
+        ? { connectionProperties: { authentication: { type: 'ManagedServiceIdentity', identity } } }
+        : {}),
+    },
+  });
+
+  it('without spec.connections, a hand-written $connections in an allowed resource group is written as given', async () => {
+    const given = handWritten('rg');
     await h.run(workflow({ connections: [], parameters: { $connections: given } }));
     expect(h.writes()).toBe(1);
     expect(connectionsInAzure()).toEqual(given);
+  });
+
+  it('refuses a hand-written $connections naming a connection in a resource group the namespace may not use', async () => {
+    await expect(
+      h.run(workflow({ connections: [], parameters: { $connections: handWritten('rg-team-b') } })),
+    ).rejects.toThrow(StalledError);
+    expect(h.writes()).toBe(0);
+    expect(h.condition('Stalled')).toMatchObject({ status: 'True', reason: 'NamespacePolicyDenied' });
+    expect(h.condition('Ready')?.message).toContain('rg-team-b');
+  });
+
+  it.each([
+    [
+      'another identity',
+      handWritten(
+        'rg',
+        `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/theirs`,
+      ),
+      "is not this workflow's",
+    ],
+    [
+      'a connection id that climbs out of its resource group',
+      {
+        servicebus: {
+          connectionId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Web/connections/../../../../rg-team-b/providers/Microsoft.Web/connections/bus`,
+        },
+      },
+      'has no connectionId of the form',
+    ],
+    ['no connection id', { servicebus: { connectionName: 'bus' } }, 'has no connectionId of the form'],
+    ['not an object', 'bus', 'must be an object'],
+  ])('refuses a hand-written $connections with %s, writing nothing', async (_case, value, said) => {
+    await expect(h.run(workflow({ connections: [], parameters: { $connections: value } }))).rejects.toThrow(
+      TerminalError,
+    );
+    expect(h.writes()).toBe(0);
+    expect(h.condition('Ready')?.message).toContain(said);
   });
 
   it('a Key Vault connector read through spec.connections is hidden from run history', async () => {
