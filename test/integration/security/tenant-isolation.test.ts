@@ -739,3 +739,79 @@ describe('role grants (issue 24): what team A grants never escalates or reaches 
     expect(attackerAssignments()).toEqual([]);
   });
 });
+
+describe("API connections (issue 24): team A's workflow cannot use team B's connection or identity", () => {
+  const DEFINITION_WITH_CONNECTIONS = {
+    ...DEFINITION,
+    parameters: { $connections: { type: 'Object', defaultValue: {} } },
+  };
+  const victimConnection = () =>
+    `/subscriptions/${t.subscriptionId}/resourceGroups/rg-team-b/providers/Microsoft.Web/connections/bus-b`;
+  const managedApi = () =>
+    `/subscriptions/${t.subscriptionId}/providers/Microsoft.Web/locations/westeurope/managedApis/servicebus`;
+
+  it("30. cannot point a hand-written $connections at team B's connection, or authenticate it as team B's identity", async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'logicappworkflows',
+      workflowManifest(t.attacker.namespace, 'via-b-connection', {
+        subscriptionId: t.subscriptionId,
+        resourceGroup: 'rg-team-a',
+        definition: DEFINITION_WITH_CONNECTIONS,
+        parameters: {
+          $connections: {
+            servicebus: { connectionId: victimConnection(), connectionName: 'bus-b', id: managedApi() },
+          },
+        },
+      }),
+    );
+    const victimIdentity = `/subscriptions/${t.subscriptionId}/resourceGroups/rg-team-b/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-b`;
+    await createAs(
+      t.attacker,
+      'logicappworkflows',
+      workflowManifest(t.attacker.namespace, 'as-b-identity', {
+        subscriptionId: t.subscriptionId,
+        resourceGroup: 'rg-team-a',
+        definition: DEFINITION_WITH_CONNECTIONS,
+        parameters: {
+          $connections: {
+            servicebus: {
+              connectionId: `/subscriptions/${t.subscriptionId}/resourceGroups/rg-team-a/providers/Microsoft.Web/connections/bus-a`,
+              connectionName: 'bus-a',
+              id: managedApi(),
+              connectionProperties: {
+                authentication: { type: 'ManagedServiceIdentity', identity: victimIdentity },
+              },
+            },
+          },
+        },
+      }),
+    );
+    const denied = await waitForReason(
+      t,
+      'logicappworkflows',
+      t.attacker.namespace,
+      'via-b-connection',
+      'NamespacePolicyDenied',
+    );
+    expect(conditionOf(denied, 'Ready')?.message).toContain('rg-team-b');
+    const invalid = await waitForReason(
+      t,
+      'logicappworkflows',
+      t.attacker.namespace,
+      'as-b-identity',
+      'InvalidSpec',
+    );
+    expect(conditionOf(invalid, 'Ready')?.message).toContain("is not this workflow's");
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+    const writes = t.world.emulator
+      .requests(mark)
+      .filter(
+        (r) => r.plane === 'arm' && r.method !== 'GET' && /via-b-connection|as-b-identity/.test(r.path),
+      );
+    expect(writes).toEqual([]);
+    for (const name of ['via-b-connection', 'as-b-identity'])
+      await removeAsAttacker('logicappworkflows', name);
+  });
+});
