@@ -9,6 +9,7 @@ import { ControlPlane, resolveBinaries } from '@logicops/control-plane';
 import { GROUP, VERSION } from '../src/crds/api-group.ts';
 import { allCrds } from '../src/crds/index.ts';
 import { crdYaml } from '../src/crds/render.ts';
+import type { ReportedQuota } from './role-grants.ts';
 import type { Manifest } from './scenario.ts';
 
 const execFileAsync = promisify(execFile);
@@ -101,6 +102,7 @@ export async function deleteNamespace(cluster: BenchCluster, name: string): Prom
 const PLURALS: Record<Manifest['kind'], string> = {
   LogicAppWorkflow: 'logicappworkflows',
   VaultSecretBinding: 'vaultsecretbindings',
+  WorkflowRoleAssignment: 'workflowroleassignments',
 };
 
 /** Creates every manifest with `concurrency` requests in flight, in order; retries transient failures. */
@@ -138,6 +140,42 @@ async function createOne(api: CustomObjectsApi, manifest: Manifest): Promise<voi
       await sleep(200 * attempt);
     }
   }
+}
+
+/**
+ * Every `status.quota` entry named `quotaName` that the namespace's WorkflowRoleAssignments and
+ * VaultSecretBindings report (issue 24: both kinds count against one role-assignment budget).
+ * One list per kind, read once after convergence.
+ */
+export async function listReportedQuotas(
+  cluster: BenchCluster,
+  namespace: string,
+  quotaName: string,
+): Promise<ReportedQuota[]> {
+  const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  const reported: ReportedQuota[] = [];
+  for (const kind of ['WorkflowRoleAssignment', 'VaultSecretBinding'] as const) {
+    const list = (await api.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURALS[kind],
+    })) as { items?: Array<{ metadata?: { name?: string }; status?: { quota?: unknown } }> };
+    for (const item of list.items ?? []) {
+      const quotas = Array.isArray(item.status?.quota) ? item.status.quota : [];
+      for (const quota of quotas as Array<Partial<ReportedQuota>>) {
+        if (quota.name !== quotaName) continue;
+        reported.push({
+          kind,
+          name: item.metadata?.name ?? '',
+          scope: String(quota.scope ?? ''),
+          used: Number(quota.used),
+          limit: Number(quota.limit),
+        });
+      }
+    }
+  }
+  return reported;
 }
 
 /** The API server's limit on a ConfigMap's data (1 MiB); the bench's ConfigMaps stay just under it. */
