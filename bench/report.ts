@@ -8,6 +8,7 @@ import type { MemoryLimit } from './chart-limits.ts';
 import { type LatencyPercentiles, RECONCILE_HISTOGRAM } from './reconcile-latency.ts';
 import { type RoleGrantFigures, roleGrantTargetChecks } from './role-grants.ts';
 import type { SubscriptionArmCounts } from './subscription-figures.ts';
+import type { TargetCheck } from './target-check.ts';
 
 /** One subscription's share of a run over several (issue 23). */
 export interface SubscriptionFigures {
@@ -123,15 +124,7 @@ export interface BenchReport {
   targets: TargetCheck[];
 }
 
-export interface TargetCheck {
-  name: string;
-  target: string;
-  measured: string;
-  /** Undefined when the run cannot tell (e.g. it did not converge). */
-  met: boolean | undefined;
-  /** A miss fails the run (issue 24's grant targets); absent: reported only (issue 12's). */
-  enforced?: boolean;
-}
+export type { TargetCheck } from './target-check.ts';
 
 /** The enforced targets this run missed, one line each saying what and by how much. */
 export function missedEnforcedTargets(targets: readonly TargetCheck[]): string[] {

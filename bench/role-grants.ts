@@ -8,8 +8,8 @@ import type { Exchange } from '@logicops/azure-emulator';
 import { API_VERSION } from '../src/crds/api-group.ts';
 import { ALLOWED_ROLE_SCOPES_ANNOTATION, ALLOWED_ROLES_ANNOTATION } from '../src/vocabulary.ts';
 import { ROLE_ASSIGNMENT_WRITE } from './arm-figures.ts';
-import type { TargetCheck } from './report.ts';
-import type { Manifest } from './scenario.ts';
+import type { Manifest } from './manifest.ts';
+import type { TargetCheck } from './target-check.ts';
 
 /** Data-plane built-in roles the grants alternate between (src/azure/built-in-roles.ts). */
 export const ROLE_GRANT_ROLES = ['Azure Service Bus Data Receiver', 'Azure Service Bus Data Sender'] as const;

@@ -15,6 +15,7 @@ import { measureJson } from '../src/controllers/shared/json-size.ts';
 import { API_VERSION } from '../src/crds/api-group.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../src/vocabulary.ts';
 import type { DefinitionSize, GrantModel } from './args.ts';
+import type { Manifest } from './manifest.ts';
 import {
   type RoleGrantTargets,
   roleGrantManifests,
@@ -36,13 +37,7 @@ export interface ScenarioSize {
   roleGrantsPerWorkflow?: number;
 }
 
-/** A namespaced custom object as sent to the API server (the CRD schema fills in defaults). */
-export interface Manifest {
-  apiVersion: string;
-  kind: 'LogicAppWorkflow' | 'VaultSecretBinding' | 'WorkflowRoleAssignment';
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
-  spec: Record<string, unknown>;
-}
+export type { Manifest } from './manifest.ts';
 
 /** One subscription's part of the run: its namespace and the objects created there. */
 export interface Share {
