@@ -178,6 +178,40 @@ export async function listReportedQuotas(
   return reported;
 }
 
+/**
+ * Creates `manifest`, waits until it is Ready (polling it every 500 ms, at most `timeoutMs`) and
+ * returns its status.quota entry named `quotaName`; undefined when it was not Ready in time.
+ */
+export async function createAndReadQuota(
+  cluster: BenchCluster,
+  manifest: Manifest,
+  quotaName: string,
+  timeoutMs: number,
+): Promise<{ used: number; limit: number; scope: string } | undefined> {
+  const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  await createOne(api, manifest);
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const stored = (await api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: manifest.metadata.namespace,
+      plural: PLURALS[manifest.kind],
+      name: manifest.metadata.name,
+    })) as {
+      status?: {
+        conditions?: Array<{ type: string; status: string }>;
+        quota?: Array<{ name: string; used: number; limit: number; scope: string }>;
+      };
+    };
+    const ready = stored.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const quota = stored.status?.quota?.find((q) => q.name === quotaName);
+    if (ready && quota) return { used: quota.used, limit: quota.limit, scope: quota.scope };
+    await sleep(500);
+  }
+  return undefined;
+}
+
 /** The API server's limit on a ConfigMap's data (1 MiB); the bench's ConfigMaps stay just under it. */
 const CONFIG_MAP_DATA_LIMIT = 1024 * 1024;
 

@@ -5,6 +5,11 @@
 export interface Manifest {
   apiVersion: string;
   kind: 'LogicAppWorkflow' | 'VaultSecretBinding' | 'WorkflowRoleAssignment';
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec: Record<string, unknown>;
 }

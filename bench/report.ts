@@ -349,9 +349,12 @@ function roleGrantRows(
     ],
     ['  status.quota, grants', reported('WorkflowRoleAssignment')],
     ['  status.quota, bindings', reported('VaultSecretBinding')],
+    ['  one budget', budget.oneBudget ? 'yes' : 'no'],
     [
-      '  one budget / agrees with Azure',
-      `${budget.oneBudget ? 'yes' : 'no'} / ${budget.agreesWithAzure ? 'yes' : 'no'}`,
+      '  probe grant after the steady state',
+      g.probe
+        ? `status.quota used ${g.probe.reportedUsed ?? 'n/a (not Ready)'}; Azure holds ${g.probe.azureTotal}`
+        : 'not made (the run did not converge)',
     ],
   ];
 }

@@ -22,6 +22,7 @@ import { renderConvergenceSvg } from './chart.ts';
 import { chartMemoryLimit } from './chart-limits.ts';
 import {
   createAll,
+  createAndReadQuota,
   createCredentialSecret,
   createNamespace,
   createUnreferencedConfigMaps,
@@ -45,6 +46,8 @@ import { parseHistograms, percentiles } from './reconcile-latency.ts';
 import { type BenchReport, evaluateTargets, type SubscriptionFigures } from './report.ts';
 import {
   countAssignments,
+  type ProbeFigures,
+  probeGrantManifest,
   type RoleGrantFigures,
   RoleGrantTally,
   roleGrantDelta,
@@ -340,6 +343,32 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     } else {
       say('not every object became Ready before the timeout: skipping the steady-state window');
     }
+    // After the window, so its writes are in no figure but its own: one more grant, counted fresh.
+    let probe: ProbeFigures | undefined;
+    const probeWorkflow = grantShare?.workflows[0]?.metadata.name;
+    if (
+      grantShare &&
+      grantTargets &&
+      probeWorkflow &&
+      convergence.convergedMs !== undefined &&
+      !io.signal?.aborted
+    ) {
+      say('probe: one more grant, its status.quota against the role assignments Azure holds');
+      const reportedQuota = await createAndReadQuota(
+        cluster,
+        probeGrantManifest(probeWorkflow, grantShare.namespace, grantTargets),
+        ROLE_ASSIGNMENTS_QUOTA,
+        60_000,
+      );
+      probe = {
+        reportedUsed: reportedQuota?.used,
+        azureTotal: countAssignments(
+          grantShare.subscriptionId,
+          Object.values(emulator.state.roleAssignments).map((assignment) => assignment.scope),
+          grantTargets,
+        ).total,
+      };
+    }
     await monitor.sample();
 
     const memoryLimit = chartMemoryLimit();
@@ -408,7 +437,9 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         ...steadyStateFigures(steadyDelta, objects, steadyMs, options.resyncPeriodMs),
         counters: steadyDelta,
       },
-      ...(grantFigures ? { roleGrants: { ...grantFigures, steady: grantsSteady } } : {}),
+      ...(grantFigures
+        ? { roleGrants: { ...grantFigures, steady: grantsSteady, ...(probe ? { probe } : {}) } }
+        : {}),
       operator: {
         pid: operator.pid,
         peakRssBytes: convergenceProcess.peakRssBytes,

@@ -19,7 +19,7 @@ export async function createServiceBusTargets(emulator: Emulator, targets: RoleG
       body: JSON.stringify(body),
     });
   await put(targets.namespaceId, { location: targets.location, sku: { name: 'Standard' } });
-  for (const queueId of targets.queueIds) await put(queueId, { properties: {} });
+  for (const queueId of [...targets.queueIds, targets.probeQueueId]) await put(queueId, { properties: {} });
 }
 
 /** A client-credentials token of the emulator's operator app for ARM. Never logged. */
