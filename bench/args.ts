@@ -78,8 +78,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --bindings-per-workflow B    VaultSecretBindings per workflow (default 1)
   --model access-policy|rbac   how vaults grant access (default access-policy)
   --role-grants G              WorkflowRoleAssignments per workflow, each a Service Bus data role on
-                               one of G queues the bench creates (default 0: none; issue 24). Their
-                               role assignments share the subscription's budget with RBAC bindings'
+                               one of G queues the bench creates (default 0: none; issue 24); their
+                               role assignments count in one budget with RBAC bindings'. One
+                               subscription only. Issue 24's targets fail the run when missed
   --subscriptions S            subscriptions, each with its own namespace and Azure identity (a
                                credential Secret, --namespace-credentials); N workflows in each
                                (default 1: one namespace acting as the operator's identity)
