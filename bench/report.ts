@@ -349,7 +349,10 @@ function roleGrantRows(
     ],
     ['  status.quota, grants', reported('WorkflowRoleAssignment')],
     ['  status.quota, bindings', reported('VaultSecretBinding')],
-    ['  one budget', budget.oneBudget ? 'yes' : 'no'],
+    [
+      '  one budget',
+      `${budget.oneBudget ? 'yes' : 'no'}${budget.shared ? '' : ' (the grants alone: the bindings use access policies)'}`,
+    ],
     [
       '  probe grant after the steady state',
       g.probe

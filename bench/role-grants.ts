@@ -190,10 +190,13 @@ export interface SharedBudgetFigures {
     ReportedQuota['kind'],
     { objects: number; maxUsed: number | undefined; limits: number[]; scopes: string[] }
   >;
+  /** Whether the bindings make role assignments (RBAC mode): only then is there a budget to share. */
+  shared: boolean;
   /**
    * One budget: both kinds name one limit (the operator's) and one scope (the subscription), no
    * object reports more than Azure holds, and some object's figure is more than either kind's own
-   * assignments — its count took in the other kind's.
+   * assignments — its count took in the other kind's. Without RBAC bindings: the grants alone
+   * name that limit and scope and report no more than Azure holds.
    */
   oneBudget: boolean;
 }
@@ -204,6 +207,8 @@ export function sharedBudgetFigures(
   limit: number,
   azure: AzureAssignmentCount,
   reported: readonly ReportedQuota[],
+  /** The bindings grant with role assignments (--model rbac, at least one binding). */
+  shared = true,
 ): SharedBudgetFigures {
   const byKind = (kind: ReportedQuota['kind']) => {
     const mine = reported.filter((q) => q.kind === kind);
@@ -217,18 +222,20 @@ export function sharedBudgetFigures(
   const grants = byKind('WorkflowRoleAssignment');
   const bindings = byKind('VaultSecretBinding');
   const subscription = `/subscriptions/${subscriptionId}`.toLowerCase();
-  const bothReport = grants.objects > 0 && bindings.objects > 0;
-  const sameLimitAndScope = [grants, bindings].every(
+  const kinds = shared ? [grants, bindings] : [grants];
+  const allReport = kinds.every((k) => k.objects > 0);
+  const sameLimitAndScope = kinds.every(
     (k) =>
       k.limits.length === 1 && k.limits[0] === limit && k.scopes.length === 1 && k.scopes[0] === subscription,
   );
   const largest = Math.max(grants.maxUsed ?? 0, bindings.maxUsed ?? 0);
-  const takesInTheOther = largest > Math.max(azure.roleGrants, azure.bindings);
+  const takesInTheOther = !shared || largest > Math.max(azure.roleGrants, azure.bindings);
   return {
     limit,
     azure,
     reported: { WorkflowRoleAssignment: grants, VaultSecretBinding: bindings },
-    oneBudget: bothReport && sameLimitAndScope && largest <= azure.total && takesInTheOther,
+    shared,
+    oneBudget: allReport && sameLimitAndScope && largest <= azure.total && takesInTheOther,
   };
 }
 
@@ -298,7 +305,9 @@ export function roleGrantTargetChecks(
       enforced: true,
     },
     {
-      name: 'grants and RBAC bindings count in one role-assignment budget (issue 24)',
+      name: budget.shared
+        ? 'grants and RBAC bindings count in one role-assignment budget (issue 24)'
+        : "grants count in the subscription's role-assignment budget (issue 24; no RBAC bindings)",
       target: `one, ${budget.limit} per subscription`,
       measured: budget.oneBudget ? 'one' : 'not one',
       met: budget.oneBudget,

@@ -265,7 +265,13 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         timeToReadyMs: convergence.roleGrantsReadyMsByNamespace[grantShare.namespace],
         converging: grantConverging,
         writesPerGrant: roleGrants > 0 ? grantConverging.writes / roleGrants : undefined,
-        budget: sharedBudgetFigures(grantShare.subscriptionId, roleAssignmentLimit, azure, reported),
+        budget: sharedBudgetFigures(
+          grantShare.subscriptionId,
+          roleAssignmentLimit,
+          azure,
+          reported,
+          options.model === 'rbac' && grantShare.bindings.length > 0,
+        ),
       };
     };
     // An operator that died (out of heap, say) still leaves a report: its figures up to then.

@@ -175,6 +175,15 @@ describe('the one role-assignment budget', () => {
     });
   });
 
+  it('judges the grants alone when the bindings use access policies (nothing to share)', () => {
+    const alone: AzureAssignmentCount = { total: 20, roleGrants: 20, bindings: 0, other: 0 };
+    const figures = sharedBudgetFigures(SUB, 4000, alone, [quota('WorkflowRoleAssignment', 20)], false);
+    expect(figures).toMatchObject({ shared: false, oneBudget: true });
+    expect(
+      sharedBudgetFigures(SUB, 4000, alone, [quota('WorkflowRoleAssignment', 21)], false).oneBudget,
+    ).toBe(false);
+  });
+
   it.each([
     [
       'the kinds name different limits',
@@ -212,6 +221,7 @@ describe("issue 24's grant targets", () => {
         WorkflowRoleAssignment: { objects: 400, maxUsed: 590, limits: [4000], scopes: [] },
         VaultSecretBinding: { objects: 200, maxUsed: 598, limits: [4000], scopes: [] },
       },
+      shared: true,
       oneBudget,
     },
     probe: { reportedUsed: probeUsed, azureTotal: 601 },
