@@ -125,7 +125,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     io.onEmulator?.(emulator);
     if (grantTargets) {
       say(
-        `creating the grants' Service Bus namespace ${grantTargets.namespaceName} and ${grantTargets.queueIds.length} queues (through ARM)`,
+        `creating the grants' Service Bus namespace ${grantTargets.namespaceName} and ${grantTargets.queueIds.length} queues plus a probe queue (through ARM)`,
       );
       await createServiceBusTargets(emulator, grantTargets);
     }
