@@ -16,6 +16,11 @@ export interface BenchOptions {
   vaults: number;
   bindingsPerWorkflow: number;
   /**
+   * WorkflowRoleAssignments per workflow (issue 24): each grants a Service Bus data role on a queue
+   * of the run's Service Bus namespace. 0 (the default): none, the run is the one before issue 24.
+   */
+  roleGrantsPerWorkflow: number;
+  /**
    * Subscriptions, each with its own namespace, app registration and credential Secret (issue 23);
    * the workflows, bindings and vaults above are each subscription's share.
    */
@@ -72,6 +77,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --vaults V                   Key Vaults the bindings spread over, per subscription (default 10)
   --bindings-per-workflow B    VaultSecretBindings per workflow (default 1)
   --model access-policy|rbac   how vaults grant access (default access-policy)
+  --role-grants G              WorkflowRoleAssignments per workflow, each a Service Bus data role on
+                               one of G queues the bench creates (default 0: none; issue 24); their
+                               role assignments count in one budget with RBAC bindings'. One
+                               subscription only. Issue 24's targets fail the run when missed
   --subscriptions S            subscriptions, each with its own namespace and Azure identity (a
                                credential Secret, --namespace-credentials); N workflows in each
                                (default 1: one namespace acting as the operator's identity)
@@ -101,6 +110,7 @@ const FLAGS = {
   workflows: { type: 'string' },
   vaults: { type: 'string' },
   'bindings-per-workflow': { type: 'string' },
+  'role-grants': { type: 'string' },
   model: { type: 'string' },
   subscriptions: { type: 'string' },
   baseline: { type: 'boolean' },
@@ -181,6 +191,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     workflows: int('workflows', 50, 1, 100_000),
     vaults: int('vaults', 10, 1, 1_000),
     bindingsPerWorkflow: int('bindings-per-workflow', 1, 0, 100),
+    roleGrantsPerWorkflow: int('role-grants', 0, 0, 20),
     subscriptions: int('subscriptions', 1, 1, 20),
     namespaceIdentities: false,
     baseline: values.baseline === true,
@@ -208,6 +219,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   if (chartPath !== undefined) options.chartPath = chartPath;
   if (kubeconfig !== undefined) options.kubeconfig = kubeconfig;
   options.namespaceIdentities = options.subscriptions > 1;
+  // The grants' Service Bus namespace is made through ARM by the emulator's operator app, which
+  // holds rights in the demo subscription only; the team apps of other subscriptions do not.
+  if (options.roleGrantsPerWorkflow > 0 && options.subscriptions > 1) {
+    throw new BenchArgsError(
+      '--role-grants runs in one subscription (the demo one); drop --subscriptions or --role-grants',
+    );
+  }
   if (options.baseline && options.subscriptions < 2) {
     throw new BenchArgsError('--baseline compares with one subscription: give --subscriptions 2 or more');
   }

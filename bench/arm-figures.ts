@@ -49,6 +49,8 @@ export function counterDelta(before: CounterSnapshot, after: CounterSnapshot): C
 export interface ObjectCounts {
   workflows: number;
   bindings: number;
+  /** WorkflowRoleAssignments (issue 24); default 0. */
+  roleGrants?: number;
 }
 
 export interface PerObjectFigures {
@@ -66,12 +68,22 @@ export interface PerObjectFigures {
   readsPerObject: number | undefined;
 }
 
-export function perObjectFigures(delta: CounterDelta, objects: ObjectCounts): PerObjectFigures {
+/**
+ * `roleGrantWrites`: the role-assignment PUTs of WorkflowRoleAssignments (told apart by scope,
+ * role-grants.ts), which are not the bindings' grant writes.
+ */
+export function perObjectFigures(
+  delta: CounterDelta,
+  objects: ObjectCounts,
+  roleGrantWrites = 0,
+): PerObjectFigures {
   const ratio = (count: number, per: number) => (per > 0 ? count / per : undefined);
   const workflowWrites = delta.byOperation[WORKFLOW_WRITE] ?? 0;
   const grantWrites =
-    (delta.byOperation[ACCESS_POLICY_WRITE] ?? 0) + (delta.byOperation[ROLE_ASSIGNMENT_WRITE] ?? 0);
-  const total = objects.workflows + objects.bindings;
+    (delta.byOperation[ACCESS_POLICY_WRITE] ?? 0) +
+    (delta.byOperation[ROLE_ASSIGNMENT_WRITE] ?? 0) -
+    roleGrantWrites;
+  const total = objects.workflows + objects.bindings + (objects.roleGrants ?? 0);
   return {
     reads: delta.reads,
     writes: delta.writes,
@@ -101,7 +113,7 @@ export function steadyStateFigures(
   windowMs: number,
   resyncPeriodMs: number,
 ): SteadyStateFigures {
-  const total = objects.workflows + objects.bindings;
+  const total = objects.workflows + objects.bindings + (objects.roleGrants ?? 0);
   const periods = windowMs / resyncPeriodMs;
   return {
     windowMs,

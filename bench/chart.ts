@@ -7,6 +7,8 @@ export interface ReadySample {
   tMs: number;
   workflowsReady: number;
   bindingsReady: number;
+  /** WorkflowRoleAssignments Ready (issue 24; absent in runs without grants). Not drawn. */
+  roleGrantsReady?: number;
 }
 
 export interface ChartOptions {

@@ -9,6 +9,7 @@ import { ControlPlane, resolveBinaries } from '@logicops/control-plane';
 import { GROUP, VERSION } from '../src/crds/api-group.ts';
 import { allCrds } from '../src/crds/index.ts';
 import { crdYaml } from '../src/crds/render.ts';
+import type { ReportedQuota } from './role-grants.ts';
 import type { Manifest } from './scenario.ts';
 
 const execFileAsync = promisify(execFile);
@@ -101,6 +102,7 @@ export async function deleteNamespace(cluster: BenchCluster, name: string): Prom
 const PLURALS: Record<Manifest['kind'], string> = {
   LogicAppWorkflow: 'logicappworkflows',
   VaultSecretBinding: 'vaultsecretbindings',
+  WorkflowRoleAssignment: 'workflowroleassignments',
 };
 
 /** Creates every manifest with `concurrency` requests in flight, in order; retries transient failures. */
@@ -138,6 +140,76 @@ async function createOne(api: CustomObjectsApi, manifest: Manifest): Promise<voi
       await sleep(200 * attempt);
     }
   }
+}
+
+/**
+ * Every `status.quota` entry named `quotaName` that the namespace's WorkflowRoleAssignments and
+ * VaultSecretBindings report (issue 24: both kinds count against one role-assignment budget).
+ * One list per kind, read once after convergence.
+ */
+export async function listReportedQuotas(
+  cluster: BenchCluster,
+  namespace: string,
+  quotaName: string,
+): Promise<ReportedQuota[]> {
+  const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  const reported: ReportedQuota[] = [];
+  for (const kind of ['WorkflowRoleAssignment', 'VaultSecretBinding'] as const) {
+    const list = (await api.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURALS[kind],
+    })) as { items?: Array<{ metadata?: { name?: string }; status?: { quota?: unknown } }> };
+    for (const item of list.items ?? []) {
+      const quotas = Array.isArray(item.status?.quota) ? item.status.quota : [];
+      for (const quota of quotas as Array<Partial<ReportedQuota>>) {
+        if (quota.name !== quotaName) continue;
+        reported.push({
+          kind,
+          name: item.metadata?.name ?? '',
+          scope: String(quota.scope ?? ''),
+          used: Number(quota.used),
+          limit: Number(quota.limit),
+        });
+      }
+    }
+  }
+  return reported;
+}
+
+/**
+ * Creates `manifest`, waits until it is Ready (polling it every 500 ms, at most `timeoutMs`) and
+ * returns its status.quota entry named `quotaName`; undefined when it was not Ready in time.
+ */
+export async function createAndReadQuota(
+  cluster: BenchCluster,
+  manifest: Manifest,
+  quotaName: string,
+  timeoutMs: number,
+): Promise<{ used: number; limit: number; scope: string } | undefined> {
+  const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  await createOne(api, manifest);
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const stored = (await api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: manifest.metadata.namespace,
+      plural: PLURALS[manifest.kind],
+      name: manifest.metadata.name,
+    })) as {
+      status?: {
+        conditions?: Array<{ type: string; status: string }>;
+        quota?: Array<{ name: string; used: number; limit: number; scope: string }>;
+      };
+    };
+    const ready = stored.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const quota = stored.status?.quota?.find((q) => q.name === quotaName);
+    if (ready && quota) return { used: quota.used, limit: quota.limit, scope: quota.scope };
+    await sleep(500);
+  }
+  return undefined;
 }
 
 /** The API server's limit on a ConfigMap's data (1 MiB); the bench's ConfigMaps stay just under it. */

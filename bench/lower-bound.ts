@@ -4,7 +4,8 @@
 //
 // W: the fewest ARM writes the work needs — one PUT per workflow, plus one access-policy `add`
 // per vault (access-policy mode: one `add` can carry every principal's entry) or one role
-// assignment per binding (RBAC mode: one assignment per secret scope and principal);
+// assignment per binding (RBAC mode: one assignment per secret scope and principal), plus one role
+// assignment per WorkflowRoleAssignment (issue 24);
 // B, r: the subscription write bucket's size and refill rate; L: median latencies. The first
 // B writes go out at once; the rest wait for tokens; the last one still needs a read (the GET
 // before the write) and the write itself. No concurrency setting beats it. Several
@@ -22,14 +23,21 @@ export interface MinimumWritesInput {
   workflows: number;
   /** The vault of every binding (one entry per binding). */
   bindingVaults: readonly string[];
+  /** WorkflowRoleAssignments (issue 24): one role assignment each, whatever the model. */
+  roleGrants?: number;
 }
 
-export function minimumWrites({ model, workflows, bindingVaults }: MinimumWritesInput): number {
+export function minimumWrites({
+  model,
+  workflows,
+  bindingVaults,
+  roleGrants = 0,
+}: MinimumWritesInput): number {
   const grantWrites =
     model === 'access-policy'
       ? new Set(bindingVaults.map((vault) => vault.toLowerCase())).size
       : bindingVaults.length;
-  return workflows + grantWrites;
+  return workflows + grantWrites + roleGrants;
 }
 
 export interface LowerBoundInput {

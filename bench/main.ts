@@ -1,9 +1,9 @@
 // `npm run bench -- [flags]`: parses the flags, runs the benchmark, prints the table and
-// writes --json. Exit 0 when the run completed (targets are reported, not enforced), 1 when it
-// failed, 2 on bad flags.
+// writes --json. Exit 0 when the run completed (issue 12's targets are reported, not enforced),
+// 1 when it failed or missed an enforced target (issue 24's grant targets), 2 on bad flags.
 import { writeFile } from 'node:fs/promises';
 import { BENCH_USAGE, BenchArgsError, type BenchOptions, parseBenchArgs } from './args.ts';
-import { type BenchReport, formatReport, withBaseline } from './report.ts';
+import { type BenchReport, formatReport, missedEnforcedTargets, withBaseline } from './report.ts';
 import { runBench } from './run.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -46,7 +46,14 @@ async function main(argv: string[]): Promise<number> {
     await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nJSON report: ${options.jsonPath}`);
   }
-  return report.convergence.converged ? 0 : 1;
+  if (!report.convergence.converged) return 1;
+  const missed = missedEnforcedTargets(report.targets);
+  for (const line of missed) {
+    console.error(
+      `bench: target missed: ${line} (the request log tells which writes: see docs/benchmark.md)`,
+    );
+  }
+  return missed.length > 0 ? 1 : 0;
 }
 
 /** The one-subscription run of --baseline: the same flags, one subscription, its own chart. */

@@ -70,8 +70,11 @@ export interface ConvergenceResult {
   convergedMs: number | undefined;
   /** The same, per namespace (each subscription's share converges on its own). */
   convergedMsByNamespace: Record<string, number | undefined>;
+  /** First create → the last WorkflowRoleAssignment Ready, per namespace with grants (issue 24). */
+  roleGrantsReadyMsByNamespace: Record<string, number | undefined>;
   lastWorkflows: ReadyCount;
   lastBindings: ReadyCount;
+  lastRoleGrants: ReadyCount;
 }
 
 /** A namespace the run creates objects in, and how many of each kind. */
@@ -79,6 +82,8 @@ export interface WatchedNamespace {
   namespace: string;
   workflows: number;
   bindings: number;
+  /** WorkflowRoleAssignments (issue 24); default 0. */
+  roleGrants?: number;
 }
 
 export interface ConvergenceSettings {
@@ -106,16 +111,22 @@ export async function recordConvergence(settings: ConvergenceSettings): Promise<
   const watched = settings.namespaces;
   let workflowCounts = watched.map(() => empty);
   let bindingCounts = watched.map(() => empty);
+  let grantCounts = watched.map(() => empty);
   const convergedMsByNamespace: Record<string, number | undefined> = Object.fromEntries(
     watched.map((w) => [w.namespace, undefined]),
+  );
+  const roleGrantsReadyMsByNamespace: Record<string, number | undefined> = Object.fromEntries(
+    watched.filter((w) => (w.roleGrants ?? 0) > 0).map((w) => [w.namespace, undefined]),
   );
   const deadline = settings.startedAt + settings.timeoutMs;
   const result = (convergedMs: number | undefined): ConvergenceResult => ({
     samples,
     convergedMs,
     convergedMsByNamespace,
+    roleGrantsReadyMsByNamespace,
     lastWorkflows: sumReadyCounts(workflowCounts),
     lastBindings: sumReadyCounts(bindingCounts),
+    lastRoleGrants: sumReadyCounts(grantCounts),
   });
   for (;;) {
     const tick = performance.now();
@@ -123,20 +134,33 @@ export async function recordConvergence(settings: ConvergenceSettings): Promise<
     bindingCounts = watched.map((w) =>
       w.bindings > 0 ? settings.ready.count(w.namespace, 'vaultsecretbindings') : empty,
     );
+    grantCounts = watched.map((w) =>
+      (w.roleGrants ?? 0) > 0 ? settings.ready.count(w.namespace, 'workflowroleassignments') : empty,
+    );
     await settings.monitor.sample();
     const tMs = tick - settings.startedAt;
     watched.forEach((w, k) => {
+      const grants = w.roleGrants ?? 0;
+      const grantsDone = (grantCounts[k]?.ready ?? 0) >= grants;
+      if (grants > 0 && grantsDone && roleGrantsReadyMsByNamespace[w.namespace] === undefined) {
+        const readyAt = settings.ready.lastBecameReadyAt(w.namespace, 'workflowroleassignments') ?? tick;
+        roleGrantsReadyMsByNamespace[w.namespace] = readyAt - settings.startedAt;
+      }
       const done =
-        (workflowCounts[k]?.ready ?? 0) >= w.workflows && (bindingCounts[k]?.ready ?? 0) >= w.bindings;
+        (workflowCounts[k]?.ready ?? 0) >= w.workflows &&
+        (bindingCounts[k]?.ready ?? 0) >= w.bindings &&
+        grantsDone;
       if (done && convergedMsByNamespace[w.namespace] === undefined) {
         const readyAt = settings.ready.lastBecameReadyAt(w.namespace) ?? tick;
         convergedMsByNamespace[w.namespace] = readyAt - settings.startedAt;
       }
     });
-    const sample = {
+    const grantsWatched = watched.some((w) => (w.roleGrants ?? 0) > 0);
+    const sample: ReadySample = {
       tMs,
       workflowsReady: sumReadyCounts(workflowCounts).ready,
       bindingsReady: sumReadyCounts(bindingCounts).ready,
+      ...(grantsWatched ? { roleGrantsReady: sumReadyCounts(grantCounts).ready } : {}),
     };
     samples.push(sample);
     settings.onSample?.(sample);

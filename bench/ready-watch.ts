@@ -9,6 +9,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
+  WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
 } from '../src/controllers/resource-kinds.ts';
 import { silentLogger } from '../src/observability/logger.ts';
 import { Informer } from '../src/runtime/informer.ts';
@@ -55,18 +56,22 @@ export function countReadyViews(views: readonly Pick<ReadyView, 'ready' | 'reaso
   return count;
 }
 
-export type BenchPlural = 'logicappworkflows' | 'vaultsecretbindings';
+export type BenchPlural = 'logicappworkflows' | 'vaultsecretbindings' | 'workflowroleassignments';
 
 const KINDS: Record<BenchPlural, ResourceKind> = {
   logicappworkflows: LOGIC_APP_WORKFLOW_RESOURCE,
   vaultsecretbindings: VAULT_SECRET_BINDING_RESOURCE,
+  workflowroleassignments: WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
 };
 
 /** Where the convergence loop reads Ready counts and Ready times from. */
 export interface ReadySource {
   count(namespace: string, plural: BenchPlural): ReadyCount;
-  /** When (performance.now()) the last object of the namespace became Ready, all being Ready now. */
-  lastBecameReadyAt(namespace: string): number | undefined;
+  /**
+   * When (performance.now()) the last object of the namespace became Ready, all being Ready now;
+   * with `plural`, the last object of that kind.
+   */
+  lastBecameReadyAt(namespace: string, plural?: BenchPlural): number | undefined;
 }
 
 export class ReadyWatch implements ReadySource {
@@ -106,10 +111,12 @@ export class ReadyWatch implements ReadySource {
     return countReadyViews(views ?? []);
   }
 
-  lastBecameReadyAt(namespace: string): number | undefined {
+  lastBecameReadyAt(namespace: string, plural?: BenchPlural): number | undefined {
     const times = this.#readyAt.get(namespace);
-    if (!times || times.size === 0) return undefined;
-    return Math.max(...times.values());
+    if (!times) return undefined;
+    const of = [...times].filter(([key]) => plural === undefined || key.startsWith(`${plural}/`));
+    if (of.length === 0) return undefined;
+    return Math.max(...of.map(([, at]) => at));
   }
 
   #note(plural: BenchPlural, view: Readonly<ReadyView>, deleted: boolean): void {

@@ -14,6 +14,7 @@ import {
   type FaultConfig,
   startEmulator,
 } from '@logicops/azure-emulator';
+import { ROLE_ASSIGNMENTS_QUOTA } from '../src/controllers/shared/grants/role-assignment-quota.ts';
 import { operatorSettingsFor, startOperatorProcess } from '../test/support/operator-process.ts';
 import type { BenchOptions } from './args.ts';
 import { type CounterSnapshot, counterDelta, perObjectFigures, steadyStateFigures } from './arm-figures.ts';
@@ -21,11 +22,13 @@ import { renderConvergenceSvg } from './chart.ts';
 import { chartMemoryLimit } from './chart-limits.ts';
 import {
   createAll,
+  createAndReadQuota,
   createCredentialSecret,
   createNamespace,
   createUnreferencedConfigMaps,
   deleteNamespace,
   installCrds,
+  listReportedQuotas,
   openCluster,
 } from './cluster.ts';
 import { compileOperator, IMAGE_NODE_FLAGS } from './compiled-operator.ts';
@@ -41,7 +44,17 @@ import { observeWindow, ProcessMonitor, recordConvergence, scrapeMetrics } from 
 import { ReadyWatch } from './ready-watch.ts';
 import { parseHistograms, percentiles } from './reconcile-latency.ts';
 import { type BenchReport, evaluateTargets, type SubscriptionFigures } from './report.ts';
+import {
+  countAssignments,
+  type ProbeFigures,
+  probeGrantManifest,
+  type RoleGrantFigures,
+  RoleGrantTally,
+  roleGrantDelta,
+  sharedBudgetFigures,
+} from './role-grants.ts';
 import { type BenchWorld, buildScenario, type Share } from './scenario.ts';
+import { createServiceBusTargets } from './service-bus-targets.ts';
 import { SubscriptionTally, subscriptionDelta } from './subscription-figures.ts';
 import { buildSubscriptionsWorld, interleavedManifests, namespaceCredentialsFlag } from './subscriptions.ts';
 
@@ -75,8 +88,13 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
   const workflows = sum(shares.map((share) => share.workflows.length));
   const bindings = sum(shares.map((share) => share.bindings.length));
   const vaults = sum(shares.map((share) => share.vaultNames.length));
-  const objects = { workflows, bindings };
+  const roleGrants = sum(shares.map((share) => share.roleGrants.length));
+  const objects = { workflows, bindings, roleGrants };
   const tally = new SubscriptionTally();
+  // --role-grants runs in one subscription (args.ts), so one share holds every grant target.
+  const grantShare = shares.find((share) => share.roleGrantTargets !== undefined);
+  const grantTargets = grantShare?.roleGrantTargets;
+  const grantTally = grantTargets ? new RoleGrantTally(grantTargets) : undefined;
   const faults: FaultConfig = {
     latency: {
       read: { type: 'fixed', ms: options.readLatencyMs },
@@ -94,16 +112,23 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     say(
       `starting the Azure emulator (${vaults} bench vaults, ${options.model}${shares.length > 1 ? `, ${shares.length} subscriptions` : ''})`,
     );
-    const roleAssignmentLimit = Math.max(4000, bindings + 100);
+    // Bindings (RBAC) and role grants share this one budget per subscription (issue 24).
+    const roleAssignmentLimit = Math.max(4000, bindings + roleGrants + 100);
     const emulator = await startEmulator({
       port: 0,
       seed: world.seed,
       faults,
       limits: { roleAssignmentsPerSubscription: roleAssignmentLimit },
-      observers: [(exchange) => tally.observe(exchange)],
+      observers: [(exchange) => tally.observe(exchange), (exchange) => grantTally?.observe(exchange)],
     });
     cleanups.push(() => emulator.close());
     io.onEmulator?.(emulator);
+    if (grantTargets) {
+      say(
+        `creating the grants' Service Bus namespace ${grantTargets.namespaceName} and ${grantTargets.queueIds.length} queues plus a probe queue (through ARM)`,
+      );
+      await createServiceBusTargets(emulator, grantTargets);
+    }
 
     for (const share of shares) {
       await createNamespace(cluster, share.namespace, share.namespaceAnnotations);
@@ -173,6 +198,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     await ready.start(io.signal);
     const before = snapshot(emulator);
     const tallyBefore = tally.snapshot();
+    const grantsBefore = grantTally?.snapshot();
     await monitor.restart();
     if (options.unreferencedConfigMaps > 0) {
       say(`creating ${options.unreferencedConfigMaps} ConfigMaps of 1 MiB that no workflow references`);
@@ -181,12 +207,16 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
       }
     }
     say(
-      `creating ${workflows} workflows (${options.definitionSize === 'max' ? 'definitions and parameters at the size limits' : 'the sample definition'}) and ${bindings} bindings${shares.length > 1 ? ` in ${shares.length} namespaces` : ''} (${options.createConcurrency} in parallel)`,
+      `creating ${workflows} workflows (${options.definitionSize === 'max' ? 'definitions and parameters at the size limits' : 'the sample definition'}) and ${bindings} bindings${roleGrants > 0 ? ` and ${roleGrants} role grants` : ''}${shares.length > 1 ? ` in ${shares.length} namespaces` : ''} (${options.createConcurrency} in parallel)`,
     );
     const createStart = performance.now();
     // Each workflow is followed by its bindings, as one file per app would be applied; the
     // subscriptions take turns, so each fills at the same pace.
-    const manifests = interleavedManifests(shares, options.bindingsPerWorkflow);
+    const manifests = interleavedManifests(
+      shares,
+      options.bindingsPerWorkflow,
+      options.roleGrantsPerWorkflow,
+    );
     let createMs = 0;
     const creating = createAll(cluster, manifests, options.createConcurrency).then(() => {
       createMs = performance.now() - createStart;
@@ -198,6 +228,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         namespace: share.namespace,
         workflows: share.workflows.length,
         bindings: share.bindings.length,
+        roleGrants: share.roleGrants.length,
       })),
       startedAt: createStart,
       pollIntervalMs: options.pollIntervalMs,
@@ -208,7 +239,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         if (sample.tMs - lastReport >= 5000) {
           lastReport = sample.tMs;
           say(
-            `  ${(sample.tMs / 1000).toFixed(0)} s: ${sample.workflowsReady}/${workflows} workflows, ${sample.bindingsReady}/${bindings} bindings Ready`,
+            `  ${(sample.tMs / 1000).toFixed(0)} s: ${sample.workflowsReady}/${workflows} workflows, ${sample.bindingsReady}/${bindings} bindings${roleGrants > 0 ? `, ${sample.roleGrantsReady ?? 0}/${roleGrants} role grants` : ''} Ready`,
           );
         }
       },
@@ -216,8 +247,33 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     await creating;
     const afterConvergence = snapshot(emulator);
     const tallyAfter = tally.snapshot();
+    const grantsAfter = grantTally?.snapshot();
     const convergenceProcess = monitor.figures();
     const convergenceDelta = counterDelta(before, afterConvergence);
+    const grantConverging =
+      grantsBefore && grantsAfter ? roleGrantDelta(grantsBefore, grantsAfter) : undefined;
+    const roleGrantFiguresOf = async (): Promise<Omit<RoleGrantFigures, 'steady'> | undefined> => {
+      if (!grantShare || !grantTargets || !grantConverging) return undefined;
+      const reported = await listReportedQuotas(cluster, grantShare.namespace, ROLE_ASSIGNMENTS_QUOTA);
+      const azure = countAssignments(
+        grantShare.subscriptionId,
+        Object.values(emulator.state.roleAssignments).map((assignment) => assignment.scope),
+        grantTargets,
+      );
+      return {
+        grants: roleGrants,
+        timeToReadyMs: convergence.roleGrantsReadyMsByNamespace[grantShare.namespace],
+        converging: grantConverging,
+        writesPerGrant: roleGrants > 0 ? grantConverging.writes / roleGrants : undefined,
+        budget: sharedBudgetFigures(
+          grantShare.subscriptionId,
+          roleAssignmentLimit,
+          azure,
+          reported,
+          options.model === 'rbac' && grantShare.bindings.length > 0,
+        ),
+      };
+    };
     // An operator that died (out of heap, say) still leaves a report: its figures up to then.
     const metricsText = await scrapeMetrics(operator.metricsUrl).catch((error: unknown) => {
       say(`could not read the operator's /metrics (did it exit? see ${logFile}): ${String(error)}`);
@@ -239,6 +295,7 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         model: options.model,
         workflows: share.workflows.length,
         bindingVaults: share.bindingVaults,
+        roleGrants: share.roleGrants.length,
       });
     const latency = { bucket: ARM_WRITE_BUCKET, medianReadMs, medianWriteMs };
     const writesNeeded = sum(shares.map(writesOf));
@@ -272,18 +329,51 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
     let steadyDelta = counterDelta(afterConvergence, afterConvergence);
     let steadyMs = 0;
     let steadyCpu = 0;
+    let steadyGrantsBefore: ReturnType<RoleGrantTally['snapshot']> | undefined;
+    let grantsSteady = { writes: 0, deletes: 0, reads: 0 };
+    // What both kinds' status.quota says against what Azure holds, read as convergence ends.
+    const grantFigures = await roleGrantFiguresOf();
     if (convergence.convergedMs !== undefined && !io.signal?.aborted) {
       await sleep(settleMs);
       say(
         `all Ready; steady-state window of ${(steadyWindowMs / 1000).toFixed(0)} s (${options.steadyPeriods} resync periods)`,
       );
       const steadyBefore = snapshot(emulator);
+      steadyGrantsBefore = grantTally?.snapshot();
       await monitor.restart();
       steadyMs = await observeWindow(steadyWindowMs, monitor, 1000, io.signal);
       steadyDelta = counterDelta(steadyBefore, snapshot(emulator));
+      if (grantTally && steadyGrantsBefore)
+        grantsSteady = roleGrantDelta(steadyGrantsBefore, grantTally.snapshot());
       steadyCpu = monitor.figures().cpuSeconds;
     } else {
       say('not every object became Ready before the timeout: skipping the steady-state window');
+    }
+    // After the window, so its writes are in no figure but its own: one more grant, counted fresh.
+    let probe: ProbeFigures | undefined;
+    const probeWorkflow = grantShare?.workflows[0]?.metadata.name;
+    if (
+      grantShare &&
+      grantTargets &&
+      probeWorkflow &&
+      convergence.convergedMs !== undefined &&
+      !io.signal?.aborted
+    ) {
+      say('probe: one more grant, its status.quota against the role assignments Azure holds');
+      const reportedQuota = await createAndReadQuota(
+        cluster,
+        probeGrantManifest(probeWorkflow, grantShare.namespace, grantTargets),
+        ROLE_ASSIGNMENTS_QUOTA,
+        60_000,
+      );
+      probe = {
+        reportedUsed: reportedQuota?.used,
+        azureTotal: countAssignments(
+          grantShare.subscriptionId,
+          Object.values(emulator.state.roleAssignments).map((assignment) => assignment.scope),
+          grantTargets,
+        ).total,
+      };
     }
     await monitor.sample();
 
@@ -302,7 +392,8 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         vaults,
         bindingsPerWorkflow: options.bindingsPerWorkflow,
         model: options.model,
-        objects: workflows + bindings,
+        objects: workflows + bindings + roleGrants,
+        ...(roleGrants > 0 ? { roleGrants, roleGrantsPerWorkflow: options.roleGrantsPerWorkflow } : {}),
         definitionSize: options.definitionSize,
         unreferencedConfigMaps: options.unreferencedConfigMaps,
         subscriptions: shares.length,
@@ -335,13 +426,14 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         ratio:
           convergence.convergedMs === undefined ? undefined : boundRatio(convergence.convergedMs, boundMs),
         ...(perSubscription ? { subscriptions: perSubscription } : {}),
-        arm: perObjectFigures(convergenceDelta, objects),
+        arm: perObjectFigures(convergenceDelta, objects, grantConverging?.writes ?? 0),
         counters: convergenceDelta,
         ...(convergence.convergedMs === undefined
           ? {
               notReady: {
                 workflows: convergence.lastWorkflows.notReadyReasons,
                 bindings: convergence.lastBindings.notReadyReasons,
+                ...(roleGrants > 0 ? { roleGrants: convergence.lastRoleGrants.notReadyReasons } : {}),
               },
             }
           : {}),
@@ -351,6 +443,9 @@ export async function runBench(options: BenchOptions, io: RunBenchIo): Promise<B
         ...steadyStateFigures(steadyDelta, objects, steadyMs, options.resyncPeriodMs),
         counters: steadyDelta,
       },
+      ...(grantFigures
+        ? { roleGrants: { ...grantFigures, steady: grantsSteady, ...(probe ? { probe } : {}) } }
+        : {}),
       operator: {
         pid: operator.pid,
         peakRssBytes: convergenceProcess.peakRssBytes,

@@ -15,6 +15,13 @@ import { measureJson } from '../src/controllers/shared/json-size.ts';
 import { API_VERSION } from '../src/crds/api-group.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../src/vocabulary.ts';
 import type { DefinitionSize, GrantModel } from './args.ts';
+import type { Manifest } from './manifest.ts';
+import {
+  type RoleGrantTargets,
+  roleGrantManifests,
+  roleGrantPolicy,
+  roleGrantTargets,
+} from './role-grants.ts';
 
 export const BENCH_RESOURCE_GROUP = 'logicops-bench';
 export const BENCH_LOCATION = 'westeurope';
@@ -26,15 +33,11 @@ export interface ScenarioSize {
   model: GrantModel;
   /** Default sample. */
   definitionSize?: DefinitionSize;
+  /** WorkflowRoleAssignments per workflow (issue 24); default 0. */
+  roleGrantsPerWorkflow?: number;
 }
 
-/** A namespaced custom object as sent to the API server (the CRD schema fills in defaults). */
-export interface Manifest {
-  apiVersion: string;
-  kind: 'LogicAppWorkflow' | 'VaultSecretBinding';
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
-  spec: Record<string, unknown>;
-}
+export type { Manifest } from './manifest.ts';
 
 /** One subscription's part of the run: its namespace and the objects created there. */
 export interface Share {
@@ -47,6 +50,10 @@ export interface Share {
   bindings: Manifest[];
   /** For the lower bound: the vault each binding grants on. */
   bindingVaults: string[];
+  /** WorkflowRoleAssignments, grants per workflow in workflow order (issue 24; empty without --role-grants). */
+  roleGrants: Manifest[];
+  /** The Service Bus namespace and queues the grants point at; absent without grants. */
+  roleGrantTargets?: RoleGrantTargets;
   /** The namespace's own Azure identity; absent: it acts as the operator's. */
   identity?: ShareIdentity;
 }
@@ -147,6 +154,17 @@ export function buildShare(
   const workflows: Manifest[] = [];
   const bindings: Manifest[] = [];
   const bindingVaults: string[] = [];
+  const roleGrants: Manifest[] = [];
+  const grantTargets =
+    (size.roleGrantsPerWorkflow ?? 0) > 0
+      ? roleGrantTargets(
+          subscriptionId,
+          BENCH_RESOURCE_GROUP,
+          BENCH_LOCATION,
+          namespace,
+          size.roleGrantsPerWorkflow ?? 0,
+        )
+      : undefined;
   const width = String(size.workflows - 1).length;
   for (let i = 0; i < size.workflows; i++) {
     const name = `bench-wf-${String(i).padStart(width, '0')}`;
@@ -182,6 +200,7 @@ export function buildShare(
         },
       });
     }
+    if (grantTargets) roleGrants.push(...roleGrantManifests(name, namespace, grantTargets));
   }
   // The max-size specs sit exactly at the size limits: secure parameters would take them over.
   if (size.definitionSize !== 'max') for (const workflow of workflows) addSecureParameters(workflow.spec);
@@ -191,11 +210,14 @@ export function buildShare(
     namespaceAnnotations: {
       [ALLOWED_RESOURCE_GROUPS_ANNOTATION]: `${subscription}/resourceGroups/*`,
       [ALLOWED_VAULTS_ANNOTATION]: `${subscription}/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`,
+      ...(grantTargets ? roleGrantPolicy(grantTargets) : {}),
     },
     vaultNames,
     workflows,
     bindings,
     bindingVaults,
+    roleGrants,
+    ...(grantTargets ? { roleGrantTargets: grantTargets } : {}),
   };
 }
 

@@ -145,10 +145,14 @@ export function namespaceCredentialsFlag(shares: readonly Share[]): string {
 
 /**
  * Every share's objects in one create order: workflow i of each subscription in turn, each
- * followed by its bindings (as one file per app would be applied), so the subscriptions fill
+ * followed by its bindings and role grants (as one file per app would be applied), so the subscriptions fill
  * evenly while the creates run.
  */
-export function interleavedManifests(shares: readonly Share[], bindingsPerWorkflow: number) {
+export function interleavedManifests(
+  shares: readonly Share[],
+  bindingsPerWorkflow: number,
+  roleGrantsPerWorkflow = 0,
+) {
   const longest = Math.max(0, ...shares.map((share) => share.workflows.length));
   const manifests = [];
   for (let i = 0; i < longest; i++) {
@@ -158,6 +162,7 @@ export function interleavedManifests(shares: readonly Share[], bindingsPerWorkfl
       manifests.push(
         workflow,
         ...share.bindings.slice(i * bindingsPerWorkflow, (i + 1) * bindingsPerWorkflow),
+        ...share.roleGrants.slice(i * roleGrantsPerWorkflow, (i + 1) * roleGrantsPerWorkflow),
       );
     }
   }

@@ -5,7 +5,7 @@
 import type { Counters, Emulator } from '@logicops/azure-emulator';
 import { describe, expect, inject, it } from 'vitest';
 import { parseBenchArgs } from '../../../bench/args.ts';
-import { ACCESS_POLICY_WRITE, WORKFLOW_WRITE } from '../../../bench/arm-figures.ts';
+import { ACCESS_POLICY_WRITE, ROLE_ASSIGNMENT_WRITE, WORKFLOW_WRITE } from '../../../bench/arm-figures.ts';
 import type { BenchReport } from '../../../bench/report.ts';
 import { runBench } from '../../../bench/run.ts';
 import { subscriptionOfPath } from '../../../bench/subscription-figures.ts';
@@ -167,5 +167,90 @@ describe('npm run bench --subscriptions 2 (2 workflows each, 1 vault each)', () 
       writesPerSubscription: 3,
       lowerBoundMs: 200,
     });
+  });
+});
+
+describe('npm run bench --role-grants 2 (2 workflows, RBAC bindings; issue 24)', () => {
+  it('reports the grants’ writes, Ready time and one budget as the emulator saw them', {
+    timeout: 240_000,
+  }, async () => {
+    const options = parseBenchArgs([
+      '--workflows',
+      '2',
+      '--vaults',
+      '1',
+      '--model',
+      'rbac',
+      '--role-grants',
+      '2',
+      '--resync-period',
+      '2s',
+      '--poll-interval',
+      '250ms',
+      '--timeout',
+      '3m',
+      '--kubeconfig',
+      inject('kubeconfigPath'),
+      '--operator-log-level',
+      'warn',
+    ]);
+    if (options === 'help') throw new Error('unexpected help');
+    let emulator: Emulator | undefined;
+    const report = await runBench(options, {
+      say: () => {},
+      command: 'integration test',
+      onEmulator: (started) => {
+        emulator = started;
+      },
+    });
+    if (!emulator) throw new Error('the bench never reported its emulator');
+    expect(report.convergence.converged).toBe(true);
+    expect(report.size).toMatchObject({ workflows: 2, bindings: 2, roleGrants: 4, objects: 8 });
+    const g = report.roleGrants;
+    if (!g) throw new Error('no role-grant figures in a run with --role-grants');
+
+    // Azure holds, on the bench's queues, one assignment per grant plus the probe's: each a Service
+    // Bus data role for a bench workflow's principal, at exactly the queue's scope.
+    const onQueues = Object.values(emulator.state.roleAssignments).filter((ra) =>
+      /\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/]+\/queues\/bench-q-/i.test(ra.scope),
+    );
+    expect(onQueues).toHaveLength(4 + 1);
+    const benchPrincipals = new Set(
+      Object.values(emulator.state.workflows)
+        .filter((w) => w.name.startsWith('bench-wf-'))
+        .map((w) => (w.identity?.type === 'SystemAssigned' ? w.identity.principalId : undefined)),
+    );
+    for (const ra of onQueues) expect(benchPrincipals.has(ra.principalId)).toBe(true);
+
+    // The PUTs the report counts are the role-assignment writes on those scopes in the request log:
+    // the converging ones, the steady window's, and the probe's one, in that order.
+    const puts = emulator
+      .requests()
+      .filter(
+        (r) =>
+          r.method === 'PUT' &&
+          r.operation === ROLE_ASSIGNMENT_WRITE &&
+          /\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/]+\/queues\/bench-q-/i.test(r.path),
+      );
+    expect(g.converging.writes + g.steady.writes + 1).toBe(puts.length);
+    expect(g.writesPerGrant).toBeCloseTo(g.converging.writes / 4, 9);
+    expect(g.converging.writes).toBeGreaterThanOrEqual(4);
+    // The bindings' grant writes are their own: role-assignment PUTs not on the grants' scopes.
+    expect(report.convergence.arm.grantWrites).toBe(
+      (report.convergence.counters.byOperation[ROLE_ASSIGNMENT_WRITE] ?? 0) - g.converging.writes,
+    );
+
+    // One budget: what Azure holds is counted as the emulator counts it, both kinds report it.
+    const inSubscription = Object.values(emulator.state.roleAssignments).filter(
+      (ra) => subscriptionOfPath(ra.scope) === emulator?.subscriptionId.toLowerCase(),
+    );
+    expect(g.probe?.azureTotal).toBe(inSubscription.length);
+    expect(g.budget.azure.roleGrants).toBe(4);
+    expect(g.budget.azure.bindings).toBe(2);
+    expect(g.budget.reported.WorkflowRoleAssignment.objects).toBe(4);
+    expect(g.budget.reported.VaultSecretBinding.objects).toBe(2);
+    expect(g.timeToReadyMs).toBeGreaterThan(0);
+    expect(g.timeToReadyMs).toBeLessThanOrEqual(report.convergence.timeToReadyMs ?? 0);
+    expect(report.targets.filter((t) => t.enforced).map((t) => t.name)).toHaveLength(4);
   });
 });

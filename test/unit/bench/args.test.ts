@@ -70,6 +70,22 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(argv)).toThrow(message);
   });
 
+  it('makes no role grants unless asked (issue 24), and reads --role-grants', () => {
+    expect(parseBenchArgs([])).toMatchObject({ roleGrantsPerWorkflow: 0 });
+    expect(parseBenchArgs(['--role-grants', '2', '--model', 'rbac'])).toMatchObject({
+      roleGrantsPerWorkflow: 2,
+      model: 'rbac',
+    });
+  });
+
+  it.each([
+    [['--role-grants=-1'], /--role-grants must be a whole number from 0 to 20/],
+    [['--role-grants', '21'], /--role-grants must be a whole number from 0 to 20/],
+    [['--role-grants', '2', '--subscriptions', '2'], /--role-grants runs in one subscription/],
+  ])('refuses %j for role grants', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+
   it('refuses more principals per access-policy vault than Key Vault holds', () => {
     expect(() => parseBenchArgs(['--workflows', '2000', '--vaults', '1'])).toThrow(
       /1,024 access-policy entries/,

@@ -84,6 +84,17 @@ describe('perObjectFigures', () => {
     });
   });
 
+  it("leaves the role grants' role-assignment PUTs out of the bindings' grant writes, and counts grants as objects", () => {
+    const delta = counterDelta(
+      snapshot({}),
+      snapshot({ writes: 60, ops: { [WORKFLOW_WRITE]: 10, [ROLE_ASSIGNMENT_WRITE]: 50 } }),
+    );
+    const figures = perObjectFigures(delta, { workflows: 10, bindings: 10, roleGrants: 40 }, 40);
+    expect(figures.grantWrites).toBe(10);
+    expect(figures.grantWritesPerBinding).toBe(1);
+    expect(figures.writesPerObject).toBe(1);
+  });
+
   it('has no per-binding figure without bindings', () => {
     const figures = perObjectFigures(counterDelta(snapshot({}), snapshot({ writes: 1 })), {
       workflows: 1,

@@ -19,6 +19,15 @@ describe('minimumWrites', () => {
     expect(minimumWrites({ model: 'rbac', workflows: 4, bindingVaults: vaults })).toBe(4 + 4);
   });
 
+  it('adds one role assignment per WorkflowRoleAssignment, in either model (issue 24)', () => {
+    expect(
+      minimumWrites({ model: 'access-policy', workflows: 4, bindingVaults: vaults, roleGrants: 8 }),
+    ).toBe(4 + 2 + 8);
+    expect(minimumWrites({ model: 'rbac', workflows: 4, bindingVaults: vaults, roleGrants: 8 })).toBe(
+      4 + 4 + 8,
+    );
+  });
+
   it('is the workflows alone without bindings', () => {
     expect(minimumWrites({ model: 'access-policy', workflows: 7, bindingVaults: [] })).toBe(7);
   });

@@ -57,8 +57,8 @@ class ScriptedReady implements ReadySource {
   count(namespace: string, plural: BenchPlural): ReadyCount {
     return this.counts[`${namespace}/${plural}`] ?? { ready: 0, total: 0, notReadyReasons: {} };
   }
-  lastBecameReadyAt(namespace: string): number | undefined {
-    return this.readyAt[namespace];
+  lastBecameReadyAt(namespace: string, plural?: BenchPlural): number | undefined {
+    return this.readyAt[plural ? `${namespace}/${plural}` : namespace];
   }
 }
 
@@ -86,6 +86,31 @@ describe('recordConvergence', () => {
     expect(result.convergedMsByNamespace).toEqual({ a: 4_000, b: 7_000 });
     expect(result.convergedMs).toBe(7_000);
     expect(result.lastWorkflows).toEqual({ ready: 4, total: 4, notReadyReasons: {} });
+  });
+
+  it('waits for the role grants too, and records when the last of them turned Ready (issue 24)', async () => {
+    const ready = new ScriptedReady();
+    const startedAt = performance.now() - 10_000;
+    ready.counts['a/logicappworkflows'] = { ready: 2, total: 2, notReadyReasons: {} };
+    ready.counts['a/workflowroleassignments'] = { ready: 3, total: 4, notReadyReasons: { Progressing: 1 } };
+    ready.readyAt = { a: startedAt + 6_000, 'a/workflowroleassignments': startedAt + 5_000 };
+    const settings = {
+      ready,
+      namespaces: [{ namespace: 'a', workflows: 2, bindings: 0, roleGrants: 4 }],
+      startedAt,
+      pollIntervalMs: 1,
+      timeoutMs: 5,
+      monitor: new ProcessMonitor(-1),
+    };
+    const waiting = await recordConvergence({ ...settings, startedAt: performance.now() });
+    expect(waiting.convergedMs).toBeUndefined();
+    expect(waiting.lastRoleGrants.notReadyReasons).toEqual({ Progressing: 1 });
+    expect(waiting.samples.at(-1)?.roleGrantsReady).toBe(3);
+
+    ready.counts['a/workflowroleassignments'] = { ready: 4, total: 4, notReadyReasons: {} };
+    const done = await recordConvergence({ ...settings, timeoutMs: 60_000 });
+    expect(done.convergedMs).toBe(6_000);
+    expect(done.roleGrantsReadyMsByNamespace).toEqual({ a: 5_000 });
   });
 
   it('has no time to Ready while a namespace still waits, at the timeout', async () => {

@@ -119,6 +119,24 @@ describe('evaluateTargets over several subscriptions', () => {
   });
 });
 
+describe('evaluateTargets with role grants (issue 24)', () => {
+  it("keeps the grants' role assignments out of the bindings' access-policy floor", () => {
+    const { targets: _targets, ...partial } = report(1, 100_000, 10);
+    // 1,000 workflows, 10 vaults, 2,000 role grants: W = 1,000 + 10 + 2,000.
+    const withGrants = {
+      ...partial,
+      size: { ...partial.size, roleGrants: 2000, roleGrantsPerWorkflow: 2 },
+      convergence: {
+        ...partial.convergence,
+        lowerBound: { ...partial.convergence.lowerBound, minimumWrites: 3010 },
+      },
+    };
+    const grantRow = evaluateTargets(withGrants).find((t) => t.name.startsWith('grant writes per binding'));
+    expect(grantRow?.target).toBe('≤ 0.050');
+    expect(grantRow?.met).toBe(true);
+  });
+});
+
 describe('withBaseline', () => {
   it('adds the one-subscription run in brief and the ratio of the two times to Ready', () => {
     const combined = withBaseline(report(3, 99_000, 30), report(1, 90_000, 10));
