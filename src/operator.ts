@@ -12,6 +12,7 @@ import type { AzureCallsSettings } from './azure/instrumentation.ts';
 import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
 import { createInformers } from './controllers/informers.ts';
+import { createLogicAppConnectionController } from './controllers/logic-app-connection/controller.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
 import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from './controllers/resource-kinds.ts';
@@ -26,7 +27,12 @@ import {
 } from './controllers/shared/records/record-configmap.ts';
 import { createVaultSecretBindingController } from './controllers/vault-secret-binding/controller.ts';
 import { createWorkflowRoleAssignmentController } from './controllers/workflow-role-assignment/controller.ts';
-import { LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING, WORKFLOW_ROLE_ASSIGNMENT } from './crds/index.ts';
+import {
+  LOGIC_APP_CONNECTION,
+  LOGIC_APP_WORKFLOW,
+  VAULT_SECRET_BINDING,
+  WORKFLOW_ROLE_ASSIGNMENT,
+} from './crds/index.ts';
 import type { Logger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/metrics.ts';
 import { collectObjectMetrics } from './observability/object-metrics.ts';
@@ -77,7 +83,14 @@ export async function createOperator({
   // Status and finalizer patches go through this client: none leaves a deposed leader.
   const kube = new FencedKubeClient(kubeConfig, fence);
   const metrics = new OperatorMetrics({ identifyingLabels: config.metricsIdentifyingLabels });
-  const { workflows, bindings, roleAssignments, configMaps, namespaces } = createInformers({
+  const {
+    workflows,
+    bindings,
+    roleAssignments,
+    connections: apiConnections,
+    configMaps,
+    namespaces,
+  } = createInformers({
     client: kube,
     namespaces: config.namespaces,
     labelSelector: config.labelSelector,
@@ -100,6 +113,7 @@ export async function createOperator({
     { kind: LOGIC_APP_WORKFLOW.kind, list: () => workflows.list() },
     { kind: VAULT_SECRET_BINDING.kind, list: () => bindings.list() },
     { kind: WORKFLOW_ROLE_ASSIGNMENT.kind, list: () => roleAssignments.list() },
+    { kind: LOGIC_APP_CONNECTION.kind, list: () => apiConnections.list() },
   ]);
 
   const observer: AzureCallsSettings['observer'] = {
@@ -224,12 +238,26 @@ export async function createOperator({
     },
   });
 
+  const connectionController = createLogicAppConnectionController({
+    ...controllerDeps,
+    connections: apiConnections,
+    settings: { clusterId, namespacePolicy: policy, workers: config.workers, resync },
+  });
+
   const manager = new Manager({
     kubeConfig,
     logger,
     metrics,
-    informers: [workflows, bindings, roleAssignments, configMaps, namespaces, recordConfigMaps],
-    controllers: [workflowController, bindingController, roleAssignmentController],
+    informers: [
+      workflows,
+      bindings,
+      roleAssignments,
+      apiConnections,
+      configMaps,
+      namespaces,
+      recordConfigMaps,
+    ],
+    controllers: [workflowController, bindingController, roleAssignmentController, connectionController],
     leaderElection: config.leaderElection.enabled
       ? {
           namespace: config.leaderElection.namespace,

@@ -4,6 +4,7 @@
 
 import {
   GROUP,
+  LOGIC_APP_CONNECTION,
   LOGIC_APP_WORKFLOW,
   VAULT_SECRET_BINDING,
   VERSION,
@@ -73,5 +74,13 @@ export const WORKFLOW_ROLE_ASSIGNMENT_RESOURCE: ResourceKind = {
   version: VERSION,
   kind: WORKFLOW_ROLE_ASSIGNMENT.kind,
   plural: WORKFLOW_ROLE_ASSIGNMENT.plural,
+  namespaced: true,
+};
+
+export const LOGIC_APP_CONNECTION_RESOURCE: ResourceKind = {
+  group: GROUP,
+  version: VERSION,
+  kind: LOGIC_APP_CONNECTION.kind,
+  plural: LOGIC_APP_CONNECTION.plural,
   namespaced: true,
 };
