@@ -205,6 +205,24 @@ describe('namespacePolicyRows', () => {
     expect(rows[0]?.detail).toContain('no logicops.io/allowed-roles (1 WorkflowRoleAssignment)');
     expect(rows[0]?.detail).not.toContain('allowed-role-scopes');
   });
+  it('asks for the resource-group annotation where LogicAppConnections live, counted with the workflows', () => {
+    const rows = namespacePolicyRows(true, [{ name: 'team-d', annotations: {} }], {
+      workflows: new Map([['team-d', 1]]),
+      bindings: new Map(),
+      connections: new Map([
+        ['team-d', 2],
+        ['team-e', 1],
+      ]),
+    });
+    expect(rows.map((row) => [row.status, row.target])).toEqual([
+      ['fail', 'team-d'],
+      ['fail', 'team-e'],
+    ]);
+    expect(rows[0]?.detail).toContain(
+      'no logicops.io/allowed-resource-groups (1 LogicAppWorkflow, 2 LogicAppConnections)',
+    );
+    expect(rows[1]?.detail).toContain('no logicops.io/allowed-resource-groups (1 LogicAppConnection)');
+  });
   it('passes with every namespace annotated, or the policy off', () => {
     const annotated = { 'logicops.io/allowed-resource-groups': RG, 'logicops.io/allowed-vaults': VAULT };
     expect(
