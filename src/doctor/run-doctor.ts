@@ -103,7 +103,7 @@ export async function runDoctor({
 
   const token = await tokenRow(credential, config);
   rows.push(token.row);
-  const { scopes, globs } = scopesToCheck(workflows, bindings, namespaceAnnotations(namespaces));
+  const { scopes, globs } = scopesToCheck(workflows, bindings, namespaceAnnotations(namespaces), connections);
   if (token.token) {
     const subscriptions = [...new Set(scopes.map((scope) => scope.subscriptionId.toLowerCase()))].sort();
     const arm = await armRow(config, token.token, subscriptions);

@@ -2,7 +2,7 @@
 // server, what it says about namespaces and quota, and how it prints.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/index.ts';
+import type { LogicAppConnection, LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/index.ts';
 import { namespacePolicyRows } from '../../../src/doctor/namespace-check.ts';
 import { quotaRows } from '../../../src/doctor/quota-check.ts';
 import { accessQuestions, describeQuestion } from '../../../src/doctor/rbac-questions.ts';
@@ -40,6 +40,23 @@ describe('scopesToCheck', () => {
     ).toEqual([
       [RG, true],
       [`/subscriptions/${SUB}/resourceGroups/team-b`, false],
+    ]);
+  });
+
+  it('marks a resource group holding a LogicAppConnection, and adds one only connections use', () => {
+    const connection = (resourceGroup: string) =>
+      ({ spec: { subscriptionId: SUB, resourceGroup } }) as Pick<LogicAppConnection, 'spec'>;
+    const { scopes } = scopesToCheck(
+      [workflow({ subscriptionId: SUB, resourceGroup: 'team-a', identity: { type: 'None' } })],
+      [],
+      [],
+      [connection('TEAM-A'), connection('team-c')],
+    );
+    expect(
+      scopes.map((scope) => [scope.id, scope.kind === 'resourceGroup' && scope.connections === true]),
+    ).toEqual([
+      [RG, true],
+      [`/subscriptions/${SUB}/resourceGroups/team-c`, true],
     ]);
   });
 
