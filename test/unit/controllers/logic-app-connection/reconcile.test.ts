@@ -192,6 +192,7 @@ describe('refusals', () => {
     ],
     ['a missing required parameter', { parameters: {} }, 'spec.parameters.namespaceEndpoint'],
     ['a connection name Azure refuses', { azureName: 'orders..' }, 'spec.azureName'],
+    ['a location that is not a region name', { location: 'westeurope/../x' }, 'spec.location'],
   ])(
     'stalls InvalidSpec on %s, naming the field, with no finalizer and no Azure call',
     async (_what, spec, field) => {
