@@ -12,6 +12,7 @@ import type { AzureCallsSettings } from './azure/instrumentation.ts';
 import { logicopsVersion } from './cli/version.ts';
 import type { OperatorConfig } from './config.ts';
 import { createInformers } from './controllers/informers.ts';
+import { createLogicAppConnectionController } from './controllers/logic-app-connection/controller.ts';
 import { createLogicAppWorkflowController } from './controllers/logic-app-workflow/controller.ts';
 import { DEFAULT_QUOTA_LIST_TTL_MS } from './controllers/logic-app-workflow/workflow-counts.ts';
 import { CONFIG_MAP_RESOURCE, NAMESPACE_RESOURCE } from './controllers/resource-kinds.ts';
@@ -82,14 +83,19 @@ export async function createOperator({
   // Status and finalizer patches go through this client: none leaves a deposed leader.
   const kube = new FencedKubeClient(kubeConfig, fence);
   const metrics = new OperatorMetrics({ identifyingLabels: config.metricsIdentifyingLabels });
-  const informers = createInformers({
+  const {
+    workflows,
+    bindings,
+    roleAssignments,
+    connections: apiConnections,
+    configMaps,
+    namespaces,
+  } = createInformers({
     client: kube,
     namespaces: config.namespaces,
     labelSelector: config.labelSelector,
     logger,
   });
-  const { workflows, bindings, roleAssignments, configMaps, namespaces } = informers;
-  const apiConnections = informers.connections;
   // The operator's own records, in its own namespace (teams have no rights there): what was
   // granted and which principals are vouched for. Not sharded: shared access-policy entries are
   // counted across every watched namespace.
@@ -233,6 +239,12 @@ export async function createOperator({
     },
   });
 
+  const connectionController = createLogicAppConnectionController({
+    ...controllerDeps,
+    connections: apiConnections,
+    settings: { clusterId, namespacePolicy: policy, workers: config.workers, resync },
+  });
+
   const manager = new Manager({
     kubeConfig,
     logger,
@@ -246,7 +258,7 @@ export async function createOperator({
       namespaces,
       recordConfigMaps,
     ],
-    controllers: [workflowController, bindingController, roleAssignmentController],
+    controllers: [workflowController, bindingController, roleAssignmentController, connectionController],
     leaderElection: config.leaderElection.enabled
       ? {
           namespace: config.leaderElection.namespace,

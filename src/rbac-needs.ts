@@ -2,7 +2,13 @@
 // templates must grant exactly these (a unit test renders the chart and compares), and the
 // packaging audit test checks against the API server's audit log that each one is used.
 // Add a need here in the same change that adds the API call, never in the chart alone.
-import { GROUP, LOGIC_APP_WORKFLOW, VAULT_SECRET_BINDING, WORKFLOW_ROLE_ASSIGNMENT } from './crds/index.ts';
+import {
+  GROUP,
+  LOGIC_APP_CONNECTION,
+  LOGIC_APP_WORKFLOW,
+  VAULT_SECRET_BINDING,
+  WORKFLOW_ROLE_ASSIGNMENT,
+} from './crds/index.ts';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -56,6 +62,7 @@ export interface RbacNeed {
 const workflows = LOGIC_APP_WORKFLOW.plural;
 const bindings = VAULT_SECRET_BINDING.plural;
 const roleAssignments = WORKFLOW_ROLE_ASSIGNMENT.plural;
+const connections = LOGIC_APP_CONNECTION.plural;
 
 export const RBAC_NEEDS: readonly RbacNeed[] = [
   {
@@ -81,6 +88,13 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
   },
   {
     apiGroup: GROUP,
+    resource: connections,
+    verbs: ['get', 'list', 'watch', 'patch'],
+    scope: 'watched',
+    why: 'informer; re-read after a conflict; finalizer added and removed with a JSON patch',
+  },
+  {
+    apiGroup: GROUP,
     resource: `${workflows}/status`,
     verbs: ['patch'],
     scope: 'watched',
@@ -99,6 +113,13 @@ export const RBAC_NEEDS: readonly RbacNeed[] = [
     verbs: ['patch'],
     scope: 'watched',
     why: 'status (the role assignment made, as a report) is merge-patched on the status subresource',
+  },
+  {
+    apiGroup: GROUP,
+    resource: `${connections}/status`,
+    verbs: ['patch'],
+    scope: 'watched',
+    why: "status (conditions, the connection's ARM ids, Azure's overall status) is merge-patched on the status subresource",
   },
   {
     apiGroup: '',

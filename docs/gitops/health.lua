@@ -1,4 +1,4 @@
--- Argo CD health check for logicops.io LogicAppWorkflow, VaultSecretBinding and WorkflowRoleAssignment.
+-- Argo CD health check for logicops.io LogicAppWorkflow, VaultSecretBinding, WorkflowRoleAssignment and LogicAppConnection.
 -- The same rules kstatus (Flux) applies, mapped onto Argo CD's health states:
 --   Stalled=True     -> Degraded     (a human must act: invalid spec, authorization, quota, ...)
 --   Reconciling=True -> Progressing  (work in flight, or waiting on something that clears by itself)

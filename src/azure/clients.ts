@@ -1,11 +1,17 @@
-// Builds the four ARM SDK clients for one subscription. Only endpoints change between Azure and
+// Builds the five ARM SDK clients for one subscription. Only endpoints change between Azure and
 // the emulator: the token scope must follow the ARM endpoint (`${armEndpoint}/.default`), and the
 // two SDK generations spell that option differently (`credentialScopes` on the classic clients,
-// `credentials.scopes` on @azure/arm-keyvault 5).
+// `credentials.scopes` on @azure/arm-keyvault 5 and @azure/arm-resources 8).
+//
+// @azure/arm-resources is here for one resource type no @azure SDK client models:
+// Microsoft.Web/connections (API connections, issue 24). Its generic by-id operations take the
+// api-version per call (connection-gateway.ts), and it is Microsoft's own, kept with the rest of
+// the Azure SDK — preferred over a hand-written REST client on @azure/core-client.
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { LogicManagementClient } from '@azure/arm-logic';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/identity';
 import type { WriteFence } from '../runtime/leadership/fence.ts';
 import { checkSubscriptionId } from './arm-names.ts';
@@ -44,6 +50,8 @@ export interface AzureClients {
   keyVault: KeyVaultManagementClient;
   authorization: AuthorizationManagementClient;
   msi: ManagedServiceIdentityClient;
+  /** Generic by-id ARM operations: API connections (connection-gateway.ts). */
+  resources: ResourceManagementClient;
 }
 
 export function armTokenScope(armEndpoint: string): string {
@@ -71,15 +79,14 @@ export function createAzureClients(settings: AzureClientSettings): AzureClients 
   };
   const classic = { ...common, credentialScopes: [scope] };
   const { credential, subscriptionId } = settings;
+  const modular = { ...common, credentials: { scopes: [scope] } };
   return {
     subscriptionId,
     logic: new LogicManagementClient(credential, subscriptionId, classic),
-    keyVault: new KeyVaultManagementClient(credential, subscriptionId, {
-      ...common,
-      credentials: { scopes: [scope] },
-    }),
+    keyVault: new KeyVaultManagementClient(credential, subscriptionId, modular),
     authorization: new AuthorizationManagementClient(credential, subscriptionId, classic),
     msi: new ManagedServiceIdentityClient(credential, subscriptionId, classic),
+    resources: new ResourceManagementClient(credential, subscriptionId, modular),
   };
 }
 

@@ -1,5 +1,6 @@
 // The gateways over one subscription's clients, sharing one instrumentation seam.
 import type { AzureClients } from './clients.ts';
+import { type ConnectionGateway, SdkConnectionGateway } from './connection-gateway.ts';
 import { type IdentityGateway, SdkIdentityGateway } from './identity-gateway.ts';
 import type { AzureCalls } from './instrumentation.ts';
 import { type RoleAssignmentGateway, SdkRoleAssignmentGateway } from './role-assignment-gateway.ts';
@@ -17,6 +18,8 @@ export interface AzureGateways {
   identities: IdentityGateway;
   vaults: VaultGateway;
   roleAssignments: RoleAssignmentGateway;
+  /** API connections (Microsoft.Web/connections) to managed connectors. */
+  connections: ConnectionGateway;
 }
 
 export function createAzureGateways(clients: AzureClients, calls: AzureCalls): AzureGateways {
@@ -27,5 +30,6 @@ export function createAzureGateways(clients: AzureClients, calls: AzureCalls): A
     identities: new SdkIdentityGateway(clients.msi, calls),
     vaults: new SdkVaultGateway(clients.keyVault, calls),
     roleAssignments: new SdkRoleAssignmentGateway(clients.authorization, clients.subscriptionId, calls),
+    connections: new SdkConnectionGateway(clients.resources, calls),
   };
 }

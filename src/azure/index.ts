@@ -27,6 +27,18 @@ export {
   createAzureClients,
 } from './clients.ts';
 export { AZURE_CLOUD_NAMES, AZURE_CLOUDS, type AzureCloudName, isAzureCloudName } from './clouds.ts';
+export { type ConnectionGateway, checkConnectionRef } from './connection-gateway.ts';
+export {
+  CONNECTION_TYPE,
+  type ConnectionRef,
+  connectionDrift,
+  connectionId,
+  connectionOwner,
+  type DesiredConnection,
+  managedApiId,
+  type ObservedConnection,
+  WEB_CONNECTIONS_API_VERSION,
+} from './connection-model.ts';
 export {
   CREDENTIAL_SECRET_KEYS,
   type CredentialConfig,
@@ -56,6 +68,11 @@ export {
   type CallLimiter,
   type CallOptions,
 } from './instrumentation.ts';
+export {
+  MANAGED_CONNECTORS,
+  type ManagedConnector,
+  managedIdentityParameterProblem,
+} from './managed-connectors.ts';
 export {
   normalizeResourceId,
   parseResourceId,

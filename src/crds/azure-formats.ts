@@ -112,6 +112,22 @@ export const TRIGGER_NAME: AzureFormat = {
     "trigger names are 1-80 characters, not only periods, without '/', '\\', '?', '#', '%' or control characters",
 };
 
+/**
+ * API connections (Microsoft.Web/connections). The 2016-06-01 REST spec
+ * (logicAppsManagementClient.json) types `connectionName` as a plain string, and Microsoft
+ * Learn's "Naming rules and restrictions for Azure resources" has no row for it: logicops
+ * holds it to the workflow's character set with the 80 characters ARM's resource names
+ * generally allow (its own, conservative rule), so every name it sends is one Azure and a
+ * URL both take as it is.
+ */
+export const CONNECTION_NAME: AzureFormat = {
+  patterns: ['^[-\\w.()]{0,79}[-\\w()]$'],
+  minLength: 1,
+  maxLength: 80,
+  allows:
+    "connection names are 1-80 letters (a-z, A-Z), digits, '-', '_', '.', '(' or ')' and do not end with '.'",
+};
+
 export const VAULT_NAME: AzureFormat = {
   patterns: [`^${VAULT_NAME_SHAPE}$`, '^[a-zA-Z0-9-]{3,24}$'],
   minLength: 3,

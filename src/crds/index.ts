@@ -3,6 +3,13 @@ export * from './api-group.ts';
 export * from './azure-formats.ts';
 export * from './common-types.ts';
 export * from './conditions.ts';
+export {
+  logicAppConnectionCrd,
+  MAX_CONNECTION_DISPLAY_NAME,
+  MAX_CONNECTION_PARAMETER_NAME,
+  MAX_CONNECTION_PARAMETER_VALUE,
+  MAX_CONNECTION_PARAMETERS,
+} from './logic-app-connection/schema.ts';
 export * from './logic-app-connection/types.ts';
 export * from './logic-app-workflow/limits.ts';
 export { MAX_TRIGGERS, RUN_STATUS_LIMITS } from './logic-app-workflow/run-status-schema.ts';
@@ -20,6 +27,7 @@ export * from './vault-secret-binding/types.ts';
 export { workflowRoleAssignmentCrd } from './workflow-role-assignment/schema.ts';
 export * from './workflow-role-assignment/types.ts';
 
+import { logicAppConnectionCrd } from './logic-app-connection/schema.ts';
 import { logicAppWorkflowCrd } from './logic-app-workflow/schema.ts';
 import type { CustomResourceDefinitionManifest } from './schema/json-schema.ts';
 import { vaultSecretBindingCrd } from './vault-secret-binding/schema.ts';
@@ -29,5 +37,10 @@ export type { CustomResourceDefinitionManifest } from './schema/json-schema.ts';
 
 /** Every CRD logicops serves, in install order. */
 export function allCrds(): CustomResourceDefinitionManifest[] {
-  return [logicAppWorkflowCrd(), vaultSecretBindingCrd(), workflowRoleAssignmentCrd()];
+  return [
+    logicAppWorkflowCrd(),
+    vaultSecretBindingCrd(),
+    workflowRoleAssignmentCrd(),
+    logicAppConnectionCrd(),
+  ];
 }

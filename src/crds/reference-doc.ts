@@ -25,7 +25,7 @@ Conventions shared by every kind:
 - ARM resource ids are accepted with the segment casing Azure tools print (\`resourceGroups\` or
   \`resourcegroups\`, \`Microsoft.KeyVault\` or \`microsoft.keyvault\`); Azure compares them case-insensitively.
 - Every value that becomes part of an Azure URL (subscription id, resource group, workflow name, vault id, secret
-  name, user-assigned identity id) must follow Azure's own naming rules: no \`.\` or \`..\`, no \`/\`, \`?\`, \`#\`,
+  name, user-assigned identity id, API connection name) must follow Azure's own naming rules: no \`.\` or \`..\`, no \`/\`, \`?\`, \`#\`,
   \`%\`, spaces or look-alike letters where Azure allows only a-z, A-Z and 0-9. The operator checks them again before
   any request: an object that slipped past admission (a CRD from an older release, validation turned off) is
   \`Stalled\` with reason \`InvalidSpec\` naming the field, and nothing is sent to Azure for it.
@@ -37,7 +37,8 @@ Conventions shared by every kind:
   the namespace \`logicops.io/allow-adoption: "true"\`, and never a workflow tagged for another owner). A binding
   needs no adoption: grants carry no owner tag, an access-policy permission that was there before logicops added it
   is recorded as pre-existing and never removed, and a role assignment under another name is left alone (the same
-  holds for a WorkflowRoleAssignment).
+  holds for a WorkflowRoleAssignment). A LogicAppConnection never adopts: an API connection without its owner tag
+  is left alone (\`AlreadyOwned\`).
 - Status is a report, never an input: what logicops granted and which principal it grants are kept in the operator's
   own records (ConfigMaps in its namespace, see docs/security.md), so a forged or lost status changes nothing in Azure.
 - A workflow's \`spec.parameters\` holds plain values (\`name: value\`); each becomes \`{ "value": ... }\` of the

@@ -53,6 +53,16 @@ export const CALLBACK_URL_ACTIONS: readonly string[] = [
   'Microsoft.Logic/workflows/regenerateAccessKey/action',
 ];
 
+/**
+ * What a resource group also needs when a LogicAppConnection is there (issue 24): API
+ * connections are read, written and deleted (Logic App Contributor's `Microsoft.Web/connections/*`).
+ */
+export const CONNECTION_ACTIONS: readonly string[] = [
+  'Microsoft.Web/connections/read',
+  'Microsoft.Web/connections/write',
+  'Microsoft.Web/connections/delete',
+];
+
 // `*` matches any run of characters, and a wildcard segment between two slashes also matches no
 // segment at all: Managed Identity Operator grants reading and assigning identities with the
 // patterns `userAssignedIdentities/` + `*` + `/read` and `.../` + `*` + `/assign/action`, and the

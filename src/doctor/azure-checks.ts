@@ -9,6 +9,7 @@ import type { OperatorConfig } from '../config.ts';
 import {
   type ArmPermission,
   CALLBACK_URL_ACTIONS,
+  CONNECTION_ACTIONS,
   missingActions,
   REQUIRED_ACTIONS,
   type ScopeKind,
@@ -155,7 +156,13 @@ export async function permissionRows(
             ),
           );
         }
-        const also = scope.kind === 'resourceGroup' && scope.callbackUrls ? CALLBACK_URL_ACTIONS : [];
+        const also =
+          scope.kind === 'resourceGroup'
+            ? [
+                ...(scope.callbackUrls ? CALLBACK_URL_ACTIONS : []),
+                ...(scope.connections ? CONNECTION_ACTIONS : []),
+              ]
+            : [];
         const missing = missingActions(permissions, kind, also);
         const what = KIND_WORDS[kind];
         return missing.length === 0

@@ -12,10 +12,15 @@ import type { CheckRow } from './report.ts';
 import type { NamespaceAnnotations } from './scopes.ts';
 
 export interface ObjectCounts {
-  /** Namespace name to its number of LogicAppWorkflows / VaultSecretBindings / WorkflowRoleAssignments. */
+  /** Namespace name to its number of LogicAppWorkflows / VaultSecretBindings / WorkflowRoleAssignments / LogicAppConnections. */
   workflows: ReadonlyMap<string, number>;
   bindings: ReadonlyMap<string, number>;
   roleAssignments?: ReadonlyMap<string, number>;
+  connections?: ReadonlyMap<string, number>;
+}
+
+function counted(count: number, kind: string): string {
+  return `${count} ${kind}${count === 1 ? '' : 's'}`;
 }
 
 export function namespacePolicyRows(
@@ -36,8 +41,14 @@ export function namespacePolicyRows(
   }
   const annotationsOf = new Map(namespaces.map((namespace) => [namespace.name, namespace.annotations]));
   const roleAssignmentCounts = counts.roleAssignments ?? new Map<string, number>();
+  const connectionCounts = counts.connections ?? new Map<string, number>();
   const used = [
-    ...new Set([...counts.workflows.keys(), ...counts.bindings.keys(), ...roleAssignmentCounts.keys()]),
+    ...new Set([
+      ...counts.workflows.keys(),
+      ...counts.bindings.keys(),
+      ...roleAssignmentCounts.keys(),
+      ...connectionCounts.keys(),
+    ]),
   ].sort();
   const rows: CheckRow[] = [];
   for (const name of used) {
@@ -45,10 +56,14 @@ export function namespacePolicyRows(
     const missing: string[] = [];
     const workflows = counts.workflows.get(name) ?? 0;
     const bindings = counts.bindings.get(name) ?? 0;
-    if (workflows > 0 && !annotations[ALLOWED_RESOURCE_GROUPS_ANNOTATION]?.trim())
-      missing.push(
-        `${ALLOWED_RESOURCE_GROUPS_ANNOTATION} (${workflows} LogicAppWorkflow${workflows === 1 ? '' : 's'})`,
-      );
+    const connections = connectionCounts.get(name) ?? 0;
+    // Workflows and API connections are placed the same way: in a resource group the policy allows.
+    const placed = [
+      ...(workflows > 0 ? [counted(workflows, 'LogicAppWorkflow')] : []),
+      ...(connections > 0 ? [counted(connections, 'LogicAppConnection')] : []),
+    ];
+    if (placed.length > 0 && !annotations[ALLOWED_RESOURCE_GROUPS_ANNOTATION]?.trim())
+      missing.push(`${ALLOWED_RESOURCE_GROUPS_ANNOTATION} (${placed.join(', ')})`);
     if (bindings > 0 && !annotations[ALLOWED_VAULTS_ANNOTATION]?.trim())
       missing.push(
         `${ALLOWED_VAULTS_ANNOTATION} (${bindings} VaultSecretBinding${bindings === 1 ? '' : 's'})`,

@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { KubeConfig, KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import type { OperatorConfig } from '../config.ts';
 import {
+  LOGIC_APP_CONNECTION_RESOURCE,
   LOGIC_APP_WORKFLOW_RESOURCE,
   NAMESPACE_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
@@ -12,6 +13,7 @@ import {
 } from '../controllers/resource-kinds.ts';
 import {
   allCrds,
+  type LogicAppConnection,
   type LogicAppWorkflow,
   type VaultSecretBinding,
   type WorkflowRoleAssignment,
@@ -44,6 +46,7 @@ export async function runDoctor({
   let workflows: LogicAppWorkflow[] = [];
   let bindings: VaultSecretBinding[] = [];
   let roleAssignments: WorkflowRoleAssignment[] = [];
+  let connections: LogicAppConnection[] = [];
   let namespaces: V1Namespace[] = [];
   if (reachable.status === 'ok') {
     const crds = await crdRows(kube, allCrds());
@@ -69,6 +72,8 @@ export async function runDoctor({
           WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
           watched,
         );
+      if (installed(LOGIC_APP_CONNECTION_RESOURCE.plural))
+        connections = await listAll<LogicAppConnection>(kube, LOGIC_APP_CONNECTION_RESOURCE, watched);
     } catch (error) {
       listFailure = error;
     }
@@ -86,7 +91,7 @@ export async function runDoctor({
         ...namespacePolicyRows(
           config.namespacePolicy,
           namespaceAnnotations(namespaces),
-          objectCounts(workflows, bindings, roleAssignments),
+          objectCounts(workflows, bindings, roleAssignments, connections),
         ),
       );
     }
@@ -98,7 +103,7 @@ export async function runDoctor({
 
   const token = await tokenRow(credential, config);
   rows.push(token.row);
-  const { scopes, globs } = scopesToCheck(workflows, bindings, namespaceAnnotations(namespaces));
+  const { scopes, globs } = scopesToCheck(workflows, bindings, namespaceAnnotations(namespaces), connections);
   if (token.token) {
     const subscriptions = [...new Set(scopes.map((scope) => scope.subscriptionId.toLowerCase()))].sort();
     const arm = await armRow(config, token.token, subscriptions);
@@ -145,6 +150,7 @@ function objectCounts(
   workflows: readonly LogicAppWorkflow[],
   bindings: readonly VaultSecretBinding[],
   roleAssignments: readonly WorkflowRoleAssignment[],
+  connections: readonly LogicAppConnection[],
 ) {
   const count = (objects: readonly { metadata?: { namespace?: string } }[]) => {
     const counts = new Map<string, number>();
@@ -154,5 +160,10 @@ function objectCounts(
     }
     return counts;
   };
-  return { workflows: count(workflows), bindings: count(bindings), roleAssignments: count(roleAssignments) };
+  return {
+    workflows: count(workflows),
+    bindings: count(bindings),
+    roleAssignments: count(roleAssignments),
+    connections: count(connections),
+  };
 }

@@ -8,7 +8,7 @@ import {
   VAULT_TYPE,
 } from '../azure/resource-id.ts';
 
-import type { LogicAppWorkflow, VaultSecretBinding } from '../crds/index.ts';
+import type { LogicAppConnection, LogicAppWorkflow, VaultSecretBinding } from '../crds/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION, ALLOWED_VAULTS_ANNOTATION } from '../vocabulary.ts';
 
 export type ScopeToCheck =
@@ -19,6 +19,8 @@ export type ScopeToCheck =
       resourceGroup: string;
       /** A workflow there has spec.callbackUrl: its callback-URL actions are checked too. */
       callbackUrls?: true;
+      /** A LogicAppConnection is there: the API-connection actions are checked too. */
+      connections?: true;
     }
   | {
       kind: 'userAssignedIdentity' | 'vault';
@@ -40,6 +42,7 @@ export function scopesToCheck(
   workflows: readonly Pick<LogicAppWorkflow, 'spec'>[],
   bindings: readonly Pick<VaultSecretBinding, 'spec'>[],
   namespaces: readonly NamespaceAnnotations[],
+  connections: readonly Pick<LogicAppConnection, 'spec'>[] = [],
 ): { scopes: ScopeToCheck[]; globs: string[] } {
   const found = new Map<string, ScopeToCheck>();
   const add = (scope: ScopeToCheck | undefined) => {
@@ -60,6 +63,13 @@ export function scopesToCheck(
     }
   }
   for (const { spec } of bindings) if (spec?.vaultId) add(resource(spec.vaultId, VAULT_TYPE, 'vault'));
+  for (const { spec } of connections) {
+    if (!spec?.subscriptionId || !spec.resourceGroup) continue;
+    const group = resourceGroup(`/subscriptions/${spec.subscriptionId}/resourceGroups/${spec.resourceGroup}`);
+    add(group);
+    const added = group && found.get(normalizeResourceId(group.id));
+    if (added?.kind === 'resourceGroup') added.connections = true;
+  }
 
   for (const { annotations } of namespaces) {
     for (const pattern of patterns(annotations[ALLOWED_RESOURCE_GROUPS_ANNOTATION])) {

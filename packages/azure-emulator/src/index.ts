@@ -1,6 +1,12 @@
 // Public surface of the Azure emulator (@logicops/azure-emulator) for tests, the dev mode, the samples
 // and the bench.
 
+export {
+  type CatalogApi,
+  type CatalogParameter,
+  type CatalogParameterSet,
+  MANAGED_API_CATALOG,
+} from './arm/managed-apis-catalog.ts';
 export { BUILT_IN_ROLES } from './arm/role-assignments.ts';
 export { BUILT_IN_ROLE_PERMISSIONS, type RolePermission } from './arm/role-definitions.ts';
 // Azure's rules as the emulator models them, for tests that need the same answer without a server.

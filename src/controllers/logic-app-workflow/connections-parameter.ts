@@ -20,6 +20,11 @@ import type {
   WorkflowDefinition,
 } from '../../crds/index.ts';
 import { ConditionStatus, ConditionType } from '../../crds/index.ts';
+import {
+  connectionApiId,
+  connectionAzureName,
+  connectionResourceId,
+} from '../logic-app-connection/connection-ids.ts';
 import { normalizeLocation } from './workflow-diff.ts';
 
 export const CONNECTIONS_PARAMETER = '$connections';
@@ -139,14 +144,13 @@ function parameterEntry(
   connection: Readonly<LogicAppConnection>,
   workflow: Readonly<LogicAppWorkflowSpec>,
 ): ConnectionParameterEntry {
-  const { subscriptionId, resourceGroup, location, api } = connection.spec;
-  const connectionName = connection.spec.azureName ?? connection.metadata.name ?? '';
   const userAssigned =
     workflow.identity?.type === 'UserAssigned' ? workflow.identity.userAssignedIdentityId : undefined;
   return {
-    connectionId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/connections/${connectionName}`,
-    connectionName,
-    id: `/subscriptions/${subscriptionId}/providers/Microsoft.Web/locations/${normalizeLocation(location)}/managedApis/${api}`,
+    connectionId: connectionResourceId(connection),
+    connectionName: connectionAzureName(connection),
+    // The API id exactly as the connection controller writes it into the connection.
+    id: connectionApiId(connection),
     connectionProperties: {
       authentication: userAssigned
         ? { type: 'ManagedServiceIdentity', identity: userAssigned }

@@ -16,6 +16,7 @@ import {
 import { boolean, enumOf, freeFormObject, immutable, object, string, withRules } from '../schema/builders.ts';
 import {
   ageColumn,
+  azureTagsSchema,
   conditionsSchema,
   customResourceDefinition,
   deletionPolicySchema,
@@ -300,27 +301,7 @@ const spec = object(
       'x-kubernetes-preserve-unknown-fields': true,
     },
     parametersFrom,
-    // Azure's tag limits (Microsoft Learn, "Use tags to organize your Azure resources and
-    // management hierarchy", Limitations): 50 tags, names up to 512 characters without
-    // < > % & \ ? /, values up to 256. ARM also refuses control characters and blank names
-    // (packages/azure-emulator/src/arm/tags.ts). The owner tag is the 50th; its value always fits (owner-tag.ts).
-    tags: {
-      type: 'object',
-      description: `Azure tags (name 1-512, value up to 256 characters). At most ${MAX_TAGS}: Azure allows 50 and logicops adds its owner tag.`,
-      maxProperties: MAX_TAGS,
-      additionalProperties: { type: 'string', maxLength: 256 },
-      'x-kubernetes-validations': [
-        {
-          rule: "self.all(name, size(name) >= 1 && size(name) <= 512 && name.matches(r'\\S') && !name.matches(r'[<>%&\\\\?/\\p{Cc}]'))",
-          message:
-            'tag names must be 1-512 characters, not only spaces, and must not contain < > % & \\ ? / or control characters',
-        },
-        {
-          rule: "self.all(name, !name.lowerAscii().startsWith('logicops'))",
-          message: 'tag names starting with logicops are reserved for the operator',
-        },
-      ],
-    },
+    tags: azureTagsSchema(MAX_TAGS),
     deletionPolicy: deletionPolicySchema,
     secureRunHistory: boolean(
       'Marks every action that reads Key Vault with the managed identity, and every action that uses its data (directly, through other actions or through variables), with runtimeConfiguration.secureData for what its type supports (inputs and outputs; inputs only for Compose, Parse JSON and Response, whose outputs follow). Actions whose type cannot be secured (variables, For each, If, Switch, Until, Scope, Terminate) are reported in status.exposedInRunHistory and a Warning Event.',

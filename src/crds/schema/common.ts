@@ -168,3 +168,30 @@ export function customResourceDefinition(kind: KindDefinition): CustomResourceDe
     },
   };
 }
+
+/**
+ * Azure's tag limits (Microsoft Learn, "Use tags to organize your Azure resources and
+ * management hierarchy", Limitations): 50 tags, names up to 512 characters without
+ * < > % & \ ? /, values up to 256. ARM also refuses control characters and blank names
+ * (packages/azure-emulator/src/arm/tags.ts). The owner tag is the 50th; its value always fits
+ * (controllers/shared/owner-tag.ts). Names starting with logicops are the operator's.
+ */
+export function azureTagsSchema(maxTags: number): JsonSchema {
+  return {
+    type: 'object',
+    description: `Azure tags (name 1-512, value up to 256 characters). At most ${maxTags}: Azure allows 50 and logicops adds its owner tag.`,
+    maxProperties: maxTags,
+    additionalProperties: { type: 'string', maxLength: 256 },
+    'x-kubernetes-validations': [
+      {
+        rule: "self.all(name, size(name) >= 1 && size(name) <= 512 && name.matches(r'\\S') && !name.matches(r'[<>%&\\\\?/\\p{Cc}]'))",
+        message:
+          'tag names must be 1-512 characters, not only spaces, and must not contain < > % & \\ ? / or control characters',
+      },
+      {
+        rule: "self.all(name, !name.lowerAscii().startsWith('logicops'))",
+        message: 'tag names starting with logicops are reserved for the operator',
+      },
+    ],
+  };
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nameRules } from '../../unit/crds/azure-name-cases.ts';
 import { createTestNamespace, deleteTestNamespace, kubectl } from '../support/cluster.ts';
 import { type AnyObject, create } from './support/admission.ts';
-import { binding, workflow } from './support/fixtures.ts';
+import { binding, connection, workflow } from './support/fixtures.ts';
 import { applyShippedCrds } from './support/install.ts';
 
 let ns = '';
@@ -18,7 +18,12 @@ beforeAll(async () => {
 afterAll(() => deleteTestNamespace(ns));
 
 function objectWith(kind: string, field: string, value: string): AnyObject {
-  const object = kind === 'LogicAppWorkflow' ? workflow('names') : binding('names');
+  const object =
+    kind === 'LogicAppWorkflow'
+      ? workflow('names')
+      : kind === 'LogicAppConnection'
+        ? connection('names')
+        : binding('names');
   if (field === 'spec.identity.userAssignedIdentityId') {
     object.spec.identity = { type: 'UserAssigned', userAssignedIdentityId: value };
   } else {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deleteTestNamespace, kubectl } from '../support/cluster.ts';
 import { type AnyObject, create, replaceStatus } from './support/admission.ts';
-import { binding, workflow } from './support/fixtures.ts';
+import { binding, connection, workflow } from './support/fixtures.ts';
 import { applyShippedCrds } from './support/install.ts';
 import { parseTable } from './support/kubectl-table.ts';
 
@@ -36,6 +36,10 @@ beforeAll(async () => {
   await withStatus(binding('orders-key', 'orders'), {
     conditions: [condition('False', 'WaitingForPrincipal')],
     accessModel: 'RBAC',
+  });
+  await withStatus(connection('orders-bus'), {
+    conditions: [condition('True', 'Succeeded')],
+    overallStatus: 'Connected',
   });
 });
 afterAll(() => deleteTestNamespace(ns));
@@ -78,6 +82,23 @@ describe('kubectl get', () => {
     ]);
   });
 
+  it('shows Ready, Reason, API, Status and Age for connections (short name lac), placement with -o wide', async () => {
+    const { stdout } = await kubectl(['get', 'lac', '-n', ns]);
+    expect(stdout.split('\n')[0]?.split(/\s+/)).toEqual(['NAME', 'READY', 'REASON', 'API', 'STATUS', 'AGE']);
+    expect(parseTable(stdout)).toEqual([
+      {
+        NAME: 'orders-bus',
+        READY: 'True',
+        REASON: 'Succeeded',
+        API: 'servicebus',
+        STATUS: 'Connected',
+        AGE: expect.stringMatching(/^\d+s$/),
+      },
+    ]);
+    const wide = parseTable((await kubectl(['get', 'lac', '-n', ns, '-o', 'wide'])).stdout);
+    expect(wide[0]).toMatchObject({ LOCATION: 'westeurope', 'RESOURCE-GROUP': 'rg-workflows' });
+  });
+
   it('-o wide adds placement for workflows and the workflow and secret for bindings', async () => {
     const workflows = parseTable((await kubectl(['get', 'law', '-n', ns, '-o', 'wide'])).stdout);
     expect(workflows[0]).toMatchObject({ LOCATION: 'westeurope', 'RESOURCE-GROUP': 'rg-workflows' });
@@ -90,9 +111,10 @@ describe('kubectl get', () => {
     expect(bindings[0]).toMatchObject({ WORKFLOW: 'orders', SECRET: 'partner-api-key' });
   });
 
-  it('lists both kinds under the logicops category', async () => {
+  it('lists every kind under the logicops category', async () => {
     const { stdout } = await kubectl(['get', 'logicops', '-n', ns, '-o', 'name']);
     expect(stdout.trim().split('\n').sort()).toEqual([
+      'logicappconnection.logicops.io/orders-bus',
       'logicappworkflow.logicops.io/orders',
       'vaultsecretbinding.logicops.io/orders-key',
     ]);

@@ -24,9 +24,10 @@ async function sampleFiles(): Promise<string[]> {
     .sort();
 }
 
-it('there is a sample per kind, the end-to-end example, a secure parameter from a Secret and a callback URL', async () => {
+it('there is a sample per kind (a Service Bus connection among them), the end-to-end example, a secure parameter from a Secret and a callback URL', async () => {
   expect((await sampleFiles()).map((f) => relative(samplesDir, f))).toEqual([
     'end-to-end/partner-api-workflow.yaml',
+    'logicops_v1alpha1_logicappconnection.yaml',
     'logicops_v1alpha1_logicappworkflow.yaml',
     'logicops_v1alpha1_logicappworkflow_callback_url.yaml',
     'logicops_v1alpha1_vaultsecretbinding.yaml',
@@ -42,6 +43,7 @@ it('every sample is accepted by the API server', async () => {
   }
   const { stdout } = await kubectl(['get', 'logicops', '-n', ns, '-o', 'name']);
   expect(stdout.trim().split('\n').sort()).toEqual([
+    'logicappconnection.logicops.io/orders-bus',
     'logicappworkflow.logicops.io/hello',
     'logicappworkflow.logicops.io/orders-intake',
     'logicappworkflow.logicops.io/partner-orders',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCrds } from '../../../src/crds/index.ts';
 import { createTestNamespace, deleteTestNamespace } from '../support/cluster.ts';
 import { bindingRules } from './cases/binding-rules.ts';
+import { connectionRules } from './cases/connection-rules.ts';
 import { roleAssignmentRules } from './cases/role-assignment-rules.ts';
 import type { RuleCase } from './cases/rule-case.ts';
 import { transitionCases } from './cases/transitions.ts';
@@ -45,10 +46,11 @@ function ruleSuite(kind: string, cases: RuleCase[]) {
 ruleSuite('LogicAppWorkflow', workflowRules);
 ruleSuite('VaultSecretBinding', bindingRules);
 ruleSuite('WorkflowRoleAssignment', roleAssignmentRules);
+ruleSuite('LogicAppConnection', connectionRules);
 
 describe('coverage', () => {
   it('the base objects are valid', async () => {
-    for (const c of [...workflowRules, ...bindingRules, ...roleAssignmentRules])
+    for (const c of [...workflowRules, ...bindingRules, ...roleAssignmentRules, ...connectionRules])
       expectAccepted(await create(ns, c.base(), { dryRun: true }));
   });
 
@@ -56,6 +58,7 @@ describe('coverage', () => {
     ['LogicAppWorkflow', workflowRules],
     ['VaultSecretBinding', bindingRules],
     ['WorkflowRoleAssignment', roleAssignmentRules],
+    ['LogicAppConnection', connectionRules],
   ] as const)('every %s rule in the CRD has accepted and rejected cases', (kind, cases) => {
     const crd = allCrds().find((c) => c.spec.names.kind === kind)!;
     const transitions = transitionCases.filter((c) => c.base().kind === kind);

@@ -103,6 +103,8 @@ beforeAll(async () => {
     '--timeout=60s',
     'crd/logicappworkflows.logicops.io',
     'crd/vaultsecretbindings.logicops.io',
+    'crd/workflowroleassignments.logicops.io',
+    'crd/logicappconnections.logicops.io',
   ]);
   // A team's CI identity, bound to the team role in its own namespace only.
   await plane.kubectl(['create', 'serviceaccount', TEAM_ACCOUNT, '-n', TEAM]);
@@ -261,7 +263,12 @@ describe('the installed chart: the team role', () => {
   it('lets a bound team manage the kinds and ConfigMaps in its namespace, never their status, never elsewhere', async () => {
     const subject = team.username;
     const answers: Record<string, string> = {};
-    for (const kind of ['logicappworkflows.logicops.io', 'vaultsecretbindings.logicops.io']) {
+    for (const kind of [
+      'logicappworkflows.logicops.io',
+      'vaultsecretbindings.logicops.io',
+      'workflowroleassignments.logicops.io',
+      'logicappconnections.logicops.io',
+    ]) {
       for (const verb of ['create', 'update', 'patch', 'delete', 'list', 'watch']) {
         answers[`${verb} ${kind}`] = await canI(subject, [verb, kind, '-n', TEAM]);
       }

@@ -44,6 +44,7 @@ const plurals: Record<string, string> = {
   law: 'logicappworkflows',
   vsb: 'vaultsecretbindings',
   wra: 'workflowroleassignments',
+  lac: 'logicappconnections',
 };
 
 async function read(object: string): Promise<Stored> {
@@ -105,6 +106,19 @@ const roleAssignment = (name: string, workflow: string, role: string) =>
     metadata: { name },
     spec: { workflowRef: { name: workflow }, scope: queueId(), role },
   });
+const connection = (name: string, subscriptionId = env?.emulator.subscriptionId) =>
+  JSON.stringify({
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppConnection',
+    metadata: { name },
+    spec: {
+      subscriptionId,
+      resourceGroup: 'logicops-demo',
+      location: 'westeurope',
+      api: 'servicebus',
+      parameters: { namespaceEndpoint: 'sb://sb-gitops.servicebus.windows.net/' },
+    },
+  });
 const queueId = () =>
   `/subscriptions/${env?.emulator.subscriptionId}/resourceGroups/logicops-demo/providers/Microsoft.ServiceBus/namespaces/sb-gitops/queues/orders`;
 
@@ -158,6 +172,11 @@ beforeAll(async () => {
     roleAssignment('waiting-for-workflow', 'not-created-yet', 'Azure Service Bus Data Receiver'),
   );
   await capture('wra/waiting-for-workflow', 'Reconciling', 'WaitingForWorkflow');
+  // An API connection: Ready when Azure reports it Connected; refused outside the policy.
+  await k(['create', '-f', '-'], connection('orders-bus'));
+  await capture('lac/orders-bus', 'Ready');
+  await k(['create', '-f', '-'], connection('outside-policy', OTHER_SUBSCRIPTION));
+  await capture('lac/outside-policy', 'Stalled', 'NamespacePolicyDenied');
 
   process.stderr.write(
     `[gitops-health]\n${[...captured.values()]
@@ -184,6 +203,8 @@ describe('GitOps health of statuses the operator wrote', () => {
     ['wra/orders-receiver', 'Healthy', 'Current'],
     ['wra/waiting-for-workflow', 'Progressing', 'InProgress'],
     ['wra/as-owner', 'Degraded', 'Failed'],
+    ['lac/orders-bus', 'Healthy', 'Current'],
+    ['lac/outside-policy', 'Degraded', 'Failed'],
   ])('%s: Argo CD %s, kstatus %s', (object, argo, kstatus) => {
     const judged = captured.get(object);
     if (!judged) throw new Error(`no status captured for ${object}`);

@@ -2,7 +2,7 @@
 // environment the installed chart renders and authenticated with a bound token of the chart's
 // ServiceAccount, runs the controller scenarios against an in-process Azure emulator: the
 // partner API story for both access models, a definition from a ConfigMap, a role grant on a
-// Service Bus queue, a binding the namespace policy denies (a repeated warning Event) — with leader election on, as the chart
+// Service Bus queue, an API connection, a binding the namespace policy denies (a repeated warning Event) — with leader election on, as the chart
 // turns it on. The API server's audit log of that run must show that nothing was refused and
 // that every verb/resource the chart grants was used — nothing granted in vain.
 import { readFileSync } from 'node:fs';
@@ -276,6 +276,33 @@ async function roleGrantStory(): Promise<void> {
   scenarios.push('role grant on a Service Bus queue, edited mid-grant');
 }
 
+/**
+ * A LogicAppConnection (issue 24): Ready, edited while its PUT is held (the status write then
+ * re-reads it), deleted with the connection in Azure.
+ */
+async function connectionStory(): Promise<void> {
+  const connection = {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppConnection',
+    metadata: { name: 'orders-bus' },
+    spec: {
+      subscriptionId: emulator?.subscriptionId,
+      resourceGroup: 'logicops-demo',
+      location: 'westeurope',
+      api: 'servicebus',
+      parameters: { namespaceEndpoint: 'sb://sb-audit.servicebus.windows.net/' },
+    },
+  };
+  const hold = azureHold.holdNext('Microsoft.Web/connections/write');
+  await kubectl(['create', '-f', '-'], JSON.stringify(connection));
+  await editWhileHeld(hold, 'lac/orders-bus');
+  await waitFor('condition=Ready', 'lac/orders-bus');
+  await kubectl(['delete', 'lac/orders-bus', '--wait=true', '--timeout=60s']);
+  await gone('lac/orders-bus');
+  expect(Object.keys(emulator?.state.webConnections ?? {})).toEqual([]);
+  scenarios.push('API connection, edited mid-write');
+}
+
 /** A binding to a vault outside the namespace's allowed vaults: Stalled, retried at resync. */
 async function createDeniedBinding(): Promise<void> {
   const denied = {
@@ -381,6 +408,7 @@ beforeAll(async () => {
     'crd/logicappworkflows.logicops.io',
     'crd/vaultsecretbindings.logicops.io',
     'crd/workflowroleassignments.logicops.io',
+    'crd/logicappconnections.logicops.io',
   ]);
   running = await startChartOperator({ plane, helm, emulator, releaseNamespace: RELEASE_NAMESPACE });
   expect(running.chartEnv.LOGICOPS_LEADER_ELECT).toBe('true');
@@ -396,6 +424,7 @@ beforeAll(async () => {
     await partnerApiStory(DEMO_RBAC_VAULT);
     await callbackUrlSecret();
     await roleGrantStory();
+    await connectionStory();
     await deniedWarningFoldedIntoASeries();
   } finally {
     await running.stop();
@@ -422,6 +451,7 @@ describe("the operator under the chart's RBAC (audit log)", () => {
       `partner API story (${DEMO_RBAC_VAULT})`,
       'callback URL Secret: created, rewritten after a rotation, deleted with the workflow',
       'role grant on a Service Bus queue, edited mid-grant',
+      'API connection, edited mid-write',
       'namespace policy denial, repeated warning Event series',
     ]);
   });

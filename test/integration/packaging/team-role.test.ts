@@ -32,7 +32,12 @@ describe('chart team role', () => {
       expect(rules).toEqual([
         {
           apiGroups: ['logicops.io'],
-          resources: ['logicappworkflows', 'vaultsecretbindings', 'workflowroleassignments'],
+          resources: [
+            'logicappworkflows',
+            'vaultsecretbindings',
+            'workflowroleassignments',
+            'logicappconnections',
+          ],
           verbs: EDIT_VERBS,
         },
         { apiGroups: [''], resources: ['configmaps'], verbs: EDIT_VERBS },

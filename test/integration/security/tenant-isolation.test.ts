@@ -22,6 +22,7 @@ import {
   bindingManifest,
   CUSTOM_ROLE_ID,
   conditionOf,
+  connectionManifest,
   createAs,
   deleteAs,
   FOREIGN_PRINCIPAL,
@@ -67,7 +68,16 @@ function victimState(): string {
     .filter((a) => a.principalId.toLowerCase() !== attackerPrincipal.toLowerCase())
     .map((a) => ({ name: a.name, scope: a.scope.toLowerCase(), principalId: a.principalId }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return JSON.stringify({ workflows, entries, assignments }, null, 1);
+  const connections = Object.values(state.webConnections)
+    .filter((c) => !attackerOwned(c.tags))
+    .map((c) => ({
+      id: c.id.toLowerCase(),
+      tags: c.tags,
+      displayName: c.displayName,
+      set: c.parameterValueSet,
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  return JSON.stringify({ workflows, entries, assignments, connections }, null, 1);
 }
 
 function entriesOf(vaultName: string, principalId: string) {
@@ -183,6 +193,11 @@ beforeAll(async () => {
       RECEIVER,
     ),
   );
+  // Team B's API connection in the shared group (issue 24).
+  await victimApplies(
+    'logicappconnections',
+    connectionManifest(b, 'bus-b', sub, 'rg-shared', { azureName: 'shared-bus', displayName: 'Team B bus' }),
+  );
   victimPrincipal = await principalOf(b, 'wf-b');
   victimSharedPrincipal = await principalOf(b, 'wf-b-shared');
   attackerPrincipal = await principalOf(a, 'wf-a');
@@ -191,6 +206,7 @@ beforeAll(async () => {
   }
   await waitForReason(t, 'vaultsecretbindings', a, 'bind-a', 'Succeeded');
   await waitForReason(t, 'workflowroleassignments', b, 'wra-b-shared', 'Succeeded');
+  await waitForReason(t, 'logicappconnections', b, 'bus-b', 'Succeeded');
   expect(entriesOf('kv-team-b', victimPrincipal)).toHaveLength(1);
   expect(entriesOf('kv-shared', victimSharedPrincipal)).toHaveLength(1);
   before = victimState();
@@ -740,6 +756,66 @@ describe('role grants (issue 24): what team A grants never escalates or reaches 
   });
 });
 
+describe('API connections (issue 24): what team A connects never reaches team B', () => {
+  /** Team B's connection in the shared group, as the emulator holds it. */
+  const victimConnection = () =>
+    Object.values(t.world.emulator.state.webConnections).find((c) => c.name === 'shared-bus');
+
+  it("27. cannot create a connection in team B's resource group", async () => {
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'logicappconnections',
+      connectionManifest(t.attacker.namespace, 'in-b', t.subscriptionId, 'rg-team-b'),
+    );
+    const refused = await waitForReason(
+      t,
+      'logicappconnections',
+      t.attacker.namespace,
+      'in-b',
+      'NamespacePolicyDenied',
+    );
+    expect(conditionOf(refused, 'Stalled')?.status).toBe('True');
+    await removeAsAttacker('logicappconnections', 'in-b');
+    expect(outsideAttackerScope(t, mark)).toEqual([]);
+    expect(t.world.emulator.requests(mark).filter((r) => r.plane === 'arm' && r.method !== 'GET')).toEqual(
+      [],
+    );
+  });
+
+  it("28. cannot take over team B's connection by naming it, nor have it deleted with a forged status", async () => {
+    const victim = victimConnection();
+    expect(victim?.tags['logicops-owner']).toContain(`/${t.victim.namespace}/bus-b`);
+    const mark = lastSeq(t);
+    await createAs(
+      t.attacker,
+      'logicappconnections',
+      connectionManifest(t.attacker.namespace, 'same-name', t.subscriptionId, 'rg-shared', {
+        azureName: 'shared-bus',
+        displayName: 'Team A now',
+      }),
+    );
+    const refused = await waitForReason(
+      t,
+      'logicappconnections',
+      t.attacker.namespace,
+      'same-name',
+      'AlreadyOwned',
+    );
+    expect(conditionOf(refused, 'Stalled')?.message).toContain('owned by');
+    // Status is the operator's report, never read back: pointing it at B's connection changes nothing.
+    await patchStatusAs(t.attacker, 'logicappconnections', 'same-name', { resourceId: victim?.id });
+    await removeAsAttacker('logicappconnections', 'same-name');
+    const writes = t.world.emulator
+      .requests(mark)
+      .filter(
+        (r) => r.plane === 'arm' && r.method !== 'GET' && r.path.toLowerCase().includes('/connections/'),
+      );
+    expect(writes).toEqual([]);
+    expect(victimConnection()).toEqual(victim);
+  });
+});
+
 describe("API connections (issue 24): team A's workflow cannot use team B's connection or identity", () => {
   const DEFINITION_WITH_CONNECTIONS = {
     ...DEFINITION,
@@ -750,7 +826,7 @@ describe("API connections (issue 24): team A's workflow cannot use team B's conn
   const managedApi = () =>
     `/subscriptions/${t.subscriptionId}/providers/Microsoft.Web/locations/westeurope/managedApis/servicebus`;
 
-  it("30. cannot point a hand-written $connections at team B's connection, or authenticate it as team B's identity", async () => {
+  it("29. cannot point a hand-written $connections at team B's connection, or authenticate it as team B's identity", async () => {
     const mark = lastSeq(t);
     await createAs(
       t.attacker,

@@ -17,10 +17,13 @@
 //          workflowName is a plain string, no pattern.
 // [msi]    Azure/azure-rest-api-specs specification/msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/ManagedIdentity.json
 //          (and @azure/arm-msi 2.2.0's parameters): resourceName has no pattern.
+// [web]    Azure/azure-rest-api-specs specification/web/resource-manager/Microsoft.Web/stable/2016-06-01/logicAppsManagementClient.json:
+//          connectionName is a plain string, no pattern; [docs] has no row for Microsoft.Web/connections.
 // [rfc]    RFC 3986 §5.2.4: '.' and '..' path segments are removed when a URL is resolved, so a
 //          name of periods addresses another resource (PUT .../workflows/.. is PUT .../providers/Microsoft.Logic).
 import type { AzureFormat } from '../../../src/crds/azure-formats.ts';
 import {
+  CONNECTION_NAME,
   LOCATION,
   RESOURCE_GROUP_NAME,
   SECRET_NAME,
@@ -37,7 +40,7 @@ export interface NamedValue {
 }
 
 export interface FieldNameRules {
-  kind: 'LogicAppWorkflow' | 'VaultSecretBinding';
+  kind: 'LogicAppWorkflow' | 'VaultSecretBinding' | 'LogicAppConnection';
   /** The field path, as the API server and the controllers report it. */
   field: string;
   /** The format admission and the controllers check the field with. */
@@ -299,6 +302,27 @@ export const nameRules: FieldNameRules[] = [
       { name: 'an underscore [docs] [kv]', value: 'api_key' },
       { name: 'a period [docs] [kv]', value: 'api.key' },
       { name: 'a secret version path', value: 'api-key/0123456789abcdef' },
+    ],
+  },
+  {
+    kind: 'LogicAppConnection',
+    field: 'spec.azureName',
+    format: CONNECTION_NAME,
+    // [web] has no pattern and [docs] no row for connections: logicops holds connection names to
+    // the workflow's characters [docs] with ARM's usual 80 characters, not ending with '.' [rfc]
+    // (its own, conservative rule: what it sends is a name Azure and a URL both take as it is).
+    rule: "1-80 a-z, A-Z, 0-9, '-', '_', '.', '(' or ')', not ending with '.' (logicops) [web] [rfc]",
+    valid: [
+      { name: 'every allowed character', value: 'Orders_Bus(prod).1-' },
+      { name: 'one character', value: 'a' },
+      { name: '80 characters', value: 'c'.repeat(80) },
+    ],
+    invalid: [
+      ...traversal('orders-bus'),
+      ...lookalikes('orders-bus'),
+      { name: 'a trailing period (logicops rule)', value: 'orders-bus.' },
+      { name: '81 characters', value: 'c'.repeat(81) },
+      { name: 'a colon', value: 'orders:bus' },
     ],
   },
 ];

@@ -3,12 +3,18 @@
 // schema (what admission enforces), and the controllers' own check that stops an object which
 // slipped past admission before any Azure call.
 import { describe, expect, it } from 'vitest';
+import { connectionSpecProblem } from '../../../src/controllers/logic-app-connection/spec-problem.ts';
 import {
   bindingSpecNameProblem,
   workflowSpecNameProblem,
 } from '../../../src/controllers/shared/spec-names.ts';
 import { matchesFormat } from '../../../src/crds/azure-formats.ts';
-import { allCrds, type LogicAppWorkflow, type VaultSecretBinding } from '../../../src/crds/index.ts';
+import {
+  allCrds,
+  type LogicAppConnection,
+  type LogicAppWorkflow,
+  type VaultSecretBinding,
+} from '../../../src/crds/index.ts';
 import { type FieldNameRules, GUID, nameRules } from './azure-name-cases.ts';
 import { fieldSchema, schemaRefusal } from './support/crd-field.ts';
 
@@ -55,8 +61,27 @@ function bindingWith(field: string, value: string): VaultSecretBinding {
   return binding;
 }
 
+function connectionWith(field: string, value: string): LogicAppConnection {
+  const connection: LogicAppConnection = {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppConnection',
+    metadata: { name: 'orders-bus', namespace: 'team-a' },
+    spec: {
+      subscriptionId: GUID,
+      resourceGroup: 'rg-orders',
+      location: 'westeurope',
+      api: 'servicebus',
+      parameters: { namespaceEndpoint: 'sb://orders.servicebus.windows.net/' },
+      deletionPolicy: 'Delete',
+    },
+  };
+  (connection.spec as unknown as Record<string, unknown>)[field.replace('spec.', '')] = value;
+  return connection;
+}
+
 /** What the controllers say about the object with this field set to `value`. */
 function controllerProblem(rules: FieldNameRules, value: string): string | undefined {
+  if (rules.kind === 'LogicAppConnection') return connectionSpecProblem(connectionWith(rules.field, value));
   return rules.kind === 'LogicAppWorkflow'
     ? workflowSpecNameProblem(workflowWith(rules.field, value))
     : bindingSpecNameProblem(bindingWith(rules.field, value));

@@ -6,6 +6,7 @@ import { BUILT_IN_ROLE_PERMISSIONS } from '@logicops/azure-emulator';
 import { describe, expect, it } from 'vitest';
 import {
   CALLBACK_URL_ACTIONS,
+  CONNECTION_ACTIONS,
   isActionAllowed,
   missingActions,
   patternMatches,
@@ -93,5 +94,16 @@ describe('missingActions with callback URLs (spec.callbackUrl)', () => {
     expect(missingActions([custom], 'resourceGroup', CALLBACK_URL_ACTIONS)).toEqual([
       ...CALLBACK_URL_ACTIONS,
     ]);
+  });
+});
+
+describe('missingActions with API connections (LogicAppConnection)', () => {
+  it('Logic App Contributor covers reading, writing and deleting connections; Reader only reads them', () => {
+    expect(missingActions([LOGIC_APP_CONTRIBUTOR], 'resourceGroup', CONNECTION_ACTIONS)).toEqual([]);
+    const readerMissing = missingActions([READER], 'resourceGroup', CONNECTION_ACTIONS);
+    expect(readerMissing).toEqual(
+      expect.arrayContaining(['Microsoft.Web/connections/write', 'Microsoft.Web/connections/delete']),
+    );
+    expect(readerMissing).not.toContain('Microsoft.Web/connections/read');
   });
 });

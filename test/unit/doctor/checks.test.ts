@@ -2,7 +2,7 @@
 // server, what it says about namespaces and quota, and how it prints.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
-import type { LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/index.ts';
+import type { LogicAppConnection, LogicAppWorkflow, VaultSecretBinding } from '../../../src/crds/index.ts';
 import { namespacePolicyRows } from '../../../src/doctor/namespace-check.ts';
 import { quotaRows } from '../../../src/doctor/quota-check.ts';
 import { accessQuestions, describeQuestion } from '../../../src/doctor/rbac-questions.ts';
@@ -40,6 +40,23 @@ describe('scopesToCheck', () => {
     ).toEqual([
       [RG, true],
       [`/subscriptions/${SUB}/resourceGroups/team-b`, false],
+    ]);
+  });
+
+  it('marks a resource group holding a LogicAppConnection, and adds one only connections use', () => {
+    const connection = (resourceGroup: string) =>
+      ({ spec: { subscriptionId: SUB, resourceGroup } }) as Pick<LogicAppConnection, 'spec'>;
+    const { scopes } = scopesToCheck(
+      [workflow({ subscriptionId: SUB, resourceGroup: 'team-a', identity: { type: 'None' } })],
+      [],
+      [],
+      [connection('TEAM-A'), connection('team-c')],
+    );
+    expect(
+      scopes.map((scope) => [scope.id, scope.kind === 'resourceGroup' && scope.connections === true]),
+    ).toEqual([
+      [RG, true],
+      [`/subscriptions/${SUB}/resourceGroups/team-c`, true],
     ]);
   });
 
@@ -204,6 +221,24 @@ describe('namespacePolicyRows', () => {
     expect(rows.map((row) => [row.status, row.target])).toEqual([['fail', 'team-c']]);
     expect(rows[0]?.detail).toContain('no logicops.io/allowed-roles (1 WorkflowRoleAssignment)');
     expect(rows[0]?.detail).not.toContain('allowed-role-scopes');
+  });
+  it('asks for the resource-group annotation where LogicAppConnections live, counted with the workflows', () => {
+    const rows = namespacePolicyRows(true, [{ name: 'team-d', annotations: {} }], {
+      workflows: new Map([['team-d', 1]]),
+      bindings: new Map(),
+      connections: new Map([
+        ['team-d', 2],
+        ['team-e', 1],
+      ]),
+    });
+    expect(rows.map((row) => [row.status, row.target])).toEqual([
+      ['fail', 'team-d'],
+      ['fail', 'team-e'],
+    ]);
+    expect(rows[0]?.detail).toContain(
+      'no logicops.io/allowed-resource-groups (1 LogicAppWorkflow, 2 LogicAppConnections)',
+    );
+    expect(rows[1]?.detail).toContain('no logicops.io/allowed-resource-groups (1 LogicAppConnection)');
   });
   it('passes with every namespace annotated, or the policy off', () => {
     const annotated = { 'logicops.io/allowed-resource-groups': RG, 'logicops.io/allowed-vaults': VAULT };

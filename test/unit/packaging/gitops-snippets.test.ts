@@ -9,6 +9,7 @@ import { repoRoot } from '../../support/packaging-tools.ts';
 const gitops = path.join(repoRoot, 'docs/gitops');
 const script = readFileSync(path.join(gitops, 'health.lua'), 'utf8');
 const KEYS = [
+  'resource.customizations.health.logicops.io_LogicAppConnection',
   'resource.customizations.health.logicops.io_LogicAppWorkflow',
   'resource.customizations.health.logicops.io_VaultSecretBinding',
   'resource.customizations.health.logicops.io_WorkflowRoleAssignment',

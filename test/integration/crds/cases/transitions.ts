@@ -2,6 +2,7 @@
 // next to updates of the same objects that must still go through.
 import {
   binding,
+  connection,
   IDENTITY_ID,
   QUEUE_ID,
   roleAssignment,
@@ -107,5 +108,46 @@ export const transitionCases: TransitionCase[] = [
     forbidden: [(o) => (o.spec.role = 'Azure Service Bus Data Sender')],
     field: 'spec.role',
     message: 'role is immutable: create a new WorkflowRoleAssignment for another role',
+  },
+  {
+    rule: "a connection's subscriptionId is immutable",
+    base: () => connection('imm-conn-sub'),
+    allowed: [(o) => (o.spec.displayName = 'Orders'), (o) => (o.spec.tags = { team: 'orders' })],
+    forbidden: [(o) => (o.spec.subscriptionId = otherSubscription)],
+    field: 'spec.subscriptionId',
+    message: 'subscriptionId is immutable: create a new LogicAppConnection to use another subscription',
+  },
+  {
+    rule: "a connection's resourceGroup is immutable",
+    base: () => connection('imm-conn-rg'),
+    allowed: [(o) => (o.spec.deletionPolicy = 'Orphan')],
+    forbidden: [(o) => (o.spec.resourceGroup = 'rg-other')],
+    field: 'spec.resourceGroup',
+    message: 'resourceGroup is immutable: create a new LogicAppConnection to use another resource group',
+  },
+  {
+    rule: "a connection's location is immutable",
+    base: () => connection('imm-conn-location'),
+    allowed: [(o) => (o.spec.parameters = { namespaceEndpoint: 'sb://other.servicebus.windows.net/' })],
+    forbidden: [(o) => (o.spec.location = 'northeurope')],
+    field: 'spec.location',
+    message: 'location is immutable: Azure cannot move a connection to another region',
+  },
+  {
+    rule: "a connection's api is immutable",
+    base: () => connection('imm-conn-api'),
+    allowed: [(o) => (o.spec.displayName = 'Bus')],
+    forbidden: [(o) => (o.spec.api = 'eventhubs')],
+    field: 'spec.api',
+    message: 'api is immutable: create a new LogicAppConnection for another connector',
+  },
+  {
+    rule: "a connection's Azure name is immutable (azureName, or metadata.name when unset)",
+    base: () => connection('imm-conn-name'),
+    allowed: [(o) => (o.spec.azureName = 'imm-conn-name')],
+    forbidden: [(o) => (o.spec.azureName = 'Renamed_Conn')],
+    field: 'spec.azureName',
+    message:
+      'azureName is immutable: the Azure name (spec.azureName, or metadata.name when unset) cannot change',
   },
 ];

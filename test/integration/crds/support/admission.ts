@@ -3,6 +3,7 @@
 import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   GROUP,
+  LOGIC_APP_CONNECTION,
   LOGIC_APP_WORKFLOW_PLURAL,
   VAULT_SECRET_BINDING_PLURAL,
   VERSION,
@@ -19,6 +20,7 @@ const PLURALS: Record<string, string> = {
   LogicAppWorkflow: LOGIC_APP_WORKFLOW_PLURAL,
   VaultSecretBinding: VAULT_SECRET_BINDING_PLURAL,
   WorkflowRoleAssignment: WORKFLOW_ROLE_ASSIGNMENT.plural,
+  LogicAppConnection: LOGIC_APP_CONNECTION.plural,
 };
 
 function pluralOf(object: AnyObject): string {

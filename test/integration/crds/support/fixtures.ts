@@ -53,3 +53,19 @@ export function roleAssignment(name: string, workflowName = 'orders'): AnyObject
     },
   };
 }
+
+/** A Service Bus API connection authenticated by the managed identity (its namespace endpoint only). */
+export function connection(name: string): AnyObject {
+  return {
+    apiVersion: 'logicops.io/v1alpha1',
+    kind: 'LogicAppConnection',
+    metadata: { name },
+    spec: {
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: 'rg-workflows',
+      location: 'westeurope',
+      api: 'servicebus',
+      parameters: { namespaceEndpoint: 'sb://sb-orders.servicebus.windows.net/' },
+    },
+  };
+}

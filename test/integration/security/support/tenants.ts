@@ -11,6 +11,7 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node
 import { DEMO_TENANT_ID, type EmulatorSeed, type RequestLogEntry } from '@logicops/azure-emulator';
 import { DEFINITION } from '@logicops/azure-emulator/test-support/harness';
 import {
+  LOGIC_APP_CONNECTION_RESOURCE,
   LOGIC_APP_WORKFLOW_RESOURCE,
   VAULT_SECRET_BINDING_RESOURCE,
   WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
@@ -50,7 +51,11 @@ export const ALLOWED_ROLE_NAMES = [
 /** A role definition id that is not built in (a custom role), listed in allowed-roles too. */
 export const CUSTOM_ROLE_ID = 'c0c0c0c0-0000-4000-8000-00000000c0de';
 
-export type Kind = 'logicappworkflows' | 'vaultsecretbindings' | 'workflowroleassignments';
+export type Kind =
+  | 'logicappworkflows'
+  | 'vaultsecretbindings'
+  | 'workflowroleassignments'
+  | 'logicappconnections';
 
 export interface Team {
   namespace: string;
@@ -287,6 +292,7 @@ export async function patchStatusAs(team: Team, plural: Kind, name: string, stat
       logicappworkflows: LOGIC_APP_WORKFLOW_RESOURCE,
       vaultsecretbindings: VAULT_SECRET_BINDING_RESOURCE,
       workflowroleassignments: WORKFLOW_ROLE_ASSIGNMENT_RESOURCE,
+      logicappconnections: LOGIC_APP_CONNECTION_RESOURCE,
     }[plural],
     { namespace: team.namespace, name, subresource: 'status' },
     PatchStrategy.MergePatch,
@@ -382,5 +388,28 @@ export function roleAssignmentManifest(
     kind: 'WorkflowRoleAssignment',
     metadata: { name, namespace },
     spec: { workflowRef: { name: workflow }, scope, role },
+  };
+}
+
+/** A Service Bus API connection (issue 24) in `resourceGroup`, authenticated by the managed identity. */
+export function connectionManifest(
+  namespace: string,
+  name: string,
+  subscriptionId: string,
+  resourceGroup: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'LogicAppConnection',
+    metadata: { name, namespace },
+    spec: {
+      subscriptionId,
+      resourceGroup,
+      location: 'westeurope',
+      api: 'servicebus',
+      parameters: { namespaceEndpoint: 'sb://sb-shared.servicebus.windows.net/' },
+      ...extra,
+    },
   };
 }

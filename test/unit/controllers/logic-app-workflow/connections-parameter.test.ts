@@ -22,7 +22,7 @@ function connection(name: string, overrides: Partial<LogicAppConnection['spec']>
     spec: {
       subscriptionId: SUB,
       resourceGroup: 'rg-conn',
-      location: 'West Europe',
+      location: 'westeurope',
       api: 'servicebus',
       parameters: { namespaceEndpoint: 'sb://orders.servicebus.windows.net' },
       deletionPolicy: 'Delete',

@@ -257,6 +257,7 @@ export class FakeAzure {
         countAccessPolicies: unexpected,
       },
       roleAssignments: new Proxy({} as AzureGateways['roleAssignments'], { get: () => unexpected }),
+      connections: new Proxy({} as AzureGateways['connections'], { get: () => unexpected }),
     };
   }
 }

@@ -1,0 +1,64 @@
+// Watches of LogicAppConnection: its own objects, and the namespaces (the policy annotations
+// changed: every connection in it). Resync (10 min ± 10 %) reads each connection once: that is
+// where drift made in Azure (a changed display name, a deleted connection) is found and repaired.
+import type { LogicAppConnection } from '../../crds/index.ts';
+import {
+  Controller,
+  type ResyncSettings,
+  StatusPatcher,
+  systemClock,
+  type WatchedSource,
+} from '../../runtime/index.ts';
+import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
+import type { ControllerDeps } from '../shared/controller-deps.ts';
+import { controllerObservers } from '../shared/controller-metrics.ts';
+import { inNamespace } from '../shared/grants/workflow-references.ts';
+import type { NamespacePolicy } from '../shared/namespace-policy.ts';
+import { createConnectionReconciler } from './reconcile.ts';
+
+/** A connection Azure does not report Connected is read again after this long. */
+export const DEFAULT_NOT_CONNECTED_RECHECK_MS = 30_000;
+
+export interface LogicAppConnectionControllerDeps extends ControllerDeps {
+  connections: WatchedSource<LogicAppConnection>;
+  settings: {
+    clusterId: string;
+    namespacePolicy: NamespacePolicy;
+    workers?: number;
+    resync?: ResyncSettings;
+    notConnectedRecheckMs?: number;
+  };
+}
+
+export function createLogicAppConnectionController(
+  deps: LogicAppConnectionControllerDeps,
+): Controller<LogicAppConnection> {
+  const clock = deps.clock ?? systemClock;
+  const reconcile = createConnectionReconciler({
+    kube: deps.kube,
+    patcher: new StatusPatcher(deps.kube),
+    actors: deps.actors,
+    gatewaysFor: deps.gatewaysFor,
+    events: deps.events,
+    namespaces: deps.namespaces,
+    clock,
+    settings: {
+      clusterId: deps.settings.clusterId,
+      namespacePolicy: deps.settings.namespacePolicy,
+      notConnectedRecheckMs: deps.settings.notConnectedRecheckMs ?? DEFAULT_NOT_CONNECTED_RECHECK_MS,
+    },
+  });
+  const source = deps.connections;
+  const controller: Controller<LogicAppConnection> = new Controller<LogicAppConnection>({
+    name: 'logic-app-connection',
+    ...controllerObservers(deps.metrics, 'logic-app-connection', () => controller.queue.depth),
+    source,
+    reconcile,
+    logger: deps.logger,
+    clock,
+    ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
+    ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
+    shouldEnqueueUpdate: changedBeyondStatus,
+  }).watches(deps.namespaces, (namespace) => inNamespace(source, namespace.metadata?.name ?? ''));
+  return controller;
+}
