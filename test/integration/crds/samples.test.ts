@@ -30,6 +30,7 @@ it('there is a sample per kind (a Service Bus connection among them), the end-to
     'logicops_v1alpha1_logicappconnection.yaml',
     'logicops_v1alpha1_logicappworkflow.yaml',
     'logicops_v1alpha1_logicappworkflow_callback_url.yaml',
+    'logicops_v1alpha1_logicappworkflow_service_bus.yaml',
     'logicops_v1alpha1_vaultsecretbinding.yaml',
     'logicops_v1alpha1_workflowroleassignment.yaml',
     'secure-parameters/partner-key-from-secret.yaml',
@@ -45,6 +46,7 @@ it('every sample is accepted by the API server', async () => {
   expect(stdout.trim().split('\n').sort()).toEqual([
     'logicappconnection.logicops.io/orders-bus',
     'logicappworkflow.logicops.io/hello',
+    'logicappworkflow.logicops.io/orders',
     'logicappworkflow.logicops.io/orders-intake',
     'logicappworkflow.logicops.io/partner-orders',
     'logicappworkflow.logicops.io/partner-sync',

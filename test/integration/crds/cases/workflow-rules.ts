@@ -5,6 +5,7 @@ import { IDENTITY_ID, SUBSCRIPTION, VAULT_ID, workflow } from '../support/fixtur
 import { accessControlRules } from './access-control-rules.ts';
 import { callbackUrlRules } from './callback-url-rules.ts';
 import { type RuleCase, repeat } from './rule-case.ts';
+import { workflowConnectionsRules } from './workflow-connections-rules.ts';
 
 const base = () => workflow('rules');
 const cmRef = { configMapKeyRef: { name: 'workflow-defs', key: 'definition.json' } };
@@ -326,4 +327,5 @@ export const workflowRules: RuleCase[] = [
   },
   ...accessControlRules,
   ...callbackUrlRules,
+  ...workflowConnectionsRules,
 ];
