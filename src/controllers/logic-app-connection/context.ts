@@ -12,11 +12,11 @@ import type {
   WatchedSource,
 } from '../../runtime/index.ts';
 import { PAUSED_ANNOTATION } from '../../vocabulary.ts';
+import { connectionAzureName } from '../shared/connection-ids.ts';
 import type { Step as FrameStep } from '../shared/frame/steps.ts';
 import { type AzureActors, resolvedActor } from '../shared/namespace-actors.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { ownerValue } from '../shared/owner-tag.ts';
-import { connectionAzureName } from './connection-ids.ts';
 
 export interface ConnectionSettings {
   clusterId: string;

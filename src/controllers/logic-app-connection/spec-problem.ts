@@ -6,7 +6,7 @@
 import { checkConnectionRef, checkName, isInvalidAzureNameError } from '../../azure/index.ts';
 import { managedIdentityParameterProblem } from '../../azure/managed-connectors.ts';
 import { LOCATION, type LogicAppConnection, SUPPORTED_MANAGED_APIS } from '../../crds/index.ts';
-import { connectionAzureName } from './connection-ids.ts';
+import { connectionAzureName } from '../shared/connection-ids.ts';
 
 const NOTHING_SENT = 'logicops sends nothing to Azure for this object until the field is corrected.';
 

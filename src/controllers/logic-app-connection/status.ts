@@ -3,7 +3,7 @@
 // Azure is this object's (after AlreadyOwned nothing of someone else's connection is shown).
 import type { LogicAppConnectionStatus } from '../../crds/index.ts';
 import { RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
-import { connectionApiId, connectionResourceId } from './connection-ids.ts';
+import { connectionApiId, connectionResourceId } from '../shared/connection-ids.ts';
 import type { ConnectionRun } from './context.ts';
 
 export function projectConnectionStatus(status: LogicAppConnectionStatus, run: ConnectionRun): void {

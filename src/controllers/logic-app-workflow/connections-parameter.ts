@@ -20,11 +20,7 @@ import type {
   WorkflowDefinition,
 } from '../../crds/index.ts';
 import { ConditionStatus, ConditionType } from '../../crds/index.ts';
-import {
-  connectionApiId,
-  connectionAzureName,
-  connectionResourceId,
-} from '../logic-app-connection/connection-ids.ts';
+import { connectionApiId, connectionAzureName, connectionResourceId } from '../shared/connection-ids.ts';
 import { normalizeLocation } from './workflow-diff.ts';
 
 export const CONNECTIONS_PARAMETER = '$connections';

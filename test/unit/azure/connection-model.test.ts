@@ -10,7 +10,7 @@ import {
   connectionApiId,
   connectionAzureName,
   connectionResourceId,
-} from '../../../src/controllers/logic-app-connection/connection-ids.ts';
+} from '../../../src/controllers/shared/connection-ids.ts';
 import type { LogicAppConnection } from '../../../src/crds/index.ts';
 
 const SUB = '11111111-2222-4333-8444-555555555555';

@@ -4,7 +4,7 @@
 // Azure call at all).
 import { describe, expect, it } from 'vitest';
 import { managedApiId } from '../../../../src/azure/index.ts';
-import { connectionResourceId } from '../../../../src/controllers/logic-app-connection/connection-ids.ts';
+import { connectionResourceId } from '../../../../src/controllers/shared/connection-ids.ts';
 import { LOGICOPS_FINALIZER, OWNER_TAG } from '../../../../src/vocabulary.ts';
 import {
   condition,
