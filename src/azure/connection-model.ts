@@ -108,7 +108,11 @@ export function connectionDrift(
   const set = observed.parameterValueSet;
   if (set?.name.toLowerCase() !== desired.parameterValueSet.name.toLowerCase())
     drift.push('parameterValueSet');
-  else if (!sameRecord(set.values, desired.parameterValueSet.values)) drift.push('parameterValueSet.values');
+  else if (Object.keys(set.values).length > 0 && !sameRecord(set.values, desired.parameterValueSet.values))
+    // Values Azure does not echo are not drift: whether a GET returns them is unproven
+    // (docs/azure-layer.md), and taking their absence for drift would rewrite the connection at
+    // every resync. Values it does return are compared exactly.
+    drift.push('parameterValueSet.values');
   if (!sameRecord(observed.tags, desired.tags)) drift.push('tags');
   return drift;
 }

@@ -71,6 +71,17 @@ describe('toArmConnection / fromArmConnection', () => {
       connectionDrift(SUB, { ...observed, apiId: managedApiId(SUB, 'westeurope', 'eventhubs') }, desired),
     ).toEqual(['api']);
   });
+
+  it('takes values Azure does not echo as unknown, and values it echoes at their word', () => {
+    const observed = fromArmConnection(toArmConnection(SUB, desired));
+    const unechoed = { ...observed, parameterValueSet: { name: 'managedIdentityAuth', values: {} } };
+    expect(connectionDrift(SUB, unechoed, desired)).toEqual([]);
+    const changed = {
+      ...observed,
+      parameterValueSet: { name: 'managedIdentityAuth', values: { namespaceEndpoint: 'sb://other/' } },
+    };
+    expect(connectionDrift(SUB, changed, desired)).toEqual(['parameterValueSet.values']);
+  });
 });
 
 describe('connection ids from the spec', () => {
