@@ -2,7 +2,7 @@
 // (built once) and the per-pass state (the object as last written, what Azure showed).
 import type { V1Namespace } from '@kubernetes/client-node';
 import type { AzureActor, AzureGateways, ConnectionRef, ObservedConnection } from '../../azure/index.ts';
-import type { LogicAppConnection } from '../../crds/index.ts';
+import type { LogicAppConnection, LogicAppWorkflow } from '../../crds/index.ts';
 import type { EventRecorder, EventType } from '../../runtime/events.ts';
 import type {
   Clock,
@@ -33,6 +33,8 @@ export interface ConnectionShared {
   gatewaysFor(actor: AzureActor, subscriptionId: string): AzureGateways;
   events: EventRecorder;
   namespaces: WatchedSource<V1Namespace>;
+  /** The workflows, for a deletion that waits while one still names the connection. */
+  workflows: WatchedSource<LogicAppWorkflow>;
   settings: ConnectionSettings;
   clock: Clock;
 }

@@ -1,5 +1,6 @@
-// Watches of LogicAppConnection: its own objects, and the namespaces (the policy annotations
-// changed: every connection in it). Resync (10 min ± 10 %) reads each connection once: that is
+// Watches of LogicAppConnection: its own objects, the namespaces (the policy annotations
+// changed: every connection in it), and the workflows (a connection being deleted waits for the
+// workflows that name it: any workflow change in its namespace may release it). Resync (10 min ± 10 %) reads each connection once: that is
 // where drift made in Azure (a changed display name, a deleted connection) is found and repaired.
 import type { LogicAppConnection } from '../../crds/index.ts';
 import {
@@ -15,6 +16,7 @@ import { controllerObservers } from '../shared/controller-metrics.ts';
 import { inNamespace } from '../shared/grants/workflow-references.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { createConnectionReconciler } from './reconcile.ts';
+import { deletingConnectionsOf } from './workflows-using.ts';
 
 /** A connection Azure does not report Connected is read again after this long. */
 export const DEFAULT_NOT_CONNECTED_RECHECK_MS = 30_000;
@@ -41,6 +43,7 @@ export function createLogicAppConnectionController(
     gatewaysFor: deps.gatewaysFor,
     events: deps.events,
     namespaces: deps.namespaces,
+    workflows: deps.workflows,
     clock,
     settings: {
       clusterId: deps.settings.clusterId,
@@ -59,6 +62,8 @@ export function createLogicAppConnectionController(
     ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
     ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
     shouldEnqueueUpdate: changedBeyondStatus,
-  }).watches(deps.namespaces, (namespace) => inNamespace(source, namespace.metadata?.name ?? ''));
+  })
+    .watches(deps.namespaces, (namespace) => inNamespace(source, namespace.metadata?.name ?? ''))
+    .watches(deps.workflows, (workflow) => deletingConnectionsOf(source, workflow));
   return controller;
 }

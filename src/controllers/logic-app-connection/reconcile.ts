@@ -5,7 +5,8 @@
 //   apply:   namespace policy (the resource group, as a workflow's) → actor → read and
 //            ownership (another owner's or an untagged connection: AlreadyOwned, no write) →
 //            PUT only when missing or different (0 writes at steady state) → Connected
-//   cleanup: Orphan: Azure untouched; outside the policy: left in place; Delete: only a
+//   cleanup: Orphan: Azure untouched; wait while a workflow names it in spec.connections;
+//            outside the policy: left in place; Delete: only a
 //            connection carrying this object's owner tag is deleted.
 import type { LogicAppConnection, LogicAppConnectionStatus } from '../../crds/index.ts';
 import type { ReconcileFn } from '../../runtime/index.ts';
@@ -16,7 +17,12 @@ import { ConnectionRun, type ConnectionShared, type Step } from './context.ts';
 import { connectionSpecProblem } from './spec-problem.ts';
 import { projectConnectionStatus } from './status.ts';
 import { resolveAzureActor } from './steps/azure-actor.ts';
-import { deleteConnection, leaveOutsidePolicy, orphanIfAsked } from './steps/cleanup.ts';
+import {
+  deleteConnection,
+  leaveOutsidePolicy,
+  orphanIfAsked,
+  waitForWorkflowsUsingIt,
+} from './steps/cleanup.ts';
 import { checkNamespacePolicy } from './steps/namespace-policy.ts';
 import { readConnection } from './steps/read-connection.ts';
 import { requireConnected } from './steps/require-connected.ts';
@@ -30,7 +36,12 @@ const APPLY_STEPS: readonly Step[] = [
   requireConnected,
 ];
 
-const CLEANUP_STEPS: readonly Step[] = [orphanIfAsked, leaveOutsidePolicy, deleteConnection];
+const CLEANUP_STEPS: readonly Step[] = [
+  orphanIfAsked,
+  waitForWorkflowsUsingIt,
+  leaveOutsidePolicy,
+  deleteConnection,
+];
 
 /** A repaired drift is worth an Event: someone changed (or deleted) the connection in Azure. */
 async function announceRepair(run: ConnectionRun): Promise<void> {

@@ -1,14 +1,16 @@
 // Deletion (docs/design.md guarantee 5), bounded like the workflow's. Orphan: Azure untouched.
 // Delete: nothing is read or deleted in a resource group the namespace policy does not allow
 // (left in place, with a Warning Event), and only a connection carrying this object's own
-// owner tag is deleted. A workflow still naming this connection keeps working until Azure
-// deletes it; its `$connections` writer reports the missing connection.
+// owner tag is deleted. While a workflow of the namespace still names this connection in
+// spec.connections, deletion waits (Reconciling, Deleting), naming the workflows: deleting the
+// connection under them would break their next runs.
 import { connectionId } from '../../../azure/index.ts';
 import { DeletionPolicy, Reason } from '../../../crds/index.ts';
 import type { Outcome } from '../../shared/frame/outcome.ts';
 import { pausedWrite } from '../../shared/grants/write-refusals.ts';
 import { ownershipOf } from '../../shared/owner-tag.ts';
 import type { Step } from '../context.ts';
+import { workflowsUsing } from '../workflows-using.ts';
 import { resolveAzureActor } from './azure-actor.ts';
 import { policyDenial } from './namespace-policy.ts';
 
@@ -23,6 +25,21 @@ export const orphanIfAsked: Step = async (run) => {
     `deletionPolicy is Orphan: Azure API connection ${connectionId(run.ref)} was left in place.`,
   );
   return FINISHED;
+};
+
+export const waitForWorkflowsUsingIt: Step = async (run) => {
+  const users = workflowsUsing(run.shared.workflows, run.object);
+  if (users.length === 0) return undefined;
+  return {
+    kind: 'waiting',
+    reason: Reason.Deleting,
+    message:
+      `Waiting for LogicAppWorkflow ${users.map((name) => `'${name}'`).join(', ')} to stop using this connection ` +
+      '(remove it from spec.connections, or delete the workflow): deleting it now would break their runs.',
+    // The workflow watch wakes this object; the poll covers a workflow that drops the reference
+    // in a change the watch maps elsewhere.
+    afterMs: run.shared.settings.notConnectedRecheckMs,
+  };
 };
 
 export const leaveOutsidePolicy: Step = async (run) => {

@@ -222,6 +222,27 @@ describe('deletion', () => {
     expect(world.find('orders-bus')?.metadata.finalizers ?? []).not.toContain(LOGICOPS_FINALIZER);
   });
 
+  it('waits while a workflow names it in spec.connections, naming the workflow, then deletes it', async () => {
+    const world = readyWorld();
+    await world.pass('orders-bus');
+    world.workflowUsing('orders', ['orders-bus']);
+    world.workflowUsing('other', ['another-bus']);
+    world.workflowUsing('leaving', ['orders-bus'], true);
+    world.markDeleted('orders-bus');
+    await world.pass('orders-bus');
+    expect(world.connections.writes()).toEqual(['put orders-bus']);
+    const waiting = world.get('orders-bus');
+    expect(waiting.metadata.finalizers).toContain(LOGICOPS_FINALIZER);
+    expect(condition(waiting, 'Ready')).toMatchObject({ status: 'False', reason: 'Deleting' });
+    expect(condition(waiting, 'Ready')?.message).toContain("LogicAppWorkflow 'orders' to stop using");
+    expect(condition(waiting, 'Ready')?.message).not.toContain('leaving');
+
+    world.forgetWorkflow('orders');
+    await world.pass('orders-bus');
+    expect(world.connections.writes()).toEqual(['put orders-bus', 'delete orders-bus']);
+    expect(world.find('orders-bus')?.metadata.finalizers ?? []).not.toContain(LOGICOPS_FINALIZER);
+  });
+
   it('leaves the connection with deletionPolicy Orphan', async () => {
     const world = readyWorld();
     await world.pass('orders-bus');

@@ -14,7 +14,11 @@ import {
 import type { ConnectionShared } from '../../../../../src/controllers/logic-app-connection/context.ts';
 import { createConnectionReconciler } from '../../../../../src/controllers/logic-app-connection/reconcile.ts';
 import { namespacePolicy } from '../../../../../src/controllers/shared/namespace-policy.ts';
-import type { LogicAppConnection, LogicAppConnectionSpec } from '../../../../../src/crds/index.ts';
+import type {
+  LogicAppConnection,
+  LogicAppConnectionSpec,
+  LogicAppWorkflow,
+} from '../../../../../src/crds/index.ts';
 import { type ReconcileResult, StatusPatcher } from '../../../../../src/runtime/index.ts';
 import { ALLOWED_RESOURCE_GROUPS_ANNOTATION } from '../../../../../src/vocabulary.ts';
 import { everyNamespaceAs } from '../../../../support/azure-actors.ts';
@@ -84,6 +88,7 @@ export function createConnectionWorld() {
   const clock = new FakeClock();
   const connections = new FakeConnections();
   const namespaces = new Map<string, V1Namespace>();
+  const workflows = new Map<string, LogicAppWorkflow>();
   const events: RecordedEvent[] = [];
   const shared: ConnectionShared = {
     kube: kube.asClient(),
@@ -92,6 +97,7 @@ export function createConnectionWorld() {
     gatewaysFor: () => ({ connections }) as unknown as AzureGateways,
     events: eventLog(events),
     namespaces: new ListSource(() => [...namespaces.entries()]),
+    workflows: new ListSource(() => [...workflows.entries()]),
     clock,
     settings: {
       clusterId: 'test-cluster',
@@ -130,6 +136,31 @@ export function createConnectionWorld() {
       change(object);
       object.metadata.generation = (object.metadata.generation ?? 1) + 1;
       kube.put(object);
+    },
+    /** A workflow of the namespace naming `connections` in spec.connections (or, when deleting, going away). */
+    workflowUsing(name: string, connections: string[], deleting = false) {
+      workflows.set(`${NAMESPACE}/${name}`, {
+        apiVersion: 'logicops.io/v1alpha1',
+        kind: 'LogicAppWorkflow',
+        metadata: {
+          name,
+          namespace: NAMESPACE,
+          ...(deleting ? { deletionTimestamp: new Date('2026-01-01T00:00:00Z') } : {}),
+        },
+        spec: {
+          subscriptionId: SUBSCRIPTION,
+          resourceGroup: RESOURCE_GROUP,
+          location: 'westeurope',
+          identity: { type: 'SystemAssigned' },
+          state: 'Enabled',
+          deletionPolicy: 'Delete',
+          secureRunHistory: true,
+          connections: connections.map((c) => ({ name: c, connectionRef: { name: c } })),
+        },
+      });
+    },
+    forgetWorkflow(name: string) {
+      workflows.delete(`${NAMESPACE}/${name}`);
     },
     get: read,
     find: (name: string) => kube.find<LogicAppConnection>(KIND, NAMESPACE, name),
