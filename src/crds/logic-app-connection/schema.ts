@@ -13,6 +13,7 @@ import { MAX_TAGS } from '../logic-app-workflow/schema.ts';
 import { enumOf, immutable, object, string, withRules } from '../schema/builders.ts';
 import {
   ageColumn,
+  azureNameRootRules,
   azureTagsSchema,
   conditionsSchema,
   customResourceDefinition,
@@ -129,30 +130,13 @@ const status = object('What logicops wrote and Azure reports.', {
   lastHandledReconcileRequest: lastHandledReconcileRequestSchema(),
 } satisfies Record<keyof LogicAppConnectionStatus, JsonSchema>);
 
-/** The effective Azure name is azureName, or metadata.name; only the root sees both. */
-const effectiveAzureName = (o: string) =>
-  `(has(${o}.spec.azureName) ? ${o}.spec.azureName : ${o}.metadata.name)`;
-
 export const logicAppConnectionKind: KindDefinition = {
   names: LOGIC_APP_CONNECTION,
   description:
     "LogicAppConnection declares one Azure API connection to a managed connector, authenticated by the using workflow's managed identity; logicops creates, repairs and deletes it in Azure.",
   spec,
   status,
-  rootRules: [
-    {
-      rule: `has(self.spec.azureName) || size(self.metadata.name) <= ${CONNECTION_NAME.maxLength}`,
-      message: `metadata.name is the Azure connection name when spec.azureName is unset and must then be at most ${CONNECTION_NAME.maxLength} characters: set spec.azureName`,
-      fieldPath: '.spec.azureName',
-      reason: 'FieldValueRequired',
-    },
-    {
-      rule: `${effectiveAzureName('self')} == ${effectiveAzureName('oldSelf')}`,
-      message:
-        'azureName is immutable: the Azure name (spec.azureName, or metadata.name when unset) cannot change',
-      fieldPath: '.spec.azureName',
-    },
-  ],
+  rootRules: azureNameRootRules('connection', CONNECTION_NAME.maxLength),
   printerColumns: [
     ...readyColumns,
     { name: 'API', type: 'string', jsonPath: '.spec.api', description: 'Managed connector' },

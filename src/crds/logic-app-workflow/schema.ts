@@ -16,6 +16,7 @@ import {
 import { boolean, enumOf, freeFormObject, immutable, object, string, withRules } from '../schema/builders.ts';
 import {
   ageColumn,
+  azureNameRootRules,
   azureTagsSchema,
   conditionsSchema,
   customResourceDefinition,
@@ -393,30 +394,13 @@ const status = object('What logicops observed in Azure.', {
   ),
 } satisfies Record<keyof LogicAppWorkflowStatus, JsonSchema>);
 
-/** The effective Azure name is azureName, or metadata.name; only the root sees both. */
-const effectiveAzureName = (o: string) =>
-  `(has(${o}.spec.azureName) ? ${o}.spec.azureName : ${o}.metadata.name)`;
-
 export const logicAppWorkflowKind: KindDefinition = {
   names: LOGIC_APP_WORKFLOW,
   description:
     'LogicAppWorkflow declares one Azure Consumption logic app with a managed identity; logicops creates, updates and deletes it in Azure.',
   spec,
   status,
-  rootRules: [
-    {
-      rule: `has(self.spec.azureName) || size(self.metadata.name) <= ${WORKFLOW_NAME.maxLength}`,
-      message: `metadata.name is the Azure workflow name when spec.azureName is unset and must then be at most ${WORKFLOW_NAME.maxLength} characters: set spec.azureName`,
-      fieldPath: '.spec.azureName',
-      reason: 'FieldValueRequired',
-    },
-    {
-      rule: `${effectiveAzureName('self')} == ${effectiveAzureName('oldSelf')}`,
-      message:
-        'azureName is immutable: the Azure name (spec.azureName, or metadata.name when unset) cannot change',
-      fieldPath: '.spec.azureName',
-    },
-  ],
+  rootRules: azureNameRootRules('workflow', WORKFLOW_NAME.maxLength),
   printerColumns: [
     ...readyColumns,
     {

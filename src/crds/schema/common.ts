@@ -5,7 +5,7 @@ import { CATEGORY, GROUP, type KindNames, VERSION } from '../api-group.ts';
 import { celMatches, KUBERNETES_NAME } from '../azure-formats.ts';
 import { DeletionPolicy, type QuotaUsage } from '../common-types.ts';
 import { enumOf, immutable, integer, object, string, withRules } from './builders.ts';
-import type { CustomResourceDefinitionManifest, JsonSchema, PrinterColumn } from './json-schema.ts';
+import type { CelRule, CustomResourceDefinitionManifest, JsonSchema, PrinterColumn } from './json-schema.ts';
 
 /** Helm must never delete a CRD on uninstall: that would delete every object of the kind. */
 export const HELM_KEEP_ANNOTATION = { 'helm.sh/resource-policy': 'keep' } as const;
@@ -194,4 +194,29 @@ export function azureTagsSchema(maxTags: number): JsonSchema {
       },
     ],
   };
+}
+
+/** The effective Azure name is azureName, or metadata.name; only the root sees both. */
+const effectiveAzureName = (o: string) =>
+  `(has(${o}.spec.azureName) ? ${o}.spec.azureName : ${o}.metadata.name)`;
+
+/**
+ * The root rules of a kind named in Azure by `spec.azureName` or, unset, `metadata.name`: the
+ * name must fit Azure's length (`what`: "workflow", "connection") and never changes.
+ */
+export function azureNameRootRules(what: string, maxLength: number): CelRule[] {
+  return [
+    {
+      rule: `has(self.spec.azureName) || size(self.metadata.name) <= ${maxLength}`,
+      message: `metadata.name is the Azure ${what} name when spec.azureName is unset and must then be at most ${maxLength} characters: set spec.azureName`,
+      fieldPath: '.spec.azureName',
+      reason: 'FieldValueRequired',
+    },
+    {
+      rule: `${effectiveAzureName('self')} == ${effectiveAzureName('oldSelf')}`,
+      message:
+        'azureName is immutable: the Azure name (spec.azureName, or metadata.name when unset) cannot change',
+      fieldPath: '.spec.azureName',
+    },
+  ];
 }
