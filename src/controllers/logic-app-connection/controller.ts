@@ -2,18 +2,18 @@
 // changed: every connection in it), and the workflows (a connection being deleted waits for the
 // workflows that name it: any workflow change in its namespace may release it). Resync (10 min ± 10 %) reads each connection once: that is
 // where drift made in Azure (a changed display name, a deleted connection) is found and repaired.
+
 import type { LogicAppConnection } from '../../crds/index.ts';
 import {
-  Controller,
+  type Controller,
   type ResyncSettings,
   StatusPatcher,
   systemClock,
   type WatchedSource,
 } from '../../runtime/index.ts';
-import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
-import { controllerObservers } from '../shared/controller-metrics.ts';
 import { inNamespace } from '../shared/grants/workflow-references.ts';
+import { kindController } from '../shared/kind-controller.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { createConnectionReconciler } from './reconcile.ts';
 import { deletingConnectionsOf } from './workflows-using.ts';
@@ -52,18 +52,13 @@ export function createLogicAppConnectionController(
     },
   });
   const source = deps.connections;
-  const controller: Controller<LogicAppConnection> = new Controller<LogicAppConnection>({
+  return kindController<LogicAppConnection>({
     name: 'logic-app-connection',
-    ...controllerObservers(deps.metrics, 'logic-app-connection', () => controller.queue.depth),
     source,
     reconcile,
-    logger: deps.logger,
-    clock,
-    ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
-    ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
-    shouldEnqueueUpdate: changedBeyondStatus,
+    deps: { ...deps, clock },
+    settings: deps.settings,
   })
     .watches(deps.namespaces, (namespace) => inNamespace(source, namespace.metadata?.name ?? ''))
     .watches(deps.workflows, (workflow) => deletingConnectionsOf(source, workflow));
-  return controller;
 }

@@ -8,13 +8,13 @@
 //   namespaces  → every workflow in a namespace whose policy annotations changed
 //   records     → a workflow being deleted, when a WorkflowRoleAssignment's record of a grant to
 //                 its principal changes or goes (deletion waits for those records)
+
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LogicAppConnection, LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
-import { Controller, objectKey } from '../../runtime/index.ts';
+import { type Controller, objectKey } from '../../runtime/index.ts';
 import { RECONCILE_REQUEST_ANNOTATION } from '../../vocabulary.ts';
 import { bindingsOfWorkflow } from '../shared/binding-indexes.ts';
-import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
-import { controllerObservers } from '../shared/controller-metrics.ts';
+import { kindController } from '../shared/kind-controller.ts';
 import type { RecordConfigMap, RecordPayloads } from '../shared/records/record-configmap.ts';
 import type { LogicAppWorkflowControllerDeps } from './context.ts';
 import { createLogicAppWorkflowReconciler } from './reconcile.ts';
@@ -25,17 +25,13 @@ export function createLogicAppWorkflowController(
   deps: LogicAppWorkflowControllerDeps,
 ): Controller<LogicAppWorkflow> {
   const { workflows } = deps;
-  const controller: Controller<LogicAppWorkflow> = new Controller<LogicAppWorkflow>({
+  return kindController<LogicAppWorkflow>({
     name: LOGIC_APP_WORKFLOW_CONTROLLER,
-    ...controllerObservers(deps.metrics, LOGIC_APP_WORKFLOW_CONTROLLER, () => controller.queue.depth),
     source: workflows,
     reconcile: createLogicAppWorkflowReconciler(deps),
-    logger: deps.logger,
-    ...(deps.clock ? { clock: deps.clock } : {}),
-    ...(deps.settings.workers ? { workers: deps.settings.workers } : {}),
-    ...(deps.settings.resync ? { resync: deps.settings.resync } : {}),
-    shouldEnqueueUpdate: changedBeyondStatus,
-    terminalFingerprint: (workflow) => terminalFingerprint(workflow, deps),
+    deps,
+    settings: deps.settings,
+    extra: { terminalFingerprint: (workflow) => terminalFingerprint(workflow, deps) },
   })
     .watches(deps.bindings, (binding) => [workflowKeyOf(binding)], {
       shouldEnqueueUpdate: (previous, current) =>
@@ -54,7 +50,6 @@ export function createLogicAppWorkflowController(
         ),
     )
     .watches(deps.records.source, (configMap) => deletingWorkflowOfRoleGrant(workflows, configMap));
-  return controller;
 }
 
 /** The workflow a role-grant record names, while that workflow is being deleted (none otherwise). */

@@ -1,7 +1,7 @@
 import type { LogicAppWorkflow, VaultSecretBinding } from '../../crds/index.ts';
 import {
   type Clock,
-  Controller,
+  type Controller,
   DEFAULT_RESYNC,
   type ResyncSettings,
   StatusPatcher,
@@ -9,9 +9,7 @@ import {
   type WatchedSource,
 } from '../../runtime/index.ts';
 import { alignedResyncDelay } from '../shared/aligned-resync.ts';
-import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
-import { controllerObservers } from '../shared/controller-metrics.ts';
 import { PrincipalAges } from '../shared/grants/principal-ages.ts';
 import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../shared/grants/propagation-hold.ts';
 import { RoleAssignmentCounts } from '../shared/grants/role-assignment-counts.ts';
@@ -22,6 +20,7 @@ import {
   referencingWorkflow,
   workflowDeletionChanged,
 } from '../shared/grants/workflow-references.ts';
+import { kindController } from '../shared/kind-controller.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import type { RecordConfigMap } from '../shared/records/record-configmap.ts';
 import type { QuotaLimits } from './context.ts';
@@ -130,17 +129,13 @@ export function createVaultSecretBindingController(
       principalPropagationMs: deps.settings.principalPropagationMs ?? DEFAULT_PRINCIPAL_PROPAGATION_MS,
     },
   });
-  const controller: Controller<VaultSecretBinding> = new Controller<VaultSecretBinding>({
+  const controller = kindController<VaultSecretBinding>({
     name: 'vault-secret-binding',
-    ...controllerObservers(deps.metrics, 'vault-secret-binding', () => controller.queue.depth),
     source: deps.bindings,
     reconcile,
-    logger: deps.logger,
-    clock,
-    ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
-    ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
-    resyncDelay: vaultAlignedResync(deps.settings.resync ?? DEFAULT_RESYNC, clock),
-    shouldEnqueueUpdate: changedBeyondStatus,
+    deps: { ...deps, clock },
+    settings: deps.settings,
+    extra: { resyncDelay: vaultAlignedResync(deps.settings.resync ?? DEFAULT_RESYNC, clock) },
   })
     .watches(deps.workflows, (workflow) => bindingsReferencing(deps.bindings, workflow), {
       shouldEnqueueUpdate: changesWhatTheBindingUses,

@@ -4,17 +4,16 @@
 //   operator records → the assignments of a workflow whose vouched identity was recorded,
 //                      changed or withdrawn.
 // Resync (10 min ± 10 %) reads each assignment once: that is where drift is found and repaired.
+
 import type { WorkflowRoleAssignment } from '../../crds/index.ts';
 import {
-  Controller,
+  type Controller,
   type ResyncSettings,
   StatusPatcher,
   systemClock,
   type WatchedSource,
 } from '../../runtime/index.ts';
-import { changedBeyondStatus } from '../shared/changed-beyond-status.ts';
 import type { ControllerDeps } from '../shared/controller-deps.ts';
-import { controllerObservers } from '../shared/controller-metrics.ts';
 import { PrincipalAges } from '../shared/grants/principal-ages.ts';
 import { DEFAULT_PRINCIPAL_PROPAGATION_MS } from '../shared/grants/propagation-hold.ts';
 import type { RoleAssignmentCounts } from '../shared/grants/role-assignment-counts.ts';
@@ -25,6 +24,7 @@ import {
   referencingWorkflow,
   workflowDeletionChanged,
 } from '../shared/grants/workflow-references.ts';
+import { kindController } from '../shared/kind-controller.ts';
 import type { NamespacePolicy } from '../shared/namespace-policy.ts';
 import { createRoleAssignmentReconciler } from './reconcile.ts';
 
@@ -69,16 +69,12 @@ export function createWorkflowRoleAssignmentController(
     },
   });
   const source = deps.roleAssignments;
-  const controller: Controller<WorkflowRoleAssignment> = new Controller<WorkflowRoleAssignment>({
+  return kindController<WorkflowRoleAssignment>({
     name: 'workflow-role-assignment',
-    ...controllerObservers(deps.metrics, 'workflow-role-assignment', () => controller.queue.depth),
     source,
     reconcile,
-    logger: deps.logger,
-    clock,
-    ...(deps.settings.workers === undefined ? {} : { workers: deps.settings.workers }),
-    ...(deps.settings.resync === undefined ? {} : { resync: deps.settings.resync }),
-    shouldEnqueueUpdate: changedBeyondStatus,
+    deps: { ...deps, clock },
+    settings: deps.settings,
   })
     .watches(
       deps.workflows,
@@ -87,5 +83,4 @@ export function createWorkflowRoleAssignmentController(
     )
     .watches(deps.namespaces, (namespace) => inNamespace(source, namespace.metadata?.name ?? ''))
     .watches(deps.records.source, (configMap) => ofIdentityRecord(source, configMap));
-  return controller;
 }
