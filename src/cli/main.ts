@@ -67,8 +67,20 @@ function help(args: string[]): number {
   return 0;
 }
 
+/**
+ * Exits once stdout and stderr have handed over everything written to them. Writes to a pipe
+ * are asynchronous on POSIX (Node.js, "A note on process I/O"), so exiting at once cuts off what
+ * is still queued beyond the pipe's 64 KiB: `logicops crds | kubectl apply -f -` then applied a
+ * truncated CRD when kubectl read slowly. An empty write's callback runs after every earlier
+ * write, even on a closed pipe.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
       console.error(`logicops: ${error.message}`);
